@@ -1,0 +1,46 @@
+import type { Alert } from '../alerts/types';
+
+export type ChatPlatformName = 'teams' | 'slack' | 'console';
+
+/** Where a posted card lives, as the platform needs it to update or reply later. */
+export interface MessageRef {
+  platform: ChatPlatformName;
+  /** The configured target (Slack channel id, Teams channel id, 'console'). */
+  target: string;
+  /** Slack message ts; Teams activity id. */
+  messageId: string;
+  /** Slack thread_ts / Teams conversation id of the thread; defaults to messageId. */
+  threadId?: string;
+}
+
+/** A delivery failure the dispatcher can act on. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    /** retry: try again later (429, 5xx, network); wait: a setup problem (not_in_channel, unknown channel) that needs a person; fatal: will never work for this payload. */
+    readonly disposition: 'retry' | 'wait' | 'fatal',
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/**
+ * What the dispatcher needs from Teams, Slack or the console. Implementations
+ * keep their own rate limits; they throw DeliveryError on failure.
+ */
+export interface ChatPlatform {
+  readonly name: ChatPlatformName;
+  /** Post a new alert card (a new thread in channels that have threads). */
+  postAlert(target: string, alert: Alert): Promise<MessageRef>;
+  /**
+   * Look for a card for this alert posted before a crash (Slack: message
+   * metadata). Returns its ref, or undefined when it was never posted.
+   */
+  findPosted?(target: string, alert: Alert): Promise<MessageRef | undefined>;
+  /** Replace a posted card with the alert's current state. */
+  updateAlert(ref: MessageRef, alert: Alert): Promise<void>;
+  /** A short line in the card's thread. */
+  replyInThread(ref: MessageRef, text: string): Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { Column } from '../kql/types';
+
+/** A TimeGenerated range, as Log Analytics' `timespan` parameter. */
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
+export interface QueryResult {
+  columns: Column[];
+  /** One object per row, keyed by column name; datetime → Date, dynamic → parsed JSON. */
+  rows: Record<string, unknown>[];
+}
+
+export type QueryErrorKind =
+  | 'bad-query' // the service rejected the KQL (400)
+  | 'partial' // the service returned some rows and an error: never treated as complete
+  | 'throttled' // 429 after the client's own retries
+  | 'timeout'
+  | 'forbidden' // 401/403: identity or role missing
+  | 'not-found' // unknown workspace
+  | 'unavailable'; // network errors and 5xx
+
+export class QueryError extends Error {
+  constructor(
+    readonly kind: QueryErrorKind,
+    message: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/** Anything that can run KQL against a workspace. Throws QueryError; never returns a partial result. */
+export interface QuerySource {
+  /** A short name for logs and cards (e.g. the workspace's configured name). */
+  readonly name: string;
+  query(kql: string, timespan: TimeRange, options?: { signal?: AbortSignal }): Promise<QueryResult>;
+}
