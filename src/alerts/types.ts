@@ -126,3 +126,55 @@ export interface AuditEntry {
   /** Where it came from: "slack:C123", "teams:19:abc@thread.tacv2", "cli". */
   origin: string;
 }
+
+/** What a hunt found for one user; cards render it, the hunt module fills it. */
+export interface HuntReport {
+  upn: string;
+  displayName?: string;
+  aadObjectId?: string;
+  period: { start: Date; end: Date };
+  /** Workspaces asked, by name. */
+  workspaces: string[];
+  totalEvents: number;
+  /** Events per source table, e.g. { BehaviorAnalytics: 12, AzureActivity: 40 }. */
+  bySource: Record<string, number>;
+  /** One entry per day in the period, oldest first. */
+  timeline: { day: string; count: number }[];
+  /** Per source and action: how often, first/last seen, where from, on what. */
+  activities: HuntActivity[];
+  /** Sign-in outcomes: result → count ("Success", "50126 Invalid credentials"). */
+  signIns: { result: string; count: number }[];
+  sourceIps: { ip: string; location?: string; count: number }[];
+  resources: { resource: string; count: number }[];
+  /** First-time and uncommon UEBA insights that fired, with counts. */
+  insights: { insight: string; count: number }[];
+  /** The most recent events, newest first. */
+  recent: HuntEvent[];
+  /** FirstWatch alerts for the same user. */
+  alerts: Pick<Alert, 'id' | 'title' | 'status' | 'eventTime' | 'severity'>[];
+  links: { query?: string; defenderUser?: string };
+  /** The exact KQL that ran (for the Log Analytics link and the audit). */
+  query: string;
+}
+
+export interface HuntActivity {
+  source: string;
+  action: string;
+  count: number;
+  first: Date;
+  last: Date;
+  ips: string[];
+  targets: string[];
+  statuses: string[];
+  maxPriority?: number;
+  insights: string[];
+}
+
+export interface HuntEvent {
+  time: Date;
+  source: string;
+  action: string;
+  target?: string;
+  ip?: string;
+  status?: string;
+}

@@ -42,3 +42,8 @@ export interface HuntRequest {
   /** The alert whose card asked for it, when it came from a button. */
   alertId?: string;
 }
+
+/** Runs a validated hunt (throws with a readable message when the query fails). */
+export interface HuntRunner {
+  run(request: HuntRequest, ctx: CommandContext): Promise<import('../alerts/types').HuntReport>;
+}
