@@ -1,0 +1,6 @@
+export { loadConfig, type LoadConfigOptions } from './load';
+export { redactConfig } from './redact';
+export { ConfigError, type ConfigProblem } from './errors';
+export { parseDuration, formatDuration } from './duration';
+export { readEnvFile } from './env-file';
+export type * from './types';

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { validate as validateCron } from 'node-cron';
+import type { EnvReader } from '../reader';
+import { cron, duration, nonEmpty } from '../fields';
+
+export interface ScheduleConfig {
+  /** Default cron for the poll loop (node-cron syntax). */
+  pollCron: string;
+  /** How far each ingestion window reaches back before the watermark, in ms. */
+  pollOverlapMs: number;
+  /** Extra TimeGenerated look-back for rows that arrive late (UEBA), in ms. */
+  ingestionDelayAllowanceMs: number;
+  detectionsDir: string;
+  /** Detection id or file name (without .yaml) → cron expression. */
+  scheduleOverrides: Readonly<Record<string, string>>;
+}
+
+const OVERRIDES_HINT =
+  'a comma-separated list of <detection id or file name>=<cron>, e.g. "first-time-runcommand=*/5 * * * *,other=0 */2 * * *"';
+
+// A cron field never contains "=", so an entry starts wherever ",key=" does; commas
+// inside a cron list ("0,30 * * * *") stay with their expression.
+const ENTRY_SPLIT = /[,;](?=\s*[A-Za-z0-9][\w.-]*\s*=)/;
+
+const overrides = z.string().transform((s, ctx) => {
+  const out: Record<string, string> = {};
+  for (const entry of s.split(ENTRY_SPLIT)) {
+    const match = /^\s*([A-Za-z0-9][\w.-]*)\s*=\s*(.+?)\s*$/.exec(entry);
+    if (match === null || !validateCron(match[2])) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${OVERRIDES_HINT} ("${entry.trim()}" is not one)` });
+      return z.NEVER;
+    }
+    out[match[1]] = match[2];
+  }
+  return out;
+});
+
+export function readSchedule(r: EnvReader): ScheduleConfig {
+  return {
+    pollCron: r.get('POLL_CRON', cron) ?? '0 * * * *',
+    pollOverlapMs: r.get('POLL_OVERLAP', duration) ?? 10 * 60_000,
+    ingestionDelayAllowanceMs: r.get('INGESTION_DELAY_ALLOWANCE', duration) ?? 6 * 3_600_000,
+    detectionsDir: r.get('DETECTIONS_DIR', nonEmpty) ?? './detections',
+    scheduleOverrides: r.get('DETECTION_SCHEDULE_OVERRIDES', overrides) ?? {},
+  };
+}

@@ -1,0 +1,38 @@
+import type { AzureConfig, WorkspaceConfig } from './sections/azure';
+import type { ScheduleConfig } from './sections/schedule';
+import type { StorageConfig } from './sections/storage';
+import type { ServerConfig } from './sections/server';
+import type { TeamsConfig } from './sections/teams';
+import type { SlackConfig } from './sections/slack';
+import type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
+
+export type { AzureConfig, WorkspaceConfig } from './sections/azure';
+export type { ScheduleConfig } from './sections/schedule';
+export type { StorageConfig } from './sections/storage';
+export type { NodeEnv, ServerConfig } from './sections/server';
+export type { TeamsConfig } from './sections/teams';
+export type { SlackConfig } from './sections/slack';
+export type { ConsoleConfig, HuntConfig, LogLevel, LoggingConfig, RespondersConfig } from './sections/misc';
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export interface ConfigShape {
+  azure: AzureConfig;
+  workspace: WorkspaceConfig;
+  schedule: ScheduleConfig;
+  storage: StorageConfig;
+  server: ServerConfig;
+  teams: TeamsConfig;
+  slack: SlackConfig;
+  console: ConsoleConfig;
+  responders: RespondersConfig;
+  hunt: HuntConfig;
+  logging: LoggingConfig;
+}
+
+/** The whole configuration, validated and deeply frozen. */
+export type Config = DeepReadonly<ConfigShape>;
