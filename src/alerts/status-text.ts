@@ -1,0 +1,58 @@
+import { classificationLabel } from './classification';
+import type { Alert, AlertAction, AlertStatus, StatusChange } from './types';
+
+const PAST_TENSE: Readonly<Record<AlertAction, string>> = {
+  acknowledge: 'Acknowledged',
+  escalate: 'Escalated',
+  resolve: 'Resolved',
+  reopen: 'Reopened',
+};
+
+const STATUS_WORD: Readonly<Record<AlertStatus, string>> = {
+  open: 'open',
+  acknowledged: 'acknowledged',
+  escalated: 'escalated',
+  resolved: 'resolved',
+};
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad2(n: number): string {
+  return n.toString().padStart(2, '0');
+}
+
+/** "14:02 UTC", or "27 Nov 14:02 UTC" when `now` is given and falls on another UTC day. */
+export function formatUtcTime(at: Date, now?: Date): string {
+  const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
+  if (now === undefined || at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10)) return time;
+  const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
+}
+
+/** "Acknowledged", "Resolved (false positive)" */
+export function describeChangeAction(change: Pick<StatusChange, 'action' | 'classification'>): string {
+  const word = PAST_TENSE[change.action];
+  return change.action === 'resolve' && change.classification
+    ? `${word} (${classificationLabel(change.classification)})`
+    : word;
+}
+
+/**
+ * The card's status line: "Open", "Acknowledged by Alex Wilber · 14:02 UTC",
+ * "Resolved (false positive) by Alex Wilber · 14:02 UTC", "Reopened by … · …".
+ */
+export function describeStatus(alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>, opts: { now?: Date } = {}): string {
+  const change = alert.lastChange;
+  if (!change) return alert.status === 'open' ? 'Open' : capitalise(STATUS_WORD[alert.status]);
+  return `${describeChangeAction(change)} by ${change.actor.displayName} · ${formatUtcTime(change.at, opts.now)}`;
+}
+
+/** "acknowledged", "resolved (false positive)" — for sentences about the current state. */
+export function statusPhrase(alert: Pick<Alert, 'status' | 'classification'>): string {
+  const word = STATUS_WORD[alert.status];
+  return alert.status === 'resolved' && alert.classification ? `${word} (${classificationLabel(alert.classification)})` : word;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,237 @@
+import { parseAlertId } from '../../alerts/alert-id';
+import type { ActionResult, AlertService } from '../../alerts/alert-service';
+import { parseClassification } from '../../alerts/classification';
+import { formatDuration } from '../../alerts/hunt/lookback';
+import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
+import { validateNote } from '../../alerts/note';
+import type { Actor, Classification } from '../../alerts/types';
+import type { Store } from '../../store/store';
+import type { CommandContext, CommandReply, HuntRequest } from '../commands';
+import { parseCardAction } from './action-payload';
+import { USAGE, helpCommands, type CommandName } from './help';
+import { normalizeCommandText, splitWords } from './normalize-text';
+
+export interface HuntLimits {
+  defaultMs: number;
+  maxMs: number;
+}
+
+export interface CommandRouterDeps {
+  alerts: AlertService;
+  store: Store;
+  huntLimits: HuntLimits;
+}
+
+const MAX_TEXT = 4000;
+const LIST_LIMIT = 25;
+const TRAIL_LIMIT = 50;
+
+const VERBS: Readonly<Record<string, CommandName>> = {
+  ack: 'ack',
+  acknowledge: 'ack',
+  escalate: 'escalate',
+  resolve: 'resolve',
+  reopen: 'reopen',
+  alerts: 'alerts',
+  alert: 'alert',
+  hunt: 'hunt',
+  help: 'help',
+};
+
+const ACTOR_PLATFORMS = new Set(['teams', 'slack', 'console', 'cli', 'system']);
+
+function error(message: string, usage?: string): CommandReply {
+  return { kind: 'error', message: usage ? `${message}\nUsage: ${usage}` : message };
+}
+
+function fromResult(r: ActionResult): CommandReply {
+  if (r.outcome === 'refused' || !r.alert) return { kind: 'error', message: r.message };
+  return { kind: 'alert', alert: r.alert, message: r.message };
+}
+
+/** Why a context cannot be acted for, or undefined when it is well formed. */
+function contextProblem(ctx: unknown): string | undefined {
+  const c = ctx as Partial<CommandContext> | null;
+  if (typeof ctx !== 'object' || c === null) return 'no requester';
+  const a = c.actor as Partial<Actor> | undefined;
+  if (typeof a !== 'object' || a === null) return 'no requester';
+  if (typeof a.platform !== 'string' || !ACTOR_PLATFORMS.has(a.platform)) return 'the requester has no known platform';
+  if (typeof a.id !== 'string' || a.id.length === 0) return 'the requester has no id';
+  if (typeof a.displayName !== 'string') return 'the requester has no display name';
+  if (a.email !== undefined && typeof a.email !== 'string') return 'the requester email is not text';
+  if (typeof c.origin !== 'string') return 'the request has no origin';
+  return undefined;
+}
+
+/**
+ * The one command interpreter behind Slack, Teams and the CLI. Text commands
+ * and card buttons end in the same AlertService calls; anything malformed is
+ * answered with what was wrong and the usage, and changes nothing.
+ */
+export class CommandRouter {
+  private readonly alerts: AlertService;
+  private readonly store: Store;
+  private readonly hunt: HuntLimits;
+
+  constructor(deps: CommandRouterDeps) {
+    const { defaultMs, maxMs } = deps.huntLimits;
+    if (!Number.isSafeInteger(defaultMs) || !Number.isSafeInteger(maxMs) || defaultMs < 1 || maxMs < defaultMs) {
+      throw new Error('huntLimits need positive integer defaultMs ≤ maxMs');
+    }
+    this.alerts = deps.alerts;
+    this.store = deps.store;
+    this.hunt = { defaultMs, maxMs };
+  }
+
+  async handleText(text: unknown, ctx: CommandContext): Promise<CommandReply> {
+    const problem = contextProblem(ctx);
+    if (problem) return error(`Cannot act on this message: ${problem}.`);
+    if (typeof text !== 'string') return error('The command must be text.', 'help');
+    if (text.length > MAX_TEXT) return error(`The command is ${text.length} characters long; the limit is ${MAX_TEXT}.`);
+
+    const normalized = normalizeCommandText(text);
+    if (normalized.length === 0) return this.help();
+    const { words, rest } = splitWords(normalized, 1);
+    const typed = words[0].replace(/^\//, '').toLowerCase();
+    const command = Object.prototype.hasOwnProperty.call(VERBS, typed) ? VERBS[typed] : undefined;
+    if (!command) {
+      const shown = words[0].slice(0, 40);
+      return error(`Unknown command "${shown}".\nCommands:\n${Object.values(USAGE).join('\n')}`);
+    }
+
+    switch (command) {
+      case 'help':
+        return this.help();
+      case 'alerts':
+        return this.listAlerts(rest, ctx);
+      case 'alert':
+        return this.showAlert(rest, ctx);
+      case 'hunt':
+        return this.huntText(rest, ctx);
+      case 'ack':
+      case 'escalate':
+      case 'resolve':
+      case 'reopen':
+        return this.changeText(command, rest, ctx);
+    }
+  }
+
+  async handleAction(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
+    const problem = contextProblem(ctx);
+    if (problem) return error(`Cannot act on this button: ${problem}.`);
+    const parsed = parseCardAction(payload);
+    if (!parsed.ok) return error(`That button could not be used: ${parsed.reason}.`);
+    const p = parsed.payload;
+    const opts = { expectedVersion: p.version };
+    const { actor, origin } = ctx;
+    switch (p.verb) {
+      case 'ack':
+        return fromResult(await this.alerts.acknowledge(p.alertId, actor, origin, opts));
+      case 'escalate':
+        return fromResult(await this.alerts.escalate(p.alertId, actor, origin, p.note, opts));
+      case 'resolve':
+        // parseCardAction guarantees a classification for resolve.
+        return fromResult(await this.alerts.resolve(p.alertId, actor, origin, p.classification ?? 'true_positive', p.note, opts));
+      case 'reopen':
+        return fromResult(await this.alerts.reopen(p.alertId, actor, origin, p.note, opts));
+      case 'hunt':
+        return this.huntFromAlert(p.alertId, ctx);
+    }
+  }
+
+  private help(): CommandReply {
+    return { kind: 'help', commands: helpCommands(formatDuration(this.hunt.defaultMs), formatDuration(this.hunt.maxMs)) };
+  }
+
+  private async changeText(command: 'ack' | 'escalate' | 'resolve' | 'reopen', args: string, ctx: CommandContext): Promise<CommandReply> {
+    const usage = USAGE[command];
+    const wanted = command === 'resolve' ? 2 : 1;
+    const { words, rest } = splitWords(args, wanted);
+    if (words.length === 0) return error(`${command} needs an alert id.`, usage);
+    const id = parseAlertId(words[0]);
+    if (!id) return error(`"${words[0].slice(0, 40)}" is not an alert id (expected FW-<number>).`, usage);
+
+    if (command === 'ack') {
+      if (rest.length > 0) return error('ack takes only an alert id.', usage);
+      return fromResult(await this.alerts.acknowledge(id, ctx.actor, ctx.origin));
+    }
+    let classification: Classification | undefined;
+    if (command === 'resolve') {
+      if (words.length < 2) return error(`resolve needs a classification for ${id}.`, usage);
+      classification = parseClassification(words[1]);
+      if (!classification) {
+        return error(`"${words[1].slice(0, 40)}" is not a classification; use tp, bp or fp (true_positive, benign_positive, false_positive).`, usage);
+      }
+    }
+    const note = validateNote(rest);
+    if (!note.ok) return error(`Cannot ${command} ${id}: ${note.reason}.`, usage);
+    switch (command) {
+      case 'escalate':
+        return fromResult(await this.alerts.escalate(id, ctx.actor, ctx.origin, note.note));
+      case 'reopen':
+        return fromResult(await this.alerts.reopen(id, ctx.actor, ctx.origin, note.note));
+      case 'resolve':
+        return fromResult(await this.alerts.resolve(id, ctx.actor, ctx.origin, classification ?? 'true_positive', note.note));
+    }
+  }
+
+  private async listAlerts(args: string, ctx: CommandContext): Promise<CommandReply> {
+    const { words, rest } = splitWords(args, 1);
+    const scope = (words[0] ?? 'open').toLowerCase();
+    if ((scope !== 'open' && scope !== 'all') || rest.length > 0) {
+      return error(`"${args.slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
+    }
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'list');
+    if (!auth.ok) return error(auth.message);
+    return { kind: 'alerts', alerts: await this.store.listAlerts({ status: scope, limit: LIST_LIMIT }), scope };
+  }
+
+  private async showAlert(args: string, ctx: CommandContext): Promise<CommandReply> {
+    const { words, rest } = splitWords(args, 1);
+    if (words.length === 0) return error('alert needs an alert id.', USAGE.alert);
+    const id = parseAlertId(words[0]);
+    if (!id) return error(`"${words[0].slice(0, 40)}" is not an alert id (expected FW-<number>).`, USAGE.alert);
+    if (rest.length > 0) return error('alert takes only an alert id.', USAGE.alert);
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id);
+    if (!auth.ok) return error(auth.message);
+    const alert = await this.store.getAlert(id);
+    if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
+    // The trail reads oldest first; the store hands out the newest.
+    const audit = (await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT })).reverse();
+    return { kind: 'alert-detail', alert, audit };
+  }
+
+  private async huntText(args: string, ctx: CommandContext): Promise<CommandReply> {
+    const { words, rest } = splitWords(args, 2);
+    if (words.length === 0) return error('hunt needs a UPN.', USAGE.hunt);
+    if (rest.length > 0) return error('hunt takes a UPN and an optional look-back only.', USAGE.hunt);
+    const upn = validateUpn(words[0]);
+    if (!upn.ok) return error(`Cannot hunt: ${upn.reason}.`, USAGE.hunt);
+    const lookback = parseLookback(words[1], { default: this.hunt.defaultMs, max: this.hunt.maxMs });
+    if (!lookback.ok) return error(`Cannot hunt: ${lookback.reason}.`, USAGE.hunt);
+    return this.startHunt({ upn: upn.upn, lookbackMs: lookback.ms }, ctx);
+  }
+
+  private async huntFromAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
+    const alert = await this.store.getAlert(alertId);
+    if (!alert) return error(`There is no alert ${alertId}.`);
+    if (!alert.subject.upn) return error(`${alertId} names no account to hunt on.`);
+    const upn = validateUpn(alert.subject.upn);
+    if (!upn.ok) return error(`Cannot hunt on ${alertId}'s account: ${upn.reason}.`);
+    return this.startHunt({ upn: upn.upn, lookbackMs: this.hunt.defaultMs, alertId }, ctx);
+  }
+
+  private async startHunt(request: HuntRequest, ctx: CommandContext): Promise<CommandReply> {
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'hunt', request.alertId);
+    if (!auth.ok) return error(auth.message);
+    await this.alerts.audit({
+      actor: ctx.actor,
+      origin: ctx.origin,
+      action: 'hunt',
+      alertId: request.alertId,
+      outcome: 'allowed',
+      detail: `upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}`,
+    });
+    return { kind: 'hunt', request };
+  }
+}

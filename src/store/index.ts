@@ -1,0 +1,2 @@
+export * from './store';
+export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';

@@ -1,0 +1,536 @@
+import Database from 'better-sqlite3';
+import type { Alert, AuditEntry, NewAlert } from '../../alerts/types';
+import type { ChatPlatformName, MessageRef } from '../../chat/platform';
+import {
+  StoreInputError,
+  type ConversationRefRecord,
+  type Delivery,
+  type DeliveryWork,
+  type ListAlertsQuery,
+  type ListAuditQuery,
+  type RecordPollInput,
+  type ReplyJob,
+  type Store,
+  type TransitionRequest,
+  type TransitionResult,
+} from '../store';
+import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkTargets, isValidDate, toJson } from '../validate';
+import { loadMigrations, migrate } from './migrate';
+import {
+  alertFromRow,
+  auditFromRow,
+  changeToJson,
+  conversationRefFromRow,
+  deliveryFromRow,
+  type AlertRow,
+  type AuditRow,
+  type ConversationRefRow,
+  type DeliveryRow,
+} from './rows';
+
+export interface SqliteStoreOptions {
+  /** Time source for created/updated stamps and "due now"; defaults to the system clock. */
+  clock?: () => Date;
+  /** How long a locked database is waited for, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_LEASE_MS = 60_000;
+const MAX_REPLY_LENGTH = 4000;
+/** Deliveries given up on: failed with no next attempt. */
+const NOT_GIVEN_UP = "NOT (d.state = 'failed' AND d.next_attempt_at IS NULL)";
+
+/**
+ * The default Store: one SQLite file (WAL), or ':memory:'. better-sqlite3 is
+ * synchronous, so each method runs to completion on the event loop; writes
+ * take the write lock up front (BEGIN IMMEDIATE) so two processes sharing the
+ * file queue on busy_timeout instead of failing a lock upgrade.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private closed = false;
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    if (typeof path !== 'string' || path.length === 0) throw new StoreInputError('the SQLite path must be a non-empty string');
+    this.clock = options.clock ?? (() => new Date());
+    this.db = new Database(path);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db, loadMigrations(), this.clock);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  // ---- alerts and polling ------------------------------------------------
+
+  async recordPoll(input: RecordPollInput): Promise<Alert[]> {
+    if (typeof input !== 'object' || input === null) throw new StoreInputError('recordPoll input must be an object');
+    const { workspace, detectionId, watermark, alerts, targets } = input;
+    if (typeof workspace !== 'string' || workspace.length === 0) throw new StoreInputError('workspace must be a non-empty string');
+    if (typeof detectionId !== 'string' || detectionId.length === 0) throw new StoreInputError('detectionId must be a non-empty string');
+    if (!isValidDate(watermark)) throw new StoreInputError('watermark must be a valid Date');
+    if (!Array.isArray(alerts)) throw new StoreInputError('alerts must be an array');
+    checkTargets(targets);
+    const uniqueTargets = [...new Map(targets.map((t) => [`${t.platform}\u0000${t.target}`, t])).values()];
+
+    return this.write(() => {
+      const now = this.now();
+      const created: Alert[] = [];
+      // Each alert is checked as it is inserted: a bad one mid-batch rolls back the ones before it.
+      alerts.forEach((a: unknown, i) => {
+        checkNewAlert(a, i);
+        if (a.detectionId !== detectionId || a.workspace !== workspace) {
+          throw new StoreInputError(
+            `alert #${i + 1} (${a.fingerprint}) belongs to ${a.workspace}/${a.detectionId}, not ${workspace}/${detectionId}`,
+          );
+        }
+        const seen = this.db
+          .prepare('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?')
+          .get(a.detectionId, a.fingerprint);
+        if (seen) return;
+        const alert = this.insertAlert(a, now);
+        const queue = this.db.prepare(
+          `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+        );
+        for (const t of uniqueTargets) queue.run(alert.id, t.platform, t.target, now, now, now);
+        created.push(alert);
+      });
+      this.db
+        .prepare(
+          `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (workspace, detection_id) DO UPDATE SET
+             watermark = CASE WHEN excluded.watermark > watermarks.watermark THEN excluded.watermark ELSE watermarks.watermark END,
+             updated_at = excluded.updated_at`,
+        )
+        .run(workspace, detectionId, watermark.toISOString(), now);
+      return created;
+    });
+  }
+
+  private insertAlert(a: NewAlert, now: string): Alert {
+    const what = `alert ${a.fingerprint}`;
+    const row = {
+      detection_id: a.detectionId,
+      detection_name: a.detectionName,
+      fingerprint: a.fingerprint,
+      workspace: a.workspace,
+      title: a.title,
+      description: a.description ?? null,
+      severity: a.severity,
+      tactics: toJson(a.tactics, `${what}: tactics`),
+      techniques: toJson(a.techniques, `${what}: techniques`),
+      event_time: a.eventTime.toISOString(),
+      subject: toJson(a.subject, `${what}: subject`),
+      subject_upn: a.subject.upn ? a.subject.upn.toLowerCase() : null,
+      action: a.action ?? null,
+      source_ip: a.sourceIp ?? null,
+      source_location: a.sourceLocation ?? null,
+      insights: toJson(a.insights, `${what}: insights`),
+      investigation_priority: a.investigationPriority ?? null,
+      entities: toJson(a.entities, `${what}: entities`),
+      details: toJson(a.details, `${what}: details`),
+      target: a.target === null ? null : toJson(a.target, `${what}: target`),
+      raw: toJson(a.raw, `${what}: raw`),
+      now,
+    };
+    const counter = this.db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'alert' RETURNING value").get() as {
+      value: number;
+    };
+    const inserted = this.db
+      .prepare(
+        `INSERT INTO alerts (id, seq, detection_id, detection_name, fingerprint, workspace, title, description, severity,
+           tactics, techniques, event_time, subject, subject_upn, action, source_ip, source_location, insights,
+           investigation_priority, entities, details, target, raw, status, version, created_at, updated_at)
+         VALUES (@id, @seq, @detection_id, @detection_name, @fingerprint, @workspace, @title, @description, @severity,
+           @tactics, @techniques, @event_time, @subject, @subject_upn, @action, @source_ip, @source_location, @insights,
+           @investigation_priority, @entities, @details, @target, @raw, 'open', 1, @now, @now)
+         RETURNING *`,
+      )
+      .get({ ...row, id: `FW-${counter.value}`, seq: counter.value }) as AlertRow;
+    return alertFromRow(inserted);
+  }
+
+  async getWatermark(workspace: string, detectionId: string): Promise<Date | undefined> {
+    const row = this.db
+      .prepare('SELECT watermark FROM watermarks WHERE workspace = ? AND detection_id = ?')
+      .get(String(workspace), String(detectionId)) as { watermark: string } | undefined;
+    return row ? new Date(row.watermark) : undefined;
+  }
+
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(String(id)) as AlertRow | undefined;
+    return row ? alertFromRow(row) : undefined;
+  }
+
+  async listAlerts(query: ListAlertsQuery): Promise<Alert[]> {
+    const limit = checkLimit(query?.limit);
+    const status = query.status ?? 'open';
+    if (status !== 'open' && status !== 'all') throw new StoreInputError('status must be "open" or "all"');
+    const where = status === 'open' ? "WHERE status <> 'resolved'" : '';
+    const rows = this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(limit) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async findAlertsBySubject(upn: string, limit: number): Promise<Alert[]> {
+    if (typeof upn !== 'string') throw new StoreInputError('upn must be a string');
+    const rows = this.db
+      .prepare('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
+      .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  // ---- transitions and audit ----------------------------------------------
+
+  async transition(req: TransitionRequest): Promise<TransitionResult> {
+    if (typeof req !== 'object' || req === null) throw new StoreInputError('transition request must be an object');
+    if (!Array.isArray(req.from) || req.from.length === 0) throw new StoreInputError('transition: from must list at least one status');
+    if (!isValidDate(req.change?.at)) throw new StoreInputError('transition: change.at must be a valid Date');
+    checkActor(req.change.actor, 'transition change');
+    checkAudit({ ...req.audit, outcome: 'allowed' });
+    if (req.replyText !== undefined) checkReplyText(req.replyText);
+
+    return this.write((): TransitionResult => {
+      const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(req.alertId) as AlertRow | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      const previous = alertFromRow(row);
+      if (!req.from.includes(previous.status)) return { ok: false, reason: 'status', alert: previous };
+      const classification = req.classification === undefined ? row.classification : req.classification;
+      const updated = this.db
+        .prepare(
+          `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
+           WHERE id = ? AND version = ? RETURNING *`,
+        )
+        .get(req.to, classification, changeToJson(req.change), this.now(), req.alertId, row.version) as AlertRow | undefined;
+      // Unreachable under the write lock; kept so the statement is a true compare-and-set on any backend.
+      if (!updated) throw new Error(`alert ${req.alertId} changed during its own transaction`);
+      this.insertAudit({ ...req.audit, alertId: req.alertId, outcome: 'allowed' });
+      if (req.replyText !== undefined) this.insertReplies(req.alertId, req.replyText);
+      return { ok: true, alert: alertFromRow(updated), previous };
+    });
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<AuditEntry> {
+    checkAudit(entry);
+    return this.write(() => this.insertAudit(entry));
+  }
+
+  private insertAudit(e: AuditEntry): AuditEntry {
+    const row = this.db
+      .prepare(
+        `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      )
+      .get(
+        e.at.toISOString(),
+        toJson(e.actor, 'audit actor'),
+        e.actor.platform,
+        e.actor.id,
+        e.action,
+        e.alertId ?? null,
+        e.outcome,
+        e.detail ?? null,
+        e.origin,
+      ) as AuditRow;
+    return auditFromRow(row);
+  }
+
+  async listAudit(query: ListAuditQuery): Promise<AuditEntry[]> {
+    const limit = checkLimit(query?.limit);
+    const rows = (
+      query.alertId === undefined
+        ? this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
+        : this.db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?').all(String(query.alertId), limit)
+    ) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  // ---- delivery outbox ------------------------------------------------------
+
+  async claimDueDeliveries(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<DeliveryWork[]> {
+    const { at, until } = leaseWindow(now, leaseMs);
+    const max = checkLimit(limit);
+    return this.write(() => {
+      // On Postgres the inner SELECT gains FOR UPDATE SKIP LOCKED.
+      const rows = this.db
+        .prepare(
+          `UPDATE deliveries SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+           WHERE id IN (
+             SELECT id FROM deliveries
+             WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
+               AND (lease_until IS NULL OR lease_until <= @at)
+             ORDER BY next_attempt_at, id LIMIT @max)
+           RETURNING *`,
+        )
+        .all({ at, until, max }) as DeliveryRow[];
+      return this.withAlerts(rows.sort((a, b) => a.id - b.id));
+    });
+  }
+
+  private withAlerts(rows: DeliveryRow[]): DeliveryWork[] {
+    const get = this.db.prepare('SELECT * FROM alerts WHERE id = ?');
+    return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_id) as AlertRow) }));
+  }
+
+  private updateDelivery(id: number, sql: string, params: Record<string, unknown>): void {
+    const info = this.db
+      .prepare(`UPDATE deliveries SET ${sql}, updated_at = @updated WHERE id = @id`)
+      .run({ ...params, id: checkId(id), updated: this.now() });
+    if (info.changes === 0) throw new StoreInputError(`no delivery ${id}`);
+  }
+
+  async markPosted(id: number, ref: MessageRef, renderedVersion: number): Promise<void> {
+    checkMessageRef(ref);
+    if (!Number.isInteger(renderedVersion) || renderedVersion < 1) throw new StoreInputError('renderedVersion must be a positive integer');
+    this.write(() =>
+      this.updateDelivery(
+        id,
+        `state = 'posted', message_ref = @ref, rendered_version = @version, lease_until = NULL,
+         next_attempt_at = NULL, last_error = NULL, render_next_at = NULL`,
+        { ref: toJson(ref, 'message ref'), version: renderedVersion },
+      ),
+    );
+  }
+
+  async markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
+    this.write(() =>
+      this.updateDelivery(id, `state = 'failed', last_error = @error, next_attempt_at = @next, lease_until = NULL`, {
+        error: String(error),
+        next: nextAttemptAt.toISOString(),
+      }),
+    );
+  }
+
+  async markFailed(id: number, error: string): Promise<void> {
+    this.write(() =>
+      this.updateDelivery(id, `state = 'failed', last_error = @error, next_attempt_at = NULL, lease_until = NULL`, {
+        error: String(error),
+      }),
+    );
+  }
+
+  async markWaiting(id: number, reason: string): Promise<void> {
+    this.write(() =>
+      this.updateDelivery(id, `state = 'waiting', last_error = @error, lease_until = NULL`, { error: String(reason) }),
+    );
+  }
+
+  async releaseWaiting(platform: ChatPlatformName, target: string): Promise<number> {
+    const now = this.now();
+    return this.write(
+      () =>
+        this.db
+          .prepare(
+            `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+             WHERE platform = ? AND target = ? AND state = 'waiting'`,
+          )
+          .run(now, now, String(platform), String(target)).changes,
+    );
+  }
+
+  async listDeliveries(alertId: string): Promise<Delivery[]> {
+    const rows = this.db.prepare('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id').all(String(alertId)) as DeliveryRow[];
+    return rows.map(deliveryFromRow);
+  }
+
+  async staleCards(limit: number, now: Date = this.clock()): Promise<DeliveryWork[]> {
+    if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
+    const rows = this.db
+      .prepare(
+        `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+         WHERE d.state = 'posted' AND d.rendered_version < a.version
+           AND (d.render_next_at IS NULL OR d.render_next_at <= ?)
+         ORDER BY d.id LIMIT ?`,
+      )
+      .all(now.toISOString(), checkLimit(limit)) as DeliveryRow[];
+    return this.withAlerts(rows);
+  }
+
+  async markRendered(id: number, version: number): Promise<void> {
+    if (!Number.isInteger(version) || version < 1) throw new StoreInputError('version must be a positive integer');
+    this.write(() =>
+      this.updateDelivery(
+        id,
+        `rendered_version = CASE WHEN rendered_version IS NULL OR rendered_version < @version THEN @version ELSE rendered_version END,
+         render_next_at = NULL, last_error = NULL`,
+        { version },
+      ),
+    );
+  }
+
+  async deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
+    this.write(() =>
+      this.updateDelivery(id, 'render_next_at = @next, last_error = @error', {
+        next: nextAttemptAt.toISOString(),
+        error: String(error),
+      }),
+    );
+  }
+
+  // ---- thread replies ---------------------------------------------------------
+
+  async queueReplies(alertId: string, text: string): Promise<number> {
+    checkReplyText(text);
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM alerts WHERE id = ?').get(String(alertId))) throw new StoreInputError(`no alert ${alertId}`);
+      return this.insertReplies(alertId, text);
+    });
+  }
+
+  private insertReplies(alertId: string, text: string): number {
+    const now = this.now();
+    return this.db
+      .prepare(
+        `INSERT INTO replies (alert_id, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
+         SELECT d.alert_id, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
+         WHERE d.alert_id = ? AND ${NOT_GIVEN_UP}
+         ORDER BY d.id`,
+      )
+      .run(text, now, now, now, alertId).changes;
+  }
+
+  async claimDueReplies(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<ReplyJob[]> {
+    const { at, until } = leaseWindow(now, leaseMs);
+    const max = checkLimit(limit);
+    return this.write(() => {
+      // One reply per card per claim, and only after the earlier ones went: threads stay in order.
+      const claimed = this.db
+        .prepare(
+          `UPDATE replies SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+           WHERE id IN (
+             SELECT r.id FROM replies r JOIN deliveries d ON d.id = r.delivery_id
+             WHERE r.state IN ('pending', 'failed') AND r.next_attempt_at IS NOT NULL AND r.next_attempt_at <= @at
+               AND (r.lease_until IS NULL OR r.lease_until <= @at)
+               AND d.state = 'posted'
+               AND NOT EXISTS (
+                 SELECT 1 FROM replies e WHERE e.delivery_id = r.delivery_id AND e.id < r.id
+                   AND e.state IN ('pending', 'failed') AND e.next_attempt_at IS NOT NULL)
+             ORDER BY r.id LIMIT @max)
+           RETURNING id`,
+        )
+        .all({ at, until, max }) as { id: number }[];
+      const get = this.db.prepare(
+        `SELECT r.id, r.alert_id, r.delivery_id, r.text, r.attempts, d.message_ref
+         FROM replies r JOIN deliveries d ON d.id = r.delivery_id WHERE r.id = ?`,
+      );
+      return claimed
+        .map((c) => c.id)
+        .sort((a, b) => a - b)
+        .map((id) => {
+          const r = get.get(id) as { id: number; alert_id: string; delivery_id: number; text: string; attempts: number; message_ref: string };
+          return { id: r.id, alertId: r.alert_id, deliveryId: r.delivery_id, text: r.text, attempts: r.attempts, ref: JSON.parse(r.message_ref) as MessageRef };
+        });
+    });
+  }
+
+  private updateReply(id: number, sql: string, params: Record<string, unknown>): void {
+    const info = this.db
+      .prepare(`UPDATE replies SET ${sql}, lease_until = NULL, updated_at = @updated WHERE id = @id`)
+      .run({ ...params, id: checkId(id), updated: this.now() });
+    if (info.changes === 0) throw new StoreInputError(`no reply ${id}`);
+  }
+
+  async markReplied(id: number): Promise<void> {
+    this.write(() => this.updateReply(id, "state = 'sent', next_attempt_at = NULL, last_error = NULL", {}));
+  }
+
+  async markReplyRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
+    this.write(() =>
+      this.updateReply(id, "state = 'failed', last_error = @error, next_attempt_at = @next", {
+        error: String(error),
+        next: nextAttemptAt.toISOString(),
+      }),
+    );
+  }
+
+  async markReplyFailed(id: number, error: string): Promise<void> {
+    this.write(() => this.updateReply(id, "state = 'failed', last_error = @error, next_attempt_at = NULL", { error: String(error) }));
+  }
+
+  // ---- conversation references --------------------------------------------------
+
+  async saveConversationRef(platform: string, key: string, name: string, ref: unknown): Promise<void> {
+    for (const [label, v] of [['platform', platform], ['key', key]] as const) {
+      if (typeof v !== 'string' || v.length === 0) throw new StoreInputError(`${label} must be a non-empty string`);
+    }
+    if (typeof name !== 'string') throw new StoreInputError('name must be a string');
+    const json = toJson(ref, 'conversation reference');
+    const now = this.now();
+    this.write(() =>
+      this.db
+        .prepare(
+          `INSERT INTO conversation_refs (platform, key, name, name_lower, ref, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (platform, key) DO UPDATE SET name = excluded.name, name_lower = excluded.name_lower,
+             ref = excluded.ref, updated_at = excluded.updated_at`,
+        )
+        .run(platform, key, name, name.toLowerCase(), json, now),
+    );
+  }
+
+  async getConversationRef(platform: string, keyOrName: string): Promise<ConversationRefRecord | undefined> {
+    const p = String(platform);
+    const k = String(keyOrName);
+    const row = (this.db.prepare('SELECT * FROM conversation_refs WHERE platform = ? AND key = ?').get(p, k) ??
+      this.db
+        .prepare('SELECT * FROM conversation_refs WHERE platform = ? AND name_lower = ? ORDER BY updated_at DESC LIMIT 1')
+        .get(p, k.toLowerCase())) as ConversationRefRow | undefined;
+    return row ? conversationRefFromRow(row) : undefined;
+  }
+
+  async listConversationRefs(platform: string): Promise<ConversationRefRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM conversation_refs WHERE platform = ? ORDER BY name_lower, key')
+      .all(String(platform)) as ConversationRefRow[];
+    return rows.map(conversationRefFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+function leaseWindow(now: Date, leaseMs: number): { at: string; until: string } {
+  if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
+  if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new StoreInputError('leaseMs must be a positive integer');
+  return { at: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() };
+}
+
+function checkReplyText(text: unknown): void {
+  if (typeof text !== 'string' || text.trim().length === 0) throw new StoreInputError('reply text must be a non-empty string');
+  if (text.length > MAX_REPLY_LENGTH) throw new StoreInputError(`reply text is longer than ${MAX_REPLY_LENGTH} characters`);
+}
+
+function checkMessageRef(ref: unknown): asserts ref is MessageRef {
+  const r = ref as Partial<MessageRef> | null;
+  if (typeof ref !== 'object' || r === null || typeof r.messageId !== 'string' || r.messageId.length === 0) {
+    throw new StoreInputError('message ref must be an object with a non-empty messageId');
+  }
+  if (r.platform !== 'teams' && r.platform !== 'slack' && r.platform !== 'console') {
+    throw new StoreInputError('message ref platform must be teams, slack or console');
+  }
+  if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
+}
+
+/** Opens (creating and migrating when needed) a SQLite store at `path`; ':memory:' for a throwaway one. */
+export function openSqliteStore(path: string, options?: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(path, options);
+}

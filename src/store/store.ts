@@ -1,0 +1,183 @@
+import type {
+  Alert,
+  AlertAction,
+  AlertStatus,
+  AuditEntry,
+  Classification,
+  NewAlert,
+  StatusChange,
+} from '../alerts/types';
+import type { ChatPlatformName, MessageRef } from '../chat/platform';
+
+/** Where a new alert's card is to be posted. */
+export interface DeliveryTarget {
+  platform: ChatPlatformName;
+  target: string;
+}
+
+export interface RecordPollInput {
+  workspace: string;
+  detectionId: string;
+  /** The poll window's end; the stored watermark only ever moves forward. */
+  watermark: Date;
+  alerts: NewAlert[];
+  targets: DeliveryTarget[];
+}
+
+/** pending: to post; posted: on the platform; failed: retrying (nextAttemptAt set) or given up (unset); waiting: a setup problem a person must fix. */
+export type DeliveryState = 'pending' | 'posted' | 'failed' | 'waiting';
+
+export interface Delivery {
+  id: number;
+  alertId: string;
+  platform: ChatPlatformName;
+  target: string;
+  state: DeliveryState;
+  /** Claims so far (a claim counts as an attempt, so a crash mid-post is counted). */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  ref?: MessageRef;
+  /** The alert version the posted card shows. */
+  renderedVersion?: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A delivery handed to one dispatcher, with the alert it carries. */
+export interface DeliveryWork {
+  delivery: Delivery;
+  alert: Alert;
+}
+
+/** A thread reply waiting for (or claimed for) a posted card. */
+export interface ReplyJob {
+  id: number;
+  alertId: string;
+  deliveryId: number;
+  text: string;
+  attempts: number;
+  /** The posted card the reply belongs under. */
+  ref: MessageRef;
+}
+
+export interface ConversationRefRecord {
+  platform: string;
+  key: string;
+  name: string;
+  /** Whatever the platform stored (a JSON value), as it was saved. */
+  ref: unknown;
+  updatedAt: Date;
+}
+
+export interface TransitionRequest {
+  alertId: string;
+  action: AlertAction;
+  /** The statuses the alert must be in, checked inside the transaction. */
+  from: readonly AlertStatus[];
+  to: AlertStatus;
+  /** null clears the classification (reopen); undefined keeps it. */
+  classification?: Classification | null;
+  change: StatusChange;
+  /** Appended in the same transaction when the transition is applied (outcome 'allowed'). */
+  audit: Omit<AuditEntry, 'id' | 'alertId' | 'outcome'>;
+  /** Queued as a thread reply under every copy of the card. */
+  replyText?: string;
+}
+
+export type TransitionResult =
+  | { ok: true; alert: Alert; previous: Alert }
+  | { ok: false; reason: 'not_found' }
+  /** The alert was not in one of the `from` statuses; `alert` is its current state. */
+  | { ok: false; reason: 'status'; alert: Alert };
+
+export interface ListAuditQuery {
+  alertId?: string;
+  limit: number;
+}
+
+export interface ListAlertsQuery {
+  /** 'open' = every status but resolved. */
+  status?: 'open' | 'all';
+  limit: number;
+}
+
+/**
+ * Everything FirstWatch keeps. Asynchronous so that a Postgres implementation
+ * (several replicas) fits behind the same interface as SQLite.
+ */
+export interface Store {
+  /**
+   * One transaction: insert each alert whose fingerprint is new for its
+   * detection, queue one delivery per new alert per target, advance the
+   * watermark. Returns only the new alerts. On any error nothing is written.
+   */
+  recordPoll(input: RecordPollInput): Promise<Alert[]>;
+  getWatermark(workspace: string, detectionId: string): Promise<Date | undefined>;
+
+  getAlert(id: string): Promise<Alert | undefined>;
+  /** Newest first. */
+  listAlerts(query: ListAlertsQuery): Promise<Alert[]>;
+  /** Newest first; the UPN compares case-insensitively. */
+  findAlertsBySubject(upn: string, limit: number): Promise<Alert[]>;
+
+  /** Atomic compare-and-set of an alert's status; see TransitionRequest. */
+  transition(request: TransitionRequest): Promise<TransitionResult>;
+
+  appendAudit(entry: AuditEntry): Promise<AuditEntry>;
+  /** Newest first. */
+  listAudit(query: ListAuditQuery): Promise<AuditEntry[]>;
+
+  /**
+   * Pending or retrying deliveries whose next attempt is due, oldest first.
+   * Each returned delivery is leased for `leaseMs` (default 60 s) so that a
+   * concurrent claim does not return it again; an expired lease (crash) makes
+   * it claimable again. Counts as an attempt.
+   */
+  claimDueDeliveries(now: Date, limit: number, leaseMs?: number): Promise<DeliveryWork[]>;
+  markPosted(id: number, ref: MessageRef, renderedVersion: number): Promise<void>;
+  /** A transient failure: try again at nextAttemptAt. */
+  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** A permanent failure: never claimed again. */
+  markFailed(id: number, error: string): Promise<void>;
+  /** A setup problem (bot not in channel, unknown channel): parked until releaseWaiting. */
+  markWaiting(id: number, reason: string): Promise<void>;
+  /** Makes every waiting delivery for this platform target due now; returns how many. */
+  releaseWaiting(platform: ChatPlatformName, target: string): Promise<number>;
+  listDeliveries(alertId: string): Promise<Delivery[]>;
+
+  /**
+   * Posted cards that show an older version than their alert, with the alert
+   * as it is now. A burst of transitions collapses to one update. Cards whose
+   * update was deferred (deferRender) are left out until that time.
+   */
+  staleCards(limit: number, now?: Date): Promise<DeliveryWork[]>;
+  /** The card now shows `version` (never moves backwards). */
+  markRendered(id: number, version: number): Promise<void>;
+  /** A card update failed; skip this card in staleCards until `nextAttemptAt`. */
+  deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+
+  /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
+  queueReplies(alertId: string, text: string): Promise<number>;
+  /** Due replies whose card is posted, leased like deliveries. */
+  claimDueReplies(now: Date, limit: number, leaseMs?: number): Promise<ReplyJob[]>;
+  markReplied(id: number): Promise<void>;
+  markReplyRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  markReplyFailed(id: number, error: string): Promise<void>;
+
+  /** Insert or replace the reference under (platform, key). */
+  saveConversationRef(platform: string, key: string, name: string, ref: unknown): Promise<void>;
+  /** By key first, then by name (case-insensitive). */
+  getConversationRef(platform: string, keyOrName: string): Promise<ConversationRefRecord | undefined>;
+  listConversationRefs(platform: string): Promise<ConversationRefRecord[]>;
+
+  close(): Promise<void>;
+}
+
+/** Raised for input a Store refuses; nothing was written. */
+export class StoreInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreInputError';
+  }
+}
