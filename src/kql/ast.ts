@@ -1,0 +1,67 @@
+import type { Pos } from './errors';
+import type { ColumnType } from './types';
+
+export type Expr =
+  | { k: 'lit'; value: unknown; type: ColumnType | 'null'; pos: Pos }
+  | { k: 'name'; name: string; pos: Pos }
+  | { k: 'side'; side: 'left' | 'right'; name: string; pos: Pos }
+  | { k: 'member'; obj: Expr; name: string; pos: Pos }
+  | { k: 'index'; obj: Expr; index: Expr; pos: Pos }
+  | { k: 'call'; name: string; args: Expr[]; pos: Pos }
+  | { k: 'star'; pos: Pos }
+  | { k: 'binary'; op: string; left: Expr; right: Expr; pos: Pos }
+  | { k: 'in'; op: string; left: Expr; list: Expr[]; pos: Pos }
+  | { k: 'between'; negated: boolean; left: Expr; lo: Expr; hi: Expr; pos: Pos }
+  | { k: 'neg'; operand: Expr; pos: Pos };
+
+/** `name = expr` or a bare expression, as in extend, project and summarize. */
+export interface Assignment {
+  name?: string;
+  expr: Expr;
+  pos: Pos;
+}
+
+export interface SortKey {
+  expr: Expr;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export type Source =
+  | { k: 'table'; name: string; pos: Pos }
+  | { k: 'datatable'; columns: { name: string; type: ColumnType }[]; values: Expr[]; pos: Pos }
+  | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
+  | { k: 'sub'; query: Pipeline; pos: Pos };
+
+export type Op =
+  | { k: 'where'; pred: Expr; pos: Pos }
+  | { k: 'extend'; items: Assignment[]; pos: Pos }
+  | { k: 'project'; items: Assignment[]; pos: Pos }
+  | { k: 'project-away'; names: string[]; pos: Pos }
+  | { k: 'project-rename'; pairs: { to: string; from: string }[]; pos: Pos }
+  | { k: 'summarize'; aggs: Assignment[]; by: Assignment[]; pos: Pos }
+  | { k: 'sort'; keys: SortKey[]; pos: Pos }
+  | { k: 'top'; count: Expr; keys: SortKey[]; pos: Pos }
+  | { k: 'take'; count: Expr; pos: Pos }
+  | { k: 'distinct'; items: Assignment[] | '*'; pos: Pos }
+  | { k: 'count'; pos: Pos }
+  | { k: 'join'; kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
+  | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; pos: Pos }
+  | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos };
+
+export interface Pipeline {
+  source: Source;
+  ops: Op[];
+  pos: Pos;
+}
+
+export type Statement =
+  | { k: 'let-scalar'; name: string; expr: Expr; pos: Pos }
+  | { k: 'let-tabular'; name: string; query: Pipeline; pos: Pos }
+  /** `let x = y;` where y may name a table or a scalar: resolved when the query runs. */
+  | { k: 'let-alias'; name: string; target: string; pos: Pos };
+
+export interface Script {
+  lets: Statement[];
+  query: Pipeline;
+}

@@ -1,0 +1,164 @@
+import type { Expr } from '../ast';
+import { errorAt } from '../errors';
+import { FUNCTIONS } from '../functions/scalar';
+import { AGGREGATE_NAMES } from '../functions/aggregate-names';
+import { compileArithmetic, compileNegate } from '../operators/arith';
+import { compileComparison } from '../operators/compare';
+import { compileHasAny, compileIn, compileMatches, compileStringOp } from '../operators/strings';
+import { toBool } from '../operators/coerce';
+import { isPlainObject } from '../values';
+import { constant, fold, type Compiled, type Ev, type Scope } from './context';
+
+const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Compiles a scalar expression against the columns in scope into one closure tree. */
+export function compileExpr(e: Expr, scope: Scope): Compiled {
+  switch (e.k) {
+    case 'lit':
+      return constant(e.value, e.type === 'null' ? 'dynamic' : e.type);
+    case 'name': {
+      const col = scope.column(e.name);
+      if (col) return { ev: col.ev, type: col.type, isConst: false };
+      const let_ = scope.lets.get(e.name);
+      if (let_) return let_;
+      throw errorAt(`unknown column or name '${e.name}'`, e.pos);
+    }
+    case 'side':
+      throw errorAt(`$${e.side} is only allowed in a join's on clause`, e.pos);
+    case 'star':
+      throw errorAt("'*' is only allowed as an argument of arg_max/arg_min/take_any", e.pos);
+    case 'member':
+      return memberAccess(compileExpr(e.obj, scope), e.name, e.pos);
+    case 'index': {
+      const obj = compileExpr(e.obj, scope);
+      const idx = compileExpr(e.index, scope);
+      if (obj.type !== 'dynamic') throw errorAt(`cannot index into a ${obj.type} value; only dynamic values have elements`, e.pos);
+      if (idx.isConst && typeof idx.ev(null as never) === 'string') return memberAccess(obj, idx.ev(null as never) as string, e.pos);
+      const o = obj.ev;
+      const i = idx.ev;
+      return fold({
+        ev: (c) => {
+          const v = o(c);
+          const k = i(c);
+          if (Array.isArray(v) && typeof k === 'number') {
+            const at = k < 0 ? v.length + k : k;
+            const r = v[at];
+            return r === undefined ? null : r;
+          }
+          if (isPlainObject(v) && typeof k === 'string' && Object.prototype.hasOwnProperty.call(v, k)) return v[k] ?? null;
+          return null;
+        },
+        type: 'dynamic',
+        isConst: obj.isConst && idx.isConst,
+      });
+    }
+    case 'neg':
+      return compileNegate(compileExpr(e.operand, scope), e.pos);
+    case 'binary':
+      return compileBinary(e, scope);
+    case 'in': {
+      const l = compileExpr(e.left, scope);
+      const list = e.list.map((x) => compileExpr(x, scope));
+      if (e.op === 'has_any' || e.op === 'has_all') return compileHasAny(e.op, l, list, e.pos);
+      return compileIn(e.op, l, list, e.pos);
+    }
+    case 'between': {
+      const l = compileExpr(e.left, scope);
+      const lo = compileExpr(e.lo, scope);
+      let hi = compileExpr(e.hi, scope);
+      // `d between (start .. 1h)`: a timespan upper bound is relative to the lower bound.
+      if (lo.type === 'datetime' && hi.type === 'timespan') hi = compileArithmetic('+', lo, hi, e.pos);
+      const ge = compileComparison('>=', l, lo, e.pos).ev;
+      const le = compileComparison('<=', l, hi, e.pos).ev;
+      const neg = e.negated;
+      return fold({
+        ev: (c) => {
+          const a = ge(c);
+          const b = le(c);
+          if (a === null || b === null) return null;
+          return neg ? !(a && b) : a === true && b === true;
+        },
+        type: 'bool',
+        isConst: l.isConst && lo.isConst && hi.isConst,
+      });
+    }
+    case 'call': {
+      const name = e.name.toLowerCase();
+      if (AGGREGATE_NAMES.has(name)) throw errorAt(`aggregate function '${e.name}' is only allowed in summarize`, e.pos);
+      const fn = FUNCTIONS[name];
+      if (!fn) throw errorAt(`unsupported function '${e.name}'`, e.pos);
+      const args = e.args.map((a) => compileExpr(a, scope));
+      return fn(args, e.pos, scope);
+    }
+  }
+}
+
+function memberAccess(obj: Compiled, name: string, pos: { line: number; column: number }): Compiled {
+  if (obj.type !== 'dynamic') throw errorAt(`cannot access '.${name}' of a ${obj.type} value; only dynamic values have properties`, pos);
+  const o = obj.ev;
+  const guarded = PROTO_NAMES.has(name);
+  const ev: Ev = guarded
+    ? (c) => {
+        const v = o(c);
+        return isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, name) ? (v[name] ?? null) : null;
+      }
+    : (c) => {
+        const v = o(c);
+        if (v === null || typeof v !== 'object') return null;
+        const r = (v as Record<string, unknown>)[name];
+        return r === undefined ? null : r;
+      };
+  return fold({ ev, type: 'dynamic', isConst: obj.isConst });
+}
+
+function compileBinary(e: Extract<Expr, { k: 'binary' }>, scope: Scope): Compiled {
+  const l = compileExpr(e.left, scope);
+  const r = compileExpr(e.right, scope);
+  switch (e.op) {
+    case 'and':
+    case 'or':
+      return logical(e.op, l, r, e.pos);
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return compileComparison(e.op, l, r, e.pos);
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+      return compileArithmetic(e.op, l, r, e.pos);
+    case 'matches regex':
+      return compileMatches(l, r, e.pos);
+    default:
+      return compileStringOp(e.op, l, r, e.pos);
+  }
+}
+
+function logical(op: 'and' | 'or', l: Compiled, r: Compiled, pos: { line: number; column: number }): Compiled {
+  for (const side of [l, r]) {
+    if (side.type !== 'bool' && side.type !== 'dynamic') throw errorAt(`'${op}' needs bool operands, not ${side.type}`, pos);
+  }
+  const a = l.type === 'bool' ? l.ev : (c: Parameters<Ev>[0]) => toBool(l.ev(c));
+  const b = r.type === 'bool' ? r.ev : (c: Parameters<Ev>[0]) => toBool(r.ev(c));
+  const ev: Ev =
+    op === 'and'
+      ? (c) => {
+          const x = a(c);
+          if (x === false) return false;
+          const y = b(c);
+          if (y === false) return false;
+          return x === true && y === true ? true : null;
+        }
+      : (c) => {
+          const x = a(c);
+          if (x === true) return true;
+          const y = b(c);
+          if (y === true) return true;
+          return x === false && y === false ? false : null;
+        };
+  return fold({ ev, type: 'bool', isConst: l.isConst && r.isConst });
+}

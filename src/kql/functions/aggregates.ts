@@ -1,0 +1,247 @@
+import type { Expr } from '../ast';
+import { compileExpr } from '../compile/scalar';
+import { newCtx, type Compiled, type Ctx, type Scope } from '../compile/context';
+import { errorAt, type Pos } from '../errors';
+import { family, toBool } from '../operators/coerce';
+import { orderValues } from '../operators/compare';
+import type { Column, ColumnType } from '../types';
+import { Timespan, toJsonValue, valueKey } from '../values';
+import { AGGREGATE_NAMES } from './aggregate-names';
+
+export { AGGREGATE_NAMES };
+
+
+export interface AggState {
+  add(c: Ctx): void;
+  result(): unknown[];
+}
+
+export interface AggPlan {
+  /** Output columns; a name of '' means "use the assignment's name". */
+  columns: Column[];
+  create(): AggState;
+}
+
+/** A default column name from an argument: `x` → "x", `a.b` → "a_b", otherwise "". */
+export function exprName(e: Expr): string {
+  if (e.k === 'name') return e.name;
+  if (e.k === 'member') {
+    const inner = exprName(e.obj);
+    return inner ? `${inner}_${e.name}` : '';
+  }
+  if (e.k === 'index' && e.index.k === 'lit' && typeof e.index.value === 'string') {
+    const inner = exprName(e.obj);
+    return inner ? `${inner}_${e.index.value}` : '';
+  }
+  return '';
+}
+
+function arity(name: string, args: Expr[], pos: Pos, min: number, max = min): void {
+  if (args.length < min || args.length > max) throw errorAt(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`, pos);
+}
+
+function predicate(c: Compiled): (x: Ctx) => boolean {
+  const e = c.ev;
+  return c.type === 'bool' ? (x) => e(x) === true : (x) => toBool(e(x)) === true;
+}
+
+function single(name: string, type: ColumnType, create: () => AggState): AggPlan {
+  return { columns: [{ name, type }], create };
+}
+
+/** Compiles one aggregate call of a summarize against the input's columns. */
+export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>): AggPlan {
+  if (call.k !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
+    throw errorAt('summarize needs an aggregation function call (count, sum, arg_max, ...) for each aggregate', call.pos);
+  }
+  const fn = call.name.toLowerCase();
+  const args = call.args;
+  const pos = call.pos;
+  const arg = (i: number): Compiled => compileExpr(args[i], scope);
+  const argName = args[0] ? exprName(args[0]) : '';
+
+  switch (fn) {
+    case 'count': {
+      arity(fn, args, pos, 0, 1);
+      return single('count_', 'long', () => {
+        let n = 0;
+        return { add: () => void n++, result: () => [n] };
+      });
+    }
+    case 'countif': {
+      arity(fn, args, pos, 1);
+      const p = predicate(arg(0));
+      return single('countif_', 'long', () => {
+        let n = 0;
+        return { add: (c) => void (p(c) && n++), result: () => [n] };
+      });
+    }
+    case 'dcount':
+    case 'dcountif': {
+      arity(fn, args, pos, fn === 'dcount' ? 1 : 2, fn === 'dcount' ? 2 : 3);
+      const v = arg(0).ev;
+      const p = fn === 'dcountif' ? predicate(arg(1)) : () => true;
+      return single(`${fn}_${argName}`, 'long', () => {
+        const seen = new Set<string>();
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = v(c);
+            if (x !== null && x !== '') seen.add(valueKey(x));
+          },
+          result: () => [seen.size],
+        };
+      });
+    }
+    case 'sum':
+    case 'sumif':
+    case 'avg':
+    case 'avgif': {
+      arity(fn, args, pos, fn.endsWith('if') ? 2 : 1);
+      const a = arg(0);
+      const f = family(a.type);
+      if (f !== 'number' && f !== 'dynamic' && f !== 'timespan') throw errorAt(`${fn}() needs a numeric argument, not ${a.type}`, pos);
+      const v = a.ev;
+      const p = fn.endsWith('if') ? predicate(arg(1)) : () => true;
+      const isAvg = fn.startsWith('avg');
+      const span = f === 'timespan';
+      const type: ColumnType = span ? 'timespan' : isAvg ? 'real' : a.type === 'int' || a.type === 'long' ? 'long' : 'real';
+      return single(`${fn}_${argName}`, type, () => {
+        let total = 0;
+        let n = 0;
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = v(c);
+            const num = x instanceof Timespan ? x.ms : typeof x === 'number' ? x : null;
+            if (num === null) return;
+            total += num;
+            n++;
+          },
+          result: () => {
+            if (n === 0) return [isAvg ? null : span ? new Timespan(0) : 0];
+            const r = isAvg ? total / n : total;
+            return [span ? new Timespan(r) : r];
+          },
+        };
+      });
+    }
+    case 'min':
+    case 'max':
+    case 'minif':
+    case 'maxif': {
+      arity(fn, args, pos, fn.endsWith('if') ? 2 : 1);
+      const a = arg(0);
+      const v = a.ev;
+      const p = fn.endsWith('if') ? predicate(arg(1)) : () => true;
+      const sign = fn.startsWith('max') ? 1 : -1;
+      return single(`${fn}_${argName}`, a.type, () => {
+        let best: unknown = null;
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = v(c);
+            if (x === null) return;
+            if (best === null || sign * orderValues(x, best) > 0) best = x;
+          },
+          result: () => [best],
+        };
+      });
+    }
+    case 'make_set':
+    case 'make_list':
+    case 'make_set_if':
+    case 'make_list_if': {
+      const isIf = fn.endsWith('_if');
+      arity(fn, args, pos, isIf ? 2 : 1, isIf ? 3 : 2);
+      const v = arg(0).ev;
+      const p = isIf ? predicate(arg(1)) : () => true;
+      const maxArg = args[isIf ? 2 : 1];
+      const max = maxArg ? Number(compileExpr(maxArg, scope).ev(newCtx())) : 1048576;
+      if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive number`, pos);
+      const isSet = fn.startsWith('make_set');
+      return single(`${isSet ? 'set' : 'list'}_${argName}`, 'dynamic', () => {
+        const out: unknown[] = [];
+        const seen = new Set<string>();
+        return {
+          add: (c) => {
+            if (out.length >= max || !p(c)) return;
+            const x = v(c);
+            if (x === null) return;
+            if (isSet) {
+              const k = valueKey(x);
+              if (seen.has(k)) return;
+              seen.add(k);
+            }
+            out.push(toJsonValue(x));
+          },
+          result: () => [out],
+        };
+      });
+    }
+    case 'take_any':
+    case 'any': {
+      if (args.length === 0) throw errorAt(`${fn}() needs at least one argument`, pos);
+      const outs = expandOutputs(args, scope, byNames, pos, null);
+      const columns = outs.map((o) => ({ name: args.length === 1 && o.name && args[0].k !== 'star' ? `any_${o.name}` : o.name, type: o.c.type }));
+      return {
+        columns,
+        create: () => {
+          let row: unknown[] | null = null;
+          return {
+            add: (c) => {
+              if (row === null) row = outs.map((o) => o.c.ev(c));
+            },
+            result: () => row ?? outs.map(() => null),
+          };
+        },
+      };
+    }
+    case 'arg_max':
+    case 'arg_min': {
+      if (args.length < 1) throw errorAt(`${fn}() needs the expression to maximize`, pos);
+      const key = arg(0);
+      const keyName = argName || (fn === 'arg_max' ? 'max_' : 'min_');
+      const outs = expandOutputs(args.slice(1), scope, byNames, pos, keyName);
+      const sign = fn === 'arg_max' ? 1 : -1;
+      const columns = [{ name: keyName, type: key.type }, ...outs.map((o) => ({ name: o.name, type: o.c.type }))];
+      const kv = key.ev;
+      return {
+        columns,
+        create: () => {
+          let best: unknown = null;
+          let row: unknown[] | null = null;
+          return {
+            add: (c) => {
+              const x = kv(c);
+              if (x === null) return;
+              if (best === null || sign * orderValues(x, best) > 0) {
+                best = x;
+                row = outs.map((o) => o.c.ev(c));
+              }
+            },
+            result: () => [best, ...(row ?? outs.map(() => null))],
+          };
+        },
+      };
+    }
+    default:
+      throw errorAt(`unsupported aggregate '${call.name}'`, pos);
+  }
+}
+
+/** The columns an arg_max/take_any returns: named expressions, or every column for `*`. */
+function expandOutputs(args: Expr[], scope: Scope, byNames: Set<string>, pos: Pos, keyName: string | null): { name: string; c: Compiled }[] {
+  const out: { name: string; c: Compiled }[] = [];
+  for (const a of args) {
+    if (a.k === 'star') {
+      for (const n of scope.columnNames()) {
+        if (byNames.has(n) || n === keyName) continue;
+        out.push({ name: n, c: compileExpr({ k: 'name', name: n, pos }, scope) });
+      }
+      continue;
+    }
+    out.push({ name: exprName(a), c: compileExpr(a, scope) });
+  }
+  return out;
+}

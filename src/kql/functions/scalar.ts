@@ -1,0 +1,309 @@
+import { call, constValue, fold, type Compiled, type FunctionImpl } from '../compile/context';
+import { errorAt, type Pos } from '../errors';
+import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
+import type { ColumnType } from '../types';
+import { formatDatetime } from './datetime-format';
+import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
+
+function arity(name: string, args: Compiled[], pos: Pos, min: number, max = min): void {
+  if (args.length < min || args.length > max) {
+    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    throw errorAt(`${name}() takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`, pos);
+  }
+}
+
+function need(name: string, a: Compiled, pos: Pos, ...families: ReturnType<typeof family>[]): void {
+  if (!families.includes(family(a.type))) throw errorAt(`${name}() does not accept a ${a.type} argument`, pos);
+}
+
+function parseJsonValue(v: unknown): unknown {
+  if (typeof v !== 'string') return toJsonValue(v);
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v; // KQL keeps text that is not JSON as a dynamic string
+  }
+}
+
+const parseJson: FunctionImpl = (args, pos) => {
+  arity('parse_json', args, pos, 1);
+  const a = args[0];
+  // A dynamic is already parsed: parse_json of an object is the object itself.
+  if (a.type === 'dynamic') return { ev: a.ev, type: 'dynamic', isConst: a.isConst };
+  return call(args, 'dynamic', parseJsonValue);
+};
+
+function toStringOf(v: unknown): string {
+  return toKqlString(v);
+}
+
+function toLong(v: unknown): number | null {
+  const n = toNumber(v);
+  return n === null || !Number.isFinite(n) ? null : Math.trunc(n);
+}
+
+function toInt(v: unknown): number | null {
+  const n = toLong(v);
+  return n === null ? null : n | 0;
+}
+
+function isEmptyValue(v: unknown): boolean {
+  return v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+}
+
+function binValue(v: unknown, size: unknown): unknown {
+  if (v === null || size === null) return null;
+  if (v instanceof Date) {
+    const ms = size instanceof Timespan ? size.ms : null;
+    if (!ms) return null;
+    return new Date(Math.floor(v.getTime() / ms) * ms);
+  }
+  if (v instanceof Timespan) {
+    const ms = size instanceof Timespan ? size.ms : typeof size === 'number' ? size : null;
+    if (!ms) return null;
+    return new Timespan(Math.floor(v.ms / ms) * ms);
+  }
+  const n = toNumber(v);
+  const s = toNumber(size);
+  if (n === null || !s) return null;
+  return Math.floor(n / s) * s;
+}
+
+function base64Encode(v: unknown): string {
+  return Buffer.from(asText(v), 'utf8').toString('base64');
+}
+
+function base64Decode(v: unknown): string | null {
+  const s = asText(v).trim();
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+function splitValue(s: unknown, delim: unknown, index?: unknown): unknown {
+  const text = asText(s);
+  const d = asText(delim);
+  const parts = d === '' ? [text] : text.split(d);
+  if (index === undefined) return parts;
+  const i = toNumber(index);
+  if (i === null || i < 0 || i >= parts.length) return [];
+  return [parts[i]];
+}
+
+/** Picks a common result type for iff/case/coalesce branches. */
+function unify(name: string, branches: Compiled[], pos: Pos): ColumnType {
+  let t: ColumnType | undefined;
+  for (const b of branches) {
+    if (b.isConst && constValue(b) === null && b.type === 'dynamic') continue;
+    if (t === undefined) t = b.type;
+    else if (t !== b.type) {
+      if (family(t) === 'number' && family(b.type) === 'number') t = t === 'real' || b.type === 'real' ? 'real' : 'long';
+      else if (family(t) === 'string' && family(b.type) === 'string') t = 'string';
+      else throw errorAt(`${name}() branches have different types: ${t} and ${b.type}`, pos);
+    }
+  }
+  return t ?? 'dynamic';
+}
+
+function condEv(c: Compiled): (x: Parameters<Compiled['ev']>[0]) => boolean {
+  const e = c.ev;
+  return c.type === 'bool' ? (x) => e(x) === true : (x) => toBool(e(x)) === true;
+}
+
+export const FUNCTIONS: Record<string, FunctionImpl> = {
+  now: (args, pos, scope) => {
+    arity('now', args, pos, 0, 1);
+    const off = args[0] ? (constValue(args[0]) as Timespan | null) : null;
+    return call([], 'datetime', () => new Date(scope.now.getTime() + (off?.ms ?? 0)));
+  },
+  ago: (args, pos, scope) => {
+    arity('ago', args, pos, 1);
+    need('ago', args[0], pos, 'timespan');
+    const now = scope.now.getTime();
+    return call(args, 'datetime', (t) => (t === null ? null : new Date(now - (t as Timespan).ms)));
+  },
+  ingestion_time: (args, pos) => {
+    arity('ingestion_time', args, pos, 0);
+    return { ev: (c) => (c.ingest ? (c.ingest[c.i] ?? null) : null), type: 'datetime', isConst: false };
+  },
+  parse_json: parseJson,
+  todynamic: parseJson,
+  tostring: (args, pos) => {
+    arity('tostring', args, pos, 1);
+    const a = args[0];
+    if (a.type === 'string') {
+      const e = a.ev;
+      return fold({ ev: (c) => (e(c) as string | null) ?? '', type: 'string', isConst: a.isConst });
+    }
+    return call(args, 'string', toStringOf);
+  },
+  toint: (args, pos) => (arity('toint', args, pos, 1), call(args, 'int', toInt)),
+  tolong: (args, pos) => (arity('tolong', args, pos, 1), call(args, 'long', toLong)),
+  toreal: (args, pos) => (arity('toreal', args, pos, 1), call(args, 'real', toNumber)),
+  todouble: (args, pos) => (arity('todouble', args, pos, 1), call(args, 'real', toNumber)),
+  todatetime: (args, pos) => (arity('todatetime', args, pos, 1), call(args, 'datetime', toDate)),
+  totimespan: (args, pos) => (arity('totimespan', args, pos, 1), call(args, 'timespan', toTimespan)),
+  tobool: (args, pos) => (arity('tobool', args, pos, 1), call(args, 'bool', toBool)),
+  toboolean: (args, pos) => (arity('toboolean', args, pos, 1), call(args, 'bool', toBool)),
+  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => asText(v).toLowerCase())),
+  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => asText(v).toUpperCase())),
+  strlen: (args, pos) => (arity('strlen', args, pos, 1), call(args, 'long', (v) => [...asText(v)].length)),
+  strcat: (args, pos) => {
+    arity('strcat', args, pos, 1, 64);
+    return call(args, 'string', (...vs) => vs.map(asText).join(''));
+  },
+  strcat_delim: (args, pos) => {
+    arity('strcat_delim', args, pos, 2, 65);
+    return call(args, 'string', (d, ...vs) => vs.map(asText).join(asText(d)));
+  },
+  substring: (args, pos) => {
+    arity('substring', args, pos, 2, 3);
+    return call(args, 'string', (s, start, len) => {
+      const text = asText(s);
+      const st = Math.max(0, toNumber(start) ?? 0);
+      return len === undefined ? text.slice(st) : text.substr(st, Math.max(0, toNumber(len) ?? 0));
+    });
+  },
+  split: (args, pos) => {
+    arity('split', args, pos, 2, 3);
+    return call(args, 'dynamic', splitValue);
+  },
+  isempty: (args, pos) => (arity('isempty', args, pos, 1), call(args, 'bool', isEmptyValue)),
+  isnotempty: (args, pos) => (arity('isnotempty', args, pos, 1), call(args, 'bool', (v) => !isEmptyValue(v))),
+  isnull: (args, pos) => {
+    arity('isnull', args, pos, 1);
+    // Strings are never null in KQL (an absent string is empty).
+    if (family(args[0].type) === 'string') return call(args, 'bool', () => false);
+    return call(args, 'bool', (v) => v === null);
+  },
+  isnotnull: (args, pos) => {
+    arity('isnotnull', args, pos, 1);
+    if (family(args[0].type) === 'string') return call(args, 'bool', () => true);
+    return call(args, 'bool', (v) => v !== null);
+  },
+  not: (args, pos) => {
+    arity('not', args, pos, 1);
+    need('not', args[0], pos, 'bool', 'dynamic');
+    return call(args, 'bool', (v) => {
+      const b = toBool(v);
+      return b === null ? null : !b;
+    });
+  },
+  iff: iffImpl('iff'),
+  iif: iffImpl('iif'),
+  case: (args, pos) => {
+    if (args.length < 3 || args.length % 2 === 0) throw errorAt('case() takes pairs of condition and value, then a default', pos);
+    const conds: ((x: Parameters<Compiled['ev']>[0]) => boolean)[] = [];
+    const vals: Compiled[] = [];
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      conds.push(condEv(args[i]));
+      vals.push(args[i + 1]);
+    }
+    const dflt = args[args.length - 1];
+    const type = unify('case', [...vals, dflt], pos);
+    const valEvs = vals.map((v) => v.ev);
+    const d = dflt.ev;
+    return fold({
+      ev: (c) => {
+        for (let i = 0; i < conds.length; i++) if (conds[i](c)) return valEvs[i](c);
+        return d(c);
+      },
+      type,
+      isConst: args.every((a) => a.isConst),
+    });
+  },
+  coalesce: (args, pos) => {
+    arity('coalesce', args, pos, 1, 64);
+    const type = unify('coalesce', args, pos);
+    const evs = args.map((a) => a.ev);
+    const str = family(type) === 'string';
+    return fold({
+      ev: (c) => {
+        for (const e of evs) {
+          const v = e(c);
+          if (v !== null && !(str && v === '')) return v;
+        }
+        return str ? '' : null;
+      },
+      type,
+      isConst: args.every((a) => a.isConst),
+    });
+  },
+  bin: binImpl('bin'),
+  floor: binImpl('floor'),
+  startofday: (args, pos) => {
+    arity('startofday', args, pos, 1);
+    need('startofday', args[0], pos, 'datetime');
+    return call(args, 'datetime', (d) => (d === null ? null : new Date(Math.floor((d as Date).getTime() / 86400000) * 86400000)));
+  },
+  abs: (args, pos) => {
+    arity('abs', args, pos, 1);
+    need('abs', args[0], pos, 'number', 'timespan');
+    return call(args, args[0].type, (v) => (v === null ? null : v instanceof Timespan ? new Timespan(Math.abs(v.ms)) : Math.abs(v as number)));
+  },
+  round: (args, pos) => {
+    arity('round', args, pos, 1, 2);
+    need('round', args[0], pos, 'number');
+    return call(args, args[0].type === 'real' ? 'real' : args[0].type, (v, p) => {
+      const n = toNumber(v);
+      if (n === null) return null;
+      const f = 10 ** (toNumber(p ?? 0) ?? 0);
+      return Math.round(n * f) / f;
+    });
+  },
+  base64_encode_tostring: (args, pos) => (arity('base64_encode_tostring', args, pos, 1), call(args, 'string', base64Encode)),
+  base64_decode_tostring: (args, pos) => (arity('base64_decode_tostring', args, pos, 1), call(args, 'string', base64Decode)),
+  array_length: (args, pos) => {
+    arity('array_length', args, pos, 1);
+    return call(args, 'long', (v) => (Array.isArray(v) ? v.length : null));
+  },
+  bag_keys: (args, pos) => {
+    arity('bag_keys', args, pos, 1);
+    return call(args, 'dynamic', (v) => (isPlainObject(v) ? Object.keys(v) : null));
+  },
+  pack_array: (args, pos) => {
+    arity('pack_array', args, pos, 1, 64);
+    return call(args, 'dynamic', (...vs) => vs.map(toJsonValue));
+  },
+  bag_pack: packImpl('bag_pack'),
+  pack: packImpl('pack'),
+  format_datetime: (args, pos) => {
+    arity('format_datetime', args, pos, 2);
+    need('format_datetime', args[0], pos, 'datetime');
+    if (!args[1].isConst) throw errorAt('format_datetime() needs a constant format', pos);
+    const fmt = asText(constValue(args[1]));
+    const f = formatDatetime(fmt, pos);
+    return call([args[0]], 'string', (d) => (d === null ? '' : f(d as Date)));
+  },
+};
+
+function iffImpl(name: string): FunctionImpl {
+  return (args, pos) => {
+    arity(name, args, pos, 3);
+    const cond = condEv(args[0]);
+    const type = unify(name, [args[1], args[2]], pos);
+    const a = args[1].ev;
+    const b = args[2].ev;
+    return fold({ ev: (c) => (cond(c) ? a(c) : b(c)), type, isConst: args.every((x) => x.isConst) });
+  };
+}
+
+function binImpl(name: string): FunctionImpl {
+  return (args, pos) => {
+    arity(name, args, pos, 2);
+    need(name, args[0], pos, 'number', 'datetime', 'timespan', 'dynamic');
+    if (args[0].type === 'datetime' && args[1].type !== 'timespan') throw errorAt(`${name}() of a datetime needs a timespan size`, pos);
+    const type: ColumnType = args[0].type === 'dynamic' ? 'real' : args[0].type;
+    return call(args, type, binValue);
+  };
+}
+
+function packImpl(name: string): FunctionImpl {
+  return (args, pos) => {
+    if (args.length % 2 !== 0) throw errorAt(`${name}() takes key/value pairs`, pos);
+    return call(args, 'dynamic', (...vs) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < vs.length; i += 2) o[asText(vs[i])] = toJsonValue(vs[i + 1]);
+      return o;
+    });
+  };
+}

@@ -1,0 +1,43 @@
+import { runScript } from './engine/run';
+import { parseScript } from './parser';
+import type { Script } from './ast';
+import type { QueryOptions, ResultTable, TableSource } from './types';
+import { KqlError } from './errors';
+
+export { KqlError } from './errors';
+export { encodeCell } from './encode';
+export { Timespan, parseTimespanText, parseDatetimeText, toKqlString, typeOfValue as inferColumnType } from './values';
+export type { Column, ColumnType, QueryOptions, ResultTable, Row, Table, TableSource } from './types';
+
+export interface CompiledQuery {
+  readonly text: string;
+  run(source: TableSource, opts?: QueryOptions): ResultTable;
+}
+
+function validateOptions(opts: QueryOptions): void {
+  const isDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+  if (opts.now !== undefined && !isDate(opts.now)) throw new KqlError('options.now must be a valid Date', 0, 0);
+  if (opts.timespan !== undefined) {
+    const { start, end } = opts.timespan;
+    if (!isDate(start) || !isDate(end)) throw new KqlError('options.timespan needs valid start and end Dates', 0, 0);
+    if (start.getTime() > end.getTime()) throw new KqlError('options.timespan starts after it ends', 0, 0);
+  }
+}
+
+/** Lexes and parses once; each run binds the query to the tables' columns and executes it. */
+export function compileQuery(text: string): CompiledQuery {
+  if (typeof text !== 'string') throw new KqlError('the query must be a string', 0, 0);
+  const script: Script = parseScript(text);
+  return {
+    text,
+    run(source: TableSource, opts: QueryOptions = {}): ResultTable {
+      validateOptions(opts);
+      const rel = runScript(script, source, opts);
+      return { columns: rel.columns.map((c) => ({ name: c.name, type: c.type })), rows: rel.rows };
+    },
+  };
+}
+
+export function runQuery(text: string, source: TableSource, opts?: QueryOptions): ResultTable {
+  return compileQuery(text).run(source, opts);
+}

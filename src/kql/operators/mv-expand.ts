@@ -1,0 +1,57 @@
+import type { Op } from '../ast';
+import { compileExpr } from '../compile/scalar';
+import { newCtx } from '../compile/context';
+import { errorAt } from '../errors';
+import { exprName } from '../functions/aggregates';
+import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
+import { isPlainObject } from '../values';
+import { convertTo } from './coerce';
+import { takeCount } from '../engine/segment';
+
+type MvExpandOp = Extract<Op, { k: 'mv-expand' }>;
+
+/** Spreads array (or property bag) values over rows; several columns expand side by side. */
+export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
+  const scope = scopeOf(arrayEntries(input.columns), env);
+  const limit = op.limit ? takeCount({ count: op.limit, pos: op.pos }, env) : Infinity;
+  const columns = input.columns.map((c) => ({ ...c }));
+  const items = op.items.map((it) => {
+    const c = compileExpr(it.expr, scope);
+    if (c.type !== 'dynamic') throw errorAt(`mv-expand needs a dynamic column, not ${c.type}`, it.pos);
+    const name = it.name ?? exprName(it.expr);
+    if (!name) throw errorAt('mv-expand: name this expression (name = ...)', it.pos);
+    const type = it.type ?? 'dynamic';
+    let at = columns.findIndex((col) => col.name === name);
+    if (at < 0) {
+      at = columns.length;
+      columns.push({ name, type });
+    } else columns[at] = { name, type };
+    return { ev: c.ev, at, type };
+  });
+  const rows: unknown[][] = [];
+  const ingest: (Date | null)[] | null = input.ingest ? [] : null;
+  const c = newCtx();
+  const width = columns.length;
+  for (let i = 0; i < input.rows.length; i++) {
+    c.base = input.rows[i];
+    c.i = i;
+    const lists = items.map((it) => {
+      const v = it.ev(c);
+      if (Array.isArray(v)) return v;
+      if (isPlainObject(v)) return Object.keys(v).map((k) => ({ [k]: v[k] }));
+      return [v];
+    });
+    const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
+    for (let j = 0; j < n; j++) {
+      const row = new Array<unknown>(width).fill(null);
+      for (let k = 0; k < input.columns.length; k++) row[k] = input.rows[i][k];
+      items.forEach((it, x) => {
+        const v = lists[x][j];
+        row[it.at] = v === undefined ? null : it.type === 'dynamic' ? v : convertTo(v, it.type);
+      });
+      rows.push(row);
+      ingest?.push(input.ingest?.[i] ?? null);
+    }
+  }
+  return { columns, rows, ingest };
+}

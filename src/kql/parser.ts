@@ -1,0 +1,786 @@
+import type { Assignment, Expr, Op, Pipeline, Script, SortKey, Source, Statement } from './ast';
+import { errorAt, type Pos } from './errors';
+import { tokenize, type Token } from './lexer';
+import type { ColumnType } from './types';
+import { parseDatetimeText, parseTimespanText, Timespan } from './values';
+
+const TYPE_NAMES: Record<string, ColumnType> = {
+  string: 'string', guid: 'guid', uniqueid: 'guid', int: 'int', long: 'long', real: 'real', double: 'real',
+  decimal: 'decimal', bool: 'bool', boolean: 'bool', datetime: 'datetime', date: 'datetime',
+  timespan: 'timespan', time: 'timespan', dynamic: 'dynamic',
+};
+
+/** Binary operators written as words, between comparison and additive precedence. */
+const WORD_OPERATORS = new Set([
+  'has', '!has', 'has_cs', '!has_cs', 'hasprefix', '!hasprefix', 'hasprefix_cs', '!hasprefix_cs',
+  'hassuffix', '!hassuffix', 'hassuffix_cs', '!hassuffix_cs', 'contains', '!contains', 'contains_cs',
+  '!contains_cs', 'startswith', '!startswith', 'startswith_cs', '!startswith_cs', 'endswith', '!endswith',
+  'endswith_cs', '!endswith_cs', 'has_any', 'has_all', 'matches',
+]);
+const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
+const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
+
+const SUPPORTED_OPERATORS =
+  'where, extend, project, project-away, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, mv-expand, union';
+
+export function parseScript(text: string): Script {
+  return new Parser(tokenize(text)).script();
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly toks: Token[]) {}
+
+  private get t(): Token {
+    return this.toks[this.i];
+  }
+  private atEnd(): boolean {
+    return this.t.kind === 'eof';
+  }
+  private peek(n = 1): Token {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+  }
+  private next(): Token {
+    const t = this.toks[this.i];
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
+  private isPunct(p: string, t: Token = this.t): boolean {
+    return t.kind === 'punct' && t.text === p;
+  }
+  private isWord(w: string, t: Token = this.t): boolean {
+    return t.kind === 'ident' && t.text.toLowerCase() === w;
+  }
+  private expectPunct(p: string): Token {
+    if (!this.isPunct(p)) throw this.unexpected(`'${p}'`);
+    return this.next();
+  }
+  private expectWord(w: string): Token {
+    if (!this.isWord(w)) throw this.unexpected(`'${w}'`);
+    return this.next();
+  }
+  private unexpected(wanted: string): Error {
+    const t = this.t;
+    const got = t.kind === 'eof' ? 'end of query' : `'${t.text}'`;
+    return errorAt(`expected ${wanted} but found ${got}`, t.pos);
+  }
+  private ident(what: string): Token {
+    if (this.t.kind !== 'ident' || this.t.text.startsWith('!')) throw this.unexpected(what);
+    return this.next();
+  }
+  /** A column name: plain, or bracketed ['name with spaces']. */
+  private columnName(): { name: string; pos: Pos } {
+    if (this.isPunct('[') && this.peek().kind === 'string' && this.isPunct(']', this.peek(2))) {
+      const pos = this.next().pos;
+      const name = this.next().text;
+      this.next();
+      return { name, pos };
+    }
+    const t = this.ident('a column name');
+    return { name: t.text, pos: t.pos };
+  }
+
+  script(): Script {
+    const lets: Statement[] = [];
+    let query: Pipeline | undefined;
+    while (!this.atEnd()) {
+      if (this.isPunct(';')) {
+        this.next();
+        continue;
+      }
+      if (query) throw errorAt('only one query statement is supported; separate let statements with ;', this.t.pos);
+      if (this.isWord('let')) {
+        lets.push(this.letStatement());
+        if (!this.atEnd()) this.expectPunct(';');
+        continue;
+      }
+      if (this.t.kind === 'ident' && ['set', 'declare', 'alias', 'restrict', 'pattern'].includes(this.t.text.toLowerCase())) {
+        throw errorAt(`unsupported statement '${this.t.text}'`, this.t.pos);
+      }
+      query = this.pipeline();
+      if (!this.isPunct(';') && !this.atEnd()) throw this.unexpected("'|', ';' or end of query");
+    }
+    if (!query) throw errorAt('the query has no tabular statement to run', this.t.pos);
+    return { lets, query };
+  }
+
+  private letStatement(): Statement {
+    const pos = this.expectWord('let').pos;
+    const name = this.ident('a name after let').text;
+    this.expectPunct('=');
+    if (this.isWord('view') || this.isPunct('(')) {
+      if (this.isWord('view') || this.looksLikeLambda()) throw errorAt('unsupported let function (view or lambda)', this.t.pos);
+    }
+    if (this.t.kind === 'ident' && (this.isPunct(';', this.peek()) || this.peek().kind === 'eof')) {
+      const target = this.next().text;
+      return { k: 'let-alias', name, target, pos };
+    }
+    if (this.isTabularAhead()) return { k: 'let-tabular', name, query: this.pipeline(), pos };
+    return { k: 'let-scalar', name, expr: this.expr(), pos };
+  }
+
+  private looksLikeLambda(): boolean {
+    // (a:type, ...) { ... } — a parameter list followed by a body.
+    let depth = 0;
+    for (let j = this.i; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if (this.isPunct('(', t)) depth++;
+      else if (this.isPunct(')', t)) {
+        depth--;
+        if (depth === 0) return this.isPunct('{', this.toks[j + 1]);
+      }
+    }
+    return false;
+  }
+
+  /** A let value is tabular when it starts with a tabular source word or has a pipe before its ';'. */
+  private isTabularAhead(): boolean {
+    if (this.isWord('datatable') || this.isWord('union')) return true;
+    for (let j = this.i; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if (t.kind === 'eof' || this.isPunct(';', t)) return false;
+      if (this.isPunct('|', t)) return true;
+    }
+    return false;
+  }
+
+  pipeline(): Pipeline {
+    const pos = this.t.pos;
+    const source = this.source();
+    const ops: Op[] = [];
+    while (this.isPunct('|')) {
+      this.next();
+      ops.push(this.operator());
+    }
+    return { source, ops, pos };
+  }
+
+  private source(): Source {
+    const t = this.t;
+    if (this.isPunct('(')) {
+      this.next();
+      const query = this.pipeline();
+      this.expectPunct(')');
+      return { k: 'sub', query, pos: t.pos };
+    }
+    if (this.isWord('datatable')) return this.datatable();
+    if (this.isWord('union')) {
+      this.next();
+      const { isfuzzy, sources } = this.unionBody(t.pos);
+      return { k: 'union', isfuzzy, sources, pos: t.pos };
+    }
+    if (t.kind === 'ident' && !t.text.startsWith('!')) {
+      if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
+      if (['print', 'range', 'search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
+        throw errorAt(`unsupported operator '${t.text}'`, t.pos);
+      }
+      this.next();
+      return { k: 'table', name: t.text, pos: t.pos };
+    }
+    if (this.isPunct('[')) {
+      const c = this.columnName();
+      return { k: 'table', name: c.name, pos: c.pos };
+    }
+    throw this.unexpected('a table name, datatable, union or (subquery)');
+  }
+
+  private datatable(): Source {
+    const pos = this.expectWord('datatable').pos;
+    this.expectPunct('(');
+    const columns: { name: string; type: ColumnType }[] = [];
+    while (!this.isPunct(')')) {
+      const name = this.columnName().name;
+      this.expectPunct(':');
+      columns.push({ name, type: this.typeName() });
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    this.expectPunct('[');
+    const values: Expr[] = [];
+    while (!this.isPunct(']')) {
+      values.push(this.expr());
+      if (!this.isPunct(']')) this.expectPunct(',');
+    }
+    this.next();
+    if (columns.length === 0) throw errorAt('datatable needs at least one column', pos);
+    if (values.length % columns.length !== 0) {
+      throw errorAt(`datatable has ${values.length} values, not a multiple of its ${columns.length} columns`, pos);
+    }
+    return { k: 'datatable', columns, values, pos };
+  }
+
+  private typeName(): ColumnType {
+    const t = this.t;
+    const text = t.kind === 'ident' ? t.text.toLowerCase() : t.kind === 'timespanfn' ? '' : '';
+    const type = TYPE_NAMES[text];
+    if (!type) throw errorAt(`unknown type '${t.text}'`, t.pos);
+    this.next();
+    return type;
+  }
+
+  private unionBody(pos: Pos): { isfuzzy: boolean; sources: Pipeline[] } {
+    let isfuzzy = false;
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+      const p = this.next();
+      this.next();
+      const v = this.next();
+      const key = p.text.toLowerCase();
+      if (key === 'isfuzzy') {
+        if (v.kind !== 'ident' || !['true', 'false'].includes(v.text.toLowerCase())) throw errorAt('isfuzzy must be true or false', v.pos);
+        isfuzzy = v.text.toLowerCase() === 'true';
+      } else if (key === 'kind') {
+        if (v.text.toLowerCase() !== 'outer') throw errorAt(`unsupported union kind '${v.text}'`, v.pos);
+      } else {
+        throw errorAt(`unsupported union parameter '${p.text}'`, p.pos);
+      }
+    }
+    const sources: Pipeline[] = [];
+    for (;;) {
+      const t = this.t;
+      if (this.isPunct('(')) {
+        this.next();
+        sources.push(this.pipeline());
+        this.expectPunct(')');
+      } else {
+        const c = this.columnName();
+        if (this.isPunct('*')) throw errorAt('unsupported wildcard table name in union', c.pos);
+        sources.push({ source: { k: 'table', name: c.name, pos: c.pos }, ops: [], pos: t.pos });
+      }
+      if (!this.isPunct(',')) break;
+      this.next();
+    }
+    if (sources.length === 0) throw errorAt('union needs at least one table', pos);
+    return { isfuzzy, sources };
+  }
+
+  private operator(): Op {
+    const t = this.t;
+    if (t.kind !== 'ident') throw this.unexpected('a query operator after |');
+    const name = t.text.toLowerCase();
+    const pos = t.pos;
+    switch (name) {
+      case 'where':
+      case 'filter':
+        this.next();
+        return { k: 'where', pred: this.expr(), pos };
+      case 'extend':
+        this.next();
+        return { k: 'extend', items: this.assignments(), pos };
+      case 'project':
+        this.next();
+        return { k: 'project', items: this.assignments(), pos };
+      case 'project-away': {
+        this.next();
+        const names: string[] = [];
+        do {
+          if (names.length) this.next();
+          let n = this.columnName().name;
+          if (this.isPunct('*')) {
+            this.next();
+            n += '*';
+          }
+          names.push(n);
+        } while (this.isPunct(','));
+        return { k: 'project-away', names, pos };
+      }
+      case 'project-rename': {
+        this.next();
+        const pairs: { to: string; from: string }[] = [];
+        do {
+          if (pairs.length) this.next();
+          const to = this.columnName().name;
+          this.expectPunct('=');
+          const from = this.columnName().name;
+          pairs.push({ to, from });
+        } while (this.isPunct(','));
+        return { k: 'project-rename', pairs, pos };
+      }
+      case 'summarize': {
+        this.next();
+        if (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && this.t.text.toLowerCase().startsWith('hint.')) {
+          throw errorAt(`unsupported summarize parameter '${this.t.text}'`, this.t.pos);
+        }
+        const aggs = this.isWord('by') ? [] : this.assignments();
+        let by: Assignment[] = [];
+        if (this.isWord('by')) {
+          this.next();
+          by = this.assignments();
+        }
+        if (aggs.length === 0 && by.length === 0) throw errorAt('summarize needs an aggregate or a by clause', pos);
+        return { k: 'summarize', aggs, by, pos };
+      }
+      case 'order':
+      case 'sort':
+        this.next();
+        this.expectWord('by');
+        return { k: 'sort', keys: this.sortKeys(), pos };
+      case 'top': {
+        this.next();
+        const count = this.expr();
+        this.expectWord('by');
+        return { k: 'top', count, keys: this.sortKeys(), pos };
+      }
+      case 'take':
+      case 'limit':
+        this.next();
+        return { k: 'take', count: this.expr(), pos };
+      case 'distinct': {
+        this.next();
+        if (this.isPunct('*')) {
+          this.next();
+          return { k: 'distinct', items: '*', pos };
+        }
+        return { k: 'distinct', items: this.assignments(), pos };
+      }
+      case 'count':
+        this.next();
+        return { k: 'count', pos };
+      case 'join':
+        this.next();
+        return this.join(pos);
+      case 'mv-expand':
+        this.next();
+        return this.mvExpand(pos);
+      case 'union': {
+        this.next();
+        const { isfuzzy, sources } = this.unionBody(pos);
+        return { k: 'union', isfuzzy, sources, pos };
+      }
+      default:
+        throw errorAt(`unsupported operator '${t.text}' (supported: ${SUPPORTED_OPERATORS})`, pos);
+    }
+  }
+
+  private join(pos: Pos): Op {
+    let kind: string = 'innerunique';
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+      const p = this.next();
+      this.next();
+      const v = this.next();
+      if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported join parameter '${p.text}'`, p.pos);
+      kind = v.text.toLowerCase();
+      if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter', 'anti', 'semi'].includes(kind)) {
+        throw errorAt(`unknown join kind '${v.text}'`, v.pos);
+      }
+      if (kind === 'leftantisemi' || kind === 'anti') kind = 'leftanti';
+      if (kind === 'semi') kind = 'leftsemi';
+      if (kind === 'rightantisemi') kind = 'rightanti';
+    }
+    let right: Pipeline;
+    if (this.isPunct('(')) {
+      this.next();
+      right = this.pipeline();
+      this.expectPunct(')');
+    } else {
+      const c = this.columnName();
+      right = { source: { k: 'table', name: c.name, pos: c.pos }, ops: [], pos: c.pos };
+    }
+    this.expectWord('on');
+    const on: { left: string; right: string }[] = [];
+    do {
+      if (on.length) this.next();
+      if (this.isPunct('$')) {
+        const a = this.sideRef();
+        this.expectPunct('==');
+        const b = this.sideRef();
+        if (a.side === b.side) throw errorAt('a join condition must compare $left with $right', a.pos);
+        on.push(a.side === 'left' ? { left: a.name, right: b.name } : { left: b.name, right: a.name });
+      } else {
+        const c = this.columnName();
+        on.push({ left: c.name, right: c.name });
+      }
+    } while (this.isPunct(','));
+    return { k: 'join', kind: kind as Extract<Op, { k: 'join' }>['kind'], right, on, pos };
+  }
+
+  private sideRef(): { side: 'left' | 'right'; name: string; pos: Pos } {
+    const pos = this.expectPunct('$').pos;
+    const s = this.ident('left or right').text.toLowerCase();
+    if (s !== 'left' && s !== 'right') throw errorAt(`expected $left or $right, found $${s}`, pos);
+    this.expectPunct('.');
+    return { side: s, name: this.columnName().name, pos };
+  }
+
+  private mvExpand(pos: Pos): Op {
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && ['bagexpansion', 'with_itemindex', 'kind'].includes(this.t.text.toLowerCase())) {
+      throw errorAt(`unsupported mv-expand parameter '${this.t.text}'`, this.t.pos);
+    }
+    const items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[] = [];
+    do {
+      if (items.length) this.next();
+      const a = this.assignment();
+      let type: ColumnType | undefined;
+      if (this.isWord('to')) {
+        this.next();
+        this.expectWord('typeof');
+        this.expectPunct('(');
+        type = this.typeName();
+        this.expectPunct(')');
+      }
+      items.push({ ...a, type });
+    } while (this.isPunct(','));
+    let limit: Expr | undefined;
+    if (this.isWord('limit')) {
+      this.next();
+      limit = this.expr();
+    }
+    return { k: 'mv-expand', items, limit, pos };
+  }
+
+  private sortKeys(): SortKey[] {
+    const keys: SortKey[] = [];
+    do {
+      if (keys.length) this.next();
+      const expr = this.expr();
+      let desc = true;
+      if (this.isWord('asc')) {
+        desc = false;
+        this.next();
+      } else if (this.isWord('desc')) this.next();
+      let nullsFirst = !desc;
+      if (this.isWord('nulls')) {
+        this.next();
+        if (this.isWord('first')) nullsFirst = true;
+        else if (this.isWord('last')) nullsFirst = false;
+        else throw this.unexpected("'first' or 'last'");
+        this.next();
+      }
+      keys.push({ expr, desc, nullsFirst });
+    } while (this.isPunct(','));
+    return keys;
+  }
+
+  private assignments(): Assignment[] {
+    const items: Assignment[] = [this.assignment()];
+    while (this.isPunct(',')) {
+      this.next();
+      items.push(this.assignment());
+    }
+    return items;
+  }
+
+  private assignment(): Assignment {
+    const pos = this.t.pos;
+    if (this.isPunct('(') && this.peek().kind === 'ident' && (this.isPunct(',', this.peek(2)) || this.isPunct(')', this.peek(2)))) {
+      // (a, b) = f(...) assigns several names; only arg_max/arg_min-style tuples need it and we do not support it.
+      let j = this.i;
+      while (!this.isPunct(')', this.toks[j]) && this.toks[j].kind !== 'eof') j++;
+      if (this.isPunct('=', this.toks[j + 1])) throw errorAt('unsupported tuple assignment (a, b) = ...', pos);
+    }
+    if (this.t.kind === 'ident' && !this.t.text.startsWith('!') && this.isPunct('=', this.peek())) {
+      const name = this.next().text;
+      this.next();
+      return { name, expr: this.expr(), pos };
+    }
+    if (this.isPunct('[') && this.peek().kind === 'string' && this.isPunct(']', this.peek(2)) && this.isPunct('=', this.peek(3))) {
+      const name = this.columnName().name;
+      this.next();
+      return { name, expr: this.expr(), pos };
+    }
+    return { expr: this.expr(), pos };
+  }
+
+  // ---- scalar expressions ----
+
+  expr(): Expr {
+    return this.or();
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.isWord('or')) {
+      const pos = this.next().pos;
+      left = { k: 'binary', op: 'or', left, right: this.and(), pos };
+    }
+    return left;
+  }
+
+  private and(): Expr {
+    let left = this.comparison();
+    while (this.isWord('and')) {
+      const pos = this.next().pos;
+      left = { k: 'binary', op: 'and', left, right: this.comparison(), pos };
+    }
+    return left;
+  }
+
+  private comparison(): Expr {
+    let left = this.additive();
+    for (;;) {
+      const t = this.t;
+      if (t.kind === 'punct' && COMPARISONS.has(t.text)) {
+        this.next();
+        left = { k: 'binary', op: t.text, left, right: this.additive(), pos: t.pos };
+        continue;
+      }
+      if (t.kind !== 'ident') return left;
+      const w = t.text.toLowerCase();
+      if (IN_OPERATORS.has(w)) {
+        this.next();
+        this.expectPunct('(');
+        const list: Expr[] = [];
+        while (!this.isPunct(')')) {
+          list.push(this.expr());
+          if (!this.isPunct(')')) this.expectPunct(',');
+        }
+        this.next();
+        left = { k: 'in', op: w, left, list, pos: t.pos };
+        continue;
+      }
+      if (w === 'between' || w === '!between') {
+        this.next();
+        this.expectPunct('(');
+        const lo = this.additive();
+        this.expectPunct('..');
+        const hi = this.additive();
+        this.expectPunct(')');
+        left = { k: 'between', negated: w === '!between', left, lo, hi, pos: t.pos };
+        continue;
+      }
+      if (w === 'has_any' || w === 'has_all') {
+        this.next();
+        this.expectPunct('(');
+        const list: Expr[] = [];
+        while (!this.isPunct(')')) {
+          list.push(this.expr());
+          if (!this.isPunct(')')) this.expectPunct(',');
+        }
+        this.next();
+        left = { k: 'in', op: w, left, list, pos: t.pos };
+        continue;
+      }
+      if (w === 'matches') {
+        this.next();
+        this.expectWord('regex');
+        left = { k: 'binary', op: 'matches regex', left, right: this.additive(), pos: t.pos };
+        continue;
+      }
+      if (WORD_OPERATORS.has(w)) {
+        this.next();
+        left = { k: 'binary', op: w, left, right: this.additive(), pos: t.pos };
+        continue;
+      }
+      if (t.text.startsWith('!') || /^(has|contains|startswith|endswith|hasprefix|hassuffix|like|notlike|notcontains|nothas)/i.test(w)) {
+        throw errorAt(`unsupported operator '${t.text}'`, t.pos);
+      }
+      return left;
+    }
+  }
+
+  private additive(): Expr {
+    let left = this.multiplicative();
+    while (this.isPunct('+') || this.isPunct('-')) {
+      const t = this.next();
+      left = { k: 'binary', op: t.text, left, right: this.multiplicative(), pos: t.pos };
+    }
+    return left;
+  }
+
+  private multiplicative(): Expr {
+    let left = this.unary();
+    while (this.isPunct('*') || this.isPunct('/') || this.isPunct('%')) {
+      const t = this.next();
+      left = { k: 'binary', op: t.text, left, right: this.unary(), pos: t.pos };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    if (this.isPunct('-')) {
+      const pos = this.next().pos;
+      const operand = this.unary();
+      if (operand.k === 'lit' && typeof operand.value === 'number') return { ...operand, value: -operand.value, pos };
+      if (operand.k === 'lit' && operand.value instanceof Timespan) return { ...operand, value: new Timespan(-operand.value.ms), pos };
+      return { k: 'neg', operand, pos };
+    }
+    if (this.isPunct('+')) {
+      this.next();
+      return this.unary();
+    }
+    return this.postfix();
+  }
+
+  private postfix(): Expr {
+    let e = this.primary();
+    for (;;) {
+      if (this.isPunct('.')) {
+        const pos = this.next().pos;
+        if (this.isPunct('[')) continue; // a.['b'] is the same as a['b']
+        const t = this.t;
+        if (t.kind !== 'ident' && t.kind !== 'long') throw this.unexpected('a property name after .');
+        this.next();
+        e = { k: 'member', obj: e, name: t.text, pos };
+        continue;
+      }
+      if (this.isPunct('[')) {
+        const pos = this.next().pos;
+        const index = this.expr();
+        this.expectPunct(']');
+        e = { k: 'index', obj: e, index, pos };
+        continue;
+      }
+      return e;
+    }
+  }
+
+  private primary(): Expr {
+    const t = this.t;
+    switch (t.kind) {
+      case 'string': {
+        this.next();
+        let value = t.text;
+        while (this.t.kind === 'string') value += this.next().text; // adjacent literals concatenate
+        return { k: 'lit', value, type: 'string', pos: t.pos };
+      }
+      case 'long':
+        this.next();
+        return { k: 'lit', value: t.num, type: 'long', pos: t.pos };
+      case 'real':
+        this.next();
+        return { k: 'lit', value: t.num, type: 'real', pos: t.pos };
+      case 'timespan':
+        this.next();
+        return { k: 'lit', value: new Timespan(t.num ?? 0), type: 'timespan', pos: t.pos };
+      case 'datetime': {
+        this.next();
+        const raw = unquote(t.text);
+        if (raw.toLowerCase() === 'null') return { k: 'lit', value: null, type: 'datetime', pos: t.pos };
+        const d = parseDatetimeText(raw);
+        if (!d) throw errorAt(`bad datetime literal '${t.text}'`, t.pos);
+        return { k: 'lit', value: d, type: 'datetime', pos: t.pos };
+      }
+      case 'timespanfn': {
+        this.next();
+        const raw = unquote(t.text);
+        if (raw.toLowerCase() === 'null') return { k: 'lit', value: null, type: 'timespan', pos: t.pos };
+        const ts = parseTimespanLiteral(raw);
+        if (!ts) throw errorAt(`bad timespan literal '${t.text}'`, t.pos);
+        return { k: 'lit', value: ts, type: 'timespan', pos: t.pos };
+      }
+      case 'punct':
+        if (t.text === '(') {
+          this.next();
+          const e = this.expr();
+          if (this.isPunct(',')) throw errorAt('unsupported tuple expression', this.t.pos);
+          this.expectPunct(')');
+          return e;
+        }
+        if (t.text === '$') {
+          const s = this.sideRef();
+          return { k: 'side', side: s.side, name: s.name, pos: s.pos };
+        }
+        if (t.text === '*') {
+          this.next();
+          return { k: 'star', pos: t.pos };
+        }
+        if (t.text === '[' && this.peek().kind === 'string' && this.isPunct(']', this.peek(2))) {
+          const c = this.columnName();
+          return { k: 'name', name: c.name, pos: c.pos };
+        }
+        throw this.unexpected('an expression');
+      case 'ident': {
+        const lower = t.text.toLowerCase();
+        if (t.text.startsWith('!')) throw this.unexpected('an expression');
+        if (lower === 'true' || lower === 'false') {
+          this.next();
+          return { k: 'lit', value: lower === 'true', type: 'bool', pos: t.pos };
+        }
+        if (lower === 'dynamic' && this.isPunct('(', this.peek())) {
+          this.next();
+          this.next();
+          const value = this.jsonValue();
+          this.expectPunct(')');
+          return { k: 'lit', value, type: 'dynamic', pos: t.pos };
+        }
+        if (this.isPunct('(', this.peek())) {
+          const typed = TYPE_NAMES[lower];
+          if (typed && this.isWord('null', this.peek(2)) && this.isPunct(')', this.peek(3))) {
+            this.i += 4;
+            return { k: 'lit', value: null, type: typed, pos: t.pos };
+          }
+          this.next();
+          this.next();
+          const args: Expr[] = [];
+          while (!this.isPunct(')')) {
+            args.push(this.expr());
+            if (!this.isPunct(')')) this.expectPunct(',');
+          }
+          this.next();
+          return { k: 'call', name: t.text, args, pos: t.pos };
+        }
+        this.next();
+        return { k: 'name', name: t.text, pos: t.pos };
+      }
+      default:
+        throw this.unexpected('an expression');
+    }
+  }
+
+  /** The inside of dynamic(...): JSON with KQL literals. */
+  private jsonValue(): unknown {
+    const t = this.t;
+    if (this.isPunct('[')) {
+      this.next();
+      const arr: unknown[] = [];
+      while (!this.isPunct(']')) {
+        arr.push(this.jsonValue());
+        if (!this.isPunct(']')) this.expectPunct(',');
+      }
+      this.next();
+      return arr;
+    }
+    if (this.isPunct('{')) {
+      this.next();
+      const obj: Record<string, unknown> = {};
+      while (!this.isPunct('}')) {
+        const k = this.t;
+        if (k.kind !== 'string' && k.kind !== 'ident') throw this.unexpected('a property name');
+        this.next();
+        this.expectPunct(':');
+        obj[k.text] = this.jsonValue();
+        if (!this.isPunct('}')) this.expectPunct(',');
+      }
+      this.next();
+      return obj;
+    }
+    if (this.isPunct('-')) {
+      this.next();
+      const v = this.jsonValue();
+      if (typeof v !== 'number') throw errorAt('expected a number after -', t.pos);
+      return -v;
+    }
+    this.next();
+    if (t.kind === 'string') return t.text;
+    if (t.kind === 'long' || t.kind === 'real') return t.num;
+    if (t.kind === 'ident') {
+      const w = t.text.toLowerCase();
+      if (w === 'null') return null;
+      if (w === 'true') return true;
+      if (w === 'false') return false;
+    }
+    if (t.kind === 'datetime') {
+      const d = parseDatetimeText(unquote(t.text));
+      if (!d) throw errorAt(`bad datetime literal '${t.text}'`, t.pos);
+      return d.toISOString();
+    }
+    if (t.kind === 'timespan') return new Timespan(t.num ?? 0).toString();
+    this.i--;
+    throw this.unexpected('a value inside dynamic(...)');
+  }
+}
+
+function unquote(raw: string): string {
+  const m = /^@?(["'])(.*)\1$/s.exec(raw);
+  return m ? m[2] : raw;
+}
+
+function parseTimespanLiteral(raw: string): Timespan | undefined {
+  const m = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)?$/.exec(raw);
+  if (m) {
+    if (!m[2]) return new Timespan(Number(m[1]) * 86400000); // timespan(2) is two days
+    const units: Record<string, number> = { d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 };
+    const u = units[m[2].toLowerCase()];
+    return u === undefined ? undefined : new Timespan(Number(m[1]) * u);
+  }
+  return parseTimespanText(raw);
+}
