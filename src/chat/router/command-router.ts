@@ -230,7 +230,7 @@ export class CommandRouter {
       action: 'hunt',
       alertId: request.alertId,
       outcome: 'allowed',
-      detail: `upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}`,
+      detail: `requested: upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}`,
     });
     return { kind: 'hunt', request };
   }

@@ -1,0 +1,364 @@
+import type { Actor, AuditEntry, StatusChange } from '../../src/alerts/types';
+import type { MessageRef } from '../../src/chat/platform';
+import type { Store, TransitionRequest } from '../../src/store/store';
+import { DETECTION, WORKSPACE, TestClock, newAlert, person } from './fixtures';
+
+/** Builds a fresh, empty store whose clock is the given one. */
+export type MakeStore = (clock: TestClock) => Promise<{ store: Store; cleanup?: () => Promise<void> }>;
+
+const SLACK = { platform: 'slack' as const, target: 'C0SEC' };
+const TEAMS = { platform: 'teams' as const, target: '19:sec@thread.tacv2' };
+const alex: Actor = person('Alex', 'alex@contoso.com');
+
+function ref(platform: 'slack' | 'teams', messageId: string): MessageRef {
+  return { platform, target: platform === 'slack' ? SLACK.target : TEAMS.target, messageId };
+}
+
+function ackRequest(alertId: string, at: Date, actor: Actor = alex): TransitionRequest {
+  const change: StatusChange = { action: 'acknowledge', actor, at };
+  return {
+    alertId,
+    action: 'acknowledge',
+    from: ['open', 'escalated'],
+    to: 'acknowledged',
+    change,
+    audit: { at, actor, action: 'acknowledge', origin: 'slack:C0SEC', detail: 'open → acknowledged' },
+    replyText: `Acknowledged by ${actor.displayName}`,
+  };
+}
+
+/** Every observable table, read through the Store interface. */
+async function snapshot(store: Store, alertIds: string[]): Promise<unknown> {
+  return {
+    alerts: await store.listAlerts({ status: 'all', limit: 1000 }),
+    audit: await store.listAudit({ limit: 1000 }),
+    deliveries: await Promise.all(alertIds.map((id) => store.listDeliveries(id))),
+    watermark: await store.getWatermark(WORKSPACE, DETECTION),
+  };
+}
+
+export function describeStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let clock: TestClock;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      clock = new TestClock();
+      ({ store, cleanup } = await makeStore(clock));
+    });
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
+
+    const poll = (alerts: ReturnType<typeof newAlert>[], targets = [SLACK, TEAMS], watermark = clock.now()) =>
+      store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark, alerts, targets });
+
+    describe('recordPoll', () => {
+      it('stores new alerts with sequential FW ids, status open, version 1, and round-trips every field', async () => {
+        const created = await poll([newAlert(1), newAlert(2)]);
+        expect(created.map((a) => a.id)).toEqual(['FW-1', 'FW-2']);
+        const stored = await store.getAlert('FW-1');
+        expect(stored).toEqual(created[0]);
+        expect(stored).toMatchObject({ ...newAlert(1), status: 'open', version: 1, createdAt: clock.now() });
+        expect(stored?.lastChange).toBeUndefined();
+        expect(stored?.classification).toBeUndefined();
+      });
+
+      it('treats a second sighting of a fingerprint as a no-op, within a batch and across polls', async () => {
+        const first = await poll([newAlert(1), newAlert(1)]);
+        expect(first).toHaveLength(1);
+        clock.advance(60_000);
+        const second = await poll([newAlert(1, { title: 'changed' }), newAlert(2)]);
+        expect(second.map((a) => a.id)).toEqual(['FW-2']);
+        expect((await store.getAlert('FW-1'))?.title).toBe(newAlert(1).title);
+        expect(await store.listDeliveries('FW-1')).toHaveLength(2);
+        expect(await store.listAlerts({ status: 'all', limit: 10 })).toHaveLength(2);
+      });
+
+      it('queues one pending delivery per new alert per target (duplicate targets collapse)', async () => {
+        await poll([newAlert(1)], [SLACK, TEAMS, { ...SLACK }]);
+        const ds = await store.listDeliveries('FW-1');
+        expect(ds.map((d) => [d.platform, d.target, d.state, d.attempts])).toEqual([
+          ['slack', SLACK.target, 'pending', 0],
+          ['teams', TEAMS.target, 'pending', 0],
+        ]);
+      });
+
+      it('advances the watermark, never backwards, even when nothing new was found', async () => {
+        expect(await store.getWatermark(WORKSPACE, DETECTION)).toBeUndefined();
+        const t1 = new Date('2026-11-27T10:00:00Z');
+        const t2 = new Date('2026-11-27T11:00:00Z');
+        await poll([], [SLACK], t2);
+        expect(await store.getWatermark(WORKSPACE, DETECTION)).toEqual(t2);
+        await poll([], [SLACK], t1);
+        expect(await store.getWatermark(WORKSPACE, DETECTION)).toEqual(t2);
+        expect(await store.getWatermark('other', DETECTION)).toBeUndefined();
+      });
+
+      it('writes nothing when an insert fails mid-batch: no alerts, no deliveries, watermark unchanged', async () => {
+        const before = new Date('2026-11-27T09:00:00Z');
+        await poll([newAlert(1)], [SLACK], before);
+        const snap = await snapshot(store, ['FW-1', 'FW-2', 'FW-3']);
+
+        const circular: Record<string, unknown> = { SourceRecordId: 'rec-3' };
+        circular.self = circular;
+        await expect(
+          poll([newAlert(2), newAlert(3, { raw: circular }), newAlert(4)], [SLACK], new Date('2026-11-27T10:00:00Z')),
+        ).rejects.toThrow(/alert rec-3.*raw cannot be stored as JSON/);
+        expect(await snapshot(store, ['FW-1', 'FW-2', 'FW-3'])).toEqual(snap);
+
+        // The ids the failed batch would have used are handed out again.
+        expect((await poll([newAlert(2)])).map((a) => a.id)).toEqual(['FW-2']);
+      });
+
+      it('refuses malformed alerts and alerts of another detection, naming the problem, and writes nothing', async () => {
+        const snap = await snapshot(store, ['FW-1']);
+        await expect(poll([newAlert(1, { eventTime: new Date('nope') })])).rejects.toThrow(/eventTime must be a valid Date/);
+        await expect(poll([newAlert(1, { severity: 'Severe' as never })])).rejects.toThrow(/severity/);
+        await expect(poll([newAlert(1, { fingerprint: '' })])).rejects.toThrow(/fingerprint/);
+        await expect(poll([newAlert(1, { detectionId: 'other' })])).rejects.toThrow(/belongs to/);
+        await expect(poll([newAlert(1)], [{ platform: 'irc' as never, target: '#x' }])).rejects.toThrow(/platform/);
+        await expect(
+          store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: new Date(NaN), alerts: [], targets: [] }),
+        ).rejects.toThrow(/watermark/);
+        expect(await snapshot(store, ['FW-1'])).toEqual(snap);
+      });
+    });
+
+    describe('queries', () => {
+      it('lists open alerts newest first, all alerts, and finds alerts by subject case-insensitively', async () => {
+        await poll([newAlert(1), newAlert(2), newAlert(3)]);
+        const r = await store.transition({
+          ...ackRequest('FW-2', clock.now()),
+          action: 'resolve',
+          from: ['open'],
+          to: 'resolved',
+          classification: 'false_positive',
+        });
+        expect(r.ok).toBe(true);
+        expect((await store.listAlerts({ status: 'open', limit: 10 })).map((a) => a.id)).toEqual(['FW-3', 'FW-1']);
+        expect((await store.listAlerts({ status: 'all', limit: 2 })).map((a) => a.id)).toEqual(['FW-3', 'FW-2']);
+        expect((await store.findAlertsBySubject('USER2@contoso.COM', 5)).map((a) => a.id)).toEqual(['FW-2']);
+        expect(await store.findAlertsBySubject('nobody@contoso.com', 5)).toEqual([]);
+        expect(await store.getAlert('FW-99')).toBeUndefined();
+        await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
+      });
+    });
+
+    describe('transition', () => {
+      beforeEach(async () => {
+        await poll([newAlert(1)]);
+      });
+
+      it('applies the change, bumps the version, audits and queues replies in one step', async () => {
+        clock.advance(1000);
+        const r = await store.transition(ackRequest('FW-1', clock.now()));
+        if (!r.ok) throw new Error('expected the transition to apply');
+        expect(r.previous.status).toBe('open');
+        expect(r.alert).toMatchObject({ status: 'acknowledged', version: 2, updatedAt: clock.now() });
+        expect(r.alert.lastChange).toEqual({ action: 'acknowledge', actor: alex, at: clock.now() });
+        expect(await store.getAlert('FW-1')).toEqual(r.alert);
+        const audit = await store.listAudit({ alertId: 'FW-1', limit: 10 });
+        expect(audit).toEqual([
+          expect.objectContaining({ action: 'acknowledge', outcome: 'allowed', alertId: 'FW-1', actor: alex, origin: 'slack:C0SEC' }),
+        ]);
+        // Replies wait for the cards to be posted.
+        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
+      });
+
+      it('refuses when the status is not an allowed from-status, returning the current alert, and writes nothing', async () => {
+        await store.transition(ackRequest('FW-1', clock.now()));
+        const snap = await snapshot(store, ['FW-1']);
+        const r = await store.transition(ackRequest('FW-1', clock.now(), person('Bea', 'bea@contoso.com')));
+        expect(r).toEqual({ ok: false, reason: 'status', alert: await store.getAlert('FW-1') });
+        expect(await snapshot(store, ['FW-1'])).toEqual(snap);
+        expect(await store.transition(ackRequest('FW-404', clock.now()))).toEqual({ ok: false, reason: 'not_found' });
+      });
+
+      it('sets and clears the classification (null clears, undefined keeps)', async () => {
+        const resolve = { ...ackRequest('FW-1', clock.now()), action: 'resolve' as const, from: ['open' as const], to: 'resolved' as const };
+        const r1 = await store.transition({ ...resolve, classification: 'benign_positive' });
+        expect(r1.ok && r1.alert.classification).toBe('benign_positive');
+        const r2 = await store.transition({ ...resolve, from: ['resolved'], to: 'resolved' });
+        expect(r2.ok && r2.alert.classification).toBe('benign_positive');
+        const r3 = await store.transition({ ...resolve, action: 'reopen', from: ['resolved'], to: 'open', classification: null });
+        expect(r3.ok && r3.alert.classification).toBeUndefined();
+        expect(r3.ok && r3.alert.version).toBe(4);
+      });
+
+      it('is a compare-and-set: of many concurrent identical transitions exactly one applies', async () => {
+        const actors = ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => person(n, `${n.toLowerCase()}@contoso.com`));
+        const results = await Promise.all(actors.map((a) => store.transition(ackRequest('FW-1', clock.now(), a))));
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const alert = await store.getAlert('FW-1');
+        expect(alert?.version).toBe(2);
+        expect(await store.listAudit({ alertId: 'FW-1', limit: 10 })).toHaveLength(1);
+        const winner = results.find((r) => r.ok);
+        expect(winner?.ok && winner.alert.lastChange?.actor).toEqual(alert?.lastChange?.actor);
+      });
+    });
+
+    describe('delivery outbox', () => {
+      beforeEach(async () => {
+        await poll([newAlert(1), newAlert(2)]);
+      });
+
+      it('claims due deliveries once per lease, counting attempts, with the alert attached', async () => {
+        const now = clock.now();
+        const [a, b] = await Promise.all([store.claimDueDeliveries(now, 3), store.claimDueDeliveries(now, 3)]);
+        expect(a.map((w) => w.delivery.id)).toHaveLength(3);
+        expect(b.map((w) => w.delivery.id)).toHaveLength(1);
+        const ids = [...a, ...b].map((w) => w.delivery.id);
+        expect(new Set(ids).size).toBe(4);
+        expect(a[0].alert.id).toBe(a[0].delivery.alertId);
+        expect(a[0].delivery.attempts).toBe(1);
+        expect(await store.claimDueDeliveries(now, 10)).toEqual([]);
+        // A crashed dispatcher's lease runs out and the work comes back.
+        const later = new Date(now.getTime() + 61_000);
+        expect(await store.claimDueDeliveries(later, 10)).toHaveLength(4);
+      });
+
+      it('does not claim deliveries that are not yet due', async () => {
+        expect(await store.claimDueDeliveries(new Date(clock.now().getTime() - 1), 10)).toEqual([]);
+      });
+
+      it('marks posted, retry (due later), failed (never again) and waiting (until released)', async () => {
+        const now = clock.now();
+        const work = await store.claimDueDeliveries(now, 10);
+        const [d1, d2, d3, d4] = work.map((w) => w.delivery.id);
+        await store.markPosted(d1, ref('slack', '1700.1'), 1);
+        await store.markRetry(d2, 'HTTP 429', new Date(now.getTime() + 30_000));
+        await store.markFailed(d3, 'channel_is_archived');
+        await store.markWaiting(d4, 'not_in_channel');
+
+        const all = [...(await store.listDeliveries('FW-1')), ...(await store.listDeliveries('FW-2'))];
+        const byId = new Map(all.map((d) => [d.id, d]));
+        expect(byId.get(d1)).toMatchObject({ state: 'posted', ref: ref('slack', '1700.1'), renderedVersion: 1 });
+        expect(byId.get(d2)).toMatchObject({ state: 'failed', lastError: 'HTTP 429', nextAttemptAt: new Date(now.getTime() + 30_000) });
+        expect(byId.get(d3)).toMatchObject({ state: 'failed', lastError: 'channel_is_archived' });
+        expect(byId.get(d3)?.nextAttemptAt).toBeUndefined();
+        expect(byId.get(d4)).toMatchObject({ state: 'waiting', lastError: 'not_in_channel' });
+
+        const much = new Date(now.getTime() + 3_600_000);
+        expect((await store.claimDueDeliveries(much, 10)).map((w) => w.delivery.id)).toEqual([d2]);
+        const d4Target = byId.get(d4)!;
+        expect(await store.releaseWaiting(d4Target.platform, d4Target.target)).toBe(1);
+        expect((await store.claimDueDeliveries(much, 10)).map((w) => w.delivery.id)).toEqual([d4]);
+      });
+
+      it('refuses marks on unknown deliveries and malformed refs', async () => {
+        await expect(store.markPosted(999, ref('slack', '1'), 1)).rejects.toThrow(/no delivery 999/);
+        await expect(store.markPosted(1, { platform: 'slack', target: 'C', messageId: '' }, 1)).rejects.toThrow(/messageId/);
+        await expect(store.markRetry(1, 'x', new Date(NaN))).rejects.toThrow(/nextAttemptAt/);
+      });
+
+      it('derives stale cards from state: a burst of transitions collapses into one update to the newest version', async () => {
+        const work = await store.claimDueDeliveries(clock.now(), 10);
+        const fw1 = work.filter((w) => w.alert.id === 'FW-1').map((w) => w.delivery);
+        await store.markPosted(fw1[0].id, ref('slack', 's1'), 1);
+        await store.markPosted(fw1[1].id, ref('teams', 't1'), 1);
+        expect(await store.staleCards(10)).toEqual([]);
+
+        await store.transition(ackRequest('FW-1', clock.now()));
+        await store.transition({ ...ackRequest('FW-1', clock.now()), action: 'escalate', from: ['acknowledged'], to: 'escalated' });
+        const stale = await store.staleCards(10);
+        expect(stale.map((s) => [s.delivery.id, s.delivery.renderedVersion, s.alert.version, s.alert.status])).toEqual([
+          [fw1[0].id, 1, 3, 'escalated'],
+          [fw1[1].id, 1, 3, 'escalated'],
+        ]);
+
+        // A failed update is deferred, then comes back; rendering never moves backwards.
+        await store.deferRender(fw1[1].id, 'HTTP 502', new Date(clock.now().getTime() + 10_000));
+        await store.markRendered(fw1[0].id, 3);
+        await store.markRendered(fw1[0].id, 2);
+        expect(await store.staleCards(10)).toEqual([]);
+        expect((await store.staleCards(10, new Date(clock.now().getTime() + 10_000))).map((s) => s.delivery.id)).toEqual([fw1[1].id]);
+        expect((await store.listDeliveries('FW-1'))[0].renderedVersion).toBe(3);
+      });
+    });
+
+    describe('thread replies', () => {
+      beforeEach(async () => {
+        await poll([newAlert(1)]);
+      });
+
+      it('holds replies until their card is posted, then sends them in order, one per card at a time', async () => {
+        const [slack, teams] = (await store.claimDueDeliveries(clock.now(), 10)).map((w) => w.delivery);
+        expect(await store.queueReplies('FW-1', 'first')).toBe(2);
+        expect(await store.queueReplies('FW-1', 'second')).toBe(2);
+        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
+
+        await store.markPosted(slack.id, ref('slack', 's1'), 1);
+        const c1 = await store.claimDueReplies(clock.now(), 10);
+        expect(c1.map((r) => [r.deliveryId, r.text, r.ref.messageId, r.attempts])).toEqual([[slack.id, 'first', 's1', 1]]);
+        // "second" waits until "first" went.
+        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
+        await store.markReplyRetry(c1[0].id, 'HTTP 429', new Date(clock.now().getTime() + 5000));
+        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
+        const retry = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
+        expect(retry.map((r) => [r.text, r.attempts])).toEqual([['first', 2]]);
+        await store.markReplied(retry[0].id);
+        const c2 = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
+        expect(c2.map((r) => r.text)).toEqual(['second']);
+        await store.markReplyFailed(c2[0].id, 'message_not_found');
+
+        await store.markPosted(teams.id, ref('teams', 't1'), 1);
+        const c3 = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
+        expect(c3.map((r) => [r.deliveryId, r.text])).toEqual([[teams.id, 'first']]);
+      });
+
+      it('queues no replies for copies given up on, and refuses unknown alerts and empty text', async () => {
+        const [slack] = (await store.claimDueDeliveries(clock.now(), 10)).map((w) => w.delivery);
+        await store.markFailed(slack.id, 'channel_not_found');
+        expect(await store.queueReplies('FW-1', 'x')).toBe(1);
+        await expect(store.queueReplies('FW-9', 'x')).rejects.toThrow(/no alert FW-9/);
+        await expect(store.queueReplies('FW-1', '  ')).rejects.toThrow(/non-empty/);
+      });
+    });
+
+    describe('audit log', () => {
+      it('appends entries and lists them newest first, by alert or all', async () => {
+        const entry = (n: number, alertId?: string): AuditEntry => ({
+          at: new Date(clock.now().getTime() + n),
+          actor: alex,
+          action: 'acknowledge',
+          outcome: 'refused',
+          origin: 'cli',
+          detail: `attempt ${n}`,
+          ...(alertId ? { alertId } : {}),
+        });
+        const saved = await store.appendAudit(entry(1, 'FW-7'));
+        expect(saved).toEqual({ ...entry(1, 'FW-7'), id: expect.any(Number) });
+        await store.appendAudit(entry(2));
+        await store.appendAudit(entry(3, 'FW-7'));
+        expect((await store.listAudit({ alertId: 'FW-7', limit: 10 })).map((e) => e.detail)).toEqual(['attempt 3', 'attempt 1']);
+        expect((await store.listAudit({ limit: 2 })).map((e) => e.detail)).toEqual(['attempt 3', 'attempt 2']);
+        await expect(store.appendAudit({ ...entry(4), outcome: 'maybe' as never })).rejects.toThrow(/outcome/);
+        await expect(store.appendAudit({ ...entry(4), actor: { platform: 'slack', id: '', displayName: 'x' } })).rejects.toThrow(/actor.id/);
+      });
+    });
+
+    describe('conversation references', () => {
+      it('saves, replaces, finds by key or by name, and lists per platform', async () => {
+        const teamsRef = { conversation: { id: '19:abc@thread.tacv2' }, serviceUrl: 'https://smba.example/' };
+        await store.saveConversationRef('teams', '19:abc@thread.tacv2', 'Security Ops', teamsRef);
+        await store.saveConversationRef('teams', '19:def@thread.tacv2', 'General', '{"raw":"json text"}');
+        await store.saveConversationRef('slack', 'C1', 'security-ops', { channel: 'C1' });
+        expect((await store.getConversationRef('teams', '19:abc@thread.tacv2'))?.ref).toEqual(teamsRef);
+        expect((await store.getConversationRef('teams', 'security ops'))?.key).toBe('19:abc@thread.tacv2');
+        expect((await store.getConversationRef('teams', '19:def@thread.tacv2'))?.ref).toBe('{"raw":"json text"}');
+        expect(await store.getConversationRef('teams', 'nope')).toBeUndefined();
+
+        await store.saveConversationRef('teams', '19:abc@thread.tacv2', 'SecOps', { v: 2 });
+        const list = await store.listConversationRefs('teams');
+        expect(list.map((r) => [r.key, r.name, r.ref])).toEqual([
+          ['19:def@thread.tacv2', 'General', '{"raw":"json text"}'],
+          ['19:abc@thread.tacv2', 'SecOps', { v: 2 }],
+        ]);
+        await expect(store.saveConversationRef('teams', '', 'x', {})).rejects.toThrow(/key/);
+      });
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import { loadMigrations } from '../../src/store/sqlite/migrate';
+import { describeStoreContract } from './contract';
+import { TestClock, newAlert, DETECTION, WORKSPACE, person } from './fixtures';
+
+describeStoreContract('SQLite :memory:', async (clock) => ({ store: new SqliteStore(':memory:', { clock: clock.now }) }));
+
+describeStoreContract('SQLite file', async (clock) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-store-'));
+  return {
+    store: new SqliteStore(path.join(dir, 'firstwatch.db'), { clock: clock.now }),
+    cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('SQLite specifics', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-store-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('applies migrations once, records them, and turns on WAL and foreign keys', async () => {
+    const file = path.join(dir, 'fw.db');
+    const s1 = new SqliteStore(file);
+    await s1.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: new Date(), alerts: [newAlert(1)], targets: [] });
+    await s1.close();
+    const s2 = new SqliteStore(file);
+    expect((await s2.getAlert('FW-1'))?.id).toBe('FW-1');
+    await s2.close();
+
+    const db = new Database(file, { readonly: true });
+    const versions = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+    expect(versions).toEqual(loadMigrations().map((m) => ({ version: m.version, name: m.name })));
+    expect(versions.length).toBeGreaterThan(0);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('enforces foreign keys: a delivery cannot point at a missing alert', async () => {
+    const file = path.join(dir, 'fw.db');
+    await new SqliteStore(file).close();
+    const db = new Database(file);
+    db.pragma('foreign_keys = ON');
+    expect(() =>
+      db
+        .prepare("INSERT INTO deliveries (alert_id, platform, target, state, created_at, updated_at) VALUES ('FW-9', 'slack', 'C', 'pending', 'x', 'x')")
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('two stores on one file: concurrent transitions and claims stay exclusive', async () => {
+    const file = path.join(dir, 'fw.db');
+    const clock = new TestClock();
+    const a = new SqliteStore(file, { clock: clock.now });
+    const b = new SqliteStore(file, { clock: clock.now });
+    await a.recordPoll({
+      workspace: WORKSPACE,
+      detectionId: DETECTION,
+      watermark: clock.now(),
+      alerts: [newAlert(1), newAlert(2)],
+      targets: [{ platform: 'slack', target: 'C1' }],
+    });
+    const at = clock.now();
+    const req = (who: string) => ({
+      alertId: 'FW-1',
+      action: 'acknowledge' as const,
+      from: ['open' as const],
+      to: 'acknowledged' as const,
+      change: { action: 'acknowledge' as const, actor: person(who), at },
+      audit: { at, actor: person(who), action: 'acknowledge', origin: 'cli' },
+    });
+    const results = await Promise.all([a.transition(req('A')), b.transition(req('B')), a.transition(req('C')), b.transition(req('D'))]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect((await b.getAlert('FW-1'))?.version).toBe(2);
+
+    const claims = await Promise.all([a.claimDueDeliveries(at, 10), b.claimDueDeliveries(at, 10)]);
+    expect(claims.flat().map((w) => w.delivery.id).sort()).toEqual([1, 2]);
+    await a.close();
+    await b.close();
+  });
+});
