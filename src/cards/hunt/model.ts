@@ -44,6 +44,31 @@ export function sparkline(counts: readonly number[]): string {
     .join('');
 }
 
+/** "20 Nov 19:00": a period's ends always carry their day. */
+export function dayAndTime(d: Date): string {
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${hh}:${mm}`;
+}
+
+const ARM_ID = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)\/providers\/[^/]+\/(.+)$/i;
+
+/** An Azure resource id as "vm-web-01 (virtualmachines, rg-prod-web)"; anything else as it is. */
+export function resourceLabel(resource: string): string {
+  const m = ARM_ID.exec(resource.trim());
+  if (!m) return clean(resource);
+  const parts = m[2].split('/').filter((p) => p !== '');
+  const name = parts[parts.length - 1] ?? '';
+  const type = parts.length >= 2 ? parts[parts.length - 2] : '';
+  return clean(`${name} (${type ? `${type}, ` : ''}${m[1]})`);
+}
+
+/** First-time insights before uncommon ones: they are the stronger signal. */
+export function insightOrder(a: string, b: string): number {
+  const rank = (k: string): number => (k.startsWith('FirstTime') ? 0 : 1);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 /** "Alice Example (alice@contoso.com)" or the UPN alone. */
 export function who(report: HuntReport): string {
   const name = report.displayName ? clean(report.displayName, 80) : '';
@@ -138,7 +163,7 @@ export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = D
     title: `Hunt: ${who(report)}`,
     who: who(report),
     span,
-    period: `Last ${span} · ${formatUtc(report.period.start, now)} → ${formatUtc(report.period.end, now)}`,
+    period: `Last ${span} · ${dayAndTime(report.period.start)} → ${dayAndTime(report.period.end)} UTC`,
     workspaces: report.workspaces.map((w) => clean(w, 60)).join(', '),
     empty: report.totalEvents === 0,
     emptyMessage: emptyMessage(report),
@@ -149,21 +174,21 @@ export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = D
       range: first && last ? `${shortDay(first)} → ${shortDay(last)}` : '',
       peak: peakDay && peakDay.count > 0 ? `peak ${peakDay.count.toLocaleString('en-US')} on ${shortDay(peakDay.day)}` : 'no events',
     },
-    insights: insights.items.map((i) => ({ label: humaniseInsight(clean(i.insight, 80)), detail: times(i.count), flag: '⚑' })),
+    insights: [...insights.items].sort((a, b) => insightOrder(a.insight, b.insight) || b.count - a.count).map((i) => ({ label: humaniseInsight(clean(i.insight, 80)), detail: times(i.count), flag: '⚑' })),
     actions: actions.items.map((a) => {
       const line: HuntLine = {
         label: clean(a.action || '(no action name)'),
         detail: `${times(a.count)} · ${clean(a.source, 40)} · last ${formatUtc(a.last, now)}${a.statuses.length ? ` · ${a.statuses.slice(0, 3).map((s) => clean(s, 40)).join(', ')}` : ''}${a.maxPriority !== undefined && a.maxPriority > 0 ? ` · priority ${a.maxPriority}` : ''}`,
       };
-      if (a.insights.length) line.flag = `⚑ ${a.insights.slice(0, 2).map((k) => humaniseInsight(clean(k, 80))).join('; ')}`;
+      if (a.insights.length) line.flag = `⚑ ${[...a.insights].sort(insightOrder).slice(0, 3).map((k) => humaniseInsight(clean(k, 80))).join('; ')}`;
       return line;
     }),
-    resources: resources.items.map((r) => ({ label: clean(r.resource), detail: times(r.count) })),
+    resources: resources.items.map((r) => ({ label: resourceLabel(r.resource), detail: times(r.count) })),
     ips: ips.items.map((i) => ({ label: clean(i.ip, 60), detail: `${times(i.count)}${i.location ? ` · ${clean(i.location, 60)}` : ''}` })),
     signIns: signIns.items.map((s) => ({ label: clean(s.result, 100), detail: times(s.count), flag: /^success$/i.test(s.result) ? undefined : '✗' })),
     recent: recent.items.map((e) => ({
       label: clean(e.action || '(no action name)'),
-      detail: [formatUtc(e.time, now), clean(e.source, 40), e.target ? clean(e.target, 100) : '', e.ip ? clean(e.ip, 60) : '', e.status ? clean(e.status, 40) : '']
+      detail: [formatUtc(e.time, now), clean(e.source, 40), e.target ? resourceLabel(e.target) : '', e.ip ? clean(e.ip, 60) : '', e.status ? clean(e.status, 40) : '']
         .filter((x) => x !== '')
         .join(' · '),
     })),
