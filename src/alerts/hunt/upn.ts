@@ -20,8 +20,8 @@ function describeChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0)) return `control character ${codePoint(ch)}`;
   if (/\s/u.test(ch)) return `whitespace ${codePoint(ch)}`;
-  if (cp > 0x7f) return `non-ASCII character ${codePoint(ch)} ("${ch}"; look-alike letters are refused)`;
-  return `character ${codePoint(ch)} ("${ch}")`;
+  if (cp > 0x7f) return `non-ASCII character ${codePoint(ch)} (${ch}; look-alike letters are refused)`;
+  return `character ${codePoint(ch)} (${ch})`;
 }
 
 export function validateUpn(input: unknown): UpnCheck {
