@@ -297,9 +297,7 @@ class Parser {
       }
       case 'summarize': {
         this.next();
-        if (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && this.t.text.toLowerCase().startsWith('hint.')) {
-          throw errorAt(`unsupported summarize parameter '${this.t.text}'`, this.t.pos);
-        }
+        this.rejectHint('summarize');
         const aggs = this.isWord('by') ? [] : this.assignments();
         let by: Assignment[] = [];
         if (this.isWord('by')) {
@@ -351,14 +349,23 @@ class Parser {
     }
   }
 
+  /** hint.strategy=... and friends change how Kusto runs a query, not what it returns; we do not accept them silently. */
+  private rejectHint(op: string): void {
+    if (this.isWord('hint') && this.isPunct('.', this.peek())) {
+      throw errorAt(`unsupported ${op} parameter 'hint.${this.peek(2).text}'`, this.t.pos);
+    }
+  }
+
   private join(pos: Pos): Op {
     let kind: string = 'innerunique';
+    this.rejectHint('join');
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
       const v = this.next();
       if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported join parameter '${p.text}'`, p.pos);
       kind = v.text.toLowerCase();
+      this.rejectHint('join');
       if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter', 'anti', 'semi'].includes(kind)) {
         throw errorAt(`unknown join kind '${v.text}'`, v.pos);
       }

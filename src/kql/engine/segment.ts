@@ -2,7 +2,7 @@ import type { Op } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { constValue, newCtx, type ColumnRef, type Ctx } from '../compile/context';
 import { errorAt } from '../errors';
-import { exprName } from '../functions/aggregates';
+import { ColumnNamer } from '../compile/naming';
 import { toBool } from '../operators/coerce';
 import type { Column } from '../types';
 import { arrayEntries, scopeOf, type Env, type Rel } from './relation';
@@ -53,11 +53,9 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
   const steps: Step[] = [];
   if (input.prefilter) steps.push(input.prefilter);
   let slot = 0;
-  let unnamed = 0;
   const state = { stop: false };
 
   const newSlot = (): number => slot++;
-  const defaultName = (e: Parameters<typeof exprName>[0]): string => exprName(e) || `Column${++unnamed}`;
 
   for (const op of ops) {
     const scope = scopeOf(entries, env);
@@ -72,9 +70,11 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
       case 'extend': {
         const writes: { slot: number; ev: (c: Ctx) => unknown }[] = [];
         let current = entries.slice();
+        const namer = new ColumnNamer(new Set());
         for (const item of op.items) {
           const compiled = compileExpr(item.expr, scopeOf(current, env));
-          const name = item.name ?? defaultName(item.expr);
+          // An unnamed extend of a plain column overwrites it in place; others get fresh names.
+          const name = item.name ?? (item.expr.k === 'name' ? item.expr.name : namer.name(undefined, item.expr));
           let ref: ColumnRef;
           if (compiled.isConst) {
             ref = { name, type: compiled.type, ev: compiled.ev };
@@ -105,11 +105,12 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
       case 'project': {
         const writes: { slot: number; ev: (c: Ctx) => unknown }[] = [];
         const next: ColumnRef[] = [];
+        const namer = new ColumnNamer(new Set());
         for (const item of op.items) {
           if (item.expr.k === 'star') throw errorAt('unsupported wildcard in project', item.pos);
           const compiled = compileExpr(item.expr, scope);
-          const name = item.name ?? defaultName(item.expr);
-          if (next.some((x) => x.name === name)) throw errorAt(`project names column '${name}' twice`, item.pos);
+          if (item.name !== undefined && next.some((x) => x.name === item.name)) throw errorAt(`project names column '${item.name}' twice`, item.pos);
+          const name = namer.name(item.name, item.expr);
           if (item.expr.k === 'name' || compiled.isConst) {
             next.push({ name, type: compiled.type, ev: compiled.ev });
             continue;

@@ -183,7 +183,7 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
     case 'any': {
       if (args.length === 0) throw errorAt(`${fn}() needs at least one argument`, pos);
       const outs = expandOutputs(args, scope, byNames, pos, null);
-      const columns = outs.map((o) => ({ name: args.length === 1 && o.name && args[0].k !== 'star' ? `any_${o.name}` : o.name, type: o.c.type }));
+      const columns = outs.map((o) => ({ name: o.name, type: o.c.type }));
       return {
         columns,
         create: () => {

@@ -9,7 +9,6 @@ type Fn = (a: unknown, b: unknown) => unknown;
 
 function numericResult(a: ColumnType, b: ColumnType): ColumnType {
   if (a === 'real' || b === 'real' || a === 'decimal' || b === 'decimal' || a === 'dynamic' || b === 'dynamic') return 'real';
-  if (a === 'int' && b === 'int') return 'int';
   return 'long';
 }
 

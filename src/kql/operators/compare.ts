@@ -56,6 +56,7 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
     if (r.isConst) {
       const y = kr(b(null as never));
       if (y === null) return fold({ ev: () => null, type: 'bool', isConst: true });
+      if (fl === 'datetime' && typeof y === 'number') return fold({ ev: datetimeVsConst(op, a, y), type: 'bool', isConst });
       return fold({
         ev: (c) => {
           const x = kl(a(c));
@@ -152,4 +153,26 @@ function relation(op: string): (a: unknown, b: unknown) => boolean {
 /** Orders two non-null values for sort, min, max and top. */
 export function orderValues(a: unknown, b: unknown): number {
   return compareValues(a, b);
+}
+
+/** The hot path of time filters: a datetime column against a constant instant. */
+function datetimeVsConst(op: string, a: Ev, y: number): Ev {
+  const get = (c: Parameters<Ev>[0]): number | null => {
+    const x = a(c);
+    return x instanceof Date ? x.getTime() : null;
+  };
+  switch (op) {
+    case '>':
+      return (c) => { const x = get(c); return x === null ? null : x > y; };
+    case '>=':
+      return (c) => { const x = get(c); return x === null ? null : x >= y; };
+    case '<':
+      return (c) => { const x = get(c); return x === null ? null : x < y; };
+    case '<=':
+      return (c) => { const x = get(c); return x === null ? null : x <= y; };
+    case '==':
+      return (c) => { const x = get(c); return x === null ? null : x === y; };
+    default:
+      return (c) => { const x = get(c); return x === null ? null : x !== y; };
+  }
 }

@@ -1,20 +1,20 @@
 import type { Assignment } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx } from '../compile/context';
-import { errorAt, type Pos } from '../errors';
-import { exprName } from '../functions/aggregates';
+import type { Pos } from '../errors';
+import { ColumnNamer } from '../compile/naming';
 import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
 import { valueKey } from '../values';
 
-export function distinct(input: Rel, items: Assignment[] | '*', env: Env, pos: Pos): Rel {
+export function distinct(input: Rel, items: Assignment[] | '*', env: Env, _pos: Pos): Rel {
   const scope = scopeOf(arrayEntries(input.columns), env);
+  const namer = new ColumnNamer(new Set());
   const cols =
     items === '*'
       ? input.columns.map((col, i) => ({ name: col.name, type: col.type, ev: (c: { base: unknown }) => (c.base as unknown[])[i] }))
       : items.map((it) => {
           const comp = compileExpr(it.expr, scope);
-          const name = it.name ?? exprName(it.expr);
-          if (!name) throw errorAt('distinct: name this expression (name = ...)', it.pos ?? pos);
+          const name = namer.name(it.name, it.expr);
           return { name, type: comp.type, ev: comp.ev };
         });
   const seen = new Set<string>();

@@ -129,7 +129,16 @@ export function compileHasAny(op: 'has_any' | 'has_all', l: Compiled, list: Comp
   if (needles.length === 0) return fold({ ev: () => op === 'has_all', type: 'bool', isConst: true });
   if (op === 'has_any') {
     const re = new RegExp(needles.map((n) => termPattern(n, false, false)).join('|'), 'i');
-    return fold({ ev: (c) => re.test(hay(c)), type: 'bool', isConst: l.isConst });
+    // Most rows hold none of the needles: a plain substring regex rejects them before the term check.
+    const quick = new RegExp(needles.map(escapeRegex).join('|'), 'i');
+    return fold({
+      ev: (c) => {
+        const h = hay(c);
+        return quick.test(h) && re.test(h);
+      },
+      type: 'bool',
+      isConst: l.isConst,
+    });
   }
   const res = needles.map((n) => new RegExp(termPattern(n, false, false), 'i'));
   return fold({

@@ -2,25 +2,18 @@ import type { Op } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx, type Compiled } from '../compile/context';
 import { errorAt } from '../errors';
-import { compileAggregate, exprName, type AggPlan, type AggState } from '../functions/aggregates';
+import { compileAggregate, type AggPlan, type AggState } from '../functions/aggregates';
+import { ColumnNamer } from '../compile/naming';
 import type { Column } from '../types';
 import { valueKey } from '../values';
 import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
 
 type SummarizeOp = Extract<Op, { k: 'summarize' }>;
 
-/** The name KQL gives an unnamed by-key: the column inside bin()/floor(), else the column itself. */
-function keyName(e: SummarizeOp['by'][number]['expr'], n: number): string {
-  if (e.k === 'call' && ['bin', 'floor', 'bin_at'].includes(e.name.toLowerCase()) && e.args[0]) {
-    const inner = exprName(e.args[0]);
-    if (inner) return inner;
-  }
-  return exprName(e) || `Column${n}`;
-}
-
 export function summarize(input: Rel, op: SummarizeOp, env: Env): Rel {
   const scope = scopeOf(arrayEntries(input.columns), env);
-  const keys: { name: string; c: Compiled }[] = op.by.map((b, i) => ({ name: b.name ?? keyName(b.expr, i + 1), c: compileExpr(b.expr, scope) }));
+  const namer = new ColumnNamer(new Set());
+  const keys: { name: string; c: Compiled }[] = op.by.map((b) => ({ name: namer.name(b.name, b.expr), c: compileExpr(b.expr, scope) }));
   const byNames = new Set(keys.map((k) => k.name));
   const plans: { plan: AggPlan; name?: string }[] = op.aggs.map((a) => ({ plan: compileAggregate(a.expr, scope, byNames), name: a.name }));
 

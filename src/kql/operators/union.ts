@@ -15,11 +15,15 @@ export function unionRels(rels: Rel[]): Rel {
   const outName = (c: Column): string => ((typesByName.get(c.name)?.size ?? 1) > 1 ? `${c.name}_${c.type}` : c.name);
   const columns: Column[] = [];
   const index = new Map<string, number>();
-  for (const r of rels) for (const c of r.columns) {
-    const n = outName(c);
-    if (!index.has(n)) {
+  // A name split by type keeps all its variants together, where the name first appears.
+  const order: string[] = [];
+  for (const r of rels) for (const c of r.columns) if (!order.includes(c.name)) order.push(c.name);
+  for (const name of order) {
+    const types = [...(typesByName.get(name) ?? [])];
+    for (const type of types) {
+      const n = types.length > 1 ? `${name}_${type}` : name;
       index.set(n, columns.length);
-      columns.push({ name: n, type: c.type });
+      columns.push({ name: n, type: type as Column['type'] });
     }
   }
   const rows: unknown[][] = [];

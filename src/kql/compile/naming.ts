@@ -1,0 +1,50 @@
+import type { Expr } from '../ast';
+import { exprName } from '../functions/aggregates';
+
+/** Functions whose result keeps the name of the column they convert, as KQL names it. */
+const NAME_KEEPING = new Set([
+  'tostring', 'toint', 'tolong', 'toreal', 'todouble', 'todecimal', 'todatetime', 'totimespan', 'tobool', 'toboolean',
+  'parse_json', 'todynamic', 'split', 'format_datetime', 'bin', 'floor', 'startofday',
+]);
+
+/**
+ * The name KQL gives an unnamed column: `x` → x, `a.b` → a_b, `tostring(x)` → x, `strlen(x)` → strlen_x,
+ * `ingestion_time()` → $IngestionTime; "" when KQL would number it (Column1, ...).
+ */
+export function defaultColumnName(e: Expr): string {
+  const direct = exprName(e);
+  if (direct) return direct;
+  if (e.k === 'call') {
+    const fn = e.name.toLowerCase();
+    if (fn === 'ingestion_time' && e.args.length === 0) return '$IngestionTime';
+    const inner = e.args[0] ? exprName(e.args[0]) : '';
+    if (!inner) return '';
+    if (NAME_KEEPING.has(fn)) return inner;
+    if (fn === 'strlen') return `strlen_${inner}`;
+  }
+  return '';
+}
+
+/** Hands out default names for one operator: Column1, Column2, ... and x1, x2 for repeats. */
+export class ColumnNamer {
+  private unnamed = 0;
+  constructor(private readonly taken: Set<string>) {}
+
+  name(explicit: string | undefined, e: Expr): string {
+    if (explicit !== undefined) {
+      this.taken.add(explicit);
+      return explicit;
+    }
+    let base = defaultColumnName(e);
+    if (!base) {
+      do base = `Column${++this.unnamed}`;
+      while (this.taken.has(base));
+      this.taken.add(base);
+      return base;
+    }
+    let name = base;
+    for (let n = 1; this.taken.has(name); n++) name = `${base}${n}`;
+    this.taken.add(name);
+    return name;
+  }
+}
