@@ -125,7 +125,7 @@ export interface Store {
   transition(request: TransitionRequest): Promise<TransitionResult>;
 
   appendAudit(entry: AuditEntry): Promise<AuditEntry>;
-  /** Newest first. */
+  /** The newest `limit` entries, oldest first (a trail reads top to bottom; the last one is the latest). */
   listAudit(query: ListAuditQuery): Promise<AuditEntry[]>;
 
   /**

@@ -24,10 +24,10 @@ describe('AlertService', () => {
       expect(alert).toMatchObject({ version: 2, lastChange: { actor: alex } });
       const audit = await h.store.listAudit({ alertId: 'FW-1', limit: 10 });
       expect(audit.map((e) => [e.outcome, e.actor.displayName, e.origin])).toEqual([
-        ['noop', 'Bea Lopez', 'teams:19:sec'],
         ['allowed', 'Alex Wilber', 'slack:C0SEC'],
+        ['noop', 'Bea Lopez', 'teams:19:sec'],
       ]);
-      expect(audit[0].detail).toBe('already acknowledged by Alex Wilber');
+      expect(audit[1].detail).toBe('already acknowledged by Alex Wilber');
     });
 
     it('resolving again with the same classification is a no-op; with another one it is refused', async () => {
@@ -185,8 +185,8 @@ describe('AlertService', () => {
       expect(await h.store.getAlert('FW-2')).toMatchObject({ status: 'resolved', version: 2 });
       const audit = await h.store.listAudit({ alertId: 'FW-2', limit: 5 });
       expect(audit.map((e) => [e.action, e.outcome])).toEqual([
-        ['acknowledge', 'refused'],
         ['resolve', 'allowed'],
+        ['acknowledge', 'refused'],
       ]);
     });
 

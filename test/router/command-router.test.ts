@@ -177,12 +177,12 @@ describe('CommandRouter text commands', () => {
     expect(await h.store.listAlerts({ status: 'all', limit: 10 })).toEqual(alertsBefore);
     const audit = await h.store.listAudit({ limit: 10 });
     expect(audit.map((e) => [e.action, e.outcome])).toEqual([
-      ['hunt', 'refused'],
-      ['view', 'refused'],
-      ['list', 'refused'],
-      ['resolve', 'refused'],
-      ['escalate', 'refused'],
       ['acknowledge', 'refused'],
+      ['escalate', 'refused'],
+      ['resolve', 'refused'],
+      ['list', 'refused'],
+      ['view', 'refused'],
+      ['hunt', 'refused'],
     ]);
   });
 });

@@ -319,7 +319,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     });
 
     describe('audit log', () => {
-      it('appends entries and lists them newest first, by alert or all', async () => {
+      it('appends entries and lists the newest ones, oldest first, by alert or all', async () => {
         const entry = (n: number, alertId?: string): AuditEntry => ({
           at: new Date(clock.now().getTime() + n),
           actor: alex,
@@ -333,8 +333,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(saved).toEqual({ ...entry(1, 'FW-7'), id: expect.any(Number) });
         await store.appendAudit(entry(2));
         await store.appendAudit(entry(3, 'FW-7'));
-        expect((await store.listAudit({ alertId: 'FW-7', limit: 10 })).map((e) => e.detail)).toEqual(['attempt 3', 'attempt 1']);
-        expect((await store.listAudit({ limit: 2 })).map((e) => e.detail)).toEqual(['attempt 3', 'attempt 2']);
+        expect((await store.listAudit({ alertId: 'FW-7', limit: 10 })).map((e) => e.detail)).toEqual(['attempt 1', 'attempt 3']);
+        expect((await store.listAudit({ limit: 2 })).map((e) => e.detail)).toEqual(['attempt 2', 'attempt 3']);
         await expect(store.appendAudit({ ...entry(4), outcome: 'maybe' as never })).rejects.toThrow(/outcome/);
         await expect(store.appendAudit({ ...entry(4), actor: { platform: 'slack', id: '', displayName: 'x' } })).rejects.toThrow(/actor.id/);
       });

@@ -196,8 +196,7 @@ export class CommandRouter {
     if (!auth.ok) return error(auth.message);
     const alert = await this.store.getAlert(id);
     if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
-    // The trail reads oldest first; the store hands out the newest.
-    const audit = (await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT })).reverse();
+    const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
     return { kind: 'alert-detail', alert, audit };
   }
 

@@ -253,8 +253,10 @@ export class SqliteStore implements Store {
     const limit = checkLimit(query?.limit);
     const rows = (
       query.alertId === undefined
-        ? this.db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?').all(String(query.alertId), limit)
+        ? this.db.prepare('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id').all(limit)
+        : this.db
+            .prepare('SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id')
+            .all(String(query.alertId), limit)
     ) as AuditRow[];
     return rows.map(auditFromRow);
   }
