@@ -32,10 +32,13 @@ export class Prng {
 
   /** A random (version 4 shaped) GUID, lower case. */
   guid(): string {
-    let hex = '';
-    for (let i = 0; i < 4; i++) hex += (Math.floor(this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0');
+    const hex = this.hex8() + this.hex8() + this.hex8() + this.hex8();
     const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  private hex8(): string {
+    return (Math.floor(this.next() * 4294967296) + 4294967296).toString(16).slice(1);
   }
 
   /** A fresh generator derived from this seed and a label, so one stream's length never shifts another's values. */
