@@ -5,7 +5,8 @@ import { errorAt } from '../errors';
 import { exprName } from '../functions/aggregates';
 import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
 import { isPlainObject } from '../values';
-import { convertTo } from './coerce';
+import { toDate } from './coerce';
+import type { ColumnType } from '../types';
 import { takeCount } from '../engine/segment';
 
 type MvExpandOp = Extract<Op, { k: 'mv-expand' }>;
@@ -47,11 +48,33 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
       for (let k = 0; k < input.columns.length; k++) row[k] = input.rows[i][k];
       items.forEach((it, x) => {
         const v = lists[x][j];
-        row[it.at] = v === undefined ? null : it.type === 'dynamic' ? v : convertTo(v, it.type);
+        row[it.at] = v === undefined ? null : it.type === 'dynamic' ? v : castTo(v, it.type);
       });
       rows.push(row);
       ingest?.push(input.ingest?.[i] ?? null);
     }
   }
   return { columns, rows, ingest };
+}
+
+/** `to typeof(T)` is a cast, not a conversion: elements of another type become null. */
+function castTo(v: unknown, type: ColumnType): unknown {
+  switch (type) {
+    case 'int':
+    case 'long':
+      return typeof v === 'number' && Number.isInteger(v) ? v : null;
+    case 'real':
+    case 'decimal':
+      return typeof v === 'number' ? v : null;
+    case 'string':
+    case 'guid':
+      return typeof v === 'string' ? v : null;
+    case 'bool':
+      return typeof v === 'boolean' ? v : null;
+    case 'datetime':
+      // Dates inside dynamic values travel as ISO text.
+      return toDate(v);
+    default:
+      return null;
+  }
 }
