@@ -1,0 +1,42 @@
+/** UEBA insight keys in words; unknown keys are split from their CamelCase. */
+const KNOWN: Readonly<Record<string, string>> = {
+  FirstTimeUserPerformedAction: 'First time this user performed this action',
+  ActionUncommonlyPerformedByUser: 'Action uncommonly performed by this user',
+  ActionUncommonlyPerformedAmongPeers: "Action uncommonly performed among the user's peers",
+  FirstTimeActionPerformedInTenant: 'First time this action was performed in the tenant',
+  ActionUncommonlyPerformedInTenant: 'Action uncommonly performed in the tenant',
+  FirstTimeUserConnectedFromCountry: 'First time this user connected from this country',
+  CountryUncommonlyConnectedFromByUser: 'Country uncommonly connected from by this user',
+  CountryUncommonlyConnectedFromAmongPeers: "Country uncommonly connected from among the user's peers",
+  CountryUncommonlyConnectedFromInTenant: 'Country uncommonly connected from in the tenant',
+  FirstTimeUserConnectedViaISP: 'First time this user connected via this ISP',
+  ISPUncommonlyUsedByUser: 'ISP uncommonly used by this user',
+  ISPUncommonlyUsedAmongPeers: "ISP uncommonly used among the user's peers",
+  FirstTimeUserAccessedResource: 'First time this user accessed this resource',
+  ResourceUncommonlyAccessedByUser: 'Resource uncommonly accessed by this user',
+  ResourceUncommonlyAccessedAmongPeers: "Resource uncommonly accessed among the user's peers",
+  FirstTimeUserUsedApp: 'First time this user used this app',
+  AppUncommonlyUsedByUser: 'App uncommonly used by this user',
+  FirstTimeUserConnectedFromDevice: 'First time this user connected from this device',
+  DeviceUncommonlyUsedByUser: 'Device uncommonly used by this user',
+  FirstTimeUserLoggedOnToDevice: 'First time this user logged on to this device',
+  FirstTimeDeviceObserved: 'First time this device was observed',
+  IsDormantAccount: 'Dormant account',
+  IsNewAccount: 'New account',
+  IsLocalAdmin: 'Local administrator',
+};
+
+/** "FirstTimeUserPerformedAction" → "First time this user performed this action". */
+export function humaniseInsight(key: string): string {
+  const known = KNOWN[key];
+  if (known !== undefined) return known;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .map((w, i) => (/^[A-Z0-9]{2,}$/.test(w) ? w : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()));
+  return words.length > 0 ? words.join(' ') : key;
+}

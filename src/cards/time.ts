@@ -1,0 +1,57 @@
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad2(n: number): string {
+  return n.toString().padStart(2, '0');
+}
+
+function sameUtcDay(a: Date, b: Date): boolean {
+  return a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
+}
+
+/** "14:02 UTC"; "27 Nov 14:02 UTC" on another UTC day than `now`; the year too when it differs. */
+export function formatUtc(at: Date, now: Date): string {
+  const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
+  if (sameUtcDay(at, now)) return time;
+  const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
+}
+
+/** "just now", "12 min ago", "3 h ago", "2 days ago"; "in 5 min" when the clock of the source runs ahead. */
+export function formatRelative(at: Date, now: Date): string {
+  const diffMs = now.getTime() - at.getTime();
+  const future = diffMs < 0;
+  const minutes = Math.floor(Math.abs(diffMs) / 60_000);
+  if (minutes < 1) return 'just now';
+  let amount: string;
+  if (minutes < 60) amount = `${minutes} min`;
+  else if (minutes < 48 * 60) {
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    amount = hours < 6 && rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
+  } else amount = `${Math.floor(minutes / (24 * 60))} days`;
+  return future ? `in ${amount}` : `${amount} ago`;
+}
+
+/** Short age for tables: "12m", "3h", "2d". */
+export function formatAge(at: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
+  return `${Math.floor(minutes / (24 * 60))}d`;
+}
+
+/** "14:02 UTC · 12 min ago" */
+export function formatWhen(at: Date, now: Date): string {
+  return `${formatUtc(at, now)} · ${formatRelative(at, now)}`;
+}
+
+/** "7 days", "24 h", "90 min" (look-back windows). */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes % (24 * 60) === 0 && minutes >= 24 * 60) {
+    const days = minutes / (24 * 60);
+    return days === 1 ? '1 day' : `${days} days`;
+  }
+  if (minutes % 60 === 0 && minutes >= 60) return `${minutes / 60} h`;
+  return `${minutes} min`;
+}
