@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { DetectionFileError } from './errors';
@@ -48,10 +48,11 @@ export function cronForFrequency(ms: number): { cron: string; exact: boolean } {
 
 /** One rule file's text → a Detection and the warnings about what FirstWatch does not act on. */
 export function parseDetection(text: string, file: string, opts: ParseOptions = {}): ParsedDetection {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const where = e.linePos ? `line ${e.linePos[0].line}` : 'YAML';
+    const where = `line ${lineCounter.linePos(e.pos[0]).line}`;
     throw new DetectionFileError(file, where, e.message.split('\n')[0]);
   }
   const data: unknown = doc.toJS();
