@@ -531,6 +531,7 @@ class Parser {
           if (!this.isPunct(')')) this.expectPunct(',');
         }
         this.next();
+        if (list.length === 0) throw errorAt(`'${t.text}' needs at least one value`, t.pos);
         left = { k: 'in', op: w, left, list, pos: t.pos };
         continue;
       }
@@ -553,6 +554,7 @@ class Parser {
           if (!this.isPunct(')')) this.expectPunct(',');
         }
         this.next();
+        if (list.length === 0) throw errorAt(`'${t.text}' needs at least one value`, t.pos);
         left = { k: 'in', op: w, left, list, pos: t.pos };
         continue;
       }

@@ -1,5 +1,18 @@
 import type { Expr } from '../ast';
-import { exprName } from '../functions/aggregates';
+
+/** A default column name from an argument: `x` → "x", `a.b` → "a_b", otherwise "". */
+export function exprName(e: Expr): string {
+  if (e.k === 'name') return e.name;
+  if (e.k === 'member') {
+    const inner = exprName(e.obj);
+    return inner ? `${inner}_${e.name}` : '';
+  }
+  if (e.k === 'index' && e.index.k === 'lit' && typeof e.index.value === 'string') {
+    const inner = exprName(e.obj);
+    return inner ? `${inner}_${e.index.value}` : '';
+  }
+  return '';
+}
 
 /** Functions whose result keeps the name of the column they convert, as KQL names it. */
 const NAME_KEEPING = new Set([

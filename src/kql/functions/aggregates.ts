@@ -7,6 +7,7 @@ import { orderValues } from '../operators/compare';
 import type { Column, ColumnType } from '../types';
 import { Timespan, toJsonValue, valueKey } from '../values';
 import { AGGREGATE_NAMES } from './aggregate-names';
+import { defaultColumnName, exprName } from '../compile/naming';
 
 export { AGGREGATE_NAMES };
 
@@ -20,20 +21,6 @@ export interface AggPlan {
   /** Output columns; a name of '' means "use the assignment's name". */
   columns: Column[];
   create(): AggState;
-}
-
-/** A default column name from an argument: `x` → "x", `a.b` → "a_b", otherwise "". */
-export function exprName(e: Expr): string {
-  if (e.k === 'name') return e.name;
-  if (e.k === 'member') {
-    const inner = exprName(e.obj);
-    return inner ? `${inner}_${e.name}` : '';
-  }
-  if (e.k === 'index' && e.index.k === 'lit' && typeof e.index.value === 'string') {
-    const inner = exprName(e.obj);
-    return inner ? `${inner}_${e.index.value}` : '';
-  }
-  return '';
 }
 
 function arity(name: string, args: Expr[], pos: Pos, min: number, max = min): void {
@@ -58,7 +45,7 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
   const args = call.args;
   const pos = call.pos;
   const arg = (i: number): Compiled => compileExpr(args[i], scope);
-  const argName = args[0] ? exprName(args[0]) : '';
+  const argName = args[0] ? defaultColumnName(args[0]) : '';
 
   switch (fn) {
     case 'count': {

@@ -2,7 +2,7 @@ import type { Op } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx } from '../compile/context';
 import { errorAt } from '../errors';
-import { exprName } from '../functions/aggregates';
+import { exprName } from '../compile/naming';
 import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
 import { isPlainObject } from '../values';
 import { toDate } from './coerce';
