@@ -48,14 +48,57 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/** Generates the sample workspace in `dir` unless one is already there (used by `npm start`). */
-export async function ensureSampleWorkspace(dir: string, options: Omit<SampleDataOptions, 'now'> = {}): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
-  const manifestFile = path.join(dir, MANIFEST_FILE);
-  if (await exists(manifestFile)) {
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as WorkspaceManifest;
-    return { dir, generated: false, manifest };
+function isManifest(v: unknown): v is WorkspaceManifest {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as Record<string, unknown>;
+  return Number.isInteger(m.seed) && typeof m.now === 'string' && !Number.isNaN(Date.parse(m.now)) && typeof m.tables === 'object' && m.tables !== null;
+}
+
+/** The manifest of a generated workspace folder, or undefined when there is none. */
+export async function readManifest(dir: string): Promise<WorkspaceManifest | undefined> {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!(await exists(file))) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const generated = await generateWorkspace({ ...options, dir });
+  if (!isManifest(parsed)) throw new Error(`${file}: expected {"seed": integer, "now": ISO datetime, "tables": {...}}`);
+  return parsed;
+}
+
+/** The planted cases written beside a generated workspace, with their Dates restored. */
+export async function readPlanted(dir: string): Promise<PlantedCase[]> {
+  const file = path.join(dir, PLANTED_FILE);
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file}: expected an array of planted cases`);
+  return parsed.map((c: unknown, i: number) => {
+    const rec = c as Record<string, unknown>;
+    const tg = new Date(String(rec?.timeGenerated));
+    const ing = new Date(String(rec?.ingestionTime));
+    if (typeof rec?.sourceRecordId !== 'string' || Number.isNaN(tg.getTime()) || Number.isNaN(ing.getTime())) {
+      throw new Error(`${file}: case #${i + 1} lacks sourceRecordId, timeGenerated or ingestionTime`);
+    }
+    return { ...(rec as unknown as PlantedCase), timeGenerated: tg, ingestionTime: ing };
+  });
+}
+
+export interface EnsureSampleOptions extends Omit<SampleDataOptions, 'now'> {
+  /** Regenerate (relative to the current time) when the existing data is older than this. */
+  refreshOlderThanMs?: number;
+}
+
+/**
+ * Generates the sample workspace in `dir` (relative to the current time) unless one is already
+ * there, used by `npm start`. A folder with a broken manifest is left alone and reported.
+ */
+export async function ensureSampleWorkspace(dir: string, options: EnsureSampleOptions = {}): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
+  const { refreshOlderThanMs, ...sample } = options;
+  const existing = await readManifest(dir);
+  const stale = existing && refreshOlderThanMs !== undefined && Date.now() - Date.parse(existing.now) > refreshOlderThanMs;
+  if (existing && !stale) return { dir, generated: false, manifest: existing };
+  const generated = await generateWorkspace({ ...sample, dir });
   return { dir, generated: true, manifest: generated.manifest };
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureSampleWorkspace, generateWorkspace, LogAnalyticsSource, serveWorkspace, DEFAULT_LOCAL_WORKSPACE_ID, type PlantedCase } from '../../src/workspace';
+import { ensureSampleWorkspace, generateWorkspace, readPlanted, LogAnalyticsSource, serveWorkspace, DEFAULT_LOCAL_WORKSPACE_ID } from '../../src/workspace';
 import { seedQuery } from './seed-query';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -18,8 +18,7 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
     const out = path.join(dir, 'a');
     const gen = await generateWorkspace({ dir: out, seed: 5, now: NOW, days: 1 });
     expect(Object.keys(gen.manifest.tables).sort()).toEqual(['AuditLogs', 'AzureActivity', 'BehaviorAnalytics', 'SigninLogs']);
-    const planted = JSON.parse(await readFile(path.join(out, 'planted.json'), 'utf8')) as PlantedCase[];
-    expect(planted.map((p) => p.sourceRecordId)).toEqual(gen.planted.map((p) => p.sourceRecordId));
+    expect(await readPlanted(out)).toEqual(gen.planted);
     const firstLine = (await readFile(path.join(out, 'BehaviorAnalytics.ndjson'), 'utf8')).split('\n')[0];
     expect(JSON.parse(firstLine)).toMatchObject({ table: 'BehaviorAnalytics' });
 
@@ -56,6 +55,16 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
     const second = await ensureSampleWorkspace(out, { days: 1 });
     expect(second.generated).toBe(false);
     expect(second.manifest).toEqual(first.manifest);
+    const refreshed = await ensureSampleWorkspace(out, { days: 1, refreshOlderThanMs: -1 });
+    expect(refreshed.generated).toBe(true);
+  });
+
+  it('reports a broken manifest instead of overwriting the folder', async () => {
+    const out = path.join(dir, 'c');
+    await ensureSampleWorkspace(out, { days: 1 });
+    await writeFile(path.join(out, 'workspace.json'), '{"seed": "x"}');
+    await expect(ensureSampleWorkspace(out)).rejects.toThrow(/workspace\.json: expected \{"seed": integer/);
+    expect(await readFile(path.join(out, 'workspace.json'), 'utf8')).toBe('{"seed": "x"}');
   });
 
   it('refuses to start without data', async () => {

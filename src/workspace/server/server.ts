@@ -176,7 +176,12 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     const match = WORKSPACE_QUERY_PATH.exec(path);
     if (!match) throw new HttpError(404, 'PathNotFoundError', `no such API: ${req.method} ${path} (this server answers POST /v1/workspaces/{id}/query)`);
     if (req.method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `use POST for ${path}`, undefined, { allow: 'POST' });
-    const workspaceId = decodeURIComponent(match[1]);
+    let workspaceId: string;
+    try {
+      workspaceId = decodeURIComponent(match[1]);
+    } catch {
+      throw new HttpError(400, 'BadArgumentError', `the workspace id in ${path} is not valid URL encoding`);
+    }
     record.workspaceId = workspaceId;
     record.prefer = typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined;
     const started = Date.now();
