@@ -4,7 +4,7 @@
  * resource id cannot turn into a link or formatting.
  */
 import type { HuntReport } from '../../alerts/types';
-import { huntModel, type HuntLine, type HuntModel } from './model';
+import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from './model';
 
 type Json = Record<string, unknown>;
 
@@ -67,7 +67,19 @@ function body(m: HuntModel): Json[] {
 
 /** Adaptive Card 1.5 JSON for a hunt report; `now` makes times relative to the reader. */
 export function huntCard(report: HuntReport, now: Date): Json {
-  const m = huntModel(report, now);
+  let card = build(huntModel(report, now));
+  // Teams refuses cards above about 28 KB: shorter lists until it fits.
+  for (const limits of SHRINKING_LIMITS.slice(1)) {
+    if (Buffer.byteLength(JSON.stringify(card), 'utf8') <= CARD_MAX_BYTES) break;
+    card = build(huntModel(report, now, limits));
+  }
+  return card;
+}
+
+/** Below Teams' ~28 KB message limit, with room for the activity envelope. */
+export const CARD_MAX_BYTES = 24_000;
+
+function build(m: HuntModel): Json {
   const card: Json = {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

@@ -5,7 +5,7 @@
  */
 import type { HuntReport } from '../../alerts/types';
 import { truncate } from '../text-limits';
-import { DEFAULT_LIMITS, huntModel, type HuntLine, type HuntModel, type ModelLimits } from './model';
+import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from './model';
 
 export type Block = Record<string, unknown>;
 
@@ -81,18 +81,11 @@ function buildBlocks(m: HuntModel): Block[] {
   return blocks.slice(0, BLOCK_LIMITS.blocks);
 }
 
-/** Shorter and shorter lists until the whole message fits Slack's size. */
-const SHRINKING: ModelLimits[] = [
-  DEFAULT_LIMITS,
-  { actions: 5, resources: 3, ips: 3, signIns: 3, recent: 4, alerts: 3, insights: 4 },
-  { actions: 3, resources: 2, ips: 2, signIns: 2, recent: 2, alerts: 2, insights: 2 },
-];
-
 /** Block Kit for a hunt report, plus the notification text Slack shows where blocks cannot be. */
 export function huntBlocks(report: HuntReport, now: Date): { text: string; blocks: Block[] } {
   let m = huntModel(report, now);
   let blocks = buildBlocks(m);
-  for (const limits of SHRINKING.slice(1)) {
+  for (const limits of SHRINKING_LIMITS.slice(1)) {
     if (JSON.stringify(blocks).length <= BLOCK_LIMITS.message) break;
     m = huntModel(report, now, limits);
     blocks = buildBlocks(m);

@@ -132,6 +132,13 @@ export interface ModelLimits {
 
 export const DEFAULT_LIMITS: ModelLimits = { actions: 8, resources: 5, ips: 5, signIns: 5, recent: 8, alerts: 5, insights: 6 };
 
+/** Shorter and shorter lists, for views that must fit a size (Slack's message, Teams' card). */
+export const SHRINKING_LIMITS: ModelLimits[] = [
+  DEFAULT_LIMITS,
+  { actions: 5, resources: 3, ips: 3, signIns: 3, recent: 4, alerts: 3, insights: 4 },
+  { actions: 3, resources: 2, ips: 2, signIns: 2, recent: 2, alerts: 2, insights: 2 },
+];
+
 function take<T>(items: readonly T[], n: number): { items: T[]; more: number } {
   return { items: items.slice(0, n), more: Math.max(0, items.length - n) };
 }
