@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { loadMigrations } from '../../src/store/sqlite/migrate';
+import { loadMigrations, migrate, migrationsDir } from '../../src/store/sqlite/migrate';
 import { describeStoreContract } from './contract';
 import { TestClock, newAlert, DETECTION, WORKSPACE, person } from './fixtures';
 
@@ -38,6 +38,35 @@ describe('SQLite specifics', () => {
     expect(versions).toEqual(loadMigrations().map((m) => ({ version: m.version, name: m.name })));
     expect(versions.length).toBeGreaterThan(0);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('applies a migration added later exactly once, in version order, and refuses duplicate versions', () => {
+    const migDir = path.join(dir, 'migrations');
+    fs.mkdirSync(migDir);
+    for (const f of fs.readdirSync(migrationsDir())) fs.copyFileSync(path.join(migrationsDir(), f), path.join(migDir, f));
+    const db = new Database(':memory:');
+    const now = () => new Date('2026-11-27T00:00:00Z');
+    const base = migrate(db, loadMigrations(migDir), now);
+    expect(base.length).toBeGreaterThan(0);
+    fs.writeFileSync(path.join(migDir, '9001_add_note.sql'), 'ALTER TABLE alerts ADD COLUMN extra TEXT;');
+    fs.writeFileSync(path.join(migDir, 'README.txt'), 'not a migration');
+    expect(migrate(db, loadMigrations(migDir), now)).toEqual([9001]);
+    expect(migrate(db, loadMigrations(migDir), now)).toEqual([]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version DESC LIMIT 1').get()).toEqual({ version: 9001 });
+    db.close();
+    fs.writeFileSync(path.join(migDir, '9001_again.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(migDir)).toThrow(/two store migrations share version 9001/);
+  });
+
+  it('rolls back a migration that fails, leaving it unrecorded', () => {
+    const db = new Database(':memory:');
+    const now = () => new Date();
+    expect(() => migrate(db, [{ version: 1, name: 'broken', sql: 'CREATE TABLE t (x INTEGER); CREATE TABLE t (y INTEGER);' }], now)).toThrow(
+      /already exists/,
+    );
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't'").get()).toBeUndefined();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 0 });
     db.close();
   });
 
