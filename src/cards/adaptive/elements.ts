@@ -46,6 +46,7 @@ export function factSet(facts: { title: string; value: string }[]): AcObject {
   return { type: 'FactSet', facts };
 }
 
+/** A 1.5 Table; the first row is the header (the schema's default for firstRowAsHeader). Empty cells need text: pass "—". */
 export function table(headers: string[], rows: string[][], widths: number[]): AcObject {
   const cell = (text: string, header: boolean): AcObject => ({
     type: 'TableCell',
@@ -54,7 +55,6 @@ export function table(headers: string[], rows: string[][], widths: number[]): Ac
   return {
     type: 'Table',
     columns: widths.map((width) => ({ width })),
-    firstRowAsHeader: true,
     showGridLines: false,
     rows: [headers, ...rows].map((cells, i) => ({ type: 'TableRow', cells: cells.map((c) => cell(c, i === 0)) })),
   };

@@ -44,7 +44,7 @@ function auditRows(audit: AuditEntry[], ctx: CardContext, max: number): { rows: 
       safeText(e.actor.displayName, 80),
       safeText(e.action, 40),
       e.outcome,
-      safeText(e.detail ?? '', 200),
+      e.detail ? safeText(e.detail, 200) : '—',
     ]),
   };
 }
