@@ -174,7 +174,8 @@ export class LogAnalyticsSource implements QuerySource {
     this.name = options.name;
     this.workspaceId = options.workspaceId;
     this.serverTimeoutSeconds = timeout;
-    const scopes = ['https://api.loganalytics.io/.default'];
+    // The token audience follows the endpoint's cloud (api.loganalytics.io, api.loganalytics.us, ...).
+    const scopes = [`${options.local ? 'https://api.loganalytics.io' : url.origin}/.default`];
     const noCredential: TokenCredential = { getToken: async () => null };
     const credential = options.credential ?? (options.local ? noCredential : new DefaultAzureCredential());
     this.client = new LogsQueryClient(credential, {
@@ -225,7 +226,7 @@ export class LogAnalyticsSource implements QuerySource {
     if (err instanceof QueryError) return err;
     if (isRestErrorLike(err)) {
       const status = err.statusCode;
-      if (status === undefined) return new QueryError('unavailable', `the workspace could not be reached: ${err.message}`);
+      if (status === undefined) return new QueryError('unavailable', `${this.name}: the workspace could not be reached: ${err.message}`);
       const message = serviceMessage(err);
       return new QueryError(kindForStatus(status), `${this.name}: HTTP ${status}${err.code ? ` ${err.code}` : ''}: ${message}`, status);
     }

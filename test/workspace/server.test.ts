@@ -82,6 +82,13 @@ describe('local workspace through the real LogsQueryClient', () => {
     expect((day.rows[0].first as Date).getTime()).toBeGreaterThanOrEqual(DAY_BEFORE.start.getTime());
   });
 
+  it('serves ingestion times, so a late row is found by an ingestion-time window', async () => {
+    const late = data.planted.find((c) => c.id === 'frank-run-command-late');
+    const q = `BehaviorAnalytics | where ingestion_time() > datetime(${new Date(NOW.getTime() - HOUR).toISOString()}) | where TimeGenerated < datetime(${new Date(NOW.getTime() - 3 * HOUR).toISOString()}) | project SourceRecordId`;
+    const r = await source.query(q, { start: new Date(NOW.getTime() - 6 * HOUR), end: NOW });
+    expect(r.rows.map((x) => x.SourceRecordId)).toContain(late?.sourceRecordId);
+  });
+
   it('reports a KQL error as bad-query with the engine position', async () => {
     const err = await queryError(source.query('BehaviorAnalytics\n| wher x == 1', DAY_BEFORE));
     expect(err.kind).toBe('bad-query');
@@ -189,6 +196,24 @@ describe('local workspace through the real LogsQueryClient', () => {
     expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'a/b', local: true, endpoint: server.url })).toThrow(/not a workspace id/);
     expect((await queryError(source.query(' ', DAY_BEFORE))).kind).toBe('bad-query');
     expect((await queryError(source.query('AuditLogs', { start: NOW, end: new Date(NOW.getTime() - 1) }))).message).toMatch(/ends before it starts/);
+  });
+});
+
+describe('unreachable workspaces', () => {
+  it('reports a refused connection as unavailable, and in Azure mode asks the credential for the endpoint cloud scope', async () => {
+    const gone = await startWorkspaceServer({ source: { getTable: () => undefined }, workspaceId: 'w' });
+    const port = gone.port;
+    await gone.close();
+    const local = new LogAnalyticsSource({ name: 'gone', workspaceId: 'w', endpoint: `http://127.0.0.1:${port}/v1`, local: true, maxRetries: 0 });
+    const err = await queryError(local.query('AuditLogs', DAY_BEFORE));
+    expect(err.kind).toBe('unavailable');
+    expect(err.message).toMatch(/^gone: the workspace could not be reached/);
+
+    const scopes: string[][] = [];
+    const credential = { getToken: async (s: string | string[]) => { scopes.push(([] as string[]).concat(s)); return { token: 't', expiresOnTimestamp: Date.now() + HOUR }; } };
+    const azure = new LogAnalyticsSource({ name: 'azure', workspaceId: 'w', endpoint: `https://127.0.0.1:${port}/v1`, credential, maxRetries: 0 });
+    expect((await queryError(azure.query('AuditLogs', DAY_BEFORE))).kind).toBe('unavailable');
+    expect(scopes).toEqual([[`https://127.0.0.1:${port}/.default`]]);
   });
 });
 
