@@ -1,0 +1,252 @@
+import type { Alert } from '../alerts/types';
+import { DeliveryError, type ChatPlatform, type ChatPlatformName, type MessageRef } from '../chat/platform';
+import type { Logger } from '../logging/logger';
+import type { DeliveryWork, ReplyJob, Store } from '../store/store';
+import { backoffMs } from './backoff';
+
+export interface DispatcherOptions {
+  store: Store;
+  platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
+  logger: Logger;
+  clock?: () => Date;
+  /** Work items taken per claim. */
+  batchSize?: number;
+  /** Retry delays: base, doubling up to max, with jitter. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** After this many attempts a delivery is given up (marked failed, and logged). */
+  maxAttempts?: number;
+  /** How often to look for due retries when nothing wakes the dispatcher. */
+  idleIntervalMs?: number;
+}
+
+export interface DrainReport {
+  posted: number;
+  reconciled: number;
+  updated: number;
+  replied: number;
+  failed: number;
+}
+
+/**
+ * Drains the outbox: posts pending cards, brings stale cards up to date and
+ * sends thread replies. Everything it does was stored first, so a crash at
+ * any point is resumed by the next process.
+ */
+export class Dispatcher {
+  private readonly clock: () => Date;
+  private readonly batchSize: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly maxAttempts: number;
+  private readonly idleIntervalMs: number;
+  private wake: (() => void) | undefined;
+  private kicked = false;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private readonly reportedWaiting = new Set<string>();
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.batchSize = options.batchSize ?? 50;
+    this.retryBaseMs = options.retryBaseMs ?? 2_000;
+    this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 50;
+    this.idleIntervalMs = options.idleIntervalMs ?? 5_000;
+  }
+
+  /** Something was stored: drain now rather than at the next idle tick. */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  start(): void {
+    if (this.loop !== undefined) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Stops after the work in hand; pending work stays stored for the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      this.kicked = false;
+      let report: DrainReport | undefined;
+      try {
+        report = await this.drainOnce();
+      } catch (err) {
+        this.options.logger.error({ err }, 'dispatcher pass failed');
+      }
+      const busy = report !== undefined && report.posted + report.reconciled + report.updated + report.replied > 0;
+      if (this.stopping) break;
+      if (busy || this.kicked) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.idleIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** One pass over each queue; returns what it did. */
+  async drainOnce(): Promise<DrainReport> {
+    const report: DrainReport = { posted: 0, reconciled: 0, updated: 0, replied: 0, failed: 0 };
+    const now = this.clock();
+    const deliveries = await this.options.store.claimDueDeliveries(now, this.batchSize);
+    await this.perTarget(deliveries, (w) => `${w.delivery.platform}:${w.delivery.target}`, (w) =>
+      this.deliver(w, report),
+    );
+    const stale = await this.options.store.staleCards(this.batchSize, this.clock());
+    await this.perTarget(stale, (w) => `${w.delivery.platform}:${w.delivery.target}`, (w) => this.update(w, report));
+    const replies = await this.options.store.claimDueReplies(this.clock(), this.batchSize);
+    await this.perTarget(replies, (r) => `${r.ref.platform}:${r.ref.target}`, (r) => this.reply(r, report));
+    return report;
+  }
+
+  /** Drains until a pass finds nothing to do (tests, `poll --once`). */
+  async drainUntilIdle(maxPasses = 1000): Promise<DrainReport> {
+    const total: DrainReport = { posted: 0, reconciled: 0, updated: 0, replied: 0, failed: 0 };
+    for (let i = 0; i < maxPasses; i++) {
+      const r = await this.drainOnce();
+      total.posted += r.posted;
+      total.reconciled += r.reconciled;
+      total.updated += r.updated;
+      total.replied += r.replied;
+      total.failed += r.failed;
+      if (r.posted + r.reconciled + r.updated + r.replied === 0) break;
+    }
+    return total;
+  }
+
+  /** Targets work in parallel; one target's items go in order (cards appear in alert order). */
+  private async perTarget<T>(items: T[], key: (item: T) => string, work: (item: T) => Promise<void>): Promise<void> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      const k = key(item);
+      const list = groups.get(k);
+      if (list === undefined) groups.set(k, [item]);
+      else list.push(item);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (list) => {
+        for (const item of list) await work(item);
+      }),
+    );
+  }
+
+  private async deliver({ delivery, alert }: DeliveryWork, report: DrainReport): Promise<void> {
+    const { store, logger } = this.options;
+    const platform = this.options.platforms[delivery.platform];
+    if (platform === undefined) {
+      await store.markWaiting(delivery.id, `${delivery.platform} is not configured in this process`);
+      this.reportWaitingOnce(delivery.platform, delivery.target, `${delivery.platform} is not configured`);
+      return;
+    }
+    try {
+      // A claim counts as an attempt: more than one means an earlier try may have posted before a crash.
+      if (delivery.attempts > 1 && platform.findPosted !== undefined) {
+        const found = await platform.findPosted(delivery.target, alert);
+        if (found !== undefined) {
+          // Version 0: the found card's state is unknown, so the next pass re-renders it.
+          await store.markPosted(delivery.id, found, 0);
+          report.reconciled++;
+          logger.info({ alert: alert.id, target: delivery.target }, 'delivery reconciled with an earlier post');
+          return;
+        }
+      }
+      const ref = await platform.postAlert(delivery.target, alert);
+      await store.markPosted(delivery.id, ref, alert.version);
+      report.posted++;
+      logger.info({ alert: alert.id, platform: delivery.platform, target: delivery.target }, 'alert posted');
+    } catch (err) {
+      await this.onDeliveryError(err, delivery.id, delivery.attempts, delivery.platform, delivery.target, alert, report);
+    }
+  }
+
+  private async onDeliveryError(
+    err: unknown,
+    id: number,
+    attempts: number,
+    platform: ChatPlatformName,
+    target: string,
+    alert: Alert,
+    report: DrainReport,
+  ): Promise<void> {
+    const { store, logger } = this.options;
+    const message = err instanceof Error ? err.message : String(err);
+    const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
+    if (disposition === 'wait') {
+      await store.markWaiting(id, message);
+      this.reportWaitingOnce(platform, target, message);
+      return;
+    }
+    if (disposition === 'fatal' || attempts >= this.maxAttempts) {
+      await store.markFailed(id, message);
+      report.failed++;
+      logger.error({ alert: alert.id, platform, target, attempts, error: message }, 'delivery given up');
+      return;
+    }
+    await store.markRetry(id, message, this.retryAt(attempts, err));
+    logger.warn({ alert: alert.id, platform, target, attempts, error: message }, 'delivery failed; will retry');
+  }
+
+  private async update({ delivery, alert }: DeliveryWork, report: DrainReport): Promise<void> {
+    const platform = this.options.platforms[delivery.platform];
+    const ref: MessageRef | undefined = delivery.ref;
+    if (platform === undefined || ref === undefined) return;
+    try {
+      await platform.updateAlert(ref, alert);
+      await this.options.store.markRendered(delivery.id, alert.version);
+      report.updated++;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await this.options.store.deferRender(delivery.id, message, this.retryAt(1, err));
+      this.options.logger.warn({ alert: alert.id, target: delivery.target, error: message }, 'card update failed; will retry');
+    }
+  }
+
+  private async reply(job: ReplyJob, report: DrainReport): Promise<void> {
+    const platform = this.options.platforms[job.ref.platform];
+    if (platform === undefined) return;
+    try {
+      await platform.replyInThread(job.ref, job.text);
+      await this.options.store.markReplied(job.id);
+      report.replied++;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const fatal = err instanceof DeliveryError && err.disposition === 'fatal';
+      if (fatal || job.attempts >= this.maxAttempts) {
+        await this.options.store.markReplyFailed(job.id, message);
+        report.failed++;
+      } else {
+        await this.options.store.markReplyRetry(job.id, message, this.retryAt(job.attempts, err));
+      }
+    }
+  }
+
+  private retryAt(attempts: number, err: unknown): Date {
+    const hinted = err instanceof DeliveryError ? (err.retryAfterMs ?? 0) : 0;
+    const delay = Math.max(hinted, backoffMs(attempts, this.retryBaseMs, this.retryMaxMs));
+    return new Date(this.clock().getTime() + delay);
+  }
+
+  private reportWaitingOnce(platform: string, target: string, message: string): void {
+    const key = `${platform}:${target}`;
+    if (this.reportedWaiting.has(key)) return;
+    this.reportedWaiting.add(key);
+    this.options.logger.error(
+      { platform, target, reason: message },
+      'deliveries to this target are waiting for a setup fix; they are kept and will be posted once it is fixed',
+    );
+  }
+}
