@@ -90,6 +90,11 @@ export interface SlackStandin {
   /** `invalid`: every call answers invalid_auth; `inactive`: account_inactive. */
   tokenState: 'ok' | 'invalid' | 'inactive';
   failNext(method: string, failure: InjectedFailure, times?: number): void;
+  /**
+   * Holds the next call to `method` unanswered until release() (to order a
+   * test around a slow Slack); `reached` resolves when that call arrives.
+   */
+  hold(method: string): { reached: Promise<void>; release(): void };
   callsTo(method: string): StandinCall[];
   messagesIn(channel: string): StandinMessage[];
   message(channel: string, ts: string): StandinMessage | undefined;
@@ -158,6 +163,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const failures = new Map<string, { failure: InjectedFailure; times: number }[]>();
+  const holds = new Map<string, { arrived: () => void; gate: Promise<void> }[]>();
   const postTimes = new Map<string, number[]>();
   const pausedUntil = new Map<string, number>();
   const triggers = new Map<string, { used: boolean }>();
@@ -198,6 +204,20 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       const list = failures.get(method) ?? [];
       list.push({ failure, times });
       failures.set(method, list);
+    },
+    hold(method) {
+      let arrived!: () => void;
+      let release!: () => void;
+      const reached = new Promise<void>((r) => {
+        arrived = r;
+      });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const list = holds.get(method) ?? [];
+      list.push({ arrived, gate });
+      holds.set(method, list);
+      return { reached, release };
     },
     callsTo: (method) => s.calls.filter((c) => c.method === method),
     messagesIn: (channel) => s.messages.filter((m) => m.channel === channel),
@@ -502,6 +522,11 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       }
       if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
         const method = url.pathname.slice('/api/'.length);
+        const held = holds.get(method)?.shift();
+        if (held !== undefined) {
+          held.arrived();
+          await held.gate;
+        }
         const auth = req.headers.authorization;
         const token = auth?.startsWith('Bearer ') ? auth.slice(7) : str(args.token);
         const result = handleApi(method, args, token);

@@ -1,0 +1,90 @@
+import type { RespondFn } from '@slack/bolt';
+import { formatDuration } from '../../../alerts/hunt/lookback';
+import type { HuntReport } from '../../../alerts/types';
+import type { CommandContext, HuntRequest } from '../../commands';
+import { escapeMrkdwn } from '../mrkdwn';
+import type { SlackHandlerDeps } from './deps';
+
+/** Where the "Hunting …" note goes and is then replaced by the result. */
+export type HuntPlace =
+  | { kind: 'thread'; channel: string; threadTs: string }
+  | { kind: 'channel'; channel: string; respond?: RespondFn }
+  | { kind: 'ephemeral'; respond: RespondFn };
+
+interface Note {
+  replace(message: { text: string; blocks?: unknown[] }): Promise<void>;
+}
+
+class HuntTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HuntTimeout(`no answer within ${formatDuration(ms)}`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => {
+    if (timer) clearTimeout(timer);
+  });
+}
+
+async function postNote(deps: SlackHandlerDeps, place: HuntPlace, text: string): Promise<Note> {
+  if (place.kind === 'thread' || place.kind === 'channel') {
+    const threadTs = place.kind === 'thread' ? place.threadTs : undefined;
+    try {
+      const ts = await deps.platform.postMessage(place.channel, { text, ...(threadTs !== undefined ? { threadTs } : {}) });
+      return { replace: (m) => deps.platform.updateMessage(place.channel, ts, m) };
+    } catch (err) {
+      // Not in that channel (a /hunt typed anywhere): answer the person privately instead.
+      if (place.kind === 'channel' && place.respond !== undefined) {
+        deps.logger.warn({ channel: place.channel, err: err instanceof Error ? err.message : String(err) }, 'Slack: hunt note could not be posted in the channel; answering privately');
+        return postNote(deps, { kind: 'ephemeral', respond: place.respond }, text);
+      }
+      throw err;
+    }
+  }
+  const respond = place.respond;
+  await respond({ response_type: 'ephemeral', text });
+  return {
+    replace: async (m) => {
+      await respond({ response_type: 'ephemeral', replace_original: true, text: m.text, ...(m.blocks !== undefined ? { blocks: m.blocks as never } : {}) });
+    },
+  };
+}
+
+/**
+ * Posts "Hunting …", runs the hunt, replaces the note with the report (or the
+ * reason it failed). Never throws: every outcome ends as a message.
+ */
+export async function runHunt(deps: SlackHandlerDeps, request: HuntRequest, ctx: CommandContext, place: HuntPlace): Promise<void> {
+  const upn = escapeMrkdwn(request.upn);
+  const log = deps.logger.child({ hunt: request.upn, alertId: request.alertId });
+  let note: Note;
+  try {
+    if (deps.hunt === undefined) {
+      await postNote(deps, place, `:information_source: Hunting is not configured on this FirstWatch (no Log Analytics workspace to query), so ${upn} cannot be hunted from here.`);
+      return;
+    }
+    note = await postNote(deps, place, `:mag: Hunting ${upn} over the last ${formatDuration(request.lookbackMs)}…`);
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: could not post the hunt note');
+    return;
+  }
+  let report: HuntReport;
+  try {
+    report = await withTimeout(deps.hunt.run(request, ctx), deps.huntTimeoutMs);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const what = err instanceof HuntTimeout ? 'timed out' : 'failed';
+    log.warn({ reason }, `Slack: hunt ${what}`);
+    await note.replace({ text: `:x: Hunt for ${upn} ${what}: ${escapeMrkdwn(reason)}` }).catch((e: unknown) => {
+      log.error({ err: e instanceof Error ? e.message : String(e) }, 'Slack: could not report the hunt failure');
+    });
+    return;
+  }
+  try {
+    await note.replace(deps.renderHunt(report));
+  } catch (err) {
+    log.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: could not post the hunt result');
+    await note.replace({ text: `:x: Hunt for ${upn} finished (${report.totalEvents} events) but its result could not be shown in Slack.` }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,27 @@
+/** The slow halves of interactions still running, so stop() can let them finish. */
+export class TaskTracker {
+  private readonly running = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.then(
+      () => this.running.delete(work),
+      () => this.running.delete(work),
+    );
+    return work;
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Resolves when everything started so far has settled, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.running]).then(() => undefined), timeout]);
+    if (timer) clearTimeout(timer);
+  }
+}
