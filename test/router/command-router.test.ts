@@ -45,6 +45,13 @@ describe('CommandRouter text commands', () => {
     expect(reply.alert.lastChange).toMatchObject({ action: 'escalate', note: 'needs the   platform team\nsee runbook' });
   });
 
+  it('decodes the entities chat platforms escape, once', async () => {
+    const reply = expectKind(await router.handleText('escalate FW-2 R&amp;D &lt;prod&gt; &amp;lt;', ctx), 'alert');
+    expect(reply.alert.lastChange?.note).toBe('R&D <prod> &lt;');
+    const hunt = expectKind(await router.handleText('hunt alex&lt;@contoso.com', ctx), 'error');
+    expect(hunt.message).toMatch(/U\+003C/);
+  });
+
   it.each([
     ['tp', 'true_positive'],
     ['BP', 'benign_positive'],
