@@ -8,7 +8,7 @@ import { DETECTION, WORKSPACE, newAlert } from './fixtures';
 
 const run = promisify(execFile);
 const WORKER = path.join(__dirname, 'workers', 'ack-worker.ts');
-const COUNT = 100;
+const COUNT = 60;
 
 describe('two processes sharing one SQLite file', () => {
   let dir: string;
