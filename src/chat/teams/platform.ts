@@ -1,0 +1,228 @@
+import { AgentApplication, CloudAdapter, TurnState, type TurnContext } from '@microsoft/agents-hosting';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Alert } from '../../alerts/types';
+import { alertCard } from '../../cards/adaptive/alert-card';
+import { toAlertView } from '../../cards/alert-view';
+import type { CardContext } from '../../cards/context';
+import type { Logger } from '../../logging/logger';
+import type { HuntRunner } from '../commands';
+import { DeliveryError, type ChatPlatform, type MessageRef } from '../platform';
+import { MemberDirectory } from './actor';
+import { isLoopbackAddress, resolveTeamsAuth, type TeamsAuthMode, type TeamsCredentials } from './auth';
+import { BackgroundTasks } from './background';
+import { handleExecute, handleSubmit, isExecuteAction, isSubmitAction } from './card-actions';
+import { handleCommandMessage } from './commands';
+import { ConversationDirectory, type TeamsConversation, type TeamsRefStore } from './conversations';
+import { captureConversation, learnTeamChannels, logRemoval } from './installs';
+import { ProactiveClient } from './proactive';
+import { TeamsSender, type RetryPolicy } from './sender';
+import type { ThreadRateLimiter } from './rate-limiter';
+import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
+
+export interface TeamsPlatformOptions {
+  /** Conversation references (and releaseWaiting, when present). */
+  store: TeamsRefStore;
+  router: TeamsCommandHandler;
+  logger: Logger;
+  /** The Azure Bot registration; none (local only) means anonymous requests from loopback. */
+  credentials?: TeamsCredentials;
+  /** Defaults to process.env.NODE_ENV; 'production' without credentials refuses to start. */
+  nodeEnv?: string;
+  hunt?: HuntRunner;
+  /** Called after a card action or command changed an alert; the composition root redraws every copy (Slack too). */
+  onTransition?: (alert: Alert) => void | Promise<void>;
+  /** Clock, tenant and links for cards; by default now + the configured tenant. */
+  cardContext?: (alert?: Alert) => CardContext;
+  /** The alert card; by default cards/adaptive alertCard(toAlertView(alert)). */
+  renderAlert?: (alert: Alert, ctx: CardContext) => object;
+  /** How long a card action waits for the router before answering "working on it" (default 4000; Teams allows 5 s). */
+  actionBudgetMs?: number;
+  retry?: Partial<RetryPolicy>;
+  limiter?: ThreadRateLimiter;
+  /** Look up clickers' UPNs through the connector (default true). */
+  lookupMembers?: boolean;
+}
+
+/**
+ * Microsoft Teams through the Microsoft 365 Agents SDK: alert cards posted as
+ * new channel threads, updated in place, buttons (Action.Execute, with an
+ * Action.Submit fallback) and typed commands routed to the CommandRouter.
+ * Mount `requestHandler` at POST /api/messages behind express.json().
+ */
+export class TeamsPlatform implements ChatPlatform {
+  readonly name = 'teams' as const;
+  readonly authMode: TeamsAuthMode;
+  readonly adapter: CloudAdapter;
+  readonly app: AgentApplication<TurnState>;
+  readonly conversations: ConversationDirectory;
+  readonly sender: TeamsSender;
+  readonly proactive: ProactiveClient;
+  /** Express handler for POST /api/messages (expects a parsed JSON body). */
+  readonly requestHandler: RequestHandler;
+  private readonly logger: Logger;
+  private readonly tasks: BackgroundTasks;
+  private readonly deps: TeamsTurnDeps;
+  private readonly cardContext: (alert?: Alert) => CardContext;
+  private readonly render: (alert: Alert) => object;
+  /** Targets already reported as unknown, so the log says it once. */
+  private readonly reportedMissing = new Set<string>();
+
+  constructor(options: TeamsPlatformOptions) {
+    this.logger = options.logger;
+    const auth = resolveTeamsAuth(options.credentials ?? {}, options.nodeEnv ?? process.env.NODE_ENV);
+    this.authMode = auth.mode;
+    this.adapter = new CloudAdapter(auth.config);
+    this.adapter.onTurnError = async (ctx, err) => this.onTurnError(ctx, err);
+    this.app = new AgentApplication<TurnState>({ adapter: this.adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+    this.sender = new TeamsSender({ logger: this.logger, retry: options.retry, limiter: options.limiter });
+    this.proactive = new ProactiveClient(this.adapter, auth.appId, this.sender);
+    this.conversations = new ConversationDirectory(options.store, this.logger);
+    this.tasks = new BackgroundTasks(this.logger);
+    const tenantId = options.credentials?.tenantId;
+    this.cardContext = options.cardContext ?? (() => ({ now: new Date(), ...(tenantId ? { tenantId } : {}) }));
+    const renderAlert = options.renderAlert ?? ((alert: Alert, ctx: CardContext) => alertCard(toAlertView(alert, ctx)));
+    this.render = (alert) => renderAlert(alert, this.cardContext(alert));
+    const budget = options.actionBudgetMs ?? 4_000;
+    if (!(budget > 0 && budget <= 4_500)) throw new Error('TeamsPlatform: actionBudgetMs must be between 1 and 4500 (Teams waits 5 s for a card action)');
+    this.deps = {
+      router: options.router,
+      proactive: this.proactive,
+      conversations: this.conversations,
+      members: new MemberDirectory(this.logger),
+      tasks: this.tasks,
+      logger: this.logger,
+      ...(options.hunt ? { hunt: options.hunt } : {}),
+      ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+      cardContext: this.cardContext,
+      renderAlert: this.render,
+      actionBudgetMs: budget,
+      // An unset key makes every member lookup a no-op.
+      connectorKey: options.lookupMembers === false ? Symbol('no member lookup') : this.adapter.ConnectorClientKey,
+    };
+    this.registerRoutes();
+    this.requestHandler = (req, res, next) => this.handle(req, res, next);
+    if (this.authMode === 'anonymous') {
+      this.logger.warn(
+        'Teams: no bot credentials (TEAMS_APP_ID); accepting unauthenticated requests from this machine only (Agents Playground). Never expose this endpoint.',
+      );
+    } else {
+      this.logger.info({ appId: auth.appId }, 'Teams: every request to /api/messages must carry a valid Bot Framework token');
+    }
+  }
+
+  private registerRoutes(): void {
+    const deps = this.deps;
+    this.app.onTurn('beforeTurn', async (ctx) => {
+      await captureConversation(ctx, deps);
+      learnTeamChannels(ctx, deps);
+      logRemoval(ctx, deps);
+      return true;
+    });
+    this.app.addRoute(async (ctx) => isExecuteAction(ctx), (ctx) => handleExecute(ctx, deps), true);
+    this.app.addRoute(async (ctx) => isSubmitAction(ctx), (ctx) => handleSubmit(ctx, deps));
+    this.app.addRoute(
+      async (ctx) => ctx.activity.type === 'message' && typeof ctx.activity.text === 'string' && ctx.activity.text.trim().length > 0,
+      (ctx) => handleCommandMessage(ctx, deps),
+    );
+    // Installation and membership events only need the capture above.
+    this.app.addRoute(async (ctx) => ctx.activity.type === 'installationUpdate' || ctx.activity.type === 'conversationUpdate', async () => undefined);
+  }
+
+  private async onTurnError(ctx: TurnContext, err: Error): Promise<void> {
+    this.logger.error({ err: errorText(err), type: ctx.activity.type, name: ctx.activity.name }, 'Teams: turn failed');
+    if (ctx.activity.type === 'message') {
+      try {
+        await ctx.sendActivity('⚠️ FirstWatch could not handle that message; the error is in its log.');
+      } catch {
+        // The connector is what failed; the log line above is all we can do.
+      }
+    }
+  }
+
+  private handle(req: Request, res: Response, next: NextFunction): void {
+    if (this.authMode === 'anonymous' && !isLoopbackAddress(req.socket.remoteAddress)) {
+      res.status(401).json({ error: 'This FirstWatch has no Teams credentials; it accepts unauthenticated requests from this machine only.' });
+      return;
+    }
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      res.status(400).json({ error: 'The body must be a Bot Framework activity (a JSON object with a "type").' });
+      return;
+    }
+    const sdkReq = req as unknown as Parameters<CloudAdapter['process']>[0];
+    const sdkRes = res as unknown as Parameters<CloudAdapter['process']>[1];
+    this.adapter
+      .authorizeRequest(sdkReq, sdkRes, () => {
+        this.adapter.process(sdkReq, sdkRes, (ctx) => this.app.run(ctx)).catch((err: unknown) => this.failed(res, next, err));
+      })
+      .catch((err: unknown) => this.failed(res, next, err));
+  }
+
+  private failed(res: Response, next: NextFunction, err: unknown): void {
+    this.logger.error({ err: errorText(err) }, 'Teams: request failed');
+    if (res.headersSent) return;
+    next(err);
+  }
+
+  private async target(target: string, what: string): Promise<TeamsConversation> {
+    const found = await this.conversations.lookup(target);
+    if (found.ok) {
+      this.reportedMissing.delete(target);
+      return found.conversation;
+    }
+    if (!this.reportedMissing.has(target)) {
+      this.reportedMissing.add(target);
+      this.logger.warn({ target }, found.message);
+    }
+    throw new DeliveryError(`${what}: ${found.message}`, found.reason === 'invalid' ? 'fatal' : 'wait');
+  }
+
+  async postAlert(target: string, alert: Alert): Promise<MessageRef> {
+    const what = `post ${alert.id} to Teams ${target}`;
+    const c = await this.target(target, what);
+    const card = this.render(alert);
+    const message = { card, summary: `${alert.id}: ${alert.title}`.slice(0, 200) };
+    if (c.kind === 'channel') {
+      const thread = await this.proactive.createThread(c, message, what);
+      return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };
+    }
+    const messageId = await this.proactive.send(c, c.conversationId, message, what);
+    return { platform: 'teams', target, messageId, threadId: c.conversationId };
+  }
+
+  async updateAlert(ref: MessageRef, alert: Alert): Promise<void> {
+    const what = `update ${alert.id} in Teams ${ref.target}`;
+    this.checkRef(ref, what);
+    const c = await this.target(ref.target, what);
+    await this.proactive.update(c, ref.threadId ?? c.conversationId, ref.messageId, { card: this.render(alert), summary: `${alert.id}: ${alert.title}`.slice(0, 200) }, what);
+  }
+
+  async replyInThread(ref: MessageRef, text: string): Promise<void> {
+    const what = `reply under ${ref.messageId} in Teams ${ref.target}`;
+    this.checkRef(ref, what);
+    if (typeof text !== 'string' || text.trim().length === 0) throw new DeliveryError(`${what}: the reply text is empty`, 'fatal');
+    const c = await this.target(ref.target, what);
+    await this.proactive.send(c, ref.threadId ?? c.conversationId, { text: text.slice(0, 4000) }, what);
+  }
+
+  private checkRef(ref: MessageRef, what: string): void {
+    if (ref?.platform !== 'teams' || typeof ref.messageId !== 'string' || ref.messageId.length === 0 || typeof ref.target !== 'string') {
+      throw new DeliveryError(`${what}: not a Teams message reference (${JSON.stringify(ref).slice(0, 120)})`, 'fatal');
+    }
+  }
+
+  /** Lets running hunts and card redraws finish (at most `timeoutMs`). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.tasks.drain(timeoutMs);
+  }
+
+  /** Background work still running (hunts, redraws), for tests and shutdown logs. */
+  get pendingTasks(): number {
+    return this.tasks.size;
+  }
+
+  /** Resolves once all background work started so far has settled. */
+  async idle(timeoutMs = 30_000): Promise<void> {
+    await this.tasks.drain(timeoutMs);
+  }
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../../logging/logger';
+
+export interface PlaygroundOptions {
+  /** The bot's endpoint, e.g. http://127.0.0.1:3978/api/messages. */
+  botEndpoint: string;
+  /** The Playground's port; 0 picks a free one (default 56150, its own default). */
+  port?: number;
+  /** Working directory; its devTools/ receives the Playground's log. Default: a new temp dir. */
+  cwd?: string;
+  logger?: Logger;
+  /** How long to wait for it to serve (default 30 s). */
+  startTimeoutMs?: number;
+  /** Path of the CLI's cli.js; default: resolved from node_modules. */
+  cliPath?: string;
+}
+
+export interface PlaygroundHandle {
+  /** Where to open it: http://localhost:<port>/ */
+  url: string;
+  port: number;
+  pid: number;
+  cwd: string;
+  /** Its log file (devTools/m365agentsplayground.log under cwd). */
+  logFile: string;
+  /** The mocked connector the Playground gives the bot as serviceUrl. */
+  serviceUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The installed CLI (pinned in package.json). */
+export function playgroundCliPath(): string {
+  return join(dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
+}
+
+function validEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`Agents Playground: botEndpoint "${endpoint}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Agents Playground: botEndpoint "${endpoint}" must be http(s)`);
+  return url;
+}
+
+async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      resolve();
+    }, graceMs);
+  });
+  await Promise.race([exited, killed]);
+  if (timer) clearTimeout(timer);
+  await exited;
+}
+
+/**
+ * Starts the Microsoft 365 Agents Playground (a local Teams client) against
+ * the bot, without opening a browser and without telemetry, and waits until
+ * it serves. It listens on every interface (the CLI has no host option), so
+ * only run it on a development machine. Teams' "channels" General and
+ * Announcements of "My Team" are modelled: adding the bot there (opening the
+ * channel in the UI) sends installationUpdate, and new threads and updates
+ * work as in Teams.
+ */
+export async function startPlayground(options: PlaygroundOptions): Promise<PlaygroundHandle> {
+  validEndpoint(options.botEndpoint);
+  const port = options.port ?? 56150;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Agents Playground: port ${port} is not a TCP port`);
+  const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'firstwatch-playground-'));
+  const cli = options.cliPath ?? playgroundCliPath();
+  const child = spawn(process.execPath, [cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'], {
+    cwd,
+    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const remember = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
+
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  try {
+    const actualPort = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Agents Playground did not start within ${timeoutMs} ms. Output:\n${output.slice(-2000)}`)), timeoutMs);
+      const onData = (): void => {
+        const m = /Listening on (\d+)/.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          resolve(Number(m[1]));
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Agents Playground exited (${code ?? signal}) before serving. Output:\n${output.slice(-2000)}`));
+      });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    await waitForPing(actualPort, timeoutMs);
+    const url = `http://localhost:${actualPort}/`;
+    options.logger?.info({ url, pid: child.pid, cwd }, 'Agents Playground started');
+    return {
+      url,
+      port: actualPort,
+      pid: child.pid ?? -1,
+      cwd,
+      logFile: join(cwd, 'devTools', 'm365agentsplayground.log'),
+      serviceUrl: `http://localhost:${actualPort}/_connector`,
+      stop: () => stopChild(child),
+    };
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+}
+
+async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/_debug/ping`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Agents Playground on port ${port} did not answer /_debug/ping (${last})`);
+}

@@ -1,0 +1,91 @@
+import type { Logger } from '../../logging/logger';
+import { classifyConnectorError, toDeliveryError } from './errors';
+import { systemClock, ThreadRateLimiter, type LimiterClock } from './rate-limiter';
+
+export interface RetryPolicy {
+  /** Tries per call, the first included. */
+  maxAttempts: number;
+  /** First backoff; doubles on each retry (with jitter). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out in place: the caller gets DeliveryError('retry'). */
+  maxInlineWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxInlineWaitMs: 30_000 };
+
+export interface SenderOptions {
+  limiter?: ThreadRateLimiter;
+  retry?: Partial<RetryPolicy>;
+  clock?: LimiterClock;
+  /** 0 ≤ random() < 1, for jitter. */
+  random?: () => number;
+  logger: Logger;
+}
+
+/** Per-call limits, e.g. a card action that must be answered within Teams' 5 s. */
+export interface SendLimits {
+  /** Give up retrying once this much time has gone by since the call started. */
+  budgetMs?: number;
+}
+
+/** The Teams conversation a send is counted against: the channel, not its threads. */
+export function threadKey(conversationId: string): string {
+  const i = conversationId.indexOf(';messageid=');
+  return i >= 0 ? conversationId.slice(0, i) : conversationId;
+}
+
+/**
+ * Every outgoing Bot Connector call goes through here: paced per conversation,
+ * retried on 429/412/502/504 with exponential backoff and jitter (Retry-After
+ * wins when longer), and turned into a DeliveryError when it finally fails.
+ */
+export class TeamsSender {
+  readonly limiter: ThreadRateLimiter;
+  private readonly retry: RetryPolicy;
+  private readonly clock: LimiterClock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  /** Connector answers that asked us to slow down or retry, for logs and tests. */
+  retriedCount = 0;
+
+  constructor(options: SenderOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.limiter = options.limiter ?? new ThreadRateLimiter(undefined, this.clock);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) throw new Error('TeamsSender: retry.maxAttempts must be a positive integer');
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger;
+  }
+
+  /** Runs `call` for conversation `conversationId`; `what` names it in errors ("post FW-3 to General"). */
+  async run<T>(conversationId: string, what: string, call: () => Promise<T>, limits: SendLimits = {}): Promise<T> {
+    const key = threadKey(conversationId);
+    const started = this.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.acquire(key);
+      try {
+        return await call();
+      } catch (err) {
+        const failure = classifyConnectorError(err, this.clock.now());
+        const backoff = this.backoff(attempt);
+        const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
+        const spent = this.clock.now() - started;
+        const withinBudget = limits.budgetMs === undefined || spent + wait <= limits.budgetMs;
+        const retryable =
+          failure.transient && attempt < this.retry.maxAttempts && (failure.retryAfterMs ?? 0) <= this.retry.maxInlineWaitMs && withinBudget;
+        if (!retryable) throw toDeliveryError(failure, what);
+        this.retriedCount++;
+        if (failure.retryAfterMs !== undefined) this.limiter.pause(key, failure.retryAfterMs);
+        this.logger.warn({ conversation: key, attempt, waitMs: wait, status: failure.status }, `Teams: ${what} will be retried`);
+        await this.clock.sleep(wait);
+      }
+    }
+  }
+
+  /** base·2^(n-1), capped, with "equal jitter" (half fixed, half random). */
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(exp / 2 + this.random() * (exp / 2));
+  }
+}

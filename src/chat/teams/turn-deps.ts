@@ -1,0 +1,93 @@
+import { Activity } from '@microsoft/agents-activity';
+import type { TurnContext } from '@microsoft/agents-hosting';
+import type { Actor, Alert } from '../../alerts/types';
+import type { CardContext } from '../../cards/context';
+import type { Logger } from '../../logging/logger';
+import type { CommandContext, CommandReply, HuntRunner } from '../commands';
+import { actorFromSender, type MemberDirectory, type MemberSource } from './actor';
+import type { BackgroundTasks } from './background';
+import { conversationOf, type ConversationDirectory, type TeamsConversation } from './conversations';
+import type { ProactiveClient } from './proactive';
+import { threadKey } from './sender';
+
+/** The calls Teams makes on the CommandRouter. */
+export interface TeamsCommandHandler {
+  handleText(text: unknown, ctx: CommandContext): Promise<CommandReply>;
+  handleAction(payload: unknown, ctx: CommandContext): Promise<CommandReply>;
+}
+
+/** What the turn handlers share. */
+export interface TeamsTurnDeps {
+  router: TeamsCommandHandler;
+  proactive: ProactiveClient;
+  conversations: ConversationDirectory;
+  members: MemberDirectory;
+  tasks: BackgroundTasks;
+  logger: Logger;
+  hunt?: HuntRunner;
+  onTransition?: (alert: Alert) => void | Promise<void>;
+  cardContext: (alert?: Alert) => CardContext;
+  renderAlert: (alert: Alert) => object;
+  /** A card action's answer must leave within Teams' 5 s; the router gets this long. */
+  actionBudgetMs: number;
+  connectorKey: symbol;
+}
+
+/** Where this turn happened, for replies outside it: its channel/chat and its thread's conversation id. */
+export interface TurnPlace {
+  conversation: TeamsConversation;
+  /** The thread ("<channel>;messageid=…") or chat the activity came from. */
+  threadId: string;
+  origin: string;
+}
+
+export function placeOf(ctx: TurnContext): TurnPlace | undefined {
+  const conversation = conversationOf(ctx.activity);
+  const threadId = ctx.activity.conversation?.id;
+  if (!conversation || !threadId) return undefined;
+  return { conversation, threadId, origin: `teams:${threadKey(threadId)}` };
+}
+
+/** The clicker or sender, with their UPN when Teams will tell (see MemberDirectory). */
+export async function actorOf(ctx: TurnContext, deps: TeamsTurnDeps): Promise<Actor | undefined> {
+  const from = ctx.activity.from as (Record<string, unknown> & { id?: string }) | undefined;
+  const carried = typeof from?.userPrincipalName === 'string' || typeof from?.email === 'string';
+  const client = ctx.turnState.get<MemberSource | undefined>(deps.connectorKey);
+  const email = carried ? undefined : await deps.members.emailOf(client, ctx.activity.conversation?.id ?? '', from?.id);
+  return actorFromSender(from, email);
+}
+
+export async function commandContext(ctx: TurnContext, deps: TeamsTurnDeps, place: TurnPlace): Promise<CommandContext | undefined> {
+  const actor = await actorOf(ctx, deps);
+  return actor ? { actor, origin: place.origin } : undefined;
+}
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE = 'application/vnd.microsoft.activity.message';
+
+/** Answers an Action.Execute invoke with a card that replaces the clicked one. */
+export async function answerWithCard(ctx: TurnContext, card: object): Promise<void> {
+  await ctx.sendActivity(Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD, value: card } } }));
+}
+
+/** Answers an Action.Execute invoke with a message shown under the card; the card stays as it was. */
+export async function answerWithMessage(ctx: TurnContext, text: string): Promise<void> {
+  await ctx.sendActivity(Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: MESSAGE, value: text.slice(0, 1000) } } }));
+}
+
+export function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
+}
+
+/** Tells the composition root a transition happened, so every copy of the card is redrawn. */
+export function notifyTransition(deps: TeamsTurnDeps, alert: Alert): void {
+  if (!deps.onTransition) return;
+  try {
+    const r = deps.onTransition(alert);
+    if (r && typeof (r as Promise<void>).catch === 'function') {
+      (r as Promise<void>).catch((err: unknown) => deps.logger.warn({ alert: alert.id, err: errorText(err) }, 'Teams: onTransition failed'));
+    }
+  } catch (err) {
+    deps.logger.warn({ alert: alert.id, err: errorText(err) }, 'Teams: onTransition failed');
+  }
+}
