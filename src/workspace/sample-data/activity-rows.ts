@@ -1,6 +1,6 @@
 import type { Row } from '../../kql/types';
 import type { SampleEntities, SampleMachine } from './entities';
-import { logAnalyticsResourceId, providerOf, type ArmOperation } from './operations';
+import { logAnalyticsResourceId, operationScope, providerOf, type ArmOperation } from './operations';
 
 export interface ActivityCall {
   caller: string;
@@ -26,7 +26,7 @@ const PHASES: Array<{ status: string; substatus: string; offsetMs: number }> = [
 /** The Started/Accepted/Succeeded (or Failed) rows ARM writes for one operation, sharing a CorrelationId. */
 export function activityRows(ent: SampleEntities, call: ActivityCall): Array<{ row: Row; tg: Date }> {
   const armId = call.machine?.resourceId ?? call.otherResourceId;
-  const scope = call.machine && call.op.child ? `${call.machine.resourceId}/${call.op.child}` : armId;
+  const scope = operationScope(call.op, call.machine, armId);
   const subscriptionId = armId.split('/')[2] ?? '';
   const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1] ?? '';
   const value = call.upperCaseValue ? call.op.operation.toUpperCase() : call.op.operation;

@@ -95,4 +95,3 @@ export function sampleEntities(seed: number): SampleEntities {
   return { tenantId, users, servicePrincipals, subscriptions, machines };
 }
 
-export { ipFor };

@@ -2,7 +2,7 @@ import type { Column, Row, Table } from '../../kql/types';
 import { sampleEntities, type SampleEntities, type SampleMachine, type SampleUser } from './entities';
 import { activityRows } from './activity-rows';
 import { armBehaviorRow, signinBehaviorRow } from './behavior-rows';
-import { MECHANISMS, ORDINARY_OPERATIONS, type ArmOperation } from './operations';
+import { MECHANISMS, ORDINARY_OPERATIONS, operationFor, type ArmOperation } from './operations';
 import { planted, type PlantedCase } from './planted';
 import { Prng } from './prng';
 import { SAMPLE_TABLE_COLUMNS } from './schemas';
@@ -192,7 +192,7 @@ function otherResource(prng: Prng, ent: SampleEntities, op: ArmOperation): strin
 function addPlanted(ent: SampleEntities, c: PlantedCase, ba: TableBuilder, aa: TableBuilder, prng: Prng): void {
   const user = ent.users.find((u) => u.upn === c.upn) as SampleUser;
   const machine: SampleMachine | undefined = c.machine ? ent.machines.find((m) => m.name === c.machine?.name) : undefined;
-  const op: ArmOperation = c.mechanism === 'vm-start' ? ORDINARY_OPERATIONS[0] : MECHANISMS[c.mechanism];
+  const op = operationFor(c.mechanism);
   ba.add(
     armBehaviorRow(ent, user, op, machine, { tg: c.timeGenerated, ingested: c.ingestionTime }, c.sourceRecordId, {
       firstTime: c.firstTimeUserPerformedAction,

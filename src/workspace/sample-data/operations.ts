@@ -64,6 +64,11 @@ export const ORDINARY_OPERATIONS: readonly ArmOperation[] = [
   { operation: 'Microsoft.KeyVault/vaults/write', displayName: 'Update Key Vault' },
 ];
 
+/** The operation of a planted case: one of the mechanisms, or starting a VM (a first time that runs no code). */
+export function operationFor(kind: Mechanism | 'vm-start'): ArmOperation {
+  return kind === 'vm-start' ? ORDINARY_OPERATIONS[0] : MECHANISMS[kind];
+}
+
 /** Lower-cased ARM id, as Log Analytics stores `_ResourceId`. */
 export function logAnalyticsResourceId(armId: string): string {
   return armId.toLowerCase();

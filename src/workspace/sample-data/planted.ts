@@ -1,5 +1,5 @@
 import { sampleEntities, type SampleMachine } from './entities';
-import { MECHANISMS, ORDINARY_OPERATIONS, logAnalyticsResourceId, type Mechanism } from './operations';
+import { logAnalyticsResourceId, operationFor, operationScope, type Mechanism } from './operations';
 import { Prng } from './prng';
 
 /**
@@ -112,8 +112,6 @@ const SPECS: CaseSpec[] = [
     note: 'first time, but starting a VM runs no code: must not alert' },
 ];
 
-const VM_START = ORDINARY_OPERATIONS[0];
-
 function seedQueryMatches(spec: CaseSpec, operation: string): boolean {
   const terms = ['runcommand/action', 'extensions/write'];
   return (
@@ -137,12 +135,12 @@ export function planted(now: Date, seed: number): PlantedCase[] {
     if (!user) throw new Error(`planted case ${spec.id}: unknown user ${spec.user}`);
     const machine = spec.machine ? ent.machines.find((m) => m.name === spec.machine) : undefined;
     if (spec.machine && !machine) throw new Error(`planted case ${spec.id}: unknown machine ${spec.machine}`);
-    const op = spec.mechanism === 'vm-start' ? VM_START : MECHANISMS[spec.mechanism];
+    const op = operationFor(spec.mechanism);
     const timeGenerated = new Date(now.getTime() - spec.minutesAgo * MINUTE);
     const ingestionTime = new Date(timeGenerated.getTime() + spec.delayMinutes * MINUTE);
     const sourceRecordId = prng.guid();
     const correlationId = prng.guid();
-    const scope = machine ? (op.child ? `${machine.resourceId}/${op.child}` : machine.resourceId) : '';
+    const scope = operationScope(op, machine, '');
     return {
       id: spec.id,
       expect: spec.expect,
