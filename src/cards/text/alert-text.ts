@@ -38,7 +38,7 @@ export function shellArg(arg: string): string {
 
 /** The CLI command that does what the button does. */
 export function cliCommand(action: ViewAction, huntUpn: string | undefined, cliUser: string): string {
-  const as = `--as ${shellArg(cliUser)}`;
+  const as = `--as ${shellArg(clean(cliUser, 300))}`;
   const id = action.payload.alertId;
   switch (action.verb) {
     case 'ack':
@@ -50,7 +50,7 @@ export function cliCommand(action: ViewAction, huntUpn: string | undefined, cliU
     case 'reopen':
       return `firstwatch reopen ${id} ${as}`;
     case 'hunt':
-      return `firstwatch hunt ${shellArg(huntUpn ?? '')} ${as}`;
+      return `firstwatch hunt ${shellArg(clean(huntUpn ?? '', 300))} ${as}`;
   }
 }
 
