@@ -53,7 +53,7 @@ export function aliceAlert(overrides: Partial<NewAlert> = {}): NewAlert {
   };
 }
 
-/** Audit lines for hunts, oldest first. */
+/** Audit lines for hunts, oldest first (by id: the order they were written, whatever order the store lists them in). */
 export function huntAudit(entries: AuditEntry[]): AuditEntry[] {
-  return entries.filter((e) => e.action === 'hunt').reverse();
+  return entries.filter((e) => e.action === 'hunt').sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
 }

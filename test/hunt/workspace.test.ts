@@ -206,7 +206,7 @@ describe('a failing workspace', () => {
   });
 
   it('gives up after the time limit with a readable reason', async () => {
-    server.faults.next({ delayMs: 3000 });
+    server.faults.next({ delayMs: 1000 });
     const hunts = new HuntService({ sources: [source(server)], store, clock, limits: { timeoutMs: 200 } });
     await expect(hunts.run({ upn: 'erin@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow('the hunt timed out after 0.2 s');
     const last = huntAudit(await store.listAudit({ limit: 100 })).pop();

@@ -22,7 +22,7 @@ function firstLine(text: string, max = 300): string {
 
 export function seconds(ms: number): string {
   const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  return `${Number(s.toFixed(2))} s`;
 }
 
 /** The reason one workspace's query failed, in words. */

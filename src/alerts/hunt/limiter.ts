@@ -10,8 +10,8 @@ export class BusyError extends Error {
 }
 
 interface Waiter {
-  start: () => void;
-  fail: (e: unknown) => void;
+  /** false when the waiter gave up in the meantime (its slot goes to the next). */
+  start: () => boolean;
 }
 
 export class ConcurrencyLimiter {
@@ -68,10 +68,14 @@ export class ConcurrencyLimiter {
       const waiter: Waiter = {
         start: () => {
           signal?.removeEventListener('abort', onAbort);
+          if (signal?.aborted) {
+            reject(signal.reason);
+            return false;
+          }
           this.active++;
           resolve();
+          return true;
         },
-        fail: reject,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
@@ -80,7 +84,8 @@ export class ConcurrencyLimiter {
 
   private release(): void {
     this.active--;
-    const next = this.waiting.shift();
-    if (next) next.start();
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+      if (next.start()) return;
+    }
   }
 }
