@@ -160,7 +160,7 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
   const what = whatView(alert);
   const utc = formatUtc(alert.eventTime, ctx.now);
   const relative = formatRelative(alert.eventTime, ctx.now);
-  const when = { iso: alert.eventTime.toISOString(), utc, relative, text: `${utc} · ${relative}` };
+  const when = { iso: Number.isNaN(alert.eventTime.getTime()) ? '' : alert.eventTime.toISOString(), utc, relative, text: `${utc} · ${relative}` };
   const ip = present(alert.sourceIp) ? alert.sourceIp : undefined;
   const location = present(alert.sourceLocation) ? alert.sourceLocation : undefined;
   const source = ip || location ? { ...(ip ? { ip } : {}), ...(location ? { location } : {}), text: [ip, location].filter(present).join(' · ') } : undefined;

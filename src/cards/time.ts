@@ -4,12 +4,19 @@ function pad2(n: number): string {
   return n.toString().padStart(2, '0');
 }
 
+/** A stored date that did not parse must not take the whole card down with it. */
+function isValid(d: Date): boolean {
+  return d instanceof Date && !Number.isNaN(d.getTime());
+}
+
 function sameUtcDay(a: Date, b: Date): boolean {
   return a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
 }
 
 /** "14:02 UTC"; "27 Nov 14:02 UTC" on another UTC day than `now`; the year too when it differs. */
 export function formatUtc(at: Date, now: Date): string {
+  if (!isValid(at)) return 'unknown time';
+  if (!isValid(now)) now = at;
   const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
   if (sameUtcDay(at, now)) return time;
   const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
@@ -18,6 +25,7 @@ export function formatUtc(at: Date, now: Date): string {
 
 /** "just now", "12 min ago", "3 h ago", "2 days ago"; "in 5 min" when the clock of the source runs ahead. */
 export function formatRelative(at: Date, now: Date): string {
+  if (!isValid(at) || !isValid(now)) return 'unknown';
   const diffMs = now.getTime() - at.getTime();
   const future = diffMs < 0;
   const minutes = Math.floor(Math.abs(diffMs) / 60_000);
@@ -34,6 +42,7 @@ export function formatRelative(at: Date, now: Date): string {
 
 /** Short age for tables: "12m", "3h", "2d". */
 export function formatAge(at: Date, now: Date): string {
+  if (!isValid(at) || !isValid(now)) return '?';
   const minutes = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
   if (minutes < 60) return `${minutes}m`;
   if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;

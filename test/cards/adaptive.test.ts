@@ -98,6 +98,15 @@ describe('Teams alert card', () => {
     expect(JSON.stringify(fallback)).not.toContain('Action.Execute');
   });
 
+  it('without tenant, workspace or query it still has the portal link for the VM, and no empty link set without it', () => {
+    const minimal = alertCard(toAlertView(makeAlert(), { now: cardContext().now }));
+    expectClean(minimal);
+    expect(ofType(minimal, 'Action.OpenUrl').map((a) => a.title)).toEqual(['VM in Azure portal']);
+    const none = alertCard(toAlertView(makeAlert({ target: { found: false } }), { now: cardContext().now }));
+    expectClean(none);
+    expect(ofType(none, 'ActionSet')).toEqual([]);
+  });
+
   it.each(alertCatalog())('%s: stays under the Teams message budget', (_name, alert) => {
     const card = alertCard(toAlertView(alert, cardContext()));
     expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThanOrEqual(TEAMS_CARD_BUDGET_BYTES);

@@ -153,3 +153,12 @@ describe('small formatters', () => {
     expect(formatRelative(new Date('2026-11-27T14:19:00Z'), NOW)).toBe('in 5 min');
   });
 });
+
+describe('damaged stored data', () => {
+  it('renders an alert whose dates did not parse instead of throwing', () => {
+    const bad = new Date('not a date');
+    const v = toAlertView(alertIn('acknowledged', { eventTime: bad }, { at: bad }), cardContext());
+    expect(v.when).toEqual({ iso: '', utc: 'unknown time', relative: 'unknown', text: 'unknown time · unknown' });
+    expect(v.statusLine).toBe('Acknowledged by Alex Wilber · unknown time');
+  });
+});
