@@ -154,6 +154,7 @@ export class AlertService {
         action,
         from: rule.from,
         to: rule.to,
+        ifVersion: current.version,
         change,
         audit: {
           at,
@@ -178,7 +179,8 @@ export class AlertService {
         return { outcome: 'allowed', message: prefix + done, alert: result.alert };
       }
       if (result.reason === 'not_found') return { outcome: 'refused', message: `There is no alert ${id}.` };
-      // Someone else changed it between our read and our write: judge again against what is there now.
+      // Someone else changed it between our read and our write: judge again against what is there now,
+      // so the audit line and the reply describe the state actually left behind.
       current = result.alert;
     }
     const detail = `gave up after ${MAX_ATTEMPTS} concurrent changes`;

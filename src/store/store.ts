@@ -75,6 +75,8 @@ export interface TransitionRequest {
   action: AlertAction;
   /** The statuses the alert must be in, checked inside the transaction. */
   from: readonly AlertStatus[];
+  /** When set, the alert must still be at this version (the one the caller judged). */
+  ifVersion?: number;
   to: AlertStatus;
   /** null clears the classification (reopen); undefined keeps it. */
   classification?: Classification | null;
@@ -89,7 +91,9 @@ export type TransitionResult =
   | { ok: true; alert: Alert; previous: Alert }
   | { ok: false; reason: 'not_found' }
   /** The alert was not in one of the `from` statuses; `alert` is its current state. */
-  | { ok: false; reason: 'status'; alert: Alert };
+  | { ok: false; reason: 'status'; alert: Alert }
+  /** The alert is no longer at `ifVersion`; `alert` is its current state. */
+  | { ok: false; reason: 'changed'; alert: Alert };
 
 export interface ListAuditQuery {
   alertId?: string;

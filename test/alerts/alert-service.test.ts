@@ -190,6 +190,14 @@ describe('AlertService', () => {
       ]);
     });
 
+    it('an action that loses the race but still applies is judged again, so its audit line tells what really happened', async () => {
+      const [esc, ack] = await Promise.all([h.service.escalate('FW-1', bea, 'cli'), h.service.acknowledge('FW-1', alex, 'cli')]);
+      expect([esc.outcome, ack.outcome]).toEqual(['allowed', 'allowed']);
+      const audit = await h.store.listAudit({ alertId: 'FW-1', limit: 5 });
+      expect(audit.map((e) => e.detail)).toEqual(['open → escalated', 'escalated → acknowledged']);
+      expect(await h.store.getAlert('FW-1')).toMatchObject({ status: 'acknowledged', version: 3 });
+    });
+
     it('two stores and services on one SQLite file: one transition among many concurrent acknowledgements', async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-svc-'));
       const file = path.join(dir, 'fw.db');

@@ -177,6 +177,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.transition(ackRequest('FW-404', clock.now()))).toEqual({ ok: false, reason: 'not_found' });
       });
 
+      it('with ifVersion, refuses when the alert moved on even though the status would still allow it', async () => {
+        await store.transition({ ...ackRequest('FW-1', clock.now()), action: 'escalate', from: ['open'], to: 'escalated' });
+        const snap = await snapshot(store, ['FW-1']);
+        const stale = await store.transition({ ...ackRequest('FW-1', clock.now()), ifVersion: 1 });
+        expect(stale).toEqual({ ok: false, reason: 'changed', alert: await store.getAlert('FW-1') });
+        expect(await snapshot(store, ['FW-1'])).toEqual(snap);
+        const fresh = await store.transition({ ...ackRequest('FW-1', clock.now()), ifVersion: 2 });
+        expect(fresh.ok && fresh.alert.version).toBe(3);
+      });
+
       it('sets and clears the classification (null clears, undefined keeps)', async () => {
         const resolve = { ...ackRequest('FW-1', clock.now()), action: 'resolve' as const, from: ['open' as const], to: 'resolved' as const };
         const r1 = await store.transition({ ...resolve, classification: 'benign_positive' });

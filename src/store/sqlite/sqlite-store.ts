@@ -50,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly clock: () => Date;
   private closed = false;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     if (typeof path !== 'string' || path.length === 0) throw new StoreInputError('the SQLite path must be a non-empty string');
@@ -69,6 +70,16 @@ export class SqliteStore implements Store {
 
   private now(): string {
     return this.clock().toISOString();
+  }
+
+  /** Prepared once per SQL text; better-sqlite3 statements are reusable. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
   }
 
   private write<T>(fn: () => T): T {
@@ -98,26 +109,24 @@ export class SqliteStore implements Store {
             `alert #${i + 1} (${a.fingerprint}) belongs to ${a.workspace}/${a.detectionId}, not ${workspace}/${detectionId}`,
           );
         }
-        const seen = this.db
-          .prepare('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?')
+        const seen = this.sql('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?')
           .get(a.detectionId, a.fingerprint);
         if (seen) return;
         const alert = this.insertAlert(a, now);
-        const queue = this.db.prepare(
+        const queue = this.sql(
           `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
            VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
         );
         for (const t of uniqueTargets) queue.run(alert.id, t.platform, t.target, now, now, now);
         created.push(alert);
       });
-      this.db
-        .prepare(
-          `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (workspace, detection_id) DO UPDATE SET
-             watermark = CASE WHEN excluded.watermark > watermarks.watermark THEN excluded.watermark ELSE watermarks.watermark END,
-             updated_at = excluded.updated_at`,
-        )
-        .run(workspace, detectionId, watermark.toISOString(), now);
+      this.sql(
+        `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (workspace, detection_id) DO UPDATE SET
+           watermark = CASE WHEN excluded.watermark > watermarks.watermark THEN excluded.watermark ELSE watermarks.watermark END,
+           updated_at = excluded.updated_at`,
+      )
+      .run(workspace, detectionId, watermark.toISOString(), now);
       return created;
     });
   }
@@ -148,32 +157,30 @@ export class SqliteStore implements Store {
       raw: toJson(a.raw, `${what}: raw`),
       now,
     };
-    const counter = this.db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'alert' RETURNING value").get() as {
+    const counter = this.sql("UPDATE counters SET value = value + 1 WHERE name = 'alert' RETURNING value").get() as {
       value: number;
     };
-    const inserted = this.db
-      .prepare(
-        `INSERT INTO alerts (id, seq, detection_id, detection_name, fingerprint, workspace, title, description, severity,
-           tactics, techniques, event_time, subject, subject_upn, action, source_ip, source_location, insights,
-           investigation_priority, entities, details, target, raw, status, version, created_at, updated_at)
-         VALUES (@id, @seq, @detection_id, @detection_name, @fingerprint, @workspace, @title, @description, @severity,
-           @tactics, @techniques, @event_time, @subject, @subject_upn, @action, @source_ip, @source_location, @insights,
-           @investigation_priority, @entities, @details, @target, @raw, 'open', 1, @now, @now)
-         RETURNING *`,
-      )
+    const inserted = this.sql(
+      `INSERT INTO alerts (id, seq, detection_id, detection_name, fingerprint, workspace, title, description, severity,
+         tactics, techniques, event_time, subject, subject_upn, action, source_ip, source_location, insights,
+         investigation_priority, entities, details, target, raw, status, version, created_at, updated_at)
+       VALUES (@id, @seq, @detection_id, @detection_name, @fingerprint, @workspace, @title, @description, @severity,
+         @tactics, @techniques, @event_time, @subject, @subject_upn, @action, @source_ip, @source_location, @insights,
+         @investigation_priority, @entities, @details, @target, @raw, 'open', 1, @now, @now)
+       RETURNING *`,
+    )
       .get({ ...row, id: `FW-${counter.value}`, seq: counter.value }) as AlertRow;
     return alertFromRow(inserted);
   }
 
   async getWatermark(workspace: string, detectionId: string): Promise<Date | undefined> {
-    const row = this.db
-      .prepare('SELECT watermark FROM watermarks WHERE workspace = ? AND detection_id = ?')
+    const row = this.sql('SELECT watermark FROM watermarks WHERE workspace = ? AND detection_id = ?')
       .get(String(workspace), String(detectionId)) as { watermark: string } | undefined;
     return row ? new Date(row.watermark) : undefined;
   }
 
   async getAlert(id: string): Promise<Alert | undefined> {
-    const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(String(id)) as AlertRow | undefined;
+    const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(String(id)) as AlertRow | undefined;
     return row ? alertFromRow(row) : undefined;
   }
 
@@ -182,14 +189,13 @@ export class SqliteStore implements Store {
     const status = query.status ?? 'open';
     if (status !== 'open' && status !== 'all') throw new StoreInputError('status must be "open" or "all"');
     const where = status === 'open' ? "WHERE status <> 'resolved'" : '';
-    const rows = this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(limit) as AlertRow[];
+    const rows = this.sql(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(limit) as AlertRow[];
     return rows.map(alertFromRow);
   }
 
   async findAlertsBySubject(upn: string, limit: number): Promise<Alert[]> {
     if (typeof upn !== 'string') throw new StoreInputError('upn must be a string');
-    const rows = this.db
-      .prepare('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
+    const rows = this.sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
     return rows.map(alertFromRow);
   }
@@ -199,22 +205,23 @@ export class SqliteStore implements Store {
   async transition(req: TransitionRequest): Promise<TransitionResult> {
     if (typeof req !== 'object' || req === null) throw new StoreInputError('transition request must be an object');
     if (!Array.isArray(req.from) || req.from.length === 0) throw new StoreInputError('transition: from must list at least one status');
+    if (req.ifVersion !== undefined && !Number.isSafeInteger(req.ifVersion)) throw new StoreInputError('transition: ifVersion must be an integer');
     if (!isValidDate(req.change?.at)) throw new StoreInputError('transition: change.at must be a valid Date');
     checkActor(req.change.actor, 'transition change');
     checkAudit({ ...req.audit, outcome: 'allowed' });
     if (req.replyText !== undefined) checkReplyText(req.replyText);
 
     return this.write((): TransitionResult => {
-      const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(req.alertId) as AlertRow | undefined;
+      const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(req.alertId) as AlertRow | undefined;
       if (!row) return { ok: false, reason: 'not_found' };
       const previous = alertFromRow(row);
+      if (req.ifVersion !== undefined && previous.version !== req.ifVersion) return { ok: false, reason: 'changed', alert: previous };
       if (!req.from.includes(previous.status)) return { ok: false, reason: 'status', alert: previous };
       const classification = req.classification === undefined ? row.classification : req.classification;
-      const updated = this.db
-        .prepare(
-          `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
-           WHERE id = ? AND version = ? RETURNING *`,
-        )
+      const updated = this.sql(
+        `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
+         WHERE id = ? AND version = ? RETURNING *`,
+      )
         .get(req.to, classification, changeToJson(req.change), this.now(), req.alertId, row.version) as AlertRow | undefined;
       // Unreachable under the write lock; kept so the statement is a true compare-and-set on any backend.
       if (!updated) throw new Error(`alert ${req.alertId} changed during its own transaction`);
@@ -230,11 +237,10 @@ export class SqliteStore implements Store {
   }
 
   private insertAudit(e: AuditEntry): AuditEntry {
-    const row = this.db
-      .prepare(
-        `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      )
+    const row = this.sql(
+      `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    )
       .get(
         e.at.toISOString(),
         toJson(e.actor, 'audit actor'),
@@ -253,9 +259,8 @@ export class SqliteStore implements Store {
     const limit = checkLimit(query?.limit);
     const rows = (
       query.alertId === undefined
-        ? this.db.prepare('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id').all(limit)
-        : this.db
-            .prepare('SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id')
+        ? this.sql('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id').all(limit)
+        : this.sql('SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id')
             .all(String(query.alertId), limit)
     ) as AuditRow[];
     return rows.map(auditFromRow);
@@ -268,29 +273,27 @@ export class SqliteStore implements Store {
     const max = checkLimit(limit);
     return this.write(() => {
       // On Postgres the inner SELECT gains FOR UPDATE SKIP LOCKED.
-      const rows = this.db
-        .prepare(
-          `UPDATE deliveries SET lease_until = @until, attempts = attempts + 1, updated_at = @at
-           WHERE id IN (
-             SELECT id FROM deliveries
-             WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
-               AND (lease_until IS NULL OR lease_until <= @at)
-             ORDER BY next_attempt_at, id LIMIT @max)
-           RETURNING *`,
-        )
+      const rows = this.sql(
+        `UPDATE deliveries SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+         WHERE id IN (
+           SELECT id FROM deliveries
+           WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
+             AND (lease_until IS NULL OR lease_until <= @at)
+           ORDER BY next_attempt_at, id LIMIT @max)
+         RETURNING *`,
+      )
         .all({ at, until, max }) as DeliveryRow[];
       return this.withAlerts(rows.sort((a, b) => a.id - b.id));
     });
   }
 
   private withAlerts(rows: DeliveryRow[]): DeliveryWork[] {
-    const get = this.db.prepare('SELECT * FROM alerts WHERE id = ?');
+    const get = this.sql('SELECT * FROM alerts WHERE id = ?');
     return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_id) as AlertRow) }));
   }
 
   private updateDelivery(id: number, sql: string, params: Record<string, unknown>): void {
-    const info = this.db
-      .prepare(`UPDATE deliveries SET ${sql}, updated_at = @updated WHERE id = @id`)
+    const info = this.sql(`UPDATE deliveries SET ${sql}, updated_at = @updated WHERE id = @id`)
       .run({ ...params, id: checkId(id), updated: this.now() });
     if (info.changes === 0) throw new StoreInputError(`no delivery ${id}`);
   }
@@ -336,29 +339,27 @@ export class SqliteStore implements Store {
     const now = this.now();
     return this.write(
       () =>
-        this.db
-          .prepare(
-            `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
-             WHERE platform = ? AND target = ? AND state = 'waiting'`,
-          )
+        this.sql(
+          `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+           WHERE platform = ? AND target = ? AND state = 'waiting'`,
+        )
           .run(now, now, String(platform), String(target)).changes,
     );
   }
 
   async listDeliveries(alertId: string): Promise<Delivery[]> {
-    const rows = this.db.prepare('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id').all(String(alertId)) as DeliveryRow[];
+    const rows = this.sql('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id').all(String(alertId)) as DeliveryRow[];
     return rows.map(deliveryFromRow);
   }
 
   async staleCards(limit: number, now: Date = this.clock()): Promise<DeliveryWork[]> {
     if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
-    const rows = this.db
-      .prepare(
-        `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-         WHERE d.state = 'posted' AND d.rendered_version < a.version
-           AND (d.render_next_at IS NULL OR d.render_next_at <= ?)
-         ORDER BY d.id LIMIT ?`,
-      )
+    const rows = this.sql(
+      `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+       WHERE d.state = 'posted' AND d.rendered_version < a.version
+         AND (d.render_next_at IS NULL OR d.render_next_at <= ?)
+       ORDER BY d.id LIMIT ?`,
+    )
       .all(now.toISOString(), checkLimit(limit)) as DeliveryRow[];
     return this.withAlerts(rows);
   }
@@ -390,20 +391,19 @@ export class SqliteStore implements Store {
   async queueReplies(alertId: string, text: string): Promise<number> {
     checkReplyText(text);
     return this.write(() => {
-      if (!this.db.prepare('SELECT 1 FROM alerts WHERE id = ?').get(String(alertId))) throw new StoreInputError(`no alert ${alertId}`);
+      if (!this.sql('SELECT 1 FROM alerts WHERE id = ?').get(String(alertId))) throw new StoreInputError(`no alert ${alertId}`);
       return this.insertReplies(alertId, text);
     });
   }
 
   private insertReplies(alertId: string, text: string): number {
     const now = this.now();
-    return this.db
-      .prepare(
-        `INSERT INTO replies (alert_id, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
-         SELECT d.alert_id, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
-         WHERE d.alert_id = ? AND ${NOT_GIVEN_UP}
-         ORDER BY d.id`,
-      )
+    return this.sql(
+      `INSERT INTO replies (alert_id, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
+       SELECT d.alert_id, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
+       WHERE d.alert_id = ? AND ${NOT_GIVEN_UP}
+       ORDER BY d.id`,
+    )
       .run(text, now, now, now, alertId).changes;
   }
 
@@ -412,22 +412,21 @@ export class SqliteStore implements Store {
     const max = checkLimit(limit);
     return this.write(() => {
       // One reply per card per claim, and only after the earlier ones went: threads stay in order.
-      const claimed = this.db
-        .prepare(
-          `UPDATE replies SET lease_until = @until, attempts = attempts + 1, updated_at = @at
-           WHERE id IN (
-             SELECT r.id FROM replies r JOIN deliveries d ON d.id = r.delivery_id
-             WHERE r.state IN ('pending', 'failed') AND r.next_attempt_at IS NOT NULL AND r.next_attempt_at <= @at
-               AND (r.lease_until IS NULL OR r.lease_until <= @at)
-               AND d.state = 'posted'
-               AND NOT EXISTS (
-                 SELECT 1 FROM replies e WHERE e.delivery_id = r.delivery_id AND e.id < r.id
-                   AND e.state IN ('pending', 'failed') AND e.next_attempt_at IS NOT NULL)
-             ORDER BY r.id LIMIT @max)
-           RETURNING id`,
-        )
+      const claimed = this.sql(
+        `UPDATE replies SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+         WHERE id IN (
+           SELECT r.id FROM replies r JOIN deliveries d ON d.id = r.delivery_id
+           WHERE r.state IN ('pending', 'failed') AND r.next_attempt_at IS NOT NULL AND r.next_attempt_at <= @at
+             AND (r.lease_until IS NULL OR r.lease_until <= @at)
+             AND d.state = 'posted'
+             AND NOT EXISTS (
+               SELECT 1 FROM replies e WHERE e.delivery_id = r.delivery_id AND e.id < r.id
+                 AND e.state IN ('pending', 'failed') AND e.next_attempt_at IS NOT NULL)
+           ORDER BY r.id LIMIT @max)
+         RETURNING id`,
+      )
         .all({ at, until, max }) as { id: number }[];
-      const get = this.db.prepare(
+      const get = this.sql(
         `SELECT r.id, r.alert_id, r.delivery_id, r.text, r.attempts, d.message_ref
          FROM replies r JOIN deliveries d ON d.id = r.delivery_id WHERE r.id = ?`,
       );
@@ -442,8 +441,7 @@ export class SqliteStore implements Store {
   }
 
   private updateReply(id: number, sql: string, params: Record<string, unknown>): void {
-    const info = this.db
-      .prepare(`UPDATE replies SET ${sql}, lease_until = NULL, updated_at = @updated WHERE id = @id`)
+    const info = this.sql(`UPDATE replies SET ${sql}, lease_until = NULL, updated_at = @updated WHERE id = @id`)
       .run({ ...params, id: checkId(id), updated: this.now() });
     if (info.changes === 0) throw new StoreInputError(`no reply ${id}`);
   }
@@ -476,29 +474,26 @@ export class SqliteStore implements Store {
     const json = toJson(ref, 'conversation reference');
     const now = this.now();
     this.write(() =>
-      this.db
-        .prepare(
-          `INSERT INTO conversation_refs (platform, key, name, name_lower, ref, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (platform, key) DO UPDATE SET name = excluded.name, name_lower = excluded.name_lower,
-             ref = excluded.ref, updated_at = excluded.updated_at`,
-        )
-        .run(platform, key, name, name.toLowerCase(), json, now),
+      this.sql(
+        `INSERT INTO conversation_refs (platform, key, name, name_lower, ref, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (platform, key) DO UPDATE SET name = excluded.name, name_lower = excluded.name_lower,
+           ref = excluded.ref, updated_at = excluded.updated_at`,
+      )
+      .run(platform, key, name, name.toLowerCase(), json, now),
     );
   }
 
   async getConversationRef(platform: string, keyOrName: string): Promise<ConversationRefRecord | undefined> {
     const p = String(platform);
     const k = String(keyOrName);
-    const row = (this.db.prepare('SELECT * FROM conversation_refs WHERE platform = ? AND key = ?').get(p, k) ??
-      this.db
-        .prepare('SELECT * FROM conversation_refs WHERE platform = ? AND name_lower = ? ORDER BY updated_at DESC LIMIT 1')
+    const row = (this.sql('SELECT * FROM conversation_refs WHERE platform = ? AND key = ?').get(p, k) ??
+      this.sql('SELECT * FROM conversation_refs WHERE platform = ? AND name_lower = ? ORDER BY updated_at DESC LIMIT 1')
         .get(p, k.toLowerCase())) as ConversationRefRow | undefined;
     return row ? conversationRefFromRow(row) : undefined;
   }
 
   async listConversationRefs(platform: string): Promise<ConversationRefRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM conversation_refs WHERE platform = ? ORDER BY name_lower, key')
+    const rows = this.sql('SELECT * FROM conversation_refs WHERE platform = ? ORDER BY name_lower, key')
       .all(String(platform)) as ConversationRefRow[];
     return rows.map(conversationRefFromRow);
   }
