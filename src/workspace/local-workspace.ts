@@ -110,6 +110,8 @@ export interface ServeWorkspaceOptions {
   port?: number;
   workspaceId?: string;
   requireBearer?: WorkspaceServerOptions['requireBearer'];
+  /** What `now()` is for queries; default the system clock. */
+  clock?: () => Date;
 }
 
 /** Serves the workspace folder over the Log Analytics query API (loopback unless told otherwise). */
@@ -121,5 +123,6 @@ export function serveWorkspace(options: ServeWorkspaceOptions): Promise<Workspac
     port: options.port,
     workspaceId: options.workspaceId,
     requireBearer: options.requireBearer,
+    clock: options.clock,
   });
 }

@@ -87,6 +87,13 @@ describe('sample data generator', () => {
     expect(table('AuditLogs').rows.every((r) => typeof (r.InitiatedBy as { user: { userPrincipalName: string } }).user.userPrincipalName === 'string')).toBe(true);
   });
 
+  it('keeps every record id when regenerated relative to a later now (so refreshed data deduplicates)', () => {
+    const later = generateSampleData({ seed: 42, now: new Date(NOW.getTime() + 5 * 3600_000) });
+    const ids = (d: typeof data): string[] => d.tables[0].rows.map((r) => r.SourceRecordId as string).sort();
+    expect(ids(later)).toEqual(ids(data));
+    expect(later.planted.map((c) => c.sourceRecordId)).toEqual(data.planted.map((c) => c.sourceRecordId));
+  });
+
   it('exports the same planted cases as planted(now, seed)', () => {
     expect(planted(NOW, 42)).toEqual(data.planted);
     expect(new Set(data.planted.map((p) => p.sourceRecordId)).size).toBe(data.planted.length);
