@@ -1,0 +1,165 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { AlertService } from '../alerts/alert-service';
+import { AllowListAuthorizer } from '../alerts/authorizer';
+import { HuntService } from '../alerts/hunt/service';
+import { cardContextFactory, type CardContextFor } from '../chat/card-context';
+import { ConsolePlatform } from '../chat/console/console-platform';
+import type { ChatPlatform, ChatPlatformName } from '../chat/platform';
+import { CommandRouter } from '../chat/router/command-router';
+import type { Config } from '../config';
+import { loadDetections } from '../detections';
+import type { Detection } from '../detections/types';
+import type { Logger } from '../logging/logger';
+import { Dispatcher } from '../poller/dispatcher';
+import { Poller, type WorkspaceBinding } from '../poller/poller';
+import { openSqliteStore, type DeliveryTarget, type Store } from '../store';
+import { LogAnalyticsSource, type QuerySource, type WorkspaceServer } from '../workspace';
+import { startLocalWorkspace } from './local-workspace';
+
+export interface BuildOptions {
+  logger: Logger;
+  /** Where the console platform writes cards (default stdout). */
+  consoleOut?: NodeJS.WritableStream;
+  clock?: () => Date;
+}
+
+/** Every long-lived object of a FirstWatch process, built from configuration. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  clock: () => Date;
+  store: Store;
+  detections: Detection[];
+  sources: QuerySource[];
+  workspaces: WorkspaceBinding[];
+  alerts: AlertService;
+  router: CommandRouter;
+  hunt: HuntService;
+  cardContext: CardContextFor;
+  platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
+  /** Adds a chat platform and its targets (Teams and Slack are started by the runner). */
+  addPlatform(platform: ChatPlatform, targets: string[]): void;
+  dispatcher: Dispatcher;
+  poller: Poller;
+  localWorkspace?: WorkspaceServer;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
+  const { logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides });
+  for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
+  logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
+
+  const store = openStore(config);
+  let localWorkspace: WorkspaceServer | undefined;
+  let source: QuerySource;
+  try {
+    if (config.workspace.mode === 'local') {
+      localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, clock);
+      source = new LogAnalyticsSource({
+        name: config.workspace.name,
+        workspaceId: localWorkspace.workspaceIds[0] as string,
+        endpoint: localWorkspace.url,
+        local: true,
+        maxRetries: config.workspace.queryMaxRetries,
+        serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
+      });
+    } else {
+      source = new LogAnalyticsSource({
+        name: config.workspace.name,
+        workspaceId: config.workspace.workspaceId as string,
+        endpoint: config.workspace.endpoint,
+        maxRetries: config.workspace.queryMaxRetries,
+        serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
+      });
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const cardContext = cardContextFactory({
+    clock,
+    tenantId: config.azure.tenantId,
+    workspaceResourceId: config.workspace.resourceId,
+    queries: new Map(detections.map((d) => [d.id, d.query])),
+  });
+  const alerts = new AlertService({ store, clock, authorizer: new AllowListAuthorizer(config.responders.allow) });
+  const router = new CommandRouter({
+    alerts,
+    store,
+    huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
+  });
+  const hunt = new HuntService({
+    sources: [source],
+    store,
+    clock: { now: clock },
+    limits: {
+      maxConcurrency: config.hunt.maxConcurrency,
+      cacheSeconds: config.hunt.cacheSeconds,
+      maxLookbackMs: config.hunt.maxLookbackMs,
+    },
+    links: { tenantId: config.azure.tenantId, workspaceResourceId: config.workspace.resourceId },
+  });
+
+  const platforms: Partial<Record<ChatPlatformName, ChatPlatform>> = {};
+  const targets: DeliveryTarget[] = [];
+  const workspaces: WorkspaceBinding[] = [{ name: config.workspace.name, source, targets }];
+  const dispatcher = new Dispatcher({ store, platforms, logger: logger.child({ component: 'dispatcher' }), clock });
+  const addPlatform = (platform: ChatPlatform, names: string[]): void => {
+    platforms[platform.name] = platform;
+    for (const target of names) targets.push({ platform: platform.name, target });
+  };
+  if (config.console.enabled) {
+    addPlatform(new ConsolePlatform({ out: options.consoleOut, cardContext }), ['console']);
+  }
+  // Any transition, from any platform or the CLI, brings every copy of the card up to date.
+  alerts.onChange(() => dispatcher.kick());
+  const poller = new Poller({
+    store,
+    workspaces,
+    logger: logger.child({ component: 'poller' }),
+    clock,
+    overlapMs: config.schedule.pollOverlapMs,
+    delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
+    onNewAlerts: () => dispatcher.kick(),
+  });
+
+  return {
+    config,
+    logger,
+    clock,
+    store,
+    detections,
+    sources: [source],
+    workspaces,
+    alerts,
+    router,
+    hunt,
+    cardContext,
+    platforms,
+    addPlatform,
+    dispatcher,
+    poller,
+    localWorkspace,
+    close: async () => {
+      await dispatcher.stop();
+      await localWorkspace?.close();
+      await store.close();
+    },
+  };
+}
+
+function openStore(config: Config): Store {
+  if (config.storage.kind === 'postgres') {
+    throw new Error(
+      'DATABASE_URL is set, but this version of FirstWatch stores state in SQLite only; unset DATABASE_URL and use SQLITE_PATH',
+    );
+  }
+  const file = config.storage.sqlitePath;
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return openSqliteStore(file);
+}

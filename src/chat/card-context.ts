@@ -1,0 +1,21 @@
+import type { Alert } from '../alerts/types';
+import type { CardContext } from '../cards/context';
+
+/** Builds the context a card needs for one alert (clock, portal links, the rule's query). */
+export type CardContextFor = (alert: Alert) => CardContext;
+
+export function cardContextFactory(options: {
+  clock?: () => Date;
+  tenantId?: string;
+  workspaceResourceId?: string;
+  /** Detection id → its query text, for the "open in Log Analytics" link. */
+  queries?: ReadonlyMap<string, string>;
+}): CardContextFor {
+  const clock = options.clock ?? (() => new Date());
+  return (alert) => ({
+    now: clock(),
+    tenantId: options.tenantId,
+    workspaceResourceId: options.workspaceResourceId,
+    detectionQuery: options.queries?.get(alert.detectionId),
+  });
+}
