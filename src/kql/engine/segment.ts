@@ -26,6 +26,23 @@ export interface SegmentInput {
 
 type Step = (c: Ctx) => boolean;
 
+const readers = new Map<string, (c: Ctx) => unknown>();
+
+/**
+ * Reads one property of a stored row object. Each column gets its own function with the name as
+ * a literal, so V8 caches the property lookup per column instead of one shared, megamorphic lookup.
+ * The name is embedded through JSON.stringify, which always yields a single string literal.
+ */
+function propertyReader(name: string): (c: Ctx) => unknown {
+  let fn = readers.get(name);
+  if (!fn) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    fn = new Function('c', `const v = c.base[${JSON.stringify(name)}]; return v === undefined ? null : v;`) as (c: Ctx) => unknown;
+    readers.set(name, fn);
+  }
+  return fn;
+}
+
 function wildcard(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (n) => n === pattern;
   const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
@@ -38,17 +55,7 @@ function wildcard(pattern: string): (name: string) => boolean {
  */
 export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
   let entries: ColumnRef[] = input.byName
-    ? input.columns.map((col) => {
-        const name = col.name;
-        return {
-          name,
-          type: col.type,
-          ev: (c: Ctx) => {
-            const v = (c.base as Record<string, unknown>)[name];
-            return v === undefined ? null : v;
-          },
-        };
-      })
+    ? input.columns.map((col) => ({ name: col.name, type: col.type, ev: propertyReader(col.name) }))
     : arrayEntries(input.columns);
   const steps: Step[] = [];
   if (input.prefilter) steps.push(input.prefilter);
@@ -76,7 +83,11 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
           // An unnamed extend of a plain column overwrites it in place; others get fresh names.
           const name = item.name ?? (item.expr.k === 'name' ? item.expr.name : namer.name(undefined, item.expr));
           let ref: ColumnRef;
-          if (compiled.isConst) {
+          const same = current.find((x) => x.ev === compiled.ev);
+          if (same) {
+            // parse_json of a dynamic column and the like: the value is the column itself, no copy per row.
+            ref = { name, type: compiled.type, ev: same.ev };
+          } else if (compiled.isConst) {
             ref = { name, type: compiled.type, ev: compiled.ev };
           } else {
             const s = newSlot();
@@ -174,18 +185,17 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
   c.ingest = input.ingest;
   const rows = input.rows;
   const n = rows.length;
-  const nsteps = steps.length;
+  // One closure per link keeps every call site monomorphic, unlike a loop over an array of steps.
+  let pass: Step = () => true;
+  for (let s = steps.length - 1; s >= 0; s--) {
+    const step = steps[s];
+    const next = pass;
+    pass = s === steps.length - 1 ? step : (x) => step(x) && next(x);
+  }
   for (let i = 0; i < n; i++) {
     c.base = rows[i];
     c.i = i;
-    let ok = true;
-    for (let s = 0; s < nsteps; s++) {
-      if (!steps[s](c)) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) {
+    if (!pass(c)) {
       if (state.stop) break;
       continue;
     }
