@@ -1,11 +1,11 @@
+import { isAlertId } from '../alerts/alert-id';
+import { CLASSIFICATIONS, isClassification } from '../alerts/classification';
+import { MAX_NOTE_LENGTH } from '../alerts/note';
 import type { CardActionPayload, CardVerb } from '../chat/commands';
-import type { Classification } from '../alerts/types';
 
 export const CARD_VERBS: readonly CardVerb[] = ['ack', 'escalate', 'resolve', 'reopen', 'hunt'];
-const CLASSIFICATIONS: readonly Classification[] = ['true_positive', 'benign_positive', 'false_positive'];
-const ALERT_ID = /^FW-[1-9][0-9]{0,11}$/;
 /** The domain's note limit; a longer note is refused here rather than cut. */
-export const NOTE_MAX_LENGTH = 1000;
+export const NOTE_MAX_LENGTH = MAX_NOTE_LENGTH;
 
 export type PayloadParse = { ok: true; payload: CardActionPayload } | { ok: false; reason: string };
 
@@ -45,7 +45,7 @@ export function parseCardActionPayload(input: unknown): PayloadParse {
   }
   const v = value as Record<string, unknown>;
   if (!isCardVerb(v.verb)) return { ok: false, reason: `unknown action verb ${JSON.stringify(v.verb)}; expected one of ${CARD_VERBS.join(', ')}` };
-  if (typeof v.alertId !== 'string' || !ALERT_ID.test(v.alertId)) {
+  if (!isAlertId(v.alertId)) {
     return { ok: false, reason: `the action payload's alertId ${JSON.stringify(v.alertId)} is not an alert id like FW-12` };
   }
   if (typeof v.version !== 'number' || !Number.isSafeInteger(v.version) || v.version < 0) {
@@ -59,10 +59,10 @@ export function parseCardActionPayload(input: unknown): PayloadParse {
     if (note.length > 0) extra.note = note;
   }
   if (v.classification !== undefined && v.classification !== null && v.classification !== '') {
-    if (typeof v.classification !== 'string' || !(CLASSIFICATIONS as readonly string[]).includes(v.classification)) {
+    if (!isClassification(v.classification)) {
       return { ok: false, reason: `unknown classification ${JSON.stringify(v.classification)}; expected one of ${CLASSIFICATIONS.join(', ')}` };
     }
-    extra.classification = v.classification as Classification;
+    extra.classification = v.classification;
   }
   return { ok: true, payload: cardPayload(v.verb, v.alertId, v.version, extra) };
 }

@@ -1,3 +1,4 @@
+import { classificationLabel } from '../alerts/classification';
 import type { Alert, AlertAction, Classification } from '../alerts/types';
 import { formatUtc } from './time';
 
@@ -17,7 +18,7 @@ const STATUS_TITLE: Readonly<Record<Alert['status'], string>> = {
 
 /** "false positive" */
 export function classificationText(c: Classification): string {
-  return c.replace('_', ' ');
+  return classificationLabel(c);
 }
 
 /**
