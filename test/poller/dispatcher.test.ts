@@ -1,0 +1,148 @@
+import { PassThrough } from 'node:stream';
+import { AlertService } from '../../src/alerts/alert-service';
+import { AllowListAuthorizer } from '../../src/alerts/authorizer';
+import type { Alert, NewAlert } from '../../src/alerts/types';
+import { cardContextFactory } from '../../src/chat/card-context';
+import { ConsolePlatform } from '../../src/chat/console/console-platform';
+import { DeliveryError, type ChatPlatform, type MessageRef } from '../../src/chat/platform';
+import { silentLogger } from '../../src/logging/logger';
+import { Dispatcher } from '../../src/poller/dispatcher';
+import { openSqliteStore, type SqliteStore } from '../../src/store';
+import { makeAlert } from '../cards/fixtures';
+
+const NOW = new Date('2026-11-27T14:00:00Z');
+
+function newAlert(n: number): NewAlert {
+  const { id: _id, status: _s, version: _v, createdAt: _c, updatedAt: _u, lastChange: _l, classification: _k, ...rest } = makeAlert();
+  return { ...rest, fingerprint: `fp-${n}`, subject: { upn: `user${n}@contoso.com` } };
+}
+
+/**
+ * Stands in for Slack's or Teams' servers behind the ChatPlatform boundary:
+ * fails as scripted, records what reached it.
+ */
+class ScriptedPlatform implements ChatPlatform {
+  readonly name = 'slack' as const;
+  readonly posted: string[] = [];
+  readonly updated: { id: string; version: number }[] = [];
+  readonly replies: string[] = [];
+  failures: Error[] = [];
+  /** Cards already on the platform from before a crash: alert id → ref. */
+  earlier = new Map<string, MessageRef>();
+
+  async postAlert(target: string, alert: Alert): Promise<MessageRef> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.posted.push(alert.id);
+    return { platform: 'slack', target, messageId: `ts-${alert.id}` };
+  }
+  async findPosted(_target: string, alert: Alert): Promise<MessageRef | undefined> {
+    return this.earlier.get(alert.id);
+  }
+  async updateAlert(_ref: MessageRef, alert: Alert): Promise<void> {
+    this.updated.push({ id: alert.id, version: alert.version });
+  }
+  async replyInThread(_ref: MessageRef, text: string): Promise<void> {
+    this.replies.push(text);
+  }
+}
+
+describe('Dispatcher over the SQLite outbox', () => {
+  let store: SqliteStore;
+  let clock: Date;
+  let slack: ScriptedPlatform;
+  let out: PassThrough;
+  let printed: string;
+  let dispatcher: Dispatcher;
+
+  beforeEach(() => {
+    clock = NOW;
+    store = openSqliteStore(':memory:', { clock: () => clock });
+    slack = new ScriptedPlatform();
+    out = new PassThrough();
+    printed = '';
+    out.on('data', (d: Buffer) => (printed += d.toString()));
+    const consolePlatform = new ConsolePlatform({ out, cardContext: cardContextFactory({ clock: () => clock }) });
+    dispatcher = new Dispatcher({
+      store,
+      platforms: { slack, console: consolePlatform },
+      logger: silentLogger(),
+      clock: () => clock,
+      retryBaseMs: 1000,
+      retryMaxMs: 1000,
+      maxAttempts: 3,
+    });
+  });
+  afterEach(() => store.close());
+
+  const record = (n: number, targets = [{ platform: 'slack' as const, target: 'C1' }]) =>
+    store.recordPoll({ workspace: 'la-sec-prod', detectionId: 'first-time-run-command', watermark: clock, alerts: [newAlert(n)], targets });
+
+  it('posts each pending delivery once, to every target, in order', async () => {
+    await record(1, [{ platform: 'slack', target: 'C1' }, { platform: 'console', target: 'console' }]);
+    await record(2);
+    const report = await dispatcher.drainUntilIdle();
+    expect(report.posted).toBe(3);
+    expect(slack.posted).toEqual(['FW-1', 'FW-2']);
+    expect(printed).toMatch(/FW-1/);
+    expect((await dispatcher.drainUntilIdle()).posted).toBe(0);
+    expect(slack.posted).toEqual(['FW-1', 'FW-2']);
+  });
+
+  it('retries a throttled post after Retry-After, and gives up after the attempt limit', async () => {
+    await record(1);
+    slack.failures = [new DeliveryError('ratelimited', 'retry', 30_000)];
+    await dispatcher.drainOnce();
+    expect(slack.posted).toEqual([]);
+    clock = new Date(NOW.getTime() + 10_000);
+    expect((await dispatcher.drainOnce()).posted).toBe(0); // still inside Retry-After
+    clock = new Date(NOW.getTime() + 31_000);
+    expect((await dispatcher.drainOnce()).posted).toBe(1);
+
+    await record(2);
+    slack.failures = [new Error('socket hang up'), new Error('socket hang up'), new Error('socket hang up')];
+    for (let i = 0; i < 3; i++) {
+      clock = new Date(clock.getTime() + 60_000);
+      await dispatcher.drainOnce();
+    }
+    const [delivery] = await store.listDeliveries('FW-2');
+    expect(delivery?.state).toBe('failed');
+    expect(delivery?.lastError).toMatch(/socket hang up/);
+  });
+
+  it('parks deliveries behind a setup problem instead of dropping them', async () => {
+    await record(1);
+    slack.failures = [new DeliveryError('not_in_channel', 'wait')];
+    await dispatcher.drainOnce();
+    expect((await store.listDeliveries('FW-1'))[0]?.state).toBe('waiting');
+    expect(await store.releaseWaiting('slack', 'C1')).toBe(1);
+    await dispatcher.drainUntilIdle();
+    expect(slack.posted).toEqual(['FW-1']);
+  });
+
+  it('after a crash mid-post, finds the earlier card instead of posting twice, then re-renders it', async () => {
+    await record(1);
+    // A claim that was never marked: the process died after posting.
+    const [claimed] = await store.claimDueDeliveries(clock, 10, 1000);
+    slack.earlier.set('FW-1', { platform: 'slack', target: 'C1', messageId: 'ts-before-crash' });
+    clock = new Date(NOW.getTime() + 2000); // the lease expired
+    const report = await dispatcher.drainUntilIdle();
+    expect(claimed?.alert.id).toBe('FW-1');
+    expect(report.reconciled).toBe(1);
+    expect(slack.posted).toEqual([]);
+    expect(slack.updated).toEqual([{ id: 'FW-1', version: 1 }]);
+  });
+
+  it('brings every copy up to date after transitions, collapsing a burst into the newest state, with one reply each', async () => {
+    await record(1);
+    await dispatcher.drainUntilIdle();
+    const service = new AlertService({ store, clock: () => clock, authorizer: new AllowListAuthorizer([]) });
+    const alex = { platform: 'cli' as const, id: 'alex', displayName: 'Alex', email: 'alex@contoso.com' };
+    await service.acknowledge('FW-1', alex, 'cli');
+    await service.escalate('FW-1', alex, 'cli', 'needs the VM owner');
+    const report = await dispatcher.drainUntilIdle();
+    expect(report.updated).toBe(1);
+    expect(slack.updated).toEqual([{ id: 'FW-1', version: 3 }]);
+    expect(slack.replies).toHaveLength(2);
+  });
+});
