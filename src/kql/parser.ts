@@ -256,7 +256,8 @@ class Parser {
   private operator(): Op {
     const t = this.t;
     if (t.kind !== 'ident') throw this.unexpected('a query operator after |');
-    const name = t.text.toLowerCase();
+    // Operator names are case-sensitive in KQL: `Where` fails in Azure, so it fails here too.
+    const name = t.text;
     const pos = t.pos;
     switch (name) {
       case 'where':

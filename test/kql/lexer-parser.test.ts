@@ -122,3 +122,10 @@ describe('errors name the problem and its position', () => {
     expect(errorOf('datatable(a:long)[1] | render timechart').message).toMatch(/unsupported operator 'render' \(supported: where, extend/);
   });
 });
+
+describe('case sensitivity of names', () => {
+  it('operator and function names must be written as KQL spells them', () => {
+    expect(errorOf('datatable(a:long)[1] | Where a > 0').message).toMatch(/^unsupported operator 'Where'/);
+    expect(errorOf('datatable(a:string)["x"] | extend b = ToLower(a)').message).toBe("unsupported function 'ToLower' at 1:39");
+  });
+});

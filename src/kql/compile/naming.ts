@@ -28,7 +28,7 @@ export function defaultColumnName(e: Expr): string {
   const direct = exprName(e);
   if (direct) return direct;
   if (e.k === 'call') {
-    const fn = e.name.toLowerCase();
+    const fn = e.name;
     if (fn === 'ingestion_time' && e.args.length === 0) return '$IngestionTime';
     const inner = e.args[0] ? exprName(e.args[0]) : '';
     if (!inner) return '';

@@ -83,9 +83,10 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       });
     }
     case 'call': {
-      const name = e.name.toLowerCase();
+      // Function names are case-sensitive in KQL.
+      const name = e.name;
       if (AGGREGATE_NAMES.has(name)) throw errorAt(`aggregate function '${e.name}' is only allowed in summarize`, e.pos);
-      const fn = FUNCTIONS[name];
+      const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!fn) throw errorAt(`unsupported function '${e.name}'`, e.pos);
       const args = e.args.map((a) => compileExpr(a, scope));
       return fn(args, e.pos, scope);

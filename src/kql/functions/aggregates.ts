@@ -38,10 +38,10 @@ function single(name: string, type: ColumnType, create: () => AggState): AggPlan
 
 /** Compiles one aggregate call of a summarize against the input's columns. */
 export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>): AggPlan {
-  if (call.k !== 'call' || !AGGREGATE_NAMES.has(call.name.toLowerCase())) {
+  if (call.k !== 'call' || !AGGREGATE_NAMES.has(call.name)) {
     throw errorAt('summarize needs an aggregation function call (count, sum, arg_max, ...) for each aggregate', call.pos);
   }
-  const fn = call.name.toLowerCase();
+  const fn = call.name;
   const args = call.args;
   const pos = call.pos;
   const arg = (i: number): Compiled => compileExpr(args[i], scope);
