@@ -10,7 +10,7 @@ import type { Actor, Alert, AlertAction, AuditEntry, Classification, StatusChang
 /** Where an action came from, and the card version the person saw (button clicks). */
 export interface ActionOptions {
   note?: string;
-  /** The alert version shown on the clicked card; a lower number means the card was stale. */
+  /** The alert version shown on the clicked card; a lower number (0: unknown) means the card was stale. */
   expectedVersion?: number;
 }
 
@@ -122,8 +122,8 @@ export class AlertService {
     }
     const note = validateNote(opts.note);
     if (!note.ok) return { outcome: 'refused', message: `Cannot ${action} ${id}: ${note.reason}.` };
-    if (opts.expectedVersion !== undefined && !(Number.isInteger(opts.expectedVersion) && opts.expectedVersion >= 1)) {
-      return { outcome: 'refused', message: 'The card version must be a positive integer.' };
+    if (opts.expectedVersion !== undefined && !(Number.isSafeInteger(opts.expectedVersion) && opts.expectedVersion >= 0)) {
+      return { outcome: 'refused', message: 'The card version must be a non-negative integer.' };
     }
 
     const auth = await this.authorize(actor, origin, action, id);

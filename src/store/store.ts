@@ -139,6 +139,7 @@ export interface Store {
    * it claimable again. Counts as an attempt.
    */
   claimDueDeliveries(now: Date, limit: number, leaseMs?: number): Promise<DeliveryWork[]>;
+  /** renderedVersion 0 means "what the card shows is unknown" (found after a crash): staleCards returns it for a re-render. */
   markPosted(id: number, ref: MessageRef, renderedVersion: number): Promise<void>;
   /** A transient failure: try again at nextAttemptAt. */
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;

@@ -230,6 +230,11 @@ describe('CommandRouter card actions', () => {
     expect(reply.message).toMatch(/^FW-1 changed since this card was shown\. FW-1 is resolved \(false positive\)/);
   });
 
+  it('treats a card of unknown version (0) as stale', async () => {
+    const reply = expectKind(await router.handleAction({ verb: 'ack', alertId: 'FW-1', version: 0 }, ctx), 'alert');
+    expect(reply.message).toBe('The card was out of date: FW-1 was open. FW-1 acknowledged by Alex Wilber.');
+  });
+
   it('turns a hunt button into a request for the alert subject', async () => {
     expect(await router.handleAction({ verb: 'hunt', alertId: 'FW-2', version: 1 }, ctx)).toEqual({
       kind: 'hunt',
@@ -257,7 +262,7 @@ describe('CommandRouter card actions', () => {
     ['a lower-case id', { verb: 'ack', alertId: 'fw-1', version: 1 }, /alertId/],
     ['an id with trailing space', { verb: 'ack', alertId: 'FW-1 ', version: 1 }, /alertId/],
     ['an id with injection', { verb: 'ack', alertId: "FW-1' OR 1=1", version: 1 }, /alertId/],
-    ['a string version', { verb: 'ack', alertId: 'FW-1', version: '1' }, /version must be a positive integer/],
+    ['a string version', { verb: 'ack', alertId: 'FW-1', version: '1' }, /version must be a non-negative integer/],
     ['a fractional version', { verb: 'ack', alertId: 'FW-1', version: 1.5 }, /version/],
     ['a negative version', { verb: 'ack', alertId: 'FW-1', version: -1 }, /version/],
     ['a NaN version', { verb: 'ack', alertId: 'FW-1', version: NaN }, /version/],

@@ -262,6 +262,17 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await expect(store.markPosted(999, ref('slack', '1'), 1)).rejects.toThrow(/no delivery 999/);
         await expect(store.markPosted(1, { platform: 'slack', target: 'C', messageId: '' }, 1)).rejects.toThrow(/messageId/);
         await expect(store.markRetry(1, 'x', new Date(NaN))).rejects.toThrow(/nextAttemptAt/);
+        await expect(store.markPosted(1, ref('slack', '1'), -1)).rejects.toThrow(/renderedVersion/);
+      });
+
+      it('re-renders a card found after a crash, marked posted at version 0', async () => {
+        const [first] = await store.claimDueDeliveries(clock.now(), 1);
+        await store.markPosted(first.delivery.id, ref('slack', 'found'), 0);
+        expect((await store.staleCards(10)).map((s) => [s.delivery.id, s.delivery.renderedVersion, s.alert.version])).toEqual([
+          [first.delivery.id, 0, 1],
+        ]);
+        await store.markRendered(first.delivery.id, 1);
+        expect(await store.staleCards(10)).toEqual([]);
       });
 
       it('derives stale cards from state: a burst of transitions collapses into one update to the newest version', async () => {

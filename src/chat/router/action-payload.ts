@@ -13,7 +13,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Validates a button payload from any platform. Strict: a plain object with
- * only known keys, a known verb, an FW-<n> id, an integer version, and a
+ * only known keys, a known verb, an FW-<n> id, a non-negative integer version, and a
  * classification for resolve. Card inputs (note, classification) travel with
  * every button of a Teams card, so on other verbs they are checked and ignored.
  */
@@ -40,8 +40,9 @@ export function parseCardAction(value: unknown): PayloadCheck {
   const alertId = get('alertId');
   if (!isAlertId(alertId)) return { ok: false, reason: 'the button alertId must look like FW-<number>' };
   const version = get('version');
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    return { ok: false, reason: 'the button version must be a positive integer' };
+  // 0 is a card whose version is unknown; it is treated as stale.
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    return { ok: false, reason: 'the button version must be a non-negative integer' };
   }
   const payload: CardActionPayload = { verb: verb as CardVerb, alertId, version };
 

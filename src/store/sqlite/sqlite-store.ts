@@ -300,7 +300,9 @@ export class SqliteStore implements Store {
 
   async markPosted(id: number, ref: MessageRef, renderedVersion: number): Promise<void> {
     checkMessageRef(ref);
-    if (!Number.isInteger(renderedVersion) || renderedVersion < 1) throw new StoreInputError('renderedVersion must be a positive integer');
+    if (!Number.isInteger(renderedVersion) || renderedVersion < 0) {
+      throw new StoreInputError('renderedVersion must be a non-negative integer (0: what the card shows is unknown)');
+    }
     this.write(() =>
       this.updateDelivery(
         id,
