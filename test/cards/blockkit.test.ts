@@ -13,8 +13,11 @@ type Json = Record<string, unknown>;
 
 const ALLOWED_LINK = /^<https:\/\/attack\.mitre\.org\/techniques\/T\d{4}\/(?:\d{3}\/)?\|[^<>|]*>$/;
 
-function expectSafeMrkdwn(blocks: unknown): void {
-  for (const text of mrkdwnTexts(blocks)) {
+function expectSafeMrkdwn(message: unknown): void {
+  const fallback = (message as { text?: unknown }).text;
+  // The top-level fallback text is mrkdwn too (notifications, screen readers).
+  const texts = [...mrkdwnTexts(message), ...(typeof fallback === 'string' ? [fallback] : [])];
+  for (const text of texts) {
     for (const seq of controlSequences(text)) expect(seq).toMatch(ALLOWED_LINK);
     // Every & is an entity Slack decodes back to the character.
     expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
