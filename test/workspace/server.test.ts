@@ -184,7 +184,9 @@ describe('local workspace through the real LogsQueryClient', () => {
     server.faults.next({ delayMs: 3000 });
     const controller = new AbortController();
     const pending = source.query(q, DAY_BEFORE, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    // Abort only once the server holds the request, so the abort has an HTTP call to cut.
+    while (requestsFor(q) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(requestsFor(q)).toBe(1);
     await expect(source.query(q, DAY_BEFORE, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
