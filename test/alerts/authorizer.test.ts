@@ -39,7 +39,11 @@ describe('AllowListAuthorizer', () => {
     expect(auth.check({ platform: 'cli', id: 'x', displayName: 'x', email: 'slack:U123' }).ok).toBe(false);
   });
 
-  it('refuses to start with an entry that is neither an email nor a platform id', () => {
-    expect(() => new AllowListAuthorizer(['alex'])).toThrow(/"alex" is neither an email\/UPN nor a platform id/);
+  it('matches a bare user id on any platform, and only the whole id', () => {
+    const auth = new AllowListAuthorizer(['u123', '29:1AbC']);
+    expect(auth.check({ ...slackAlex, email: undefined })).toEqual({ ok: true });
+    expect(auth.check({ platform: 'teams', id: '29:1abc', displayName: 'T' })).toEqual({ ok: true });
+    expect(auth.check({ platform: 'slack', id: 'U1234', displayName: 'x' }).ok).toBe(false);
+    expect(auth.check({ platform: 'slack', id: 'slack:U123', displayName: 'x' }).ok).toBe(false);
   });
 });
