@@ -1,0 +1,118 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildRunQuery, hitToAlert, loadDetections } from '../src/detections';
+import { compileQuery } from '../src/kql';
+import { openSqliteStore } from '../src/store';
+import { generateBehaviorAnalytics } from '../src/workspace';
+import type { Bench, BenchFigure } from './types';
+
+const HITS = 10_000;
+const NOW = new Date('2026-11-27T12:00:00Z');
+const TARGETS = [
+  { platform: 'slack' as const, target: 'C0SOC' },
+  { platform: 'teams' as const, target: 'soc-alerts' },
+];
+
+/** 10,000 result rows of the first-time Run Command rule, as one poll would return them. */
+function hitRows(): Record<string, unknown>[] {
+  const detection = loadDetections(path.join(__dirname, '../detections')).find((d) => d.slug === 'first-time-runcommand');
+  if (detection === undefined) throw new Error('first-time-runcommand.yaml not found');
+  const batch = generateBehaviorAnalytics(HITS, { now: NOW, hitEvery: 1, spanHours: 1 });
+  const run = buildRunQuery(detection, { ingestStart: new Date(NOW.getTime() - 3 * 3_600_000), ingestEnd: NOW });
+  const result = compileQuery(run.query).run({ getTable: (n) => (n === 'BehaviorAnalytics' ? batch : undefined) }, { now: NOW, timespan: run.timespan });
+  return result.rows.map((cells) => Object.fromEntries(result.columns.map((c, i) => [c.name, cells[i]])));
+}
+
+function tempFile(name: string): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fw-bench-'));
+  return { file: path.join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function timePipeline(rows: Record<string, unknown>[]): Promise<number> {
+  const detection = loadDetections(path.join(__dirname, '../detections')).find((d) => d.slug === 'first-time-runcommand');
+  if (detection === undefined) throw new Error('first-time-runcommand.yaml not found');
+  const { file, cleanup } = tempFile('pipeline.db');
+  const store = openSqliteStore(file);
+  try {
+    const started = process.hrtime.bigint();
+    const alerts = rows.map((row) => hitToAlert(detection, row, 'bench'));
+    const created = await store.recordPoll({ workspace: 'bench', detectionId: detection.id, watermark: NOW, alerts, targets: TARGETS });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (created.length !== rows.length) throw new Error(`expected ${rows.length} alerts, stored ${created.length}`);
+    return ms;
+  } finally {
+    await store.close();
+    cleanup();
+  }
+}
+
+/** The floor: the same rows as JSON into two plain tables, one transaction, prepared statements. */
+function timeBareInserts(rows: Record<string, unknown>[]): number {
+  const { file, cleanup } = tempFile('bare.db');
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE alerts (id INTEGER PRIMARY KEY, fingerprint TEXT UNIQUE, body TEXT)');
+    db.exec('CREATE TABLE deliveries (id INTEGER PRIMARY KEY, alert_id INTEGER, platform TEXT, target TEXT)');
+    const insertAlert = db.prepare('INSERT INTO alerts (fingerprint, body) VALUES (?, ?)');
+    const insertDelivery = db.prepare('INSERT INTO deliveries (alert_id, platform, target) VALUES (?, ?, ?)');
+    const started = process.hrtime.bigint();
+    db.transaction(() => {
+      rows.forEach((row, i) => {
+        const info = insertAlert.run(String(row.SourceRecordId ?? i), JSON.stringify(row));
+        for (const t of TARGETS) insertDelivery.run(info.lastInsertRowid, t.platform, t.target);
+      });
+    })();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  } finally {
+    db.close();
+    cleanup();
+  }
+}
+
+export const pipelineCost: Bench = {
+  name: 'pipeline cost per hit',
+  async run(): Promise<BenchFigure[]> {
+    const rows = hitRows();
+    // Warm up both paths once, then take the best of three.
+    await timePipeline(rows.slice(0, 500));
+    timeBareInserts(rows.slice(0, 500));
+    const pipeline: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      pipeline.push(await timePipeline(rows));
+      bare.push(timeBareInserts(rows));
+    }
+    const perHit = (Math.min(...pipeline) * 1000) / rows.length;
+    const basePerHit = (Math.min(...bare) * 1000) / rows.length;
+    const ratio = perHit / basePerHit;
+    return [
+      {
+        figure: `pipeline: ${rows.length} hits → stored alerts + ${TARGETS.length} deliveries each`,
+        value: round(perHit),
+        baseline: round(basePerHit),
+        unit: 'µs/hit',
+        ratio: round(ratio),
+        target: '≤ 3× bare inserts',
+        holds: ratio <= 3,
+        note: 'baseline: the same rows as JSON through prepared SQLite inserts in one transaction',
+      },
+    ];
+  },
+};
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+if (require.main === module) {
+  pipelineCost
+    .run()
+    .then((figures) => console.table(figures))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
