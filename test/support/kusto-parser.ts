@@ -125,10 +125,24 @@ export function kustoSemanticErrors(query: string, schema: KustoSchema = SENTINE
 
 /** The result columns ("name:type") Microsoft's analyzer infers for a query over a schema. */
 export function kustoResultColumns(query: string, schema: KustoSchema = SENTINEL_SCHEMA): string[] {
+  return kustoAnalysis(query, schema).columns;
+}
+
+/** Errors and result columns from one analysis (analysis is the slow part; do it once per query). */
+export function kustoAnalysis(query: string, schema: KustoSchema = SENTINEL_SCHEMA): { errors: string[]; columns: string[] } {
   const { K, B } = load();
-  const rt = K.KustoCode.ParseAndAnalyze(query, globalsFor(schema)).ResultType;
-  if (!rt || !rt.Columns) return [];
-  return (B.toArray(rt.Columns) as { Name: string; Type: { Name: string } }[]).map((c) => `${c.Name}:${c.Type.Name}`);
+  const code = K.KustoCode.ParseAndAnalyze(query, globalsFor(schema));
+  const errors = messages(query, code.GetDiagnostics());
+  const rt = code.ResultType;
+  const columns = rt?.Columns
+    ? (B.toArray(rt.Columns) as { Name: string; Type: { Name: string } }[]).map((c) => `${c.Name}:${c.Type.Name}`)
+    : [];
+  return { errors, columns };
+}
+
+/** Loads Microsoft's parser (seconds on a busy machine); call from a beforeAll with a generous timeout. */
+export function loadKustoParser(): void {
+  load();
 }
 
 function globalsFor(schema: KustoSchema): unknown {
