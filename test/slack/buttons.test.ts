@@ -97,7 +97,7 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     expect(answer.status).toBe(401);
     const slash = await h.standin.sendSlashCommand({ command: '/ack', text: alert.id, user: 'U0ALICE', channel: ALERTS_CHANNEL }, sign);
     expect(slash.status).toBe(401);
-    await h.slack.stop();
+    await h.slack.settled();
     expect(h.standin.calls.length).toBe(callsBefore);
     expect((await h.store.getAlert(alert.id))?.status).toBe('open');
     expect(await h.store.listAudit({ alertId: alert.id, limit: 10 })).toHaveLength(0);

@@ -73,8 +73,10 @@ export interface Slack {
   httpHandler?: RequestHandler;
   /** Verifies the token and the channels, then (Socket Mode) connects. */
   start(): Promise<void>;
-  /** Stops the queue, lets running interactions finish (bounded), disconnects. */
+  /** Stops taking interactions, lets running ones finish (bounded), then stops posting. */
   stop(): Promise<void>;
+  /** Resolves when the slow halves of interactions started so far have finished (bounded wait). */
+  settled(timeoutMs?: number): Promise<void>;
 }
 
 /** A problem in the Slack settings; the message names the setting. */
@@ -219,6 +221,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
       started = true;
       logger.info({ mode, channels: options.channels.length }, 'Slack: ready');
     },
+    settled: (timeoutMs = 30_000) => tasks.drain(timeoutMs),
     async stop() {
       // No new interactions, then let running ones finish, then stop posting.
       if (mode === 'socket' && started) await app.stop();

@@ -170,6 +170,7 @@ export class SlackPlatform implements ChatPlatform {
           unfurl_links: false,
         }),
       ),
+      false,
     );
     return tsOf(res);
   }
@@ -181,6 +182,7 @@ export class SlackPlatform implements ChatPlatform {
       this.queue.post(channel, () =>
         this.client.chat.update({ channel, ts, text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : { blocks: [] }) }),
       ),
+      false,
     );
   }
 
@@ -207,14 +209,15 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   /** Runs one Slack call and turns its failure into a DeliveryError (setup problems logged once). */
-  private async call<T>(what: string, channel: string, uncertainKey: string | undefined, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, channel: string, uncertainKey: string | undefined, fn: () => Promise<T>, deliveries = true): Promise<T> {
     try {
       return await fn();
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
       const failure: SlackFailure = classifySlackError(err);
       if (failure.ambiguous && uncertainKey !== undefined) this.uncertain.add(uncertainKey);
-      if (failure.disposition === 'wait') this.setupProblems.report(failure, channel);
+      // Setup problems are reported for alert deliveries; a hunt note's caller answers the person instead.
+      if (failure.disposition === 'wait' && deliveries) this.setupProblems.report(failure, channel);
       else if (failure.disposition === 'fatal') this.logger.error({ channel, slackError: failure.code }, `Slack ${what} refused: ${failure.detail}`);
       else this.logger.warn({ channel, slackError: failure.code }, `Slack ${what} failed: ${failure.detail}`);
       throw toDeliveryError(failure, `${what} in ${channel}`);
