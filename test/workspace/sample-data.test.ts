@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { generateSampleData, type IngestedTable } from '../../src/workspace/sample-data/generate';
 import { generateBehaviorAnalytics } from '../../src/workspace/sample-data/bulk';
@@ -92,6 +94,13 @@ describe('sample data generator', () => {
     const ids = (d: typeof data): string[] => d.tables[0].rows.map((r) => r.SourceRecordId as string).sort();
     expect(ids(later)).toEqual(ids(data));
     expect(later.planted.map((c) => c.sourceRecordId)).toEqual(data.planted.map((c) => c.sourceRecordId));
+  });
+
+  it('matches the planted-case table of src/workspace/README.md for seed 1', () => {
+    const readme = readFileSync(path.join(__dirname, '../../src/workspace/README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| ([a-z-]+) \| (alert|no-alert) \| `([0-9a-f-]{36})` \| (\S+) \|.*\| (yes|no) \|$/gm)].map((m) => [m[1], m[2], m[3], m[4], m[5]]);
+    const actual = planted(NOW, 1).map((c) => [c.id, c.expect, c.sourceRecordId, c.upn, c.matchesSeedQuery ? 'yes' : 'no']);
+    expect(documented).toEqual(actual);
   });
 
   it('exports the same planted cases as planted(now, seed)', () => {
