@@ -246,3 +246,21 @@ describe('function arity and argument types', () => {
     expect(() => scalar(expr)).toThrow(message);
   });
 });
+
+describe('more string functions', () => {
+  it.each([
+    ['extract("user=([a-z]+)", 1, "id=7 user=alice x")', 'alice'],
+    ['extract("nope(\\\\d)", 1, "abc")', ''],
+    ['replace_string("a.b.c", ".", "/")', 'a/b/c'],
+    ['indexof("hello", "l")', 2],
+    ['indexof("hello", "z")', -1],
+    ['trim(" ", "  padded  ")', 'padded'],
+  ])('%s → %j', (expr, want) => {
+    expect(scalar(expr)).toEqual(want);
+  });
+
+  it('has treats letters of any script as part of a term', () => {
+    expect(scalar('"café au lait" has "caf"')).toBe(false);
+    expect(scalar('"café au lait" has "café"')).toBe(true);
+  });
+});

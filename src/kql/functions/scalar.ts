@@ -266,6 +266,34 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   bag_pack: packImpl('bag_pack'),
   pack: packImpl('pack'),
+  extract: (args, pos) => {
+    arity('extract', args, pos, 3);
+    if (!args[0].isConst || !args[1].isConst) throw errorAt('extract() needs a constant pattern and group', pos);
+    const re = compileRegex(asText(constValue(args[0])), pos);
+    const group = toNumber(constValue(args[1])) ?? 0;
+    return call([args[2]], 'string', (v) => {
+      const m = re.exec(asText(v));
+      return m ? (m[group] ?? '') : '';
+    });
+  },
+  replace_string: (args, pos) => {
+    arity('replace_string', args, pos, 3);
+    return call(args, 'string', (s, find, repl) => {
+      const f = asText(find);
+      return f === '' ? asText(s) : asText(s).split(f).join(asText(repl));
+    });
+  },
+  indexof: (args, pos) => {
+    arity('indexof', args, pos, 2);
+    return call(args, 'long', (s, find) => asText(s).indexOf(asText(find)));
+  },
+  trim: (args, pos) => {
+    arity('trim', args, pos, 2);
+    if (!args[0].isConst) throw errorAt('trim() needs a constant pattern', pos);
+    const p = asText(constValue(args[0]));
+    const re = compileRegex(`^(?:${p})+|(?:${p})+$`, pos, 'g');
+    return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
+  },
   format_datetime: (args, pos) => {
     arity('format_datetime', args, pos, 2);
     need('format_datetime', args[0], pos, 'datetime');
@@ -306,4 +334,12 @@ function packImpl(name: string): FunctionImpl {
       return o;
     });
   };
+}
+
+function compileRegex(pattern: string, pos: Pos, flags = ''): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (err) {
+    throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
+  }
 }

@@ -3,7 +3,10 @@ import { constValue, fold } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
 import { asText } from './coerce';
 
-const ALNUM = 'A-Za-z0-9';
+/** Term characters: letters and digits of any script (KQL's terms are maximal alphanumeric runs). */
+const ALNUM = '\\p{L}\\p{N}';
+const ALNUM_AT_START = /^[\p{L}\p{N}]/u;
+const ALNUM_AT_END = /[\p{L}\p{N}]$/u;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -14,8 +17,8 @@ function escapeRegex(s: string): string {
  * (only where the needle itself starts or ends with one).
  */
 function termPattern(needle: string, prefixOnly: boolean, suffixOnly: boolean): string {
-  const startsAlnum = /^[A-Za-z0-9]/.test(needle);
-  const endsAlnum = /[A-Za-z0-9]$/.test(needle);
+  const startsAlnum = ALNUM_AT_START.test(needle);
+  const endsAlnum = ALNUM_AT_END.test(needle);
   const left = startsAlnum && !suffixOnly ? `(?<![${ALNUM}])` : '';
   const right = endsAlnum && !prefixOnly ? `(?![${ALNUM}])` : '';
   return left + escapeRegex(needle) + right;
@@ -62,12 +65,12 @@ function plainOp(test: Tester, prepare: (needle: string) => string = (n) => n): 
 const lower = (s: string): string => s.toLowerCase();
 
 const STRING_OPS: Record<string, StringOp> = {
-  has: regexOp((n) => termPattern(n, false, false), 'i'),
-  has_cs: regexOp((n) => termPattern(n, false, false), ''),
-  hasprefix: regexOp((n) => termPattern(n, true, false), 'i'),
-  hasprefix_cs: regexOp((n) => termPattern(n, true, false), ''),
-  hassuffix: regexOp((n) => termPattern(n, false, true), 'i'),
-  hassuffix_cs: regexOp((n) => termPattern(n, false, true), ''),
+  has: regexOp((n) => termPattern(n, false, false), 'iu'),
+  has_cs: regexOp((n) => termPattern(n, false, false), 'u'),
+  hasprefix: regexOp((n) => termPattern(n, true, false), 'iu'),
+  hasprefix_cs: regexOp((n) => termPattern(n, true, false), 'u'),
+  hassuffix: regexOp((n) => termPattern(n, false, true), 'iu'),
+  hassuffix_cs: regexOp((n) => termPattern(n, false, true), 'u'),
   contains: regexOp(escapeRegex, 'i'),
   contains_cs: plainOp((h, n) => h.includes(n)),
   startswith: plainOp((h, n) => h.length >= n.length && h.slice(0, n.length).toLowerCase() === n, lower),
@@ -128,7 +131,7 @@ export function compileHasAny(op: 'has_any' | 'has_all', l: Compiled, list: Comp
   const hay = textEv(l);
   if (needles.length === 0) return fold({ ev: () => op === 'has_all', type: 'bool', isConst: true });
   if (op === 'has_any') {
-    const re = new RegExp(needles.map((n) => termPattern(n, false, false)).join('|'), 'i');
+    const re = new RegExp(needles.map((n) => termPattern(n, false, false)).join('|'), 'iu');
     // Most rows hold none of the needles: a plain substring regex rejects them before the term check.
     const quick = new RegExp(needles.map(escapeRegex).join('|'), 'i');
     return fold({
@@ -140,7 +143,7 @@ export function compileHasAny(op: 'has_any' | 'has_all', l: Compiled, list: Comp
       isConst: l.isConst,
     });
   }
-  const res = needles.map((n) => new RegExp(termPattern(n, false, false), 'i'));
+  const res = needles.map((n) => new RegExp(termPattern(n, false, false), 'iu'));
   return fold({
     ev: (c) => {
       const h = hay(c);
