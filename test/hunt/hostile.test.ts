@@ -118,7 +118,7 @@ describe('the query builder renders any string inert', () => {
     expect(kustoSemanticErrors(REFERENCE)).toEqual([]);
   });
 
-  it.each(LEGITIMATE.map((l) => validateUpn(l)).map((c) => (c.ok ? c.upn : '')))('accepted %j: Microsoft parser finds one literal, no error, the same structure', (upn) => {
+  it.each([...new Set(LEGITIMATE.map((l) => validateUpn(l)).map((c) => (c.ok ? c.upn : '')))])('accepted %j: Microsoft parser finds one literal, no error, the same structure', (upn) => {
     expectInert(upn, true);
   });
 

@@ -185,6 +185,8 @@ describe('a failing workspace', () => {
     [{ status: 400 }, /^the workspace refused the query/],
     [{ status: 403 }, /^FirstWatch may not read the workspace/],
     [{ partial: true }, /^the workspace returned an incomplete result/],
+    [{ status: 504 }, /^the workspace query timed out/],
+    [{ status: 429, retryAfterMs: 1 }, /^the workspace is throttling queries; try again in a minute$/],
   ])('%j gives a readable error and a failed audit line', async (fault, message) => {
     server.faults.next(fault);
     const upn = `fail-${Object.keys(fault)[0]}-${String(Object.values(fault)[0])}@contoso.com`;
