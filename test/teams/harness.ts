@@ -49,10 +49,11 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
-export interface BotHarnessOptions extends Partial<Omit<TeamsPlatformOptions, 'store' | 'router' | 'logger'>> {
+export interface BotHarnessOptions extends Partial<Omit<TeamsPlatformOptions, 'store' | 'router' | 'logger' | 'hunt'>> {
   allow?: string[];
   logger?: Logger;
-  hunt?: HuntRunner;
+  /** A runner, or one built on the harness's store. */
+  hunt?: HuntRunner | ((store: SqliteStore) => HuntRunner);
 }
 
 /** The real store, service, router and Teams platform behind a loopback express server. */
@@ -61,10 +62,12 @@ export async function startBot(options: BotHarnessOptions = {}): Promise<BotHarn
   const service = new AlertService({ store, authorizer: new AllowListAuthorizer(options.allow ?? []) });
   const router = new CommandRouter({ alerts: service, store, huntLimits: { defaultMs: 7 * DAY, maxMs: 30 * DAY } });
   const transitions: Alert[] = [];
-  const { allow: _allow, logger, ...rest } = options;
+  const { allow: _allow, logger, hunt, ...rest } = options;
+  const runner = typeof hunt === 'function' ? hunt(store) : hunt;
   const platform = new TeamsPlatform({
     nodeEnv: 'test',
     ...rest,
+    ...(runner ? { hunt: runner } : {}),
     store,
     router,
     logger: logger ?? silentLogger(),

@@ -55,11 +55,18 @@ export class ProactiveClient {
   async withConnector<T>(c: TeamsConversation, conversationId: string, fn: (client: ConnectorClient, reference: ReturnType<typeof toReference>) => Promise<T>): Promise<T> {
     const reference = toReference(c, conversationId);
     let result: { value: T } | undefined;
+    // The adapter hands errors thrown in here to onTurnError and resolves; keep them for the caller.
+    let failure: { error: unknown } | undefined;
     await this.adapter.continueConversation(this.identity(), reference, async (ctx) => {
-      const client = ctx.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
-      if (!client) throw new Error('the Agents SDK gave no connector client for this conversation');
-      result = { value: await fn(client, reference) };
+      try {
+        const client = ctx.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+        if (!client) throw new Error('the Agents SDK gave no connector client for this conversation');
+        result = { value: await fn(client, reference) };
+      } catch (error) {
+        failure = { error };
+      }
     });
+    if (failure) throw failure.error;
     if (!result) throw new Error('continueConversation returned without running');
     return result.value;
   }

@@ -33,6 +33,8 @@ export async function startTestPlayground(botEndpoint: string): Promise<TestPlay
   const base = `http://127.0.0.1:${handle.port}`;
   return {
     ...handle,
+    // The CLI prints localhost; the loopback address avoids any resolver detour.
+    url: `${base}/`,
     async config() {
       const res = await fetch(`${base}/_internal/v1/config`, { signal: AbortSignal.timeout(20_000) });
       if (!res.ok) throw new Error(`Playground config: HTTP ${res.status}`);
