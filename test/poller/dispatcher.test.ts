@@ -7,7 +7,7 @@ import { ConsolePlatform } from '../../src/chat/console/console-platform';
 import { DeliveryError, type ChatPlatform, type MessageRef } from '../../src/chat/platform';
 import { silentLogger } from '../../src/logging/logger';
 import { Dispatcher } from '../../src/poller/dispatcher';
-import { openSqliteStore, type SqliteStore } from '../../src/store';
+import { openSqliteStore, type DeliveryTarget, type SqliteStore } from '../../src/store';
 import { makeAlert } from '../cards/fixtures';
 
 const NOW = new Date('2026-11-27T14:00:00Z');
@@ -75,7 +75,7 @@ describe('Dispatcher over the SQLite outbox', () => {
   });
   afterEach(() => store.close());
 
-  const record = (n: number, targets = [{ platform: 'slack' as const, target: 'C1' }]) =>
+  const record = (n: number, targets: DeliveryTarget[] = [{ platform: 'slack', target: 'C1' }]) =>
     store.recordPoll({ workspace: 'la-sec-prod', detectionId: 'first-time-run-command', watermark: clock, alerts: [newAlert(n)], targets });
 
   it('posts each pending delivery once, to every target, in order', async () => {
