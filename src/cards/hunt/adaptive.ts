@@ -84,7 +84,9 @@ function build(m: HuntModel): Json {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
-    fallbackText: m.empty ? m.emptyMessage : `${m.title}: ${m.total}`,
+    fallbackText: m.empty ? m.emptyMessage : `${m.title}: ${m.total} in the last ${m.span}`,
+    // The timeline and resource names read better at the conversation's full width.
+    msteams: { width: 'Full' },
     body: body(m),
   };
   if (m.links.length > 0) card.actions = m.links.map((l) => ({ type: 'Action.OpenUrl', title: l.label, url: l.url }));
