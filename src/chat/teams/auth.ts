@@ -5,6 +5,8 @@ export interface TeamsCredentials {
   appId?: string;
   appPassword?: string;
   tenantId?: string;
+  /** Entra authority; default https://login.microsoftonline.com (https://login.microsoftonline.us for US Government). */
+  authority?: string;
 }
 
 export type TeamsAuthMode = 'authenticated' | 'anonymous';
@@ -36,13 +38,14 @@ function given(v: string | undefined): v is string {
  * only from loopback, and never when NODE_ENV is production.
  */
 export function resolveTeamsAuth(credentials: TeamsCredentials, nodeEnv: string | undefined): TeamsAuth {
-  const { appId, appPassword, tenantId } = credentials;
+  const { appId, appPassword, tenantId, authority } = credentials;
   if (given(appId)) {
     if (!given(appPassword)) throw new TeamsSetupError('Teams: TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not; the bot needs its client secret.');
     const config = getAuthConfigWithDefaults({
       clientId: appId.trim(),
       clientSecret: appPassword,
       ...(given(tenantId) ? { tenantId: tenantId.trim() } : {}),
+      ...(given(authority) ? { authorityEndpoint: authority.trim() } : {}),
     });
     return { mode: 'authenticated', config, appId: appId.trim() };
   }
