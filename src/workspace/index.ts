@@ -19,6 +19,7 @@ export { loadWorkspace, parseTableFile, LoadedWorkspace } from './files/load';
 export { tableToNdjson, writeTables } from './files/write';
 export { WorkspaceDataError, INGESTION_TIME_FIELD, MANIFEST_FILE, PLANTED_FILE } from './files/format';
 export { generateSampleData, type SampleData, type SampleDataOptions, type IngestedTable } from './sample-data/generate';
+export { signinBurst, type PlantedSigninBurst } from './sample-data/signin-burst';
 export { generateBehaviorAnalytics, type BulkOptions, type BehaviorAnalyticsBatch } from './sample-data/bulk';
 export { planted, type PlantedCase, type UebaEncoding } from './sample-data/planted';
 export { sampleEntities, type SampleEntities, type SampleUser, type SampleMachine } from './sample-data/entities';

@@ -6,6 +6,7 @@ import { MECHANISMS, ORDINARY_OPERATIONS, operationFor, type ArmOperation } from
 import { planted, type PlantedCase } from './planted';
 import { Prng } from './prng';
 import { SAMPLE_TABLE_COLUMNS } from './schemas';
+import { signinBurst, type PlantedSigninBurst } from './signin-burst';
 
 /** A table whose every row has an ingestion time. */
 export type IngestedTable = Table & { ingestionTimes: Date[] };
@@ -26,6 +27,8 @@ export interface SampleData {
   now: Date;
   tables: IngestedTable[];
   planted: PlantedCase[];
+  /** The planted case of the sign-in burst rule (detections/suspicious-signin-burst.yaml). */
+  signinBurst: PlantedSigninBurst;
 }
 
 const MINUTE = 60_000;
@@ -178,8 +181,10 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
 
   const cases = planted(now, seed);
   for (const c of cases) addPlanted(ent, c, ba, aa, prng);
+  const burst = signinBurst(now, seed, ent);
+  for (const r of burst.rows) si.add(r.row, r.tg, r.ingested);
 
-  return { seed, now, tables: [ba.build(), aa.build(), si.build(), au.build()], planted: cases };
+  return { seed, now, tables: [ba.build(), aa.build(), si.build(), au.build()], planted: cases, signinBurst: burst.burst };
 }
 
 function otherResource(prng: Prng, ent: SampleEntities, op: ArmOperation): string {
@@ -237,6 +242,8 @@ function signinRow(prng: Prng, user: SampleUser): Row {
     UserPrincipalName: user.upn,
     UserDisplayName: user.displayName,
     UserId: user.objectId,
+    Id: prng.guid(),
+    DeviceDetail: { displayName: `${user.upn.split('@')[0]}-laptop`, operatingSystem: prng.pick(['Windows 11', 'MacOs', 'iOS']), browser: 'Edge 131' },
     IPAddress: away ? `${prng.int(100, 200)}.${prng.int(1, 254)}.${prng.int(1, 254)}.${prng.int(1, 254)}` : user.ip,
     Location: country,
     LocationDetails: { city, state, countryOrRegion: country, geoCoordinates: { latitude, longitude } },
