@@ -7,9 +7,25 @@ import { compileComparison } from '../operators/compare';
 import { compileHasAny, compileIn, compileMatches, compileStringOp } from '../operators/strings';
 import { toBool } from '../operators/coerce';
 import { isPlainObject } from '../values';
-import { constant, fold, type Compiled, type Ev, type Scope } from './context';
+import { constant, fold, type Compiled, type Ctx, type Ev, type Scope } from './context';
 
 const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+const getters = new Map<string, (v: object) => unknown>();
+
+/**
+ * `v => v["name"]` as its own function per property name, so V8 caches each lookup separately
+ * (one shared `v[name]` turns megamorphic once several names go through it). JSON.stringify
+ * always yields one string literal, so the name cannot change the generated code.
+ */
+function propertyGetter(name: string): (v: object) => unknown {
+  let fn = getters.get(name);
+  if (!fn) {
+    fn = new Function('v', `const r = v[${JSON.stringify(name)}]; return r === undefined ? null : r;`) as (v: object) => unknown;
+    getters.set(name, fn);
+  }
+  return fn;
+}
 
 /** Compiles a scalar expression against the columns in scope into one closure tree. */
 export function compileExpr(e: Expr, scope: Scope): Compiled {
@@ -103,12 +119,11 @@ function memberAccess(obj: Compiled, name: string, pos: { line: number; column: 
         const v = o(c);
         return isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, name) ? (v[name] ?? null) : null;
       }
-    : (c) => {
+    : ((get) => (c: Ctx) => {
         const v = o(c);
-        if (v === null || typeof v !== 'object') return null;
-        const r = (v as Record<string, unknown>)[name];
-        return r === undefined ? null : r;
-      };
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+        return get(v);
+      })(propertyGetter(name));
   return fold({ ev, type: 'dynamic', isConst: obj.isConst });
 }
 
