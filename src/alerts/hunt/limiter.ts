@@ -2,6 +2,8 @@
  * At most `max` workspace queries at once (Log Analytics allows 5 concurrent queries per
  * identity and answers the sixth with 429), a bounded queue behind them, and nothing else.
  */
+export const BUSY_MESSAGE = 'too many hunts in progress, try again in a minute';
+
 export class BusyError extends Error {
   constructor(message: string) {
     super(message);
@@ -57,7 +59,7 @@ export class ConcurrencyLimiter {
       return Promise.resolve();
     }
     if (this.waiting.length >= this.maxQueued) {
-      return Promise.reject(new BusyError('too many hunts in progress, try again in a minute'));
+      return Promise.reject(new BusyError(BUSY_MESSAGE));
     }
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {

@@ -7,7 +7,7 @@ import type { QueryResult, QuerySource } from '../../workspace/query-source';
 import type { Alert, AuditEntry, HuntReport } from '../types';
 import { ShortCache } from './cache';
 import { describeQueryFailure, HuntError, seconds } from './errors';
-import { BusyError, ConcurrencyLimiter } from './limiter';
+import { BUSY_MESSAGE, ConcurrencyLimiter } from './limiter';
 import { buildHuntQuery, checkLookback, formatTimespanLiteral } from './query';
 import { assembleReport, REPORT_LIMITS } from './report';
 import { addRows, emptyAggregate } from './rows';
@@ -134,7 +134,7 @@ export class HuntService implements HuntRunner {
     const cached = execution !== undefined;
     if (!execution) {
       if (!this.limiter.canAccept(this.sources.length)) {
-        const busy = new HuntError('busy', new BusyError('too many hunts in progress, try again in a minute').message);
+        const busy = new HuntError('busy', BUSY_MESSAGE);
         await this.audit(ctx, 'failed', `${what} failed: ${busy.message}`, request.alertId);
         timing('failed', upn, false);
         throw busy;
@@ -156,7 +156,7 @@ export class HuntService implements HuntRunner {
     await this.audit(
       ctx,
       'allowed',
-      `${what}: ${r.totalEvents} events, ${r.alerts.length} alerts, ${r.workspaces.length} workspace(s)${cached ? ', from the last minute’s result' : ''}`,
+      `${what}: ${r.totalEvents} events, ${r.alerts.length} alerts, ${r.workspaces.length} workspace(s)${cached ? ', answered from an identical recent hunt' : ''}`,
       request.alertId,
     );
     timing('allowed', upn, cached, cached ? undefined : result);
