@@ -1,3 +1,12 @@
+/**
+ * The embedded KQL engine: the subset of Kusto our detections and hunts use.
+ *
+ * Statements: `let` (scalar values, tabular queries, aliases), one final query, `//` comments.
+ * Tabular: table names, datatable, union [isfuzzy=true], where, extend, project, project-away,
+ * project-rename, summarize, order/sort by, top, take/limit, distinct, count, mv-expand, and join with
+ * kind=inner|innerunique (the default)|leftouter|leftanti|leftsemi|rightouter|rightanti|rightsemi|fullouter.
+ * Anything else fails with a KqlError naming the operator or function and its line:column.
+ */
 import { runScript } from './engine/run';
 import { parseScript } from './parser';
 import type { Script } from './ast';

@@ -109,6 +109,10 @@ describe('dynamic values', () => {
     expect(rows('T | where j.n == 5 and j.n > 4 | count', src)).toEqual([{ Count: 1 }]);
   });
 
+  it('arrays and bags expose no JavaScript properties', () => {
+    expect(rows('T | project a = j.arr.length, b = j.constructor, c = j.o.toString', src)).toEqual([{ a: null, b: null, c: null }]);
+  });
+
   it('indexes arrays (negative from the end) and bags by key', () => {
     expect(rows('T | project a = j.arr[0], b = j.arr[-1], c = j["o"]["k k"], d = j.arr[7]', src)).toEqual([{ a: 10, b: 30, c: 'v', d: null }]);
   });

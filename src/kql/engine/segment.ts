@@ -36,7 +36,6 @@ const readers = new Map<string, (c: Ctx) => unknown>();
 function propertyReader(name: string): (c: Ctx) => unknown {
   let fn = readers.get(name);
   if (!fn) {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     fn = new Function('c', `const v = c.base[${JSON.stringify(name)}]; return v === undefined ? null : v;`) as (c: Ctx) => unknown;
     readers.set(name, fn);
   }
