@@ -149,6 +149,8 @@ export interface HarnessOptions {
   standin?: SlackStandinOptions;
   queue?: SlackOptions['queue'];
   channels?: string[];
+  /** Socket Mode (app token) instead of HTTP mode (signing secret). */
+  socketMode?: boolean;
 }
 
 export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarness> {
@@ -162,7 +164,7 @@ export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarn
   const slack = createSlack(
     {
       botToken: standin.botToken,
-      signingSecret: standin.signingSecret,
+      ...(opts.socketMode === true ? { appToken: standin.socket.appToken } : { signingSecret: standin.signingSecret }),
       channels: opts.channels ?? [ALERTS_CHANNEL],
       apiUrl: standin.url,
       huntVisibility: opts.huntVisibility ?? 'ephemeral',

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { checkMessage } from './block-kit-limits';
 import { postToBot, type BotAnswer, type SignOptions } from './sender';
+import { SocketPeer } from './socket';
 import type {
   InjectedFailure,
   MessageMetadata,
@@ -22,6 +23,8 @@ export { slackSignature, type BotAnswer, type SignOptions } from './sender';
 
 export interface SlackStandinOptions {
   botToken?: string;
+  /** App-level token for Socket Mode (apps.connections.open). */
+  appToken?: string;
   signingSecret?: string;
   teamId?: string;
   botUserId?: string;
@@ -106,7 +109,27 @@ export interface SlackStandin {
   sendSlashCommand(input: SlashCommandInput, sign?: SignOptions): Promise<BotAnswer>;
   sendViewSubmission(input: ViewSubmissionInput, sign?: SignOptions): Promise<BotAnswer>;
   sendEvent(input: EventInput, sign?: SignOptions): Promise<BotAnswer>;
+  /** Socket Mode: the same interactions as envelopes over the app's WebSocket. */
+  socket: SocketModeSide;
   close(): Promise<void>;
+}
+
+/** What the app sent back for one envelope. */
+export interface EnvelopeAck {
+  envelope_id: string;
+  payload?: unknown;
+}
+
+export interface SocketModeSide {
+  appToken: string;
+  /** Open connections (after "hello"). */
+  connections(): number;
+  /** Resolves when an app has connected. */
+  connected(): Promise<void>;
+  blockAction(input: BlockActionInput): Promise<EnvelopeAck>;
+  slashCommand(input: SlashCommandInput): Promise<EnvelopeAck>;
+  viewSubmission(input: ViewSubmissionInput): Promise<EnvelopeAck>;
+  event(input: EventInput): Promise<EnvelopeAck>;
 }
 
 type ApiResult = { status: number; headers?: Record<string, string>; body: Record<string, unknown> | string };
@@ -168,6 +191,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const pausedUntil = new Map<string, number>();
   const triggers = new Map<string, { used: boolean }>();
   const responseUrls = new Map<string, StandinResponse['issuedFor']>();
+  const appToken = opts.appToken ?? 'xapp-standin-token';
+  const peers = new Set<SocketPeer>();
+  const pendingAcks = new Map<string, (ack: EnvelopeAck) => void>();
   let seq = 0;
   let tsCounter = 0;
   let idCounter = 0;
@@ -256,6 +282,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     sendSlashCommand: (input, sign) => sendSlashCommand(input, sign),
     sendViewSubmission: (input, sign) => sendViewSubmission(input, sign),
     sendEvent: (input, sign) => sendEvent(input, sign),
+    socket: undefined as unknown as SocketModeSide,
     close: () => Promise.resolve(),
   };
 
@@ -320,6 +347,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   };
 
   const methods: Record<string, (args: Record<string, unknown>) => ApiResult> = {
+    'apps.connections.open': () => ok({ url: `${s.origin.replace('http://', 'ws://')}/socket-mode` }),
     'auth.test': () =>
       ok({
         url: 'https://firstwatch-standin.slack.com/',
@@ -477,7 +505,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       if (impl) impl(args);
       return { status: f.applyThenStatus, body: 'upstream failure after apply' };
     }
-    if (token !== s.botToken) return fail(token === undefined ? 'not_authed' : 'invalid_auth');
+    // apps.connections.open takes the app-level token; every other method the bot token.
+    const expected = method === 'apps.connections.open' ? appToken : s.botToken;
+    if (token !== expected) return fail(token === undefined ? 'not_authed' : 'invalid_auth');
     if (s.tokenState === 'invalid') return fail('invalid_auth');
     if (s.tokenState === 'inactive') return fail('account_inactive');
     const impl = methods[method];
@@ -562,6 +592,35 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     });
   });
 
+  server.on('upgrade', (req, socket) => {
+    if (!(req.url ?? '').startsWith('/socket-mode')) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const peer = SocketPeer.accept(req, socket);
+    if (peer === undefined) return;
+    peers.add(peer);
+    peer.onClose = () => {
+      peers.delete(peer);
+      events.emit('change');
+    };
+    peer.onText = (text) => {
+      let ack: unknown;
+      try {
+        ack = JSON.parse(text);
+      } catch {
+        return;
+      }
+      const id = isRecord(ack) ? ack.envelope_id : undefined;
+      if (typeof id !== 'string') return;
+      const resolve = pendingAcks.get(id);
+      pendingAcks.delete(id);
+      resolve?.(ack as EnvelopeAck);
+    };
+    peer.sendText(JSON.stringify({ type: 'hello', num_connections: peers.size, debug_info: { host: 'standin' }, connection_info: { app_id: 'A0FIRSTWATCH' } }));
+    events.emit('change');
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -571,6 +630,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   s.url = `${s.origin}/api/`;
   s.close = () =>
     new Promise<void>((resolve) => {
+      for (const peer of peers) peer.close();
       server.close(() => resolve());
       server.closeAllConnections();
     });
@@ -589,6 +649,10 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     postToBot(endpoint(), s.signingSecret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', sign);
 
   async function sendBlockAction(input: BlockActionInput, sign?: SignOptions): Promise<BotAnswer> {
+    return sendForm({ payload: JSON.stringify(blockActionPayload(input)) }, sign);
+  }
+
+  function blockActionPayload(input: BlockActionInput): Record<string, unknown> {
     const message = s.message(input.channel, input.messageTs);
     const payload = {
       type: 'block_actions',
@@ -621,31 +685,36 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         },
       ],
     };
-    return sendForm({ payload: JSON.stringify(payload) }, sign);
+    return payload;
   }
 
   async function sendSlashCommand(input: SlashCommandInput, sign?: SignOptions): Promise<BotAnswer> {
-    return sendForm(
-      {
-        token: 'legacy-verification-token',
-        team_id: s.teamId,
-        team_domain: 'firstwatch-standin',
-        channel_id: input.channel,
-        channel_name: s.channels.get(input.channel)?.name ?? input.channel,
-        user_id: input.user,
-        user_name: s.users.get(input.user)?.name ?? input.user,
-        command: input.command,
-        text: input.text,
-        api_app_id: 'A0FIRSTWATCH',
-        is_enterprise_install: 'false',
-        response_url: issueResponseUrl({ kind: 'command', user: input.user, channel: input.channel }),
-        trigger_id: issueTrigger(),
-      },
-      sign,
-    );
+    return sendForm(slashCommandFields(input), sign);
+  }
+
+  function slashCommandFields(input: SlashCommandInput): Record<string, string> {
+    return {
+      token: 'legacy-verification-token',
+      team_id: s.teamId,
+      team_domain: 'firstwatch-standin',
+      channel_id: input.channel,
+      channel_name: s.channels.get(input.channel)?.name ?? input.channel,
+      user_id: input.user,
+      user_name: s.users.get(input.user)?.name ?? input.user,
+      command: input.command,
+      text: input.text,
+      api_app_id: 'A0FIRSTWATCH',
+      is_enterprise_install: 'false',
+      response_url: issueResponseUrl({ kind: 'command', user: input.user, channel: input.channel }),
+      trigger_id: issueTrigger(),
+    };
   }
 
   async function sendViewSubmission(input: ViewSubmissionInput, sign?: SignOptions): Promise<BotAnswer> {
+    return sendForm({ payload: JSON.stringify(viewSubmissionPayload(input)) }, sign);
+  }
+
+  function viewSubmissionPayload(input: ViewSubmissionInput): Record<string, unknown> {
     const opened = [...s.views].reverse().find((v) => v.view.callback_id === input.callbackId);
     const payload = {
       type: 'view_submission',
@@ -671,10 +740,14 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       is_enterprise_install: false,
       enterprise: null,
     };
-    return sendForm({ payload: JSON.stringify(payload) }, sign);
+    return payload;
   }
 
   async function sendEvent(input: EventInput, sign?: SignOptions): Promise<BotAnswer> {
+    return postToBot(endpoint(), s.signingSecret, JSON.stringify(eventBody(input)), 'application/json', sign);
+  }
+
+  function eventBody(input: EventInput): Record<string, unknown> {
     const body = {
       token: 'legacy-verification-token',
       team_id: s.teamId,
@@ -686,8 +759,28 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       authorizations: [{ enterprise_id: null, team_id: s.teamId, user_id: s.botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
     };
-    return postToBot(endpoint(), s.signingSecret, JSON.stringify(body), 'application/json', sign);
+    return body;
   }
+
+  // ---- Socket Mode -----------------------------------------------------------------------
+
+  const envelope = (type: 'interactive' | 'slash_commands' | 'events_api', payload: unknown): Promise<EnvelopeAck> => {
+    const peer = [...peers][0];
+    if (peer === undefined) return Promise.reject(new Error('slack stand-in: no Socket Mode connection'));
+    const id = nextId('env-');
+    const acked = new Promise<EnvelopeAck>((resolve) => pendingAcks.set(id, resolve));
+    peer.sendText(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    return acked;
+  };
+  s.socket = {
+    appToken,
+    connections: () => peers.size,
+    connected: () => s.waitFor(() => peers.size > 0, 'a Socket Mode connection').then(() => undefined),
+    blockAction: (input) => envelope('interactive', blockActionPayload(input)),
+    slashCommand: (input) => envelope('slash_commands', slashCommandFields(input)),
+    viewSubmission: (input) => envelope('interactive', viewSubmissionPayload(input)),
+    event: (input) => envelope('events_api', eventBody(input)),
+  };
 
   return s;
 }
