@@ -38,6 +38,8 @@ export type Op =
   | { k: 'extend'; items: Assignment[]; pos: Pos }
   | { k: 'project'; items: Assignment[]; pos: Pos }
   | { k: 'project-away'; names: string[]; pos: Pos }
+  | { k: 'project-keep'; names: string[]; pos: Pos }
+  | { k: 'project-reorder'; names: string[]; pos: Pos }
   | { k: 'project-rename'; pairs: { to: string; from: string }[]; pos: Pos }
   | { k: 'summarize'; aggs: Assignment[]; by: Assignment[]; pos: Pos }
   | { k: 'sort'; keys: SortKey[]; pos: Pos }

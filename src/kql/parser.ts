@@ -21,7 +21,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, mv-expand, union';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, mv-expand, union';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -270,7 +270,9 @@ class Parser {
       case 'project':
         this.next();
         return { k: 'project', items: this.assignments(), pos };
-      case 'project-away': {
+      case 'project-away':
+      case 'project-keep':
+      case 'project-reorder': {
         this.next();
         const names: string[] = [];
         do {
@@ -280,9 +282,12 @@ class Parser {
             this.next();
             n += '*';
           }
+          if (name === 'project-reorder' && (this.isWord('asc') || this.isWord('desc') || this.isWord('granny-asc') || this.isWord('granny-desc'))) {
+            throw errorAt(`unsupported project-reorder ordering '${this.t.text}'`, this.t.pos);
+          }
           names.push(n);
         } while (this.isPunct(','));
-        return { k: 'project-away', names, pos };
+        return { k: name, names, pos };
       }
       case 'project-rename': {
         this.next();

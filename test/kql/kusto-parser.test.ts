@@ -58,6 +58,7 @@ describe('our engine agrees with Microsoft on validity and on result columns', (
 | sort by TimeGenerated desc | take 50`,
     'SigninLogs | mv-expand Loc = LocationDetails | summarize make_list(Loc, 10), take_any(IPAddress) by UserPrincipalName',
     'SigninLogs | distinct UserPrincipalName, IPAddress | count',
+    'BehaviorAnalytics | project-keep UserName, Time* | project-reorder UserName, TimeProcessed',
     'AuditLogs | summarize c = countif(Result == "success"), avg(toint(Id)), min(TimeGenerated), max(TimeGenerated) by OperationName',
     'let since = ago(2d); let U = SigninLogs | where TimeGenerated > since; U | join kind=leftanti (AuditLogs) on CorrelationId',
     'BehaviorAnalytics | where UserPrincipalName == base64_decode_tostring("YUBiLmM=") | project-rename Who = UserPrincipalName | project Who, Ts = format_datetime(TimeGenerated, "yyyy-MM-dd")',

@@ -50,6 +50,14 @@ describe('where, extend, project', () => {
     expect(() => run('Events | project-rename A = Nope', src)).toThrow("project-rename: unknown column 'Nope'");
   });
 
+  it('project-keep and project-reorder', () => {
+    expect(columns('Events | project-keep Count, T*', src)).toEqual(['TimeGenerated:datetime', 'Count:long']);
+    expect(columns('Events | project-reorder Props, User', src)).toEqual([
+      'Props:dynamic', 'User:string', 'TimeGenerated:datetime', 'Action:string', 'Count:long',
+    ]);
+    expect(() => run('Events | project-keep Nope', src)).toThrow("project-keep: unknown column 'Nope'");
+  });
+
   it('take and limit', () => {
     expect(rows('Events | take 2 | project User', src)).toEqual([{ User: 'alice' }, { User: 'bob' }]);
     expect(rows('Events | where User == "alice" | limit 1 | project Count', src)).toEqual([{ Count: 1 }]);

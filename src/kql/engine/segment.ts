@@ -8,10 +8,12 @@ import type { Column } from '../types';
 import { arrayEntries, scopeOf, type Env, type Rel } from './relation';
 
 /** Operators that keep each row as the same source row, so they can run in one pass. */
-export type RowOp = Extract<Op, { k: 'where' | 'extend' | 'project' | 'project-away' | 'project-rename' | 'take' }>;
+const ROW_OPS = new Set(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-reorder', 'project-rename', 'take']);
+
+export type RowOp = Extract<Op, { k: 'where' | 'extend' | 'project' | 'project-away' | 'project-keep' | 'project-reorder' | 'project-rename' | 'take' }>;
 
 export function isRowOp(op: Op): op is RowOp {
-  return op.k === 'where' || op.k === 'extend' || op.k === 'project' || op.k === 'project-away' || op.k === 'project-rename' || op.k === 'take';
+  return ROW_OPS.has(op.k);
 }
 
 export interface SegmentInput {
@@ -146,6 +148,21 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
           kept = kept.filter((e) => !match(e.name));
         }
         entries = kept;
+        break;
+      }
+      case 'project-keep':
+      case 'project-reorder': {
+        const matchers = op.names.map((n) => ({ n, match: wildcard(n) }));
+        for (const { n, match } of matchers) {
+          if (!n.includes('*') && !entries.some((e) => match(e.name))) throw errorAt(`${op.k}: unknown column '${n}'`, op.pos);
+        }
+        if (op.k === 'project-keep') {
+          entries = entries.filter((e) => matchers.some((m) => m.match(e.name)));
+        } else {
+          const first: ColumnRef[] = [];
+          for (const { match } of matchers) for (const e of entries) if (match(e.name) && !first.includes(e)) first.push(e);
+          entries = [...first, ...entries.filter((e) => !first.includes(e))];
+        }
         break;
       }
       case 'project-rename': {
