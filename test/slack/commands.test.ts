@@ -131,6 +131,15 @@ describe('Slack slash commands, hunts and mentions', () => {
     expect(String(reply.body.text)).toMatch(/Hunting is not configured/);
   });
 
+  it('a hunt that does not answer in time is reported as timed out, with the limit', async () => {
+    hunt = new GatedHunt();
+    h = await slackHarness({ hunt, huntTimeoutMs: 200 });
+    await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });
+    await hunt.called();
+    const result = await h.standin.waitFor(() => h.standin.responses[1], 'the timeout report');
+    expect(result.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/Hunt for alice@contoso\.com timed out: no answer within 1s/) });
+  });
+
   it('with huntVisibility in_channel, the note and result are a channel message', async () => {
     hunt = new GatedHunt();
     h = await slackHarness({ hunt, huntVisibility: 'in_channel' });

@@ -151,6 +151,7 @@ export interface HarnessOptions {
   channels?: string[];
   /** Socket Mode (app token) instead of HTTP mode (signing secret). */
   socketMode?: boolean;
+  huntTimeoutMs?: number;
 }
 
 export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarness> {
@@ -170,6 +171,7 @@ export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarn
       huntVisibility: opts.huntVisibility ?? 'ephemeral',
       logger: logs.logger,
       queue: opts.queue ?? { ratePerSecond: 50, burst: 10 },
+      ...(opts.huntTimeoutMs !== undefined ? { huntTimeoutMs: opts.huntTimeoutMs } : {}),
     },
     {
       router,

@@ -20,30 +20,30 @@ class HuntTimeout extends Error {}
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HuntTimeout(`no answer within ${formatDuration(ms)}`)), ms);
+    timer = setTimeout(() => reject(new HuntTimeout(`no answer within ${ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : formatDuration(ms)}`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => {
     if (timer) clearTimeout(timer);
   });
 }
 
-async function postNote(deps: SlackHandlerDeps, place: HuntPlace, text: string): Promise<Note> {
+async function postNote(deps: SlackHandlerDeps, place: HuntPlace, message: { text: string; blocks?: unknown[] }): Promise<Note> {
   if (place.kind === 'thread' || place.kind === 'channel') {
     const threadTs = place.kind === 'thread' ? place.threadTs : undefined;
     try {
-      const ts = await deps.platform.postMessage(place.channel, { text, ...(threadTs !== undefined ? { threadTs } : {}) });
+      const ts = await deps.platform.postMessage(place.channel, { ...message, ...(threadTs !== undefined ? { threadTs } : {}) });
       return { replace: (m) => deps.platform.updateMessage(place.channel, ts, m) };
     } catch (err) {
       // Not in that channel (a /hunt typed anywhere): answer the person privately instead.
       if (place.kind === 'channel' && place.respond !== undefined) {
         deps.logger.warn({ channel: place.channel, err: err instanceof Error ? err.message : String(err) }, 'Slack: hunt note could not be posted in the channel; answering privately');
-        return postNote(deps, { kind: 'ephemeral', respond: place.respond }, text);
+        return postNote(deps, { kind: 'ephemeral', respond: place.respond }, message);
       }
       throw err;
     }
   }
   const respond = place.respond;
-  await respond({ response_type: 'ephemeral', text });
+  await respond({ response_type: 'ephemeral', text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : {}) });
   return {
     replace: async (m) => {
       await respond({ response_type: 'ephemeral', replace_original: true, text: m.text, ...(m.blocks !== undefined ? { blocks: m.blocks as never } : {}) });
@@ -61,10 +61,13 @@ export async function runHunt(deps: SlackHandlerDeps, request: HuntRequest, ctx:
   let note: Note;
   try {
     if (deps.hunt === undefined) {
-      await postNote(deps, place, `:information_source: Hunting is not configured on this FirstWatch (no Log Analytics workspace to query), so ${upn} cannot be hunted from here.`);
+      await postNote(deps, place, {
+        text: `:information_source: Hunting is not configured on this FirstWatch (no Log Analytics workspace to query), so ${upn} cannot be hunted from here.`,
+      });
       return;
     }
-    note = await postNote(deps, place, `:mag: Hunting ${upn} over the last ${formatDuration(request.lookbackMs)}…`);
+    // The cards' "Hunting …" message; the result replaces it.
+    note = await postNote(deps, place, deps.renderReply({ kind: 'hunt', request }));
   } catch (err) {
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: could not post the hunt note');
     return;
