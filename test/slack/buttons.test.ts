@@ -103,6 +103,24 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     expect(await h.store.listAudit({ alertId: alert.id, limit: 10 })).toHaveLength(0);
   });
 
+  it('refuses a tampered button (value and action_id disagree) privately and changes nothing', async () => {
+    const [alert] = await h.postAlerts(1);
+    const card = h.cardOf(alert.id);
+    await h.standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: card.channel,
+      messageTs: card.ts,
+      actionId: 'fw_ack',
+      value: JSON.stringify({ verb: 'resolve', alertId: alert.id, version: 1, classification: 'false_positive' }),
+    });
+    const note = await h.standin.waitFor(() => h.standin.ephemerals.find((e) => e.user === 'U0ALICE'), 'the refusal');
+    expect(note.text).toMatch(/could not be used/);
+    await h.standin.sendBlockAction({ user: 'U0ALICE', channel: card.channel, messageTs: card.ts, actionId: 'fw_ack', value: '{not json' });
+    await h.standin.waitFor(() => h.standin.ephemerals.length === 2, 'the second refusal');
+    expect(await h.store.getAlert(alert.id)).toMatchObject({ status: 'open', version: 1 });
+    expect(h.transitions).toHaveLength(0);
+  });
+
   it('explains a no-op click privately (already acknowledged)', async () => {
     const [alert] = await h.postAlerts(1);
     const card = h.cardOf(alert.id);

@@ -123,6 +123,17 @@ describe('Slack slash commands, hunts and mentions', () => {
     });
   });
 
+  it('a direct message is a text command answered in the DM', async () => {
+    h = await slackHarness({ standin: { channels: [{ id: 'C0ALERTS', name: 'secops-alerts', member: true }, { id: 'D0ALICE', name: 'alice', member: true, isIm: true }] } });
+    await h.postAlerts(1);
+    const dm = h.standin.addHistoryMessage({ channel: 'D0ALICE', user: 'U0ALICE', text: 'alerts all' });
+    const answer = await h.standin.sendEvent({ event: { type: 'message', channel_type: 'im', user: 'U0ALICE', text: dm.text, channel: 'D0ALICE', ts: dm.ts } });
+    expect(answer.status).toBe(200);
+    const reply = await h.standin.waitFor(() => h.standin.messagesIn('D0ALICE').find((m) => m.user === h.standin.botUserId), 'the DM answer');
+    expect(JSON.stringify(reply.blocks ?? reply.text)).toContain('FW-1');
+    expect(reply.thread_ts).toBeUndefined();
+  });
+
   it('without a hunt runner, /hunt says plainly that hunting is not configured', async () => {
     h = await slackHarness();
     const answer = await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });

@@ -1,6 +1,7 @@
 import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import { parseSlackButton } from '../../../cards/blockkit/modals';
 import { SLACK_IDS, slackActionId } from '../../../cards/blockkit/ids';
+import { CARD_VERBS } from '../../../cards/payload';
 import type { CardActionPayload, CardVerb } from '../../commands';
 import { IdentityError } from '../identity';
 import { classifySlackError } from '../errors';
@@ -10,8 +11,7 @@ import { answerAction } from './outcome';
 import { tellPrivately } from './private-reply';
 
 /** Card buttons: action_id fw_<verb>, value = the CardActionPayload as JSON. */
-const VERBS: readonly CardVerb[] = ['ack', 'escalate', 'resolve', 'reopen', 'hunt'];
-export const BUTTON_ACTION_IDS: Readonly<Record<CardVerb, string>> = Object.fromEntries(VERBS.map((v) => [v, slackActionId(v)])) as Record<CardVerb, string>;
+export const BUTTON_ACTION_IDS: Readonly<Record<CardVerb, string>> = Object.fromEntries(CARD_VERBS.map((v) => [v, slackActionId(v)])) as Record<CardVerb, string>;
 const LINK_BUTTON = new RegExp(`^${SLACK_IDS.linkActionPrefix}`);
 
 export function registerActionListeners(app: App, deps: SlackHandlerDeps): void {
