@@ -31,7 +31,8 @@ beforeAll(async () => {
     allow: ['alexw@example.com'],
     hunt: (store) => new HuntService({ sources: [source], store, clock: { now: () => NOW } }),
   });
-  [playground, driver] = await Promise.all([startTestPlayground(bot.endpoint), PlaygroundDriver.launch()]);
+  // As `npm start` does: the Playground installs the bot in its team and personal chat before any UI is open.
+  [playground, driver] = await Promise.all([startTestPlayground(bot.endpoint, { installBot: true }), PlaygroundDriver.launch()]);
 });
 
 afterAll(async () => {
@@ -42,16 +43,18 @@ afterAll(async () => {
 });
 
 test('an alert posted from the store arrives in General, and Acknowledge changes the card in place to name the acknowledger', async () => {
-  await driver.open(playground.url);
-  await driver.openChannel('General');
-  // Opening the channel installs the bot there; the platform stores the channel's reference.
+  // The installation told the platform about the team; it stored every channel of it.
   await eventually('the General channel reference', async () => ((await bot.platform.conversations.lookup('General')).ok ? true : undefined));
+  await eventually('the Announcements channel reference', async () => ((await bot.platform.conversations.lookup('Announcements')).ok ? true : undefined));
 
+  // Posted before anyone looks, as a poll would.
   const [alert] = await bot.seed(1);
   const ref = await bot.platform.postAlert('General', alert);
   expect(ref).toMatchObject({ platform: 'teams', target: 'General' });
   expect(ref.threadId).toContain(';messageid=');
 
+  await driver.open(playground.url);
+  await driver.openChannel('General');
   const card = await driver.card(alert.title);
   expect(await driver.cardText(card)).toContain(alert.id);
   await driver.clickButton(card, 'Acknowledge');

@@ -16,6 +16,12 @@ export interface PlaygroundOptions {
   startTimeoutMs?: number;
   /** Path of the CLI's cli.js; default: resolved from node_modules. */
   cliPath?: string;
+  /**
+   * "Install" the bot in every mock team (General, and through it every
+   * channel) and in the personal chat right away, so alerts can be posted
+   * before anyone opens the UI (default true). The bot must already be listening.
+   */
+  installBot?: boolean;
 }
 
 export interface PlaygroundHandle {
@@ -114,6 +120,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     });
     await waitForPing(actualPort, timeoutMs);
     const url = `http://localhost:${actualPort}/`;
+    if (options.installBot !== false) await installEverywhere(actualPort, options.logger);
     options.logger?.info({ url, pid: child.pid, cwd }, 'Agents Playground started');
     return {
       url,
@@ -127,6 +134,43 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   } catch (err) {
     await stopChild(child);
     throw err;
+  }
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * POST /_debug/conversation/{id}/installation makes the Playground send the
+ * bot installationUpdate + conversationUpdate for that conversation, as Teams
+ * does when the app is added. Best effort: a failure is logged, and opening
+ * the conversation in the UI installs the bot there anyway.
+ */
+async function installEverywhere(port: number, logger: Logger | undefined): Promise<void> {
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    // Answers once the bot endpoint responds (the Playground waits up to 15 s for it).
+    const res = await fetch(`${base}/_internal/v1/config`, { signal: AbortSignal.timeout(20_000) });
+    const config = record(record(await res.json()).config);
+    const ids: string[] = [];
+    for (const team of Array.isArray(config.teams) ? config.teams : []) {
+      const id = record(team).id;
+      if (typeof id === 'string') ids.push(id);
+    }
+    const personal = record(config.personalChat).id;
+    if (typeof personal === 'string') ids.push(personal);
+    for (const id of ids) {
+      const r = await fetch(`${base}/_debug/conversation/${encodeURIComponent(id)}/installation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!r.ok) logger?.warn({ conversation: id, status: r.status }, 'Agents Playground: could not install the bot there');
+    }
+  } catch (err) {
+    logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'Agents Playground: could not install the bot ahead of time; open a channel in its UI to install it');
   }
 }
 

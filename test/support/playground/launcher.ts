@@ -26,10 +26,14 @@ function obj(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Starts the Playground on a free port in a temp dir (its devTools/ log lands there); stop() removes the dir. */
-export async function startTestPlayground(botEndpoint: string): Promise<TestPlayground> {
+/**
+ * Starts the Playground on a free port in a temp dir (its devTools/ log lands
+ * there); stop() removes the dir. By default the bot is not installed anywhere
+ * yet, so a test can watch the UI (or install()) do it.
+ */
+export async function startTestPlayground(botEndpoint: string, options: { installBot?: boolean } = {}): Promise<TestPlayground> {
   const cwd = mkdtempSync(join(tmpdir(), 'fw-playground-'));
-  const handle = await startPlayground({ botEndpoint, port: 0, cwd, startTimeoutMs: 30_000 });
+  const handle = await startPlayground({ botEndpoint, port: 0, cwd, startTimeoutMs: 60_000, installBot: options.installBot ?? false });
   const base = `http://127.0.0.1:${handle.port}`;
   return {
     ...handle,
