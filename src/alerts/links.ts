@@ -1,3 +1,4 @@
+/** Deep links into the Azure, Defender and Log Analytics portals: string building only. */
 import { gzipSync } from 'node:zlib';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,4 +57,12 @@ export function logAnalyticsQueryUrl(
     `/source/LogsBlade.AnalyticsShareLinkToQuery/q/${encodeURIComponent(encodeURIComponent(packed))}` +
     `/timespan/${encodeURIComponent(timespan)}`
   );
+}
+
+/** ISO 8601 duration for the portal's time picker: P7D, PT36H, PT90M. */
+export function isoDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `P${ms / 86_400_000}D`;
+  if (ms % 3_600_000 === 0) return `PT${ms / 3_600_000}H`;
+  if (ms % 60_000 === 0) return `PT${ms / 60_000}M`;
+  return `PT${Math.max(1, Math.round(ms / 1000))}S`;
 }

@@ -2,7 +2,7 @@ import type { Alert, AlertEntity, AlertStatus, AlertTarget } from '../alerts/typ
 import { viewActions, type ViewAction } from './actions';
 import type { CardContext } from './context';
 import { humaniseInsight } from './insights';
-import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from './links';
+import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../alerts/links';
 import { techniqueRef, type TechniqueRef } from './mitre';
 import { severityHint, type SeverityHint } from './severity';
 import { describeStatus } from './status';

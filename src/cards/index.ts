@@ -5,7 +5,7 @@ export { availableVerbs, viewActions, VERB_LABEL, type ViewAction } from './acti
 export { describeStatus, classificationText } from './status';
 export { humaniseInsight } from './insights';
 export { techniqueRef, type TechniqueRef } from './mitre';
-export { defenderUserUrl, azureResourceUrl, logAnalyticsQueryUrl } from './links';
+export { defenderUserUrl, azureResourceUrl, logAnalyticsQueryUrl } from '../alerts/links';
 export { severityHint, type SeverityHint } from './severity';
 export { formatUtc, formatRelative, formatWhen, formatAge, formatDuration } from './time';
 export { truncate } from './text-limits';

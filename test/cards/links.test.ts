@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../../src/cards/links';
+import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../../src/alerts/links';
 import { toAlertView } from '../../src/cards/alert-view';
 import { DETECTION_QUERY, TENANT_ID, WORKSPACE_RESOURCE_ID, cardContext, makeAlert } from './fixtures';
 
