@@ -37,8 +37,11 @@ export interface SlackOptions {
   /** Where a /hunt command's result goes: only to the person, or into the channel. */
   huntVisibility: HuntVisibility;
   logger: Logger;
-  /** Tenant, workspace and detection query for card links. */
-  cardContext?: Omit<CardContext, 'now'>;
+  /**
+   * Tenant, workspace and detection query for card links; a function when they
+   * depend on the alert (its detection's query). Called with undefined for replies.
+   */
+  cardContext?: Omit<CardContext, 'now'> | ((alert: Alert | undefined) => Omit<CardContext, 'now'>);
   /** Per-channel pacing; defaults to ~1 message/s with a burst of 3. */
   queue?: Partial<Omit<ChannelQueueOptions, 'rateLimitOf'>>;
   huntTimeoutMs?: number;
@@ -126,8 +129,9 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
   // Interactions: a quick second try on a network blip, inside Slack's patience.
   const interactiveClient = new WebClient(options.botToken, { ...common, retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400 } });
 
-  const cardContext = options.cardContext ?? {};
-  const render = (alert: Alert): SlackMessage => alertMessage(toAlertView(alert, { ...cardContext, now: clock() }));
+  const given = options.cardContext;
+  const cardContext = (alert: Alert | undefined): CardContext => ({ ...(typeof given === 'function' ? given(alert) : (given ?? {})), now: clock() });
+  const render = (alert: Alert): SlackMessage => alertMessage(toAlertView(alert, cardContext(alert)));
   const platform = new SlackPlatform({ client: deliveryClient, render, logger, ...(options.queue ? { queue: options.queue } : {}) });
 
   let botUserId: string | undefined;
@@ -174,7 +178,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     huntVisibility: options.huntVisibility,
     huntTimeoutMs: options.huntTimeoutMs ?? 120_000,
     clock,
-    renderReply: (reply: CommandReply) => commandReplyBlocks(reply, { ...cardContext, now: clock() }),
+    renderReply: (reply: CommandReply) => commandReplyBlocks(reply, cardContext(reply.kind === 'alert' || reply.kind === 'alert-detail' ? reply.alert : undefined)),
     renderHunt: (report: HuntReport) => huntBlocks(report, clock()),
     buildModal,
     tasks,
