@@ -250,3 +250,30 @@ describe('typed commands', () => {
     expect(reply.body.text).toBe(HUNT_NOT_CONFIGURED);
   });
 });
+
+describe('the 5 s budget of a card action', () => {
+  test('a slow router gets "working on it" in time, and the card is redrawn when the action completes', async () => {
+    await bot.close();
+    // The real router, reached through a slow link (a busy database, say).
+    bot = await startBot({
+      allow: [alex.upn],
+      actionBudgetMs: 300,
+      wrapRouter: (router) => ({
+        handleText: (text, ctx) => router.handleText(text, ctx),
+        handleAction: async (payload, ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 800));
+          return router.handleAction(payload, ctx);
+        },
+      }),
+    });
+    const { alert, ref, threadId } = await postedAlert();
+    const answer = invokeAnswer(await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 })));
+    expect(answer.type).toBe(MESSAGE);
+    expect(String(answer.value)).toContain('Working on it');
+    await eventually('the late redraw', () => (connector.find('PUT', /activities/).length > 0 ? true : undefined));
+    await bot.platform.idle();
+    const [put] = connector.find('PUT', /activities/);
+    expect(cardText(cardOf(put.body))).toContain('Acknowledged by Alex Wilber');
+    expect(bot.transitions.map((a) => a.id)).toEqual([alert.id]);
+  });
+});

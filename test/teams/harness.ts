@@ -6,7 +6,7 @@ import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert, NewAlert } from '../../src/alerts/types';
 import { CommandRouter } from '../../src/chat/router/command-router';
 import type { HuntRunner } from '../../src/chat/commands';
-import { TeamsPlatform, type TeamsPlatformOptions } from '../../src/chat/teams';
+import { TeamsPlatform, type TeamsCommandHandler, type TeamsPlatformOptions } from '../../src/chat/teams';
 import { silentLogger, type Logger } from '../../src/logging/logger';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 
@@ -54,6 +54,8 @@ export interface BotHarnessOptions extends Partial<Omit<TeamsPlatformOptions, 's
   logger?: Logger;
   /** A runner, or one built on the harness's store. */
   hunt?: HuntRunner | ((store: SqliteStore) => HuntRunner);
+  /** Puts something between the platform and the real router (e.g. a slow link). */
+  wrapRouter?: (router: CommandRouter) => TeamsCommandHandler;
 }
 
 /** The real store, service, router and Teams platform behind a loopback express server. */
@@ -62,14 +64,14 @@ export async function startBot(options: BotHarnessOptions = {}): Promise<BotHarn
   const service = new AlertService({ store, authorizer: new AllowListAuthorizer(options.allow ?? []) });
   const router = new CommandRouter({ alerts: service, store, huntLimits: { defaultMs: 7 * DAY, maxMs: 30 * DAY } });
   const transitions: Alert[] = [];
-  const { allow: _allow, logger, hunt, ...rest } = options;
+  const { allow: _allow, logger, hunt, wrapRouter, ...rest } = options;
   const runner = typeof hunt === 'function' ? hunt(store) : hunt;
   const platform = new TeamsPlatform({
     nodeEnv: 'test',
     ...rest,
     ...(runner ? { hunt: runner } : {}),
     store,
-    router,
+    router: wrapRouter ? wrapRouter(router) : router,
     logger: logger ?? silentLogger(),
     onTransition: (alert) => {
       transitions.push(alert);

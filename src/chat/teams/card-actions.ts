@@ -120,6 +120,7 @@ function huntNotice(reply: Extract<CommandReply, { kind: 'hunt' }>): string {
  * the clicker is told so, and the card is redrawn when it finishes.
  */
 export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Promise<void> {
+  const started = Date.now();
   const action = obj(obj(ctx.activity.value)?.action);
   if (action?.type !== 'Action.Execute') {
     await answerWithMessage(ctx, 'FirstWatch only understands its own card buttons.');
@@ -132,7 +133,8 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
     return;
   }
   const work = route(deps, click);
-  const reply = await withinBudget(work, deps.actionBudgetMs);
+  // The member lookup already spent part of the budget.
+  const reply = await withinBudget(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
   if (reply === TIMED_OUT) {
     await answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
     deps.tasks.run(`late answer for ${click.payload.alertId}`, async () => {
