@@ -211,7 +211,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     url: '',
     origin: '',
     botToken: opts.botToken ?? 'xoxb-standin-token',
-    signingSecret: opts.signingSecret ?? 'standin-signing-secret',
+    signingSecret: opts.signingSecret ?? 'standinSigningSecret0123456789ab',
     teamId: opts.teamId ?? 'T0FIRST',
     botUserId: opts.botUserId ?? 'U0FWBOT',
     botId: opts.botId ?? 'B0FWBOT',
