@@ -21,30 +21,38 @@ function pad2(n: number): string {
   return n.toString().padStart(2, '0');
 }
 
-/** "14:02 UTC", or "27 Nov 14:02 UTC" when `now` is given and falls on another UTC day. */
+/** "14:02 UTC", or "27 Nov 14:02 UTC" when `now` is given and falls on another UTC day; the year too when it differs. */
 export function formatUtcTime(at: Date, now?: Date): string {
+  // A stored date that did not parse must not take a whole card or reply down with it.
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return 'unknown time';
+  if (now !== undefined && Number.isNaN(now.getTime())) now = at;
   const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
   if (now === undefined || at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10)) return time;
   const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
   return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
 }
 
-/** "Acknowledged", "Resolved (false positive)" */
+/** "Acknowledged", "Resolved as false positive" */
 export function describeChangeAction(change: Pick<StatusChange, 'action' | 'classification'>): string {
   const word = PAST_TENSE[change.action];
   return change.action === 'resolve' && change.classification
-    ? `${word} (${classificationLabel(change.classification)})`
+    ? `${word} as ${classificationLabel(change.classification)}`
     : word;
 }
 
 /**
- * The card's status line: "Open", "Acknowledged by Alex Wilber · 14:02 UTC",
- * "Resolved (false positive) by Alex Wilber · 14:02 UTC", "Reopened by … · …".
+ * Who last changed the alert, and when: "Open", "Acknowledged by Alex Wilber · 14:02 UTC",
+ * "Resolved as false positive by Alex Wilber · 14:02 UTC", "Reopened by … · …".
+ * The card's status line and the thread replies both start from it.
  */
 export function describeStatus(alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>, opts: { now?: Date } = {}): string {
   const change = alert.lastChange;
-  if (!change) return alert.status === 'open' ? 'Open' : capitalise(STATUS_WORD[alert.status]);
-  return `${describeChangeAction(change)} by ${change.actor.displayName} · ${formatUtcTime(change.at, opts.now)}`;
+  if (!change) {
+    const base = capitalise(STATUS_WORD[alert.status]);
+    return alert.status === 'resolved' && alert.classification ? `${base} as ${classificationLabel(alert.classification)}` : base;
+  }
+  const classification = change.action === 'resolve' ? (change.classification ?? alert.classification) : undefined;
+  return `${describeChangeAction({ action: change.action, classification })} by ${change.actor.displayName} · ${formatUtcTime(change.at, opts.now)}`;
 }
 
 /** "acknowledged", "resolved (false positive)" — for sentences about the current state. */

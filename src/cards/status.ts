@@ -1,20 +1,6 @@
 import { classificationLabel } from '../alerts/classification';
-import type { Alert, AlertAction, Classification } from '../alerts/types';
-import { formatUtc } from './time';
-
-const DONE: Readonly<Record<AlertAction, string>> = {
-  acknowledge: 'Acknowledged',
-  escalate: 'Escalated',
-  resolve: 'Resolved',
-  reopen: 'Reopened',
-};
-
-const STATUS_TITLE: Readonly<Record<Alert['status'], string>> = {
-  open: 'Open',
-  acknowledged: 'Acknowledged',
-  escalated: 'Escalated',
-  resolved: 'Resolved',
-};
+import { describeStatus as describeDomainStatus } from '../alerts/status-text';
+import type { Alert, Classification } from '../alerts/types';
 
 /** "false positive" */
 export function classificationText(c: Classification): string {
@@ -22,27 +8,16 @@ export function classificationText(c: Classification): string {
 }
 
 /**
- * The card's status line: "Open", "Acknowledged by Alex Wilber · 14:02 UTC",
- * "Escalated by Alex Wilber · 14:02 UTC · needs the VM owner",
- * "Resolved as false positive by Alex Wilber · 14:30 UTC", "Reopened by … · …".
- * `now` decides whether the date is shown (only when the change was on another UTC day);
- * without it the date is always shown.
+ * The card's status line: the domain's "Escalated by Alex Wilber · 14:02 UTC" plus the
+ * note, "· needs the VM owner". `now` decides whether the date is shown (only when the
+ * change was on another UTC day); without it the date is always shown.
  */
 export function describeStatus(
   alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>,
   now?: Date,
 ): string {
-  const change = alert.lastChange;
-  if (!change) {
-    const base = STATUS_TITLE[alert.status];
-    return alert.status === 'resolved' && alert.classification
-      ? `${base} as ${classificationText(alert.classification)}`
-      : base;
-  }
-  const classification = change.action === 'resolve' ? (change.classification ?? alert.classification) : undefined;
-  const verb = classification ? `${DONE[change.action]} as ${classificationText(classification)}` : DONE[change.action];
   // Without a reference clock, a far-away date keeps the line unambiguous.
-  const when = formatUtc(change.at, now ?? new Date(0));
-  const note = change.note?.trim();
-  return `${verb} by ${change.actor.displayName} · ${when}${note ? ` · ${note}` : ''}`;
+  const line = describeDomainStatus(alert, { now: now ?? new Date(0) });
+  const note = alert.lastChange?.note?.trim();
+  return note ? `${line} · ${note}` : line;
 }

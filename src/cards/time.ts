@@ -1,26 +1,13 @@
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function pad2(n: number): string {
-  return n.toString().padStart(2, '0');
-}
+import { formatUtcTime } from '../alerts/status-text';
 
 /** A stored date that did not parse must not take the whole card down with it. */
 function isValid(d: Date): boolean {
   return d instanceof Date && !Number.isNaN(d.getTime());
 }
 
-function sameUtcDay(a: Date, b: Date): boolean {
-  return a.toISOString().slice(0, 10) === b.toISOString().slice(0, 10);
-}
-
 /** "14:02 UTC"; "27 Nov 14:02 UTC" on another UTC day than `now`; the year too when it differs. */
 export function formatUtc(at: Date, now: Date): string {
-  if (!isValid(at)) return 'unknown time';
-  if (!isValid(now)) now = at;
-  const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
-  if (sameUtcDay(at, now)) return time;
-  const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
-  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
+  return formatUtcTime(at, now);
 }
 
 /** "just now", "12 min ago", "3 h ago", "2 days ago"; "in 5 min" when the clock of the source runs ahead. */

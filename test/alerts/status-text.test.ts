@@ -12,7 +12,7 @@ describe('describeStatus', () => {
     [
       'a resolution',
       { status: 'resolved', classification: 'false_positive', lastChange: { action: 'resolve', actor: alex, at, classification: 'false_positive' } },
-      'Resolved (false positive) by Alex Wilber · 14:02 UTC',
+      'Resolved as false positive by Alex Wilber · 14:02 UTC',
     ],
     ['a reopen', { status: 'open', lastChange: { action: 'reopen', actor: alex, at } }, 'Reopened by Alex Wilber · 14:02 UTC'],
   ])('describes %s', (_label, alert, text) => {
