@@ -1,4 +1,9 @@
-import { ALERTS_CHANNEL, GatedHunt, buttonOn, huntReport, slackHarness, type SlackHarness } from './harness';
+import type { Alert } from '../../src/alerts/types';
+import { ALERTS_CHANNEL, GatedHunt, buttonOn, huntReport, newAlert, slackHarness, type SlackHarness } from './harness';
+
+function plainAlert(): Omit<Alert, 'createdAt' | 'updatedAt'> {
+  return { ...newAlert(42), id: 'FW-42', status: 'open', version: 1 };
+}
 
 describe('Slack in Socket Mode (app token) against the stand-in', () => {
   let h: SlackHarness;
@@ -16,6 +21,24 @@ describe('Slack in Socket Mode (app token) against the stand-in', () => {
     expect(h.slack.mode).toBe('socket');
     expect(h.slack.httpHandler).toBeUndefined();
     expect(h.standin.callsTo('apps.connections.open')[0]).toMatchObject({ token: h.standin.socket.appToken, ok: true });
+  });
+
+  it('with interactive: false it posts but does not connect', async () => {
+    const { createSlack } = await import('../../src/chat/slack');
+    const router = { handleText: async () => ({ kind: 'text' as const, text: '' }), handleAction: async () => ({ kind: 'text' as const, text: '' }) };
+    await h.standin.socket.connected();
+    const before = h.standin.callsTo('apps.connections.open').length;
+    const oneShot = createSlack(
+      { botToken: h.standin.botToken, appToken: h.standin.socket.appToken, channels: [ALERTS_CHANNEL], apiUrl: h.standin.url, huntVisibility: 'ephemeral', logger: h.logs.logger },
+      { router },
+    );
+    await oneShot.start({ interactive: false });
+    const created = new Date();
+    await oneShot.platform.postAlert(ALERTS_CHANNEL, { ...plainAlert(), createdAt: created, updatedAt: created });
+    await oneShot.stop();
+    expect(h.standin.callsTo('apps.connections.open')).toHaveLength(before);
+    expect(h.standin.socket.connections()).toBe(1);
+    expect(h.standin.messagesIn(ALERTS_CHANNEL)).toHaveLength(1);
   });
 
   it('acknowledges a button envelope before looking up the clicker, then acts as them', async () => {

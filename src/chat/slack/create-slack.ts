@@ -74,8 +74,11 @@ export interface Slack {
   mode: 'socket' | 'http';
   /** HTTP mode: mount with `app.use('/slack/events', httpHandler)` (raw body; no JSON parser before it). */
   httpHandler?: RequestHandler;
-  /** Verifies the token and the channels, then (Socket Mode) connects. */
-  start(): Promise<void>;
+  /**
+   * Verifies the token and the channels, then (Socket Mode) connects.
+   * `interactive: false` (one-shot polls): post only, do not connect.
+   */
+  start(options?: { interactive?: boolean }): Promise<void>;
   /** Stops taking interactions, lets running ones finish (bounded), then stops posting. */
   stop(): Promise<void>;
   /** Resolves when the slow halves of interactions started so far have finished (bounded wait). */
@@ -201,7 +204,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     app,
     mode,
     ...(receiver !== undefined ? { httpHandler: receiver.router as unknown as RequestHandler } : {}),
-    async start() {
+    async start(startOptions = {}) {
       try {
         await whoAmI();
       } catch (err) {
@@ -221,8 +224,10 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
           else logger.warn({ channel, slackError: f.code }, 'Slack: could not check a channel at start');
         }
       }
-      if (mode === 'socket') await app.start();
-      started = true;
+      if (mode === 'socket' && startOptions.interactive !== false) {
+        await app.start();
+        started = true;
+      }
       logger.info({ mode, channels: options.channels.length }, 'Slack: ready');
     },
     settled: (timeoutMs = 30_000) => tasks.drain(timeoutMs),
