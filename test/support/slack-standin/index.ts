@@ -1,3 +1,11 @@
+/**
+ * A local Slack for tests: the Web API methods FirstWatch calls (Slack's
+ * response shapes, token and membership checks, Block Kit limits, a per-channel
+ * chat.postMessage rate limit answered with 429 + Retry-After), recording every
+ * call and message; and Slack's side of interactions: signed HTTP posts to the
+ * bot (or Socket Mode envelopes) for buttons, modals, slash commands and events,
+ * with response_urls it serves itself.
+ */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
