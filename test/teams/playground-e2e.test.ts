@@ -47,15 +47,16 @@ test('an alert posted from the store arrives in General, and Acknowledge changes
   await eventually('the General channel reference', async () => ((await bot.platform.conversations.lookup('General')).ok ? true : undefined));
   await eventually('the Announcements channel reference', async () => ((await bot.platform.conversations.lookup('Announcements')).ok ? true : undefined));
 
-  // Posted before anyone looks, as a poll would.
+  await driver.open(playground.url);
+  await driver.openChannel('General');
+
+  // Posted proactively, as the dispatcher does after a poll.
   const [alert] = await bot.seed(1);
   const ref = await bot.platform.postAlert('General', alert);
   expect(ref).toMatchObject({ platform: 'teams', target: 'General' });
   expect(ref.threadId).toContain(';messageid=');
 
-  await driver.open(playground.url);
-  await driver.openChannel('General');
-  const card = await driver.card(alert.title);
+  const card = await driver.cardInChannel('General', alert.title);
   expect(await driver.cardText(card)).toContain(alert.id);
   await driver.clickButton(card, 'Acknowledge');
 

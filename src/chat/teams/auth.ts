@@ -1,4 +1,5 @@
-import { getAuthConfigWithDefaults, type AuthConfiguration } from '@microsoft/agents-hosting';
+import type { AuthConfiguration } from '@microsoft/agents-hosting';
+import { hosting } from './sdk';
 
 /** The Azure Bot registration; all three absent means local, anonymous mode. */
 export interface TeamsCredentials {
@@ -41,7 +42,7 @@ export function resolveTeamsAuth(credentials: TeamsCredentials, nodeEnv: string 
   const { appId, appPassword, tenantId, authority } = credentials;
   if (given(appId)) {
     if (!given(appPassword)) throw new TeamsSetupError('Teams: TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not; the bot needs its client secret.');
-    const config = getAuthConfigWithDefaults({
+    const config = hosting().getAuthConfigWithDefaults({
       clientId: appId.trim(),
       clientSecret: appPassword,
       ...(given(tenantId) ? { tenantId: tenantId.trim() } : {}),
@@ -58,7 +59,7 @@ export function resolveTeamsAuth(credentials: TeamsCredentials, nodeEnv: string 
         '(an Azure Bot registration), or turn Teams off; anonymous requests are only allowed locally outside production.',
     );
   }
-  const config = getAuthConfigWithDefaults({});
+  const config = hosting().getAuthConfigWithDefaults({});
   if (given(config.clientId)) {
     // The SDK also reads clientId / connections__* variables; they would make it demand tokens.
     throw new TeamsSetupError(

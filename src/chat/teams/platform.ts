@@ -1,4 +1,4 @@
-import { AgentApplication, CloudAdapter, TurnState, type TurnContext } from '@microsoft/agents-hosting';
+import type { AgentApplication, CloudAdapter, TurnContext, TurnState } from '@microsoft/agents-hosting';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Alert } from '../../alerts/types';
 import { alertCard } from '../../cards/adaptive/alert-card';
@@ -15,6 +15,7 @@ import { handleCommandMessage } from './commands';
 import { ConversationDirectory, type TeamsConversation, type TeamsRefStore } from './conversations';
 import { captureConversation, learnTeamChannels, logRemoval } from './installs';
 import { ProactiveClient } from './proactive';
+import { hosting } from './sdk';
 import { TeamsSender, type RetryPolicy } from './sender';
 import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
@@ -31,8 +32,10 @@ export interface TeamsPlatformOptions {
   hunt?: HuntRunner;
   /** Called after a card action or command changed an alert; the composition root redraws every copy (Slack too). */
   onTransition?: (alert: Alert) => void | Promise<void>;
-  /** Clock, tenant and links for cards; by default now + the configured tenant. */
-  cardContext?: (alert?: Alert) => CardContext;
+  /** Clock, tenant and links for an alert's card (the app's cardContext); by default now + the configured tenant. */
+  cardContext?: (alert: Alert) => CardContext;
+  /** "Now" for cards that show no alert (hunt results, lists); default the system clock. */
+  clock?: () => Date;
   /** The alert card; by default cards/adaptive alertCard(toAlertView(alert)). */
   renderAlert?: (alert: Alert, ctx: CardContext) => object;
   /** How long a card action waits for the router before answering "working on it" (default 4000; Teams allows 5 s). */
@@ -71,6 +74,7 @@ export class TeamsPlatform implements ChatPlatform {
     this.logger = options.logger;
     const auth = resolveTeamsAuth(options.credentials ?? {}, options.nodeEnv ?? process.env.NODE_ENV);
     this.authMode = auth.mode;
+    const { AgentApplication, CloudAdapter } = hosting();
     this.adapter = new CloudAdapter(auth.config);
     this.adapter.onTurnError = async (ctx, err) => this.onTurnError(ctx, err);
     this.app = new AgentApplication<TurnState>({ adapter: this.adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
@@ -79,7 +83,9 @@ export class TeamsPlatform implements ChatPlatform {
     this.conversations = new ConversationDirectory(options.store, this.logger);
     this.tasks = new BackgroundTasks(this.logger);
     const tenantId = options.credentials?.tenantId;
-    this.cardContext = options.cardContext ?? (() => ({ now: new Date(), ...(tenantId ? { tenantId } : {}) }));
+    const clock = options.clock ?? (() => new Date());
+    const forAlert = options.cardContext;
+    this.cardContext = (alert) => (alert && forAlert ? forAlert(alert) : { now: clock(), ...(tenantId ? { tenantId } : {}) });
     const renderAlert = options.renderAlert ?? ((alert: Alert, ctx: CardContext) => alertCard(toAlertView(alert, ctx)));
     this.render = (alert) => renderAlert(alert, this.cardContext(alert));
     const budget = options.actionBudgetMs ?? 4_000;

@@ -1,5 +1,6 @@
 import type { Activity, ConversationParameters } from '@microsoft/agents-activity';
-import { CardFactory, MessageFactory, type CloudAdapter, type ConnectorClient } from '@microsoft/agents-hosting';
+import type { CloudAdapter, ConnectorClient } from '@microsoft/agents-hosting';
+import { hosting } from './sdk';
 import { toReference, type TeamsConversation } from './conversations';
 import type { SendLimits, TeamsSender } from './sender';
 
@@ -15,6 +16,7 @@ export interface CreatedThread {
 }
 
 function toActivity(message: OutgoingMessage): Activity {
+  const { CardFactory, MessageFactory } = hosting();
   if ('text' in message) return MessageFactory.text(message.text);
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(message.card));
   if (message.summary) activity.summary = message.summary;

@@ -98,6 +98,24 @@ export class PlaygroundDriver {
     return card;
   }
 
+  /**
+   * Waits for a card in a channel. The Playground pushes new posts over a
+   * WebSocket; should one be missed (a busy machine), the channel is opened
+   * afresh once, which reloads its posts from the Playground's server.
+   */
+  async cardInChannel(channel: string, text: string | RegExp): Promise<Locator> {
+    const card = this.cards(text).first();
+    try {
+      await card.waitFor({ timeout: UI_TIMEOUT_MS / 2 });
+    } catch {
+      await this.page.reload({ waitUntil: 'domcontentloaded', timeout: LOAD_TIMEOUT_MS });
+      await this.page.getByText('Teams Channel', { exact: true }).waitFor({ timeout: LOAD_TIMEOUT_MS });
+      await this.openChannel(channel);
+      await card.waitFor();
+    }
+    return card;
+  }
+
   async cardText(card: Locator): Promise<string> {
     return card.innerText();
   }
