@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Alert, AuditEntry, NewAlert } from '../../alerts/types';
+import type { Alert, AuditEntry } from '../../alerts/types';
 import type { ChatPlatformName, MessageRef } from '../../chat/platform';
 import {
   StoreInputError,
@@ -16,6 +16,7 @@ import {
 } from '../store';
 import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkTargets, isValidDate, toJson } from '../validate';
 import { loadMigrations, migrate } from './migrate';
+import { alertJson, INSERT_ALERT, queueSql, storedAlert, type AlertJson } from './new-alert';
 import {
   alertFromRow,
   auditFromRow,
@@ -101,6 +102,13 @@ export class SqliteStore implements Store {
     return this.write(() => {
       const now = this.now();
       const created: Alert[] = [];
+      // The id sequence is read once and written back once: the write lock is held throughout.
+      const start = (this.sql("SELECT value FROM counters WHERE name = 'alert'").get() as { value: number }).value;
+      let seq = start;
+      const insert = this.sql(INSERT_ALERT);
+      const queue = this.sql(queueSql(uniqueTargets.length));
+      const queueArgs: unknown[] = [];
+      for (const t of uniqueTargets) queueArgs.push(null, t.platform, t.target, now, now, now);
       // Each alert is checked as it is inserted: a bad one mid-batch rolls back the ones before it.
       alerts.forEach((a: unknown, i) => {
         checkNewAlert(a, i);
@@ -109,17 +117,32 @@ export class SqliteStore implements Store {
             `alert #${i + 1} (${a.fingerprint}) belongs to ${a.workspace}/${a.detectionId}, not ${workspace}/${detectionId}`,
           );
         }
-        const seen = this.sql('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?')
-          .get(a.detectionId, a.fingerprint);
-        if (seen) return;
-        const alert = this.insertAlert(a, now);
-        const queue = this.sql(
-          `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
-           VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)`,
+        let json: AlertJson;
+        try {
+          json = alertJson(a);
+        } catch (err) {
+          // A repeat sighting is a no-op even when its body could not be stored.
+          if (this.sql('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?').get(a.detectionId, a.fingerprint)) return;
+          throw err;
+        }
+        const id = `FW-${seq + 1}`;
+        const eventTime = a.eventTime.toISOString();
+        // A fingerprint already stored (earlier poll or earlier in this batch) inserts nothing.
+        const info = insert.run(
+          id, seq + 1, a.detectionId, a.detectionName, a.fingerprint, a.workspace, a.title, a.description ?? null, a.severity,
+          json.tactics, json.techniques, eventTime, json.subject, a.subject.upn ? a.subject.upn.toLowerCase() : null,
+          a.action ?? null, a.sourceIp ?? null, a.sourceLocation ?? null, json.insights, a.investigationPriority ?? null,
+          json.entities, json.details, json.target, json.raw, now, now,
         );
-        for (const t of uniqueTargets) queue.run(alert.id, t.platform, t.target, now, now, now);
-        created.push(alert);
+        if (info.changes === 0) return;
+        seq += 1;
+        if (uniqueTargets.length > 0) {
+          for (let k = 0; k < uniqueTargets.length; k++) queueArgs[k * 6] = id;
+          queue.run(queueArgs);
+        }
+        created.push(storedAlert(a, json, id, eventTime, now));
       });
+      if (seq !== start) this.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
       this.sql(
         `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (workspace, detection_id) DO UPDATE SET
@@ -129,48 +152,6 @@ export class SqliteStore implements Store {
       .run(workspace, detectionId, watermark.toISOString(), now);
       return created;
     });
-  }
-
-  private insertAlert(a: NewAlert, now: string): Alert {
-    const what = `alert ${a.fingerprint}`;
-    const row = {
-      detection_id: a.detectionId,
-      detection_name: a.detectionName,
-      fingerprint: a.fingerprint,
-      workspace: a.workspace,
-      title: a.title,
-      description: a.description ?? null,
-      severity: a.severity,
-      tactics: toJson(a.tactics, `${what}: tactics`),
-      techniques: toJson(a.techniques, `${what}: techniques`),
-      event_time: a.eventTime.toISOString(),
-      subject: toJson(a.subject, `${what}: subject`),
-      subject_upn: a.subject.upn ? a.subject.upn.toLowerCase() : null,
-      action: a.action ?? null,
-      source_ip: a.sourceIp ?? null,
-      source_location: a.sourceLocation ?? null,
-      insights: toJson(a.insights, `${what}: insights`),
-      investigation_priority: a.investigationPriority ?? null,
-      entities: toJson(a.entities, `${what}: entities`),
-      details: toJson(a.details, `${what}: details`),
-      target: a.target === null ? null : toJson(a.target, `${what}: target`),
-      raw: toJson(a.raw, `${what}: raw`),
-      now,
-    };
-    const counter = this.sql("UPDATE counters SET value = value + 1 WHERE name = 'alert' RETURNING value").get() as {
-      value: number;
-    };
-    const inserted = this.sql(
-      `INSERT INTO alerts (id, seq, detection_id, detection_name, fingerprint, workspace, title, description, severity,
-         tactics, techniques, event_time, subject, subject_upn, action, source_ip, source_location, insights,
-         investigation_priority, entities, details, target, raw, status, version, created_at, updated_at)
-       VALUES (@id, @seq, @detection_id, @detection_name, @fingerprint, @workspace, @title, @description, @severity,
-         @tactics, @techniques, @event_time, @subject, @subject_upn, @action, @source_ip, @source_location, @insights,
-         @investigation_priority, @entities, @details, @target, @raw, 'open', 1, @now, @now)
-       RETURNING *`,
-    )
-      .get({ ...row, id: `FW-${counter.value}`, seq: counter.value }) as AlertRow;
-    return alertFromRow(inserted);
   }
 
   async getWatermark(workspace: string, detectionId: string): Promise<Date | undefined> {
