@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AlertEntity, NewAlert, Severity } from '../alerts/types';
 import { DetectionHitError } from './errors';
 import { asDate, cellText, dynamicValue, isPresent, isTrueish, rawRow } from './row-values';
@@ -72,7 +72,7 @@ export function fingerprintOf(detection: Detection, row: Record<string, unknown>
     }
     values.push(cellText(row[col]));
   }
-  return createHash('sha256').update(JSON.stringify([detection.id, ...values])).digest('hex').slice(0, 32);
+  return hash('sha256', JSON.stringify([detection.id, ...values]), 'hex').slice(0, 32);
 }
 
 function insightsOf(value: unknown): string[] {
