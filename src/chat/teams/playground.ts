@@ -89,6 +89,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The Playground must not outlive us (a crash, a test run cut short).
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const remember = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
