@@ -2,7 +2,10 @@ import type { Alert } from '../alerts/types';
 import type { CardContext } from '../cards/context';
 
 /** Builds the context a card needs for one alert (clock, portal links, the rule's query). */
-export type CardContextFor = (alert: Alert) => CardContext;
+export type CardContextFor = ((alert: Alert) => CardContext) & {
+  /** The same without an alert (replies, hunt results). */
+  base(): CardContext;
+};
 
 export function cardContextFactory(options: {
   clock?: () => Date;
@@ -12,10 +15,7 @@ export function cardContextFactory(options: {
   queries?: ReadonlyMap<string, string>;
 }): CardContextFor {
   const clock = options.clock ?? (() => new Date());
-  return (alert) => ({
-    now: clock(),
-    tenantId: options.tenantId,
-    workspaceResourceId: options.workspaceResourceId,
-    detectionQuery: options.queries?.get(alert.detectionId),
-  });
+  const base = (): CardContext => ({ now: clock(), tenantId: options.tenantId, workspaceResourceId: options.workspaceResourceId });
+  const forAlert = (alert: Alert): CardContext => ({ ...base(), detectionQuery: options.queries?.get(alert.detectionId) });
+  return Object.assign(forAlert, { base });
 }

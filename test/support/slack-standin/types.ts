@@ -37,7 +37,7 @@ export interface StandinMessage extends MessageVersion {
   /** Who posted it: the bot's user id, or a person's for messages the test puts in history. */
   user: string;
   botId?: string;
-  /** Every chat.update applied, oldest first (the message fields hold the newest). */
+  /** The versions each chat.update replaced, oldest first (the message fields hold the newest). */
   updates: MessageVersion[];
 }
 
