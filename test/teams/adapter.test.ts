@@ -127,6 +127,8 @@ describe('card buttons (Action.Execute)', () => {
     const stored = await bot.store.getAlert(alert.id);
     expect(stored?.status).toBe('acknowledged');
     expect(stored?.lastChange?.actor).toEqual({ platform: 'teams', id: alex.aadObjectId, displayName: alex.name, email: alex.upn });
+    // The UPN came from the team's member list (Teams activities carry none).
+    expect(connector.find('GET', /\/members\//).map((c) => c.path)).toEqual([`/v3/conversations/${TEAM.id}/members/${alex.id}`]);
     await bot.platform.idle();
     const [put] = connector.find('PUT', /activities/);
     expect(put.path).toBe(`/v3/conversations/${threadId}/activities/${ref.messageId}`);

@@ -53,7 +53,10 @@ export async function actorOf(ctx: TurnContext, deps: TeamsTurnDeps): Promise<Ac
   const from = ctx.activity.from as (Record<string, unknown> & { id?: string }) | undefined;
   const carried = typeof from?.userPrincipalName === 'string' || typeof from?.email === 'string';
   const client = ctx.turnState.get<MemberSource | undefined>(deps.connectorKey);
-  const email = carried ? undefined : await deps.members.emailOf(client, ctx.activity.conversation?.id ?? '', from?.id);
+  // In a channel, members are the team's (as TeamsInfo.getMember asks); elsewhere the chat's.
+  const teamId = (ctx.activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  const where = typeof teamId === 'string' && teamId.length > 0 ? teamId : (ctx.activity.conversation?.id ?? '');
+  const email = carried ? undefined : await deps.members.emailOf(client, where, from?.id);
   return actorFromSender(from, email);
 }
 
