@@ -95,7 +95,9 @@ export class PollLeadership implements Leadership {
   private async connect(): Promise<Client> {
     const client = new Client({
       connectionString: this.url,
+      // Probes an idle connection after 30 s, so a vanished server or network is noticed between hourly ticks.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
       application_name: `firstwatch poll ${os.hostname()} pid ${process.pid}`.slice(0, 63),
       ...(this.options.schema === undefined ? {} : { options: `-c search_path=${this.options.schema}` }),
     });

@@ -219,7 +219,8 @@ export class PostgresStore implements Store {
 
     return this.db.transaction(async (c): Promise<TransitionResult> => {
       // The row lock makes concurrent transitions of one alert (from any replica) queue here and re-read.
-      const current = await c.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 FOR UPDATE', [req.alertId]);
+      // NO KEY UPDATE: the id does not change, so rows referencing the alert can still be inserted meanwhile.
+      const current = await c.query<AlertRow>('SELECT * FROM alerts WHERE id = $1 FOR NO KEY UPDATE', [req.alertId]);
       if (current.rows.length === 0) return { ok: false, reason: 'not_found' };
       const row = current.rows[0];
       const previous = alertFromRow(row);
