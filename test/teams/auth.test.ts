@@ -4,7 +4,6 @@
  * key of the configured authority (here a loopback JWKS); without them only
  * this machine may call, and never in production.
  */
-import './jose-cjs';
 import express from 'express';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import type { AddressInfo } from 'node:net';

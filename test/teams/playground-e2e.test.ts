@@ -3,7 +3,6 @@
  * alert service, router and hunt service, with the Microsoft 365 Agents
  * Playground as the Teams client, driven in headless Chromium.
  */
-import './jose-cjs';
 import { join } from 'node:path';
 import { HuntService } from '../../src/alerts/hunt/service';
 import { LogAnalyticsSource, DEFAULT_LOCAL_WORKSPACE_ID, startWorkspaceServer, type WorkspaceServer } from '../../src/workspace';
