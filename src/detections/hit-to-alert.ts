@@ -8,20 +8,27 @@ import type { CardMappings, Detection } from './types';
 const SEVERITIES: Severity[] = ['Informational', 'Low', 'Medium', 'High'];
 const EVENT_TIME_COLUMNS = ['TimeGenerated', 'StartTime', 'StartTimeUtc', 'FirstSeen', 'EndTime'];
 
+const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+
 /** {{Column}} → the row's value; missing or empty values render as nothing. */
 export function renderFormat(format: string, row: Record<string, unknown>): string {
-  return format
-    .replace(/\{\{\s*([A-Za-z_]\w*)\s*\}\}/g, (_m, col: string) => cellText(row[col]))
-    .replace(/[ \t]{2,}/g, ' ')
-    .trim();
+  // A loop rather than replace() with a callback: this runs for every hit.
+  let out = '';
+  let last = 0;
+  PLACEHOLDER.lastIndex = 0;
+  for (let m = PLACEHOLDER.exec(format); m !== null; m = PLACEHOLDER.exec(format)) {
+    out += format.slice(last, m.index) + cellText(row[m[1]]);
+    last = m.index + m[0].length;
+  }
+  out += format.slice(last);
+  return out.replace(/[ \t]{2,}/g, ' ').trim();
 }
 
 function entityColumn(detection: Detection, entityType: string, identifiers: string[]): string | undefined {
   for (const identifier of identifiers) {
     for (const m of detection.entityMappings) {
       if (m.entityType !== entityType) continue;
-      const f = m.fieldMappings.find((x) => x.identifier === identifier);
-      if (f) return f.columnName;
+      for (const f of m.fieldMappings) if (f.identifier === identifier) return f.columnName;
     }
   }
   return undefined;
@@ -30,17 +37,20 @@ function entityColumn(detection: Detection, entityType: string, identifiers: str
 /** The card's columns: the rule's own choices, else entity mappings, else well-known UEBA columns present in the row. */
 export function cardColumns(detection: Detection, row: Record<string, unknown>): CardMappings {
   const c = detection.firstwatch.card;
-  const ifPresent = (col: string) => (col in row ? col : undefined);
   return {
-    subjectUpn: c.subjectUpn ?? entityColumn(detection, 'Account', ['FullName']) ?? ifPresent('UserPrincipalName'),
+    subjectUpn: c.subjectUpn ?? entityColumn(detection, 'Account', ['FullName']) ?? ifPresent(row, 'UserPrincipalName'),
     subjectName: c.subjectName ?? entityColumn(detection, 'Account', ['DisplayName', 'Name']),
     subjectObjectId: c.subjectObjectId ?? entityColumn(detection, 'Account', ['AadUserId', 'ObjectGuid']),
-    action: c.action ?? ifPresent('ActionType'),
+    action: c.action ?? ifPresent(row, 'ActionType'),
     sourceIp: c.sourceIp ?? entityColumn(detection, 'IP', ['Address']),
     location: c.location,
-    insights: c.insights ?? ifPresent('ActivityInsights'),
-    investigationPriority: c.investigationPriority ?? ifPresent('InvestigationPriority'),
+    insights: c.insights ?? ifPresent(row, 'ActivityInsights'),
+    investigationPriority: c.investigationPriority ?? ifPresent(row, 'InvestigationPriority'),
   };
+}
+
+function ifPresent(row: Record<string, unknown>, col: string): string | undefined {
+  return col in row ? col : undefined;
 }
 
 function text(row: Record<string, unknown>, col: string | undefined): string | undefined {
@@ -78,16 +88,16 @@ export function fingerprintOf(detection: Detection, row: Record<string, unknown>
 function insightsOf(value: unknown): string[] {
   const parsed = dynamicValue(value);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return [];
-  return Object.entries(parsed as Record<string, unknown>)
-    .filter(([, v]) => isTrueish(v))
-    .map(([k]) => k)
-    .sort();
+  const fired: string[] = [];
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (isTrueish(v)) fired.push(k);
+  return fired.sort();
 }
 
 function severityOf(detection: Detection, row: Record<string, unknown>): Severity {
   const col = detection.alertDetailsOverride?.alertSeverityColumnName;
   const v = col !== undefined ? cellText(row[col]).trim().toLowerCase() : '';
-  return SEVERITIES.find((s) => s.toLowerCase() === v) ?? detection.severity;
+  if (v !== '') for (const s of SEVERITIES) if (s.toLowerCase() === v) return s;
+  return detection.severity;
 }
 
 function tacticsOf(detection: Detection, row: Record<string, unknown>): string[] {
@@ -103,11 +113,15 @@ function entitiesOf(detection: Detection, row: Record<string, unknown>): AlertEn
   const out: AlertEntity[] = [];
   for (const m of detection.entityMappings) {
     const fields: Record<string, string> = {};
+    let any = false;
     for (const f of m.fieldMappings) {
       const t = text(row, f.columnName);
-      if (t !== undefined) fields[f.identifier] = t;
+      if (t !== undefined) {
+        fields[f.identifier] = t;
+        any = true;
+      }
     }
-    if (Object.keys(fields).length > 0) out.push({ type: m.entityType, fields });
+    if (any) out.push({ type: m.entityType, fields });
   }
   return out;
 }
@@ -123,8 +137,12 @@ export function hitToAlert(detection: Detection, row: Record<string, unknown>, w
     throw new DetectionHitError(detection.id, detection.name, 'a result row must be an object of column: value');
   }
   const fingerprint = fingerprintOf(detection, row);
-  const timeColumn = EVENT_TIME_COLUMNS.find((c) => asDate(row[c]) !== undefined);
-  if (timeColumn === undefined) {
+  let eventTime: Date | undefined;
+  for (const c of EVENT_TIME_COLUMNS) {
+    eventTime = asDate(row[c]);
+    if (eventTime !== undefined) break;
+  }
+  if (eventTime === undefined) {
     throw new DetectionHitError(detection.id, detection.name, `a result row has no TimeGenerated (or ${EVENT_TIME_COLUMNS.slice(1).join('/')}) time`);
   }
   const cols = cardColumns(detection, row);
@@ -155,7 +173,7 @@ export function hitToAlert(detection: Detection, row: Record<string, unknown>, w
     techniques: [...detection.techniques],
     fingerprint,
     workspace: workspaceName,
-    eventTime: asDate(row[timeColumn]) as Date,
+    eventTime,
     subject,
     action: text(row, cols.action),
     sourceIp: text(row, cols.sourceIp),
