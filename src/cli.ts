@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
 async function start(config: Config, logger: Logger): Promise<number> {
   const app = await buildApp(config, { logger });
   const chat = await startChat(app);
-  const running = await runApp(app, chat.http);
+  const running = await runApp(app, { ...chat.http, afterListen: (url) => chat.afterListen(url) });
   stopOnSignals(async () => {
     await running.stop();
     await chat.stop();
@@ -68,6 +68,10 @@ async function start(config: Config, logger: Logger): Promise<number> {
 
 async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promise<number> {
   return withApp(config, logger, async (app) => {
+    if (!dryRun && !(await app.leadership.tryAcquire())) {
+      process.stderr.write(`firstwatch: not polling: ${app.leadership.describe()}\n`);
+      return 1;
+    }
     const chat = dryRun ? undefined : await startChat(app, { interactive: false });
     try {
       let failed = 0;

@@ -13,7 +13,8 @@ import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import { Dispatcher } from '../poller/dispatcher';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
-import { openSqliteStore, type DeliveryTarget, type Store } from '../store';
+import { PollLeadership, SqliteLeadership, type Leadership } from '../poller/leader';
+import { openPostgresStore, openSqliteStore, type DeliveryTarget, type Store } from '../store';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceServer } from '../workspace';
 import { startLocalWorkspace } from './local-workspace';
 
@@ -40,8 +41,12 @@ export interface App {
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   /** Adds a chat platform and its targets (Teams and Slack are started by the runner). */
   addPlatform(platform: ChatPlatform, targets: string[]): void;
+  /** Queues new alerts for targets of a platform this process does not run; they wait until one that does posts them. */
+  addTargets(platform: ChatPlatformName, targets: string[]): void;
   dispatcher: Dispatcher;
   poller: Poller;
+  /** Only the holder polls; every replica delivers and serves interactions. */
+  leadership: Leadership;
   localWorkspace?: WorkspaceServer;
   close(): Promise<void>;
 }
@@ -53,7 +58,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
 
-  const store = openStore(config);
+  const store = await openStore(config, logger);
+  const leadership: Leadership =
+    config.storage.kind === 'postgres'
+      ? new PollLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
+      : new SqliteLeadership(config.storage.sqlitePath);
   let localWorkspace: WorkspaceServer | undefined;
   let source: QuerySource;
   try {
@@ -109,9 +118,12 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const targets: DeliveryTarget[] = [];
   const workspaces: WorkspaceBinding[] = [{ name: config.workspace.name, source, targets }];
   const dispatcher = new Dispatcher({ store, platforms, logger: logger.child({ component: 'dispatcher' }), clock });
+  const addTargets = (platform: ChatPlatformName, names: string[]): void => {
+    for (const target of names) targets.push({ platform, target });
+  };
   const addPlatform = (platform: ChatPlatform, names: string[]): void => {
     platforms[platform.name] = platform;
-    for (const target of names) targets.push({ platform: platform.name, target });
+    addTargets(platform.name, names);
   };
   if (config.console.enabled) {
     addPlatform(new ConsolePlatform({ out: options.consoleOut, cardContext }), ['console']);
@@ -142,22 +154,25 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     cardContext,
     platforms,
     addPlatform,
+    addTargets,
     dispatcher,
     poller,
+    leadership,
     localWorkspace,
     close: async () => {
       await dispatcher.stop();
+      await leadership.release();
       await localWorkspace?.close();
       await store.close();
     },
   };
 }
 
-function openStore(config: Config): Store {
+async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (config.storage.kind === 'postgres') {
-    throw new Error(
-      'DATABASE_URL is set, but this version of FirstWatch stores state in SQLite only; unset DATABASE_URL and use SQLITE_PATH',
-    );
+    return openPostgresStore(config.storage.databaseUrl as string, {
+      onPoolError: (err) => logger.warn({ err }, 'idle database connection dropped'),
+    });
   }
   const file = config.storage.sqlitePath;
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { createSlack, type Slack } from '../chat/slack';
+import { startPlayground, TeamsPlatform } from '../chat/teams';
 import type { App } from './build';
 
 export interface ChatHandles {
@@ -7,8 +8,13 @@ export interface ChatHandles {
   http: { teams?: RequestHandler; slack?: RequestHandler };
   /** Lines to print at start-up (where to look, what is off). */
   banner: string[];
+  /** Once the HTTP server listens: starts what needs to reach it (the Agents Playground). */
+  afterListen(serverUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The Agents Playground models one team whose first channel is General. */
+const PLAYGROUND_CHANNELS = ['General'];
 
 /**
  * Starts the configured chat platforms and registers them, with their
@@ -30,11 +36,48 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     stops.push(() => slack.stop());
     banner.push(`Slack: ${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode at /slack/events'}, alerts to ${app.config.slack.channels.join(', ') || 'no channel (set SLACK_CHANNELS)'}`);
   }
+  let afterListen = async (_serverUrl: string): Promise<void> => undefined;
+  if (app.config.teams.mode === 'playground' && !interactive) {
+    // No Playground in a one-shot run: Teams cards wait in the outbox for the next `firstwatch start`.
+    app.addTargets('teams', app.config.teams.channels.length > 0 ? [...app.config.teams.channels] : PLAYGROUND_CHANNELS);
+  } else if (app.config.teams.mode !== 'off') {
+    const { config } = app;
+    const teams = new TeamsPlatform({
+      store: app.store,
+      router: app.router,
+      hunt: app.hunt,
+      logger: app.logger.child({ component: 'teams' }),
+      nodeEnv: config.server.nodeEnv,
+      cardContext: app.cardContext,
+      clock: app.clock,
+      onTransition: kick,
+      ...(config.teams.mode === 'bot'
+        ? { credentials: { appId: config.teams.appId as string, appPassword: config.teams.appPassword as string, tenantId: config.teams.tenantId as string } }
+        : {}),
+    });
+    const channels = config.teams.channels.length > 0 || config.teams.mode === 'bot' ? [...config.teams.channels] : PLAYGROUND_CHANNELS;
+    app.addPlatform(teams, channels);
+    http.teams = teams.requestHandler;
+    stops.push(() => teams.stop());
+    banner.push(`Teams: ${config.teams.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`);
+    if (config.teams.mode === 'playground' && interactive) {
+      afterListen = async (serverUrl) => {
+        const playground = await startPlayground({
+          botEndpoint: `${serverUrl}/api/messages`,
+          port: config.teams.playgroundPort,
+          logger: app.logger.child({ component: 'playground' }),
+        });
+        stops.unshift(() => playground.stop());
+        banner.push(`Teams: open the Agents Playground at ${playground.url} (channel General of My Team)`);
+      };
+    }
+  }
   if (app.platforms.console !== undefined) banner.push('Console: alerts are printed here.');
 
   return {
     http,
     banner,
+    afterListen: (url) => afterListen(url),
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },

@@ -23,7 +23,13 @@ interface PollState {
  */
 export async function runApp(
   app: App,
-  extra: { teams?: Parameters<typeof startHttpServer>[0]['teams']; slack?: Parameters<typeof startHttpServer>[0]['slack']; readiness?: () => Promise<ReadyCheck[]> } = {},
+  extra: {
+    teams?: Parameters<typeof startHttpServer>[0]['teams'];
+    slack?: Parameters<typeof startHttpServer>[0]['slack'];
+    readiness?: () => Promise<ReadyCheck[]>;
+    /** Runs once the HTTP server listens, before the first poll (e.g. the Agents Playground, which calls the bot). */
+    afterListen?: (serverUrl: string) => Promise<void>;
+  } = {},
 ): Promise<Running> {
   const { logger } = app;
   const polls = new Map<string, PollState>();
@@ -32,6 +38,11 @@ export async function runApp(
       name: detection.slug,
       cron: detection.cron,
       run: async () => {
+        // Several replicas share one database: only the lock holder polls.
+        if (!(await app.leadership.tryAcquire())) {
+          logger.info({ detection: detection.slug, holder: app.leadership.describe() }, 'another replica polls; skipped');
+          return;
+        }
         const outcomes = await app.poller.runDetection(detection);
         const failed = outcomes.find((o) => !o.ok);
         polls.set(detection.slug, { at: app.clock(), ok: failed === undefined, error: failed?.error });
@@ -48,6 +59,12 @@ export async function runApp(
     readiness: async () => [...(await storeCheck(app)), ...pollChecks(app, polls), ...((await extra.readiness?.()) ?? [])],
   });
   logger.info({ url: http.url }, 'HTTP server listening');
+  try {
+    await extra.afterListen?.(http.url);
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
   app.dispatcher.start();
   const caughtUp = schedule.start();
   for (const d of app.detections) {

@@ -148,8 +148,8 @@ export class Dispatcher {
     const { store, logger } = this.options;
     const platform = this.options.platforms[delivery.platform];
     if (platform === undefined) {
-      await store.markWaiting(delivery.id, `${delivery.platform} is not configured in this process`);
-      this.reportWaitingOnce(delivery.platform, delivery.target, `${delivery.platform} is not configured`);
+      // Kept for a process that runs this platform (e.g. `firstwatch start` after a `poll --once`).
+      await store.markWaiting(delivery.id, `${delivery.platform} is not running in this process`);
       return;
     }
     try {
