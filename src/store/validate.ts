@@ -11,7 +11,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isStringArray(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (!Array.isArray(v)) return false;
+  // Holes are skipped, as Array.prototype.every does.
+  for (let i = 0; i < v.length; i++) if (i in v && typeof v[i] !== 'string') return false;
+  return true;
 }
 
 export function isValidDate(v: unknown): v is Date {
@@ -22,42 +25,61 @@ function nonEmpty(v: unknown): v is string {
   return typeof v === 'string' && v.trim().length > 0;
 }
 
+const ALERT_STRINGS = ['detectionId', 'detectionName', 'title', 'fingerprint', 'workspace'] as const;
+const SUBJECT_STRINGS = ['upn', 'displayName', 'aadObjectId'] as const;
+const OPTIONAL_STRINGS = ['description', 'action', 'sourceIp', 'sourceLocation'] as const;
+
+function alertFieldError(a: Record<string, unknown>, index: number, field: string, want: string): StoreInputError {
+  return new StoreInputError(`alert #${index + 1} (${String(a.fingerprint)}): ${field} must be ${want}`);
+}
+
+function isEntityList(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    if (!(i in v)) continue;
+    const e: unknown = v[i];
+    if (!isObject(e) || typeof e.type !== 'string' || !isObject(e.fields)) return false;
+  }
+  return true;
+}
+
+function isStringRecord(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && typeof v[k] !== 'string') return false;
+  return true;
+}
+
 /** Throws StoreInputError naming the first field that is wrong. */
 export function checkNewAlert(a: unknown, index: number): asserts a is NewAlert {
-  const where = `alert #${index + 1}`;
-  if (!isObject(a)) throw new StoreInputError(`${where} is not an object`);
-  const fail = (field: string, want: string): never => {
-    throw new StoreInputError(`${where} (${String(a.fingerprint)}): ${field} must be ${want}`);
-  };
-  for (const f of ['detectionId', 'detectionName', 'title', 'fingerprint', 'workspace'] as const) {
-    if (!nonEmpty(a[f])) fail(f, 'a non-empty string');
+  // Runs once per alert of every poll, so no closures are built per call.
+  if (!isObject(a)) throw new StoreInputError(`alert #${index + 1} is not an object`);
+  for (const f of ALERT_STRINGS) {
+    if (!nonEmpty(a[f])) throw alertFieldError(a, index, f, 'a non-empty string');
   }
-  if (typeof a.severity !== 'string' || !SEVERITIES.has(a.severity)) fail('severity', 'Informational, Low, Medium or High');
-  if (!isStringArray(a.tactics)) fail('tactics', 'an array of strings');
-  if (!isStringArray(a.techniques)) fail('techniques', 'an array of strings');
-  if (!isStringArray(a.insights)) fail('insights', 'an array of strings');
-  if (!isValidDate(a.eventTime)) fail('eventTime', 'a valid Date');
-  if (!isObject(a.subject)) fail('subject', 'an object');
-  const subject = a.subject as Record<string, unknown>;
-  for (const f of ['upn', 'displayName', 'aadObjectId']) {
-    if (subject[f] !== undefined && typeof subject[f] !== 'string') fail(`subject.${f}`, 'a string');
+  if (typeof a.severity !== 'string' || !SEVERITIES.has(a.severity)) {
+    throw alertFieldError(a, index, 'severity', 'Informational, Low, Medium or High');
   }
-  for (const f of ['description', 'action', 'sourceIp', 'sourceLocation']) {
-    if (a[f] !== undefined && typeof a[f] !== 'string') fail(f, 'a string when present');
+  if (!isStringArray(a.tactics)) throw alertFieldError(a, index, 'tactics', 'an array of strings');
+  if (!isStringArray(a.techniques)) throw alertFieldError(a, index, 'techniques', 'an array of strings');
+  if (!isStringArray(a.insights)) throw alertFieldError(a, index, 'insights', 'an array of strings');
+  if (!isValidDate(a.eventTime)) throw alertFieldError(a, index, 'eventTime', 'a valid Date');
+  const subject = a.subject;
+  if (!isObject(subject)) throw alertFieldError(a, index, 'subject', 'an object');
+  for (const f of SUBJECT_STRINGS) {
+    if (subject[f] !== undefined && typeof subject[f] !== 'string') throw alertFieldError(a, index, `subject.${f}`, 'a string');
+  }
+  for (const f of OPTIONAL_STRINGS) {
+    if (a[f] !== undefined && typeof a[f] !== 'string') throw alertFieldError(a, index, f, 'a string when present');
   }
   if (a.investigationPriority !== undefined && !Number.isInteger(a.investigationPriority)) {
-    fail('investigationPriority', 'an integer when present');
+    throw alertFieldError(a, index, 'investigationPriority', 'an integer when present');
   }
-  if (!Array.isArray(a.entities) || !a.entities.every((e) => isObject(e) && typeof e.type === 'string' && isObject(e.fields))) {
-    fail('entities', 'an array of { type, fields }');
-  }
-  if (!isObject(a.details) || !Object.values(a.details).every((v) => typeof v === 'string')) {
-    fail('details', 'an object of strings');
-  }
+  if (!isEntityList(a.entities)) throw alertFieldError(a, index, 'entities', 'an array of { type, fields }');
+  if (!isStringRecord(a.details)) throw alertFieldError(a, index, 'details', 'an object of strings');
   if (a.target !== null && !(isObject(a.target) && typeof a.target.found === 'boolean')) {
-    fail('target', 'null or an object with a boolean "found"');
+    throw alertFieldError(a, index, 'target', 'null or an object with a boolean "found"');
   }
-  if (!isObject(a.raw)) fail('raw', 'an object');
+  if (!isObject(a.raw)) throw alertFieldError(a, index, 'raw', 'an object');
 }
 
 export function checkTargets(targets: unknown): asserts targets is DeliveryTarget[] {
