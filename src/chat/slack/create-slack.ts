@@ -21,7 +21,7 @@ import { registerMessageListeners } from './listeners/messages';
 import { buildModal } from './listeners/modal-metadata';
 import { registerViewListeners } from './listeners/views';
 import { SlackPlatform, type SlackMessage } from './platform';
-import { TaskTracker } from './tasks';
+import { TaskTracker } from '../task-tracker';
 
 export interface SlackOptions {
   /** xoxb-… */

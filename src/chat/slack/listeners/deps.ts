@@ -5,7 +5,7 @@ import type { Logger } from '../../../logging/logger';
 import type { CommandContext, CommandReply, HuntRunner } from '../../commands';
 import type { SlackIdentity } from '../identity';
 import type { SlackPlatform } from '../platform';
-import type { TaskTracker } from '../tasks';
+import type { TaskTracker } from '../../task-tracker';
 import type { ModalRequest } from './modal-metadata';
 
 /** The two calls Slack makes on the shared command router. */

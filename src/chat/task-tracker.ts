@@ -1,4 +1,4 @@
-/** The slow halves of interactions still running, so stop() can let them finish. */
+/** Work that outlives the interaction that started it (the slow halves of clicks and commands), so stop() can let it finish. */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
 
