@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { buildApp, type App } from './app/build';
+import { buildApp, UnknownWorkspaceError, type App } from './app/build';
 import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
@@ -20,7 +20,8 @@ Usage:
   firstwatch escalate FW-3 [--note "…"] --as you@contoso.com
   firstwatch resolve FW-3 --classification tp|bp|fp [--note "…"] --as you@contoso.com
   firstwatch reopen FW-3 [--note "…"] --as you@contoso.com
-  firstwatch hunt alice@contoso.com [--lookback 7d]
+  firstwatch hunt alice@contoso.com [--lookback 7d] [--workspace contoso]
+  firstwatch doctor                       check the configuration against the services it names
   firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
   firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
 
@@ -47,8 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return workspaceCommand(config, args);
     default:
       if (ROUTER_COMMANDS[command] === undefined) throw new UsageError(`unknown command '${command}'`);
-      allowOnly(args, ['as', 'lookback', 'note', 'classification']);
-      return withApp(config, logger, (app) => runRouterCommand(app, args, process.stdout));
+      allowOnly(args, ['as', 'lookback', 'note', 'classification', ...(command === 'hunt' ? ['workspace'] : [])]);
+      return withApp(config, logger, (app) => runRouterCommand(scopeHunt(app, args.flags.get('workspace')), args, process.stdout));
   }
 }
 
@@ -117,6 +118,17 @@ async function workspaceCommand(config: Config, args: ParsedArgs): Promise<numbe
     return -1;
   }
   throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`);
+}
+
+/** `hunt … --workspace NAME` asks that workspace only; without it every workspace is asked. */
+function scopeHunt(app: App, workspace: string | undefined): App {
+  if (workspace === undefined) return app;
+  try {
+    return { ...app, hunt: app.huntIn(workspace) };
+  } catch (err) {
+    if (err instanceof UnknownWorkspaceError) throw new UsageError(`--workspace: ${err.message}`);
+    throw err;
+  }
 }
 
 async function withApp(config: Config, logger: Logger, work: (app: App) => Promise<number>): Promise<number> {

@@ -7,7 +7,7 @@ import { cardContextFactory, type CardContextFor } from '../chat/card-context';
 import { ConsolePlatform } from '../chat/console/console-platform';
 import type { ChatPlatform, ChatPlatformName } from '../chat/platform';
 import { CommandRouter } from '../chat/router/command-router';
-import type { Config } from '../config';
+import { isLocalEndpoint, type Config } from '../config';
 import { loadDetections } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
@@ -36,7 +36,10 @@ export interface App {
   workspaces: WorkspaceBinding[];
   alerts: AlertService;
   router: CommandRouter;
+  /** Hunts every workspace. */
   hunt: HuntService;
+  /** Hunts one workspace by name (case-insensitive); throws UnknownWorkspaceError naming the configured ones. */
+  huntIn(workspace: string): HuntService;
   cardContext: CardContextFor;
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   /** Adds a chat platform and its targets (Teams and Slack are started by the runner). */
@@ -49,6 +52,11 @@ export interface App {
   leadership: Leadership;
   localWorkspace?: WorkspaceServer;
   close(): Promise<void>;
+}
+
+/** A workspace name that configuration does not list. */
+export class UnknownWorkspaceError extends Error {
+  override name = 'UnknownWorkspaceError';
 }
 
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
@@ -64,36 +72,47 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       ? new PollLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
       : new SqliteLeadership(config.storage.sqlitePath);
   let localWorkspace: WorkspaceServer | undefined;
-  let source: QuerySource;
+  const sources: QuerySource[] = [];
   try {
-    if (config.workspace.mode === 'local') {
-      localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, clock);
-      source = new LogAnalyticsSource({
-        name: config.workspace.name,
-        workspaceId: localWorkspace.workspaceIds[0] as string,
-        endpoint: localWorkspace.url,
-        local: true,
-        maxRetries: config.workspace.queryMaxRetries,
-        serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
-      });
-    } else {
-      source = new LogAnalyticsSource({
-        name: config.workspace.name,
-        workspaceId: config.workspace.workspaceId as string,
-        endpoint: config.workspace.endpoint,
-        maxRetries: config.workspace.queryMaxRetries,
-        serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
-      });
+    for (const entry of config.workspaces) {
+      if (entry.mode === 'local') {
+        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, clock);
+        sources.push(
+          new LogAnalyticsSource({
+            name: entry.name,
+            workspaceId: localWorkspace.workspaceIds[0] as string,
+            endpoint: localWorkspace.url,
+            local: true,
+            maxRetries: config.workspace.queryMaxRetries,
+            serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
+          }),
+        );
+      } else {
+        sources.push(
+          new LogAnalyticsSource({
+            name: entry.name,
+            workspaceId: entry.workspaceId as string,
+            endpoint: entry.endpoint,
+            // A loopback http endpoint is a local workspace server: no Azure token crosses it.
+            local: isLocalEndpoint(entry.endpoint),
+            maxRetries: config.workspace.queryMaxRetries,
+            serverTimeoutSeconds: config.workspace.queryTimeoutSeconds,
+          }),
+        );
+      }
     }
   } catch (err) {
+    await localWorkspace?.close();
     await store.close();
     throw err;
   }
+  // Portal links need one workspace's ARM id; with several, cards go without them.
+  const workspaceResourceId = config.workspaces.length === 1 ? config.workspaces[0]?.resourceId : undefined;
 
   const cardContext = cardContextFactory({
     clock,
     tenantId: config.azure.tenantId,
-    workspaceResourceId: config.workspace.resourceId,
+    workspaceResourceId,
     queries: new Map(detections.map((d) => [d.id, d.query])),
   });
   const alerts = new AlertService({ store, clock, authorizer: new AllowListAuthorizer(config.responders.allow) });
@@ -102,24 +121,42 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     store,
     huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
   });
-  const hunt = new HuntService({
-    sources: [source],
-    store,
-    clock: { now: clock },
-    limits: {
-      maxConcurrency: config.hunt.maxConcurrency,
-      cacheSeconds: config.hunt.cacheSeconds,
-      maxLookbackMs: config.hunt.maxLookbackMs,
-    },
-    links: { tenantId: config.azure.tenantId, workspaceResourceId: config.workspace.resourceId },
-  });
+  const huntOver = (over: QuerySource[]): HuntService =>
+    new HuntService({
+      sources: over,
+      store,
+      clock: { now: clock },
+      limits: {
+        maxConcurrency: config.hunt.maxConcurrency,
+        cacheSeconds: config.hunt.cacheSeconds,
+        maxLookbackMs: config.hunt.maxLookbackMs,
+      },
+      links: { tenantId: config.azure.tenantId, workspaceResourceId },
+    });
+  const hunt = huntOver(sources);
+  const huntsByWorkspace = new Map<string, HuntService>();
+  const huntIn = (workspace: string): HuntService => {
+    const source = sources.find((s) => s.name.toLowerCase() === workspace.trim().toLowerCase());
+    if (source === undefined) {
+      throw new UnknownWorkspaceError(`no workspace named ${JSON.stringify(workspace)}: configured are ${sources.map((s) => s.name).join(', ')}`);
+    }
+    let one = huntsByWorkspace.get(source.name);
+    if (one === undefined) {
+      one = huntOver([source]);
+      huntsByWorkspace.set(source.name, one);
+    }
+    return one;
+  };
 
   const platforms: Partial<Record<ChatPlatformName, ChatPlatform>> = {};
-  const targets: DeliveryTarget[] = [];
-  const workspaces: WorkspaceBinding[] = [{ name: config.workspace.name, source, targets }];
+  const workspaces: WorkspaceBinding[] = sources.map((source) => ({ name: source.name, source, targets: [] as DeliveryTarget[] }));
   const dispatcher = new Dispatcher({ store, platforms, logger: logger.child({ component: 'dispatcher' }), clock });
   const addTargets = (platform: ChatPlatformName, names: string[]): void => {
-    for (const target of names) targets.push({ platform, target });
+    config.workspaces.forEach((entry, i) => {
+      // A workspace's own channels for a platform take the place of the platform's.
+      const own = platform === 'slack' ? entry.slackChannels : platform === 'teams' ? entry.teamsChannels : undefined;
+      for (const target of own ?? names) workspaces[i]?.targets.push({ platform, target });
+    });
   };
   const addPlatform = (platform: ChatPlatform, names: string[]): void => {
     platforms[platform.name] = platform;
@@ -146,11 +183,12 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     store,
     detections,
-    sources: [source],
+    sources,
     workspaces,
     alerts,
     router,
     hunt,
+    huntIn,
     cardContext,
     platforms,
     addPlatform,

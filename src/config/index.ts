@@ -4,3 +4,4 @@ export { ConfigError, type ConfigProblem } from './errors';
 export { parseDuration, formatDuration } from './duration';
 export { readEnvFile } from './env-file';
 export type * from './types';
+export { isLocalEndpoint, workspaceVariablePrefix } from './sections/workspaces';

@@ -7,6 +7,7 @@ import { readStorage } from './sections/storage';
 import { readServer } from './sections/server';
 import { readTeams } from './sections/teams';
 import { readSlack } from './sections/slack';
+import { readWorkspaces } from './sections/workspaces';
 import { readConsole, readHunt, readLogging, readResponders } from './sections/misc';
 import type { Config, ConfigShape } from './types';
 
@@ -36,9 +37,11 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
   const server = readServer(r);
   const teams = readTeams(r, server.nodeEnv);
   const slack = readSlack(r);
+  const workspace = readWorkspace(r);
   const shape: ConfigShape = {
     azure: readAzure(r),
-    workspace: readWorkspace(r),
+    workspace,
+    workspaces: readWorkspaces(r, workspace, { slackEnabled: slack.enabled, teamsEnabled: teams.mode !== 'off' }),
     schedule: readSchedule(r),
     storage: readStorage(r),
     server,

@@ -52,6 +52,13 @@ export class EnvReader {
     return undefined;
   }
 
+  /** Names of the variables set (non-blank) that start with `prefix`, sorted. */
+  namesStartingWith(prefix: string): string[] {
+    return Object.keys(this.env)
+      .filter((name) => name.startsWith(prefix) && this.isSet(name))
+      .sort();
+  }
+
   /** A rule that spans several variables was broken. */
   fail(variable: string, message: string): void {
     this.problems.push({ variable, message });

@@ -1,5 +1,6 @@
 import type { AzureConfig, WorkspaceConfig } from './sections/azure';
 import type { ScheduleConfig } from './sections/schedule';
+import type { WorkspaceEntry } from './sections/workspaces';
 import type { StorageConfig } from './sections/storage';
 import type { ServerConfig } from './sections/server';
 import type { TeamsConfig } from './sections/teams';
@@ -8,6 +9,7 @@ import type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from 
 
 export type { AzureConfig, WorkspaceConfig } from './sections/azure';
 export type { ScheduleConfig } from './sections/schedule';
+export type { WorkspaceEntry } from './sections/workspaces';
 export type { StorageConfig } from './sections/storage';
 export type { NodeEnv, ServerConfig } from './sections/server';
 export type { TeamsConfig } from './sections/teams';
@@ -23,6 +25,8 @@ type DeepReadonly<T> = T extends (infer U)[]
 export interface ConfigShape {
   azure: AzureConfig;
   workspace: WorkspaceConfig;
+  /** Every workspace queried, with its own chat targets; one entry built from `workspace` when WORKSPACES is unset. */
+  workspaces: WorkspaceEntry[];
   schedule: ScheduleConfig;
   storage: StorageConfig;
   server: ServerConfig;

@@ -30,14 +30,14 @@ export interface WorkspaceConfig {
 const RESOURCE_ID_RE =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
 
-const resourceId = z
+export const resourceId = z
   .string()
   .regex(
     RESOURCE_ID_RE,
     'an ARM id like /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>',
   );
 
-const endpoint = url({
+export const endpoint = url({
   what: 'an https URL ending in /v1, e.g. https://api.loganalytics.io/v1 (http only to localhost)',
   check: (u) => u.pathname.replace(/\/+$/, '').endsWith('/v1') && u.search === '' && u.hash === '',
 });

@@ -21,7 +21,7 @@ export interface SlackConfig {
 const botToken = z.string().regex(/^xoxb-[\w-]+$/, 'a bot token starting with xoxb-');
 const appToken = z.string().regex(/^xapp-[\w-]+$/, 'an app-level token starting with xapp-');
 const signingSecret = z.string().regex(/^[0-9a-zA-Z]{16,}$/, 'the app\'s signing secret (letters and digits, at least 16)');
-const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD');
+export const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD');
 
 export function readSlack(r: EnvReader): SlackConfig {
   const bot = r.get('SLACK_BOT_TOKEN', botToken, 'secret');

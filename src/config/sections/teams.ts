@@ -16,7 +16,7 @@ export interface TeamsConfig {
   playgroundPort: number;
 }
 
-const channel = z.string().regex(/^[^\s,][^,]{0,199}$/, 'a channel id or name');
+export const channel = z.string().regex(/^[^\s,][^,]{0,199}$/, 'a channel id or name');
 
 export function readTeams(r: EnvReader, nodeEnv: NodeEnv): TeamsConfig {
   const appId = r.get('TEAMS_APP_ID', guid);

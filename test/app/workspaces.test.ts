@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, UnknownWorkspaceError, type App } from '../../src/app/build';
+import { startChat, type ChatHandles } from '../../src/app/chat';
+import { loadConfig } from '../../src/config';
+import { silentLogger } from '../../src/logging/logger';
+import { generateWorkspace, serveWorkspace, type WorkspaceServer } from '../../src/workspace';
+import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
+
+const ROOT = path.join(__dirname, '../..');
+
+/** Two customers' workspaces (different data), each sending its alerts to its own Slack channel. */
+describe('several workspaces, each with its own chat targets', () => {
+  let dir: string;
+  let standin: SlackStandin;
+  let contoso: WorkspaceServer;
+  let fabrikam: WorkspaceServer;
+  let app: App;
+  let chat: ChatHandles;
+  const now = new Date();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'fw-ws2-'));
+    await generateWorkspace({ dir: path.join(dir, 'contoso'), now, seed: 1, days: 2 });
+    await generateWorkspace({ dir: path.join(dir, 'fabrikam'), now, seed: 2, days: 2 });
+    contoso = await serveWorkspace({ dir: path.join(dir, 'contoso') });
+    fabrikam = await serveWorkspace({ dir: path.join(dir, 'fabrikam') });
+    standin = await startSlackStandin({
+      channels: [
+        { id: 'C0CONTOSO', name: 'contoso-alerts', member: true },
+        { id: 'C0FABRIKAM', name: 'fabrikam-alerts', member: true },
+      ],
+    });
+    const config = loadConfig(
+      {
+        DETECTIONS_DIR: path.join(ROOT, 'detections'),
+        SQLITE_PATH: path.join(dir, 'fw.db'),
+        TEAMS_PLAYGROUND: 'false',
+        CONSOLE_OUTPUT: 'false',
+        SLACK_BOT_TOKEN: standin.botToken,
+        SLACK_SIGNING_SECRET: standin.signingSecret,
+        SLACK_API_URL: standin.url,
+        WORKSPACES: 'contoso,fabrikam',
+        WORKSPACE_CONTOSO_ID: contoso.workspaceIds[0] as string,
+        WORKSPACE_CONTOSO_ENDPOINT: contoso.url,
+        WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0CONTOSO',
+        WORKSPACE_FABRIKAM_ID: fabrikam.workspaceIds[0] as string,
+        WORKSPACE_FABRIKAM_ENDPOINT: fabrikam.url,
+        WORKSPACE_FABRIKAM_SLACK_CHANNELS: 'C0FABRIKAM',
+        QUERY_MAX_RETRIES: '0',
+      },
+      { envFile: false },
+    );
+    app = await buildApp(config, { logger: silentLogger() });
+    chat = await startChat(app, { interactive: false });
+    for (const detection of app.detections) {
+      for (const outcome of await app.poller.runDetection(detection)) expect(outcome).toMatchObject({ ok: true });
+    }
+    await app.dispatcher.drainUntilIdle();
+  }, 120_000);
+
+  afterAll(async () => {
+    await chat?.stop();
+    await app?.close();
+    await standin?.close();
+    await contoso?.close();
+    await fabrikam?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds one binding per workspace, each with its own targets', () => {
+    expect(app.workspaces.map((w) => [w.name, w.targets])).toEqual([
+      ['contoso', [{ platform: 'slack', target: 'C0CONTOSO' }]],
+      ['fabrikam', [{ platform: 'slack', target: 'C0FABRIKAM' }]],
+    ]);
+  });
+
+  it('posts each workspace\'s alerts to its own channel, each naming its workspace', async () => {
+    const alerts = await app.store.listAlerts({ status: 'all', limit: 200 });
+    const byId = new Map(alerts.map((a) => [a.id, a]));
+    for (const [channel, workspace] of [['C0CONTOSO', 'contoso'], ['C0FABRIKAM', 'fabrikam']] as const) {
+      const messages = standin.messagesIn(channel).filter((m) => m.thread_ts === undefined);
+      expect(messages.length).toBeGreaterThan(0);
+      expect(messages.length).toBe(alerts.filter((a) => a.workspace === workspace).length);
+      for (const m of messages) {
+        const alert = byId.get(String(m.metadata?.event_payload.alert_id));
+        expect(alert?.workspace).toBe(workspace);
+        expect(JSON.stringify(m.blocks)).toContain(workspace);
+      }
+    }
+  });
+
+  it('keeps a watermark per workspace and detection', async () => {
+    for (const workspace of ['contoso', 'fabrikam']) {
+      for (const detection of app.detections) expect(await app.store.getWatermark(workspace, detection.id)).toBeDefined();
+    }
+  });
+
+  it('hunts every workspace unless one is named', async () => {
+    const ctx = { actor: { platform: 'cli' as const, id: 'alice', displayName: 'alice' }, origin: 'cli' };
+    const before = [contoso.requests.length, fabrikam.requests.length];
+    const both = await app.hunt.run({ upn: 'alice@contoso.com', lookbackMs: 2 * 86_400_000 }, ctx);
+    expect(both.workspaces).toEqual(['contoso', 'fabrikam']);
+    expect([contoso.requests.length, fabrikam.requests.length]).toEqual([before[0] + 1, before[1] + 1]);
+    const contosoQueries = contoso.requests.length;
+    const one = await app.huntIn('FABRIKAM').run({ upn: 'alice@contoso.com', lookbackMs: 86_400_000 }, ctx);
+    expect(one.workspaces).toEqual(['fabrikam']);
+    expect(contoso.requests.length).toBe(contosoQueries);
+    expect(() => app.huntIn('northwind')).toThrow(UnknownWorkspaceError);
+    expect(() => app.huntIn('northwind')).toThrow(/configured are contoso, fabrikam/);
+  });
+});
