@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from './logging/logger';
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   slack?: RequestHandler;
   readiness: () => Promise<ReadyCheck[]>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Called once per answered request with its route (a fixed name, never the raw path) and status. */
+  onRequest?: (route: string, status: number) => void;
 }
 
 export interface HttpServer {
@@ -29,11 +32,26 @@ export interface HttpServer {
 
 /** Teams activities are small; anything bigger is not a real activity. */
 const TEAMS_BODY_LIMIT = '256kb';
+/** Slack interaction payloads (a modal submission with its view) stay well under this. */
+export const SLACK_BODY_LIMIT_BYTES = 512 * 1024;
+/** An incoming x-request-id is kept only when it looks like an id (it ends up in every log line of the request). */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** This request's id (x-request-id when safe, else generated). */
+    requestId?: string;
+    /** A logger bound to the request id. */
+    log?: Logger;
+  }
+}
 
 /** Composition of the HTTP routes; each platform owns its own handler. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(options));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -57,15 +75,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
   if (options.teams !== undefined) {
     const teams = options.teams;
-    app.post(
-      '/api/messages',
-      requireJson,
-      express.json({ limit: TEAMS_BODY_LIMIT, strict: true }),
-      teams,
-    );
+    app.post('/api/messages', requireJson, express.json({ limit: TEAMS_BODY_LIMIT, strict: true }), requireObjectBody, teams);
   }
   if (options.slack !== undefined) {
-    app.use('/slack/events', options.slack);
+    app.use('/slack/events', slackGuard, options.slack);
   }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -76,6 +89,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const s = app.listen(options.port, options.host, () => resolve(s));
     s.once('error', reject);
   });
+  // Slow or stalled clients do not hold sockets forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
@@ -89,9 +105,75 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
+function requestContext(options: HttpServerOptions): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.requestId = requestId;
+    req.log = options.logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      const route = routeOf(pathOf(req.originalUrl));
+      options.onRequest?.(route, res.statusCode);
+      const entry = { method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (res.statusCode >= 500) req.log?.warn(entry, 'request answered with an error');
+      else req.log?.debug(entry, 'request');
+    });
+    next();
+  };
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** A fixed set of route names, so hostile paths never become labels or log keys. */
+function routeOf(path: string): string {
+  if (path === '/healthz' || path === '/readyz' || path === '/metrics' || path === '/api/messages') return path;
+  if (path === '/slack/events' || path.startsWith('/slack/events/')) return '/slack/events';
+  return 'other';
+}
+
 const requireJson: RequestHandler = (req, res, next) => {
   if (!req.is('application/json')) {
     res.status(415).json({ error: 'expected Content-Type: application/json' });
+    return;
+  }
+  next();
+};
+
+/** An activity is a JSON object; `null`, arrays and scalars never are. */
+const requireObjectBody: RequestHandler = (req, res, next) => {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    res.status(400).json({ error: 'expected a JSON object (an activity)' });
+    return;
+  }
+  next();
+};
+
+/**
+ * Bolt reads the raw body itself (to verify the signature) without a size
+ * limit: refuse what no Slack request looks like before it gets there.
+ */
+const slackGuard: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST') {
+    res.status(405).json({ error: 'Slack events are POSTed' });
+    return;
+  }
+  if (!req.is(['application/x-www-form-urlencoded', 'application/json'])) {
+    res.status(415).json({ error: 'expected Content-Type: application/x-www-form-urlencoded or application/json' });
+    return;
+  }
+  const raw = req.get('content-length');
+  if (raw === undefined || !/^\d{1,12}$/.test(raw)) {
+    res.status(411).json({ error: 'a Content-Length is required' });
+    return;
+  }
+  if (Number(raw) > SLACK_BODY_LIMIT_BYTES) {
+    res.status(413).json({ error: 'request body too large' });
     return;
   }
   next();
@@ -101,12 +183,24 @@ const requireJson: RequestHandler = (req, res, next) => {
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const status = httpStatusOf(err);
-    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    const log = req.log ?? logger;
+    if (status >= 500) log.error({ err, route: routeOf(pathOf(req.originalUrl)) }, 'request failed');
     if (res.headersSent) return;
-    const message =
-      status === 400 ? 'malformed JSON body' : status === 413 ? 'request body too large' : 'internal error';
-    res.status(status).json({ error: message });
+    res.status(status).json({ error: messageFor(status), requestId: req.requestId });
   };
+}
+
+function messageFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'malformed JSON body';
+    case 413:
+      return 'request body too large';
+    case 415:
+      return 'unsupported content type or encoding';
+    default:
+      return status < 500 ? 'bad request' : 'internal error';
+  }
 }
 
 function httpStatusOf(err: unknown): number {

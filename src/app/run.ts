@@ -1,4 +1,7 @@
 import type { Logger } from '../logging/logger';
+import { instrumentApp, instrumentPlatforms, observePoll } from '../observability/instrument';
+import { Metrics } from '../observability/metrics';
+import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
 import type { App } from './build';
@@ -6,16 +9,16 @@ import type { App } from './build';
 export interface Running {
   http: HttpServer;
   schedule: Schedule;
+  metrics: Metrics;
   /** Resolves when the start-up catch-up polls have finished. */
   caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
 
-interface PollState {
-  at?: Date;
-  ok?: boolean;
-  error?: string;
-}
+/** How long a stop waits for a poll in progress; an unfinished poll stored nothing and the next run covers its window. */
+const POLL_STOP_BUDGET_MS = 5_000;
+/** How long a stop waits for the dispatcher's pass in hand; what it did not finish stays in the outbox. */
+const DELIVERY_STOP_BUDGET_MS = 8_000;
 
 /**
  * The long-running job: every detection on its schedule (plus a catch-up run
@@ -29,10 +32,15 @@ export async function runApp(
     readiness?: () => Promise<ReadyCheck[]>;
     /** Runs once the HTTP server listens, before the first poll (e.g. the Agents Playground, which calls the bot). */
     afterListen?: (serverUrl: string) => Promise<void>;
+    /** Series registry (default: a new one with the process metrics). */
+    metrics?: Metrics;
   } = {},
 ): Promise<Running> {
   const { logger } = app;
-  const polls = new Map<string, PollState>();
+  const metrics = extra.metrics ?? new Metrics();
+  instrumentApp(app, metrics);
+  const polls = new Map<string, PollRecord>();
+  const startedAt = app.clock();
   const schedule = new Schedule(
     app.detections.map((detection) => ({
       name: detection.slug,
@@ -41,22 +49,37 @@ export async function runApp(
         // Several replicas share one database: only the lock holder polls.
         if (!(await app.leadership.tryAcquire())) {
           logger.info({ detection: detection.slug, holder: app.leadership.describe() }, 'another replica polls; skipped');
+          // A follower is as ready as its leader: the skip counts as a fresh look.
+          polls.set(detection.slug, { at: app.clock(), ok: true });
           return;
         }
         const outcomes = await app.poller.runDetection(detection);
+        const at = app.clock();
+        observePoll(metrics, detection.slug, outcomes, at);
         const failed = outcomes.find((o) => !o.ok);
-        polls.set(detection.slug, { at: app.clock(), ok: failed === undefined, error: failed?.error });
+        polls.set(detection.slug, { at, ok: failed === undefined, error: failed?.error });
       },
     })),
     logger.child({ component: 'schedule' }),
   );
+  const readiness = async (): Promise<ReadyCheck[]> => {
+    const now = app.clock();
+    return [
+      await storeCheck(app.store),
+      ...app.detections.map((d) => pollCheck(d.slug, polls.get(d.slug), intervalOf(schedule.nextRuns(d.slug, 2)), now, startedAt)),
+      ...platformChecks(app),
+      ...((await extra.readiness?.()) ?? []),
+    ];
+  };
   const http = await startHttpServer({
     host: app.config.server.host,
     port: app.config.server.port,
     logger: logger.child({ component: 'http' }),
     teams: extra.teams,
     slack: extra.slack,
-    readiness: async () => [...(await storeCheck(app)), ...pollChecks(app, polls), ...((await extra.readiness?.()) ?? [])],
+    readiness,
+    metrics: () => metrics.render(),
+    onRequest: (route, status) => metrics.httpRequests.inc({ route, status: `${Math.floor(status / 100)}xx` }),
   });
   logger.info({ url: http.url }, 'HTTP server listening');
   try {
@@ -65,6 +88,8 @@ export async function runApp(
     await http.close();
     throw err;
   }
+  // Platforms started after the first instrumentation (e.g. by afterListen) are observed too.
+  instrumentPlatforms(app.platforms, metrics, app.clock);
   app.dispatcher.start();
   const caughtUp = schedule.start();
   for (const d of app.detections) {
@@ -73,47 +98,56 @@ export async function runApp(
   return {
     http,
     schedule,
+    metrics,
     caughtUp,
     stop: async () => {
-      await schedule.stop();
+      if (!(await within(schedule.stop(), POLL_STOP_BUDGET_MS))) {
+        logger.warn({ budgetMs: POLL_STOP_BUDGET_MS }, 'a poll was still running at stop; its window is covered by the next run');
+      }
       await http.close();
-      await app.dispatcher.stop();
+      if (!(await within(app.dispatcher.stop(), DELIVERY_STOP_BUDGET_MS))) {
+        logger.warn({ budgetMs: DELIVERY_STOP_BUDGET_MS }, 'deliveries still in flight at stop; they stay in the outbox');
+      }
     },
   };
 }
 
-async function storeCheck(app: App): Promise<ReadyCheck[]> {
+function platformChecks(app: App): ReadyCheck[] {
+  const names = Object.keys(app.platforms);
+  if (names.length === 0) return [{ name: 'platforms', ok: true, detail: 'none configured (deliveries wait in the outbox)' }];
+  return names.map((name) => ({ name: `platform:${name}`, ok: true, detail: 'started' }));
+}
+
+/** True when the work finished within the budget. */
+async function within(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), budgetMs);
+  });
   try {
-    await app.store.getWatermark('readiness', 'readiness');
-    return [{ name: 'store', ok: true }];
-  } catch (err) {
-    return [{ name: 'store', ok: false, detail: err instanceof Error ? err.message : String(err) }];
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-function pollChecks(app: App, polls: Map<string, PollState>): ReadyCheck[] {
-  return app.detections.map((d) => {
-    const p = polls.get(d.slug);
-    if (p === undefined) return { name: `poll:${d.slug}`, ok: true, detail: 'not run yet' };
-    return {
-      name: `poll:${d.slug}`,
-      ok: p.ok === true,
-      detail: p.ok === true ? `last run ${p.at?.toISOString()}` : `last run failed: ${p.error ?? 'unknown error'}`,
-    };
-  });
-}
-
-/** SIGINT/SIGTERM: stop the schedule, finish what is in flight, close the store, exit 0. */
+/** SIGINT/SIGTERM: stop the schedule, finish what is in flight (bounded), close the store, exit 0. */
 export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => {
+      logger.error({ signal }, 'stop took too long; exiting');
+      process.exit(1);
+    }, 20_000);
     force.unref();
     stop()
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.info({ signal }, 'stopped');
+        process.exit(0);
+      })
       .catch((err: unknown) => {
         logger.error({ err }, 'stop failed');
         process.exit(1);

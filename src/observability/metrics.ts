@@ -1,0 +1,116 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Where a 429 (rate-limit answer) came from. */
+export type RateLimitedService = 'slack' | 'teams' | 'workspace';
+
+/** Delivery outcomes as the outbox records them. */
+export type DeliveryOutcome = 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed';
+
+/**
+ * The process's Prometheus series. One registry per instance (not the global
+ * one), so two apps in one test process do not collide.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly polls: Counter<'detection' | 'workspace' | 'outcome'>;
+  readonly pollDuration: Histogram<'detection' | 'workspace'>;
+  readonly lastPoll: Gauge<'detection' | 'workspace'>;
+  readonly alertsCreated: Counter<'detection'>;
+  readonly deliveries: Counter<'platform' | 'outcome'>;
+  readonly deliveryLatency: Histogram<'platform'>;
+  readonly cardUpdates: Counter<'platform' | 'outcome'>;
+  readonly interactions: Counter<'type' | 'verb' | 'outcome'>;
+  readonly huntDuration: Histogram<'outcome'>;
+  readonly httpRequests: Counter<'route' | 'status'>;
+  private readonly rateLimitSources = new Map<RateLimitedService, () => number>();
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.polls = new Counter({
+      name: 'firstwatch_polls_total',
+      help: 'Detection runs by outcome (ok or failed)',
+      labelNames: ['detection', 'workspace', 'outcome'],
+      registers,
+    });
+    this.pollDuration = new Histogram({
+      name: 'firstwatch_poll_query_duration_seconds',
+      help: 'Time of one detection run over one workspace: query, enrichment and the store transaction',
+      labelNames: ['detection', 'workspace'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600],
+      registers,
+    });
+    this.lastPoll = new Gauge({
+      name: 'firstwatch_poll_last_run_timestamp_seconds',
+      help: 'When each detection last finished a run (either outcome)',
+      labelNames: ['detection', 'workspace'],
+      registers,
+    });
+    this.alertsCreated = new Counter({
+      name: 'firstwatch_alerts_created_total',
+      help: 'New alerts stored by polls',
+      labelNames: ['detection'],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'firstwatch_deliveries_total',
+      help: 'Outbox deliveries by outcome: posted, reconciled (found posted before a crash), retry, waiting (setup problem), failed',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.deliveryLatency = new Histogram({
+      name: 'firstwatch_delivery_latency_seconds',
+      help: 'From an alert being stored to its card being posted',
+      labelNames: ['platform'],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    });
+    this.cardUpdates = new Counter({
+      name: 'firstwatch_card_updates_total',
+      help: 'Re-renders of posted cards by outcome',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.interactions = new Counter({
+      name: 'firstwatch_interactions_total',
+      help: 'Commands and button clicks by type (action or text), verb and outcome (ok, refused, error)',
+      labelNames: ['type', 'verb', 'outcome'],
+      registers,
+    });
+    this.huntDuration = new Histogram({
+      name: 'firstwatch_hunt_duration_seconds',
+      help: 'Hunts from request to report',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'firstwatch_http_requests_total',
+      help: 'HTTP requests by route and status class',
+      labelNames: ['route', 'status'],
+      registers,
+    });
+    const sources = this.rateLimitSources;
+    new Counter({
+      name: 'firstwatch_rate_limited_total',
+      help: '429 answers seen, by the service that sent them',
+      labelNames: ['service'],
+      registers,
+      collect() {
+        // The platforms keep their own running counts; read them at scrape time.
+        this.reset();
+        for (const [service, read] of sources) this.inc({ service }, read());
+      },
+    });
+  }
+
+  /** Registers a running count of 429s kept by a client (Slack's channel queue, the Teams sender). */
+  countRateLimits(service: RateLimitedService, read: () => number): void {
+    const previous = this.rateLimitSources.get(service);
+    this.rateLimitSources.set(service, previous === undefined ? read : () => previous() + read());
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
