@@ -6,6 +6,7 @@ import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
 import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
 import { ConfigError, loadConfig, type Config } from './config';
+import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
 import { generateWorkspace, serveWorkspace } from './workspace';
 
@@ -33,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'help' || args.switches.has('help')) {
     process.stdout.write(USAGE + '\n');
     return 0;
+  }
+  if (command === 'doctor') {
+    allowOnly(args, []);
+    return doctor();
   }
   const config = loadConfig();
   const logger = createLogger(config.logging.level, process.stderr);
@@ -118,6 +123,13 @@ async function workspaceCommand(config: Config, args: ParsedArgs): Promise<numbe
     return -1;
   }
   throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`);
+}
+
+/** One line per check; configuration errors are lines too, so every problem shows at once. */
+async function doctor(): Promise<number> {
+  const results = await runDoctorFromEnv(process.env);
+  process.stdout.write(formatReport(results) + '\n');
+  return exitCodeOf(results);
 }
 
 /** `hunt … --workspace NAME` asks that workspace only; without it every workspace is asked. */

@@ -1,0 +1,61 @@
+import { createTask, validate } from 'node-cron';
+import type { Config } from '../config';
+import { loadDetections } from '../detections';
+import type { Detection } from '../detections/types';
+import { messageOf } from './format';
+import type { CheckResult } from './types';
+
+/** Loads the detections as `start` would; every warning becomes its own line. */
+export function checkDetections(config: Config): { results: CheckResult[]; detections: Detection[] } {
+  const dir = config.schedule.detectionsDir;
+  try {
+    const loaded = loadDetections(dir, { scheduleOverrides: config.schedule.scheduleOverrides });
+    const results: CheckResult[] = [];
+    if (loaded.length === 0) {
+      results.push({ check: 'detections', verdict: 'FAIL', detail: `no detection rules in ${dir}`, fix: 'put Sentinel scheduled-rule YAML files there, or point DETECTIONS_DIR at them' });
+    } else {
+      results.push({ check: 'detections', verdict: 'ok', detail: `${loaded.length} loaded from ${dir}: ${loaded.map((d) => d.slug).join(', ')}` });
+    }
+    for (const warning of loaded.warnings) results.push({ check: 'detections', verdict: 'warn', detail: warning });
+    return { results, detections: [...loaded] };
+  } catch (err) {
+    return {
+      results: [{ check: 'detections', verdict: 'FAIL', detail: messageOf(err), fix: `correct the rule file, or point DETECTIONS_DIR at the right folder (now ${dir})` }],
+      detections: [],
+    };
+  }
+}
+
+/** The next `count` times `expression` fires, or undefined when it is not a valid cron expression. */
+export function nextRuns(expression: string, count: number): Date[] | undefined {
+  if (!validate(expression)) return undefined;
+  const task = createTask(expression, () => undefined);
+  try {
+    return task.getNextRuns(count);
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** Each cron expression in use, with its next three runs. */
+export function checkSchedules(config: Config, detections: readonly Detection[]): CheckResult[] {
+  const entries: { check: string; expression: string; origin: string; fix: string }[] = [
+    { check: 'schedule POLL_CRON', expression: config.schedule.pollCron, origin: 'POLL_CRON', fix: 'set POLL_CRON to a cron expression such as "0 * * * *"' },
+  ];
+  for (const d of detections) {
+    const overridden = config.schedule.scheduleOverrides[d.id] !== undefined || config.schedule.scheduleOverrides[d.slug] !== undefined;
+    entries.push({
+      check: `schedule ${d.slug}`,
+      expression: d.cron,
+      origin: overridden ? 'DETECTION_SCHEDULE_OVERRIDES' : `queryFrequency ${d.queryFrequency}`,
+      fix: overridden ? `correct ${d.slug}'s entry in DETECTION_SCHEDULE_OVERRIDES` : `correct queryFrequency in ${d.file}`,
+    });
+  }
+  return entries.map(({ check, expression, origin, fix }): CheckResult => {
+    const runs = nextRuns(expression, 3);
+    if (runs === undefined || runs.length === 0) {
+      return { check, verdict: 'FAIL', detail: `"${expression}" (from ${origin}) is not a cron expression that ever fires`, fix };
+    }
+    return { check, verdict: 'ok', detail: `"${expression}" (from ${origin}); next ${runs.map((r) => r.toISOString().replace(/:00\.000Z$/, 'Z')).join(', ')}` };
+  });
+}

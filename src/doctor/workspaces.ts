@@ -1,0 +1,213 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { startLocalWorkspace } from '../app/local-workspace';
+import { formatDuration, isLocalEndpoint, workspaceVariablePrefix, type Config } from '../config';
+import { KNOWN_TABLE_COLUMNS } from '../detections/known-tables';
+import type { Detection } from '../detections/types';
+import type { Logger } from '../logging/logger';
+import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceServer } from '../workspace';
+import { messageOf } from './format';
+import { identityOf, type TokenIdentity } from './identity';
+import type { CheckResult } from './types';
+
+/** The tables the hunt reads (it tolerates a missing one) and the enrichment of Run Command hits. */
+type Entry = Config['workspaces'][number];
+
+const HUNT_TABLES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'];
+const ENRICHMENT_TABLES = ['AzureActivity'];
+/** How far back the freshness query looks. */
+const LOOK_BACK_MS = 7 * 86_400_000;
+
+/** Tables a detection query names, among those FirstWatch knows. */
+function tablesOf(query: string, candidates: readonly string[]): string[] {
+  return candidates.filter((t) => new RegExp(`(^|[^A-Za-z0-9_])${t}([^A-Za-z0-9_]|$)`).test(query));
+}
+
+/** The variables that hold a workspace's settings, for the fix lines. */
+function variablesOf(config: Config, entry: Entry): { id: string; endpoint: string } {
+  const single = config.workspaces.length === 1 && entry.name === config.workspace.name && entry.workspaceId === config.workspace.workspaceId;
+  if (single) return { id: 'LOG_ANALYTICS_WORKSPACE_ID', endpoint: 'LOG_ANALYTICS_ENDPOINT' };
+  const prefix = workspaceVariablePrefix(entry.name);
+  return { id: `${prefix}ID`, endpoint: `${prefix}ENDPOINT` };
+}
+
+function ago(ms: number): string {
+  if (ms < 60_000) return 'under a minute';
+  return formatDuration(Math.floor(ms / 60_000) * 60_000);
+}
+
+function asDate(v: unknown): Date | undefined {
+  const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : undefined;
+  return d !== undefined && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+interface Token {
+  identity?: TokenIdentity;
+  failed: boolean;
+}
+
+export interface WorkspaceCheckOptions {
+  clock: () => Date;
+  credential: () => TokenCredential;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** Token per Azure audience, each workspace's trivial query, its tables and how fresh their rows are. */
+export async function checkWorkspaces(config: Config, detections: readonly Detection[], options: WorkspaceCheckOptions): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const tokens = new Map<string, Token>();
+  for (const entry of config.workspaces) {
+    const local = entry.mode === 'local' || isLocalEndpoint(entry.endpoint);
+    if (local) {
+      results.push({ check: `azure token (${entry.name})`, verdict: 'skip', detail: 'a local workspace needs no Azure token' });
+      continue;
+    }
+    const audience = new URL(entry.endpoint).origin;
+    if (tokens.has(audience)) continue;
+    const token = await obtainToken(options.credential(), `${audience}/.default`, options.timeoutMs);
+    tokens.set(audience, token);
+    results.push(
+      token.failed
+        ? {
+            check: 'azure token',
+            verdict: 'FAIL',
+            detail: `no token for ${audience}: ${token.identity?.description ?? 'no identity answered'}`,
+            fix: 'in Azure give FirstWatch a managed identity; elsewhere set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or run az login',
+          }
+        : { check: 'azure token', verdict: 'ok', detail: `${token.identity?.description ?? 'an identity'} obtained a token for ${audience}` },
+    );
+  }
+
+  const detectionTables = new Map<string, string[]>();
+  for (const d of detections) {
+    for (const t of tablesOf(d.query, [...new Set([...HUNT_TABLES, ...Object.keys(KNOWN_TABLE_COLUMNS)])])) {
+      detectionTables.set(t, [...(detectionTables.get(t) ?? []), d.slug]);
+    }
+  }
+  const wanted = [...new Set([...detectionTables.keys(), ...HUNT_TABLES])];
+
+  for (const entry of config.workspaces) {
+    const local = entry.mode === 'local' || isLocalEndpoint(entry.endpoint);
+    const token = local ? undefined : tokens.get(new URL(entry.endpoint).origin);
+    if (token?.failed) {
+      results.push({ check: `workspace ${entry.name}`, verdict: 'skip', detail: 'not queried: no Azure token (see above)' });
+      continue;
+    }
+    let server: WorkspaceServer | undefined;
+    try {
+      let source: LogAnalyticsSource;
+      if (entry.mode === 'local') {
+        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger, options.clock);
+        source = new LogAnalyticsSource({ name: entry.name, workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
+      } else {
+        source = new LogAnalyticsSource({
+          name: entry.name,
+          workspaceId: entry.workspaceId as string,
+          endpoint: entry.endpoint,
+          local,
+          maxRetries: 0,
+          serverTimeoutSeconds: Math.max(1, Math.min(600, Math.ceil(options.timeoutMs / 1000))),
+          ...(local ? {} : { credential: options.credential() }),
+        });
+      }
+      results.push(...(await checkOne(config, entry, source, wanted, detectionTables, token?.identity, options)));
+    } catch (err) {
+      results.push({ check: `workspace ${entry.name}`, verdict: 'FAIL', detail: messageOf(err), fix: `check LOCAL_WORKSPACE_DIR (${config.workspace.localDir}) is writable` });
+    } finally {
+      await server?.close();
+    }
+  }
+  return results;
+}
+
+async function obtainToken(credential: TokenCredential, scope: string, timeoutMs: number): Promise<Token> {
+  try {
+    const token = await credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs) });
+    if (token === null) return { failed: true, identity: { description: 'the credential returned no token', principalType: 'ServicePrincipal' } };
+    return { failed: false, identity: identityOf(token.token) };
+  } catch (err) {
+    // DefaultAzureCredential lists every credential it tried; the first sentence is what matters.
+    return { failed: true, identity: { description: messageOf(err).slice(0, 400), principalType: 'ServicePrincipal' } };
+  }
+}
+
+async function checkOne(
+  config: Config,
+  entry: Entry,
+  source: LogAnalyticsSource,
+  wanted: string[],
+  detectionTables: Map<string, string[]>,
+  identity: TokenIdentity | undefined,
+  options: WorkspaceCheckOptions,
+): Promise<CheckResult[]> {
+  const check = `workspace ${entry.name}`;
+  const vars = variablesOf(config, entry);
+  const now = options.clock();
+  const query = `union isfuzzy=true ${wanted.join(', ')} | summarize Rows = count(), Newest = max(TimeGenerated), Ingested = max(ingestion_time()) by Type`;
+  let result: QueryResult;
+  try {
+    result = await source.query(query, { start: new Date(now.getTime() - LOOK_BACK_MS), end: now }, { signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (err) {
+    return [queryFailure(check, entry, err, vars, identity, options.timeoutMs)];
+  }
+  const results: CheckResult[] = [
+    { check, verdict: 'ok', detail: `answers at ${entry.mode === 'local' ? 'the embedded local workspace' : entry.endpoint}${entry.workspaceId ? ` (workspace id ${entry.workspaceId})` : ''}` },
+  ];
+  const rows = new Map(result.rows.map((r) => [String(r.Type), r]));
+  for (const table of wanted) {
+    const readers = detectionTables.get(table);
+    const who = readers ? `read by ${readers.join(', ')}` : HUNT_TABLES.includes(table) ? `read by the hunt${ENRICHMENT_TABLES.includes(table) ? ' and the enrichment' : ''}` : 'read';
+    const row = rows.get(table);
+    const newest = asDate(row?.Newest);
+    if (row === undefined || newest === undefined) {
+      results.push({
+        check: `${check} ${table}`,
+        verdict: readers ? 'FAIL' : 'warn',
+        detail: `no rows in the last ${formatDuration(LOOK_BACK_MS)} (${who}): the table is missing or empty`,
+        fix: table === 'BehaviorAnalytics' ? 'turn on UEBA in Microsoft Sentinel (Settings → Entity behavior analytics)' : `connect the ${table} data connector in Microsoft Sentinel`,
+      });
+      continue;
+    }
+    const age = now.getTime() - newest.getTime();
+    const ingested = asDate(row.Ingested);
+    const lag = ingested !== undefined ? `, newest ingested ${ago(now.getTime() - ingested.getTime())} ago` : '';
+    const stale = age > config.schedule.ingestionDelayAllowanceMs;
+    results.push({
+      check: `${check} ${table}`,
+      verdict: stale ? 'warn' : 'ok',
+      detail: `${String(row.Rows)} rows in ${formatDuration(LOOK_BACK_MS)}, newest TimeGenerated ${ago(age)} ago${lag} (${who})`,
+      ...(stale ? { fix: `rows arrive later than INGESTION_DELAY_ALLOWANCE (${formatDuration(config.schedule.ingestionDelayAllowanceMs)}): check the data connector, or raise the allowance` } : {}),
+    });
+  }
+  return results;
+}
+
+function queryFailure(check: string, entry: Entry, err: unknown, vars: { id: string; endpoint: string }, identity: TokenIdentity | undefined, timeoutMs: number): CheckResult {
+  const detail = messageOf(err);
+  if (err instanceof QueryError) {
+    if (err.kind === 'forbidden') {
+      const scope = entry.resourceId ?? '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<workspace>';
+      const assignee = identity?.objectId ? `--assignee-object-id ${identity.objectId} --assignee-principal-type ${identity.principalType}` : '--assignee <principal object id>';
+      return {
+        check,
+        verdict: 'FAIL',
+        detail: `the query was refused (HTTP ${err.statusCode ?? 403}): ${identity?.description ?? 'the identity'} lacks the Log Analytics Reader role on this workspace`,
+        fix: `az role assignment create ${assignee} --role "Log Analytics Reader" --scope ${scope}`,
+      };
+    }
+    if (err.kind === 'not-found') {
+      return { check, verdict: 'FAIL', detail, fix: `check ${vars.id} (the workspace id on the workspace's Overview page) and ${vars.endpoint}` };
+    }
+    if (err.kind === 'unavailable' || err.kind === 'timeout') {
+      return { check, verdict: 'FAIL', detail: `unreachable: ${detail}`, fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it (proxy, firewall, DNS)` };
+    }
+    if (err.kind === 'throttled') {
+      return { check, verdict: 'warn', detail: `throttled: ${detail}`, fix: 'run the doctor again in a minute; if it persists, lower HUNT_MAX_CONCURRENCY' };
+    }
+    return { check, verdict: 'FAIL', detail, fix: 'the workspace rejected a query over the Sentinel tables: check that Microsoft Sentinel is enabled on it' };
+  }
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return { check, verdict: 'FAIL', detail: `no answer within ${formatDuration(timeoutMs)}`, fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it` };
+  }
+  return { check, verdict: 'FAIL', detail, fix: `check ${vars.endpoint} (${entry.endpoint})` };
+}
