@@ -4,8 +4,9 @@ import type { Authorizer } from './authorizer';
 import { classificationLabel, isClassification } from './classification';
 import { validateNote } from './note';
 import { TRANSITIONS, canApply, isNoop } from './state-machine';
+import { isSystemActor } from './system-actor';
 import { describeStatus, formatUtcTime, statusPhrase } from './status-text';
-import type { Actor, Alert, AlertAction, AuditEntry, Classification, StatusChange } from './types';
+import type { Actor, Alert, AlertAction, AuditEntry, Classification, EscalationMark, StatusChange } from './types';
 
 /** Where an action came from, and the card version the person saw (button clicks). */
 export interface ActionOptions {
@@ -30,6 +31,8 @@ export interface AlertServiceDeps {
   store: Store;
   clock?: () => Date;
   authorizer: Authorizer;
+  /** Where an escalation goes, in words ("on-call"); shown on the cards as "Escalated by … to …". */
+  escalatesTo?: string;
 }
 
 /** A stale card can lose the race to another click more than once; give up after this many tries. */
@@ -52,11 +55,13 @@ export class AlertService {
   private readonly clock: () => Date;
   private readonly authorizer: Authorizer;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly escalatesTo: string | undefined;
 
   constructor(deps: AlertServiceDeps) {
     this.store = deps.store;
     this.clock = deps.clock ?? (() => new Date());
     this.authorizer = deps.authorizer;
+    this.escalatesTo = deps.escalatesTo;
   }
 
   /** Called after every committed transition; returns a function that unsubscribes. */
@@ -93,6 +98,8 @@ export class AlertService {
    * A refusal is audited under `action`; an allowed check is not (the caller audits what it then does).
    */
   async authorize(actor: Actor, origin: string, action: string, alertId?: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    // FirstWatch's own actions (auto-escalation) are not a person's and are not on any allow-list.
+    if (isSystemActor(actor)) return { ok: true };
     const decision = this.authorizer.check(actor);
     if (decision.ok) return decision;
     await this.audit({ actor, origin, action, alertId, outcome: 'refused', detail: `not authorized: ${decision.reason}` });
@@ -148,6 +155,8 @@ export class AlertService {
       const change: StatusChange = { action, actor: { ...actor }, at };
       if (note.note !== undefined) change.note = note.note;
       if (classification !== undefined) change.classification = classification;
+      const escalation = this.escalationMark(action, actor, at, note.note, current);
+      if (escalation !== undefined) change.escalation = escalation;
       const rule = TRANSITIONS[action];
       const request: TransitionRequest = {
         alertId: id,
@@ -186,6 +195,20 @@ export class AlertService {
     const detail = `gave up after ${MAX_ATTEMPTS} concurrent changes`;
     await this.audit({ actor, origin, action, alertId: id, outcome: 'failed', detail });
     return { outcome: 'refused', message: `${id} kept changing while ${action} was attempted; look at it and try again.`, alert: current };
+  }
+
+  /** A new escalation is marked; later changes carry the latest one until the alert is reopened. */
+  private escalationMark(action: AlertAction, actor: Actor, at: Date, note: string | undefined, current: Alert): EscalationMark | undefined {
+    if (action === 'escalate') {
+      const mark: EscalationMark = { by: actor.displayName, at: at.toISOString() };
+      if (this.escalatesTo !== undefined) mark.to = this.escalatesTo;
+      if (note !== undefined) mark.note = note;
+      if (isSystemActor(actor)) mark.auto = true;
+      return mark;
+    }
+    if (action === 'reopen') return undefined;
+    const previous = current.lastChange?.escalation;
+    return previous === undefined ? undefined : { ...previous };
   }
 
   /** Why the action does not apply to the alert as it is, or undefined when it does. */

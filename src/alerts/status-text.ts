@@ -52,7 +52,20 @@ export function describeStatus(alert: Pick<Alert, 'status' | 'lastChange' | 'cla
     return alert.status === 'resolved' && alert.classification ? `${base} as ${classificationLabel(alert.classification)}` : base;
   }
   const classification = change.action === 'resolve' ? (change.classification ?? alert.classification) : undefined;
-  return `${describeChangeAction({ action: change.action, classification })} by ${change.actor.displayName} · ${formatUtcTime(change.at, opts.now)}`;
+  const to = change.action === 'escalate' && change.escalation?.to ? ` to ${change.escalation.to}` : '';
+  return `${describeChangeAction({ action: change.action, classification })} by ${change.actor.displayName}${to} · ${formatUtcTime(change.at, opts.now)}`;
+}
+
+/**
+ * "Escalated by Alex Wilber to on-call · 14:02 UTC — needs eyes", from the latest
+ * escalation carried on the alert; undefined when it was never escalated (or reopened since).
+ */
+export function describeEscalation(alert: Pick<Alert, 'lastChange'>, opts: { now?: Date } = {}): string | undefined {
+  const mark = alert.lastChange?.escalation;
+  if (mark === undefined) return undefined;
+  const to = mark.to ? ` to ${mark.to}` : '';
+  const note = mark.note ? ` — ${mark.note}` : '';
+  return `Escalated by ${mark.by}${to} · ${formatUtcTime(new Date(mark.at), opts.now)}${note}`;
 }
 
 /** "acknowledged", "resolved (false positive)" — for sentences about the current state. */

@@ -64,6 +64,23 @@ export interface StatusChange {
   at: Date;
   note?: string;
   classification?: Classification;
+  /**
+   * The alert's latest escalation (optional, added for escalation routing): set by
+   * an escalate change and carried on the later ones, so every card can still say
+   * who escalated it, to whom and why.
+   */
+  escalation?: EscalationMark;
+}
+
+/** Who escalated an alert, to whom, when (ISO-8601 text: it travels inside stored JSON) and why. */
+export interface EscalationMark {
+  by: string;
+  at: string;
+  /** Where it went, in words ("on-call"). */
+  to?: string;
+  note?: string;
+  /** True when FirstWatch escalated it itself (not acknowledged in time). */
+  auto?: boolean;
 }
 
 /** What a detection hit turns into before it is stored (no id yet). */

@@ -11,7 +11,8 @@ import { isLocalEndpoint, type Config } from '../config';
 import { loadDetections } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
-import { Dispatcher } from '../poller/dispatcher';
+import { EscalationService } from '../escalation';
+import { Dispatcher, type DispatcherOptions } from '../poller/dispatcher';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
 import { PollLeadership, SqliteLeadership, type Leadership } from '../poller/leader';
 import { openPostgresStore, openSqliteStore, type DeliveryTarget, type Store } from '../store';
@@ -47,6 +48,8 @@ export interface App {
   /** Queues new alerts for targets of a platform this process does not run; they wait until one that does posts them. */
   addTargets(platform: ChatPlatformName, targets: string[]): void;
   dispatcher: Dispatcher;
+  /** Escalation copies and auto-escalation; start() runs its periodic check. */
+  escalation: EscalationService;
   poller: Poller;
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
@@ -115,7 +118,13 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     workspaceResourceId,
     queries: new Map(detections.map((d) => [d.id, d.query])),
   });
-  const alerts = new AlertService({ store, clock, authorizer: new AllowListAuthorizer(config.responders.allow) });
+  const escalationTargets = escalationDestinations(config);
+  const alerts = new AlertService({
+    store,
+    clock,
+    authorizer: new AllowListAuthorizer(config.responders.allow),
+    ...(escalationTargets.length > 0 ? { escalatesTo: config.escalation.name } : {}),
+  });
   const router = new CommandRouter({
     alerts,
     store,
@@ -150,7 +159,25 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
 
   const platforms: Partial<Record<ChatPlatformName, ChatPlatform>> = {};
   const workspaces: WorkspaceBinding[] = sources.map((source) => ({ name: source.name, source, targets: [] as DeliveryTarget[] }));
-  const dispatcher = new Dispatcher({ store, platforms, logger: logger.child({ component: 'dispatcher' }), clock });
+  const dispatcher = new Dispatcher({
+    store,
+    platforms,
+    logger: logger.child({ component: 'dispatcher' }),
+    clock,
+    escalationCopies: escalationCopies(config),
+  });
+  const escalation = new EscalationService({
+    store,
+    alerts,
+    logger: logger.child({ component: 'escalation' }),
+    clock,
+    destinations: escalationTargets,
+    autoEscalateAfter: config.escalation.autoEscalateAfterMs,
+    ...(config.escalation.remindBeforeMs !== undefined ? { remindBeforeMs: config.escalation.remindBeforeMs } : {}),
+    checkIntervalMs: config.escalation.checkIntervalMs,
+    onQueued: () => dispatcher.kick(),
+  });
+  escalation.attach();
   const addTargets = (platform: ChatPlatformName, names: string[]): void => {
     config.workspaces.forEach((entry, i) => {
       // A workspace's own channels for a platform take the place of the platform's.
@@ -194,16 +221,34 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     addPlatform,
     addTargets,
     dispatcher,
+    escalation,
     poller,
     leadership,
     localWorkspace,
     close: async () => {
+      await escalation.stop();
       await dispatcher.stop();
       await leadership.release();
       await localWorkspace?.close();
       await store.close();
     },
   };
+}
+
+/** The escalation destination of each running chat platform. */
+function escalationDestinations(config: Config): DeliveryTarget[] {
+  const out: DeliveryTarget[] = [];
+  if (config.slack.enabled && config.escalation.slack !== undefined) out.push({ platform: 'slack', target: config.escalation.slack.channel });
+  if (config.teams.mode !== 'off' && config.escalation.teams !== undefined) out.push({ platform: 'teams', target: config.escalation.teams.channel });
+  return out;
+}
+
+function escalationCopies(config: Config): NonNullable<DispatcherOptions['escalationCopies']> {
+  const { slack, teams } = config.escalation;
+  const copies: NonNullable<DispatcherOptions['escalationCopies']> = {};
+  if (slack !== undefined) copies.slack = slack.mention === undefined ? { target: slack.channel } : { target: slack.channel, mention: { id: slack.mention } };
+  if (teams !== undefined) copies.teams = teams.mention === undefined ? { target: teams.channel } : { target: teams.channel, mention: { ...teams.mention } };
+  return copies;
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {

@@ -91,6 +91,8 @@ export async function runApp(
   // Platforms started after the first instrumentation (e.g. by afterListen) are observed too.
   instrumentPlatforms(app.platforms, metrics, app.clock);
   app.dispatcher.start();
+  // Auto-escalation and escalation-copy repair run on every replica; each check reads stored state only.
+  app.escalation.start();
   const caughtUp = schedule.start();
   for (const d of app.detections) {
     logger.info({ detection: d.slug, cron: d.cron, next: schedule.nextRuns(d.slug, 1)[0] }, 'detection scheduled');

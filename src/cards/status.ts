@@ -1,5 +1,5 @@
 import { classificationLabel } from '../alerts/classification';
-import { describeStatus as describeDomainStatus } from '../alerts/status-text';
+import { describeEscalation, describeStatus as describeDomainStatus } from '../alerts/status-text';
 import type { Alert, Classification } from '../alerts/types';
 
 /** "false positive" */
@@ -19,5 +19,9 @@ export function describeStatus(
   // Without a reference clock, a far-away date keeps the line unambiguous.
   const line = describeDomainStatus(alert, { now: now ?? new Date(0) });
   const note = alert.lastChange?.note?.trim();
-  return note ? `${line} · ${note}` : line;
+  const status = note ? `${line} · ${note}` : line;
+  // After an escalation, later changes still say where it went (the escalate line itself already does).
+  if (alert.lastChange?.action === 'escalate') return status;
+  const escalated = describeEscalation(alert, { now: now ?? new Date(0) });
+  return escalated === undefined ? status : `${status} (${escalated})`;
 }

@@ -13,6 +13,22 @@ export interface MessageRef {
   threadId?: string;
 }
 
+/** Whom an escalation copy mentions (optional, added for escalation routing). */
+export interface EscalationMention {
+  /** Slack: the mention as Slack writes it ('<!subteam^S123>', '<@U123>', '<!here>'); Teams: the AAD object id or tag id. */
+  id: string;
+  /** Teams: the name the mention shows. */
+  name?: string;
+  /** Teams: a person or a tag. */
+  kind?: 'person' | 'tag';
+}
+
+/** How one copy of a card differs from the plain card (optional, added for escalation routing). */
+export interface CardOptions {
+  /** The escalation copy: it opens with who escalated it, to whom and why, and mentions the on-call people. */
+  escalation?: { mention?: EscalationMention };
+}
+
 /** A delivery failure the dispatcher can act on. */
 export class DeliveryError extends Error {
   constructor(
@@ -33,14 +49,14 @@ export class DeliveryError extends Error {
 export interface ChatPlatform {
   readonly name: ChatPlatformName;
   /** Post a new alert card (a new thread in channels that have threads). */
-  postAlert(target: string, alert: Alert): Promise<MessageRef>;
+  postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef>;
   /**
    * Look for a card for this alert posted before a crash (Slack: message
    * metadata). Returns its ref, or undefined when it was never posted.
    */
   findPosted?(target: string, alert: Alert): Promise<MessageRef | undefined>;
   /** Replace a posted card with the alert's current state. */
-  updateAlert(ref: MessageRef, alert: Alert): Promise<void>;
+  updateAlert(ref: MessageRef, alert: Alert, options?: CardOptions): Promise<void>;
   /** A short line in the card's thread. */
   replyInThread(ref: MessageRef, text: string): Promise<void>;
 }

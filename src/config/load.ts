@@ -9,6 +9,7 @@ import { readTeams } from './sections/teams';
 import { readSlack } from './sections/slack';
 import { readWorkspaces } from './sections/workspaces';
 import { readConsole, readHunt, readLogging, readResponders } from './sections/misc';
+import { readEscalation } from './sections/escalation';
 import type { Config, ConfigShape } from './types';
 
 export interface LoadConfigOptions {
@@ -51,6 +52,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     responders: readResponders(r),
     hunt: readHunt(r),
     logging: readLogging(r),
+    escalation: readEscalation(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return deepFreeze(shape);

@@ -6,6 +6,7 @@ import type { ServerConfig } from './sections/server';
 import type { TeamsConfig } from './sections/teams';
 import type { SlackConfig } from './sections/slack';
 import type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
+import type { EscalationConfig } from './sections/escalation';
 
 export type { AzureConfig, WorkspaceConfig } from './sections/azure';
 export type { ScheduleConfig } from './sections/schedule';
@@ -15,6 +16,7 @@ export type { NodeEnv, ServerConfig } from './sections/server';
 export type { TeamsConfig } from './sections/teams';
 export type { SlackConfig } from './sections/slack';
 export type { ConsoleConfig, HuntConfig, LogLevel, LoggingConfig, RespondersConfig } from './sections/misc';
+export type { EscalationConfig, TeamsMentionConfig } from './sections/escalation';
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -36,6 +38,8 @@ export interface ConfigShape {
   responders: RespondersConfig;
   hunt: HuntConfig;
   logging: LoggingConfig;
+  /** Escalation destinations, mentions and auto-escalation. */
+  escalation: EscalationConfig;
 }
 
 /** The whole configuration, validated and deeply frozen. */

@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/types';
-import { DeliveryError, type ChatPlatform, type ChatPlatformName, type MessageRef } from '../chat/platform';
+import { DeliveryError, type CardOptions, type ChatPlatform, type ChatPlatformName, type EscalationMention, type MessageRef } from '../chat/platform';
 import type { Logger } from '../logging/logger';
 import type { DeliveryWork, ReplyJob, Store } from '../store/store';
 import { backoffMs } from './backoff';
@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** How often to look for due retries when nothing wakes the dispatcher. */
   idleIntervalMs?: number;
+  /** Per platform, the escalation destination: cards there are posted and kept as escalation copies (with the mention). */
+  escalationCopies?: Partial<Record<ChatPlatformName, { target: string; mention?: EscalationMention }>>;
 }
 
 export interface DrainReport {
@@ -164,7 +166,8 @@ export class Dispatcher {
           return;
         }
       }
-      const ref = await platform.postAlert(delivery.target, alert);
+      const options = this.cardOptions(delivery.platform, delivery.target);
+      const ref = options === undefined ? await platform.postAlert(delivery.target, alert) : await platform.postAlert(delivery.target, alert, options);
       await store.markPosted(delivery.id, ref, alert.version);
       report.posted++;
       logger.info({ alert: alert.id, platform: delivery.platform, target: delivery.target }, 'alert posted');
@@ -205,7 +208,9 @@ export class Dispatcher {
     const ref: MessageRef | undefined = delivery.ref;
     if (platform === undefined || ref === undefined) return;
     try {
-      await platform.updateAlert(ref, alert);
+      const options = this.cardOptions(delivery.platform, delivery.target);
+      if (options === undefined) await platform.updateAlert(ref, alert);
+      else await platform.updateAlert(ref, alert, options);
       await this.options.store.markRendered(delivery.id, alert.version);
       report.updated++;
     } catch (err) {
@@ -232,6 +237,13 @@ export class Dispatcher {
         await this.options.store.markReplyRetry(job.id, message, this.retryAt(job.attempts, err));
       }
     }
+  }
+
+  /** Cards in a platform's escalation destination are escalation copies; the rest are plain. */
+  private cardOptions(platform: ChatPlatformName, target: string): CardOptions | undefined {
+    const copy = this.options.escalationCopies?.[platform];
+    if (copy === undefined || copy.target !== target) return undefined;
+    return { escalation: copy.mention === undefined ? {} : { mention: copy.mention } };
   }
 
   private retryAt(attempts: number, err: unknown): Date {

@@ -162,6 +162,12 @@ export interface Store {
   /** A card update failed; skip this card in staleCards until `nextAttemptAt`. */
   deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void>;
 
+  /**
+   * Queues one more copy of an existing alert's card per target (an escalation
+   * copy); a target that already has a copy is left as it is. Returns how many were added.
+   */
+  addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number>;
+
   /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
   queueReplies(alertId: string, text: string): Promise<number>;
   /** Due replies whose card is posted, leased like deliveries. */

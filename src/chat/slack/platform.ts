@@ -1,7 +1,8 @@
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
-import type { ChatPlatform, MessageRef } from '../platform';
+import { escalationIntro } from '../../cards/escalation';
+import type { CardOptions, ChatPlatform, MessageRef } from '../platform';
 import { DeliveryError } from '../platform';
 import { ChannelQueue, type ChannelQueueOptions } from './channel-queue';
 import { classifySlackError, SetupProblemReporter, toDeliveryError, type SlackFailure } from './errors';
@@ -72,7 +73,7 @@ export class SlackPlatform implements ChatPlatform {
     });
   }
 
-  async postAlert(target: string, alert: Alert): Promise<MessageRef> {
+  async postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef> {
     checkChannel(target);
     const key = `${target}|${alert.id}`;
     if (this.uncertain.has(key)) {
@@ -82,7 +83,7 @@ export class SlackPlatform implements ChatPlatform {
         return found;
       }
     }
-    const message = this.renderChecked(alert);
+    const message = this.escalationCopy(this.renderChecked(alert), alert, options);
     const res = await this.call('chat.postMessage', target, key, () =>
       this.queue.post(target, () =>
         this.client.chat.postMessage({
@@ -126,9 +127,9 @@ export class SlackPlatform implements ChatPlatform {
     return undefined;
   }
 
-  async updateAlert(ref: MessageRef, alert: Alert): Promise<void> {
+  async updateAlert(ref: MessageRef, alert: Alert, options?: CardOptions): Promise<void> {
     checkRef(ref);
-    const message = this.renderChecked(alert);
+    const message = this.escalationCopy(this.renderChecked(alert), alert, options);
     await this.call('chat.update', ref.target, undefined, () =>
       this.queue.update(ref.target, ref.messageId, alert.version, () =>
         this.client.chat.update({
@@ -140,6 +141,18 @@ export class SlackPlatform implements ChatPlatform {
         }),
       ),
     );
+  }
+
+  /** The escalation copy opens with the on-call mention and who escalated it; other copies are left as rendered. */
+  private escalationCopy(message: SlackMessage, alert: Alert, options: CardOptions | undefined): SlackMessage {
+    if (options?.escalation === undefined) return message;
+    const mention = options.escalation.mention?.id;
+    const intro = `:rotating_light: ${mention !== undefined ? `${mention} ` : ''}${escapeMrkdwn(escalationIntro(alert))}`;
+    return {
+      ...message,
+      text: `${mention !== undefined ? `${mention} ` : ''}${message.text}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: intro.slice(0, 3000) } }, ...message.blocks],
+    };
   }
 
   async replyInThread(ref: MessageRef, text: string): Promise<void> {

@@ -2,11 +2,13 @@ import type { AgentApplication, CloudAdapter, TurnContext, TurnState } from '@mi
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Alert } from '../../alerts/types';
 import { alertCard } from '../../cards/adaptive/alert-card';
+import { withEscalationIntro } from '../../cards/adaptive/escalation';
+import { escalationIntro } from '../../cards/escalation';
 import { toAlertView } from '../../cards/alert-view';
 import type { CardContext } from '../../cards/context';
 import type { Logger } from '../../logging/logger';
 import type { HuntRunner } from '../commands';
-import { DeliveryError, type ChatPlatform, type MessageRef } from '../platform';
+import { DeliveryError, type CardOptions, type ChatPlatform, type MessageRef } from '../platform';
 import { MemberDirectory } from './actor';
 import { isLoopbackAddress, resolveTeamsAuth, type TeamsAuthMode, type TeamsCredentials } from './auth';
 import { BackgroundTasks } from './background';
@@ -183,10 +185,10 @@ export class TeamsPlatform implements ChatPlatform {
     throw new DeliveryError(`${what}: ${found.message}`, found.reason === 'invalid' ? 'fatal' : 'wait');
   }
 
-  async postAlert(target: string, alert: Alert): Promise<MessageRef> {
+  async postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef> {
     const what = `post ${alert.id} to Teams ${target}`;
     const c = await this.target(target, what);
-    const card = this.render(alert);
+    const card = this.renderCopy(alert, options);
     const message = { card, summary: `${alert.id}: ${alert.title}`.slice(0, 200) };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);
@@ -196,11 +198,18 @@ export class TeamsPlatform implements ChatPlatform {
     return { platform: 'teams', target, messageId, threadId: c.conversationId };
   }
 
-  async updateAlert(ref: MessageRef, alert: Alert): Promise<void> {
+  async updateAlert(ref: MessageRef, alert: Alert, options?: CardOptions): Promise<void> {
     const what = `update ${alert.id} in Teams ${ref.target}`;
     this.checkRef(ref, what);
     const c = await this.target(ref.target, what);
-    await this.proactive.update(c, ref.threadId ?? c.conversationId, ref.messageId, { card: this.render(alert), summary: `${alert.id}: ${alert.title}`.slice(0, 200) }, what);
+    await this.proactive.update(c, ref.threadId ?? c.conversationId, ref.messageId, { card: this.renderCopy(alert, options), summary: `${alert.id}: ${alert.title}`.slice(0, 200) }, what);
+  }
+
+  /** The escalation copy opens with the on-call mention and who escalated it; other copies are the plain card. */
+  private renderCopy(alert: Alert, options: CardOptions | undefined): object {
+    const card = this.render(alert);
+    if (options?.escalation === undefined) return card;
+    return withEscalationIntro(card, escalationIntro(alert, this.cardContext(alert).now), options.escalation.mention);
   }
 
   async replyInThread(ref: MessageRef, text: string): Promise<void> {

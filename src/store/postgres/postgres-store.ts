@@ -5,6 +5,7 @@ import {
   StoreInputError,
   type ConversationRefRecord,
   type Delivery,
+  type DeliveryTarget,
   type DeliveryWork,
   type ListAlertsQuery,
   type ListAuditQuery,
@@ -393,6 +394,27 @@ export class PostgresStore implements Store {
   }
 
   // ---- thread replies ---------------------------------------------------------
+
+  async addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {
+    this.checkOpen();
+    if (typeof alertId !== 'string' || alertId.length === 0) throw new StoreInputError('alertId must be a non-empty string');
+    checkTargets(targets);
+    return this.db.transaction(async (c) => {
+      const found = await c.query('SELECT 1 FROM alerts WHERE id = $1', [alertId]);
+      if (found.rows.length === 0) throw new StoreInputError(`no alert ${alertId}`);
+      const now = this.now();
+      let added = 0;
+      for (const t of targets) {
+        const res = await c.query(
+          `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
+           VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4) ON CONFLICT (alert_id, platform, target) DO NOTHING`,
+          [alertId, t.platform, t.target, now],
+        );
+        added += res.rowCount ?? 0;
+      }
+      return added;
+    });
+  }
 
   async queueReplies(alertId: string, text: string): Promise<number> {
     this.checkOpen();

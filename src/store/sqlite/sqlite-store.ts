@@ -5,6 +5,7 @@ import {
   StoreInputError,
   type ConversationRefRecord,
   type Delivery,
+  type DeliveryTarget,
   type DeliveryWork,
   type ListAlertsQuery,
   type ListAuditQuery,
@@ -370,6 +371,22 @@ export class SqliteStore implements Store {
   }
 
   // ---- thread replies ---------------------------------------------------------
+
+  async addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {
+    if (typeof alertId !== 'string' || alertId.length === 0) throw new StoreInputError('alertId must be a non-empty string');
+    checkTargets(targets);
+    return this.write(() => {
+      if (!this.sql('SELECT 1 FROM alerts WHERE id = ?').get(alertId)) throw new StoreInputError(`no alert ${alertId}`);
+      const now = this.now();
+      const insert = this.sql(
+        `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (alert_id, platform, target) DO NOTHING`,
+      );
+      let added = 0;
+      for (const t of targets) added += insert.run(alertId, t.platform, t.target, now, now, now).changes;
+      return added;
+    });
+  }
 
   async queueReplies(alertId: string, text: string): Promise<number> {
     checkReplyText(text);

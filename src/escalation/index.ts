@@ -1,0 +1,2 @@
+export { EscalationService, type CheckReport, type EscalationServiceOptions } from './escalation-service';
+export { autoDecision, durationWords, type AutoDecision, type AutoEscalateAfter } from './auto-policy';
