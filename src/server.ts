@@ -144,15 +144,30 @@ const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** An activity is a JSON object; `null`, arrays and scalars never are. */
+/** The envelope every Bot Framework activity has; the SDK throws (a 500) on less. */
 const requireObjectBody: RequestHandler = (req, res, next) => {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    res.status(400).json({ error: 'expected a JSON object (an activity)' });
+  const problem = activityProblem(req.body);
+  if (problem !== undefined) {
+    res.status(400).json({ error: `not an activity: ${problem}` });
     return;
   }
   next();
 };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function activityProblem(body: unknown): string | undefined {
+  if (!isRecord(body)) return 'expected a JSON object';
+  if (typeof body.type !== 'string' || body.type.length === 0 || body.type.length > 64) return 'type must be a short string';
+  for (const key of ['from', 'conversation', 'recipient'] as const) {
+    const party = body[key];
+    if (!isRecord(party) || typeof party.id !== 'string' || party.id.length === 0) return `${key}.id must be a string`;
+  }
+  if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  if (body.channelData !== undefined && !isRecord(body.channelData)) return 'channelData must be an object';
+  if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string';
+  return undefined;
+}
 
 /**
  * Bolt reads the raw body itself (to verify the signature) without a size
@@ -185,6 +200,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = httpStatusOf(err);
     const log = req.log ?? logger;
     if (status >= 500) log.error({ err, route: routeOf(pathOf(req.originalUrl)) }, 'request failed');
+    else if (status === 422) log.warn({ route: routeOf(pathOf(req.originalUrl)), error: err instanceof Error ? err.message.slice(0, 500) : 'invalid' }, 'activity refused');
     if (res.headersSent) return;
     res.status(status).json({ error: messageFor(status), requestId: req.requestId });
   };
@@ -198,6 +214,8 @@ function messageFor(status: number): string {
       return 'request body too large';
     case 415:
       return 'unsupported content type or encoding';
+    case 422:
+      return 'the activity does not have the shape of a Bot Framework activity';
     default:
       return status < 500 ? 'bad request' : 'internal error';
   }
@@ -205,6 +223,8 @@ function messageFor(status: number): string {
 
 function httpStatusOf(err: unknown): number {
   if (typeof err === 'object' && err !== null) {
+    // The Agents SDK validates each activity with zod and throws its ZodError on a bad one: the sender's fault.
+    if ((err as { name?: unknown }).name === 'ZodError') return 422;
     const s = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
     if (typeof s === 'number' && s >= 400 && s < 600) return s;
   }
