@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deliveryEfficiency } from './delivery-efficiency';
 import { engineScan } from './engine-scan';
+import { footprint } from './footprint';
 import { huntOverhead } from './hunt-overhead';
+import { interactionLatency } from './interaction-latency';
 import { pipelineCost } from './pipeline-cost';
 import type { Bench, BenchFigure } from './types';
 
 /** Every benchmark, one table, and bench/results.json. Figures are ratios against a baseline measured in the same run. */
-const BENCHES: Bench[] = [engineScan, pipelineCost, huntOverhead];
+const BENCHES: Bench[] = [engineScan, pipelineCost, huntOverhead, deliveryEfficiency, interactionLatency, footprint];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,0 +1,271 @@
+/**
+ * What a FirstWatch process costs to start and to keep. Cold start: spawn
+ * `node dist/cli.js start` (embedded local workspace, SQLite, no chat platform)
+ * and time until GET /readyz answers 200, against a bare Node process that
+ * loads the same SDKs and listens on a port. Memory: a process that builds the
+ * app as `start` does, then stores 10,000 alerts through store.recordPoll;
+ * resident memory after a full GC, idle and after, should not grow with the
+ * number of stored alerts (they live in SQLite, not in the heap).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Bench, BenchFigure } from './types';
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const ROUNDS = 3;
+const START_TARGET = 1.5;
+const ALERTS = 10_000;
+const BATCH = 500;
+/** Memory after 10,000 alerts may be at most this much above idle. */
+const MEMORY_TARGET = 1.1;
+const READY_TIMEOUT_MS = 60_000;
+const SDKS = ['@azure/monitor-query-logs', '@azure/identity', '@microsoft/agents-hosting', '@slack/bolt', 'better-sqlite3', 'pino', 'zod', 'express'];
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when it is missing or older than src/; returns what it did. */
+function ensureBuilt(): string {
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return 'dist/ up to date';
+  const t0 = performance.now();
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) {
+    // tsc still writes what it can: a half-broken tree elsewhere must not stop the measurement if the CLI exists.
+    if (!existsSync(CLI)) throw new Error(`npm run build failed and dist/cli.js is missing:\n${(build.stdout + build.stderr).slice(-2000)}`);
+    return `npm run build reported errors (exit ${build.status}); measured the dist/ it produced`;
+  }
+  return `built dist/ first (${round((performance.now() - t0) / 1000, 1)} s)`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Keeps the last few KB a child wrote, for error messages. */
+function tail(child: ChildProcess): () => string {
+  let out = '';
+  const keep = (b: Buffer): void => {
+    out = (out + b.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => out;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Spawns a process and returns ms from spawn until `url` answers 200. */
+async function timeToReady(args: string[], env: NodeJS.ProcessEnv, url: string, cwd: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = tail(child);
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode} before ${url} was ready:\n${output()}`);
+      if (performance.now() - t0 > READY_TIMEOUT_MS) throw new Error(`${url} not ready after ${READY_TIMEOUT_MS} ms:\n${output()}`);
+      try {
+        const res = await fetch(url);
+        await res.arrayBuffer();
+        if (res.status === 200) return performance.now() - t0;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/** A bare process: the same SDKs loaded, one port listened on. */
+function baselineScript(port: number): string {
+  return `
+const { createRequire } = require('node:module');
+const r = createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))});
+for (const m of ${JSON.stringify(SDKS)}) r(m);
+require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1');
+`;
+}
+
+/** Builds the app from dist/ as \`start\` does, stores alerts in batches, prints RSS after GC as JSON. */
+function memoryScript(): string {
+  return `
+const { buildApp } = require(${JSON.stringify(path.join(ROOT, 'dist/app/build.js'))});
+const { loadConfig } = require(${JSON.stringify(path.join(ROOT, 'dist/config/index.js'))});
+const { silentLogger } = require(${JSON.stringify(path.join(ROOT, 'dist/logging/logger.js'))});
+const rss = () => { global.gc(); global.gc(); return process.memoryUsage(); };
+function alert(n) {
+  return {
+    detectionId: 'first-time-run-command', detectionName: 'First-time Run Command on a VM',
+    title: 'First-time Run Command by user' + n + '@contoso.com', description: 'An account ran a command on a VM for the first time.',
+    severity: 'High', tactics: ['LateralMovement', 'Execution'], techniques: ['T1021.008', 'T1651'],
+    fingerprint: 'rec-' + n + '|Run Command on Virtual Machine', workspace: 'local', eventTime: new Date(Date.now() - 600000),
+    subject: { upn: 'user' + n + '@contoso.com', displayName: 'User ' + n }, action: 'Run Command on Virtual Machine',
+    sourceIp: '203.0.113.7', insights: ['FirstTimeUserPerformedAction'], investigationPriority: 5,
+    entities: [{ type: 'Account', fields: { FullName: 'user' + n + '@contoso.com' } }], details: { Mechanism: 'Run Command' },
+    target: { found: true, kind: 'azure-vm', name: 'vm-' + n, mechanism: 'Run Command' }, raw: { SourceRecordId: 'rec-' + n },
+  };
+}
+(async () => {
+  const app = await buildApp(loadConfig(process.env, { envFile: false }), { logger: silentLogger() });
+  // Exercise the paths once so idle is measured after their code is loaded, not before.
+  await app.store.recordPoll({ workspace: 'local', detectionId: 'first-time-run-command', watermark: new Date(), alerts: [alert(0)], targets: [{ platform: 'slack', target: 'C0ALERTS' }] });
+  await app.store.listAlerts({ status: 'all', limit: 50 });
+  const idle = rss();
+  let stored = 1;
+  for (let first = 1; first <= ${ALERTS}; first += ${BATCH}) {
+    const alerts = Array.from({ length: ${BATCH} }, (_, i) => alert(first + i));
+    stored += (await app.store.recordPoll({ workspace: 'local', detectionId: 'first-time-run-command', watermark: new Date(), alerts, targets: [{ platform: 'slack', target: 'C0ALERTS' }] })).length;
+  }
+  await app.store.listAlerts({ status: 'all', limit: 50 });
+  const after = rss();
+  await app.close();
+  process.stdout.write(JSON.stringify({ idle, after, stored }) + '\\n');
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+}
+
+interface MemoryReport {
+  idle: NodeJS.MemoryUsage;
+  after: NodeJS.MemoryUsage;
+  stored: number;
+}
+
+function isMemoryReport(v: unknown): v is MemoryReport {
+  const o = v as Partial<MemoryReport> | null;
+  return typeof o === 'object' && o !== null && typeof o.idle?.rss === 'number' && typeof o.after?.rss === 'number' && typeof o.stored === 'number';
+}
+
+function appEnv(dir: string, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'development',
+    DETECTIONS_DIR: path.join(ROOT, 'detections'),
+    SQLITE_PATH: path.join(dir, 'firstwatch.db'),
+    LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    TEAMS_PLAYGROUND: 'false',
+    CONSOLE_OUTPUT: 'false',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export const footprint: Bench = {
+  name: 'footprint',
+  async run(): Promise<BenchFigure[]> {
+    const built = ensureBuilt();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fw-footprint-'));
+    try {
+      const starts: number[] = [];
+      const bares: number[] = [];
+      // The first start generates the sample workspace (a one-off): warm-up, not counted; so is the first bare start.
+      {
+        const port = await freePort();
+        await timeToReady([CLI, 'start'], appEnv(dir, port), `http://127.0.0.1:${port}/readyz`, dir);
+        const bport = await freePort();
+        await timeToReady(['-e', baselineScript(bport)], { PATH: process.env.PATH }, `http://127.0.0.1:${bport}/`, dir);
+      }
+      // Alternate the two so a busy moment on the shared machine hits both alike.
+      for (let i = 0; i < ROUNDS; i++) {
+        const port = await freePort();
+        starts.push(await timeToReady([CLI, 'start'], appEnv(dir, port), `http://127.0.0.1:${port}/readyz`, dir));
+        const bport = await freePort();
+        bares.push(await timeToReady(['-e', baselineScript(bport)], { PATH: process.env.PATH }, `http://127.0.0.1:${bport}/`, dir));
+      }
+      const start = median(starts);
+      const bare = median(bares);
+
+      const memDir = mkdtempSync(path.join(dir, 'mem-'));
+      const mem = spawnSync(process.execPath, ['--expose-gc', '-e', memoryScript()], {
+        cwd: memDir,
+        env: appEnv(memDir, await freePort()),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      if (mem.status !== 0) throw new Error(`memory probe failed (exit ${mem.status}):\n${(mem.stdout + mem.stderr).slice(-3000)}`);
+      const parsed: unknown = JSON.parse(mem.stdout.trim().split('\n').pop() ?? '');
+      if (!isMemoryReport(parsed)) throw new Error(`memory probe printed something unexpected: ${mem.stdout.slice(-500)}`);
+      if (parsed.stored !== ALERTS + 1) throw new Error(`memory probe stored ${parsed.stored} alerts, expected ${ALERTS + 1}`);
+      const mb = (b: number): number => round(b / 2 ** 20, 1);
+      const idle = parsed.idle.rss;
+      const after = parsed.after.rss;
+      const memRatio = idle / after;
+      return [
+        {
+          figure: 'cold start of `node dist/cli.js start` to /readyz 200 vs a bare Node process loading the same SDKs and listening',
+          value: round(start, 0),
+          baseline: round(bare, 0),
+          unit: 'ms',
+          ratio: round(bare / start),
+          target: `start <= ${START_TARGET}× baseline (ratio >= ${round(1 / START_TARGET)})`,
+          holds: start <= START_TARGET * bare,
+          note:
+            `median of ${ROUNDS} alternating starts each (start: ${starts.map((s) => round(s, 0)).join(', ')} ms; bare: ${bares.map((s) => round(s, 0)).join(', ')} ms); ` +
+            `embedded local workspace already generated, SQLite in a temp dir, no chat platform; SDKs: ${SDKS.join(', ')}; ${built}`,
+        },
+        {
+          figure: `resident memory after storing ${ALERTS.toLocaleString('en')} alerts vs idle (app built as start does, after a full GC)`,
+          value: mb(after),
+          baseline: mb(idle),
+          unit: 'MiB',
+          ratio: round(memRatio, 3),
+          target: `after <= ${MEMORY_TARGET}× idle (ratio >= ${round(1 / MEMORY_TARGET, 3)})`,
+          holds: after <= MEMORY_TARGET * idle,
+          note:
+            `heap used ${mb(parsed.idle.heapUsed)} → ${mb(parsed.after.heapUsed)} MiB, external ${mb(parsed.idle.external)} → ${mb(parsed.after.external)} MiB; ` +
+            `${parsed.stored} alerts stored in ${ALERTS / BATCH} recordPoll batches of ${BATCH}, each with a Slack delivery; node --expose-gc, two gc() before each reading`,
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+if (require.main === module) {
+  footprint
+    .run()
+    .then((figures) => {
+      for (const f of figures) console.log(JSON.stringify(f, null, 2));
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
