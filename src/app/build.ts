@@ -165,6 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     logger: logger.child({ component: 'dispatcher' }),
     clock,
     escalationCopies: escalationCopies(config),
+    ...(config.escalation.storm.threshold > 0 ? { storm: { ...config.escalation.storm } } : {}),
   });
   const escalation = new EscalationService({
     store,

@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/types';
+import type { DigestView } from '../cards/digest/model';
 
 export type ChatPlatformName = 'teams' | 'slack' | 'console';
 
@@ -57,6 +58,8 @@ export interface ChatPlatform {
   findPosted?(target: string, alert: Alert): Promise<MessageRef | undefined>;
   /** Replace a posted card with the alert's current state. */
   updateAlert(ref: MessageRef, alert: Alert, options?: CardOptions): Promise<void>;
+  /** Post one storm digest card (optional, added for storms); a platform without it gets no digests. */
+  postDigest?(target: string, digest: DigestView): Promise<MessageRef>;
   /** A short line in the card's thread. */
   replyInThread(ref: MessageRef, text: string): Promise<void>;
 }

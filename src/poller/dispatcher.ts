@@ -1,7 +1,8 @@
 import type { Alert } from '../alerts/types';
+import { toDigestView } from '../cards/digest/model';
 import { DeliveryError, type CardOptions, type ChatPlatform, type ChatPlatformName, type EscalationMention, type MessageRef } from '../chat/platform';
 import type { Logger } from '../logging/logger';
-import type { DeliveryWork, ReplyJob, Store } from '../store/store';
+import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
 import { backoffMs } from './backoff';
 
 export interface DispatcherOptions {
@@ -20,6 +21,12 @@ export interface DispatcherOptions {
   idleIntervalMs?: number;
   /** Per platform, the escalation destination: cards there are posted and kept as escalation copies (with the mention). */
   escalationCopies?: Partial<Record<ChatPlatformName, { target: string; mention?: EscalationMention }>>;
+  /**
+   * Storms: a poll that queued more than `threshold` cards for one target gets one
+   * digest card there instead; `postIndividual` posts the cards after it, `paceMs`
+   * apart, so a later alert is not queued behind the whole storm. Off when unset.
+   */
+  storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
 }
 
 export interface DrainReport {
@@ -104,6 +111,8 @@ export class Dispatcher {
   async drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { posted: 0, reconciled: 0, updated: 0, replied: 0, failed: 0 };
     const now = this.clock();
+    // Digests first: a storm is summarised before any of its cards can be claimed.
+    if (this.options.storm !== undefined) await this.digests(now, report);
     const deliveries = await this.options.store.claimDueDeliveries(now, this.batchSize);
     await this.perTarget(deliveries, (w) => `${w.delivery.platform}:${w.delivery.target}`, (w) =>
       this.deliver(w, report),
@@ -173,6 +182,49 @@ export class Dispatcher {
       logger.info({ alert: alert.id, platform: delivery.platform, target: delivery.target }, 'alert posted');
     } catch (err) {
       await this.onDeliveryError(err, delivery.id, delivery.attempts, delivery.platform, delivery.target, alert, report);
+    }
+  }
+
+  private async digests(now: Date, report: DrainReport): Promise<void> {
+    const storm = this.options.storm;
+    if (storm === undefined) return;
+    const { store } = this.options;
+    const able = (Object.keys(this.options.platforms) as ChatPlatformName[]).filter((n) => this.options.platforms[n]?.postDigest !== undefined);
+    const created = await store.summariseStorms({ threshold: storm.threshold, now, platforms: able, postIndividual: storm.postIndividual, ...(storm.paceMs !== undefined ? { paceMs: storm.paceMs } : {}) });
+    for (const d of created) {
+      this.options.logger.warn({ platform: d.platform, target: d.target, alerts: d.alertIds.length, digest: d.id }, 'alert storm: one digest card instead of each card');
+    }
+    const due = await store.claimDueDigests(now, this.batchSize);
+    await this.perTarget(due, (d) => `${d.platform}:${d.target}`, (d) => this.postDigest(d, storm.postIndividual, report));
+  }
+
+  private async postDigest(digest: StormDigest, individualFollow: boolean, report: DrainReport): Promise<void> {
+    const { store, logger } = this.options;
+    const platform = this.options.platforms[digest.platform];
+    if (platform?.postDigest === undefined) {
+      await store.finishDigest(digest.id, { error: `${digest.platform} cannot post digests in this process`, retryAt: this.retryAt(digest.attempts, undefined) });
+      return;
+    }
+    try {
+      const alerts: Alert[] = [];
+      for (const id of digest.alertIds) {
+        const alert = await store.getAlert(id);
+        if (alert !== undefined) alerts.push(alert);
+      }
+      const ref = await platform.postDigest(digest.target, toDigestView(alerts, { individualFollow }));
+      await store.finishDigest(digest.id, { ref });
+      report.posted++;
+      logger.info({ platform: digest.platform, target: digest.target, alerts: alerts.length }, 'storm digest posted');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const fatal = err instanceof DeliveryError && err.disposition === 'fatal';
+      if (fatal || digest.attempts >= this.maxAttempts) {
+        await store.finishDigest(digest.id, { error: message });
+        report.failed++;
+        logger.error({ platform: digest.platform, target: digest.target, error: message }, 'storm digest given up; its alerts are listed by the alerts command');
+      } else {
+        await store.finishDigest(digest.id, { error: message, retryAt: this.retryAt(digest.attempts, err) });
+      }
     }
   }
 

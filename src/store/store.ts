@@ -106,6 +106,34 @@ export interface ListAlertsQuery {
   limit: number;
 }
 
+/** One poll's cards for one target, summarised as a single digest card. */
+export interface StormDigest {
+  id: number;
+  platform: ChatPlatformName;
+  target: string;
+  /** The summarised alerts, in the order they were stored. */
+  alertIds: string[];
+  /** Claims so far. */
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface SummariseStormsInput {
+  /** A poll that queued more than this many cards for one target is a storm. */
+  threshold: number;
+  now: Date;
+  /** Only targets on these platforms (the ones that can post a digest). */
+  platforms: ChatPlatformName[];
+  /**
+   * false: the storm's individual cards are not posted (state 'failed', last_error
+   * "summarised in digest #n"; the alerts stay listed by the alerts command).
+   * true: they are posted after the digest, paced `paceMs` apart per target, so
+   * that a later alert (due now) goes before the rest of the storm.
+   */
+  postIndividual: boolean;
+  paceMs?: number;
+}
+
 /**
  * Everything FirstWatch keeps. Asynchronous so that a Postgres implementation
  * (several replicas) fits behind the same interface as SQLite.
@@ -167,6 +195,18 @@ export interface Store {
    * copy); a target that already has a copy is left as it is. Returns how many were added.
    */
   addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number>;
+
+  /**
+   * Storms: one transaction that finds each poll's pending, never-claimed
+   * cards per target beyond `threshold`, stores one digest for them and
+   * summarises or paces the cards (see SummariseStormsInput). A poll and target
+   * is summarised once. Returns the digests created.
+   */
+  summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]>;
+  /** Digests due for posting, oldest first, leased for `leaseMs` (a crash makes them due again); counts as an attempt. */
+  claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]>;
+  /** Posted (ref), to retry (retryAt), or given up (neither). */
+  finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void>;
 
   /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
   queueReplies(alertId: string, text: string): Promise<number>;

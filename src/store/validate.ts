@@ -137,3 +137,15 @@ export function toJson(value: unknown, what: string): string {
     throw new StoreInputError(`${what} cannot be stored as JSON: ${(err as Error).message}`);
   }
 }
+
+/** The storm threshold and mode; nothing is written when they are wrong. */
+export function checkStormInput(input: unknown): { threshold: number; postIndividual: boolean } {
+  if (!isObject(input)) throw new StoreInputError('summariseStorms needs an object');
+  const { threshold, postIndividual, now, platforms, paceMs } = input;
+  if (!Number.isSafeInteger(threshold) || (threshold as number) < 1) throw new StoreInputError(`threshold must be a positive integer, got ${String(threshold)}`);
+  if (typeof postIndividual !== 'boolean') throw new StoreInputError('postIndividual must be true or false');
+  if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
+  if (!Array.isArray(platforms)) throw new StoreInputError('platforms must be an array');
+  if (paceMs !== undefined && !(Number.isSafeInteger(paceMs) && (paceMs as number) >= 0)) throw new StoreInputError('paceMs must be a non-negative integer');
+  return { threshold: threshold as number, postIndividual };
+}

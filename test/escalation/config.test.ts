@@ -5,7 +5,7 @@ const BASE = {};
 describe('escalation settings', () => {
   it('are off by default', () => {
     const c = loadConfig(BASE, { envFile: false }).escalation;
-    expect(c).toEqual({ name: 'on-call', autoEscalateAfterMs: {}, checkIntervalMs: 30_000 });
+    expect(c).toEqual({ name: 'on-call', autoEscalateAfterMs: {}, checkIntervalMs: 30_000, storm: { threshold: 20, postIndividual: false } });
   });
 
   it('read destinations, mentions, per-severity times and the reminder', () => {
@@ -19,6 +19,8 @@ describe('escalation settings', () => {
         ESCALATION_TEAMS_MENTION: 'tag:MjQ1YjA:SecOps On-call',
         AUTO_ESCALATE_AFTER: 'High=15m, medium=1h',
         AUTO_ESCALATE_REMIND_BEFORE: '5m',
+        STORM_THRESHOLD: '50',
+        STORM_POST_INDIVIDUAL: 'true',
       },
       { envFile: false },
     ).escalation;
@@ -29,6 +31,7 @@ describe('escalation settings', () => {
       autoEscalateAfterMs: { High: 15 * 60_000, Medium: 60 * 60_000 },
       remindBeforeMs: 5 * 60_000,
       checkIntervalMs: 30_000,
+      storm: { threshold: 50, postIndividual: true },
     });
   });
 
@@ -41,6 +44,8 @@ describe('escalation settings', () => {
     [{ AUTO_ESCALATE_AFTER: 'High=30s' }, /"High=30s": at least one minute/],
     [{ AUTO_ESCALATE_REMIND_BEFORE: '5m' }, /AUTO_ESCALATE_AFTER is not: there is nothing to remind of/],
     [{ AUTO_ESCALATE_AFTER: 'High=15m', AUTO_ESCALATE_REMIND_BEFORE: '15m' }, /shorter than the shortest AUTO_ESCALATE_AFTER/],
+    [{ STORM_THRESHOLD: '-1' }, /STORM_THRESHOLD="-1" is not valid/],
+    [{ STORM_POST_INDIVIDUAL: 'sometimes' }, /STORM_POST_INDIVIDUAL="sometimes" is not valid/],
   ])('refuse %j with a message naming the problem', (env, message) => {
     expect(() => loadConfig({ ...BASE, ...env }, { envFile: false })).toThrow(message);
   });

@@ -51,8 +51,14 @@ export interface Process {
   close(): Promise<void>;
 }
 
-export async function openProcess(file: string, standin: SlackStandin, opts: { escalation?: boolean } = {}): Promise<Process> {
-  const store = new SqliteStore(file);
+export interface ProcessOptions {
+  escalation?: boolean;
+  storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
+  clock?: () => Date;
+}
+
+export async function openProcess(file: string, standin: SlackStandin, opts: ProcessOptions = {}): Promise<Process> {
+  const store = new SqliteStore(file, opts.clock ? { clock: opts.clock } : {});
   const withEscalation = opts.escalation ?? true;
   const alerts = new AlertService({
     store,
@@ -114,6 +120,8 @@ export async function openProcess(file: string, standin: SlackStandin, opts: { e
     logger: silentLogger(),
     retryBaseMs: 1,
     retryMaxMs: 5,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.storm ? { storm: opts.storm } : {}),
     ...(withEscalation
       ? { escalationCopies: { slack: { target: SLACK_ONCALL, mention: { id: SLACK_MENTION } }, teams: { target: TEAMS_ONCALL.name, mention: TEAMS_TAG } } }
       : {}),

@@ -1,5 +1,6 @@
 import type { Alert } from '../../alerts/types';
 import { alertText, describeStatus, toAlertView } from '../../cards';
+import { digestText, type DigestView } from '../../cards/digest';
 import type { CardContextFor } from '../card-context';
 import type { ChatPlatform, MessageRef } from '../platform';
 
@@ -31,6 +32,11 @@ export class ConsolePlatform implements ChatPlatform {
 
   async updateAlert(ref: MessageRef, alert: Alert): Promise<void> {
     this.out.write(`[${ref.messageId}] ${describeStatus(alert, this.options.cardContext(alert).now)}\n`);
+  }
+
+  async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
+    this.out.write(digestText(digest) + '\n');
+    return { platform: 'console', target, messageId: `digest-${digest.first[0]?.id ?? 'empty'}` };
   }
 
   async replyInThread(ref: MessageRef, text: string): Promise<void> {

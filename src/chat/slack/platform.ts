@@ -1,6 +1,7 @@
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
+import { digestMessage, type DigestView } from '../../cards/digest';
 import { escalationIntro } from '../../cards/escalation';
 import type { CardOptions, ChatPlatform, MessageRef } from '../platform';
 import { DeliveryError } from '../platform';
@@ -141,6 +142,18 @@ export class SlackPlatform implements ChatPlatform {
         }),
       ),
     );
+  }
+
+  async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
+    checkChannel(target);
+    const message = digestMessage(digest);
+    const res = await this.call('chat.postMessage (storm digest)', target, undefined, () =>
+      this.queue.post(target, () =>
+        this.client.chat.postMessage({ channel: target, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false }),
+      ),
+    );
+    const ts = tsOf(res);
+    return { platform: 'slack', target, messageId: ts, threadId: ts };
   }
 
   /** The escalation copy opens with the on-call mention and who escalated it; other copies are left as rendered. */

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Alert } from '../../alerts/types';
 import { alertCard } from '../../cards/adaptive/alert-card';
 import { withEscalationIntro } from '../../cards/adaptive/escalation';
+import { digestCard, type DigestView } from '../../cards/digest';
 import { escalationIntro } from '../../cards/escalation';
 import { toAlertView } from '../../cards/alert-view';
 import type { CardContext } from '../../cards/context';
@@ -203,6 +204,18 @@ export class TeamsPlatform implements ChatPlatform {
     this.checkRef(ref, what);
     const c = await this.target(ref.target, what);
     await this.proactive.update(c, ref.threadId ?? c.conversationId, ref.messageId, { card: this.renderCopy(alert, options), summary: `${alert.id}: ${alert.title}`.slice(0, 200) }, what);
+  }
+
+  async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
+    const what = `post a storm digest to Teams ${target}`;
+    const c = await this.target(target, what);
+    const message = { card: digestCard(digest), summary: `Alert storm: ${digest.count} new alerts` };
+    if (c.kind === 'channel') {
+      const thread = await this.proactive.createThread(c, message, what);
+      return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };
+    }
+    const messageId = await this.proactive.send(c, c.conversationId, message, what);
+    return { platform: 'teams', target, messageId, threadId: c.conversationId };
   }
 
   /** The escalation copy opens with the on-call mention and who escalated it; other copies are the plain card. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration, DURATION_HINT } from '../duration';
 import type { EnvReader } from '../reader';
-import { duration, nonEmpty } from '../fields';
+import { bool, duration, int, nonEmpty } from '../fields';
 import { channelId } from './slack';
 import { channel as teamsChannel } from './teams';
 
@@ -25,6 +25,8 @@ export interface EscalationConfig {
   remindBeforeMs?: number;
   /** How often the stored state is checked for due escalations. */
   checkIntervalMs: number;
+  /** A poll with more new alerts than `threshold` for one target posts one digest there (0: off). */
+  storm: { threshold: number; postIndividual: boolean };
 }
 
 const SEVERITIES: readonly EscalationSeverity[] = ['Informational', 'Low', 'Medium', 'High'];
@@ -75,6 +77,10 @@ export function readEscalation(r: EnvReader): EscalationConfig {
     name: r.get('ESCALATION_NAME', nonEmpty) ?? 'on-call',
     autoEscalateAfterMs: r.get('AUTO_ESCALATE_AFTER', autoAfter) ?? {},
     checkIntervalMs: r.get('ESCALATION_CHECK_INTERVAL', duration) ?? 30_000,
+    storm: {
+      threshold: r.get('STORM_THRESHOLD', int(0, 100_000)) ?? 20,
+      postIndividual: r.get('STORM_POST_INDIVIDUAL', bool) ?? false,
+    },
   };
   const slackChannel = r.get('ESCALATION_SLACK_CHANNEL', channelId);
   const slackMentionText = r.get('ESCALATION_SLACK_MENTION', slackMention);

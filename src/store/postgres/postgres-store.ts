@@ -7,6 +7,8 @@ import {
   type Delivery,
   type DeliveryTarget,
   type DeliveryWork,
+  type StormDigest,
+  type SummariseStormsInput,
   type ListAlertsQuery,
   type ListAuditQuery,
   type RecordPollInput,
@@ -15,7 +17,7 @@ import {
   type TransitionRequest,
   type TransitionResult,
 } from '../store';
-import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkStormInput, checkTargets, isValidDate, toJson } from '../validate';
 import { checkMessageRef, checkNonEmpty, checkReplyText, leaseWindow } from './checks';
 import { loadPgMigrations, migratePg } from './migrate';
 import { PgRunner, createPool, describeDatabase, type PgPoolOptions } from './pool';
@@ -394,6 +396,93 @@ export class PostgresStore implements Store {
   }
 
   // ---- thread replies ---------------------------------------------------------
+
+  async summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
+    this.checkOpen();
+    const { threshold, postIndividual } = checkStormInput(input);
+    const platforms = input.platforms.filter((p) => p === 'slack' || p === 'teams' || p === 'console');
+    if (platforms.length === 0) return [];
+    const paceMs = input.paceMs ?? 1000;
+    return this.db.transaction(async (c) => {
+      const now = this.now();
+      const groups = await c.query<{ platform: ChatPlatformName; target: string; created_at: Date }>(
+        `SELECT platform, target, created_at FROM deliveries
+         WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform = ANY($1::text[])
+         GROUP BY platform, target, created_at HAVING COUNT(*) > $2`,
+        [platforms, threshold],
+      );
+      const created: StormDigest[] = [];
+      for (const g of groups.rows) {
+        const rows = await c.query<{ id: string | number; alert_id: string }>(
+          `SELECT id, alert_id FROM deliveries
+           WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform = $1 AND target = $2 AND created_at = $3
+           ORDER BY id FOR UPDATE`,
+          [g.platform, g.target, g.created_at],
+        );
+        const alertIds = rows.rows.map((r) => r.alert_id);
+        const inserted = await c.query<{ id: string | number }>(
+          `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
+           VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, $5, $5, $5) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
+          [g.platform, g.target, g.created_at, JSON.stringify(alertIds), now],
+        );
+        const digestId = inserted.rows[0] === undefined ? undefined : Number(inserted.rows[0].id);
+        if (digestId === undefined) continue;
+        const ids = rows.rows.map((r) => Number(r.id));
+        if (postIndividual) {
+          await c.query(
+            `UPDATE deliveries d SET next_attempt_at = $2::timestamptz + (t.n * $3::bigint) * interval '1 millisecond', updated_at = $2
+             FROM unnest($1::bigint[]) WITH ORDINALITY AS t (id, n) WHERE d.id = t.id`,
+            [ids, now, paceMs],
+          );
+        } else {
+          await c.query(`UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = ANY($1::bigint[])`, [
+            ids,
+            `summarised in digest #${digestId}`,
+            now,
+          ]);
+        }
+        created.push({ id: digestId, platform: g.platform, target: g.target, alertIds, attempts: 0, createdAt: now });
+      }
+      return created;
+    });
+  }
+
+  async claimDueDigests(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<StormDigest[]> {
+    this.checkOpen();
+    const { at, until } = leaseWindow(now, leaseMs);
+    const max = checkLimit(limit);
+    const { rows } = await this.db.query<{ id: string | number; platform: ChatPlatformName; target: string; alert_ids: string[]; attempts: number; created_at: Date }>(
+      `UPDATE digests SET next_attempt_at = $2, attempts = attempts + 1, updated_at = $1
+       WHERE id IN (SELECT id FROM digests WHERE state = 'pending' AND next_attempt_at IS NOT NULL AND next_attempt_at <= $1
+                    ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id, platform, target, alert_ids, attempts, created_at`,
+      [at, until, max],
+    );
+    return rows
+      .map((r) => ({ id: Number(r.id), platform: r.platform, target: r.target, alertIds: r.alert_ids, attempts: r.attempts, createdAt: r.created_at }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void> {
+    this.checkOpen();
+    checkId(id);
+    const now = this.now();
+    let res: QueryResult;
+    if ('ref' in result) {
+      checkMessageRef(result.ref);
+      res = await this.db.query(`UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`, [
+        id,
+        toJson(result.ref, 'ref'),
+        now,
+      ]);
+    } else if (result.retryAt !== undefined) {
+      if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
+      res = await this.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [id, result.retryAt, String(result.error).slice(0, 2000), now]);
+    } else {
+      res = await this.db.query(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`, [id, String(result.error).slice(0, 2000), now]);
+    }
+    if (res.rowCount === 0) throw new StoreInputError(`no digest ${id}`);
+  }
 
   async addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {
     this.checkOpen();

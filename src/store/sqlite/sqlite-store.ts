@@ -7,6 +7,8 @@ import {
   type Delivery,
   type DeliveryTarget,
   type DeliveryWork,
+  type StormDigest,
+  type SummariseStormsInput,
   type ListAlertsQuery,
   type ListAuditQuery,
   type RecordPollInput,
@@ -15,7 +17,7 @@ import {
   type TransitionRequest,
   type TransitionResult,
 } from '../store';
-import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkStormInput, checkTargets, isValidDate, toJson } from '../validate';
 import { loadMigrations, migrate } from './migrate';
 import { alertJson, INSERT_ALERT, queueSql, storedAlert, type AlertJson } from './new-alert';
 import {
@@ -371,6 +373,78 @@ export class SqliteStore implements Store {
   }
 
   // ---- thread replies ---------------------------------------------------------
+
+  async summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
+    const { threshold, postIndividual } = checkStormInput(input);
+    const platforms = input.platforms.filter((p) => p === 'slack' || p === 'teams' || p === 'console');
+    if (platforms.length === 0) return [];
+    const paceMs = input.paceMs ?? 1000;
+    return this.write(() => {
+      const now = this.now();
+      const groups = this.sql(
+        `SELECT platform, target, created_at FROM deliveries
+         WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform IN (${platforms.map(() => '?').join(', ')})
+         GROUP BY platform, target, created_at HAVING COUNT(*) > ?`,
+      ).all(...platforms, threshold) as { platform: ChatPlatformName; target: string; created_at: string }[];
+      const created: StormDigest[] = [];
+      for (const g of groups) {
+        const rows = this.sql(
+          `SELECT id, alert_id FROM deliveries
+           WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform = ? AND target = ? AND created_at = ? ORDER BY id`,
+        ).all(g.platform, g.target, g.created_at) as { id: number; alert_id: string }[];
+        const alertIds = rows.map((r) => r.alert_id);
+        const inserted = this.sql(
+          `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
+        ).get(g.platform, g.target, g.created_at, JSON.stringify(alertIds), now, now, now) as { id: number } | undefined;
+        if (inserted === undefined) continue;
+        const base = this.clock().getTime();
+        const mark = postIndividual
+          ? this.sql('UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ?')
+          : this.sql(`UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`);
+        rows.forEach((r, i) => {
+          if (postIndividual) mark.run(new Date(base + (i + 1) * paceMs).toISOString(), now, r.id);
+          else mark.run(`summarised in digest #${inserted.id}`, now, r.id);
+        });
+        created.push({ id: inserted.id, platform: g.platform, target: g.target, alertIds, attempts: 0, createdAt: new Date(now) });
+      }
+      return created;
+    });
+  }
+
+  async claimDueDigests(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<StormDigest[]> {
+    const { at, until } = leaseWindow(now, leaseMs);
+    const max = checkLimit(limit);
+    return this.write(() => {
+      const rows = this.sql(
+        `UPDATE digests SET next_attempt_at = @until, attempts = attempts + 1, updated_at = @at
+         WHERE id IN (SELECT id FROM digests WHERE state = 'pending' AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
+                      ORDER BY next_attempt_at, id LIMIT @max)
+         RETURNING id, platform, target, alert_ids, attempts, created_at`,
+      ).all({ at, until, max }) as { id: number; platform: ChatPlatformName; target: string; alert_ids: string; attempts: number; created_at: string }[];
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((r) => ({ id: r.id, platform: r.platform, target: r.target, alertIds: JSON.parse(r.alert_ids) as string[], attempts: r.attempts, createdAt: new Date(r.created_at) }));
+    });
+  }
+
+  async finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void> {
+    checkId(id);
+    const now = this.now();
+    this.write(() => {
+      let info: Database.RunResult;
+      if ('ref' in result) {
+        checkMessageRef(result.ref);
+        info = this.sql(`UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`).run(toJson(result.ref, 'ref'), now, id);
+      } else if (result.retryAt !== undefined) {
+        if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
+        info = this.sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(result.retryAt.toISOString(), String(result.error).slice(0, 2000), now, id);
+      } else {
+        info = this.sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(String(result.error).slice(0, 2000), now, id);
+      }
+      if (info.changes === 0) throw new StoreInputError(`no digest ${id}`);
+    });
+  }
 
   async addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {
     if (typeof alertId !== 'string' || alertId.length === 0) throw new StoreInputError('alertId must be a non-empty string');
