@@ -97,9 +97,10 @@ function instrumentHunt(app: Instrumentable, metrics: Metrics): void {
 function instrumentPlatform(platform: ChatPlatform, metrics: Metrics, clock: () => Date): void {
   const name = platform.name;
   const postAlert = platform.postAlert.bind(platform);
-  platform.postAlert = async (target: string, alert: Alert): Promise<MessageRef> => {
+  // Extra arguments (the escalation copy's CardOptions) pass through untouched.
+  platform.postAlert = async (target: string, alert: Alert, ...rest: unknown[]): Promise<MessageRef> => {
     try {
-      const ref = await postAlert(target, alert);
+      const ref = await (postAlert as (...a: unknown[]) => Promise<MessageRef>)(target, alert, ...rest);
       metrics.deliveries.inc({ platform: name, outcome: 'posted' });
       metrics.deliveryLatency.observe({ platform: name }, Math.max(0, clock().getTime() - alert.createdAt.getTime()) / 1000);
       return ref;
@@ -117,9 +118,9 @@ function instrumentPlatform(platform: ChatPlatform, metrics: Metrics, clock: () 
     };
   }
   const updateAlert = platform.updateAlert.bind(platform);
-  platform.updateAlert = async (ref: MessageRef, alert: Alert): Promise<void> => {
+  platform.updateAlert = async (ref: MessageRef, alert: Alert, ...rest: unknown[]): Promise<void> => {
     try {
-      await updateAlert(ref, alert);
+      await (updateAlert as (...a: unknown[]) => Promise<void>)(ref, alert, ...rest);
       metrics.cardUpdates.inc({ platform: name, outcome: 'ok' });
     } catch (err) {
       metrics.cardUpdates.inc({ platform: name, outcome: 'failed' });
