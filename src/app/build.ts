@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AlertService } from '../alerts/alert-service';
 import { AllowListAuthorizer } from '../alerts/authorizer';
+import { HuntError } from '../alerts/hunt/errors';
 import { HuntService } from '../alerts/hunt/service';
 import { cardContextFactory, type CardContextFor } from '../chat/card-context';
 import { ConsolePlatform } from '../chat/console/console-platform';
+import type { HuntRunner } from '../chat/commands';
 import type { ChatPlatform, ChatPlatformName } from '../chat/platform';
 import { CommandRouter } from '../chat/router/command-router';
 import { isLocalEndpoint, type Config } from '../config';
@@ -37,10 +39,10 @@ export interface App {
   workspaces: WorkspaceBinding[];
   alerts: AlertService;
   router: CommandRouter;
-  /** Hunts every workspace. */
-  hunt: HuntService;
+  /** Hunts every workspace, or the one a request names (`HuntRequest.workspace`). */
+  hunt: HuntRunner;
   /** Hunts one workspace by name (case-insensitive); throws UnknownWorkspaceError naming the configured ones. */
-  huntIn(workspace: string): HuntService;
+  huntIn(workspace: string): HuntRunner;
   cardContext: CardContextFor;
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   /** Adds a chat platform and its targets (Teams and Slack are started by the runner). */
@@ -129,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     alerts,
     store,
     huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
+    workspaces: sources.map((s) => s.name),
   });
   const huntOver = (over: QuerySource[]): HuntService =>
     new HuntService({
@@ -142,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       },
       links: { tenantId: config.azure.tenantId, workspaceResourceId },
     });
-  const hunt = huntOver(sources);
+  const everywhere = huntOver(sources);
   const huntsByWorkspace = new Map<string, HuntService>();
   const huntIn = (workspace: string): HuntService => {
     const source = sources.find((s) => s.name.toLowerCase() === workspace.trim().toLowerCase());
@@ -155,6 +158,21 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       huntsByWorkspace.set(source.name, one);
     }
     return one;
+  };
+  const hunt: HuntRunner = {
+    run: async (request, ctx) => {
+      const named = request?.workspace;
+      if (named === undefined) return everywhere.run(request, ctx);
+      let one: HuntService;
+      try {
+        one = huntIn(named);
+      } catch (err) {
+        if (err instanceof UnknownWorkspaceError) throw new HuntError('invalid', err.message);
+        throw err;
+      }
+      const { workspace: _named, ...rest } = request;
+      return one.run(rest, ctx);
+    },
   };
 
   const platforms: Partial<Record<ChatPlatformName, ChatPlatform>> = {};

@@ -41,6 +41,8 @@ export interface HuntRequest {
   lookbackMs: number;
   /** The alert whose card asked for it, when it came from a button. */
   alertId?: string;
+  /** One configured workspace to ask (its name); absent: every workspace. */
+  workspace?: string;
 }
 
 /** Runs a validated hunt (throws with a readable message when the query fails). */

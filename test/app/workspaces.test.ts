@@ -108,6 +108,25 @@ describe('several workspaces, each with its own chat targets', () => {
     expect(one.workspaces).toEqual(['fabrikam']);
     expect(contoso.requests.length).toBe(contosoQueries);
     expect(() => app.huntIn('northwind')).toThrow(UnknownWorkspaceError);
+    await expect(app.hunt.run({ upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'northwind' }, ctx)).rejects.toThrow(/no workspace named "northwind"/);
     expect(() => app.huntIn('northwind')).toThrow(/configured are contoso, fabrikam/);
+  });
+
+  it('takes a workspace as the last word of a chat hunt, and refuses an unknown one', async () => {
+    const ctx = { actor: { platform: 'slack' as const, id: 'U1', displayName: 'alice', email: 'alice@contoso.com' }, origin: 'slack:C0CONTOSO' };
+    const reply = await app.router.handleText('hunt alice@contoso.com 1d Fabrikam', ctx);
+    expect(reply).toEqual({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'fabrikam' } });
+    if (reply.kind !== 'hunt') throw new Error('expected a hunt');
+    const before = contoso.requests.length;
+    const report = await app.hunt.run(reply.request, ctx);
+    expect(report.workspaces).toEqual(['fabrikam']);
+    expect(contoso.requests.length).toBe(before);
+
+    const noLookback = await app.router.handleText('hunt alice@contoso.com contoso', ctx);
+    expect(noLookback).toMatchObject({ kind: 'hunt', request: { workspace: 'contoso', lookbackMs: 7 * 86_400_000 } });
+    const everywhere = await app.router.handleText('hunt alice@contoso.com 1d', ctx);
+    expect(everywhere).toEqual({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000 } });
+    const unknown = await app.router.handleText('hunt alice@contoso.com 1d northwind', ctx);
+    expect(unknown).toMatchObject({ kind: 'error', message: expect.stringMatching(/no workspace "northwind" \(workspaces: contoso, fabrikam\)/) });
   });
 });

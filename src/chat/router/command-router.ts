@@ -20,6 +20,8 @@ export interface CommandRouterDeps {
   alerts: AlertService;
   store: Store;
   huntLimits: HuntLimits;
+  /** Names of the workspaces a hunt may be limited to; with two or more, `hunt <upn> [lookback] [workspace]`. */
+  workspaces?: readonly string[];
 }
 
 const MAX_TEXT = 4000;
@@ -72,6 +74,7 @@ export class CommandRouter {
   private readonly alerts: AlertService;
   private readonly store: Store;
   private readonly hunt: HuntLimits;
+  private readonly workspaces: readonly string[];
 
   constructor(deps: CommandRouterDeps) {
     const { defaultMs, maxMs } = deps.huntLimits;
@@ -81,6 +84,7 @@ export class CommandRouter {
     this.alerts = deps.alerts;
     this.store = deps.store;
     this.hunt = { defaultMs, maxMs };
+    this.workspaces = [...(deps.workspaces ?? [])];
   }
 
   async handleText(text: unknown, ctx: CommandContext): Promise<CommandReply> {
@@ -201,14 +205,23 @@ export class CommandRouter {
   }
 
   private async huntText(args: string, ctx: CommandContext): Promise<CommandReply> {
-    const { words, rest } = splitWords(args, 2);
+    const several = this.workspaces.length > 1;
+    const { words, rest } = splitWords(args, several ? 3 : 2);
     if (words.length === 0) return error('hunt needs a UPN.', USAGE.hunt);
-    if (rest.length > 0) return error('hunt takes a UPN and an optional look-back only.', USAGE.hunt);
+    if (rest.length > 0) return error(`hunt takes a UPN and an optional look-back${several ? ' and workspace' : ''} only.`, USAGE.hunt);
+    // With several workspaces the last word may name one: "hunt alex@contoso.com 7d fabrikam" or "hunt alex@contoso.com fabrikam".
+    let workspace: string | undefined;
+    if (several && words.length > 1) {
+      const last = words[words.length - 1] as string;
+      workspace = this.workspaces.find((w) => w.toLowerCase() === last.toLowerCase());
+      if (workspace !== undefined) words.pop();
+      else if (words.length === 3) return error(`Cannot hunt: there is no workspace "${last}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
+    }
     const upn = validateUpn(words[0]);
     if (!upn.ok) return error(`Cannot hunt: ${upn.reason}.`, USAGE.hunt);
     const lookback = parseLookback(words[1], { default: this.hunt.defaultMs, max: this.hunt.maxMs });
     if (!lookback.ok) return error(`Cannot hunt: ${lookback.reason}.`, USAGE.hunt);
-    return this.startHunt({ upn: upn.upn, lookbackMs: lookback.ms }, ctx);
+    return this.startHunt({ upn: upn.upn, lookbackMs: lookback.ms, ...(workspace !== undefined ? { workspace } : {}) }, ctx);
   }
 
   private async huntFromAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
@@ -229,7 +242,7 @@ export class CommandRouter {
       action: 'hunt',
       alertId: request.alertId,
       outcome: 'allowed',
-      detail: `requested: upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}`,
+      detail: `requested: upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
     });
     return { kind: 'hunt', request };
   }
