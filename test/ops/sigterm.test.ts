@@ -38,7 +38,7 @@ describe('SIGTERM', () => {
     await held.reached;
     expect((await request(url, { path: '/healthz' })).status).toBe(200);
 
-    fw.child.kill('SIGTERM');
+    fw.kill('SIGTERM');
     await fw.waitForLog((l) => l.msg === 'stopping', 'the stop to begin');
     held.release();
     expect(await fw.exited).toBe(0);

@@ -18,6 +18,8 @@ export interface FirstWatchProcess {
   waitForLog(pick: (line: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Resolves with the exit code (or the signal's name) when the process has gone. */
   exited: Promise<number | string>;
+  /** SIGKILL: the whole process group at once (a crash); SIGTERM: to the tsx parent, which relays it (an orderly stop). */
+  kill(signal: 'SIGKILL' | 'SIGTERM'): void;
 }
 
 /** Starts `tsx src/cli.ts start` with only the environment given (plus PATH and HOME). */
@@ -34,6 +36,8 @@ export function startFirstWatch(cwd: string, env: Record<string, string>): First
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // tsx runs FirstWatch in a child node process: a group of its own lets a SIGKILL reach that process too.
+    detached: true,
   });
   const lines: Record<string, unknown>[] = [];
   const watchers = new Set<() => void>();
@@ -91,5 +95,22 @@ export function startFirstWatch(cwd: string, env: Record<string, string>): First
 
   const listening = waitForLog((l) => l.msg === 'HTTP server listening', 'the HTTP server listening').then((l) => String(l.url));
   listening.catch(() => undefined);
-  return { child, pid: child.pid as number, lines, stderr: () => text, listening, waitForLog, exited };
+  const kill = (signal: 'SIGKILL' | 'SIGTERM'): void => {
+    try {
+      if (signal === 'SIGKILL') process.kill(-(child.pid as number), 'SIGKILL');
+      else child.kill('SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  };
+  // The group outlives its leader: make sure no FirstWatch is left running once the parent has gone.
+  const exitedAll = exited.then((code) => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // No member left.
+    }
+    return code;
+  });
+  return { child, pid: child.pid as number, lines, stderr: () => text, listening, waitForLog, exited: exitedAll, kill };
 }
