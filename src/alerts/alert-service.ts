@@ -273,8 +273,8 @@ function auditDetail(from: Alert, to: Alert['status'], classification?: Classifi
   return parts.join('; ');
 }
 
-/** The thread reply: "Acknowledged by Alex Wilber · 14:02 UTC — note". */
+/** The thread reply, one line: "Acknowledged by Alex Wilber · 14:02 UTC — note" (a note's line breaks become " / "). */
 function replyText(alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>, note?: string): string {
   const line = describeStatus(alert);
-  return note ? `${line} — ${note}` : line;
+  return note ? `${line} — ${note.replace(/\s*[\r\n]+\s*/g, ' / ')}` : line;
 }

@@ -184,6 +184,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     escalationCopies: escalationCopies(config),
     ...(config.escalation.storm.threshold > 0 ? { storm: { ...config.escalation.storm } } : {}),
+    quietThreads: quietThreads(config),
   });
   const escalation = new EscalationService({
     store,
@@ -252,6 +253,14 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       await store.close();
     },
   };
+}
+
+/** Targets with thread replies turned off, by platform or one by one ("slack:C0123ABCD"). */
+function quietThreads(config: Config): (platform: ChatPlatformName, target: string) => boolean {
+  const { slack, teams, quietTargets } = config.escalation.threadReplies;
+  const quiet = new Set(quietTargets.map((t) => t.toLowerCase()));
+  return (platform, target) =>
+    (platform === 'slack' && !slack) || (platform === 'teams' && !teams) || quiet.has(`${platform}:${target}`.toLowerCase());
 }
 
 /** The escalation destination of each running chat platform. */

@@ -27,6 +27,8 @@ export interface DispatcherOptions {
    * apart, so a later alert is not queued behind the whole storm. Off when unset.
    */
   storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
+  /** Targets whose threads stay quiet: no thread replies there (the card's status line still shows the last action). */
+  quietThreads?: (platform: ChatPlatformName, target: string) => boolean;
 }
 
 export interface DrainReport {
@@ -275,6 +277,12 @@ export class Dispatcher {
   private async reply(job: ReplyJob, report: DrainReport): Promise<void> {
     const platform = this.options.platforms[job.ref.platform];
     if (platform === undefined) return;
+    if (this.options.quietThreads?.(job.ref.platform, job.ref.target) === true) {
+      // Handled by not posting: the card itself says what changed.
+      await this.options.store.markReplied(job.id);
+      report.replied++;
+      return;
+    }
     try {
       await platform.replyInThread(job.ref, job.text);
       await this.options.store.markReplied(job.id);

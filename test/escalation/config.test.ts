@@ -5,7 +5,7 @@ const BASE = {};
 describe('escalation settings', () => {
   it('are off by default', () => {
     const c = loadConfig(BASE, { envFile: false }).escalation;
-    expect(c).toEqual({ name: 'on-call', autoEscalateAfterMs: {}, checkIntervalMs: 30_000, storm: { threshold: 20, postIndividual: false } });
+    expect(c).toEqual({ name: 'on-call', autoEscalateAfterMs: {}, checkIntervalMs: 30_000, storm: { threshold: 20, postIndividual: false }, threadReplies: { slack: true, teams: true, quietTargets: [] } });
   });
 
   it('read destinations, mentions, per-severity times and the reminder', () => {
@@ -21,6 +21,8 @@ describe('escalation settings', () => {
         AUTO_ESCALATE_REMIND_BEFORE: '5m',
         STORM_THRESHOLD: '50',
         STORM_POST_INDIVIDUAL: 'true',
+        TEAMS_THREAD_REPLIES: 'false',
+        QUIET_THREADS: 'slack:C0ALERTS, teams:Alerts',
       },
       { envFile: false },
     ).escalation;
@@ -32,6 +34,7 @@ describe('escalation settings', () => {
       remindBeforeMs: 5 * 60_000,
       checkIntervalMs: 30_000,
       storm: { threshold: 50, postIndividual: true },
+      threadReplies: { slack: true, teams: false, quietTargets: ['slack:C0ALERTS', 'teams:Alerts'] },
     });
   });
 
@@ -46,6 +49,7 @@ describe('escalation settings', () => {
     [{ AUTO_ESCALATE_AFTER: 'High=15m', AUTO_ESCALATE_REMIND_BEFORE: '15m' }, /shorter than the shortest AUTO_ESCALATE_AFTER/],
     [{ STORM_THRESHOLD: '-1' }, /STORM_THRESHOLD="-1" is not valid/],
     [{ STORM_POST_INDIVIDUAL: 'sometimes' }, /STORM_POST_INDIVIDUAL="sometimes" is not valid/],
+    [{ QUIET_THREADS: 'C0ALERTS' }, /QUIET_THREADS="C0ALERTS" is not valid: expected a comma-separated list of platform:target entries/],
   ])('refuse %j with a message naming the problem', (env, message) => {
     expect(() => loadConfig({ ...BASE, ...env }, { envFile: false })).toThrow(message);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration, DURATION_HINT } from '../duration';
 import type { EnvReader } from '../reader';
-import { bool, duration, int, nonEmpty } from '../fields';
+import { bool, duration, int, list, nonEmpty } from '../fields';
 import { channelId } from './slack';
 import { channel as teamsChannel } from './teams';
 
@@ -27,6 +27,8 @@ export interface EscalationConfig {
   checkIntervalMs: number;
   /** A poll with more new alerts than `threshold` for one target posts one digest there (0: off). */
   storm: { threshold: number; postIndividual: boolean };
+  /** Thread replies for transitions, per platform, and targets ("slack:C0123ABCD", "teams:Alerts") kept quiet regardless. */
+  threadReplies: { slack: boolean; teams: boolean; quietTargets: string[] };
 }
 
 const SEVERITIES: readonly EscalationSeverity[] = ['Informational', 'Low', 'Medium', 'High'];
@@ -35,6 +37,9 @@ const SEVERITIES: readonly EscalationSeverity[] = ['Informational', 'Low', 'Medi
 const slackMention = z
   .string()
   .regex(/^(<!subteam\^S[A-Z0-9]{2,}(\|[^>]{1,80})?>|<@[UW][A-Z0-9]{2,}>|<!here>|<!channel>)$/, 'a Slack mention such as <!subteam^S0123ABCD> (a user group), <@U0123ABCD> or <!here>');
+
+/** 'slack:C0123ABCD' or 'teams:Alerts'. */
+const quietTarget = z.string().regex(/^(slack|teams|console):[^\s,][^,]{0,199}$/, 'platform:target, e.g. slack:C0123ABCD or teams:Alerts');
 
 /** 'tag:<tag id>:<name>' or 'user:<AAD object id>:<name>'. */
 const teamsMention = z.string().transform((s, ctx): TeamsMentionConfig => {
@@ -80,6 +85,11 @@ export function readEscalation(r: EnvReader): EscalationConfig {
     storm: {
       threshold: r.get('STORM_THRESHOLD', int(0, 100_000)) ?? 20,
       postIndividual: r.get('STORM_POST_INDIVIDUAL', bool) ?? false,
+    },
+    threadReplies: {
+      slack: r.get('SLACK_THREAD_REPLIES', bool) ?? true,
+      teams: r.get('TEAMS_THREAD_REPLIES', bool) ?? true,
+      quietTargets: r.get('QUIET_THREADS', list(quietTarget, 'platform:target entries such as slack:C0123ABCD or teams:Alerts')) ?? [],
     },
   };
   const slackChannel = r.get('ESCALATION_SLACK_CHANNEL', channelId);
