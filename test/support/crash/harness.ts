@@ -200,7 +200,7 @@ async function quiet(standin: SlackStandin, ms: number): Promise<void> {
  * The hits the workspace holds, as fingerprints: every detection run once,
  * dry, in this process over a scratch store (nothing posted).
  */
-async function expectedFingerprints(dir: string, workspace: string): Promise<Set<string>> {
+export async function expectedFingerprints(dir: string, workspace: string): Promise<Set<string>> {
   const config = loadConfig(
     {
       DETECTIONS_DIR: path.join(__dirname, '../../../detections'),
