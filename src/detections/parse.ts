@@ -15,6 +15,8 @@ export const WINDOW_END = '_fw_window_end';
 export interface ParseOptions {
   /** Detection id or file name (slug) → cron, from configuration. */
   scheduleOverrides?: Readonly<Record<string, string>>;
+  /** POLL_CRON: the schedule of every rule without an override, instead of its queryFrequency. */
+  defaultCron?: string;
 }
 
 export interface ParsedDetection {
@@ -97,7 +99,7 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
     );
   }
 
-  const override = opts.scheduleOverrides?.[r.id] ?? opts.scheduleOverrides?.[r.id.toLowerCase()] ?? opts.scheduleOverrides?.[slug];
+  const override = opts.scheduleOverrides?.[r.id] ?? opts.scheduleOverrides?.[r.id.toLowerCase()] ?? opts.scheduleOverrides?.[slug] ?? opts.defaultCron;
   let cron: string;
   if (override !== undefined) {
     if (!validateCron(override)) throw new DetectionFileError(file, 'queryFrequency', `schedule override "${override}" is not a cron expression`);

@@ -9,7 +9,7 @@ import type { CheckResult } from './types';
 export function checkDetections(config: Config): { results: CheckResult[]; detections: Detection[] } {
   const dir = config.schedule.detectionsDir;
   try {
-    const loaded = loadDetections(dir, { scheduleOverrides: config.schedule.scheduleOverrides });
+    const loaded = loadDetections(dir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
     const results: CheckResult[] = [];
     if (loaded.length === 0) {
       results.push({ check: 'detections', verdict: 'FAIL', detail: `no detection rules in ${dir}`, fix: 'put Sentinel scheduled-rule YAML files there, or point DETECTIONS_DIR at them' });
@@ -39,15 +39,16 @@ export function nextRuns(expression: string, count: number): Date[] | undefined 
 
 /** Each cron expression in use, with its next three runs. */
 export function checkSchedules(config: Config, detections: readonly Detection[]): CheckResult[] {
-  const entries: { check: string; expression: string; origin: string; fix: string }[] = [
-    { check: 'schedule POLL_CRON', expression: config.schedule.pollCron, origin: 'POLL_CRON', fix: 'set POLL_CRON to a cron expression such as "0 * * * *"' },
-  ];
+  const entries: { check: string; expression: string; origin: string; fix: string }[] = [];
+  if (config.schedule.pollCron !== undefined) {
+    entries.push({ check: 'schedule POLL_CRON', expression: config.schedule.pollCron, origin: 'POLL_CRON', fix: 'set POLL_CRON to a cron expression such as "0 * * * *"' });
+  }
   for (const d of detections) {
     const overridden = config.schedule.scheduleOverrides[d.id] !== undefined || config.schedule.scheduleOverrides[d.slug] !== undefined;
     entries.push({
       check: `schedule ${d.slug}`,
       expression: d.cron,
-      origin: overridden ? 'DETECTION_SCHEDULE_OVERRIDES' : `queryFrequency ${d.queryFrequency}`,
+      origin: overridden ? 'DETECTION_SCHEDULE_OVERRIDES' : config.schedule.pollCron !== undefined ? 'POLL_CRON' : `queryFrequency ${d.queryFrequency}`,
       fix: overridden ? `correct ${d.slug}'s entry in DETECTION_SCHEDULE_OVERRIDES` : `correct queryFrequency in ${d.file}`,
     });
   }

@@ -26,7 +26,6 @@ describe('loadConfig defaults', () => {
     expect(config.slack).toMatchObject({ enabled: false, mode: null, huntVisibility: 'in_channel' });
     expect(config.console.enabled).toBe(true);
     expect(config.schedule).toEqual({
-      pollCron: '0 * * * *',
       pollOverlapMs: 600_000,
       ingestionDelayAllowanceMs: 6 * 3_600_000,
       detectionsDir: './detections',

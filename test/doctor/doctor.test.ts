@@ -63,7 +63,7 @@ describe('firstwatch doctor', () => {
     expect(fails(results)).toEqual([]);
     expect(exitCodeOf(results)).toBe(0);
     expect(line(results, 'detections').verdict).toBe('ok');
-    expect(line(results, 'schedule POLL_CRON').detail).toMatch(/^"0 \* \* \* \*" \(from POLL_CRON\); next \S+Z, \S+Z, \S+Z$/);
+    expect(line(results, 'schedule first-time-runcommand').detail).toMatch(/^"0 \* \* \* \*" \(from queryFrequency 1h\); next \S+Z, \S+Z, \S+Z$/);
     expect(line(results, 'store').verdict).toBe('ok');
     expect(line(results, 'azure token (local)').verdict).toBe('skip');
     expect(line(results, 'workspace local').verdict).toBe('ok');

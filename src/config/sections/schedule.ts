@@ -4,8 +4,8 @@ import type { EnvReader } from '../reader';
 import { cron, duration, nonEmpty } from '../fields';
 
 export interface ScheduleConfig {
-  /** Default cron for the poll loop (node-cron syntax). */
-  pollCron: string;
+  /** POLL_CRON: when set, every rule without its own override runs on it instead of its queryFrequency. */
+  pollCron?: string;
   /** How far each ingestion window reaches back before the watermark, in ms. */
   pollOverlapMs: number;
   /** Extra TimeGenerated look-back for rows that arrive late (UEBA), in ms. */
@@ -37,7 +37,7 @@ const overrides = z.string().transform((s, ctx) => {
 
 export function readSchedule(r: EnvReader): ScheduleConfig {
   return {
-    pollCron: r.get('POLL_CRON', cron) ?? '0 * * * *',
+    pollCron: r.get('POLL_CRON', cron),
     pollOverlapMs: r.get('POLL_OVERLAP', duration) ?? 10 * 60_000,
     ingestionDelayAllowanceMs: r.get('INGESTION_DELAY_ALLOWANCE', duration) ?? 6 * 3_600_000,
     detectionsDir: r.get('DETECTIONS_DIR', nonEmpty) ?? './detections',
