@@ -159,6 +159,25 @@ function alert(n) {
 `;
 }
 
+/** How long the embedded sample workspace (already on disk) takes to load and serve, in a fresh process. */
+function workspaceLoadMs(workspaceDir: string): number {
+  const script = `
+const { startLocalWorkspace } = require(${JSON.stringify(path.join(ROOT, 'dist/app/local-workspace.js'))});
+const { silentLogger } = require(${JSON.stringify(path.join(ROOT, 'dist/logging/logger.js'))});
+(async () => {
+  const t = performance.now();
+  const s = await startLocalWorkspace(${JSON.stringify(workspaceDir)}, 0, silentLogger());
+  const ms = performance.now() - t;
+  await s.close();
+  process.stdout.write(String(ms) + '\\n');
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const ms = Number(run.stdout.trim());
+  if (run.status !== 0 || !Number.isFinite(ms)) throw new Error(`workspace load probe failed (exit ${run.status}): ${(run.stdout + run.stderr).slice(-1000)}`);
+  return ms;
+}
+
 interface MemoryReport {
   idle: NodeJS.MemoryUsage;
   after: NodeJS.MemoryUsage;
@@ -210,6 +229,7 @@ export const footprint: Bench = {
       }
       const start = median(starts);
       const bare = median(bares);
+      const workspaceMs = workspaceLoadMs(path.join(dir, 'workspace'));
 
       const memDir = mkdtempSync(path.join(dir, 'mem-'));
       const mem = spawnSync(process.execPath, ['--expose-gc', '-e', memoryScript()], {
@@ -237,7 +257,8 @@ export const footprint: Bench = {
           holds: start <= START_TARGET * bare,
           note:
             `median of ${ROUNDS} alternating starts each (start: ${starts.map((s) => round(s, 0)).join(', ')} ms; bare: ${bares.map((s) => round(s, 0)).join(', ')} ms); ` +
-            `embedded local workspace already generated, SQLite in a temp dir, no chat platform; SDKs: ${SDKS.join(', ')}; ${built}`,
+            `embedded local workspace already generated, SQLite in a temp dir, no chat platform; loading that workspace alone takes ${round(workspaceMs, 0)} ms of the start; ` +
+            `SDKs: ${SDKS.join(', ')}; ${built}`,
         },
         {
           figure: `resident memory after storing ${ALERTS.toLocaleString('en')} alerts vs idle (app built as start does, after a full GC)`,
