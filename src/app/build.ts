@@ -67,7 +67,7 @@ export class UnknownWorkspaceError extends Error {
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides });
+  const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
 
