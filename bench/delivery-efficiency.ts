@@ -28,7 +28,7 @@ import { ALERTS, TEAM, botAddedToTeam, send } from '../test/teams/activities';
 import { ConnectorStandIn } from '../test/teams/connector-standin';
 import { eventually } from '../test/teams/eventually';
 import { startBot } from '../test/teams/harness';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 const ALERT_COUNT = 300;
 const SLACK_CHANNEL = 'C0ALERTS';
@@ -360,14 +360,4 @@ export const deliveryEfficiency: Bench = {
   },
 };
 
-if (require.main === module) {
-  deliveryEfficiency
-    .run()
-    .then((figures) => {
-      for (const f of figures) console.log(JSON.stringify(f, null, 2));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAlone(deliveryEfficiency);

@@ -1,6 +1,6 @@
 import { compileQuery } from '../src/kql';
 import type { Column, Table, TableSource } from '../src/kql/types';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 /** The seed detection, exactly as the rule file carries it. */
 const SEED_QUERY = `BehaviorAnalytics
@@ -164,14 +164,4 @@ export const engineScan: Bench = {
   },
 };
 
-if (require.main === module) {
-  engineScan
-    .run()
-    .then((figures) => {
-      for (const f of figures) console.log(JSON.stringify(f, null, 2));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAlone(engineScan);

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs'
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -279,14 +279,4 @@ export const footprint: Bench = {
   },
 };
 
-if (require.main === module) {
-  footprint
-    .run()
-    .then((figures) => {
-      for (const f of figures) console.log(JSON.stringify(f, null, 2));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAlone(footprint);

@@ -10,7 +10,7 @@ import { buildHuntQuery, HuntService, type HuntTiming } from '../src/alerts/hunt
 import type { Table } from '../src/kql/types';
 import { SqliteStore } from '../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, generateSampleData, LogAnalyticsSource, startWorkspaceServer } from '../src/workspace';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 const HUNTS = 50;
 const CONCURRENCY = 5;
@@ -146,14 +146,4 @@ export const huntOverhead: Bench = {
   },
 };
 
-if (require.main === module) {
-  huntOverhead
-    .run()
-    .then((figures) => {
-      for (const f of figures) console.log(JSON.stringify(f, null, 2));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAlone(huntOverhead);

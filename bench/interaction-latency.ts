@@ -29,7 +29,7 @@ import { alex, ALERTS, TEAM, botAddedToTeam, executeClick, send } from '../test/
 import { ConnectorStandIn } from '../test/teams/connector-standin';
 import { eventually } from '../test/teams/eventually';
 import { startBot } from '../test/teams/harness';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 const CLICKS = 200;
 const HUNTS = 50;
@@ -266,15 +266,4 @@ export const interactionLatency: Bench = {
   },
 };
 
-if (require.main === module) {
-  interactionLatency
-    .run()
-    .then((figures) => {
-      for (const f of figures) console.log(JSON.stringify(f, null, 2));
-    })
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
-
+if (require.main === module) runAlone(interactionLatency);

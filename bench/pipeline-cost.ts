@@ -6,7 +6,7 @@ import { buildRunQuery, hitToAlert, loadDetections } from '../src/detections';
 import { compileQuery } from '../src/kql';
 import { openSqliteStore } from '../src/store';
 import { generateBehaviorAnalytics } from '../src/workspace';
-import type { Bench, BenchFigure } from './types';
+import { type Bench, type BenchFigure, runAlone } from './types';
 
 const HITS = 10_000;
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -107,12 +107,4 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-if (require.main === module) {
-  pipelineCost
-    .run()
-    .then((figures) => console.table(figures))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAlone(pipelineCost);

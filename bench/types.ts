@@ -16,3 +16,16 @@ export interface Bench {
   name: string;
   run(): Promise<BenchFigure[]>;
 }
+
+/** `npx tsx bench/<file>.ts`: runs one benchmark alone and prints its figures. */
+export function runAlone(bench: Bench): void {
+  bench
+    .run()
+    .then((figures) => {
+      for (const f of figures) console.log(JSON.stringify(f, null, 2));
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+}
