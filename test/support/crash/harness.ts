@@ -89,6 +89,8 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
     SLACK_CHANNELS: CHANNEL,
     SLACK_API_URL: standin.url,
     RESPONDERS: RESPONDER,
+    // Every alert gets its own card (no storm digest), so each delivery can be counted.
+    STORM_THRESHOLD: '0',
   };
   let current: FirstWatchProcess | undefined;
   try {
