@@ -5,7 +5,7 @@
  * then run to quiet and stopped. Prints the end state: every hit alerted once,
  * every alert posted once, every card on its alert's current version.
  *
- *   npx tsx bench/soak.ts --kills 50 [--seed 1] [--extra-hits 30]
+ *   npx tsx bench/soak.ts --kills 50 [--seed 1] [--extra-hits 80]
  */
 import { runCrashScenario } from '../test/support/crash/harness';
 
@@ -20,7 +20,7 @@ function intArg(argv: string[], name: string, fallback: number): number {
 async function main(argv: string[]): Promise<number> {
   const kills = intArg(argv, 'kills', 50);
   const seed = intArg(argv, 'seed', 1);
-  const extraHits = intArg(argv, 'extra-hits', 30);
+  const extraHits = intArg(argv, 'extra-hits', 80);
   const report = await runCrashScenario({
     kills,
     seed,

@@ -114,7 +114,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       } else {
         phase = 'delivery';
         const target = postsBefore + 1 + Math.floor(random() * 3);
-        await Promise.race([standin.waitFor(() => cards(standin).length >= target, 'posts', 15_000).catch(() => undefined), fw.exited]);
+        await Promise.race([standin.waitFor(() => cards(standin).length >= target, 'posts', 8_000).catch(() => undefined), fw.exited]);
         await sleep(Math.floor(random() * 30));
       }
       fw.kill('SIGKILL');
