@@ -1,56 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, type App } from '../../src/app/build';
-import { startChat, type ChatHandles } from '../../src/app/chat';
-import { runApp, type Running } from '../../src/app/run';
-import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logging/logger';
 import { generateSampleData } from '../../src/workspace';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
-
-const ROOT = path.join(__dirname, '../..');
+import type { App } from '../../src/app/build';
+import type { SlackStandin } from '../support/slack-standin';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
 
 /** The whole process as `firstwatch start` composes it, with Slack pointed at the local stand-in. */
 describe('FirstWatch with Slack (HTTP mode) on the embedded workspace', () => {
-  let dir: string;
   let standin: SlackStandin;
   let app: App;
-  let chat: ChatHandles;
-  let running: Running;
+  let whole: SlackApp;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fw-app-'));
-    standin = await startSlackStandin({ rateLimit: { limit: 3, windowMs: 1000, retryAfterSec: 1 } });
-    const config = loadConfig(
-      {
-        DETECTIONS_DIR: path.join(ROOT, 'detections'),
-        SQLITE_PATH: path.join(dir, 'fw.db'),
-        LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
-        PORT: '0',
-        TEAMS_PLAYGROUND: 'false',
-        CONSOLE_OUTPUT: 'false',
-        SLACK_BOT_TOKEN: standin.botToken,
-        SLACK_SIGNING_SECRET: standin.signingSecret,
-        SLACK_CHANNELS: 'C0ALERTS',
-        SLACK_API_URL: standin.url,
-        RESPONDERS: 'alice@contoso.com,bob@contoso.com',
-      },
-      { envFile: false },
-    );
-    app = await buildApp(config, { logger: silentLogger() });
-    chat = await startChat(app);
-    running = await runApp(app, chat.http);
-    standin.botEndpoint = `${running.http.url}/slack/events`;
-    await running.caughtUp;
+    whole = await startSlackApp({ standin: { rateLimit: { limit: 3, windowMs: 1000, retryAfterSec: 1 } } });
+    ({ standin, app } = whole);
   }, 120_000);
 
   afterAll(async () => {
-    await running?.stop();
-    await chat?.stop();
-    await app?.close();
-    await standin?.close();
-    await rm(dir, { recursive: true, force: true });
+    await whole?.close();
   });
 
   it('posts one message per hit of the start-up poll, each tagged with its alert id', async () => {

@@ -1,64 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, type App } from '../../src/app/build';
-import { startChat, type ChatHandles } from '../../src/app/chat';
-import { runApp, type Running } from '../../src/app/run';
-import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logging/logger';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
+import type { App } from '../../src/app/build';
+import type { SlackStandin } from '../support/slack-standin';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
 
-const ROOT = path.join(__dirname, '../..');
 const MENTION = '<!subteam^S0ONCALL>';
 
 /** The whole process as `firstwatch start` composes it, with escalation and storm settings, against the Slack stand-in. */
 describe('FirstWatch with an on-call channel and a low storm threshold', () => {
-  let dir: string;
   let standin: SlackStandin;
   let app: App;
-  let chat: ChatHandles;
-  let running: Running;
+  let whole: SlackApp;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fw-esc-app-'));
-    standin = await startSlackStandin({
-      channels: [
-        { id: 'C0ALERTS', name: 'secops-alerts', member: true },
-        { id: 'C0ONCALL', name: 'secops-oncall', member: true },
-      ],
-    });
-    const config = loadConfig(
-      {
-        DETECTIONS_DIR: path.join(ROOT, 'detections'),
-        SQLITE_PATH: path.join(dir, 'fw.db'),
-        LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
-        PORT: '0',
-        TEAMS_PLAYGROUND: 'false',
-        CONSOLE_OUTPUT: 'false',
-        SLACK_BOT_TOKEN: standin.botToken,
-        SLACK_SIGNING_SECRET: standin.signingSecret,
-        SLACK_CHANNELS: 'C0ALERTS',
-        SLACK_API_URL: standin.url,
-        RESPONDERS: 'alice@contoso.com,bob@contoso.com',
-        ESCALATION_SLACK_CHANNEL: 'C0ONCALL',
-        ESCALATION_SLACK_MENTION: MENTION,
-        STORM_THRESHOLD: '1',
+    whole = await startSlackApp({
+      standin: {
+        channels: [
+          { id: 'C0ALERTS', name: 'secops-alerts', member: true },
+          { id: 'C0ONCALL', name: 'secops-oncall', member: true },
+        ],
       },
-      { envFile: false },
-    );
-    app = await buildApp(config, { logger: silentLogger() });
-    chat = await startChat(app);
-    running = await runApp(app, chat.http);
-    standin.botEndpoint = `${running.http.url}/slack/events`;
-    await running.caughtUp;
+      env: { ESCALATION_SLACK_CHANNEL: 'C0ONCALL', ESCALATION_SLACK_MENTION: MENTION, STORM_THRESHOLD: '1' },
+    });
+    ({ standin, app } = whole);
   }, 120_000);
 
   afterAll(async () => {
-    await running?.stop();
-    await chat?.stop();
-    await app?.close();
-    await standin?.close();
-    await rm(dir, { recursive: true, force: true });
+    await whole?.close();
   });
 
   it('a poll with several hits posts a digest instead of the cards; a summarised alert can still be escalated, and the on-call copy mentions the group', async () => {

@@ -1,17 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { buildApp, type App } from '../../src/app/build';
-import { startChat, type ChatHandles } from '../../src/app/chat';
-import { runApp, type Running } from '../../src/app/run';
-import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logging/logger';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
+import type { Running } from '../../src/app/run';
+import type { App } from '../../src/app/build';
+import type { SlackStandin } from '../support/slack-standin';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
 import { actionPayload, Gen, hostileRequest, seeded } from './fuzz/generator';
 import { request, type Answer, type RawRequest } from './http-client';
 
-const ROOT = path.join(__dirname, '../..');
 const HTTP_REQUESTS = 7_000;
 const ROUTER_PAYLOADS = 4_000;
 const PARALLEL = 8;
@@ -19,11 +13,10 @@ const PARALLEL = 8;
 const LEAK = /\n\s+at |node_modules|\/work\/|\.ts:\d+|TypeError|SyntaxError|RangeError|ReferenceError/;
 
 describe('hostile traffic against the whole process (Teams anonymous loopback, Slack HTTP mode, SQLite)', () => {
-  let dir: string;
   let standin: SlackStandin;
   let app: App;
-  let chat: ChatHandles;
   let running: Running;
+  let whole: SlackApp;
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     rejections.push(reason);
@@ -31,40 +24,15 @@ describe('hostile traffic against the whole process (Teams anonymous loopback, S
 
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fw-hostile-'));
-    standin = await startSlackStandin();
-    const config = loadConfig(
-      {
-        DETECTIONS_DIR: path.join(ROOT, 'detections'),
-        SQLITE_PATH: path.join(dir, 'fw.db'),
-        LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
-        PORT: '0',
-        TEAMS_PLAYGROUND: 'true',
-        CONSOLE_OUTPUT: 'false',
-        SLACK_BOT_TOKEN: standin.botToken,
-        SLACK_SIGNING_SECRET: standin.signingSecret,
-        SLACK_CHANNELS: 'C0ALERTS',
-        SLACK_API_URL: standin.url,
-        RESPONDERS: 'alice@contoso.com',
-      },
-      { envFile: false },
-    );
-    app = await buildApp(config, { logger: silentLogger() });
-    chat = await startChat(app);
-    // No afterListen: the Teams route is served, the Playground itself is not started.
-    running = await runApp(app, chat.http);
-    standin.botEndpoint = `${running.http.url}/slack/events`;
-    await running.caughtUp;
+    // Teams in Playground mode without afterListen: the route is served, the Playground itself is not started.
+    whole = await startSlackApp({ env: { RESPONDERS: 'alice@contoso.com', TEAMS_PLAYGROUND: 'true' } });
+    ({ standin, app, running } = whole);
     await app.dispatcher.drainUntilIdle();
   }, 120_000);
 
   afterAll(async () => {
     process.off('unhandledRejection', onRejection);
-    await running?.stop();
-    await chat?.stop();
-    await app?.close();
-    await standin?.close();
-    await rm(dir, { recursive: true, force: true });
+    await whole?.close();
   });
 
   const alertsNow = async (): Promise<string> => JSON.stringify(await app.store.listAlerts({ status: 'all', limit: 1000 }));

@@ -1,16 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { buildApp, type App } from '../../src/app/build';
-import { startChat, type ChatHandles } from '../../src/app/chat';
-import { runApp, type Running } from '../../src/app/run';
-import { loadConfig } from '../../src/config';
+import type { Running } from '../../src/app/run';
 import { createLogger } from '../../src/logging/logger';
-import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
+import type { App } from '../../src/app/build';
+import type { SlackStandin } from '../support/slack-standin';
+import { startSlackApp, type SlackApp } from '../support/slack-app';
 import { request } from './http-client';
-
-const ROOT = path.join(__dirname, '../..');
 
 /** Everything the process logged, as text. */
 function captureLogs(): { stream: PassThrough; text: () => string } {
@@ -21,45 +15,19 @@ function captureLogs(): { stream: PassThrough; text: () => string } {
 }
 
 describe('metrics, request ids and redaction on the whole process (Slack HTTP mode, SQLite)', () => {
-  let dir: string;
   let standin: SlackStandin;
   let app: App;
-  let chat: ChatHandles;
   let running: Running;
+  let whole: SlackApp;
   const logs = captureLogs();
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'fw-ops-'));
-    standin = await startSlackStandin();
-    const config = loadConfig(
-      {
-        DETECTIONS_DIR: path.join(ROOT, 'detections'),
-        SQLITE_PATH: path.join(dir, 'fw.db'),
-        LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
-        PORT: '0',
-        TEAMS_PLAYGROUND: 'false',
-        CONSOLE_OUTPUT: 'false',
-        SLACK_BOT_TOKEN: standin.botToken,
-        SLACK_SIGNING_SECRET: standin.signingSecret,
-        SLACK_CHANNELS: 'C0ALERTS',
-        SLACK_API_URL: standin.url,
-        RESPONDERS: 'alice@contoso.com',
-      },
-      { envFile: false },
-    );
-    app = await buildApp(config, { logger: createLogger('debug', logs.stream) });
-    chat = await startChat(app);
-    running = await runApp(app, chat.http);
-    standin.botEndpoint = `${running.http.url}/slack/events`;
-    await running.caughtUp;
+    whole = await startSlackApp({ env: { RESPONDERS: 'alice@contoso.com' }, logger: createLogger('debug', logs.stream) });
+    ({ standin, app, running } = whole);
   }, 120_000);
 
   afterAll(async () => {
-    await running?.stop();
-    await chat?.stop();
-    await app?.close();
-    await standin?.close();
-    await rm(dir, { recursive: true, force: true });
+    await whole?.close();
   });
 
   it('/metrics exposes polls, deliveries, latency, 429s, interactions, hunts and the process series after a poll and a click', async () => {
