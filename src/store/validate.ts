@@ -1,4 +1,5 @@
 import type { Actor, AuditEntry, NewAlert } from '../alerts/types';
+import type { MessageRef } from '../chat/platform';
 import { StoreInputError, type DeliveryTarget } from './store';
 
 const SEVERITIES = new Set(['Informational', 'Low', 'Medium', 'High']);
@@ -149,3 +150,30 @@ export function checkStormInput(input: unknown): { threshold: number; postIndivi
   if (paceMs !== undefined && !(Number.isSafeInteger(paceMs) && (paceMs as number) >= 0)) throw new StoreInputError('paceMs must be a non-negative integer');
   return { threshold: threshold as number, postIndividual };
 }
+
+/** Outbox claims: the claim time and the lease's end. */
+/** Thread replies are one line; this only stops a flood. */
+export const MAX_REPLY_LENGTH = 4000;
+
+export function leaseWindow(now: unknown, leaseMs: unknown): { at: Date; until: Date } {
+  if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
+  if (!Number.isInteger(leaseMs) || (leaseMs as number) < 1) throw new StoreInputError('leaseMs must be a positive integer');
+  return { at: now, until: new Date(now.getTime() + (leaseMs as number)) };
+}
+
+export function checkReplyText(text: unknown): asserts text is string {
+  if (typeof text !== 'string' || text.trim().length === 0) throw new StoreInputError('reply text must be a non-empty string');
+  if (text.length > MAX_REPLY_LENGTH) throw new StoreInputError(`reply text is longer than ${MAX_REPLY_LENGTH} characters`);
+}
+
+export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
+  const r = ref as Partial<MessageRef> | null;
+  if (typeof ref !== 'object' || r === null || typeof r.messageId !== 'string' || r.messageId.length === 0) {
+    throw new StoreInputError('message ref must be an object with a non-empty messageId');
+  }
+  if (r.platform !== 'teams' && r.platform !== 'slack' && r.platform !== 'console') {
+    throw new StoreInputError('message ref platform must be teams, slack or console');
+  }
+  if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
+}
+

@@ -17,8 +17,21 @@ import {
   type TransitionRequest,
   type TransitionResult,
 } from '../store';
-import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkStormInput, checkTargets, isValidDate, toJson } from '../validate';
-import { checkMessageRef, checkNonEmpty, checkReplyText, leaseWindow } from './checks';
+import {
+  checkActor,
+  checkAudit,
+  checkId,
+  checkLimit,
+  checkMessageRef,
+  checkNewAlert,
+  checkReplyText,
+  checkStormInput,
+  checkTargets,
+  isValidDate,
+  leaseWindow,
+  toJson,
+} from '../validate';
+import { checkNonEmpty } from './checks';
 import { loadPgMigrations, migratePg } from './migrate';
 import { PgRunner, createPool, describeDatabase, type PgPoolOptions } from './pool';
 import {

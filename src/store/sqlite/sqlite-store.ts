@@ -17,7 +17,20 @@ import {
   type TransitionRequest,
   type TransitionResult,
 } from '../store';
-import { checkActor, checkAudit, checkId, checkLimit, checkNewAlert, checkStormInput, checkTargets, isValidDate, toJson } from '../validate';
+import {
+  checkActor,
+  checkAudit,
+  checkId,
+  checkLimit,
+  checkMessageRef,
+  checkNewAlert,
+  checkReplyText,
+  checkStormInput,
+  checkTargets,
+  isValidDate,
+  leaseWindow as leaseDates,
+  toJson,
+} from '../validate';
 import { loadMigrations, migrate } from './migrate';
 import { alertJson, INSERT_ALERT, queueSql, storedAlert, type AlertJson } from './new-alert';
 import {
@@ -40,7 +53,6 @@ export interface SqliteStoreOptions {
 }
 
 const DEFAULT_LEASE_MS = 60_000;
-const MAX_REPLY_LENGTH = 4000;
 /** Deliveries given up on: failed with no next attempt. */
 const NOT_GIVEN_UP = "NOT (d.state = 'failed' AND d.next_attempt_at IS NULL)";
 
@@ -579,29 +591,13 @@ export class SqliteStore implements Store {
   }
 }
 
-function leaseWindow(now: Date, leaseMs: number): { at: string; until: string } {
-  if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
-  if (!Number.isInteger(leaseMs) || leaseMs < 1) throw new StoreInputError('leaseMs must be a positive integer');
-  return { at: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() };
-}
-
-function checkReplyText(text: unknown): void {
-  if (typeof text !== 'string' || text.trim().length === 0) throw new StoreInputError('reply text must be a non-empty string');
-  if (text.length > MAX_REPLY_LENGTH) throw new StoreInputError(`reply text is longer than ${MAX_REPLY_LENGTH} characters`);
-}
-
-function checkMessageRef(ref: unknown): asserts ref is MessageRef {
-  const r = ref as Partial<MessageRef> | null;
-  if (typeof ref !== 'object' || r === null || typeof r.messageId !== 'string' || r.messageId.length === 0) {
-    throw new StoreInputError('message ref must be an object with a non-empty messageId');
-  }
-  if (r.platform !== 'teams' && r.platform !== 'slack' && r.platform !== 'console') {
-    throw new StoreInputError('message ref platform must be teams, slack or console');
-  }
-  if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
-}
-
 /** Opens (creating and migrating when needed) a SQLite store at `path`; ':memory:' for a throwaway one. */
 export function openSqliteStore(path: string, options?: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(path, options);
+}
+
+/** The lease as the ISO text SQLite stores. */
+function leaseWindow(now: Date, leaseMs: number): { at: string; until: string } {
+  const { at, until } = leaseDates(now, leaseMs);
+  return { at: at.toISOString(), until: until.toISOString() };
 }
