@@ -1,48 +1,23 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { PoolClient } from 'pg';
+import { findMigrationsDir, loadMigrationFiles, type Migration } from '../migration-files';
 import { StoreInputError } from '../store';
 import { lockKey } from './lock-key';
 
-export interface PgMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+export type PgMigration = Migration;
 
 /** Advisory-lock class for schema migrations (the scope hash is the second key). */
 const MIGRATION_LOCK_CLASS = 0x46570001;
 
-/**
- * tsc does not copy .sql files to dist/, so from dist/store/postgres the files
- * are found back in src/store/postgres/migrations; from src/ (tests) they sit next door.
- */
 export function pgMigrationsDir(): string {
-  const candidates = [
-    path.join(__dirname, 'migrations'),
-    path.join(__dirname, '..', '..', '..', 'src', 'store', 'postgres', 'migrations'),
-  ];
-  for (const dir of candidates) {
-    if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => FILE.test(f))) return dir;
-  }
-  throw new Error(`PostgreSQL store migrations not found; looked in ${candidates.join(' and ')}`);
+  return findMigrationsDir(
+    [path.join(__dirname, 'migrations'), path.join(__dirname, '..', '..', '..', 'src', 'store', 'postgres', 'migrations')],
+    'PostgreSQL store',
+  );
 }
 
 export function loadPgMigrations(dir: string = pgMigrationsDir()): PgMigration[] {
-  const migrations = fs
-    .readdirSync(dir)
-    .map((file) => ({ file, m: FILE.exec(file) }))
-    .filter((x): x is { file: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ file, m }) => ({ version: Number(m[1]), name: m[2], sql: fs.readFileSync(path.join(dir, file), 'utf8') }))
-    .sort((a, b) => a.version - b.version);
-  for (let i = 1; i < migrations.length; i++) {
-    if (migrations[i].version === migrations[i - 1].version) {
-      throw new Error(`two PostgreSQL store migrations share version ${migrations[i].version}`);
-    }
-  }
-  return migrations;
+  return loadMigrationFiles(dir, 'PostgreSQL store');
 }
 
 export interface MigrateOptions {

@@ -1,43 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { findMigrationsDir, loadMigrationFiles, type Migration } from '../migration-files';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
-const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
-
-/**
- * tsc does not copy .sql files to dist/, so from dist/store/sqlite the files
- * are found back in src/store/migrations; from src/ (tests) they sit next door.
- */
 export function migrationsDir(): string {
-  const candidates = [
-    path.join(__dirname, '..', 'migrations'),
-    path.join(__dirname, '..', '..', '..', 'src', 'store', 'migrations'),
-  ];
-  for (const dir of candidates) {
-    if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => FILE.test(f))) return dir;
-  }
-  throw new Error(`store migrations not found; looked in ${candidates.join(' and ')}`);
+  return findMigrationsDir(
+    [path.join(__dirname, '..', 'migrations'), path.join(__dirname, '..', '..', '..', 'src', 'store', 'migrations')],
+    'store',
+  );
 }
 
 export function loadMigrations(dir: string = migrationsDir()): Migration[] {
-  const migrations = fs
-    .readdirSync(dir)
-    .map((file) => ({ file, m: FILE.exec(file) }))
-    .filter((x): x is { file: string; m: RegExpExecArray } => x.m !== null)
-    .map(({ file, m }) => ({ version: Number(m[1]), name: m[2], sql: fs.readFileSync(path.join(dir, file), 'utf8') }))
-    .sort((a, b) => a.version - b.version);
-  for (let i = 1; i < migrations.length; i++) {
-    if (migrations[i].version === migrations[i - 1].version) {
-      throw new Error(`two store migrations share version ${migrations[i].version}`);
-    }
-  }
-  return migrations;
+  return loadMigrationFiles(dir, 'store');
 }
 
 /** Applies, in order and each in its own transaction, the migrations not yet recorded. */
