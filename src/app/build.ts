@@ -18,7 +18,7 @@ import { Dispatcher, type DispatcherOptions } from '../poller/dispatcher';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
 import { PollLeadership, SqliteLeadership, type Leadership } from '../poller/leader';
 import { openPostgresStore, openSqliteStore, type DeliveryTarget, type Store } from '../store';
-import { LogAnalyticsSource, type QuerySource, type WorkspaceServer } from '../workspace';
+import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { startLocalWorkspace } from './local-workspace';
 
 export interface BuildOptions {
@@ -55,7 +55,7 @@ export interface App {
   poller: Poller;
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
-  localWorkspace?: WorkspaceServer;
+  localWorkspace?: WorkspaceThread;
   close(): Promise<void>;
 }
 
@@ -76,12 +76,12 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     config.storage.kind === 'postgres'
       ? new PollLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
       : new SqliteLeadership(config.storage.sqlitePath);
-  let localWorkspace: WorkspaceServer | undefined;
+  let localWorkspace: WorkspaceThread | undefined;
   const sources: QuerySource[] = [];
   try {
     for (const entry of config.workspaces) {
       if (entry.mode === 'local') {
-        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, clock);
+        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger);
         sources.push(
           new LogAnalyticsSource({
             name: entry.name,

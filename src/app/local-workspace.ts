@@ -1,28 +1,28 @@
 import type { Logger } from '../logging/logger';
-import { ensureSampleWorkspace, generateWorkspace, serveWorkspace, type WorkspaceServer } from '../workspace';
+import { startWorkspaceThread, type WorkspaceThread } from '../workspace';
 
 /** Sample data older than this is generated again, relative to now (same seed, so the same record ids). */
 const FRESH_FOR_MS = 60 * 60_000;
 
 /**
- * The embedded default: the sample workspace on disk, served on loopback.
- * Regenerating keeps each SourceRecordId, so alerts already raised stay deduplicated.
+ * The embedded default: the sample workspace on disk, served on loopback from
+ * its own thread. Resolves once it listens; the tables load meanwhile and the
+ * first queries wait for them. Regenerating keeps each SourceRecordId, so
+ * alerts already raised stay deduplicated.
  */
-export async function startLocalWorkspace(
-  dir: string,
-  port: number,
-  logger: Logger,
-  clock: () => Date = () => new Date(),
-): Promise<WorkspaceServer> {
-  const ensured = await ensureSampleWorkspace(dir);
-  const age = clock().getTime() - Date.parse(ensured.manifest.now);
-  if (ensured.generated) {
-    logger.info({ dir }, 'generated the sample workspace');
-  } else if (!(age < FRESH_FOR_MS)) {
-    await generateWorkspace({ dir, seed: ensured.manifest.seed, now: clock() });
-    logger.info({ dir }, 'refreshed the sample workspace relative to now');
-  }
-  const server = await serveWorkspace({ dir, port });
-  logger.info({ url: server.url }, 'local workspace serving the Log Analytics query API');
-  return server;
+export async function startLocalWorkspace(dir: string, port: number, logger: Logger): Promise<WorkspaceThread> {
+  const thread = await startWorkspaceThread({
+    dir,
+    port,
+    freshForMs: FRESH_FOR_MS,
+    onEvent: (event) => {
+      if (event.kind === 'loaded') logger.info({ ms: Math.round(event.ms) }, 'local workspace tables loaded');
+      if (event.kind === 'load-failed') logger.error({ dir, reason: event.message }, 'the local workspace could not load its tables; queries to it fail until it is fixed and restarted');
+      if (event.kind === 'exited') logger.error({ code: event.code }, 'the local workspace thread stopped; queries to it fail until restart');
+    },
+  });
+  if (thread.prepared === 'generated') logger.info({ dir }, 'generated the sample workspace');
+  if (thread.prepared === 'refreshed') logger.info({ dir }, 'refreshed the sample workspace relative to now');
+  logger.info({ url: thread.url }, 'local workspace serving the Log Analytics query API');
+  return thread;
 }

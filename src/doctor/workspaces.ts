@@ -4,7 +4,7 @@ import { formatDuration, isLocalEndpoint, workspaceVariablePrefix, type Config }
 import { KNOWN_TABLE_COLUMNS } from '../detections/known-tables';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
-import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceServer } from '../workspace';
+import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceThread } from '../workspace';
 import { messageOf } from './format';
 import { identityOf, type TokenIdentity } from './identity';
 import type { CheckResult } from './types';
@@ -93,11 +93,11 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
       results.push({ check: `workspace ${entry.name}`, verdict: 'skip', detail: 'not queried: no Azure token (see above)' });
       continue;
     }
-    let server: WorkspaceServer | undefined;
+    let server: WorkspaceThread | undefined;
     try {
       let source: LogAnalyticsSource;
       if (entry.mode === 'local') {
-        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger, options.clock);
+        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger);
         source = new LogAnalyticsSource({ name: entry.name, workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
       } else {
         source = new LogAnalyticsSource({

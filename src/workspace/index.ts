@@ -6,12 +6,14 @@ export {
   serveWorkspace,
   readManifest,
   readPlanted,
+  prepareSampleWorkspace,
   type EnsureSampleOptions,
   type GenerateWorkspaceOptions,
   type GeneratedWorkspace,
   type ServeWorkspaceOptions,
   type WorkspaceManifest,
 } from './local-workspace';
+export { startWorkspaceThread, type WorkspaceThread, type WorkspaceThreadOptions } from './thread/start';
 export { startWorkspaceServer, DEFAULT_LOCAL_WORKSPACE_ID, type WorkspaceServer, type WorkspaceServerOptions, type RequestRecord } from './server/server';
 export { FaultQueue, type Fault } from './server/faults';
 export { parseTimespan, parseIsoDuration, TimespanError } from './server/timespan';

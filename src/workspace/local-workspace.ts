@@ -126,3 +126,16 @@ export function serveWorkspace(options: ServeWorkspaceOptions): Promise<Workspac
     clock: options.clock,
   });
 }
+
+/**
+ * Makes `dir` hold sample data fit to serve now: generated when missing,
+ * regenerated (same seed, so the same record ids) when older than `freshForMs`.
+ */
+export async function prepareSampleWorkspace(dir: string, options: { freshForMs?: number } = {}): Promise<'generated' | 'refreshed' | 'existing'> {
+  const ensured = await ensureSampleWorkspace(dir);
+  if (ensured.generated) return 'generated';
+  const age = Date.now() - Date.parse(ensured.manifest.now);
+  if (options.freshForMs === undefined || age < options.freshForMs) return 'existing';
+  await generateWorkspace({ dir, seed: ensured.manifest.seed, now: new Date() });
+  return 'refreshed';
+}

@@ -30,6 +30,12 @@ export interface WorkspaceServerOptions {
   maxRows?: number;
   /** Server-side time limit when the request has no `Prefer: wait=N`, default 180 s (the service's default). */
   defaultWaitSeconds?: number;
+  /**
+   * With `dir`: listen at once and read the folder afterwards; queries wait for it.
+   * A start is then not held up by a large folder; a folder that fails to load
+   * makes every query answer 503 with the reason, as `loaded` rejects with it.
+   */
+  loadInBackground?: boolean;
 }
 
 export interface RequestRecord {
@@ -52,6 +58,8 @@ export interface WorkspaceServer {
   faults: FaultQueue;
   /** Every request served, oldest first (last 1,000). */
   requests: RequestRecord[];
+  /** Settles when the tables are in memory (at once unless `loadInBackground`); rejects with the loading error. */
+  loaded: Promise<void>;
   /** Re-reads the folder; on a bad file the served data stays as it was and the error is thrown. */
   reload(): Promise<void>;
   /** Serves these tables from now on. */
@@ -166,7 +174,19 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
   const clock = options.clock ?? (() => new Date());
   if (options.requireBearer === '') throw new Error('requireBearer must be a non-empty token or true');
 
-  let source: TableSource = options.source ?? (await loadWorkspace(options.dir as string));
+  let source: TableSource | undefined = options.source;
+  let loading: Promise<TableSource> | undefined;
+  if (source === undefined) {
+    if (options.loadInBackground) {
+      loading = loadWorkspace(options.dir as string);
+      // Observed here so an unread failure is not an unhandled rejection; queries and `loaded` report it.
+      loading.then((s) => (source ??= s)).catch(() => undefined);
+    } else {
+      source = await loadWorkspace(options.dir as string);
+    }
+  }
+  const loaded = loading === undefined ? Promise.resolve() : loading.then(() => undefined);
+  loaded.catch(() => undefined);
   const faults = new FaultQueue();
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -244,9 +264,15 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       throw err;
     }
 
+    let tables: TableSource;
+    try {
+      tables = source ?? (await (loading as Promise<TableSource>));
+    } catch (err) {
+      throw new HttpError(503, 'ServiceUnavailable', `the local workspace could not load its data: ${(err as Error).message}`);
+    }
     let result;
     try {
-      result = evaluate(body.query, source, now, range);
+      result = evaluate(body.query, tables, now, range);
     } catch (err) {
       if (err instanceof KqlError) {
         throw new HttpError(400, 'BadArgumentError', `Query could not be run: ${err.message}`, {
@@ -262,19 +288,19 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
 
     const truncated = result.rows.length > maxRows;
     const rows = encodeRows(result.columns, truncated ? result.rows.slice(0, maxRows) : result.rows);
-    const tables = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
+    const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
     if (fault?.partial) {
       record.status = 200;
-      send(res, 200, { tables, ...errorBody('PartialError', 'There were some errors when processing your query.', { code: 'InjectedFault', message: 'injected partial failure' }) });
+      send(res, 200, { tables: out, ...errorBody('PartialError', 'There were some errors when processing your query.', { code: 'InjectedFault', message: 'injected partial failure' }) });
       return;
     }
     if (truncated) {
       record.status = 200;
-      send(res, 200, { tables, ...errorBody('PartialError', `The results of this query exceed the set limit of ${maxRows} records.`, { code: 'E_QUERY_RESULT_SET_TOO_LARGE', message: `Result truncated to ${maxRows} rows` }) });
+      send(res, 200, { tables: out, ...errorBody('PartialError', `The results of this query exceed the set limit of ${maxRows} records.`, { code: 'E_QUERY_RESULT_SET_TOO_LARGE', message: `Result truncated to ${maxRows} rows` }) });
       return;
     }
     record.status = 200;
-    send(res, 200, { tables });
+    send(res, 200, { tables: out });
   }
 
   const server = createServer((req, res) => {
@@ -315,12 +341,15 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     workspaceIds: ids,
     faults,
     requests,
+    loaded,
     async reload() {
       if (!options.dir) throw new Error('this server was started with in-memory tables; there is no folder to reload');
       source = await loadWorkspace(options.dir);
+      loading = undefined;
     },
     setSource(next: TableSource) {
       source = next;
+      loading = undefined;
     },
     close() {
       return new Promise<void>((resolve, reject) => {

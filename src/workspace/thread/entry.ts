@@ -1,0 +1,39 @@
+/**
+ * The workspace thread: prepares the sample folder, serves it on loopback and
+ * loads the tables after it listens. KQL evaluation is synchronous, so it runs
+ * here, off the bot's event loop: a hunt over the embedded workspace never
+ * delays a button click.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { prepareSampleWorkspace } from '../local-workspace';
+import { startWorkspaceServer, type WorkspaceServer } from '../server/server';
+import { isThreadRequest, type ThreadEvent, type ThreadStart } from './messages';
+
+function post(event: ThreadEvent): void {
+  parentPort?.postMessage(event);
+}
+
+async function main(start: ThreadStart): Promise<void> {
+  const prepared = await prepareSampleWorkspace(start.dir, { freshForMs: start.freshForMs });
+  const t0 = performance.now();
+  const server: WorkspaceServer = await startWorkspaceServer({ dir: start.dir, host: start.host, port: start.port, loadInBackground: true });
+  parentPort?.on('message', (m: unknown) => {
+    if (!isThreadRequest(m)) return;
+    void server.close().finally(() => {
+      post({ kind: 'closed' });
+      parentPort?.close();
+    });
+  });
+  post({ kind: 'listening', url: server.url, host: server.host, port: server.port, workspaceIds: server.workspaceIds, prepared });
+  try {
+    await server.loaded;
+    post({ kind: 'loaded', ms: performance.now() - t0 });
+  } catch (err) {
+    post({ kind: 'load-failed', message: (err as Error).message });
+  }
+}
+
+main(workerData as ThreadStart).catch((err: unknown) => {
+  post({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
+  parentPort?.close();
+});
