@@ -11,6 +11,16 @@ export class TaskTracker {
     return work;
   }
 
+  /**
+   * Starts `work` once the event loop has handled the I/O already waiting
+   * (setImmediate runs after the poll phase), and tracks it. Under a burst of
+   * clicks every waiting request is acknowledged before any slow half begins,
+   * instead of each slow half's first outbound call going ahead of the next ack.
+   */
+  afterWaitingIo<T>(work: () => Promise<T>): Promise<T> {
+    return this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(work));
+  }
+
   get size(): number {
     return this.running.size;
   }

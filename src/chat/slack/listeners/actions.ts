@@ -19,7 +19,7 @@ export function registerActionListeners(app: App, deps: SlackHandlerDeps): void 
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
       // Slack's 3 s budget: acknowledge before anything that can be slow.
       await ack();
-      await deps.tasks.track(onButton(deps, verb, body, action, respond));
+      await deps.tasks.afterWaitingIo(() => onButton(deps, verb, body, action, respond));
     });
   }
   // Link buttons open a URL in the browser; Slack still expects the click acknowledged.

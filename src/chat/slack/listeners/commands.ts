@@ -26,7 +26,7 @@ export function registerCommandListeners(app: App, deps: SlackHandlerDeps): void
   for (const spec of SLASH_COMMANDS) {
     app.command(spec.command, async ({ ack, command, respond }) => {
       await ack();
-      await deps.tasks.track(onCommand(deps, spec, command, respond));
+      await deps.tasks.afterWaitingIo(() => onCommand(deps, spec, command, respond));
     });
   }
 }

@@ -11,7 +11,7 @@ export interface MembershipDeps {
 export function registerMembershipListeners(app: App, deps: SlackHandlerDeps, membership: MembershipDeps): void {
   app.event('member_joined_channel', async ({ event, context }: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
     if (context.botUserId === undefined || event.user !== context.botUserId) return;
-    await deps.tasks.track(onJoined(deps, membership, event.channel));
+    await deps.tasks.afterWaitingIo(() => onJoined(deps, membership, event.channel));
   });
 }
 

@@ -12,15 +12,16 @@ export function stripMentions(text: string): string {
 /** Mentions in channels and direct messages are text commands, answered in the thread / DM. */
 export function registerMessageListeners(app: App, deps: SlackHandlerDeps): void {
   app.event('app_mention', async ({ event }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs) => {
-    if (event.user === undefined) return;
-    await deps.tasks.track(onText(deps, event.user, event.channel, event.thread_ts ?? event.ts, event.text));
+    const user = event.user;
+    if (user === undefined) return;
+    await deps.tasks.afterWaitingIo(() => onText(deps, user, event.channel, event.thread_ts ?? event.ts, event.text));
   });
   app.message(async ({ message }) => {
     // Only plain messages people type to the bot in its DM; channel chatter is not for FirstWatch.
     if (message.channel_type !== 'im' || message.subtype !== undefined) return;
     if ('bot_id' in message && message.bot_id !== undefined) return;
     const text = typeof message.text === 'string' ? message.text : '';
-    await deps.tasks.track(onText(deps, message.user, message.channel, undefined, text));
+    await deps.tasks.afterWaitingIo(() => onText(deps, message.user, message.channel, undefined, text));
   });
 }
 

@@ -38,7 +38,7 @@ export function registerViewListeners(app: App, deps: SlackHandlerDeps): void {
         return;
       }
       await ack();
-      await deps.tasks.track(onSubmit(deps, body));
+      await deps.tasks.afterWaitingIo(() => onSubmit(deps, body));
     });
   }
 }
