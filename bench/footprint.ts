@@ -9,15 +9,13 @@
  * in SQLite, not in the heap). The first 10,000 are where V8 sizes its young
  * generation for the write load; the second show whether alerts are retained.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CLI, ensureBuilt, freePort, ROOT, stopChild, tail } from './child-process';
 import { type Bench, type BenchFigure, runAlone } from './types';
 
-const ROOT = path.join(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const ROUNDS = 3;
 const START_TARGET = 1.5;
 const ALERTS = 10_000;
@@ -35,59 +33,6 @@ function round(x: number, digits = 2): number {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than src/; returns what it did. */
-function ensureBuilt(): string {
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return 'dist/ up to date';
-  const t0 = performance.now();
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) {
-    // tsc still writes what it can: a half-broken tree elsewhere must not stop the measurement if the CLI exists.
-    if (!existsSync(CLI)) throw new Error(`npm run build failed and dist/cli.js is missing:\n${(build.stdout + build.stderr).slice(-2000)}`);
-    return `npm run build reported errors (exit ${build.status}); measured the dist/ it produced`;
-  }
-  return `built dist/ first (${round((performance.now() - t0) / 1000, 1)} s)`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Keeps the last few KB a child wrote, for error messages. */
-function tail(child: ChildProcess): () => string {
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out = (out + b.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return () => out;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Spawns a process and returns ms from spawn until `url` answers 200. */

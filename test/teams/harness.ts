@@ -56,15 +56,17 @@ export interface BotHarnessOptions extends Partial<Omit<TeamsPlatformOptions, 's
   hunt?: HuntRunner | ((store: SqliteStore) => HuntRunner);
   /** Puts something between the platform and the real router (e.g. a slow link). */
   wrapRouter?: (router: CommandRouter) => TeamsCommandHandler;
+  /** A SQLite file to keep the state in (default: in memory). */
+  storePath?: string;
 }
 
 /** The real store, service, router and Teams platform behind a loopback express server. */
 export async function startBot(options: BotHarnessOptions = {}): Promise<BotHarness> {
-  const store = new SqliteStore(':memory:');
+  const store = new SqliteStore(options.storePath ?? ':memory:');
   const service = new AlertService({ store, authorizer: new AllowListAuthorizer(options.allow ?? []) });
   const router = new CommandRouter({ alerts: service, store, huntLimits: { defaultMs: 7 * DAY, maxMs: 30 * DAY } });
   const transitions: Alert[] = [];
-  const { allow: _allow, logger, hunt, wrapRouter, ...rest } = options;
+  const { allow: _allow, logger, hunt, wrapRouter, storePath: _storePath, ...rest } = options;
   const runner = typeof hunt === 'function' ? hunt(store) : hunt;
   const platform = new TeamsPlatform({
     nodeEnv: 'test',
