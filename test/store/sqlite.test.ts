@@ -70,6 +70,32 @@ describe('SQLite specifics', () => {
     db.close();
   });
 
+  it('lets a migration rebuild a table others reference, but not leave a reference dangling', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    const now = () => new Date();
+    const base = [
+      { version: 1, name: 'parent_child', sql: 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER NOT NULL REFERENCES p (id));' },
+      { version: 2, name: 'rows', sql: 'INSERT INTO p (id) VALUES (1), (2); INSERT INTO c (p_id) VALUES (1), (2);' },
+    ];
+    const rebuild = {
+      version: 3,
+      name: 'rebuild_parent',
+      sql: 'CREATE TABLE new_p (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO new_p (id) SELECT id FROM p; DROP TABLE p; ALTER TABLE new_p RENAME TO p;',
+    };
+    expect(migrate(db, [...base, rebuild], now)).toEqual([1, 2, 3]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM c JOIN p ON p.id = c.p_id').get()).toEqual({ n: 2 });
+
+    const lossy = { version: 4, name: 'lossy', sql: 'DELETE FROM p WHERE id = 2;' };
+    expect(() => migrate(db, [lossy], now)).toThrow(/4_lossy leaves 1 row\(s\) pointing at missing rows \(first: c rowid 2 → p\)/);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM p').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
+    // Foreign keys are back on once migrating is over.
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare('INSERT INTO c (p_id) VALUES (9)').run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('enforces foreign keys: a delivery cannot point at a missing alert', async () => {
     const file = path.join(dir, 'fw.db');
     await new SqliteStore(file).close();
