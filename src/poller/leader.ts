@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { lockKey } from '../store/postgres/lock-key';
 import { checkSchemaName } from '../store/postgres/migrate';
 
@@ -93,7 +93,9 @@ export class PollLeadership implements Leadership {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({
+    // Loaded here, not at start: a SQLite deployment never needs the driver.
+    const { Client: PgClient } = await import('pg');
+    const client = new PgClient({
       connectionString: this.url,
       // Probes an idle connection after 30 s, so a vanished server or network is noticed between hourly ticks.
       keepAlive: true,
