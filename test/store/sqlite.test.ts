@@ -103,7 +103,7 @@ describe('SQLite specifics', () => {
     db.pragma('foreign_keys = ON');
     expect(() =>
       db
-        .prepare("INSERT INTO deliveries (alert_id, platform, target, state, created_at, updated_at) VALUES ('FW-9', 'slack', 'C', 'pending', 'x', 'x')")
+        .prepare("INSERT INTO deliveries (alert_seq, platform, target, state, created_at, updated_at) VALUES (9, 'slack', 'C', 'pending', 'x', 'x')")
         .run(),
     ).toThrow(/FOREIGN KEY/);
     db.close();

@@ -44,9 +44,3 @@ export function plainJsonCopy(v: unknown): unknown {
       return NOT_PLAIN;
   }
 }
-
-/** `value` as it reads back from its JSON text `json`, without parsing when a copy will do. */
-export function asStored<T>(value: T, json: string): T {
-  const copy = plainJsonCopy(value);
-  return (copy === NOT_PLAIN ? JSON.parse(json) : copy) as T;
-}

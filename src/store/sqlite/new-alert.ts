@@ -1,70 +1,91 @@
 import type { Alert, NewAlert } from '../../alerts/types';
+import { StoreInputError } from '../store';
 import { toJson } from '../validate';
-import { asStored } from './json-copy';
+import { NOT_PLAIN, plainJsonCopy } from './json-copy';
 
 /** Inserts nothing when the detection already stored the fingerprint (run().changes tells). */
-export const INSERT_ALERT = `INSERT INTO alerts (id, seq, detection_id, detection_name, fingerprint, workspace, title, description,
-    severity, tactics, techniques, event_time, subject, subject_upn, action, source_ip, source_location, insights,
-    investigation_priority, entities, details, target, raw, status, version, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 1, ?, ?)
+export const INSERT_ALERT = `INSERT INTO alerts (seq, detection_id, fingerprint, subject_upn, status, version, created_at, updated_at, body)
+  VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
   ON CONFLICT (detection_id, fingerprint) DO NOTHING`;
 
 /** One statement queues an alert's deliveries to all `targets` targets. */
 export function queueSql(targets: number): string {
   const row = "(?, ?, ?, 'pending', 0, ?, ?, ?)";
-  return `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
+  return `INSERT INTO deliveries (alert_seq, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
     VALUES ${Array.from({ length: Math.max(targets, 1) }, () => row).join(', ')}`;
 }
 
-/** The JSON columns of a new alert. */
-export interface AlertJson {
-  tactics: string;
-  techniques: string;
-  subject: string;
-  insights: string;
-  entities: string;
-  details: string;
-  target: string | null;
-  raw: string;
+/**
+ * alerts.body: the alert as raised, one JSON array in the order migration
+ * 0004 documents (and alertFromRow in rows.ts reads). One JSON.stringify and
+ * one bound value instead of a column each.
+ */
+export function alertBody(a: NewAlert, eventTime: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify([
+      a.detectionName,
+      a.workspace,
+      a.title,
+      a.description ?? null,
+      a.severity,
+      a.tactics,
+      a.techniques,
+      eventTime,
+      a.subject,
+      a.action ?? null,
+      a.sourceIp ?? null,
+      a.sourceLocation ?? null,
+      a.insights,
+      a.investigationPriority ?? null,
+      a.entities,
+      a.details,
+      a.target,
+      a.raw,
+    ]);
+  } catch {
+    // Rare: find the field to name (each check throws a StoreInputError that says why).
+    for (const [field, value] of jsonFields(a)) toJson(value, `alert ${a.fingerprint}: ${field}`);
+  }
+  if (text === undefined) throw new StoreInputError(`alert ${a.fingerprint} cannot be stored as JSON`);
+  return text;
 }
 
-/** Serialises each JSON column once; the error names the alert and the field that cannot be stored. */
-export function alertJson(a: NewAlert): AlertJson {
-  const what = `alert ${a.fingerprint}`;
-  return {
-    tactics: toJson(a.tactics, `${what}: tactics`),
-    techniques: toJson(a.techniques, `${what}: techniques`),
-    subject: toJson(a.subject, `${what}: subject`),
-    insights: toJson(a.insights, `${what}: insights`),
-    entities: toJson(a.entities, `${what}: entities`),
-    details: toJson(a.details, `${what}: details`),
-    target: a.target === null ? null : toJson(a.target, `${what}: target`),
-    raw: toJson(a.raw, `${what}: raw`),
-  };
+function jsonFields(a: NewAlert): [string, unknown][] {
+  return [
+    ['tactics', a.tactics],
+    ['techniques', a.techniques],
+    ['subject', a.subject],
+    ['insights', a.insights],
+    ['entities', a.entities],
+    ['details', a.details],
+    ['target', a.target],
+    ['raw', a.raw],
+  ];
 }
 
 /**
  * The alert exactly as getAlert will read it back, built from the values just
  * inserted instead of re-reading and re-parsing the row.
  */
-export function storedAlert(a: NewAlert, json: AlertJson, id: string, eventTime: string, now: string): Alert {
+export function storedAlert(a: NewAlert, id: string, eventTime: string, now: string): Alert {
   const alert: Alert = {
     id,
     detectionId: a.detectionId,
     detectionName: a.detectionName,
     title: a.title,
     severity: a.severity,
-    tactics: asStored(a.tactics, json.tactics),
-    techniques: asStored(a.techniques, json.techniques),
+    tactics: stored(a, a.tactics, 'tactics'),
+    techniques: stored(a, a.techniques, 'techniques'),
     fingerprint: a.fingerprint,
     workspace: a.workspace,
     eventTime: new Date(eventTime),
-    subject: asStored(a.subject, json.subject),
-    insights: asStored(a.insights, json.insights),
-    entities: asStored(a.entities, json.entities),
-    details: asStored(a.details, json.details),
-    target: a.target === null || json.target === null ? null : asStored(a.target, json.target),
-    raw: asStored(a.raw, json.raw),
+    subject: stored(a, a.subject, 'subject'),
+    insights: stored(a, a.insights, 'insights'),
+    entities: stored(a, a.entities, 'entities'),
+    details: stored(a, a.details, 'details'),
+    target: a.target === null ? null : stored(a, a.target, 'target'),
+    raw: stored(a, a.raw, 'raw'),
     status: 'open',
     version: 1,
     createdAt: new Date(now),
@@ -77,4 +98,14 @@ export function storedAlert(a: NewAlert, json: AlertJson, id: string, eventTime:
   if (a.sourceLocation !== undefined) alert.sourceLocation = a.sourceLocation;
   if (a.investigationPriority !== undefined) alert.investigationPriority = a.investigationPriority;
   return alert;
+}
+
+/**
+ * `value` as it reads back: a plain copy, or (Dates, undefined, toJSON…) its
+ * own JSON round trip, which also refuses a value that is not JSON at all
+ * and so rolls the poll back, as a column of its own would have.
+ */
+function stored<T>(a: NewAlert, value: T, field: string): T {
+  const copy = plainJsonCopy(value);
+  return (copy === NOT_PLAIN ? JSON.parse(toJson(value, `alert ${a.fingerprint}: ${field}`)) : copy) as T;
 }

@@ -4,40 +4,23 @@ import type { ConversationRefRecord, Delivery, DeliveryState } from '../store';
 
 /** Column shapes as better-sqlite3 returns them. */
 export interface AlertRow {
-  id: string;
   seq: number;
   detection_id: string;
-  detection_name: string;
   fingerprint: string;
-  workspace: string;
-  title: string;
-  description: string | null;
-  severity: Alert['severity'];
-  tactics: string;
-  techniques: string;
-  event_time: string;
-  subject: string;
   subject_upn: string | null;
-  action: string | null;
-  source_ip: string | null;
-  source_location: string | null;
-  insights: string;
-  investigation_priority: number | null;
-  entities: string;
-  details: string;
-  target: string | null;
-  raw: string;
   status: AlertStatus;
   classification: Classification | null;
   last_change: string | null;
   version: number;
   created_at: string;
   updated_at: string;
+  /** JSON array, see alertBody in new-alert.ts. */
+  body: string;
 }
 
 export interface DeliveryRow {
   id: number;
-  alert_id: string;
+  alert_seq: number;
   platform: ChatPlatformName;
   target: string;
   state: DeliveryState;
@@ -84,28 +67,45 @@ function changeFromJson(text: string): StatusChange {
   return { ...stored, at: new Date(stored.at) };
 }
 
+/** An alert's id: 'FW-' and its seq (the rowid; migration 0004). */
+export function alertId(seq: number): string {
+  return `FW-${seq}`;
+}
+
+const ID = /^FW-([1-9][0-9]{0,15})$/;
+
+/** The seq an id names, or undefined when it is not an id this store hands out (no such alert). */
+export function alertSeq(id: unknown): number | undefined {
+  if (typeof id !== 'string') return undefined;
+  const m = ID.exec(id);
+  const seq = m === null ? NaN : Number(m[1]);
+  return Number.isSafeInteger(seq) ? seq : undefined;
+}
+
 function opt<T>(v: T | null): T | undefined {
   return v === null ? undefined : v;
 }
 
 export function alertFromRow(r: AlertRow): Alert {
+  // The order alertBody writes (and migration 0004 documents).
+  const b = JSON.parse(r.body) as unknown[];
   const alert: Alert = {
-    id: r.id,
+    id: alertId(r.seq),
     detectionId: r.detection_id,
-    detectionName: r.detection_name,
-    title: r.title,
-    severity: r.severity,
-    tactics: JSON.parse(r.tactics) as string[],
-    techniques: JSON.parse(r.techniques) as string[],
+    detectionName: b[0] as string,
+    title: b[2] as string,
+    severity: b[4] as Alert['severity'],
+    tactics: b[5] as string[],
+    techniques: b[6] as string[],
     fingerprint: r.fingerprint,
-    workspace: r.workspace,
-    eventTime: new Date(r.event_time),
-    subject: JSON.parse(r.subject) as Alert['subject'],
-    insights: JSON.parse(r.insights) as string[],
-    entities: JSON.parse(r.entities) as Alert['entities'],
-    details: JSON.parse(r.details) as Alert['details'],
-    target: r.target === null ? null : (JSON.parse(r.target) as Alert['target']),
-    raw: JSON.parse(r.raw) as Alert['raw'],
+    workspace: b[1] as string,
+    eventTime: new Date(b[7] as string),
+    subject: b[8] as Alert['subject'],
+    insights: b[12] as string[],
+    entities: b[14] as Alert['entities'],
+    details: b[15] as Alert['details'],
+    target: (b[16] ?? null) as Alert['target'],
+    raw: b[17] as Alert['raw'],
     status: r.status,
     version: r.version,
     createdAt: new Date(r.created_at),
@@ -113,11 +113,11 @@ export function alertFromRow(r: AlertRow): Alert {
   };
   // Optional fields are left out rather than set to undefined, so alerts compare equal after a round trip.
   const optional = {
-    description: opt(r.description),
-    action: opt(r.action),
-    sourceIp: opt(r.source_ip),
-    sourceLocation: opt(r.source_location),
-    investigationPriority: opt(r.investigation_priority),
+    description: opt(b[3] as string | null),
+    action: opt(b[9] as string | null),
+    sourceIp: opt(b[10] as string | null),
+    sourceLocation: opt(b[11] as string | null),
+    investigationPriority: opt(b[13] as number | null),
     classification: opt(r.classification),
     lastChange: r.last_change === null ? undefined : changeFromJson(r.last_change),
   };
@@ -130,7 +130,7 @@ export function alertFromRow(r: AlertRow): Alert {
 export function deliveryFromRow(r: DeliveryRow): Delivery {
   const d: Delivery = {
     id: r.id,
-    alertId: r.alert_id,
+    alertId: alertId(r.alert_seq),
     platform: r.platform,
     target: r.target,
     state: r.state,

@@ -32,9 +32,11 @@ import {
   toJson,
 } from '../validate';
 import { loadMigrations, migrate } from './migrate';
-import { alertJson, INSERT_ALERT, queueSql, storedAlert, type AlertJson } from './new-alert';
+import { alertBody, INSERT_ALERT, queueSql, storedAlert } from './new-alert';
 import {
   alertFromRow,
+  alertId,
+  alertSeq,
   auditFromRow,
   changeToJson,
   conversationRefFromRow,
@@ -132,30 +134,24 @@ export class SqliteStore implements Store {
             `alert #${i + 1} (${a.fingerprint}) belongs to ${a.workspace}/${a.detectionId}, not ${workspace}/${detectionId}`,
           );
         }
-        let json: AlertJson;
+        const eventTime = a.eventTime.toISOString();
+        let body: string;
         try {
-          json = alertJson(a);
+          body = alertBody(a, eventTime);
         } catch (err) {
           // A repeat sighting is a no-op even when its body could not be stored.
           if (this.sql('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?').get(a.detectionId, a.fingerprint)) return;
           throw err;
         }
-        const id = `FW-${seq + 1}`;
-        const eventTime = a.eventTime.toISOString();
         // A fingerprint already stored (earlier poll or earlier in this batch) inserts nothing.
-        const info = insert.run(
-          id, seq + 1, a.detectionId, a.detectionName, a.fingerprint, a.workspace, a.title, a.description ?? null, a.severity,
-          json.tactics, json.techniques, eventTime, json.subject, a.subject.upn ? a.subject.upn.toLowerCase() : null,
-          a.action ?? null, a.sourceIp ?? null, a.sourceLocation ?? null, json.insights, a.investigationPriority ?? null,
-          json.entities, json.details, json.target, json.raw, now, now,
-        );
+        const info = insert.run(seq + 1, a.detectionId, a.fingerprint, a.subject.upn ? a.subject.upn.toLowerCase() : null, now, now, body);
         if (info.changes === 0) return;
         seq += 1;
         if (uniqueTargets.length > 0) {
-          for (let k = 0; k < uniqueTargets.length; k++) queueArgs[k * 6] = id;
+          for (let k = 0; k < uniqueTargets.length; k++) queueArgs[k * 6] = seq;
           queue.run(queueArgs);
         }
-        created.push(storedAlert(a, json, id, eventTime, now));
+        created.push(storedAlert(a, alertId(seq), eventTime, now));
       });
       if (seq !== start) this.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
       this.sql(
@@ -176,7 +172,8 @@ export class SqliteStore implements Store {
   }
 
   async getAlert(id: string): Promise<Alert | undefined> {
-    const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(String(id)) as AlertRow | undefined;
+    const seq = alertSeq(id);
+    const row = seq === undefined ? undefined : (this.sql('SELECT * FROM alerts WHERE seq = ?').get(seq) as AlertRow | undefined);
     return row ? alertFromRow(row) : undefined;
   }
 
@@ -207,8 +204,9 @@ export class SqliteStore implements Store {
     checkAudit({ ...req.audit, outcome: 'allowed' });
     if (req.replyText !== undefined) checkReplyText(req.replyText);
 
+    const seq = alertSeq(req.alertId);
     return this.write((): TransitionResult => {
-      const row = this.sql('SELECT * FROM alerts WHERE id = ?').get(req.alertId) as AlertRow | undefined;
+      const row = seq === undefined ? undefined : (this.sql('SELECT * FROM alerts WHERE seq = ?').get(seq) as AlertRow | undefined);
       if (!row) return { ok: false, reason: 'not_found' };
       const previous = alertFromRow(row);
       if (req.ifVersion !== undefined && previous.version !== req.ifVersion) return { ok: false, reason: 'changed', alert: previous };
@@ -216,13 +214,13 @@ export class SqliteStore implements Store {
       const classification = req.classification === undefined ? row.classification : req.classification;
       const updated = this.sql(
         `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
-         WHERE id = ? AND version = ? RETURNING *`,
+         WHERE seq = ? AND version = ? RETURNING *`,
       )
-        .get(req.to, classification, changeToJson(req.change), this.now(), req.alertId, row.version) as AlertRow | undefined;
+        .get(req.to, classification, changeToJson(req.change), this.now(), row.seq, row.version) as AlertRow | undefined;
       // Unreachable under the write lock; kept so the statement is a true compare-and-set on any backend.
       if (!updated) throw new Error(`alert ${req.alertId} changed during its own transaction`);
       this.insertAudit({ ...req.audit, alertId: req.alertId, outcome: 'allowed' });
-      if (req.replyText !== undefined) this.insertReplies(req.alertId, req.replyText);
+      if (req.replyText !== undefined) this.insertReplies(row.seq, req.replyText);
       return { ok: true, alert: alertFromRow(updated), previous };
     });
   }
@@ -284,8 +282,8 @@ export class SqliteStore implements Store {
   }
 
   private withAlerts(rows: DeliveryRow[]): DeliveryWork[] {
-    const get = this.sql('SELECT * FROM alerts WHERE id = ?');
-    return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_id) as AlertRow) }));
+    const get = this.sql('SELECT * FROM alerts WHERE seq = ?');
+    return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_seq) as AlertRow) }));
   }
 
   private updateDelivery(id: number, sql: string, params: Record<string, unknown>): void {
@@ -346,14 +344,16 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(alertId: string): Promise<Delivery[]> {
-    const rows = this.sql('SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id').all(String(alertId)) as DeliveryRow[];
+    const seq = alertSeq(alertId);
+    if (seq === undefined) return [];
+    const rows = this.sql('SELECT * FROM deliveries WHERE alert_seq = ? ORDER BY id').all(seq) as DeliveryRow[];
     return rows.map(deliveryFromRow);
   }
 
   async staleCards(limit: number, now: Date = this.clock()): Promise<DeliveryWork[]> {
     if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
     const rows = this.sql(
-      `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+      `SELECT d.* FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
        WHERE d.state = 'posted' AND d.rendered_version < a.version
          AND (d.render_next_at IS NULL OR d.render_next_at <= ?)
        ORDER BY d.id LIMIT ?`,
@@ -401,10 +401,10 @@ export class SqliteStore implements Store {
       const created: StormDigest[] = [];
       for (const g of groups) {
         const rows = this.sql(
-          `SELECT id, alert_id FROM deliveries
+          `SELECT id, alert_seq FROM deliveries
            WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform = ? AND target = ? AND created_at = ? ORDER BY id`,
-        ).all(g.platform, g.target, g.created_at) as { id: number; alert_id: string }[];
-        const alertIds = rows.map((r) => r.alert_id);
+        ).all(g.platform, g.target, g.created_at) as { id: number; alert_seq: number }[];
+        const alertIds = rows.map((r) => alertId(r.alert_seq));
         const inserted = this.sql(
           `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
@@ -461,36 +461,38 @@ export class SqliteStore implements Store {
   async addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {
     if (typeof alertId !== 'string' || alertId.length === 0) throw new StoreInputError('alertId must be a non-empty string');
     checkTargets(targets);
+    const seq = alertSeq(alertId);
     return this.write(() => {
-      if (!this.sql('SELECT 1 FROM alerts WHERE id = ?').get(alertId)) throw new StoreInputError(`no alert ${alertId}`);
+      if (seq === undefined || !this.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq)) throw new StoreInputError(`no alert ${alertId}`);
       const now = this.now();
       const insert = this.sql(
-        `INSERT INTO deliveries (alert_id, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (alert_id, platform, target) DO NOTHING`,
+        `INSERT INTO deliveries (alert_seq, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (alert_seq, platform, target) DO NOTHING`,
       );
       let added = 0;
-      for (const t of targets) added += insert.run(alertId, t.platform, t.target, now, now, now).changes;
+      for (const t of targets) added += insert.run(seq, t.platform, t.target, now, now, now).changes;
       return added;
     });
   }
 
   async queueReplies(alertId: string, text: string): Promise<number> {
     checkReplyText(text);
+    const seq = alertSeq(alertId);
     return this.write(() => {
-      if (!this.sql('SELECT 1 FROM alerts WHERE id = ?').get(String(alertId))) throw new StoreInputError(`no alert ${alertId}`);
-      return this.insertReplies(alertId, text);
+      if (seq === undefined || !this.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq)) throw new StoreInputError(`no alert ${alertId}`);
+      return this.insertReplies(seq, text);
     });
   }
 
-  private insertReplies(alertId: string, text: string): number {
+  private insertReplies(seq: number, text: string): number {
     const now = this.now();
     return this.sql(
-      `INSERT INTO replies (alert_id, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
-       SELECT d.alert_id, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
-       WHERE d.alert_id = ? AND ${NOT_GIVEN_UP}
+      `INSERT INTO replies (alert_seq, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
+       SELECT d.alert_seq, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
+       WHERE d.alert_seq = ? AND ${NOT_GIVEN_UP}
        ORDER BY d.id`,
     )
-      .run(text, now, now, now, alertId).changes;
+      .run(text, now, now, now, seq).changes;
   }
 
   async claimDueReplies(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<ReplyJob[]> {
@@ -513,15 +515,15 @@ export class SqliteStore implements Store {
       )
         .all({ at, until, max }) as { id: number }[];
       const get = this.sql(
-        `SELECT r.id, r.alert_id, r.delivery_id, r.text, r.attempts, d.message_ref
+        `SELECT r.id, r.alert_seq, r.delivery_id, r.text, r.attempts, d.message_ref
          FROM replies r JOIN deliveries d ON d.id = r.delivery_id WHERE r.id = ?`,
       );
       return claimed
         .map((c) => c.id)
         .sort((a, b) => a - b)
         .map((id) => {
-          const r = get.get(id) as { id: number; alert_id: string; delivery_id: number; text: string; attempts: number; message_ref: string };
-          return { id: r.id, alertId: r.alert_id, deliveryId: r.delivery_id, text: r.text, attempts: r.attempts, ref: JSON.parse(r.message_ref) as MessageRef };
+          const r = get.get(id) as { id: number; alert_seq: number; delivery_id: number; text: string; attempts: number; message_ref: string };
+          return { id: r.id, alertId: alertId(r.alert_seq), deliveryId: r.delivery_id, text: r.text, attempts: r.attempts, ref: JSON.parse(r.message_ref) as MessageRef };
         });
     });
   }
