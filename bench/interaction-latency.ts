@@ -20,7 +20,6 @@
  * Slack's one message a second is not what is measured), into the SQLite file
  * the bot then opens.
  */
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +30,7 @@ import { ThreadRateLimiter } from '../src/chat/teams/rate-limiter';
 import { silentLogger } from '../src/logging/logger';
 import { Dispatcher } from '../src/poller/dispatcher';
 import type { Store } from '../src/store';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store';
 import { generateSampleData, generateWorkspace } from '../src/workspace';
 import { buttonOn, newAlert } from '../test/slack/harness';
 import { startSlackStandin, type SlackStandin } from '../test/support/slack-standin';
@@ -230,14 +230,14 @@ async function startBotProcess(dir: string, standin: SlackStandin): Promise<BotP
   };
 }
 
-/** Alert states as the bot stored them, read from its SQLite file alongside it. */
-function acknowledgedCount(storePath: string, ids: string[]): number {
-  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+/** How many of these alerts the bot has stored as acknowledged, read through the store's own API from its SQLite file. */
+async function acknowledgedCount(storePath: string, ids: string[]): Promise<number> {
+  const store = new SqliteStore(storePath);
   try {
-    const placeholders = ids.map(() => '?').join(',');
-    return (db.prepare(`SELECT count(*) AS n FROM alerts WHERE status = 'acknowledged' AND id IN (${placeholders})`).get(...ids) as { n: number }).n;
+    const alerts = await Promise.all(ids.map((id) => store.getAlert(id)));
+    return alerts.filter((a) => a?.status === 'acknowledged').length;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -256,7 +256,7 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   const solo = await oneByOne(
     soloCards.map((card) => async () => {
       const ms = await timed('a Slack button click', () => standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }));
-      await eventually(`${card.alertId} to be acknowledged`, () => (acknowledgedCount(storePath, [card.alertId]) === 1 ? true : undefined));
+      await eventually(`${card.alertId} to be acknowledged`, async () => ((await acknowledgedCount(storePath, [card.alertId])) === 1 ? true : undefined));
       return ms;
     }),
   );
@@ -276,14 +276,14 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   const ackWall = performance.now() - wall0;
   const ids = burstCards.map((c) => c.alertId);
   // Each hunt answers twice through its response_url: the "Hunting …" note, then the report in its place.
-  const settled = (): { acked: number; hunted: number } => ({ acked: acknowledgedCount(storePath, ids), hunted: answered() - huntsBefore });
+  const settled = async (): Promise<{ acked: number; hunted: number }> => ({ acked: await acknowledgedCount(storePath, ids), hunted: answered() - huntsBefore });
   try {
-    await eventually('every clicked alert to be acknowledged and every hunt answered', () => {
-      const s = settled();
+    await eventually('every clicked alert to be acknowledged and every hunt answered', async () => {
+      const s = await settled();
       return s.acked === CLICKS && s.hunted >= 2 * HUNTS ? true : undefined;
     }, 180_000);
   } catch (err) {
-    throw new Error(`${(err as Error).message}: ${JSON.stringify(settled())}`);
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(await settled())}`);
   }
   const doneWall = performance.now() - wall0;
   const stall = await bot.maxStallMs();
@@ -311,7 +311,7 @@ async function teamsLatency(bot: BotProcess, connector: ConnectorStandIn, cards:
   const durations = await Promise.all(burstCards.map((card) => click(card)()));
   const ackWall = performance.now() - wall0;
   const stall = await bot.maxStallMs();
-  const acked = acknowledgedCount(
+  const acked = await acknowledgedCount(
     storePath,
     burstCards.map((c) => c.alertId),
   );

@@ -12,14 +12,26 @@ export class TaskTracker {
   }
 
   /**
-   * Starts `work` once the event loop has handled the I/O already waiting
-   * (setImmediate runs after the poll phase), and tracks it. Under a burst of
-   * clicks every waiting request is acknowledged before any slow half begins,
-   * instead of each slow half's first outbound call going ahead of the next ack.
+   * Starts `work` after the event loop has handled the I/O already waiting,
+   * one deferred start per loop turn, and tracks it. Acknowledgements have a
+   * deadline (Slack's 3 s) and slow halves do not: under a burst every waiting
+   * request is acknowledged in the poll phase between two starts, instead of
+   * queueing behind every slow half that arrived before it.
    */
   afterWaitingIo<T>(work: () => Promise<T>): Promise<T> {
-    return this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(work));
+    const started = new Promise<void>((resolve) => {
+      this.deferred.push(resolve);
+      if (this.deferred.length === 1) setImmediate(this.startNext);
+    });
+    return this.track(started.then(work));
   }
+
+  private readonly deferred: (() => void)[] = [];
+
+  private readonly startNext = (): void => {
+    this.deferred.shift()?.();
+    if (this.deferred.length > 0) setImmediate(this.startNext);
+  };
 
   get size(): number {
     return this.running.size;
