@@ -86,6 +86,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         ]);
       });
 
+      it('numbers the deliveries alert by alert, targets in the order given, skipping repeat sightings', async () => {
+        await poll([newAlert(1)], [SLACK]);
+        await poll([newAlert(2), newAlert(1), newAlert(3)], [TEAMS, SLACK]);
+        const ids = await Promise.all(['FW-1', 'FW-2', 'FW-3'].map(async (id) => (await store.listDeliveries(id)).map((d) => [d.id, d.platform])));
+        expect(ids).toEqual([[[1, 'slack']], [[2, 'teams'], [3, 'slack']], [[4, 'teams'], [5, 'slack']]]);
+      });
+
       it('advances the watermark, never backwards, even when nothing new was found', async () => {
         expect(await store.getWatermark(WORKSPACE, DETECTION)).toBeUndefined();
         const t1 = new Date('2026-11-27T10:00:00Z');

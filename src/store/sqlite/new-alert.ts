@@ -8,11 +8,19 @@ export const INSERT_ALERT = `INSERT INTO alerts (seq, detection_id, fingerprint,
   VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
   ON CONFLICT (detection_id, fingerprint) DO NOTHING`;
 
-/** One statement queues an alert's deliveries to all `targets` targets. */
+/**
+ * One statement queues the deliveries of every alert a poll stored (seq in
+ * (after, upTo]) to all `targets` targets: alert by alert, targets in the
+ * order given, as one statement per alert would. Parameters: the poll's now,
+ * then each target's platform and target, then after and upTo.
+ */
 export function queueSql(targets: number): string {
-  const row = "(?, ?, ?, 'pending', 0, ?, ?, ?)";
+  const values = Array.from({ length: targets }, (_, i) => `(${i}, ?, ?)`).join(', ');
   return `INSERT INTO deliveries (alert_seq, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
-    VALUES ${Array.from({ length: Math.max(targets, 1) }, () => row).join(', ')}`;
+    SELECT a.seq, t.column2, t.column3, 'pending', 0, now.at, now.at, now.at
+    FROM (SELECT ? AS at) AS now, alerts a, (VALUES ${values}) AS t
+    WHERE a.seq > ? AND a.seq <= ?
+    ORDER BY a.seq, t.column1`;
 }
 
 /**

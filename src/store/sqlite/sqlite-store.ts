@@ -123,9 +123,6 @@ export class SqliteStore implements Store {
       const start = (this.sql("SELECT value FROM counters WHERE name = 'alert'").get() as { value: number }).value;
       let seq = start;
       const insert = this.sql(INSERT_ALERT);
-      const queue = this.sql(queueSql(uniqueTargets.length));
-      const queueArgs: unknown[] = [];
-      for (const t of uniqueTargets) queueArgs.push(null, t.platform, t.target, now, now, now);
       // Each alert is checked as it is inserted: a bad one mid-batch rolls back the ones before it.
       alerts.forEach((a: unknown, i) => {
         checkNewAlert(a, i);
@@ -147,13 +144,15 @@ export class SqliteStore implements Store {
         const info = insert.run(seq + 1, a.detectionId, a.fingerprint, a.subject.upn ? a.subject.upn.toLowerCase() : null, now, now, body);
         if (info.changes === 0) return;
         seq += 1;
-        if (uniqueTargets.length > 0) {
-          for (let k = 0; k < uniqueTargets.length; k++) queueArgs[k * 6] = seq;
-          queue.run(queueArgs);
-        }
         created.push(storedAlert(a, alertId(seq), eventTime, now));
       });
-      if (seq !== start) this.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
+      if (seq !== start) {
+        this.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
+        // The new alerts are seq start+1..seq: their deliveries go in with one statement, not one per alert.
+        if (uniqueTargets.length > 0) {
+          this.sql(queueSql(uniqueTargets.length)).run(now, ...uniqueTargets.flatMap((t) => [t.platform, t.target]), start, seq);
+        }
+      }
       this.sql(
         `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (workspace, detection_id) DO UPDATE SET
