@@ -142,7 +142,12 @@ export interface Store {
   /**
    * One transaction: insert each alert whose fingerprint is new for its
    * detection, queue one delivery per new alert per target, advance the
-   * watermark. Returns only the new alerts. On any error nothing is written.
+   * watermark. Returns only the new alerts, as getAlert would read them. On
+   * any error nothing is written.
+   *
+   * The returned alerts may share nested values (subject, raw, …) with the
+   * input alerts instead of copying them: the store takes the input over, and
+   * neither is to be changed afterwards.
    */
   recordPoll(input: RecordPollInput): Promise<Alert[]>;
   getWatermark(workspace: string, detectionId: string): Promise<Date | undefined>;

@@ -66,6 +66,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(stored?.classification).toBeUndefined();
       });
 
+      it('returns what getAlert reads even for values JSON changes (Dates, undefined, NaN, holes, toJSON)', async () => {
+        const raw = {
+          SourceRecordId: 'rec-1',
+          At: new Date('2026-11-27T10:00:00Z'),
+          Gone: undefined,
+          Odd: [NaN, undefined, -0],
+          Custom: { toJSON: () => 'custom' },
+        };
+        const [created] = await poll([newAlert(1, { raw, insights: ['a', , 'b'] as string[] })]);
+        const stored = await store.getAlert('FW-1');
+        expect(created).toEqual(stored);
+        expect(stored?.raw).toStrictEqual({ SourceRecordId: 'rec-1', At: '2026-11-27T10:00:00.000Z', Odd: [null, null, 0], Custom: 'custom' });
+        expect(stored?.insights).toStrictEqual(['a', null, 'b']);
+      });
+
       it('treats a second sighting of a fingerprint as a no-op, within a batch and across polls', async () => {
         const first = await poll([newAlert(1), newAlert(1)]);
         expect(first).toHaveLength(1);

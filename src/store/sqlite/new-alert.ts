@@ -1,7 +1,7 @@
 import type { Alert, NewAlert } from '../../alerts/types';
 import { StoreInputError } from '../store';
 import { toJson } from '../validate';
-import { NOT_PLAIN, plainJsonCopy } from './json-copy';
+import { isPlainJson } from './plain-json';
 
 /** Inserts nothing when the detection already stored the fingerprint (run().changes tells). */
 export const INSERT_ALERT = `INSERT INTO alerts (seq, detection_id, fingerprint, subject_upn, status, version, created_at, updated_at, body)
@@ -74,9 +74,12 @@ function jsonFields(a: NewAlert): [string, unknown][] {
 
 /**
  * The alert exactly as getAlert will read it back, built from the values just
- * inserted instead of re-reading and re-parsing the row.
+ * inserted instead of re-reading and re-parsing the row. Its nested values
+ * (subject, raw, …) are the caller's own when they are plain JSON: they were
+ * copied once already, from the query row, and copying them again per alert
+ * cost as much as a quarter of recordPoll (see Store.recordPoll).
  */
-export function storedAlert(a: NewAlert, id: string, eventTime: string, now: string): Alert {
+export function storedAlert(a: NewAlert, id: string, nowMs: number): Alert {
   const alert: Alert = {
     id,
     detectionId: a.detectionId,
@@ -87,7 +90,7 @@ export function storedAlert(a: NewAlert, id: string, eventTime: string, now: str
     techniques: stored(a, a.techniques, 'techniques'),
     fingerprint: a.fingerprint,
     workspace: a.workspace,
-    eventTime: new Date(eventTime),
+    eventTime: new Date(a.eventTime.getTime()),
     subject: stored(a, a.subject, 'subject'),
     insights: stored(a, a.insights, 'insights'),
     entities: stored(a, a.entities, 'entities'),
@@ -96,8 +99,8 @@ export function storedAlert(a: NewAlert, id: string, eventTime: string, now: str
     raw: stored(a, a.raw, 'raw'),
     status: 'open',
     version: 1,
-    createdAt: new Date(now),
-    updatedAt: new Date(now),
+    createdAt: new Date(nowMs),
+    updatedAt: new Date(nowMs),
   };
   // Optional fields are left out rather than set to undefined, as alertFromRow does.
   if (a.description !== undefined) alert.description = a.description;
@@ -109,11 +112,10 @@ export function storedAlert(a: NewAlert, id: string, eventTime: string, now: str
 }
 
 /**
- * `value` as it reads back: a plain copy, or (Dates, undefined, toJSON…) its
- * own JSON round trip, which also refuses a value that is not JSON at all
- * and so rolls the poll back, as a column of its own would have.
+ * `value` as it reads back: itself when plain JSON, else (Dates, undefined,
+ * toJSON…) its own JSON round trip, which also refuses a value that is not
+ * JSON at all and so rolls the poll back, as a column of its own would have.
  */
 function stored<T>(a: NewAlert, value: T, field: string): T {
-  const copy = plainJsonCopy(value);
-  return (copy === NOT_PLAIN ? JSON.parse(toJson(value, `alert ${a.fingerprint}: ${field}`)) : copy) as T;
+  return isPlainJson(value) ? value : (JSON.parse(toJson(value, `alert ${a.fingerprint}: ${field}`)) as T);
 }

@@ -117,7 +117,8 @@ export class SqliteStore implements Store {
     const uniqueTargets = [...new Map(targets.map((t) => [`${t.platform}\u0000${t.target}`, t])).values()];
 
     return this.write(() => {
-      const now = this.now();
+      const nowMs = this.clock().getTime();
+      const now = new Date(nowMs).toISOString();
       const created: Alert[] = [];
       // The id sequence is read once and written back once: the write lock is held throughout.
       const start = (this.sql("SELECT value FROM counters WHERE name = 'alert'").get() as { value: number }).value;
@@ -144,7 +145,7 @@ export class SqliteStore implements Store {
         const info = insert.run(seq + 1, a.detectionId, a.fingerprint, a.subject.upn ? a.subject.upn.toLowerCase() : null, now, now, body);
         if (info.changes === 0) return;
         seq += 1;
-        created.push(storedAlert(a, alertId(seq), eventTime, now));
+        created.push(storedAlert(a, alertId(seq), nowMs));
       });
       if (seq !== start) {
         this.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
