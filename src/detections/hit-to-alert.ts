@@ -10,18 +10,35 @@ const EVENT_TIME_COLUMNS = ['TimeGenerated', 'StartTime', 'StartTimeUtc', 'First
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
 
-/** {{Column}} → the row's value; missing or empty values render as nothing. */
-export function renderFormat(format: string, row: Record<string, unknown>): string {
-  // A loop rather than replace() with a callback: this runs for every hit.
-  let out = '';
+/** A format split once into its text and its {{Column}}s: text[0] col[0] text[1] … text[n]. */
+interface Format {
+  text: string[];
+  columns: string[];
+}
+
+function compileFormat(format: string): Format {
+  const text: string[] = [];
+  const columns: string[] = [];
   let last = 0;
   PLACEHOLDER.lastIndex = 0;
   for (let m = PLACEHOLDER.exec(format); m !== null; m = PLACEHOLDER.exec(format)) {
-    out += format.slice(last, m.index) + cellText(row[m[1]]);
+    text.push(format.slice(last, m.index));
+    columns.push(m[1] as string);
     last = m.index + m[0].length;
   }
-  out += format.slice(last);
+  text.push(format.slice(last));
+  return { text, columns };
+}
+
+function render(f: Format, row: Record<string, unknown>): string {
+  let out = f.text[0] as string;
+  for (let i = 0; i < f.columns.length; i++) out += cellText(row[f.columns[i] as string]) + (f.text[i + 1] as string);
   return out.replace(/[ \t]{2,}/g, ' ').trim();
+}
+
+/** {{Column}} → the row's value; missing or empty values render as nothing. */
+export function renderFormat(format: string, row: Record<string, unknown>): string {
+  return render(compileFormat(format), row);
 }
 
 function entityColumn(detection: Detection, entityType: string, identifiers: string[]): string | undefined {
@@ -36,21 +53,64 @@ function entityColumn(detection: Detection, entityType: string, identifiers: str
 
 /** The card's columns: the rule's own choices, else entity mappings, else well-known UEBA columns present in the row. */
 export function cardColumns(detection: Detection, row: Record<string, unknown>): CardMappings {
-  const c = detection.firstwatch.card;
+  const c = planOf(detection).card;
   return {
-    subjectUpn: c.subjectUpn ?? entityColumn(detection, 'Account', ['FullName']) ?? ifPresent(row, 'UserPrincipalName'),
-    subjectName: c.subjectName ?? entityColumn(detection, 'Account', ['DisplayName', 'Name']),
-    subjectObjectId: c.subjectObjectId ?? entityColumn(detection, 'Account', ['AadUserId', 'ObjectGuid']),
+    subjectUpn: c.subjectUpn ?? ifPresent(row, 'UserPrincipalName'),
+    subjectName: c.subjectName,
+    subjectObjectId: c.subjectObjectId,
     action: c.action ?? ifPresent(row, 'ActionType'),
-    sourceIp: c.sourceIp ?? entityColumn(detection, 'IP', ['Address']),
+    sourceIp: c.sourceIp,
     location: c.location,
     insights: c.insights ?? ifPresent(row, 'ActivityInsights'),
     investigationPriority: c.investigationPriority ?? ifPresent(row, 'InvestigationPriority'),
   };
 }
 
+/** The card columns that do not depend on the row (cardColumns adds the well-known ones a row has). */
+function ruleCardColumns(detection: Detection): CardMappings {
+  const c = detection.firstwatch.card;
+  return {
+    subjectUpn: c.subjectUpn ?? entityColumn(detection, 'Account', ['FullName']),
+    subjectName: c.subjectName ?? entityColumn(detection, 'Account', ['DisplayName', 'Name']),
+    subjectObjectId: c.subjectObjectId ?? entityColumn(detection, 'Account', ['AadUserId', 'ObjectGuid']),
+    action: c.action,
+    sourceIp: c.sourceIp ?? entityColumn(detection, 'IP', ['Address']),
+    location: c.location,
+    insights: c.insights,
+    investigationPriority: c.investigationPriority,
+  };
+}
+
 function ifPresent(row: Record<string, unknown>, col: string): string | undefined {
   return col in row ? col : undefined;
+}
+
+/** What hitToAlert needs from a rule, worked out once per rule rather than once per hit. */
+interface HitPlan {
+  fingerprint: { columns: string[]; explicit: boolean };
+  card: CardMappings;
+  details: [label: string, column: string][];
+  title: Format | undefined;
+  description: Format | undefined;
+}
+
+// Detections are not changed once loaded; a new (edited) rule object gets its own plan.
+const plans = new WeakMap<Detection, HitPlan>();
+
+function planOf(detection: Detection): HitPlan {
+  let plan = plans.get(detection);
+  if (plan === undefined) {
+    const override = detection.alertDetailsOverride;
+    plan = {
+      fingerprint: computeFingerprintColumns(detection),
+      card: ruleCardColumns(detection),
+      details: Object.entries(detection.customDetails),
+      title: override?.alertDisplayNameFormat ? compileFormat(override.alertDisplayNameFormat) : undefined,
+      description: override?.alertDescriptionFormat ? compileFormat(override.alertDescriptionFormat) : undefined,
+    };
+    plans.set(detection, plan);
+  }
+  return plan;
 }
 
 function text(row: Record<string, unknown>, col: string | undefined): string | undefined {
@@ -61,7 +121,12 @@ function text(row: Record<string, unknown>, col: string | undefined): string | u
 
 /** The columns of the dedup key: the rule's `fingerprint`, else its entity columns and TimeGenerated. */
 export function fingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
-  if (detection.firstwatch.fingerprint.length > 0) return { columns: detection.firstwatch.fingerprint, explicit: true };
+  const { columns, explicit } = planOf(detection).fingerprint;
+  return { columns: [...columns], explicit };
+}
+
+function computeFingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
+  if (detection.firstwatch.fingerprint.length > 0) return { columns: [...detection.firstwatch.fingerprint], explicit: true };
   const cols = new Set<string>();
   for (const m of detection.entityMappings) for (const f of m.fieldMappings) cols.add(f.columnName);
   cols.add('TimeGenerated');
@@ -70,8 +135,8 @@ export function fingerprintColumns(detection: Detection): { columns: string[]; e
 
 /** sha256 of the detection id and the fingerprint columns' values; 32 hex characters. */
 export function fingerprintOf(detection: Detection, row: Record<string, unknown>): string {
-  const { columns, explicit } = fingerprintColumns(detection);
-  const values: string[] = [];
+  const { columns, explicit } = planOf(detection).fingerprint;
+  const values: string[] = [detection.id];
   for (const col of columns) {
     if (!(col in row) || (explicit && !isPresent(row[col]))) {
       throw new DetectionHitError(
@@ -82,14 +147,19 @@ export function fingerprintOf(detection: Detection, row: Record<string, unknown>
     }
     values.push(cellText(row[col]));
   }
-  return hash('sha256', JSON.stringify([detection.id, ...values]), 'hex').slice(0, 32);
+  return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
 }
 
 function insightsOf(value: unknown): string[] {
   const parsed = dynamicValue(value);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return [];
   const fired: string[] = [];
-  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (isTrueish(v)) fired.push(k);
+  const flags = parsed as Record<string, unknown>;
+  for (const k of Object.keys(flags)) {
+    const v = flags[k];
+    // The spellings UEBA writes are checked first: isTrueish trims and lower-cases.
+    if (v === 'True' || v === true || (v !== 'False' && v !== false && isTrueish(v))) fired.push(k);
+  }
   return fired.sort();
 }
 
@@ -145,13 +215,13 @@ export function hitToAlert(detection: Detection, row: Record<string, unknown>, w
   if (eventTime === undefined) {
     throw new DetectionHitError(detection.id, detection.name, `a result row has no TimeGenerated (or ${EVENT_TIME_COLUMNS.slice(1).join('/')}) time`);
   }
+  const plan = planOf(detection);
   const cols = cardColumns(detection, row);
-  const override = detection.alertDetailsOverride;
-  const title = override?.alertDisplayNameFormat ? renderFormat(override.alertDisplayNameFormat, row) : '';
-  const description = override?.alertDescriptionFormat ? renderFormat(override.alertDescriptionFormat, row) : '';
+  const title = plan.title ? render(plan.title, row) : '';
+  const description = plan.description ? render(plan.description, row) : '';
 
   const details: Record<string, string> = {};
-  for (const [label, col] of Object.entries(detection.customDetails)) {
+  for (const [label, col] of plan.details) {
     const t = text(row, col);
     if (t !== undefined) details[label] = t;
   }
