@@ -22,7 +22,9 @@ export function isPlainJson(v: unknown): boolean {
       }
       if (Object.getPrototypeOf(v) !== Object.prototype) return false;
       const src = v as Record<string, unknown>;
-      for (const k of Object.keys(src)) {
+      // for-in rather than Object.keys: no array per object. With Object.prototype
+      // as the prototype it visits the own enumerable keys, the ones JSON writes.
+      for (const k in src) {
         // '__proto__' as an own key does not survive a parse; 'toJSON' changes what JSON writes.
         if (k === '__proto__' || k === 'toJSON' || !isPlainJson(src[k])) return false;
       }
