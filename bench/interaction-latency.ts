@@ -34,11 +34,12 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store';
 import { generateSampleData, generateWorkspace } from '../src/workspace';
 import { buttonOn, newAlert } from '../test/slack/harness';
 import { startSlackStandin, type SlackStandin } from '../test/support/slack-standin';
-import { alex, ALERTS, TEAM, botAddedToTeam, executeClick, send } from '../test/teams/activities';
+import { alex, ALERTS, TEAM, botAddedToTeam, executeClick, prepareActivity, send } from '../test/teams/activities';
 import { ConnectorStandIn } from '../test/teams/connector-standin';
 import { eventually } from '../test/teams/eventually';
 import { sampleAlert, startBot } from '../test/teams/harness';
 import { CLI, ensureBuilt, freePort, ROOT, stopChild, tail } from './child-process';
+import { fireAtOnce, type LoadRequest, type LoadResult } from './load-client';
 import { type Bench, type BenchFigure, runAlone } from './types';
 
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 200);
@@ -241,6 +242,28 @@ async function acknowledgedCount(storePath: string, ids: string[]): Promise<numb
   }
 }
 
+/** Sends every prepared click and command at once from the client thread, interleaved, and returns each kind's times to answer. */
+async function burst(bot: BotProcess | undefined, clicks: LoadRequest[], hunts: LoadRequest[]): Promise<[number[], number[]]> {
+  await bot?.maxStallMs();
+  const every = Math.max(1, Math.round(clicks.length / Math.max(1, hunts.length)));
+  const order: { kind: 'click' | 'hunt'; request: LoadRequest }[] = [];
+  let h = 0;
+  clicks.forEach((request, i) => {
+    order.push({ kind: 'click', request });
+    if ((i + 1) % every === 0 && h < hunts.length) order.push({ kind: 'hunt', request: hunts[h++] });
+  });
+  while (h < hunts.length) order.push({ kind: 'hunt', request: hunts[h++] });
+  const results = timesOf(await fireAtOnce(order.map((o) => o.request)));
+  return [results.filter((_, i) => order[i].kind === 'click'), results.filter((_, i) => order[i].kind === 'hunt')];
+}
+
+/** The times, failing on anything but HTTP 200. */
+function timesOf(results: LoadResult[]): number[] {
+  const bad = results.find((r) => r.status !== 200);
+  if (bad !== undefined) throw new Error(`a request of the burst answered HTTP ${bad.status}`);
+  return results.map((r) => r.ms);
+}
+
 async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Posted['slack'], storePath: string, upns: string[]): Promise<BenchFigure[]> {
   standin.botEndpoint = `${bot.url}/slack/events`;
   const answered = (): number => standin.responses.filter((r) => r.issuedFor.kind === 'command').length;
@@ -262,17 +285,13 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   );
 
   const huntsBefore = answered();
-  await bot.maxStallMs();
+  // Built and signed before the clock starts; clicks and hunts interleaved as they would arrive (one hunt after every four clicks).
+  const clicks = burstCards.map((card, i) =>
+    standin.prepareBlockAction({ user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }),
+  );
+  const hunts = upns.slice(0, HUNTS).map((upn, i) => standin.prepareSlashCommand({ command: '/hunt', text: `${upn} 7d`, user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL }));
   const wall0 = performance.now();
-  const clicks = burstCards.map((card, i) => () =>
-    timed('a Slack button click', () =>
-      standin.sendBlockAction({ user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }),
-    ),
-  );
-  const hunts = upns.slice(0, HUNTS).map((upn, i) => () =>
-    timed('a /hunt command', () => standin.sendSlashCommand({ command: '/hunt', text: `${upn} 7d`, user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL })),
-  );
-  const [clickMs, huntMs] = await Promise.all([Promise.all(clicks.map((c) => c())), Promise.all(hunts.map((h) => h()))]);
+  const [clickMs, huntMs] = await burst(bot, clicks, hunts);
   const ackWall = performance.now() - wall0;
   const ids = burstCards.map((c) => c.alertId);
   // Each hunt answers twice through its response_url: the "Hunting …" note, then the report in its place.
@@ -307,9 +326,11 @@ async function teamsLatency(bot: BotProcess, connector: ConnectorStandIn, cards:
   const solo = await oneByOne(rest.slice(0, SOLO).map((card) => click(card)));
   const burstCards = rest.slice(SOLO, SOLO + CLICKS);
   await bot.maxStallMs();
-  const wall0 = performance.now();
-  const durations = await Promise.all(burstCards.map((card) => click(card)()));
-  const ackWall = performance.now() - wall0;
+  const prepared = burstCards.map((card) =>
+    prepareActivity(endpoint, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version })),
+  );
+  const durations = timesOf(await fireAtOnce(prepared));
+  const ackWall = Math.max(...durations);
   const stall = await bot.maxStallMs();
   const acked = await acknowledgedCount(
     storePath,
@@ -341,15 +362,22 @@ async function floor(standin: SlackStandin, connector: ConnectorStandIn, cards: 
     const url = `http://127.0.0.1:${port}`;
     standin.botEndpoint = `${url}/slack/events`;
     const p99 = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 0.99);
-    const burst = async (): Promise<number[][]> =>
-      Promise.all([
-        Promise.all(cards.slack.slice(0, CLICKS).map((card) => timed('a click to the bare server', () => standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value })))),
-        Promise.all(Array.from({ length: HUNTS }, () => timed('a command to the bare server', () => standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL })))),
-      ]);
-    await burst(); // warm-up: JIT and connections, as the bot gets
-    const [clicks, hunts] = await burst();
-    const teamsBurst = (): Promise<number[]> =>
-      Promise.all(cards.teams.slice(0, CLICKS).map((card) => timed('an invoke to the bare server', () => send(`${url}/api/messages`, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version })))));
+    const slackBurst = (): Promise<[number[], number[]]> =>
+      burst(
+        undefined,
+        cards.slack.slice(0, CLICKS).map((card) => standin.prepareBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value })),
+        Array.from({ length: HUNTS }, () => standin.prepareSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL })),
+      );
+    await slackBurst(); // warm-up: JIT and connections, as the bot gets
+    const [clicks, hunts] = await slackBurst();
+    const teamsBurst = async (): Promise<number[]> =>
+      timesOf(
+        await fireAtOnce(
+          cards.teams
+            .slice(0, CLICKS)
+            .map((card) => prepareActivity(`${url}/api/messages`, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version }))),
+        ),
+      );
     await teamsBurst();
     const teams = await teamsBurst();
     return { clicks: p99(clicks), hunts: p99(hunts), teams: p99(teams) };

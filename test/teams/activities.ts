@@ -113,6 +113,11 @@ export async function send(endpoint: string, activity: Activity, headers: Record
   return { status: res.status, body };
 }
 
+/** The same POST as plain data, serialised now, for a load-generating thread to send. */
+export function prepareActivity(endpoint: string, activity: Activity, headers: Record<string, string> = {}): { url: string; headers: Record<string, string>; body: string } {
+  return { url: endpoint, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) };
+}
+
 /** The card or message an invoke was answered with. */
 export function invokeAnswer(answer: Answer): { type: string; value: unknown } {
   const b = answer.body as { type?: unknown; value?: unknown } | undefined;

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { checkMessage } from './block-kit-limits';
-import { postToBot, type BotAnswer, type SignOptions } from './sender';
+import { postToBot, sendPrepared, signedRequest, type BotAnswer, type PreparedRequest, type SignOptions } from './sender';
 import { SocketPeer } from './socket';
 import type {
   InjectedFailure,
@@ -27,7 +27,7 @@ import type {
 } from './types';
 
 export * from './types';
-export { slackSignature, type BotAnswer, type SignOptions } from './sender';
+export { sendPrepared, slackSignature, type BotAnswer, type PreparedRequest, type SignOptions } from './sender';
 
 export interface SlackStandinOptions {
   botToken?: string;
@@ -115,6 +115,10 @@ export interface SlackStandin {
   waitFor<T>(pick: () => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
   sendBlockAction(input: BlockActionInput, sign?: SignOptions): Promise<BotAnswer>;
   sendSlashCommand(input: SlashCommandInput, sign?: SignOptions): Promise<BotAnswer>;
+  /** Builds and signs a click now, to send later (sendPrepared, or from a load-generating thread). */
+  prepareBlockAction(input: BlockActionInput, sign?: SignOptions): PreparedRequest;
+  /** Builds and signs a slash command now, to send later. */
+  prepareSlashCommand(input: SlashCommandInput, sign?: SignOptions): PreparedRequest;
   sendViewSubmission(input: ViewSubmissionInput, sign?: SignOptions): Promise<BotAnswer>;
   sendEvent(input: EventInput, sign?: SignOptions): Promise<BotAnswer>;
   /** Socket Mode: the same interactions as envelopes over the app's WebSocket. */
@@ -288,6 +292,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     },
     sendBlockAction: (input, sign) => sendBlockAction(input, sign),
     sendSlashCommand: (input, sign) => sendSlashCommand(input, sign),
+    prepareBlockAction: (input, sign) => prepareForm({ payload: JSON.stringify(blockActionPayload(input)) }, sign),
+    prepareSlashCommand: (input, sign) => prepareForm(slashCommandFields(input), sign),
     sendViewSubmission: (input, sign) => sendViewSubmission(input, sign),
     sendEvent: (input, sign) => sendEvent(input, sign),
     socket: undefined as unknown as SocketModeSide,
@@ -653,8 +659,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     const u = s.users.get(id);
     return { id, username: u?.name ?? id, name: u?.name ?? id, team_id: s.teamId };
   };
-  const sendForm = (fields: Record<string, string>, sign?: SignOptions): Promise<BotAnswer> =>
-    postToBot(endpoint(), s.signingSecret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', sign);
+  const prepareForm = (fields: Record<string, string>, sign?: SignOptions): PreparedRequest =>
+    signedRequest(endpoint(), s.signingSecret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', sign);
+  const sendForm = (fields: Record<string, string>, sign?: SignOptions): Promise<BotAnswer> => sendPrepared(prepareForm(fields, sign));
 
   async function sendBlockAction(input: BlockActionInput, sign?: SignOptions): Promise<BotAnswer> {
     return sendForm({ payload: JSON.stringify(blockActionPayload(input)) }, sign);
