@@ -1,4 +1,4 @@
-import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { StoreInputError } from '../store';
 import { asInputError } from './checks';
 import { checkSchemaName } from './migrate';
@@ -29,7 +29,9 @@ export function createPool(url: unknown, options: PgPoolOptions): Pool {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
   const max = options.poolSize ?? 10;
   if (!Number.isInteger(max) || max < 1) throw new StoreInputError(`poolSize must be a positive integer, got ${String(max)}`);
-  const pool = new Pool({
+  // Required here, not at start: a SQLite deployment never loads the driver.
+  const { Pool: PgPool } = require('pg') as typeof import('pg');
+  const pool = new PgPool({
     connectionString: url,
     max,
     keepAlive: true,
