@@ -29,6 +29,26 @@ describe('ChannelQueue', () => {
   let q: ChannelQueue;
   afterEach(() => q.stop());
 
+  it('puts an urgent message (an answer someone waits on) ahead of queued cards, behind earlier urgent ones', async () => {
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    const log: string[] = [];
+    const first = gate(log, 'card 1', 1);
+    const started = q.post('C1', first.fn);
+    const rest = [
+      q.post('C1', async () => log.push('card 2')),
+      q.update('C1', 'ts-9', 2, async () => log.push('redraw 9')),
+      q.post('C1', async () => log.push('hunt note'), { urgent: true }),
+      q.post('C1', async () => log.push('card 3')),
+      q.post('C1', async () => log.push('hunt report'), { urgent: true }),
+    ];
+    await new Promise((r) => setImmediate(r));
+    // The call already running is not overtaken; the answers go next, in their own order.
+    expect(log).toEqual(['card 1']);
+    first.open();
+    await Promise.all([started, ...rest]);
+    expect(log).toEqual(['card 1', 'hunt note', 'hunt report', 'card 2', 'redraw 9', 'card 3']);
+  });
+
   it('runs one channel in order, one call at a time', async () => {
     q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
     const log: string[] = [];

@@ -31,6 +31,8 @@ interface Item {
   /** Updates of one message share a key; only the newest queued one is sent. */
   key?: string;
   version?: number;
+  /** Someone is waiting on it (a reply to a command): it goes ahead of queued card posts and redraws. */
+  urgent?: boolean;
   rateLimitedTimes: number;
 }
 
@@ -61,9 +63,14 @@ export class ChannelQueue {
     if (!(this.options.burst >= 1)) throw new Error('ChannelQueue: burst must be >= 1');
   }
 
-  /** Runs `fn` in the channel's turn (new messages, thread replies). */
-  post<T>(channel: string, fn: () => Promise<T>): Promise<T> {
-    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0 });
+  /**
+   * Runs `fn` in the channel's turn (new messages, thread replies). `urgent`:
+   * a person is waiting on this message (a hunt's answer), so it goes ahead of
+   * every queued message that is not urgent, still paced by the same bucket;
+   * during a burst of clicks it does not wait behind every redrawn card.
+   */
+  post<T>(channel: string, fn: () => Promise<T>, options: { urgent?: boolean } = {}): Promise<T> {
+    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0, urgent: options.urgent === true });
   }
 
   /**
@@ -114,7 +121,9 @@ export class ChannelQueue {
     const promise = new Promise<T>((resolve, reject) => {
       item.waiters.push({ resolve: resolve as (v: unknown) => void, reject });
     });
-    lane.items.push(item);
+    const firstOrdinary = item.urgent ? lane.items.findIndex((i) => !i.urgent) : -1;
+    if (firstOrdinary >= 0) lane.items.splice(firstOrdinary, 0, item);
+    else lane.items.push(item);
     this.pump(lane);
     return promise;
   }

@@ -183,11 +183,13 @@ export class SlackPlatform implements ChatPlatform {
     );
   }
 
-  /** Posts any message in a channel's turn (hunt notes); returns its ts. */
+  /** Posts an answer to someone (hunt notes, replies to mentions) ahead of queued cards; returns its ts. */
   async postMessage(channel: string, message: { text: string; blocks?: unknown[]; threadTs?: string }): Promise<string> {
     checkChannel(channel);
     const res = await this.call('chat.postMessage', channel, undefined, () =>
-      this.queue.post(channel, () =>
+      this.queue.post(
+        channel,
+        () =>
         this.client.chat.postMessage({
           channel,
           text: message.text,
@@ -195,18 +197,21 @@ export class SlackPlatform implements ChatPlatform {
           ...(message.threadTs !== undefined ? { thread_ts: message.threadTs } : {}),
           unfurl_links: false,
         }),
+        { urgent: true },
       ),
       false,
     );
     return tsOf(res);
   }
 
-  /** Replaces a message FirstWatch posted (hunt notes), in the channel's turn. */
+  /** Replaces an answer FirstWatch posted (a hunt note becomes its report), ahead of queued cards. */
   async updateMessage(channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<void> {
     checkChannel(channel);
     await this.call('chat.update', channel, undefined, () =>
-      this.queue.post(channel, () =>
-        this.client.chat.update({ channel, ts, text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : { blocks: [] }) }),
+      this.queue.post(
+        channel,
+        () => this.client.chat.update({ channel, ts, text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : { blocks: [] }) }),
+        { urgent: true },
       ),
       false,
     );
