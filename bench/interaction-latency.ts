@@ -184,7 +184,7 @@ async function startBotProcess(dir: string, standin: SlackStandin): Promise<BotP
     SLACK_SIGNING_SECRET: standin.signingSecret,
     SLACK_CHANNELS: SLACK_CHANNEL,
     SLACK_API_URL: standin.url,
-    // Hunt results through response_url: in the channel they would queue behind the redrawn cards at Slack's one message a second.
+    // Hunt results through response_url: in the channel, 50 of them would be paced at Slack's one message a second.
     SLACK_HUNT_VISIBILITY: 'ephemeral',
     TEAMS_PLAYGROUND: 'true',
     TEAMS_PLAYGROUND_PORT: String(await freePort()),
