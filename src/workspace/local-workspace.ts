@@ -84,21 +84,17 @@ export async function readPlanted(dir: string): Promise<PlantedCase[]> {
   });
 }
 
-export interface EnsureSampleOptions extends Omit<SampleDataOptions, 'now'> {
-  /** Regenerate (relative to the current time) when the existing data is older than this. */
-  refreshOlderThanMs?: number;
-}
+/** Regenerating stale data is prepareSampleWorkspace's, which keeps the folder's seed. */
+export type EnsureSampleOptions = Omit<SampleDataOptions, 'now'>;
 
 /**
  * Generates the sample workspace in `dir` (relative to the current time) unless one is already
  * there, used by `npm start`. A folder with a broken manifest is left alone and reported.
  */
 export async function ensureSampleWorkspace(dir: string, options: EnsureSampleOptions = {}): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
-  const { refreshOlderThanMs, ...sample } = options;
   const existing = await readManifest(dir);
-  const stale = existing && refreshOlderThanMs !== undefined && Date.now() - Date.parse(existing.now) > refreshOlderThanMs;
-  if (existing && !stale) return { dir, generated: false, manifest: existing };
-  const generated = await generateWorkspace({ ...sample, dir });
+  if (existing) return { dir, generated: false, manifest: existing };
+  const generated = await generateWorkspace({ ...options, dir });
   return { dir, generated: true, manifest: generated.manifest };
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureSampleWorkspace, generateWorkspace, readPlanted, LogAnalyticsSource, serveWorkspace, DEFAULT_LOCAL_WORKSPACE_ID } from '../../src/workspace';
+import { ensureSampleWorkspace, generateWorkspace, prepareSampleWorkspace, readManifest, readPlanted, LogAnalyticsSource, serveWorkspace, DEFAULT_LOCAL_WORKSPACE_ID } from '../../src/workspace';
 import { seedQuery } from './seed-query';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -53,8 +53,12 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
     const second = await ensureSampleWorkspace(out, { days: 1 });
     expect(second.generated).toBe(false);
     expect(second.manifest).toEqual(first.manifest);
-    const refreshed = await ensureSampleWorkspace(out, { days: 1, refreshOlderThanMs: -1 });
-    expect(refreshed.generated).toBe(true);
+    // Stale data is regenerated relative to now with the folder's own seed.
+    expect(await prepareSampleWorkspace(out, { freshForMs: -1 })).toBe('refreshed');
+    const refreshed = await readManifest(out);
+    expect(refreshed?.seed).toBe(first.manifest.seed);
+    expect(Date.parse(refreshed?.now ?? '')).toBeGreaterThanOrEqual(Date.parse(first.manifest.now));
+    expect(await prepareSampleWorkspace(out, { freshForMs: 3_600_000 })).toBe('existing');
   });
 
   it('reports a broken manifest instead of overwriting the folder', async () => {
