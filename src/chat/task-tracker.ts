@@ -1,6 +1,8 @@
 /** Work that outlives the interaction that started it (the slow halves of clicks and commands), so stop() can let it finish. */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
+  /** Starts waiting for their turn, oldest first (afterWaitingIo). */
+  private readonly deferred: (() => void)[] = [];
 
   track<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
@@ -25,8 +27,6 @@ export class TaskTracker {
     });
     return this.track(started.then(work));
   }
-
-  private readonly deferred: (() => void)[] = [];
 
   private readonly startNext = (): void => {
     this.deferred.shift()?.();
