@@ -19,7 +19,7 @@ FROM toolchain AS build
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# tsc → dist/, and the SQL migrations copied to dist/store/migrations and dist/store/postgres/migrations.
+# tsc → dist/, and the SQL migrations copied to dist/store/sqlite/migrations and dist/store/postgres/migrations.
 RUN npm run build
 
 FROM toolchain AS deps

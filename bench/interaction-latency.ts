@@ -28,7 +28,7 @@ import { CommandRouter } from '../src/chat/router/command-router';
 import { createSlack } from '../src/chat/slack';
 import { ThreadRateLimiter } from '../src/chat/teams/rate-limiter';
 import { silentLogger } from '../src/logging/logger';
-import { Dispatcher } from '../src/poller/dispatcher';
+import { Dispatcher } from '../src/delivery/dispatcher';
 import type { Store } from '../src/store';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
 import { generateSampleData, generateWorkspace } from '../src/workspace';

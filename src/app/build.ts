@@ -4,20 +4,24 @@ import { AlertService } from '../alerts/alert-service';
 import { AllowListAuthorizer } from '../alerts/authorizer';
 import { HuntError } from '../alerts/hunt/errors';
 import { HuntService } from '../alerts/hunt/service';
-import { cardContextFactory, type CardContextFor } from '../chat/card-context';
+import { cardContextFactory, type CardContextFor } from '../cards/card-context';
 import { ConsolePlatform } from '../chat/console/console-platform';
-import type { HuntRunner } from '../chat/commands';
-import type { ChatPlatform, ChatPlatformName } from '../chat/platform';
+import type { HuntRunner } from '../alerts/commands';
+import type { ChatPlatform } from '../delivery/chat-platform';
+import type { ChatPlatformName } from '../delivery/types';
 import { CommandRouter } from '../chat/router/command-router';
 import { isLocalEndpoint, type Config } from '../config';
 import { loadDetections } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import { EscalationService } from '../escalation';
-import { Dispatcher, type DispatcherOptions } from '../poller/dispatcher';
+import { Dispatcher, type DispatcherOptions } from '../delivery/dispatcher';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
-import { PollLeadership, SqliteLeadership, type Leadership } from '../poller/leader';
-import { openPostgresStore, openSqliteStore, type DeliveryTarget, type Store } from '../store';
+import type { Leadership } from '../store/leadership';
+import { PostgresLeadership } from '../store/postgres/leadership';
+import { SqliteLeadership } from '../store/sqlite/leadership';
+import { openPostgresStore, openSqliteStore, type Store } from '../store';
+import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { startLocalWorkspace } from './local-workspace';
 
@@ -74,7 +78,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const store = await openStore(config, logger);
   const leadership: Leadership =
     config.storage.kind === 'postgres'
-      ? new PollLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
+      ? new PostgresLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
       : new SqliteLeadership(config.storage.sqlitePath);
   let localWorkspace: WorkspaceThread | undefined;
   const sources: QuerySource[] = [];

@@ -1,5 +1,5 @@
 import type { AlertStatus } from '../alerts/types';
-import type { CardActionPayload, CardVerb } from '../chat/commands';
+import type { CardActionPayload, CardVerb } from '../alerts/commands';
 import { cardPayload } from './payload';
 
 /** State actions offered per status (hunt is added when the alert names a user). */

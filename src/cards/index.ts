@@ -24,3 +24,12 @@ export { SLACK_LIMITS, escapeMrkdwn } from './blockkit/mrkdwn';
 
 export { alertText, type TextOptions } from './text/alert-text';
 export { commandReplyText } from './text/reply-text';
+
+export { toDigestView, digestLines, digestTitle, DIGEST_FIRST, DIGEST_TOP, type DigestView } from './digest-view';
+export { sparkline, emptyMessage } from './hunt-view';
+export { digestCard } from './adaptive/digest-card';
+export { huntCard } from './adaptive/hunt-card';
+export { digestMessage } from './blockkit/digest-blocks';
+export { huntBlocks, escapeSlack, BLOCK_LIMITS, type Block } from './blockkit/hunt-blocks';
+export { digestText } from './text/digest-text';
+export { huntText } from './text/hunt-text';

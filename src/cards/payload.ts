@@ -1,7 +1,7 @@
 import { isAlertId } from '../alerts/alert-id';
 import { CLASSIFICATIONS, isClassification } from '../alerts/classification';
 import { MAX_NOTE_LENGTH } from '../alerts/note';
-import type { CardActionPayload, CardVerb } from '../chat/commands';
+import type { CardActionPayload, CardVerb } from '../alerts/commands';
 
 export const CARD_VERBS: readonly CardVerb[] = ['ack', 'escalate', 'resolve', 'reopen', 'hunt'];
 /** The domain's note limit; a longer note is refused here rather than cut. */

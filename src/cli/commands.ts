@@ -1,6 +1,6 @@
 import type { Actor } from '../alerts/types';
 import { commandReplyText } from '../cards';
-import { huntText } from '../cards/hunt';
+import { huntText } from '../cards';
 import type { App } from '../app/build';
 import { UsageError, type ParsedArgs } from './args';
 

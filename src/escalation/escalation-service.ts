@@ -2,7 +2,8 @@ import type { AlertService } from '../alerts/alert-service';
 import { SYSTEM_ACTOR } from '../alerts/system-actor';
 import type { Alert, StatusChange } from '../alerts/types';
 import type { Logger } from '../logging/logger';
-import type { DeliveryTarget, Store } from '../store/store';
+import type { Store } from '../store/store';
+import type { DeliveryTarget } from '../delivery/types';
 import { autoDecision, durationWords, type AutoEscalateAfter } from './auto-policy';
 
 export interface EscalationServiceOptions {

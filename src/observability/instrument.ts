@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alerts/types';
-import { DeliveryError, type ChatPlatform, type MessageRef } from '../chat/platform';
-import type { CommandReply } from '../chat/commands';
+import { DeliveryError, type ChatPlatform } from '../delivery/chat-platform';
+import type { MessageRef } from '../delivery/types';
+import type { CommandReply } from '../alerts/commands';
 import type { Logger } from '../logging/logger';
 import type { PollOutcome } from '../poller/poller';
 import type { DeliveryOutcome, Metrics } from './metrics';

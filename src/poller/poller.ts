@@ -2,7 +2,8 @@ import type { Alert, NewAlert } from '../alerts/types';
 import { buildRunQuery, hitToAlert, triggerFires } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
-import type { DeliveryTarget, Store } from '../store/store';
+import type { Store } from '../store/store';
+import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor } from './enrichment';
 

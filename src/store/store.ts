@@ -7,13 +7,7 @@ import type {
   NewAlert,
   StatusChange,
 } from '../alerts/types';
-import type { ChatPlatformName, MessageRef } from '../chat/platform';
-
-/** Where a new alert's card is to be posted. */
-export interface DeliveryTarget {
-  platform: ChatPlatformName;
-  target: string;
-}
+import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../delivery/types';
 
 export interface RecordPollInput {
   workspace: string;

@@ -1,6 +1,7 @@
 import type { Actor, AuditEntry, NewAlert } from '../alerts/types';
-import type { MessageRef } from '../chat/platform';
-import { StoreInputError, type DeliveryTarget } from './store';
+import type { MessageRef } from '../delivery/types';
+import { StoreInputError } from './store';
+import type { DeliveryTarget } from '../delivery/types';
 
 const SEVERITIES = new Set(['Informational', 'Low', 'Medium', 'High']);
 const PLATFORMS = new Set(['teams', 'slack', 'console']);

@@ -1,5 +1,5 @@
 import type { Alert } from '../../src/alerts/types';
-import type { CommandReply } from '../../src/chat/commands';
+import type { CommandReply } from '../../src/alerts/commands';
 import { ALEX, alertIn, arcTarget, auditEntry, genericAlert, hugeAlert, long, makeAlert, vmTarget } from './fixtures';
 
 /** Every kind of alert FirstWatch posts, by name. */

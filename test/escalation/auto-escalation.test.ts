@@ -6,7 +6,7 @@ import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { NewAlert, Severity } from '../../src/alerts/types';
 import { EscalationService, autoDecision } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/poller/dispatcher';
+import { Dispatcher } from '../../src/delivery/dispatcher';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { newAlert } from '../slack/harness';
 import { RecordingPlatform } from './recording-platform';

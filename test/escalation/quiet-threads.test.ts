@@ -1,7 +1,7 @@
 import { AlertService } from '../../src/alerts/alert-service';
 import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/poller/dispatcher';
+import { Dispatcher } from '../../src/delivery/dispatcher';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { newAlert } from '../slack/harness';
 import { RecordingPlatform } from './recording-platform';

@@ -1,5 +1,6 @@
 import type { Alert } from '../../src/alerts/types';
-import type { CardOptions, ChatPlatform, ChatPlatformName, MessageRef } from '../../src/chat/platform';
+import type { ChatPlatform } from '../../src/delivery/chat-platform';
+import type { CardOptions, ChatPlatformName, MessageRef } from '../../src/delivery/types';
 
 /** Stands in for a chat server behind the ChatPlatform boundary: records every card, update and reply. */
 export class RecordingPlatform implements ChatPlatform {

@@ -5,7 +5,7 @@ import { CommandRouter } from '../../src/chat/router/command-router';
 import { createSlack, type Slack } from '../../src/chat/slack';
 import { EscalationService } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/poller/dispatcher';
+import { Dispatcher } from '../../src/delivery/dispatcher';
 import { startHttpServer, type HttpServer } from '../../src/server';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin';

@@ -9,7 +9,7 @@ import { createSlack, type Slack } from '../../src/chat/slack';
 import { TeamsPlatform } from '../../src/chat/teams';
 import { EscalationService } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/poller/dispatcher';
+import { Dispatcher } from '../../src/delivery/dispatcher';
 import { startHttpServer, type HttpServer } from '../../src/server';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SlackStandin } from '../support/slack-standin';

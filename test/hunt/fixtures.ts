@@ -1,5 +1,5 @@
 import type { Actor, AuditEntry, NewAlert } from '../../src/alerts/types';
-import type { CommandContext } from '../../src/chat/commands';
+import type { CommandContext } from '../../src/alerts/commands';
 import type { Table, TableSource } from '../../src/kql/types';
 import { generateSampleData, type SampleData } from '../../src/workspace';
 

@@ -1,5 +1,5 @@
 /** The three hunt views: a valid Adaptive Card, Block Kit inside Slack's limits, readable text. */
-import { BLOCK_LIMITS, huntBlocks, huntCard, huntText, sparkline } from '../../src/cards/hunt';
+import { BLOCK_LIMITS, huntBlocks, huntCard, huntText, sparkline } from '../../src/cards';
 import type { HuntReport } from '../../src/alerts/types';
 import { checkAdaptiveCard } from '../cards/adaptive-validator';
 import { NOW } from './fixtures';

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { HuntError, HuntService } from '../../src/alerts/hunt';
 import type { HuntReport } from '../../src/alerts/types';
-import { huntText } from '../../src/cards/hunt';
+import { huntText } from '../../src/cards';
 import { SqliteStore } from '../../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, type WorkspaceServer } from '../../src/workspace';
 import { aliceAlert, ctx, huntAudit, NOW, sampleData, tableSource, TENANT_ID, WEEK_MS, WORKSPACE_RESOURCE_ID } from './fixtures';

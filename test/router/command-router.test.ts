@@ -1,4 +1,4 @@
-import type { CommandContext, CommandReply } from '../../src/chat/commands';
+import type { CommandContext, CommandReply } from '../../src/alerts/commands';
 import { CommandRouter } from '../../src/chat/router/command-router';
 import { alex, harness, seed, snapshot, type Harness } from '../alerts/harness';
 

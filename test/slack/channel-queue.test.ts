@@ -1,5 +1,5 @@
 import { ChannelQueue } from '../../src/chat/slack/channel-queue';
-import { DeliveryError } from '../../src/chat/platform';
+import { DeliveryError } from '../../src/delivery/chat-platform';
 
 class RateLimited extends Error {
   constructor(readonly retryAfterMs: number) {

@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import type { Alert } from '../../src/alerts/types';
-import { DeliveryError } from '../../src/chat/platform';
+import { DeliveryError } from '../../src/delivery/chat-platform';
 import { SlackPlatform, type SlackMessage } from '../../src/chat/slack';
 import { boltLogger } from '../../src/chat/slack/bolt-logger';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin';

@@ -1,5 +1,5 @@
 import type { Actor, AuditEntry, StatusChange } from '../../src/alerts/types';
-import type { MessageRef } from '../../src/chat/platform';
+import type { MessageRef } from '../../src/delivery/types';
 import type { Store, TransitionRequest } from '../../src/store/store';
 import { DETECTION, WORKSPACE, TestClock, newAlert, person } from './fixtures';
 

@@ -2,7 +2,7 @@
  * The real Agents SDK adapter, fed Teams-shaped activities over HTTP; a
  * loopback stand-in for the Bot Connector records what the bot sends back.
  */
-import { DeliveryError } from '../../src/chat/platform';
+import { DeliveryError } from '../../src/delivery/chat-platform';
 import { HUNT_NOT_CONFIGURED } from '../../src/chat/teams';
 import {
   ALERTS,

@@ -5,7 +5,7 @@ import { AlertService } from '../../src/alerts/alert-service';
 import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert, NewAlert } from '../../src/alerts/types';
 import { CommandRouter } from '../../src/chat/router/command-router';
-import type { HuntRunner } from '../../src/chat/commands';
+import type { HuntRunner } from '../../src/alerts/commands';
 import { TeamsPlatform, type TeamsCommandHandler, type TeamsPlatformOptions } from '../../src/chat/teams';
 import { silentLogger, type Logger } from '../../src/logging/logger';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';

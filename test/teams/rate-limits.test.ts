@@ -1,4 +1,4 @@
-import { DeliveryError } from '../../src/chat/platform';
+import { DeliveryError } from '../../src/delivery/chat-platform';
 import { classifyConnectorError, parseRetryAfter } from '../../src/chat/teams/errors';
 import { TEAMS_THREAD_LIMITS, ThreadRateLimiter, type LimiterClock } from '../../src/chat/teams/rate-limiter';
 import { TeamsSender, threadKey } from '../../src/chat/teams/sender';

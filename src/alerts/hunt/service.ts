@@ -2,7 +2,7 @@
  * Runs `/hunt`: one query per workspace (all of them, merged), bounded concurrency, a
  * short cache of identical hunts, a timeout, and an audit line for every request.
  */
-import type { CommandContext, HuntRequest, HuntRunner } from '../../chat/commands';
+import type { CommandContext, HuntRequest, HuntRunner } from '../commands';
 import type { QueryResult, QuerySource } from '../../workspace/query-source';
 import type { Alert, AuditEntry, HuntReport } from '../types';
 import { ShortCache } from './cache';

@@ -1,4 +1,4 @@
-import type { CardActionPayload } from '../../chat/commands';
+import type { CardActionPayload } from '../../alerts/commands';
 import { parseCardActionPayload, type PayloadParse } from '../payload';
 import type { AcObject } from './elements';
 

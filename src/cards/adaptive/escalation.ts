@@ -1,4 +1,4 @@
-import type { EscalationMention } from '../../chat/platform';
+import type { EscalationMention } from '../../delivery/types';
 
 /**
  * The escalation copy of a Teams card: the alert card with a first line that

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../alerts/types';
-import type { CommandReply } from '../../chat/commands';
+import type { CommandReply } from '../../alerts/commands';
 import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
 import { takeFirst } from '../text-limits';

@@ -1,4 +1,4 @@
-import type { CardVerb } from '../../chat/commands';
+import type { CardVerb } from '../../alerts/commands';
 
 /** action_id of each state button: fw_ack, fw_escalate, fw_resolve, fw_reopen, fw_hunt. */
 export function slackActionId(verb: CardVerb): string {

@@ -1,4 +1,4 @@
-import type { CardActionPayload } from '../../chat/commands';
+import type { CardActionPayload } from '../../alerts/commands';
 import { cardPayload, NOTE_MAX_LENGTH, parseCardActionPayload, type PayloadParse } from '../payload';
 import { SLACK_IDS, slackActionId } from './ids';
 import { mrkdwn, plain, safeMrkdwn, SLACK_LIMITS, type SlackBlock } from './mrkdwn';

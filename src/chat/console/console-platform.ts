@@ -1,8 +1,9 @@
 import type { Alert } from '../../alerts/types';
 import { alertText, describeStatus, toAlertView } from '../../cards';
-import { digestText, type DigestView } from '../../cards/digest';
-import type { CardContextFor } from '../card-context';
-import type { ChatPlatform, MessageRef } from '../platform';
+import { digestText, type DigestView } from '../../cards';
+import type { CardContextFor } from '../../cards/card-context';
+import type { ChatPlatform } from '../../delivery/chat-platform';
+import type { MessageRef } from '../../delivery/types';
 
 export interface ConsolePlatformOptions {
   /** Where cards are written; default stdout. */

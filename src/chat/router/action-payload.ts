@@ -1,7 +1,7 @@
 import { isAlertId } from '../../alerts/alert-id';
 import { isClassification } from '../../alerts/classification';
 import { validateNote } from '../../alerts/note';
-import type { CardActionPayload, CardVerb } from '../commands';
+import type { CardActionPayload, CardVerb } from '../../alerts/commands';
 
 export type PayloadCheck = { ok: true; payload: CardActionPayload } | { ok: false; reason: string };
 

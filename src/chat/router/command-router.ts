@@ -6,7 +6,7 @@ import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { Store } from '../../store/store';
-import type { CommandContext, CommandReply, HuntRequest } from '../commands';
+import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
 import { parseCardAction } from './action-payload';
 import { USAGE, helpCommands, type CommandName } from './help';
 import { normalizeCommandText, splitWords } from './normalize-text';

@@ -1,4 +1,4 @@
-import type { CommandHelp } from '../commands';
+import type { CommandHelp } from '../../alerts/commands';
 
 export const USAGE = {
   ack: 'ack <id>',

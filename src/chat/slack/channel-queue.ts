@@ -1,4 +1,4 @@
-import { DeliveryError } from '../platform';
+import { DeliveryError } from '../../delivery/chat-platform';
 
 export interface ChannelQueueOptions {
   /** Sustained messages per second per channel (Slack: about 1). */

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import { DeliveryError } from '../platform';
+import { DeliveryError } from '../../delivery/chat-platform';
 import type { Logger } from '../../logging/logger';
 
 /** Slack error codes that a person has to fix (token, scopes, channel membership). */

@@ -1,10 +1,11 @@
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
-import { digestMessage, type DigestView } from '../../cards/digest';
+import { digestMessage, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
-import type { CardOptions, ChatPlatform, MessageRef } from '../platform';
-import { DeliveryError } from '../platform';
+import type { ChatPlatform } from '../../delivery/chat-platform';
+import type { CardOptions, MessageRef } from '../../delivery/types';
+import { DeliveryError } from '../../delivery/chat-platform';
 import { ChannelQueue, type ChannelQueueOptions } from './channel-queue';
 import { classifySlackError, SetupProblemReporter, toDeliveryError, type SlackFailure } from './errors';
 import { escapeMrkdwn } from './mrkdwn';

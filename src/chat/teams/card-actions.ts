@@ -1,6 +1,6 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
 import { parseTeamsActionData } from '../../cards/adaptive/actions';
-import type { CardActionPayload, CommandContext, CommandReply } from '../commands';
+import type { CardActionPayload, CommandContext, CommandReply } from '../../alerts/commands';
 import { startHunt } from './hunts';
 import { answerWithCard, answerWithMessage, commandContext, errorText, notifyTransition, placeOf, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
 import { commandReplyCard } from '../../cards/adaptive/reply-card';
-import type { CommandReply } from '../commands';
+import type { CommandReply } from '../../alerts/commands';
 import { startHunt } from './hunts';
 import { commandText } from './mentions';
 import type { OutgoingMessage } from './proactive';

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../platform';
+import { DeliveryError } from '../../delivery/chat-platform';
 
 /** What a failed Bot Connector call means for the caller. */
 export interface ConnectorFailure {

@@ -1,7 +1,7 @@
 import { commandReplyCard } from '../../cards/adaptive/reply-card';
 import { huntPendingCard } from '../../cards/adaptive/hunt-pending';
-import { huntCard } from '../../cards/hunt';
-import type { CommandContext, HuntRequest } from '../commands';
+import { huntCard } from '../../cards';
+import type { CommandContext, HuntRequest } from '../../alerts/commands';
 import { errorText, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
 
 export const HUNT_NOT_CONFIGURED = 'Hunting is not configured on this FirstWatch (no Log Analytics workspace to search).';

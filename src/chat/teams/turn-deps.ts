@@ -3,7 +3,7 @@ import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Actor, Alert } from '../../alerts/types';
 import type { CardContext } from '../../cards/context';
 import type { Logger } from '../../logging/logger';
-import type { CommandContext, CommandReply, HuntRunner } from '../commands';
+import type { CommandContext, CommandReply, HuntRunner } from '../../alerts/commands';
 import { actorFromSender, type MemberDirectory, type MemberSource } from './actor';
 import type { BackgroundTasks } from './background';
 import { conversationOf, type ConversationDirectory, type TeamsConversation } from './conversations';

@@ -1,5 +1,5 @@
 import type { Alert, AlertStatus, AuditEntry, Classification, StatusChange } from '../../alerts/types';
-import type { ChatPlatformName, MessageRef } from '../../chat/platform';
+import type { ChatPlatformName, MessageRef } from '../../delivery/types';
 import type { ConversationRefRecord, Delivery, DeliveryState, ReplyJob } from '../store';
 
 /**

@@ -6,7 +6,7 @@ export type { Migration };
 
 export function migrationsDir(): string {
   return findMigrationsDir(
-    [path.join(__dirname, '..', 'migrations'), path.join(__dirname, '..', '..', '..', 'src', 'store', 'migrations')],
+    [path.join(__dirname, 'migrations'), path.join(__dirname, '..', '..', '..', 'src', 'store', 'sqlite', 'migrations')],
     'store',
   );
 }

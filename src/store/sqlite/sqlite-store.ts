@@ -1,22 +1,8 @@
 import Database from 'better-sqlite3';
 import type { Alert, AuditEntry } from '../../alerts/types';
-import type { ChatPlatformName, MessageRef } from '../../chat/platform';
-import {
-  StoreInputError,
-  type ConversationRefRecord,
-  type Delivery,
-  type DeliveryTarget,
-  type DeliveryWork,
-  type StormDigest,
-  type SummariseStormsInput,
-  type ListAlertsQuery,
-  type ListAuditQuery,
-  type RecordPollInput,
-  type ReplyJob,
-  type Store,
-  type TransitionRequest,
-  type TransitionResult,
-} from '../store';
+import type { ChatPlatformName, MessageRef } from '../../delivery/types';
+import { StoreInputError, type ConversationRefRecord, type Delivery, type DeliveryWork, type StormDigest, type SummariseStormsInput, type ListAlertsQuery, type ListAuditQuery, type RecordPollInput, type ReplyJob, type Store, type TransitionRequest, type TransitionResult } from '../store';
+import type { DeliveryTarget } from '../../delivery/types';
 import {
   checkActor,
   checkAudit,

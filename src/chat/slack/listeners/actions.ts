@@ -2,7 +2,7 @@ import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
 import { parseSlackButton } from '../../../cards/blockkit/modals';
 import { SLACK_IDS, slackActionId } from '../../../cards/blockkit/ids';
 import { CARD_VERBS } from '../../../cards/payload';
-import type { CardActionPayload, CardVerb } from '../../commands';
+import type { CardActionPayload, CardVerb } from '../../../alerts/commands';
 import { IdentityError } from '../identity';
 import { classifySlackError } from '../errors';
 import type { SlackHandlerDeps } from './deps';

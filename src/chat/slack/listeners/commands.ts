@@ -1,5 +1,5 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import type { CommandContext, CommandReply } from '../../commands';
+import type { CommandContext, CommandReply } from '../../../alerts/commands';
 import { IdentityError } from '../identity';
 import type { SlackHandlerDeps } from './deps';
 import { runHunt } from './hunt-flow';

@@ -2,7 +2,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor, Alert, HuntReport } from '../../../alerts/types';
 import type { Logger } from '../../../logging/logger';
-import type { CommandContext, CommandReply, HuntRunner } from '../../commands';
+import type { CommandContext, CommandReply, HuntRunner } from '../../../alerts/commands';
 import type { SlackIdentity } from '../identity';
 import type { SlackPlatform } from '../platform';
 import type { TaskTracker } from '../../task-tracker';

@@ -1,7 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import { formatDuration } from '../../../alerts/hunt/lookback';
 import type { HuntReport } from '../../../alerts/types';
-import type { CommandContext, HuntRequest } from '../../commands';
+import type { CommandContext, HuntRequest } from '../../../alerts/commands';
 import { escapeMrkdwn } from '../mrkdwn';
 import type { SlackHandlerDeps } from './deps';
 

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { CommandContext } from '../../commands';
+import type { CommandContext } from '../../../alerts/commands';
 import { IdentityError } from '../identity';
 import type { SlackHandlerDeps } from './deps';
 import { runHunt } from './hunt-flow';

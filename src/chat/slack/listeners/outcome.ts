@@ -1,5 +1,5 @@
 import type { Actor } from '../../../alerts/types';
-import type { CommandReply } from '../../commands';
+import type { CommandReply } from '../../../alerts/commands';
 import type { PrivateReplyTarget, SlackHandlerDeps } from './deps';
 import { tellPrivately } from './private-reply';
 

@@ -1,5 +1,5 @@
 -- FirstWatch schema for PostgreSQL, version 1: the same tables as the SQLite
--- schema (src/store/migrations/0001_initial.sql), in the Postgres dialect.
+-- schema (src/store/sqlite/migrations/0001_initial.sql), in the Postgres dialect.
 --
 -- Alert content the chat cards show (details, raw, entities, subject, ...) is
 -- `json`, not `jsonb`: jsonb re-orders object keys, and the order of a

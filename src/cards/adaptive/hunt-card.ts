@@ -4,7 +4,7 @@
  * resource id cannot turn into a link or formatting.
  */
 import type { HuntReport } from '../../alerts/types';
-import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from './model';
+import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from '../hunt-view';
 
 type Json = Record<string, unknown>;
 

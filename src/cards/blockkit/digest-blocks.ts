@@ -1,6 +1,6 @@
-import { escapeMrkdwn } from '../blockkit/mrkdwn';
+import { escapeMrkdwn } from './mrkdwn';
 import { oneLine, truncate } from '../text-limits';
-import { digestLines, digestTitle, type DigestView } from './model';
+import { digestLines, digestTitle, type DigestView } from '../digest-view';
 
 /** The digest as a Slack message: fallback text plus Block Kit. */
 export function digestMessage(view: DigestView): { text: string; blocks: unknown[] } {

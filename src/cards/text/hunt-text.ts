@@ -1,6 +1,6 @@
 /** The hunt as plain text for the console and the CLI: aligned columns, no markup. */
 import type { HuntReport } from '../../alerts/types';
-import { huntModel, type HuntLine } from './model';
+import { huntModel, type HuntLine } from '../hunt-view';
 
 /** Display width, counting each code point as one column (enough for our bars and Latin text). */
 function width(s: string): number {

@@ -1,6 +1,7 @@
 import type { Alert } from '../alerts/types';
-import { toDigestView } from '../cards/digest/model';
-import { DeliveryError, type CardOptions, type ChatPlatform, type ChatPlatformName, type EscalationMention, type MessageRef } from '../chat/platform';
+import { toDigestView } from '../cards/digest-view';
+import { DeliveryError, type ChatPlatform } from './chat-platform';
+import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef } from './types';
 import type { Logger } from '../logging/logger';
 import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
 import { backoffMs } from './backoff';

@@ -2,12 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { POLL_LOCK_CLASS, PollLeadership, SqliteLeadership } from '../../src/poller/leader';
+import { POLL_LOCK_CLASS, PostgresLeadership } from '../../src/store/postgres/leadership';
+import { SqliteLeadership } from '../../src/store/sqlite/leadership';
 import { lockKey } from '../../src/store/postgres/lock-key';
-import { PG_URL, freshSchema, requirePostgres, withAdmin } from '../store/postgres-support';
+import { PG_URL, freshSchema, requirePostgres, withAdmin } from './postgres-support';
 
 const ROOT = path.join(__dirname, '..', '..');
-const LEADER_MODULE = path.join(ROOT, 'src', 'poller', 'leader.ts');
+const PG_LEADER_MODULE = path.join(ROOT, 'src', 'store', 'postgres', 'leadership.ts');
+const SQLITE_LEADER_MODULE = path.join(ROOT, 'src', 'store', 'sqlite', 'leadership.ts');
 
 /** A real second process running the leadership code; resolves once it printed its first line. */
 function startChild(script: string): Promise<{ child: ChildProcess; firstLine: string }> {
@@ -44,11 +46,11 @@ async function acquireWithin(leadership: { tryAcquire(): Promise<boolean> }, tic
   throw new Error(`did not become leader within ${ticks} ticks`);
 }
 
-describe('PollLeadership (PostgreSQL advisory lock)', () => {
+describe('PostgresLeadership (PostgreSQL advisory lock)', () => {
   const schema = freshSchema('leader');
-  const open: PollLeadership[] = [];
+  const open: PostgresLeadership[] = [];
   const make = (s = schema) => {
-    const l = new PollLeadership(PG_URL, { schema: s, onError: () => undefined });
+    const l = new PostgresLeadership(PG_URL, { schema: s, onError: () => undefined });
     open.push(l);
     return l;
   };
@@ -92,8 +94,8 @@ describe('PollLeadership (PostgreSQL advisory lock)', () => {
 
   it('hands over when the leader process dies (its connection closes and the server frees the lock)', async () => {
     const { child, firstLine } = await startChild(
-      `const { PollLeadership } = require(${JSON.stringify(LEADER_MODULE)});
-       const l = new PollLeadership(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });
+      `const { PostgresLeadership } = require(${JSON.stringify(PG_LEADER_MODULE)});
+       const l = new PostgresLeadership(${JSON.stringify(PG_URL)}, { schema: ${JSON.stringify(schema)} });
        l.tryAcquire().then((ok) => { console.log(ok ? 'leader' : 'follower'); setInterval(() => {}, 1000); });`,
     );
     children.push(child);
@@ -128,11 +130,11 @@ describe('PollLeadership (PostgreSQL advisory lock)', () => {
   });
 
   it('reports an unreachable server as "not leader" with the reason', async () => {
-    const l = new PollLeadership('postgres://postgres@127.0.0.1:1/test');
+    const l = new PostgresLeadership('postgres://postgres@127.0.0.1:1/test');
     open.push(l);
     expect(await l.tryAcquire()).toBe(false);
     expect(l.describe()).toMatch(/cannot take the poll lock: cannot connect to PostgreSQL/);
-    expect(() => new PollLeadership(PG_URL, { schema: 'Bad Name' })).toThrow(/schema name/);
+    expect(() => new PostgresLeadership(PG_URL, { schema: 'Bad Name' })).toThrow(/schema name/);
   });
 });
 
@@ -162,7 +164,7 @@ describe('SqliteLeadership (lock file next to the database)', () => {
 
   it('refuses a second process with a clear message, and takes over once that process is gone', async () => {
     const { child, firstLine } = await startChild(
-      `const { SqliteLeadership } = require(${JSON.stringify(LEADER_MODULE)});
+      `const { SqliteLeadership } = require(${JSON.stringify(SQLITE_LEADER_MODULE)});
        const l = new SqliteLeadership(${JSON.stringify(db)});
        l.tryAcquire().then((ok) => { console.log(ok ? 'leader' : l.describe()); setInterval(() => {}, 1000); });`,
     );

@@ -2,10 +2,10 @@
  * What every hunt view shows, computed once from a HuntReport: plain text pieces that
  * each renderer escapes its own way (Adaptive Card runs, Slack mrkdwn, a terminal).
  */
-import type { HuntReport } from '../../alerts/types';
-import { humaniseInsight } from '../insights';
-import { oneLine, truncate } from '../text-limits';
-import { formatUtc } from '../time';
+import type { HuntReport } from '../alerts/types';
+import { humaniseInsight } from './insights';
+import { oneLine, truncate } from './text-limits';
+import { formatUtc } from './time';
 
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

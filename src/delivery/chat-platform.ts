@@ -1,34 +1,6 @@
 import type { Alert } from '../alerts/types';
-import type { DigestView } from '../cards/digest/model';
-
-export type ChatPlatformName = 'teams' | 'slack' | 'console';
-
-/** Where a posted card lives, as the platform needs it to update or reply later. */
-export interface MessageRef {
-  platform: ChatPlatformName;
-  /** The configured target (Slack channel id, Teams channel id, 'console'). */
-  target: string;
-  /** Slack message ts; Teams activity id. */
-  messageId: string;
-  /** Slack thread_ts / Teams conversation id of the thread; defaults to messageId. */
-  threadId?: string;
-}
-
-/** Whom an escalation copy mentions (optional, added for escalation routing). */
-export interface EscalationMention {
-  /** Slack: the mention as Slack writes it ('<!subteam^S123>', '<@U123>', '<!here>'); Teams: the AAD object id or tag id. */
-  id: string;
-  /** Teams: the name the mention shows. */
-  name?: string;
-  /** Teams: a person or a tag. */
-  kind?: 'person' | 'tag';
-}
-
-/** How one copy of a card differs from the plain card (optional, added for escalation routing). */
-export interface CardOptions {
-  /** The escalation copy: it opens with who escalated it, to whom and why, and mentions the on-call people. */
-  escalation?: { mention?: EscalationMention };
-}
+import type { DigestView } from '../cards/digest-view';
+import type { CardOptions, ChatPlatformName, MessageRef } from './types';
 
 /** A delivery failure the dispatcher can act on. */
 export class DeliveryError extends Error {

@@ -1,5 +1,5 @@
-import type { Alert } from '../../alerts/types';
-import { severityHint } from '../severity';
+import type { Alert } from '../alerts/types';
+import { severityHint } from './severity';
 
 /** One storm digest, as every surface shows it. */
 export interface DigestView {

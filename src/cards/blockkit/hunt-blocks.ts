@@ -5,7 +5,7 @@
  */
 import type { HuntReport } from '../../alerts/types';
 import { truncate } from '../text-limits';
-import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from './model';
+import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from '../hunt-view';
 
 export type Block = Record<string, unknown>;
 

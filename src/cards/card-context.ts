@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/types';
-import type { CardContext } from '../cards/context';
+import type { CardContext } from './context';
 
 /** Builds the context a card needs for one alert (clock, portal links, the rule's query). */
 export type CardContextFor = ((alert: Alert) => CardContext) & {

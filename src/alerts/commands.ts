@@ -1,4 +1,4 @@
-import type { Actor, Alert, AuditEntry, Classification } from '../alerts/types';
+import type { Actor, Alert, AuditEntry, Classification } from './types';
 
 /** Card buttons carry this payload (Teams Action.Execute data, Slack button value). */
 export type CardVerb = 'ack' | 'escalate' | 'resolve' | 'reopen' | 'hunt';
@@ -47,5 +47,5 @@ export interface HuntRequest {
 
 /** Runs a validated hunt (throws with a readable message when the query fails). */
 export interface HuntRunner {
-  run(request: HuntRequest, ctx: CommandContext): Promise<import('../alerts/types').HuntReport>;
+  run(request: HuntRequest, ctx: CommandContext): Promise<import('./types').HuntReport>;
 }

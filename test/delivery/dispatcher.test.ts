@@ -2,12 +2,14 @@ import { PassThrough } from 'node:stream';
 import { AlertService } from '../../src/alerts/alert-service';
 import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert, NewAlert } from '../../src/alerts/types';
-import { cardContextFactory } from '../../src/chat/card-context';
+import { cardContextFactory } from '../../src/cards/card-context';
 import { ConsolePlatform } from '../../src/chat/console/console-platform';
-import { DeliveryError, type ChatPlatform, type MessageRef } from '../../src/chat/platform';
+import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platform';
+import type { MessageRef } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/poller/dispatcher';
-import { openSqliteStore, type DeliveryTarget, type SqliteStore } from '../../src/store';
+import { Dispatcher } from '../../src/delivery/dispatcher';
+import { openSqliteStore, type SqliteStore } from '../../src/store';
+import type { DeliveryTarget } from '../../src/delivery/types';
 import { makeAlert } from '../cards/fixtures';
 
 const NOW = new Date('2026-11-27T14:00:00Z');

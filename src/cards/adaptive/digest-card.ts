@@ -1,5 +1,5 @@
-import { card, safeText } from '../adaptive/elements';
-import { digestLines, digestTitle, type DigestView } from './model';
+import { card, safeText } from './elements';
+import { digestLines, digestTitle, type DigestView } from '../digest-view';
 
 /** The digest as a Teams Adaptive Card. */
 export function digestCard(view: DigestView): object {

@@ -1,5 +1,5 @@
 import { oneLine, truncate } from '../text-limits';
-import { digestLines, digestTitle, type DigestView } from './model';
+import { digestLines, digestTitle, type DigestView } from '../digest-view';
 
 /** The digest for the console and the CLI. */
 export function digestText(view: DigestView): string {
