@@ -255,20 +255,25 @@ describe('typed commands', () => {
 describe('the 5 s budget of a card action', () => {
   test('a slow router gets "working on it" in time, and the card is redrawn when the action completes', async () => {
     await bot.close();
-    // The real router, reached through a slow link (a busy database, say).
+    // The real router, reached through a slow link (a busy database, say) that lets the
+    // action through only once the invoke has been answered: slower than any budget.
+    let answered: () => void = () => undefined;
+    const invokeAnswered = new Promise<void>((resolve) => (answered = resolve));
     bot = await startBot({
       allow: [alex.upn],
       actionBudgetMs: 300,
       wrapRouter: (router) => ({
         handleText: (text, ctx) => router.handleText(text, ctx),
         handleAction: async (payload, ctx) => {
-          await new Promise((resolve) => setTimeout(resolve, 800));
+          await invokeAnswered;
           return router.handleAction(payload, ctx);
         },
       }),
     });
     const { alert, ref, threadId } = await postedAlert();
-    const answer = invokeAnswer(await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 })));
+    const click = send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 }));
+    void click.then(answered, answered);
+    const answer = invokeAnswer(await click);
     expect(answer.type).toBe(MESSAGE);
     expect(String(answer.value)).toContain('Working on it');
     await eventually('the late redraw', () => (connector.find('PUT', /activities/).length > 0 ? true : undefined));
