@@ -1,7 +1,9 @@
 /**
  * Concurrency limit, bounded queue and the short cache, against the local workspace
  * server slowed down with its own fault injection (delayMs). The only test-side
- * QuerySource is a counter around the real LogAnalyticsSource, at the Azure boundary.
+ * QuerySource is a counter around the real LogAnalyticsSource, at the Azure boundary;
+ * it can hold queries until the test releases them, so "still in flight" never
+ * depends on how long a delay lasts.
  */
 import { HuntError, HuntService, type HuntTiming } from '../../../src/alerts/hunt';
 import { BusyError, ConcurrencyLimiter } from '../../../src/alerts/hunt/limiter';
@@ -10,20 +12,43 @@ import { SqliteStore } from '../../../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, type WorkspaceServer } from '../../../src/workspace';
 import { ctx, huntAudit, NOW, tableSource, WEEK_MS } from './fixtures';
 
-/** Counts queries in flight on the way to the workspace. */
+/** Counts queries in flight on the way to the workspace; when held, they wait for release(). */
 class CountingSource implements QuerySource {
   inFlight = 0;
   maxInFlight = 0;
   calls = 0;
+  private gate: Promise<void> | undefined;
+  private open: () => void = () => undefined;
+  private watchers: (() => void)[] = [];
   constructor(private readonly inner: QuerySource) {}
   get name(): string {
     return this.inner.name;
+  }
+  /** Queries from now on wait at the boundary until release(). */
+  hold(): void {
+    this.gate = new Promise<void>((resolve) => (this.open = resolve));
+  }
+  release(): void {
+    this.gate = undefined;
+    this.open();
+  }
+  /** Resolves once `n` queries are in flight at the same time. */
+  inFlightReaches(n: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.inFlight >= n) resolve();
+        else this.watchers.push(check);
+      };
+      check();
+    });
   }
   async query(kql: string, timespan: TimeRange, options?: { signal?: AbortSignal }): Promise<QueryResult> {
     this.calls++;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    for (const w of this.watchers.splice(0)) w();
     try {
+      if (this.gate !== undefined) await this.gate;
       return await this.inner.query(kql, timespan, options);
     } finally {
       this.inFlight--;
@@ -56,9 +81,13 @@ describe('concurrency', () => {
   it('runs at most maxConcurrency queries, queues a bounded number, refuses the rest as busy', async () => {
     const source = counting();
     const hunts = new HuntService({ sources: [source], store, clock, limits: { maxConcurrency: 2, maxQueued: 2, cacheSeconds: 0 } });
-    server.faults.next({ delayMs: 400 }, 4);
+    source.hold();
     const users = ['alice', 'bob', 'carol', 'dave', 'erin'].map((u) => `${u}@contoso.com`);
-    const outcomes = await Promise.allSettled(users.map((upn) => hunts.run({ upn, lookbackMs: WEEK_MS }, ctx())));
+    const running = users.map((upn) => hunts.run({ upn, lookbackMs: WEEK_MS }, ctx()));
+    // Two running and two queued, all held: the fifth is refused before any finishes.
+    await Promise.all([source.inFlightReaches(2), running[4]?.catch(() => undefined)]);
+    source.release();
+    const outcomes = await Promise.allSettled(running);
 
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
     const refused = (outcomes[4] as PromiseRejectedResult).reason as HuntError;
@@ -76,9 +105,12 @@ describe('concurrency', () => {
   it('uses the workspace default of 5 concurrent queries', async () => {
     const source = counting();
     const hunts = new HuntService({ sources: [source], store, clock, limits: { cacheSeconds: 0 } });
-    server.faults.next({ delayMs: 300 }, 8);
+    source.hold();
     const users = Array.from({ length: 8 }, (_, i) => `user${i}@contoso.com`);
-    await Promise.all(users.map((upn) => hunts.run({ upn, lookbackMs: WEEK_MS }, ctx())));
+    const running = users.map((upn) => hunts.run({ upn, lookbackMs: WEEK_MS }, ctx()));
+    await source.inFlightReaches(5);
+    source.release();
+    await Promise.all(running);
     expect(source.maxInFlight).toBe(5);
   });
 
