@@ -152,6 +152,8 @@ export interface HarnessOptions {
   /** Socket Mode (app token) instead of HTTP mode (signing secret). */
   socketMode?: boolean;
   huntTimeoutMs?: number;
+  /** The dispatcher's clock (when deliveries are due); the system clock unless a test moves it. */
+  dispatcherClock?: () => Date;
 }
 
 export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarness> {
@@ -193,7 +195,14 @@ export async function slackHarness(opts: HarnessOptions = {}): Promise<SlackHarn
     readiness: async () => [],
   });
   standin.botEndpoint = `${server.url}/slack/events`;
-  const dispatcher = new Dispatcher({ store, platforms: { slack: slack.platform }, logger: logs.logger, retryBaseMs: 1, retryMaxMs: 5 });
+  const dispatcher = new Dispatcher({
+    store,
+    platforms: { slack: slack.platform },
+    logger: logs.logger,
+    retryBaseMs: 1,
+    retryMaxMs: 5,
+    ...(opts.dispatcherClock !== undefined ? { clock: opts.dispatcherClock } : {}),
+  });
   let fingerprint = 0;
 
   const h: SlackHarness = {
