@@ -10,6 +10,7 @@ import { BusyError, ConcurrencyLimiter } from '../../../src/alerts/hunt/limiter'
 import type { QueryResult, QuerySource, TimeRange } from '../../../src/workspace';
 import { SqliteStore } from '../../../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, type WorkspaceServer } from '../../../src/workspace';
+import { useFakeTimeouts, whenReal } from '../../support/fake-timeouts';
 import { ctx, huntAudit, NOW, tableSource, WEEK_MS } from './fixtures';
 
 /** Counts queries in flight on the way to the workspace; when held, they wait for release(). */
@@ -75,7 +76,10 @@ afterAll(async () => {
   await store?.close();
 });
 
-afterEach(() => server.faults.clear());
+afterEach(() => {
+  server.faults.clear();
+  jest.useRealTimers();
+});
 
 describe('concurrency', () => {
   it('runs at most maxConcurrency queries, queues a bounded number, refuses the rest as busy', async () => {
@@ -115,15 +119,20 @@ describe('concurrency', () => {
   });
 
   it('a hunt that times out while queued frees its place', async () => {
+    useFakeTimeouts();
     const source = counting();
     const hunts = new HuntService({ sources: [source], store, clock, limits: { maxConcurrency: 1, maxQueued: 1, cacheSeconds: 0, timeoutMs: 1500 } });
     server.faults.next({ delayMs: 3000 });
     const first = hunts.run({ upn: 'alice@contoso.com', lookbackMs: WEEK_MS }, ctx());
     const second = hunts.run({ upn: 'bob@contoso.com', lookbackMs: WEEK_MS }, ctx());
-    await expect(first).rejects.toThrow('the hunt timed out after 1.5 s');
-    await expect(second).rejects.toThrow('the hunt timed out after 1.5 s');
+    const firstTimedOut = expect(first).rejects.toThrow('the hunt timed out after 1.5 s');
+    const secondTimedOut = expect(second).rejects.toThrow('the hunt timed out after 1.5 s');
+    await whenReal('the slow query to reach the workspace', () => server.faults.pending === 0);
+    await jest.advanceTimersByTimeAsync(1500);
+    await firstTimedOut;
+    await secondTimedOut;
     // The timed-out query was aborted and the queue is empty again: the next hunt runs
-    // (within the same 1.5 s limit, far longer than a query takes) instead of being refused as busy or waiting out the slow one.
+    // (with the same 1.5 s limit, which no time passes against) instead of being refused as busy or waiting out the slow one.
     const third = await hunts.run({ upn: 'carol@contoso.com', lookbackMs: WEEK_MS }, ctx());
     expect(third.upn).toBe('carol@contoso.com');
     // A released slot is handed on only after the aborted query has settled.

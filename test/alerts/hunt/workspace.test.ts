@@ -9,6 +9,7 @@ import type { HuntReport } from '../../../src/alerts/types';
 import { huntText } from '../../../src/cards';
 import { SqliteStore } from '../../../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, type WorkspaceServer } from '../../../src/workspace';
+import { useFakeTimeouts, whenReal } from '../../support/fake-timeouts';
 import { aliceAlert, ctx, huntAudit, NOW, sampleData, tableSource, TENANT_ID, WEEK_MS, WORKSPACE_RESOURCE_ID } from './fixtures';
 
 const clock = { now: (): Date => NOW };
@@ -178,7 +179,10 @@ describe('other hunts in the local workspace', () => {
 });
 
 describe('a failing workspace', () => {
-  afterEach(() => server.faults.clear());
+  afterEach(() => {
+    server.faults.clear();
+    jest.useRealTimers();
+  });
 
   it.each([
     [{ status: 500 }, /^the workspace could not be reached/],
@@ -208,9 +212,13 @@ describe('a failing workspace', () => {
   });
 
   it('gives up after the time limit with a readable reason', async () => {
+    useFakeTimeouts();
     server.faults.next({ delayMs: 1000 });
     const hunts = new HuntService({ sources: [source(server)], store, clock, limits: { timeoutMs: 200 } });
-    await expect(hunts.run({ upn: 'erin@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow('the hunt timed out after 0.2 s');
+    const timedOut = expect(hunts.run({ upn: 'erin@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow('the hunt timed out after 0.2 s');
+    await whenReal('the slow query to reach the workspace', () => server.faults.pending === 0);
+    await jest.advanceTimersByTimeAsync(200);
+    await timedOut;
     const last = huntAudit(await store.listAudit({ limit: 100 })).pop();
     expect(last).toMatchObject({ outcome: 'failed' });
     expect(last?.detail).toContain('timed out');
