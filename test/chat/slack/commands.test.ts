@@ -1,3 +1,4 @@
+import { useFakeTimeouts } from '../../support/fake-timeouts';
 import { ALERTS_CHANNEL, GatedHunt, buttonOn, huntReport, slackHarness, type SlackHarness } from './harness';
 
 const DAY = 86_400_000;
@@ -6,6 +7,7 @@ describe('Slack slash commands, hunts and mentions', () => {
   let h: SlackHarness;
   let hunt: GatedHunt;
   afterEach(async () => {
+    jest.useRealTimers();
     await h.close();
   });
 
@@ -145,8 +147,11 @@ describe('Slack slash commands, hunts and mentions', () => {
   it('a hunt that does not answer in time is reported as timed out, with the limit', async () => {
     hunt = new GatedHunt();
     h = await slackHarness({ hunt, huntTimeoutMs: 200 });
+    useFakeTimeouts();
     await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });
     await hunt.called();
+    // The hunt never answers; its time limit passes on the fake clock.
+    await jest.advanceTimersByTimeAsync(200);
     const result = await h.standin.waitFor(() => h.standin.responses[1], 'the timeout report');
     expect(result.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/Hunt for alice@contoso\.com timed out: no answer within 1s/) });
   });
