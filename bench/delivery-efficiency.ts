@@ -23,11 +23,11 @@ import { Dispatcher } from '../src/delivery/dispatcher';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
 import type { DeliveryTarget } from '../src/delivery/types';
 import { startSlackStandin } from '../test/support/slack-standin';
-import { newAlert } from '../test/slack/harness';
-import { ALERTS, TEAM, botAddedToTeam, send } from '../test/teams/activities';
-import { ConnectorStandIn } from '../test/teams/connector-standin';
-import { eventually } from '../test/teams/eventually';
-import { startBot } from '../test/teams/harness';
+import { newAlert } from '../test/chat/slack/harness';
+import { ALERTS, TEAM, botAddedToTeam, send } from '../test/chat/teams/activities';
+import { ConnectorStandIn } from '../test/chat/teams/connector-standin';
+import { eventually } from '../test/chat/teams/eventually';
+import { startBot } from '../test/chat/teams/harness';
 import { type Bench, type BenchFigure, runAlone } from './types';
 
 const ALERT_COUNT = 300;

@@ -8,8 +8,8 @@ import { EscalationService, autoDecision } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
 import { Dispatcher } from '../../src/delivery/dispatcher';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { newAlert } from '../slack/harness';
-import { RecordingPlatform } from './recording-platform';
+import { newAlert } from '../chat/slack/harness';
+import { RecordingPlatform } from '../support/recording-platform';
 
 const MIN = 60_000;
 const START = new Date('2026-11-27T14:00:00Z');

@@ -4,6 +4,7 @@ import type { Detection } from '../../src/detections/types';
 import { silentLogger } from '../../src/logging/logger';
 import { Poller } from '../../src/poller/poller';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
+import { useFakeTimeouts, whenReal } from '../support/fake-timeouts';
 import { startLocalWorkspace, type LocalWorkspace } from '../support/local-workspace';
 
 const MINUTE = 60_000;
@@ -31,6 +32,7 @@ describe('Poller against the local workspace through LogsQueryClient', () => {
     clock = ws.now;
   });
   afterEach(async () => {
+    jest.useRealTimers();
     await store.close();
     await ws.close();
   });
@@ -111,8 +113,12 @@ describe('Poller against the local workspace through LogsQueryClient', () => {
       overlapMs: 10 * MINUTE,
       delayAllowanceMs: 6 * 60 * MINUTE,
     });
+    useFakeTimeouts();
     ws.server.faults.next({ delayMs: 3000 });
-    const [outcome] = await slow.runDetection(runCommand);
+    const run = slow.runDetection(runCommand);
+    await whenReal('the query to reach the workspace', () => ws.server.faults.pending === 0);
+    await jest.advanceTimersByTimeAsync(1000);
+    const [outcome] = await run;
     expect(outcome?.ok).toBe(false);
     expect(await store.getWatermark('local', runCommand.id)).toBeUndefined();
   });

@@ -3,6 +3,7 @@ import { QueryError } from '../../src/workspace/query-source';
 import { generateSampleData } from '../../src/workspace/sample-data/generate';
 import { startWorkspaceServer, type WorkspaceServer } from '../../src/workspace/server/server';
 import type { Table } from '../../src/kql/types';
+import { useFakeTimeouts, whenReal } from '../support/fake-timeouts';
 import { SEED_KQL, seedQuery } from './seed-query';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -40,7 +41,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-afterEach(() => server.faults.clear());
+afterEach(() => {
+  server.faults.clear();
+  jest.useRealTimers();
+});
 
 describe('local workspace through the real LogsQueryClient', () => {
   it('listens on loopback and answers with typed columns: Dates, parsed dynamics, numbers', async () => {
@@ -117,9 +121,13 @@ describe('local workspace through the real LogsQueryClient', () => {
   });
 
   it('waits out a 429 with Retry-After and then succeeds', async () => {
+    useFakeTimeouts();
     const q = 'AuditLogs | take 1 | project OperationName';
     server.faults.next({ status: 429, retryAfterSeconds: 1 });
-    const r = await source.query(q, DAY_BEFORE);
+    const answer = source.query(q, DAY_BEFORE);
+    await whenReal('the client to wait out Retry-After', () => requestsFor(q) === 1 && jest.getTimerCount() > 0);
+    await jest.advanceTimersByTimeAsync(1000);
+    const r = await answer;
     expect(r.rows).toHaveLength(1);
     expect(requestsFor(q)).toBe(2);
     expect(server.requests.filter((x) => x.query === q).map((x) => x.status)).toEqual([429, 200]);
@@ -159,9 +167,13 @@ describe('local workspace through the real LogsQueryClient', () => {
   });
 
   it('answers 504 when the query outlives Prefer: wait', async () => {
+    useFakeTimeouts();
     const q = 'AuditLogs | take 5';
     server.faults.next({ delayMs: 1500 });
-    const err = await queryError(localSource({ maxRetries: 0, serverTimeoutSeconds: 1 }).query(q, DAY_BEFORE));
+    const answer = queryError(localSource({ maxRetries: 0, serverTimeoutSeconds: 1 }).query(q, DAY_BEFORE));
+    await whenReal('the slow query to reach the server', () => server.faults.pending === 0);
+    await jest.advanceTimersByTimeAsync(1000);
+    const err = await answer;
     expect(err.kind).toBe('timeout');
     expect(server.requests.find((r) => r.query === q)?.prefer).toBe('wait=1');
   });
