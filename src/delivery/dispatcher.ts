@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/types';
 import { toDigestView } from '../cards/digest-view';
 import { DeliveryError, type ChatPlatform } from './chat-platform';
-import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef } from './types';
+import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef, PostedCopy } from './types';
 import type { Logger } from '../logging/logger';
 import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
 import { backoffMs } from './backoff';
@@ -298,6 +298,20 @@ export class Dispatcher {
         await this.options.store.markReplyRetry(job.id, message, this.retryAt(job.attempts, err));
       }
     }
+  }
+
+  /**
+   * The copy of `alertId` posted as `messageId` on `platform`, with the options
+   * this outbox draws it with; undefined when that message is no copy it keeps
+   * (a command's reply, say). An interaction that answers with a card uses it
+   * to answer with exactly the card the outbox draws there.
+   */
+  async postedCopy(platform: ChatPlatformName, alertId: string, messageId: string): Promise<PostedCopy | undefined> {
+    const deliveries = await this.options.store.listDeliveries(alertId);
+    const copy = deliveries.find((d) => d.platform === platform && d.ref?.messageId === messageId);
+    if (copy === undefined) return undefined;
+    const options = this.cardOptions(platform, copy.target);
+    return options === undefined ? { target: copy.target } : { target: copy.target, options };
   }
 
   /** Cards in a platform's escalation destination are escalation copies; the rest are plain. */
