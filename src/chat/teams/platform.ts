@@ -248,6 +248,11 @@ export class TeamsPlatform implements ChatPlatform {
     }
   }
 
+  /** Connector calls retried in place so far (429s and other transient answers). */
+  rateLimitedCount(): number {
+    return this.sender.retriedCount;
+  }
+
   /** Lets running hunts and card redraws finish (at most `timeoutMs`). */
   async stop(timeoutMs = 10_000): Promise<void> {
     await this.tasks.drain(timeoutMs);
