@@ -23,6 +23,8 @@ import { SqliteLeadership } from '../store/sqlite/leadership';
 import { openPostgresStore, openSqliteStore, type Store } from '../store';
 import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
+import { observeDeliveries, observeHunts, observeInteractions, observeRateLimits } from '../observability/instrument';
+import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 
 export interface BuildOptions {
@@ -30,6 +32,8 @@ export interface BuildOptions {
   /** Where the console platform writes cards (default stdout). */
   consoleOut?: NodeJS.WritableStream;
   clock?: () => Date;
+  /** Series registry the components report to (default: a new one with the process metrics). */
+  metrics?: Metrics;
 }
 
 /** Every long-lived object of a FirstWatch process, built from configuration. */
@@ -37,6 +41,8 @@ export interface App {
   config: Config;
   logger: Logger;
   clock: () => Date;
+  /** What the dispatcher, the router, the hunts and the platforms report, for /metrics. */
+  metrics: Metrics;
   store: Store;
   detections: Detection[];
   sources: QuerySource[];
@@ -71,6 +77,7 @@ export class UnknownWorkspaceError extends Error {
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? (() => new Date());
+  const metrics = options.metrics ?? new Metrics();
   const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
@@ -136,7 +143,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     store,
     huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
     workspaces: sources.map((s) => s.name),
+    onInteraction: observeInteractions(metrics, logger.child({ component: 'interactions' })),
   });
+  const huntTimed = observeHunts(metrics);
   const huntOver = (over: QuerySource[]): HuntService =>
     new HuntService({
       sources: over,
@@ -148,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         maxLookbackMs: config.hunt.maxLookbackMs,
       },
       links: { tenantId: config.azure.tenantId, workspaceResourceId },
+      onTiming: huntTimed,
     });
   const everywhere = huntOver(sources);
   const huntsByWorkspace = new Map<string, HuntService>();
@@ -171,7 +181,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
       try {
         one = huntIn(named);
       } catch (err) {
-        if (err instanceof UnknownWorkspaceError) throw new HuntError('invalid', err.message);
+        if (err instanceof UnknownWorkspaceError) {
+          // Refused before any hunt service saw it: counted here, as the services count their own refusals.
+          huntTimed({ upn: '', cached: false, outcome: 'refused', queuedMs: 0, queryMs: 0, totalMs: 0 });
+          throw new HuntError('invalid', err.message);
+        }
         throw err;
       }
       const { workspace: _named, ...rest } = request;
@@ -189,6 +203,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     escalationCopies: escalationCopies(config),
     ...(config.escalation.storm.threshold > 0 ? { storm: { ...config.escalation.storm } } : {}),
     quietThreads: quietThreads(config),
+    onDelivery: observeDeliveries(metrics),
   });
   const escalation = new EscalationService({
     store,
@@ -211,6 +226,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   };
   const addPlatform = (platform: ChatPlatform, names: string[]): void => {
     platforms[platform.name] = platform;
+    observeRateLimits(metrics, platform);
     addTargets(platform.name, names);
   };
   if (config.console.enabled) {
@@ -232,6 +248,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     config,
     logger,
     clock,
+    metrics,
     store,
     detections,
     sources,

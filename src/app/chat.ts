@@ -51,6 +51,7 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       cardContext: app.cardContext,
       clock: app.clock,
       onTransition: kick,
+      postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
       ...(config.teams.mode === 'bot'
         ? { credentials: { appId: config.teams.appId as string, appPassword: config.teams.appPassword as string, tenantId: config.teams.tenantId as string } }
         : {}),

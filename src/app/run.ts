@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
-import { instrumentApp, instrumentPlatforms, observePoll } from '../observability/instrument';
-import { Metrics } from '../observability/metrics';
+import { observePoll } from '../observability/instrument';
+import type { Metrics } from '../observability/metrics';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
@@ -32,13 +32,11 @@ export async function runApp(
     readiness?: () => Promise<ReadyCheck[]>;
     /** Runs once the HTTP server listens, before the first poll (e.g. the Agents Playground, which calls the bot). */
     afterListen?: (serverUrl: string) => Promise<void>;
-    /** Series registry (default: a new one with the process metrics). */
-    metrics?: Metrics;
   } = {},
 ): Promise<Running> {
   const { logger } = app;
-  const metrics = extra.metrics ?? new Metrics();
-  instrumentApp(app, metrics);
+  // The components report to app.metrics through the hooks buildApp gave them; polls and requests are counted here.
+  const metrics = app.metrics;
   const polls = new Map<string, PollRecord>();
   const startedAt = app.clock();
   const schedule = new Schedule(
@@ -88,8 +86,6 @@ export async function runApp(
     await http.close();
     throw err;
   }
-  // Platforms started after the first instrumentation (e.g. by afterListen) are observed too.
-  instrumentPlatforms(app.platforms, metrics, app.clock);
   app.dispatcher.start();
   // Auto-escalation and escalation-copy repair run on every replica; each check reads stored state only.
   app.escalation.start();

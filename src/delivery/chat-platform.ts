@@ -34,4 +34,6 @@ export interface ChatPlatform {
   postDigest?(target: string, digest: DigestView): Promise<MessageRef>;
   /** A short line in the card's thread. */
   replyInThread(ref: MessageRef, text: string): Promise<void>;
+  /** How many rate-limit answers the platform's service gave so far (optional, for metrics). */
+  rateLimitedCount?(): number;
 }

@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/types';
 import { toDigestView } from '../cards/digest-view';
 import { DeliveryError, type ChatPlatform } from './chat-platform';
-import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef } from './types';
+import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef, PostedCopy } from './types';
 import type { Logger } from '../logging/logger';
 import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
 import { backoffMs } from './backoff';
@@ -30,7 +30,16 @@ export interface DispatcherOptions {
   storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
   /** Targets whose threads stay quiet: no thread replies there (the card's status line still shows the last action). */
   quietThreads?: (platform: ChatPlatformName, target: string) => boolean;
+  /** Told what became of each card it posted or redrew (metrics); a hook that throws is logged and ignored. */
+  onDelivery?: (event: DeliveryEvent) => void;
 }
+
+/** What the outbox did with one alert card. */
+export type DeliveryEvent =
+  /** A first post: posted (at `at`), found posted before a crash, or not posted yet and why (as the outbox recorded it). */
+  | { kind: 'post'; platform: ChatPlatformName; outcome: 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed'; alert: Alert; at: Date }
+  /** A redraw of a posted copy. */
+  | { kind: 'redraw'; platform: ChatPlatformName; outcome: 'ok' | 'failed'; alert: Alert };
 
 export interface DrainReport {
   posted: number;
@@ -174,12 +183,14 @@ export class Dispatcher {
           // Version 0: the found card's state is unknown, so the next pass re-renders it.
           await store.markPosted(delivery.id, found, 0);
           report.reconciled++;
+          this.tell({ kind: 'post', platform: delivery.platform, outcome: 'reconciled', alert, at: this.clock() });
           logger.info({ alert: alert.id, target: delivery.target }, 'delivery reconciled with an earlier post');
           return;
         }
       }
       const options = this.cardOptions(delivery.platform, delivery.target);
       const ref = options === undefined ? await platform.postAlert(delivery.target, alert) : await platform.postAlert(delivery.target, alert, options);
+      this.tell({ kind: 'post', platform: delivery.platform, outcome: 'posted', alert, at: this.clock() });
       await store.markPosted(delivery.id, ref, alert.version);
       report.posted++;
       logger.info({ alert: alert.id, platform: delivery.platform, target: delivery.target }, 'alert posted');
@@ -245,16 +256,19 @@ export class Dispatcher {
     const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
     if (disposition === 'wait') {
       await store.markWaiting(id, message);
+      this.tell({ kind: 'post', platform, outcome: 'waiting', alert, at: this.clock() });
       this.reportWaitingOnce(platform, target, message);
       return;
     }
     if (disposition === 'fatal' || attempts >= this.maxAttempts) {
       await store.markFailed(id, message);
       report.failed++;
+      this.tell({ kind: 'post', platform, outcome: 'failed', alert, at: this.clock() });
       logger.error({ alert: alert.id, platform, target, attempts, error: message }, 'delivery given up');
       return;
     }
     await store.markRetry(id, message, this.retryAt(attempts, err));
+    this.tell({ kind: 'post', platform, outcome: 'retry', alert, at: this.clock() });
     logger.warn({ alert: alert.id, platform, target, attempts, error: message }, 'delivery failed; will retry');
   }
 
@@ -262,14 +276,18 @@ export class Dispatcher {
     const platform = this.options.platforms[delivery.platform];
     const ref: MessageRef | undefined = delivery.ref;
     if (platform === undefined || ref === undefined) return;
+    let drawn = false;
     try {
       const options = this.cardOptions(delivery.platform, delivery.target);
       if (options === undefined) await platform.updateAlert(ref, alert);
       else await platform.updateAlert(ref, alert, options);
+      drawn = true;
+      this.tell({ kind: 'redraw', platform: delivery.platform, outcome: 'ok', alert });
       await this.options.store.markRendered(delivery.id, alert.version);
       report.updated++;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      if (!drawn) this.tell({ kind: 'redraw', platform: delivery.platform, outcome: 'failed', alert });
       await this.options.store.deferRender(delivery.id, message, this.retryAt(1, err));
       this.options.logger.warn({ alert: alert.id, target: delivery.target, error: message }, 'card update failed; will retry');
     }
@@ -300,11 +318,34 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * The copy of `alertId` posted as `messageId` on `platform`, with the options
+   * this outbox draws it with; undefined when that message is no copy it keeps
+   * (a command's reply, say). An interaction that answers with a card uses it
+   * to answer with exactly the card the outbox draws there.
+   */
+  async postedCopy(platform: ChatPlatformName, alertId: string, messageId: string): Promise<PostedCopy | undefined> {
+    const deliveries = await this.options.store.listDeliveries(alertId);
+    const copy = deliveries.find((d) => d.platform === platform && d.ref?.messageId === messageId);
+    if (copy === undefined) return undefined;
+    const options = this.cardOptions(platform, copy.target);
+    return options === undefined ? { target: copy.target } : { target: copy.target, options };
+  }
+
   /** Cards in a platform's escalation destination are escalation copies; the rest are plain. */
   private cardOptions(platform: ChatPlatformName, target: string): CardOptions | undefined {
     const copy = this.options.escalationCopies?.[platform];
     if (copy === undefined || copy.target !== target) return undefined;
     return { escalation: copy.mention === undefined ? {} : { mention: copy.mention } };
+  }
+
+  /** Tells the onDelivery hook; what it does with the news never changes what the outbox does. */
+  private tell(event: DeliveryEvent): void {
+    try {
+      this.options.onDelivery?.(event);
+    } catch (err) {
+      this.options.logger.warn({ err, alert: event.alert.id }, 'onDelivery hook failed; ignored');
+    }
   }
 
   private retryAt(attempts: number, err: unknown): Date {

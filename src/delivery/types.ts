@@ -32,6 +32,13 @@ export interface CardOptions {
   escalation?: { mention?: EscalationMention };
 }
 
+/** A posted copy of an alert's card as the outbox keeps it: where it is and how it is drawn there. */
+export interface PostedCopy {
+  target: string;
+  /** How this copy differs from the plain card (the escalation copy); none for a plain copy. */
+  options?: CardOptions;
+}
+
 /** One place an alert's card is delivered to. */
 export interface DeliveryTarget {
   platform: ChatPlatformName;

@@ -7,7 +7,7 @@ import { ConsolePlatform } from '../../src/chat/console/console-platform';
 import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platform';
 import type { MessageRef } from '../../src/delivery/types';
 import { silentLogger } from '../../src/logging/logger';
-import { Dispatcher } from '../../src/delivery/dispatcher';
+import { Dispatcher, type DeliveryEvent } from '../../src/delivery/dispatcher';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
 import type { DeliveryTarget } from '../../src/delivery/types';
 import { makeAlert } from '../cards/fixtures';
@@ -146,5 +146,38 @@ describe('Dispatcher over the SQLite outbox', () => {
     expect(report.updated).toBe(1);
     expect(slack.updated).toEqual([{ id: 'FW-1', version: 3 }]);
     expect(slack.replies).toHaveLength(2);
+  });
+
+  it('tells its onDelivery hook what became of each post and redraw, as it recorded them', async () => {
+    const events: DeliveryEvent[] = [];
+    dispatcher = new Dispatcher({ store, platforms: { slack }, logger: silentLogger(), clock: () => clock, retryBaseMs: 1000, retryMaxMs: 1000, maxAttempts: 2, onDelivery: (e) => events.push(e) });
+    await record(1);
+    await record(2);
+    slack.failures = [new DeliveryError('not_in_channel', 'wait'), new Error('socket hang up')];
+    await dispatcher.drainOnce();
+    clock = new Date(NOW.getTime() + 60_000);
+    await dispatcher.drainOnce();
+    const service = new AlertService({ store, clock: () => clock, authorizer: new AllowListAuthorizer([]) });
+    await service.acknowledge('FW-2', { platform: 'cli', id: 'alex', displayName: 'Alex', email: 'alex@contoso.com' }, 'cli');
+    await dispatcher.drainUntilIdle();
+    expect(events.map((e) => [e.kind, e.alert.id, e.outcome])).toEqual([
+      ['post', 'FW-1', 'waiting'],
+      ['post', 'FW-2', 'retry'],
+      ['post', 'FW-2', 'posted'],
+      ['redraw', 'FW-2', 'ok'],
+    ]);
+    expect(events[2]).toMatchObject({ platform: 'slack', at: clock });
+  });
+
+  it('a throwing onDelivery hook changes nothing the outbox does', async () => {
+    dispatcher = new Dispatcher({ store, platforms: { slack }, logger: silentLogger(), clock: () => clock, onDelivery: () => { throw new Error('metrics broke'); } });
+    await record(1);
+    expect((await dispatcher.drainUntilIdle()).posted).toBe(1);
+    const service = new AlertService({ store, clock: () => clock, authorizer: new AllowListAuthorizer([]) });
+    await service.acknowledge('FW-1', { platform: 'cli', id: 'alex', displayName: 'Alex', email: 'alex@contoso.com' }, 'cli');
+    expect((await dispatcher.drainUntilIdle()).updated).toBe(1);
+    expect(slack.posted).toEqual(['FW-1']);
+    expect(slack.updated).toEqual([{ id: 'FW-1', version: 2 }]);
+    expect((await store.listDeliveries('FW-1')).map((d) => [d.state, d.renderedVersion])).toEqual([['posted', 2]]);
   });
 });

@@ -10,6 +10,7 @@ import { TeamsPlatform } from '../../src/chat/teams';
 import { EscalationService } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
 import { Dispatcher } from '../../src/delivery/dispatcher';
+import type { PostedCopy } from '../../src/delivery/types';
 import { startHttpServer, type HttpServer } from '../../src/server';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SlackStandin } from '../support/slack-standin';
@@ -102,9 +103,12 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
     router,
     logger: silentLogger(),
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...(opts.clock ? { clock: opts.clock } : {}),
     onTransition: (alert) => {
       transitions.push(alert);
     },
+    // As the composition wires it: a click on an outbox copy is answered as the outbox draws that copy.
+    postedCopy: (alertId, messageId): Promise<PostedCopy | undefined> => dispatcher.postedCopy('teams', alertId, messageId),
   });
   const app = express();
   app.post('/api/messages', express.json({ limit: '256kb' }), teams.requestHandler);
@@ -114,7 +118,7 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
   });
   const teamsEndpoint = `http://127.0.0.1:${(teamsServer.address() as AddressInfo).port}/api/messages`;
 
-  const dispatcher = new Dispatcher({
+  const dispatcher: Dispatcher = new Dispatcher({
     store,
     platforms: { slack: slack.platform, teams },
     logger: silentLogger(),

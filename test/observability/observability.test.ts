@@ -69,6 +69,14 @@ describe('metrics, request ids and redaction on the whole process (Slack HTTP mo
     expect(body).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
   });
 
+  it('observes the components through their hooks: no method of the router, the hunts or the platforms is replaced', () => {
+    const own = (o: object, ...names: string[]) => names.filter((n) => Object.prototype.hasOwnProperty.call(o, n));
+    expect(own(app.router, 'handleAction', 'handleText')).toEqual([]);
+    for (const platform of Object.values(app.platforms)) {
+      expect(own(platform as object, 'postAlert', 'findPosted', 'updateAlert')).toEqual([]);
+    }
+  });
+
   it('/readyz reports the store, each detection and the running platforms; /healthz stays trivial', async () => {
     const ready = await request(running.http.url, { path: '/readyz' });
     expect(ready.status).toBe(200);

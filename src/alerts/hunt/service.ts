@@ -54,7 +54,7 @@ export interface HuntServiceOptions {
   clock?: HuntClock;
   limits?: HuntLimits;
   links?: { tenantId?: string; workspaceResourceId?: string };
-  /** Called once per hunt, after it settles. */
+  /** Called once per hunt, after it settles (metrics); a hook that throws is ignored. */
   onTiming?: (timing: HuntTiming) => void;
 }
 
@@ -114,7 +114,11 @@ export class HuntService implements HuntRunner {
       throw new HuntError('invalid', 'a hunt needs to know who asked and from where');
     }
     const timing = (outcome: HuntTiming['outcome'], upn: string, cached: boolean, e?: Execution): void => {
-      this.onTiming?.({ upn, cached, outcome, queuedMs: e?.queuedMs ?? 0, queryMs: e?.queryMs ?? 0, totalMs: performance.now() - t0 });
+      try {
+        this.onTiming?.({ upn, cached, outcome, queuedMs: e?.queuedMs ?? 0, queryMs: e?.queryMs ?? 0, totalMs: performance.now() - t0 });
+      } catch {
+        // A timing hook (metrics) never costs the hunt its answer.
+      }
     };
 
     let upn: string;

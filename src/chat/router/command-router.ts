@@ -22,7 +22,17 @@ export interface CommandRouterDeps {
   huntLimits: HuntLimits;
   /** Names of the workspaces a hunt may be limited to; with two or more, `hunt <upn> [lookback] [workspace]`. */
   workspaces?: readonly string[];
+  /** Told of every command and button once it is answered (metrics); a hook that throws is ignored. */
+  onInteraction?: (event: InteractionEvent) => void;
 }
+
+/** One command or button the router handled: what came in, from whom, and the answer (or what it threw). */
+export type InteractionEvent = {
+  type: 'text' | 'action';
+  /** The text or button payload as the platform passed it. */
+  input: unknown;
+  ctx: CommandContext;
+} & ({ reply: CommandReply } | { error: unknown });
 
 const MAX_TEXT = 4000;
 const LIST_LIMIT = 25;
@@ -75,6 +85,7 @@ export class CommandRouter {
   private readonly store: Store;
   private readonly hunt: HuntLimits;
   private readonly workspaces: readonly string[];
+  private readonly onInteraction: ((event: InteractionEvent) => void) | undefined;
 
   constructor(deps: CommandRouterDeps) {
     const { defaultMs, maxMs } = deps.huntLimits;
@@ -85,9 +96,38 @@ export class CommandRouter {
     this.store = deps.store;
     this.hunt = { defaultMs, maxMs };
     this.workspaces = [...(deps.workspaces ?? [])];
+    this.onInteraction = deps.onInteraction;
   }
 
   async handleText(text: unknown, ctx: CommandContext): Promise<CommandReply> {
+    return this.observed('text', text, ctx, () => this.text(text, ctx));
+  }
+
+  async handleAction(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
+    return this.observed('action', payload, ctx, () => this.action(payload, ctx));
+  }
+
+  private async observed(type: InteractionEvent['type'], input: unknown, ctx: CommandContext, work: () => Promise<CommandReply>): Promise<CommandReply> {
+    let reply: CommandReply;
+    try {
+      reply = await work();
+    } catch (error) {
+      this.tell({ type, input, ctx, error });
+      throw error;
+    }
+    this.tell({ type, input, ctx, reply });
+    return reply;
+  }
+
+  private tell(event: InteractionEvent): void {
+    try {
+      this.onInteraction?.(event);
+    } catch {
+      // Metrics are not worth a failed command: the answer stands.
+    }
+  }
+
+  private async text(text: unknown, ctx: CommandContext): Promise<CommandReply> {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this message: ${problem}.`);
     if (typeof text !== 'string') return error('The command must be text.', 'help');
@@ -120,7 +160,7 @@ export class CommandRouter {
     }
   }
 
-  async handleAction(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
+  private async action(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this button: ${problem}.`);
     const parsed = parseCardAction(payload);

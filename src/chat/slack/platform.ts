@@ -218,6 +218,11 @@ export class SlackPlatform implements ChatPlatform {
     );
   }
 
+  /** 429s met so far; the channel queue waited each out. */
+  rateLimitedCount(): number {
+    return this.queue.rateLimitedCount;
+  }
+
   /** The bot joined a channel: its setup problems are history. */
   channelReady(channel: string): void {
     this.setupProblems.clear(channel);

@@ -1,6 +1,7 @@
 import type { TurnContext } from '@microsoft/agents-hosting';
 import { parseTeamsActionData } from '../../cards/adaptive/actions';
 import type { CardActionPayload, CommandContext, CommandReply } from '../../alerts/commands';
+import type { PostedCopy } from '../../delivery/types';
 import { startHunt } from './hunts';
 import { answerWithCard, answerWithMessage, commandContext, errorText, notifyTransition, placeOf, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
 
@@ -20,17 +21,17 @@ export function isSubmitAction(ctx: TurnContext): boolean {
 }
 
 type Outcome =
-  /** The card changed (this click or an earlier one): show the new one. */
+  /** The card changed (this click or an earlier one): show the new one, drawn as the clicked copy is drawn. */
   | { kind: 'card'; card: object; reply: Extract<CommandReply, { kind: 'alert' }> }
   /** Nothing to redraw: tell the clicker why. */
   | { kind: 'message'; text: string }
   | { kind: 'hunt'; reply: Extract<CommandReply, { kind: 'hunt' }> };
 
-function outcomeOf(reply: CommandReply, payload: CardActionPayload, deps: TeamsTurnDeps): Outcome {
+function outcomeOf(reply: CommandReply, payload: CardActionPayload, copy: PostedCopy | undefined, deps: TeamsTurnDeps): Outcome {
   switch (reply.kind) {
     case 'alert':
       // A newer version than the card showed: redraw it (for everyone). Same version: a no-op, say so.
-      if (reply.alert.version !== payload.version) return { kind: 'card', card: deps.renderAlert(reply.alert), reply };
+      if (reply.alert.version !== payload.version) return { kind: 'card', card: deps.renderAlert(reply.alert, copy?.options), reply };
       return { kind: 'message', text: reply.message ?? `${reply.alert.id} is unchanged.` };
     case 'error':
       return { kind: 'message', text: reply.message };
@@ -77,6 +78,20 @@ async function readClick(ctx: TurnContext, deps: TeamsTurnDeps, data: unknown): 
   return { place, payload: parsed.payload, cmdCtx, ...(messageId ? { messageId } : {}) };
 }
 
+/**
+ * Which outbox copy the clicked message is; undefined for a message the outbox
+ * does not keep (or when it cannot tell), which the click then redraws itself.
+ */
+async function postedCopyOf(deps: TeamsTurnDeps, click: Click): Promise<PostedCopy | undefined> {
+  if (!deps.postedCopy || !click.messageId) return undefined;
+  try {
+    return await deps.postedCopy(click.payload.alertId, click.messageId);
+  } catch (err) {
+    deps.logger.warn({ err: errorText(err), alert: click.payload.alertId }, 'Teams: could not tell which copy was clicked; redrawing it from the click');
+    return undefined;
+  }
+}
+
 async function route(deps: TeamsTurnDeps, click: Click): Promise<CommandReply> {
   try {
     return await deps.router.handleAction(click.payload, click.cmdCtx);
@@ -86,19 +101,22 @@ async function route(deps: TeamsTurnDeps, click: Click): Promise<CommandReply> {
   }
 }
 
-/** Redraws the clicked card for everyone (the clicker's copy may already show it). */
-function redrawForEveryone(deps: TeamsTurnDeps, click: Click, card: object): void {
+/**
+ * Redraws a clicked card that the outbox does not keep (a command's reply
+ * card) for everyone; the outbox's copies are redrawn by the outbox alone.
+ */
+function redrawForEveryone(deps: TeamsTurnDeps, click: Click, copy: PostedCopy | undefined, card: object): void {
   const { messageId } = click;
-  if (!messageId) return;
+  if (!messageId || copy !== undefined) return;
   deps.tasks.run(`redraw ${click.payload.alertId}`, () =>
     deps.proactive.update(click.place.conversation, click.place.threadId, messageId, { card }, `update card of ${click.payload.alertId}`),
   );
 }
 
-/** What happens after the answer: everyone sees the new card, the other copies are told, hunts start. */
-function afterAnswer(deps: TeamsTurnDeps, click: Click, outcome: Outcome, replyInThread: boolean): void {
+/** What happens after the answer: the outbox redraws every copy for everyone, hunts start. */
+function afterAnswer(deps: TeamsTurnDeps, click: Click, copy: PostedCopy | undefined, outcome: Outcome, replyInThread: boolean): void {
   if (outcome.kind === 'card') {
-    redrawForEveryone(deps, click, outcome.card);
+    redrawForEveryone(deps, click, copy, outcome.card);
     notifyTransition(deps, outcome.reply.alert);
   } else if (outcome.kind === 'hunt') {
     deps.tasks.run(`hunt from ${click.payload.alertId}`, () => startHunt(deps, click.place, outcome.reply.request, click.cmdCtx));
@@ -115,9 +133,10 @@ function huntNotice(reply: Extract<CommandReply, { kind: 'hunt' }>): string {
 
 /**
  * Action.Execute: answered within the budget with the new card (replacing the
- * clicked one; the same card then goes to everyone) or with a message under
- * an unchanged card (refused, no-op, hunt started). When the router is slow
- * the clicker is told so, and the card is redrawn when it finishes.
+ * clicked one for the clicker; it is the card the outbox then draws there for
+ * everyone, escalation intro included) or with a message under an unchanged
+ * card (refused, no-op, hunt started). When the router is slow the clicker is
+ * told so, and the card is redrawn when it finishes.
  */
 export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Promise<void> {
   const started = Date.now();
@@ -132,26 +151,29 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
     await answerWithMessage(ctx, click);
     return;
   }
-  const work = route(deps, click);
+  // Which copy was clicked does not depend on the action: look it up meanwhile.
+  const work = Promise.all([route(deps, click), postedCopyOf(deps, click)]);
   // The member lookup already spent part of the budget.
-  const reply = await withinBudget(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
-  if (reply === TIMED_OUT) {
+  const answered = await withinBudget(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
+  if (answered === TIMED_OUT) {
     await answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
     deps.tasks.run(`late answer for ${click.payload.alertId}`, async () => {
-      afterAnswer(deps, click, outcomeOf(await work, click.payload, deps), true);
+      const [reply, copy] = await work;
+      afterAnswer(deps, click, copy, outcomeOf(reply, click.payload, copy, deps), true);
     });
     return;
   }
-  const outcome = outcomeOf(reply, click.payload, deps);
+  const [reply, copy] = answered;
+  const outcome = outcomeOf(reply, click.payload, copy, deps);
   if (outcome.kind === 'card') await answerWithCard(ctx, outcome.card);
   else await answerWithMessage(ctx, outcome.kind === 'hunt' ? huntNotice(outcome.reply) : outcome.text);
-  afterAnswer(deps, click, outcome, false);
+  afterAnswer(deps, click, copy, outcome, false);
 }
 
 /**
  * Action.Submit (clients without Universal Actions): a message whose value is
- * the flat button data. The card is updated in place via replyToId; anything
- * else is said in the thread.
+ * the flat button data. An outbox copy is redrawn by the outbox; any other
+ * card is updated in place via replyToId; anything else is said in the thread.
  */
 export async function handleSubmit(ctx: TurnContext, deps: TeamsTurnDeps): Promise<void> {
   const click = await readClick(ctx, deps, ctx.activity.value);
@@ -160,16 +182,18 @@ export async function handleSubmit(ctx: TurnContext, deps: TeamsTurnDeps): Promi
     if (place) await deps.proactive.send(place.conversation, place.threadId, { text: `⚠️ ${click}` }, 'submit reply');
     return;
   }
-  const reply = await route(deps, click);
-  const outcome = outcomeOf(reply, click.payload, deps);
+  const [reply, copy] = await Promise.all([route(deps, click), postedCopyOf(deps, click)]);
+  const outcome = outcomeOf(reply, click.payload, copy, deps);
   if (outcome.kind === 'hunt') {
     await startHunt(deps, click.place, outcome.reply.request, click.cmdCtx);
     return;
   }
   if (outcome.kind === 'card' && click.messageId) {
-    await deps.proactive.update(click.place.conversation, click.place.threadId, click.messageId, { card: outcome.card }, `update card of ${click.payload.alertId}`);
+    if (copy === undefined) {
+      await deps.proactive.update(click.place.conversation, click.place.threadId, click.messageId, { card: outcome.card }, `update card of ${click.payload.alertId}`);
+    }
     notifyTransition(deps, outcome.reply.alert);
     return;
   }
-  afterAnswer(deps, click, outcome, true);
+  afterAnswer(deps, click, copy, outcome, true);
 }

@@ -10,7 +10,7 @@ import type { CardContext } from '../../cards/context';
 import type { Logger } from '../../logging/logger';
 import type { HuntRunner } from '../../alerts/commands';
 import { DeliveryError, type ChatPlatform } from '../../delivery/chat-platform';
-import type { CardOptions, MessageRef } from '../../delivery/types';
+import type { CardOptions, MessageRef, PostedCopy } from '../../delivery/types';
 import { MemberDirectory } from './actor';
 import { isLoopbackAddress, resolveTeamsAuth, type TeamsAuthMode, type TeamsCredentials } from './auth';
 import { BackgroundTasks } from './background';
@@ -36,6 +36,13 @@ export interface TeamsPlatformOptions {
   hunt?: HuntRunner;
   /** Called after a card action or command changed an alert; the composition root redraws every copy (Slack too). */
   onTransition?: (alert: Alert) => void | Promise<void>;
+  /**
+   * Which copy in the outbox a clicked message is (the dispatcher's postedCopy).
+   * A click on a copy is answered with the card the outbox draws for it, and
+   * the outbox alone redraws it for everyone; a message it does not know (a
+   * command's reply card) is redrawn by the click itself.
+   */
+  postedCopy?: (alertId: string, messageId: string) => Promise<PostedCopy | undefined>;
   /** Clock, tenant and links for an alert's card (the app's cardContext); by default now + the configured tenant. */
   cardContext?: (alert: Alert) => CardContext;
   /** "Now" for cards that show no alert (hunt results, lists); default the system clock. */
@@ -103,8 +110,9 @@ export class TeamsPlatform implements ChatPlatform {
       logger: this.logger,
       ...(options.hunt ? { hunt: options.hunt } : {}),
       ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+      ...(options.postedCopy ? { postedCopy: options.postedCopy } : {}),
       cardContext: this.cardContext,
-      renderAlert: this.render,
+      renderAlert: (alert, copy) => this.renderCopy(alert, copy),
       actionBudgetMs: budget,
       // An unset key makes every member lookup a no-op.
       connectorKey: options.lookupMembers === false ? Symbol('no member lookup') : this.adapter.ConnectorClientKey,
@@ -238,6 +246,11 @@ export class TeamsPlatform implements ChatPlatform {
     if (ref?.platform !== 'teams' || typeof ref.messageId !== 'string' || ref.messageId.length === 0 || typeof ref.target !== 'string') {
       throw new DeliveryError(`${what}: not a Teams message reference (${JSON.stringify(ref).slice(0, 120)})`, 'fatal');
     }
+  }
+
+  /** Connector calls retried in place so far (429s and other transient answers). */
+  rateLimitedCount(): number {
+    return this.sender.retriedCount;
   }
 
   /** Lets running hunts and card redraws finish (at most `timeoutMs`). */

@@ -4,6 +4,7 @@ import type { Actor, Alert } from '../../alerts/types';
 import type { CardContext } from '../../cards/context';
 import type { Logger } from '../../logging/logger';
 import type { CommandContext, CommandReply, HuntRunner } from '../../alerts/commands';
+import type { CardOptions, PostedCopy } from '../../delivery/types';
 import { actorFromSender, type MemberDirectory, type MemberSource } from './actor';
 import type { BackgroundTasks } from './background';
 import { conversationOf, type ConversationDirectory, type TeamsConversation } from './conversations';
@@ -27,7 +28,10 @@ export interface TeamsTurnDeps {
   hunt?: HuntRunner;
   onTransition?: (alert: Alert) => void | Promise<void>;
   cardContext: (alert?: Alert) => CardContext;
-  renderAlert: (alert: Alert) => object;
+  /** The alert card as the platform draws it, for a plain copy or (with options) an escalation copy. */
+  renderAlert: (alert: Alert, options?: CardOptions) => object;
+  /** Which outbox copy a clicked message is (see TeamsPlatformOptions.postedCopy). */
+  postedCopy?: (alertId: string, messageId: string) => Promise<PostedCopy | undefined>;
   /** A card action's answer must leave within Teams' 5 s; the router gets this long. */
   actionBudgetMs: number;
   connectorKey: symbol;

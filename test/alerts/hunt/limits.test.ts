@@ -245,6 +245,23 @@ describe('the short cache', () => {
   });
 });
 
+describe('the timing hook', () => {
+  it('a hook that throws leaves every hunt its answer, refusals included', async () => {
+    const hunts = new HuntService({
+      sources: [counting()],
+      store,
+      clock,
+      limits: { cacheSeconds: 0 },
+      onTiming: () => {
+        throw new Error('metrics broke');
+      },
+    });
+    const report = await hunts.run({ upn: 'alice@contoso.com', lookbackMs: WEEK_MS }, ctx());
+    expect(report.upn).toBe('alice@contoso.com');
+    await expect(hunts.run({ upn: 'not a upn', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow(HuntError);
+  });
+});
+
 describe('construction', () => {
   it('refuses options that cannot work, saying which', () => {
     const source = counting();

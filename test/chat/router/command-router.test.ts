@@ -1,5 +1,6 @@
 import type { CommandContext, CommandReply } from '../../../src/alerts/commands';
-import { CommandRouter } from '../../../src/chat/router/command-router';
+import { CommandRouter, type InteractionEvent } from '../../../src/chat/router/command-router';
+import { openSqliteStore } from '../../../src/store';
 import { alex, harness, seed, snapshot, type Harness } from '../../alerts/harness';
 
 const DAY = 86_400_000;
@@ -307,5 +308,50 @@ describe('CommandRouter construction', () => {
       expect(() => new CommandRouter({ alerts: h.service, store: h.store, huntLimits })).toThrow(/huntLimits/);
     }
     await h.store.close();
+  });
+});
+
+describe('CommandRouter onInteraction hook', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+    await seed(h.store, 1, h.clock);
+  });
+  afterEach(() => h.store.close());
+
+  it('is told of every command and button with its answer, or with what it threw', async () => {
+    const events: InteractionEvent[] = [];
+    const router = new CommandRouter({ alerts: h.service, store: h.store, huntLimits: { defaultMs: DAY, maxMs: 30 * DAY }, onInteraction: (e) => events.push(e) });
+    await router.handleText('ack FW-1', ctx);
+    await router.handleAction({ verb: 'reopen', alertId: 'FW-1', version: 2 }, ctx);
+    const gone = openSqliteStore(':memory:');
+    await gone.close();
+    const failing = new CommandRouter({
+      alerts: h.service,
+      store: gone,
+      huntLimits: { defaultMs: DAY, maxMs: 30 * DAY },
+      onInteraction: (e) => events.push(e),
+    });
+    const thrown = await failing.handleText('alerts', ctx).then(() => undefined, (err: unknown) => err);
+    expect(thrown).toBeDefined();
+    expect(events.map((e) => [e.type, e.input, 'reply' in e ? e.reply.kind : String(e.error)])).toEqual([
+      ['text', 'ack FW-1', 'alert'],
+      ['action', { verb: 'reopen', alertId: 'FW-1', version: 2 }, 'error'],
+      ['text', 'alerts', String(thrown)],
+    ]);
+    expect(events.every((e) => e.ctx === ctx)).toBe(true);
+  });
+
+  it('a hook that throws leaves the answer as it was', async () => {
+    const router = new CommandRouter({
+      alerts: h.service,
+      store: h.store,
+      huntLimits: { defaultMs: DAY, maxMs: 30 * DAY },
+      onInteraction: () => {
+        throw new Error('metrics broke');
+      },
+    });
+    const reply = expectKind(await router.handleText('ack FW-1', ctx), 'alert');
+    expect(reply.alert).toMatchObject({ id: 'FW-1', status: 'acknowledged' });
   });
 });
