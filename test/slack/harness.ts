@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logging/logger';
 import { Dispatcher } from '../../src/delivery/dispatcher';
 import { startHttpServer, type HttpServer } from '../../src/server';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
+import * as build from '../support/alert-builder';
 import { startSlackStandin, type SlackStandin, type SlackStandinOptions } from '../support/slack-standin';
 
 export const ALERTS_CHANNEL = 'C0ALERTS';
@@ -34,29 +35,16 @@ export class LogCapture {
   }
 }
 
+/** The shared sample hit as Slack tests post it: High, a lower-case UPN, seen ten minutes ago. */
 export function newAlert(n: number, overrides: Partial<NewAlert> = {}): NewAlert {
-  return {
-    detectionId: 'first-time-run-command',
-    detectionName: 'First-time Run Command on a VM',
+  return build.newAlert(n, {
     title: `First-time Run Command by user${n}@contoso.com`,
-    description: 'An account ran a command on a VM for the first time.',
     severity: 'High',
-    tactics: ['LateralMovement', 'Execution'],
-    techniques: ['T1021.008', 'T1651'],
-    fingerprint: `rec-${n}|Run Command on Virtual Machine`,
-    workspace: 'contoso-sentinel',
     eventTime: new Date(Date.now() - 10 * 60_000),
     subject: { upn: `user${n}@contoso.com`, displayName: `User ${n}` },
-    action: 'Run Command on Virtual Machine',
-    sourceIp: '203.0.113.7',
-    insights: ['FirstTimeUserPerformedAction'],
-    investigationPriority: 5,
-    entities: [{ type: 'Account', fields: { FullName: `user${n}@contoso.com` } }],
-    details: { Mechanism: 'Run Command' },
-    target: { found: true, kind: 'azure-vm', name: `vm-${n}`, mechanism: 'Run Command' },
     raw: { SourceRecordId: `rec-${n}` },
     ...overrides,
-  };
+  });
 }
 
 /** A HuntRunner whose answer the test controls (the hunt engine is another module). */

@@ -1,7 +1,8 @@
 import type { Actor, AuditEntry, StatusChange } from '../../src/alerts/types';
 import type { MessageRef } from '../../src/delivery/types';
 import type { Store, TransitionRequest } from '../../src/store/store';
-import { DETECTION, WORKSPACE, TestClock, newAlert, person } from './fixtures';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
+import { TestClock, person } from './fixtures';
 
 /** Builds a fresh, empty store whose clock is the given one. */
 export type MakeStore = (clock: TestClock) => Promise<{ store: Store; cleanup?: () => Promise<void> }>;

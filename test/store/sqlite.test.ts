@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { loadMigrations, migrate, migrationsDir } from '../../src/store/sqlite/migrate';
 import { describeStoreContract } from './contract';
-import { TestClock, newAlert, DETECTION, WORKSPACE, person } from './fixtures';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
+import { TestClock, person } from './fixtures';
 
 describeStoreContract('SQLite :memory:', async (clock) => ({ store: new SqliteStore(':memory:', { clock: clock.now }) }));
 
