@@ -1,4 +1,4 @@
-import type { Store, TransitionRequest } from '../store/store';
+import type { AlertStore, TransitionRequest } from '../store/alert-store';
 import { isAlertId } from './alert-id';
 import type { Authorizer } from './authorizer';
 import { classificationLabel, isClassification } from './classification';
@@ -28,7 +28,7 @@ export interface ActionResult {
 export type ChangeListener = (alert: Alert, change: StatusChange) => void;
 
 export interface AlertServiceDeps {
-  store: Store;
+  store: AlertStore;
   clock?: () => Date;
   authorizer: Authorizer;
   /** Where an escalation goes, in words ("on-call"); shown on the cards as "Escalated by … to …". */
@@ -51,7 +51,7 @@ const ACTION_NOUN: Readonly<Record<AlertAction, string>> = {
  * alert that does not exist, or with malformed input, change nothing.
  */
 export class AlertService {
-  private readonly store: Store;
+  private readonly store: AlertStore;
   private readonly clock: () => Date;
   private readonly authorizer: Authorizer;
   private readonly listeners = new Set<ChangeListener>();

@@ -3,11 +3,13 @@ import { toDigestView } from '../cards/digest-view';
 import { DeliveryError, type ChatPlatform } from './chat-platform';
 import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef, PostedCopy } from './types';
 import type { Logger } from '../logging/logger';
-import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
+import type { AlertStore } from '../store/alert-store';
+import type { DeliveryWork, OutboxStore, ReplyJob, StormDigest } from '../store/outbox-store';
 import { backoffMs } from './backoff';
 
 export interface DispatcherOptions {
-  store: Store;
+  /** The outbox, and the alerts a storm digest summarises (read as they are now). */
+  store: OutboxStore & Pick<AlertStore, 'getAlert'>;
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   logger: Logger;
   clock?: () => Date;

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Store } from '../store';
+import type { ConversationStore } from '../store';
 import { messageOf } from './format';
 import type { CheckResult } from './types';
 
@@ -55,7 +55,7 @@ function alertChannels(config: Config): string[] {
   return [...new Set(config.workspaces.flatMap((w) => w.teamsChannels ?? config.teams.channels))];
 }
 
-export async function checkTeams(config: Config, store: Store | undefined, authority: string, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkTeams(config: Config, store: ConversationStore | undefined, authority: string, timeoutMs: number): Promise<CheckResult[]> {
   if (config.teams.mode === 'off') return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
   if (config.teams.mode === 'playground') {
     return [

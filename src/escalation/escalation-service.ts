@@ -2,12 +2,13 @@ import type { AlertService } from '../alerts/alert-service';
 import { SYSTEM_ACTOR } from '../alerts/system-actor';
 import type { Alert, StatusChange } from '../alerts/types';
 import type { Logger } from '../logging/logger';
-import type { Store } from '../store/store';
+import type { AlertStore } from '../store/alert-store';
+import type { OutboxStore } from '../store/outbox-store';
 import type { DeliveryTarget } from '../delivery/types';
 import { autoDecision, durationWords, type AutoEscalateAfter } from './auto-policy';
 
 export interface EscalationServiceOptions {
-  store: Store;
+  store: AlertStore & OutboxStore;
   alerts: AlertService;
   logger: Logger;
   clock?: () => Date;

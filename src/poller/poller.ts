@@ -2,7 +2,7 @@ import type { Alert, NewAlert } from '../alerts/types';
 import { buildRunQuery, hitToAlert, triggerFires } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
-import type { Store } from '../store/store';
+import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor } from './enrichment';
@@ -15,7 +15,7 @@ export interface WorkspaceBinding {
 }
 
 export interface PollerOptions {
-  store: Pick<Store, 'getWatermark' | 'recordPoll'>;
+  store: Pick<AlertStore, 'getWatermark' | 'recordPoll'>;
   workspaces: WorkspaceBinding[];
   logger: Logger;
   clock?: () => Date;

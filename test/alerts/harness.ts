@@ -3,7 +3,8 @@ import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { AlertStatus } from '../../src/alerts/types';
 import type { Store } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { DETECTION, TestClock, WORKSPACE, newAlert, person } from '../store/fixtures';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
+import { TestClock, person } from '../store/fixtures';
 
 export const alex = person('Alex Wilber', 'AlexW@contoso.com');
 export const bea = person('Bea Lopez', 'bea@contoso.com', 'teams');

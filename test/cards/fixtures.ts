@@ -1,5 +1,6 @@
 import type { Actor, Alert, AlertStatus, AlertTarget, AuditEntry, Classification, StatusChange } from '../../src/alerts/types';
 import type { CardContext } from '../../src/cards/context';
+import { storedAlert } from '../support/alert-builder';
 
 /** The clock every card test renders against. */
 export const NOW = new Date('2026-11-27T14:14:00Z');
@@ -55,21 +56,15 @@ export function arcTarget(overrides: Partial<AlertTarget> = {}): AlertTarget {
 
 /** The seed detection's hit (first-time Run Command), open and untouched, unless overridden. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    id: 'FW-12',
-    detectionId: 'first-time-run-command',
+  return storedAlert(12, {
     detectionName: 'Detect first time Azure Custom Script or Run Command deployment',
     title: 'First-time Run Command by alice@contoso.com',
     description: 'An account deployed a Run Command or Custom Script Extension on an Azure or Azure Arc machine for the first time.',
     severity: 'High',
-    tactics: ['LateralMovement', 'Execution'],
-    techniques: ['T1021.008', 'T1651'],
     fingerprint: 'b7c0e1d2:Run Command on Virtual Machine',
     workspace: 'la-sec-prod',
     eventTime: new Date('2026-11-27T14:02:00Z'),
     subject: { upn: 'alice@contoso.com', displayName: 'Alice Smith', aadObjectId: 'a1b2c3d4-e5f6-4789-8abc-def012345678' },
-    action: 'Run Command on Virtual Machine',
-    sourceIp: '203.0.113.7',
     sourceLocation: 'Amsterdam, NL',
     insights: ['FirstTimeUserPerformedAction', 'ActionUncommonlyPerformedAmongPeers'],
     investigationPriority: 7,
@@ -80,12 +75,10 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     details: {},
     target: vmTarget(),
     raw: { SourceRecordId: 'b7c0e1d2' },
-    status: 'open',
-    version: 1,
     createdAt: new Date('2026-11-27T14:05:00Z'),
     updatedAt: new Date('2026-11-27T14:05:00Z'),
     ...overrides,
-  };
+  });
 }
 
 /** The alert after a transition to `status`, as the domain would record it. */

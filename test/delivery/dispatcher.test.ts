@@ -10,13 +10,12 @@ import { silentLogger } from '../../src/logging/logger';
 import { Dispatcher, type DeliveryEvent } from '../../src/delivery/dispatcher';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
 import type { DeliveryTarget } from '../../src/delivery/types';
-import { makeAlert } from '../cards/fixtures';
+import * as build from '../support/alert-builder';
 
 const NOW = new Date('2026-11-27T14:00:00Z');
 
 function newAlert(n: number): NewAlert {
-  const { id: _id, status: _s, version: _v, createdAt: _c, updatedAt: _u, lastChange: _l, classification: _k, ...rest } = makeAlert();
-  return { ...rest, fingerprint: `fp-${n}`, subject: { upn: `user${n}@contoso.com` } };
+  return build.newAlert(n, { workspace: 'la-sec-prod', fingerprint: `fp-${n}`, subject: { upn: `user${n}@contoso.com` } });
 }
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { DETECTION, WORKSPACE, newAlert } from './fixtures';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
 
 const run = promisify(execFile);
 const WORKER = path.join(__dirname, 'workers', 'ack-worker.ts');

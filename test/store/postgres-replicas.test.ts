@@ -3,7 +3,8 @@ import type { Store, TransitionRequest } from '../../src/store/store';
 import { StoreInputError } from '../../src/store/store';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store';
 import { loadPgMigrations, migratePg } from '../../src/store/postgres/migrate';
-import { DETECTION, TestClock, WORKSPACE, newAlert, person } from './fixtures';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
+import { TestClock, person } from './fixtures';
 import { PG_URL, dropSchema, freshSchema, requirePostgres, withAdmin } from './postgres-support';
 
 const SLACK = { platform: 'slack' as const, target: 'C1' };

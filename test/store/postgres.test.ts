@@ -1,10 +1,10 @@
 import { openPostgresStore } from '../../src/store/postgres/postgres-store';
-import { describeStoreContract } from './contract';
+import { describeStoreContracts } from './contract';
 import { dropSchema, freshSchema, PG_URL, requirePostgres } from './postgres-support';
 
 beforeAll(requirePostgres);
 
-describeStoreContract('PostgreSQL', async (clock) => {
+describeStoreContracts('PostgreSQL', async (clock) => {
   const schema = freshSchema('contract');
   const store = await openPostgresStore(PG_URL, { clock: clock.now, schema, poolSize: 8 });
   return { store, cleanup: () => dropSchema(schema) };

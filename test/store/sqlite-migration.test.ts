@@ -6,7 +6,8 @@ import type { Alert, AuditEntry } from '../../src/alerts/types';
 import type { Delivery } from '../../src/store/store';
 import { loadMigrations, migrate } from '../../src/store/sqlite/migrate';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
-import { DETECTION, TestClock, WORKSPACE, newAlert, person } from './fixtures';
+import { DETECTION, WORKSPACE, newAlert, omit, storedAlert } from '../support/alert-builder';
+import { TestClock, person } from './fixtures';
 
 /**
  * A database written at schema version 3 (before alerts were keyed by seq and
@@ -21,45 +22,22 @@ const T2 = '2026-11-27T09:10:00.000Z';
 const alex = person('Alex', 'alex@contoso.com');
 const ackChange = { action: 'acknowledge' as const, actor: alex, at: new Date(T1), note: 'on it', classification: 'benign_positive' as const };
 
-const fw1: Alert = {
-  id: 'FW-1',
-  detectionId: DETECTION,
-  detectionName: 'First-time Run Command on a VM',
-  title: 'Run Command by user1@contoso.com',
-  description: 'An account ran a command on a VM for the first time.',
-  severity: 'Medium',
-  tactics: ['LateralMovement', 'Execution'],
-  techniques: ['T1021.008', 'T1651'],
-  fingerprint: 'rec-1|Run Command on Virtual Machine',
-  workspace: WORKSPACE,
+const fw1: Alert = storedAlert(1, {
   eventTime: new Date('2026-11-27T08:59:01.000Z'),
-  subject: { upn: 'User1@Contoso.com', displayName: 'User 1' },
-  action: 'Run Command on Virtual Machine',
-  sourceIp: '203.0.113.7',
   sourceLocation: 'BE',
-  insights: ['FirstTimeUserPerformedAction'],
-  investigationPriority: 5,
-  entities: [{ type: 'Account', fields: { FullName: 'user1@contoso.com' } }],
   details: { Mechanism: 'Run Command', Quote: 'say "hi" \\ ünïcødé ✓' },
-  target: { found: true, kind: 'azure-vm', name: 'vm-1', mechanism: 'Run Command' },
   raw: { SourceRecordId: 'rec-1', InvestigationPriority: 5, Nested: { list: [1, 2.5, null, true], empty: {} }, Big: 12345678901234 },
-  status: 'open',
-  version: 1,
   createdAt: new Date(T0),
   updatedAt: new Date(T0),
-};
+});
 
 // Optional columns empty, a status change recorded, no target.
 const fw2: Alert = {
-  id: 'FW-2',
-  detectionId: DETECTION,
-  detectionName: 'First-time Run Command on a VM',
+  ...omit(storedAlert(2), 'description', 'action', 'sourceIp', 'investigationPriority'),
   title: 'Run Command by someone',
   severity: 'High',
   tactics: [],
   techniques: [],
-  fingerprint: 'rec-2|Run Command on Virtual Machine',
-  workspace: WORKSPACE,
   eventTime: new Date('2026-11-27T08:59:02.000Z'),
   subject: {},
   insights: [],

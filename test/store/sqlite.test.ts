@@ -4,12 +4,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { loadMigrations, migrate, migrationsDir } from '../../src/store/sqlite/migrate';
-import { describeStoreContract } from './contract';
-import { TestClock, newAlert, DETECTION, WORKSPACE, person } from './fixtures';
+import { describeStoreContracts } from './contract';
+import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
+import { TestClock, person } from './fixtures';
 
-describeStoreContract('SQLite :memory:', async (clock) => ({ store: new SqliteStore(':memory:', { clock: clock.now }) }));
+describeStoreContracts('SQLite :memory:', async (clock) => ({ store: new SqliteStore(':memory:', { clock: clock.now }) }));
 
-describeStoreContract('SQLite file', async (clock) => {
+describeStoreContracts('SQLite file', async (clock) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-store-'));
   return {
     store: new SqliteStore(path.join(dir, 'firstwatch.db'), { clock: clock.now }),

@@ -5,7 +5,7 @@ import { formatDuration } from '../../alerts/hunt/lookback';
 import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
-import type { Store } from '../../store/store';
+import type { AlertStore } from '../../store/alert-store';
 import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
 import { parseCardAction } from './action-payload';
 import { USAGE, helpCommands, type CommandName } from './help';
@@ -18,7 +18,7 @@ export interface HuntLimits {
 
 export interface CommandRouterDeps {
   alerts: AlertService;
-  store: Store;
+  store: AlertStore;
   huntLimits: HuntLimits;
   /** Names of the workspaces a hunt may be limited to; with two or more, `hunt <upn> [lookback] [workspace]`. */
   workspaces?: readonly string[];
@@ -82,7 +82,7 @@ function contextProblem(ctx: unknown): string | undefined {
  */
 export class CommandRouter {
   private readonly alerts: AlertService;
-  private readonly store: Store;
+  private readonly store: AlertStore;
   private readonly hunt: HuntLimits;
   private readonly workspaces: readonly string[];
   private readonly onInteraction: ((event: InteractionEvent) => void) | undefined;

@@ -1,11 +1,11 @@
 import type { ConversationReference } from '@microsoft/agents-activity';
 import type { Logger } from '../../logging/logger';
-import type { ConversationRefRecord, Store } from '../../store/store';
+import type { ConversationRefRecord, ConversationStore } from '../../store/conversation-store';
+import type { OutboxStore } from '../../store/outbox-store';
 import { threadKey } from './sender';
 
 /** The calls this module makes on the Store. */
-export type TeamsRefStore = Pick<Store, 'saveConversationRef' | 'getConversationRef' | 'listConversationRefs'> &
-  Partial<Pick<Store, 'releaseWaiting'>>;
+export type TeamsRefStore = ConversationStore & Partial<Pick<OutboxStore, 'releaseWaiting'>>;
 
 export type TeamsConversationKind = 'channel' | 'personal' | 'groupChat';
 

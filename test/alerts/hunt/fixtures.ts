@@ -2,6 +2,7 @@ import type { Actor, AuditEntry, NewAlert } from '../../../src/alerts/types';
 import type { CommandContext } from '../../../src/alerts/commands';
 import type { Table, TableSource } from '../../../src/kql/types';
 import { generateSampleData, type SampleData } from '../../../src/workspace';
+import { newAlert, omit } from '../../support/alert-builder';
 
 /** The instant the sample workspace is generated for and served at. */
 export const NOW = new Date(Date.UTC(2026, 10, 27, 19, 0, 0));
@@ -33,18 +34,12 @@ export function ctx(origin = 'slack:C0SOC'): CommandContext {
 
 export function aliceAlert(overrides: Partial<NewAlert> = {}): NewAlert {
   return {
-    detectionId: 'first-time-run-command',
-    detectionName: 'First-time Run Command on a VM',
+    ...omit(newAlert(1), 'description', 'sourceIp', 'investigationPriority'),
     title: 'First Run Command by alice@contoso.com on vm-web-01',
     severity: 'High',
-    tactics: ['LateralMovement', 'Execution'],
-    techniques: ['T1021.008', 'T1651'],
     fingerprint: 'alice-rec-1|Run Command on Virtual Machine',
-    workspace: 'contoso-sentinel',
     eventTime: new Date(NOW.getTime() - 20 * 60_000),
     subject: { upn: 'Alice@Contoso.com', displayName: 'Alice Johnson' },
-    action: 'Run Command on Virtual Machine',
-    insights: ['FirstTimeUserPerformedAction'],
     entities: [{ type: 'Account', fields: { FullName: 'alice@contoso.com' } }],
     details: {},
     target: null,

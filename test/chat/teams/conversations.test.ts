@@ -3,6 +3,7 @@ import { ConversationDirectory, conversationOf, parseTeamsConversation } from '.
 import { commandText } from '../../../src/chat/teams/mentions';
 import { silentLogger } from '../../../src/logging/logger';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
+import { newAlert } from '../../support/alert-builder';
 
 const SERVICE = 'https://smba.trafficmanager.net/emea/';
 const BOT = { id: '28:bot', name: 'FirstWatch' };
@@ -86,12 +87,7 @@ describe('ConversationDirectory', () => {
       workspace: 'w',
       detectionId: 'd',
       watermark: new Date(),
-      alerts: [
-        {
-          detectionId: 'd', detectionName: 'D', title: 'T', severity: 'Low', tactics: [], techniques: [], fingerprint: 'f', workspace: 'w',
-          eventTime: new Date(), subject: {}, insights: [], entities: [], details: {}, target: null, raw: {},
-        },
-      ],
+      alerts: [newAlert(1, { detectionId: 'd', workspace: 'w' })],
       targets: [{ platform: 'teams', target: 'Alerts' }],
     });
     const [work] = await store.claimDueDeliveries(new Date(), 10);

@@ -9,32 +9,19 @@ import type { HuntRunner } from '../../../src/alerts/commands';
 import { TeamsPlatform, type TeamsCommandHandler, type TeamsPlatformOptions } from '../../../src/chat/teams';
 import { silentLogger, type Logger } from '../../../src/logging/logger';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
+import { newAlert } from '../../support/alert-builder';
 
 export const DAY = 86_400_000;
 
 /** One Run Command hit, as the poller would store it. */
 export function sampleAlert(n: number, upn = `user${n}@contoso.com`): NewAlert {
-  return {
-    detectionId: 'first-time-run-command',
-    detectionName: 'First-time Run Command on a VM',
+  return newAlert(n, {
     title: `Run Command on vm-${n} by ${upn}`,
-    description: 'An account ran a command on a VM for the first time.',
     severity: 'High',
-    tactics: ['LateralMovement', 'Execution'],
-    techniques: ['T1021.008', 'T1651'],
-    fingerprint: `rec-${n}|Run Command on Virtual Machine`,
-    workspace: 'contoso-sentinel',
-    eventTime: new Date(Date.UTC(2026, 10, 27, 12, 0, n % 60)),
     subject: { upn, displayName: `User ${n}` },
-    action: 'Run Command on Virtual Machine',
-    sourceIp: '203.0.113.7',
-    insights: ['FirstTimeUserPerformedAction'],
-    investigationPriority: 5,
     entities: [{ type: 'Account', fields: { FullName: upn } }],
-    details: { Mechanism: 'Run Command' },
-    target: { found: true, kind: 'azure-vm', name: `vm-${n}`, mechanism: 'Run Command' },
     raw: { SourceRecordId: `rec-${n}` },
-  };
+  });
 }
 
 export interface BotHarness {

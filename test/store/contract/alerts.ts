@@ -1,44 +1,15 @@
-import type { Actor, AuditEntry, StatusChange } from '../../src/alerts/types';
-import type { MessageRef } from '../../src/delivery/types';
-import type { Store, TransitionRequest } from '../../src/store/store';
-import { DETECTION, WORKSPACE, TestClock, newAlert, person } from './fixtures';
+import type { AuditEntry } from '../../../src/alerts/types';
+import type { Store } from '../../../src/store/store';
+import { DETECTION, WORKSPACE, newAlert } from '../../support/alert-builder';
+import { TestClock, person } from '../fixtures';
+import { SLACK, TEAMS, ackRequest, alex, snapshot, type MakeStore } from './support';
 
-/** Builds a fresh, empty store whose clock is the given one. */
-export type MakeStore = (clock: TestClock) => Promise<{ store: Store; cleanup?: () => Promise<void> }>;
-
-const SLACK = { platform: 'slack' as const, target: 'C0SEC' };
-const TEAMS = { platform: 'teams' as const, target: '19:sec@thread.tacv2' };
-const alex: Actor = person('Alex', 'alex@contoso.com');
-
-function ref(platform: 'slack' | 'teams', messageId: string): MessageRef {
-  return { platform, target: platform === 'slack' ? SLACK.target : TEAMS.target, messageId };
-}
-
-function ackRequest(alertId: string, at: Date, actor: Actor = alex): TransitionRequest {
-  const change: StatusChange = { action: 'acknowledge', actor, at };
-  return {
-    alertId,
-    action: 'acknowledge',
-    from: ['open', 'escalated'],
-    to: 'acknowledged',
-    change,
-    audit: { at, actor, action: 'acknowledge', origin: 'slack:C0SEC', detail: 'open → acknowledged' },
-    replyText: `Acknowledged by ${actor.displayName}`,
-  };
-}
-
-/** Every observable table, read through the Store interface. */
-async function snapshot(store: Store, alertIds: string[]): Promise<unknown> {
-  return {
-    alerts: await store.listAlerts({ status: 'all', limit: 1000 }),
-    audit: await store.listAudit({ limit: 1000 }),
-    deliveries: await Promise.all(alertIds.map((id) => store.listDeliveries(id))),
-    watermark: await store.getWatermark(WORKSPACE, DETECTION),
-  };
-}
-
-export function describeStoreContract(name: string, makeStore: MakeStore): void {
-  describe(`Store contract: ${name}`, () => {
+/**
+ * AlertStore: polls (alerts by fingerprint, their first deliveries, the
+ * watermark), queries, transitions and the audit log.
+ */
+export function describeAlertStoreContract(name: string, makeStore: MakeStore): void {
+  describe(`AlertStore contract: ${name}`, () => {
     let store: Store;
     let clock: TestClock;
     let cleanup: (() => Promise<void>) | undefined;
@@ -149,6 +120,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+
     describe('queries', () => {
       it('lists open alerts newest first, all alerts, and finds alerts by subject case-insensitively', async () => {
         await poll([newAlert(1), newAlert(2), newAlert(3)]);
@@ -168,6 +140,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
       });
     });
+
 
     describe('transition', () => {
       beforeEach(async () => {
@@ -232,134 +205,6 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
-    describe('delivery outbox', () => {
-      beforeEach(async () => {
-        await poll([newAlert(1), newAlert(2)]);
-      });
-
-      it('claims due deliveries once per lease, counting attempts, with the alert attached', async () => {
-        const now = clock.now();
-        const [a, b] = await Promise.all([store.claimDueDeliveries(now, 3), store.claimDueDeliveries(now, 3)]);
-        expect(a.map((w) => w.delivery.id)).toHaveLength(3);
-        expect(b.map((w) => w.delivery.id)).toHaveLength(1);
-        const ids = [...a, ...b].map((w) => w.delivery.id);
-        expect(new Set(ids).size).toBe(4);
-        expect(a[0].alert.id).toBe(a[0].delivery.alertId);
-        expect(a[0].delivery.attempts).toBe(1);
-        expect(await store.claimDueDeliveries(now, 10)).toEqual([]);
-        // A crashed dispatcher's lease runs out and the work comes back.
-        const later = new Date(now.getTime() + 61_000);
-        expect(await store.claimDueDeliveries(later, 10)).toHaveLength(4);
-      });
-
-      it('does not claim deliveries that are not yet due', async () => {
-        expect(await store.claimDueDeliveries(new Date(clock.now().getTime() - 1), 10)).toEqual([]);
-      });
-
-      it('marks posted, retry (due later), failed (never again) and waiting (until released)', async () => {
-        const now = clock.now();
-        const work = await store.claimDueDeliveries(now, 10);
-        const [d1, d2, d3, d4] = work.map((w) => w.delivery.id);
-        await store.markPosted(d1, ref('slack', '1700.1'), 1);
-        await store.markRetry(d2, 'HTTP 429', new Date(now.getTime() + 30_000));
-        await store.markFailed(d3, 'channel_is_archived');
-        await store.markWaiting(d4, 'not_in_channel');
-
-        const all = [...(await store.listDeliveries('FW-1')), ...(await store.listDeliveries('FW-2'))];
-        const byId = new Map(all.map((d) => [d.id, d]));
-        expect(byId.get(d1)).toMatchObject({ state: 'posted', ref: ref('slack', '1700.1'), renderedVersion: 1 });
-        expect(byId.get(d2)).toMatchObject({ state: 'failed', lastError: 'HTTP 429', nextAttemptAt: new Date(now.getTime() + 30_000) });
-        expect(byId.get(d3)).toMatchObject({ state: 'failed', lastError: 'channel_is_archived' });
-        expect(byId.get(d3)?.nextAttemptAt).toBeUndefined();
-        expect(byId.get(d4)).toMatchObject({ state: 'waiting', lastError: 'not_in_channel' });
-
-        const much = new Date(now.getTime() + 3_600_000);
-        expect((await store.claimDueDeliveries(much, 10)).map((w) => w.delivery.id)).toEqual([d2]);
-        const d4Target = byId.get(d4)!;
-        expect(await store.releaseWaiting(d4Target.platform, d4Target.target)).toBe(1);
-        expect((await store.claimDueDeliveries(much, 10)).map((w) => w.delivery.id)).toEqual([d4]);
-      });
-
-      it('refuses marks on unknown deliveries and malformed refs', async () => {
-        await expect(store.markPosted(999, ref('slack', '1'), 1)).rejects.toThrow(/no delivery 999/);
-        await expect(store.markPosted(1, { platform: 'slack', target: 'C', messageId: '' }, 1)).rejects.toThrow(/messageId/);
-        await expect(store.markRetry(1, 'x', new Date(NaN))).rejects.toThrow(/nextAttemptAt/);
-        await expect(store.markPosted(1, ref('slack', '1'), -1)).rejects.toThrow(/renderedVersion/);
-      });
-
-      it('re-renders a card found after a crash, marked posted at version 0', async () => {
-        const [first] = await store.claimDueDeliveries(clock.now(), 1);
-        await store.markPosted(first.delivery.id, ref('slack', 'found'), 0);
-        expect((await store.staleCards(10)).map((s) => [s.delivery.id, s.delivery.renderedVersion, s.alert.version])).toEqual([
-          [first.delivery.id, 0, 1],
-        ]);
-        await store.markRendered(first.delivery.id, 1);
-        expect(await store.staleCards(10)).toEqual([]);
-      });
-
-      it('derives stale cards from state: a burst of transitions collapses into one update to the newest version', async () => {
-        const work = await store.claimDueDeliveries(clock.now(), 10);
-        const fw1 = work.filter((w) => w.alert.id === 'FW-1').map((w) => w.delivery);
-        await store.markPosted(fw1[0].id, ref('slack', 's1'), 1);
-        await store.markPosted(fw1[1].id, ref('teams', 't1'), 1);
-        expect(await store.staleCards(10)).toEqual([]);
-
-        await store.transition(ackRequest('FW-1', clock.now()));
-        await store.transition({ ...ackRequest('FW-1', clock.now()), action: 'escalate', from: ['acknowledged'], to: 'escalated' });
-        const stale = await store.staleCards(10);
-        expect(stale.map((s) => [s.delivery.id, s.delivery.renderedVersion, s.alert.version, s.alert.status])).toEqual([
-          [fw1[0].id, 1, 3, 'escalated'],
-          [fw1[1].id, 1, 3, 'escalated'],
-        ]);
-
-        // A failed update is deferred, then comes back; rendering never moves backwards.
-        await store.deferRender(fw1[1].id, 'HTTP 502', new Date(clock.now().getTime() + 10_000));
-        await store.markRendered(fw1[0].id, 3);
-        await store.markRendered(fw1[0].id, 2);
-        expect(await store.staleCards(10)).toEqual([]);
-        expect((await store.staleCards(10, new Date(clock.now().getTime() + 10_000))).map((s) => s.delivery.id)).toEqual([fw1[1].id]);
-        expect((await store.listDeliveries('FW-1'))[0].renderedVersion).toBe(3);
-      });
-    });
-
-    describe('thread replies', () => {
-      beforeEach(async () => {
-        await poll([newAlert(1)]);
-      });
-
-      it('holds replies until their card is posted, then sends them in order, one per card at a time', async () => {
-        const [slack, teams] = (await store.claimDueDeliveries(clock.now(), 10)).map((w) => w.delivery);
-        expect(await store.queueReplies('FW-1', 'first')).toBe(2);
-        expect(await store.queueReplies('FW-1', 'second')).toBe(2);
-        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
-
-        await store.markPosted(slack.id, ref('slack', 's1'), 1);
-        const c1 = await store.claimDueReplies(clock.now(), 10);
-        expect(c1.map((r) => [r.deliveryId, r.text, r.ref.messageId, r.attempts])).toEqual([[slack.id, 'first', 's1', 1]]);
-        // "second" waits until "first" went.
-        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
-        await store.markReplyRetry(c1[0].id, 'HTTP 429', new Date(clock.now().getTime() + 5000));
-        expect(await store.claimDueReplies(clock.now(), 10)).toEqual([]);
-        const retry = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
-        expect(retry.map((r) => [r.text, r.attempts])).toEqual([['first', 2]]);
-        await store.markReplied(retry[0].id);
-        const c2 = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
-        expect(c2.map((r) => r.text)).toEqual(['second']);
-        await store.markReplyFailed(c2[0].id, 'message_not_found');
-
-        await store.markPosted(teams.id, ref('teams', 't1'), 1);
-        const c3 = await store.claimDueReplies(new Date(clock.now().getTime() + 5000), 10);
-        expect(c3.map((r) => [r.deliveryId, r.text])).toEqual([[teams.id, 'first']]);
-      });
-
-      it('queues no replies for copies given up on, and refuses unknown alerts and empty text', async () => {
-        const [slack] = (await store.claimDueDeliveries(clock.now(), 10)).map((w) => w.delivery);
-        await store.markFailed(slack.id, 'channel_not_found');
-        expect(await store.queueReplies('FW-1', 'x')).toBe(1);
-        await expect(store.queueReplies('FW-9', 'x')).rejects.toThrow(/no alert FW-9/);
-        await expect(store.queueReplies('FW-1', '  ')).rejects.toThrow(/non-empty/);
-      });
-    });
 
     describe('audit log', () => {
       it('appends entries and lists the newest ones, oldest first, by alert or all', async () => {
@@ -383,25 +228,5 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
-    describe('conversation references', () => {
-      it('saves, replaces, finds by key or by name, and lists per platform', async () => {
-        const teamsRef = { conversation: { id: '19:abc@thread.tacv2' }, serviceUrl: 'https://smba.example/' };
-        await store.saveConversationRef('teams', '19:abc@thread.tacv2', 'Security Ops', teamsRef);
-        await store.saveConversationRef('teams', '19:def@thread.tacv2', 'General', '{"raw":"json text"}');
-        await store.saveConversationRef('slack', 'C1', 'security-ops', { channel: 'C1' });
-        expect((await store.getConversationRef('teams', '19:abc@thread.tacv2'))?.ref).toEqual(teamsRef);
-        expect((await store.getConversationRef('teams', 'security ops'))?.key).toBe('19:abc@thread.tacv2');
-        expect((await store.getConversationRef('teams', '19:def@thread.tacv2'))?.ref).toBe('{"raw":"json text"}');
-        expect(await store.getConversationRef('teams', 'nope')).toBeUndefined();
-
-        await store.saveConversationRef('teams', '19:abc@thread.tacv2', 'SecOps', { v: 2 });
-        const list = await store.listConversationRefs('teams');
-        expect(list.map((r) => [r.key, r.name, r.ref])).toEqual([
-          ['19:def@thread.tacv2', 'General', '{"raw":"json text"}'],
-          ['19:abc@thread.tacv2', 'SecOps', { v: 2 }],
-        ]);
-        await expect(store.saveConversationRef('teams', '', 'x', {})).rejects.toThrow(/key/);
-      });
-    });
   });
 }

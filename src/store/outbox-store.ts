@@ -1,0 +1,130 @@
+import type { Alert } from '../alerts/types';
+import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../delivery/types';
+
+/** pending: to post; posted: on the platform; failed: retrying (nextAttemptAt set) or given up (unset); waiting: a setup problem a person must fix. */
+export type DeliveryState = 'pending' | 'posted' | 'failed' | 'waiting';
+
+export interface Delivery {
+  id: number;
+  alertId: string;
+  platform: ChatPlatformName;
+  target: string;
+  state: DeliveryState;
+  /** Claims so far (a claim counts as an attempt, so a crash mid-post is counted). */
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  ref?: MessageRef;
+  /** The alert version the posted card shows. */
+  renderedVersion?: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A delivery handed to one dispatcher, with the alert it carries. */
+export interface DeliveryWork {
+  delivery: Delivery;
+  alert: Alert;
+}
+
+/** A thread reply waiting for (or claimed for) a posted card. */
+export interface ReplyJob {
+  id: number;
+  alertId: string;
+  deliveryId: number;
+  text: string;
+  attempts: number;
+  /** The posted card the reply belongs under. */
+  ref: MessageRef;
+}
+
+/** One poll's cards for one target, summarised as a single digest card. */
+export interface StormDigest {
+  id: number;
+  platform: ChatPlatformName;
+  target: string;
+  /** The summarised alerts, in the order they were stored. */
+  alertIds: string[];
+  /** Claims so far. */
+  attempts: number;
+  createdAt: Date;
+}
+
+export interface SummariseStormsInput {
+  /** A poll that queued more than this many cards for one target is a storm. */
+  threshold: number;
+  now: Date;
+  /** Only targets on these platforms (the ones that can post a digest). */
+  platforms: ChatPlatformName[];
+  /**
+   * false: the storm's individual cards are not posted (state 'failed', last_error
+   * "summarised in digest #n"; the alerts stay listed by the alerts command).
+   * true: they are posted after the digest, paced `paceMs` apart per target, so
+   * that a later alert (due now) goes before the rest of the storm.
+   */
+  postIndividual: boolean;
+  paceMs?: number;
+}
+
+/**
+ * The outbox: every card, card update, thread reply and storm digest that is
+ * to reach a chat platform, stored before it is sent and leased to one sender
+ * at a time so that a crash resumes where it stopped.
+ */
+export interface OutboxStore {
+  /**
+   * Pending or retrying deliveries whose next attempt is due, oldest first.
+   * Each returned delivery is leased for `leaseMs` (default 60 s) so that a
+   * concurrent claim does not return it again; an expired lease (crash) makes
+   * it claimable again. Counts as an attempt.
+   */
+  claimDueDeliveries(now: Date, limit: number, leaseMs?: number): Promise<DeliveryWork[]>;
+  /** renderedVersion 0 means "what the card shows is unknown" (found after a crash): staleCards returns it for a re-render. */
+  markPosted(id: number, ref: MessageRef, renderedVersion: number): Promise<void>;
+  /** A transient failure: try again at nextAttemptAt. */
+  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** A permanent failure: never claimed again. */
+  markFailed(id: number, error: string): Promise<void>;
+  /** A setup problem (bot not in channel, unknown channel): parked until releaseWaiting. */
+  markWaiting(id: number, reason: string): Promise<void>;
+  /** Makes every waiting delivery for this platform target due now; returns how many. */
+  releaseWaiting(platform: ChatPlatformName, target: string): Promise<number>;
+  listDeliveries(alertId: string): Promise<Delivery[]>;
+
+  /**
+   * Posted cards that show an older version than their alert, with the alert
+   * as it is now. A burst of transitions collapses to one update. Cards whose
+   * update was deferred (deferRender) are left out until that time.
+   */
+  staleCards(limit: number, now?: Date): Promise<DeliveryWork[]>;
+  /** The card now shows `version` (never moves backwards). */
+  markRendered(id: number, version: number): Promise<void>;
+  /** A card update failed; skip this card in staleCards until `nextAttemptAt`. */
+  deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+
+  /**
+   * Queues one more copy of an existing alert's card per target (an escalation
+   * copy); a target that already has a copy is left as it is. Returns how many were added.
+   */
+  addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number>;
+
+  /**
+   * Storms: one transaction that finds each poll's pending, never-claimed
+   * cards per target beyond `threshold`, stores one digest for them and
+   * summarises or paces the cards (see SummariseStormsInput). A poll and target
+   * is summarised once. Returns the digests created.
+   */
+  summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]>;
+  /** Digests due for posting, oldest first, leased for `leaseMs` (a crash makes them due again); counts as an attempt. */
+  claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]>;
+  /** Posted (ref), to retry (retryAt), or given up (neither). */
+  finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void>;
+
+  /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
+  queueReplies(alertId: string, text: string): Promise<number>;
+  /** Due replies whose card is posted, leased like deliveries. */
+  claimDueReplies(now: Date, limit: number, leaseMs?: number): Promise<ReplyJob[]>;
+  markReplied(id: number): Promise<void>;
+  markReplyRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  markReplyFailed(id: number, error: string): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import type { Store } from '../../../src/store/store';
+import { describeAlertStoreContract } from './alerts';
+import { describeConversationStoreContract } from './conversations';
+import { describeOutboxStoreContract } from './outbox';
+import type { MakeStore } from './support';
+
+export type { MakeStore } from './support';
+
+/** Every role's contract, run against one implementation. */
+export function describeStoreContracts(name: string, makeStore: MakeStore<Store>): void {
+  describeAlertStoreContract(name, makeStore);
+  describeOutboxStoreContract(name, makeStore);
+  describeConversationStoreContract(name, makeStore);
+}
