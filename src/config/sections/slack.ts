@@ -13,14 +13,14 @@ interface SlackCommon {
 }
 
 /** Socket Mode: the app token opens the connection, so no public URL is needed. */
-export interface SlackSocketConfig extends SlackCommon {
+interface SlackSocketConfig extends SlackCommon {
   mode: 'socket';
   /** xapp-…; print only through redactConfig. */
   appToken: string;
 }
 
 /** HTTP mode at /slack/events: requests are verified with the signing secret. */
-export interface SlackHttpConfig extends SlackCommon {
+interface SlackHttpConfig extends SlackCommon {
   mode: 'http';
   /** print only through redactConfig. */
   signingSecret: string;

@@ -4,7 +4,7 @@ import { bool, guid, list, nonEmpty, port, tenant } from '../fields';
 import type { NodeEnv } from './server';
 
 /** A registered Azure Bot, reached by real Teams. */
-export interface TeamsBotConfig {
+interface TeamsBotConfig {
   mode: 'bot';
   /** clientId of the Azure Bot registration. */
   appId: string;
@@ -17,7 +17,7 @@ export interface TeamsBotConfig {
 }
 
 /** The local Microsoft 365 Agents Playground, anonymous. */
-export interface TeamsPlaygroundConfig {
+interface TeamsPlaygroundConfig {
   mode: 'playground';
   /** Channel ids or names that receive alerts; empty = the Playground's General. */
   channels: string[];
