@@ -3,58 +3,44 @@ import path from 'node:path';
 import { buildApp, UnknownWorkspaceError, type App } from './app/build';
 import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
-import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
-import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
+import { parseCommandLine, UsageError, type Options } from './cli/args';
+import { actingAs, isRouterCommand, routerCommand, runRouterCommand } from './cli/commands';
+import { commandHelp, PROGRAM, toolHelp, usageLines } from './cli/usage';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
 import { generateWorkspace, serveWorkspace } from './workspace';
 
-const USAGE = `FirstWatch: Sentinel detections on a schedule, alerts as cards in Teams and Slack.
-
-Usage:
-  firstwatch start                        poll on schedule, post cards, serve /api/messages and /slack/events
-  firstwatch poll --once [--dry-run]      run every detection once, deliver what it finds, exit
-  firstwatch alerts [open|all]            list alerts
-  firstwatch alert FW-3                   one alert with its audit trail
-  firstwatch ack FW-3 --as you@contoso.com
-  firstwatch escalate FW-3 [--note "…"] --as you@contoso.com
-  firstwatch resolve FW-3 --classification tp|bp|fp [--note "…"] --as you@contoso.com
-  firstwatch reopen FW-3 [--note "…"] --as you@contoso.com
-  firstwatch hunt alice@contoso.com [--lookback 7d] [--workspace contoso]
-  firstwatch doctor                       check the configuration against the services it names
-  firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
-  firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
-
-Configuration comes from the environment and ./.env (see .env.example).`;
-
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  const [command = 'start'] = args.words;
-  if (command === 'help' || args.switches.has('help')) {
-    process.stdout.write(USAGE + '\n');
+  const invocation = parseCommandLine(argv);
+  if (invocation.kind === 'help') {
+    process.stdout.write(`${invocation.command === undefined ? toolHelp() : commandHelp(invocation.command)}\n`);
     return 0;
   }
-  if (command === 'doctor') {
-    allowOnly(args, []);
-    return doctor();
-  }
+  const { command, positionals, options } = invocation;
+  if (command === 'doctor') return doctor();
+  if (command === 'poll' && !options.flag('once')) throw new UsageError(`poll runs one cycle: say --once (the schedule is '${PROGRAM} start')`, 'poll');
+  // Usage is settled before the configuration is read, so a mistyped command costs no start-up.
+  const routed = isRouterCommand(command)
+    ? { request: routerCommand(command, positionals, options), as: actingAs(command, options), workspace: options.string('workspace') }
+    : undefined;
   const config = loadConfig();
   const logger = createLogger(config.logging.level, process.stderr);
+  if (routed !== undefined) {
+    return withApp(config, logger, (app) => runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout));
+  }
   switch (command) {
     case 'start':
-      allowOnly(args, []);
       return start(config, logger);
     case 'poll':
-      allowOnly(args, ['once', 'dry-run']);
-      if (!args.switches.has('once')) throw new UsageError('poll runs one cycle: say --once (the schedule is `firstwatch start`)');
-      return pollOnce(config, logger, args.switches.has('dry-run'));
-    case 'workspace':
-      return workspaceCommand(config, args);
+      return pollOnce(config, logger, options.flag('dry-run'));
+    case 'workspace generate':
+      return generate(config, options);
+    case 'workspace serve':
+      return serve(config, options);
     default:
-      if (ROUTER_COMMANDS[command] === undefined) throw new UsageError(`unknown command '${command}'`);
-      allowOnly(args, ['as', 'lookback', 'note', 'classification', ...(command === 'hunt' ? ['workspace'] : [])]);
-      return withApp(config, logger, (app) => runRouterCommand(scopeHunt(app, args.flags.get('workspace')), args, process.stdout));
+      // help and doctor are answered above; the router's commands by runRouterCommand.
+      throw new UsageError(`unknown command '${command}'`);
   }
 }
 
@@ -99,30 +85,26 @@ async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promis
   });
 }
 
-async function workspaceCommand(config: Config, args: ParsedArgs): Promise<number> {
-  const sub = args.words[1];
-  const dir = path.resolve(args.flags.get('dir') ?? config.workspace.localDir);
-  if (sub === 'generate') {
-    allowOnly(args, ['dir', 'seed', 'days']);
-    const seed = intFlag(args, 'seed', 1);
-    const days = intFlag(args, 'days', 7);
-    const generated = await generateWorkspace({ dir, seed, days });
-    const rows = Object.entries(generated.manifest.tables).map(([t, n]) => `${t}: ${n}`).join(', ');
-    process.stdout.write(`Generated the sample workspace in ${dir} (${rows}; ${generated.planted.length} planted cases)\n`);
-    return 0;
-  }
-  if (sub === 'serve') {
-    allowOnly(args, ['dir', 'port', 'host']);
-    const server = await serveWorkspace({
-      dir,
-      port: intFlag(args, 'port', config.workspace.localPort),
-      host: args.flags.get('host') ?? '127.0.0.1',
-    });
-    process.stdout.write(`Serving ${dir} at ${server.url} (workspace id ${server.workspaceIds.join(', ')})\n`);
-    stopOnSignals(() => server.close(), createLogger('silent'));
-    return -1;
-  }
-  throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`);
+async function generate(config: Config, options: Options): Promise<number> {
+  const dir = path.resolve(options.string('dir') ?? config.workspace.localDir);
+  const seed = intOption(options, 'seed', 1, 'workspace generate');
+  const days = intOption(options, 'days', 7, 'workspace generate');
+  const generated = await generateWorkspace({ dir, seed, days });
+  const rows = Object.entries(generated.manifest.tables).map(([t, n]) => `${t}: ${n}`).join(', ');
+  process.stdout.write(`Generated the sample workspace in ${dir} (${rows}; ${generated.planted.length} planted cases)\n`);
+  return 0;
+}
+
+async function serve(config: Config, options: Options): Promise<number> {
+  const dir = path.resolve(options.string('dir') ?? config.workspace.localDir);
+  const server = await serveWorkspace({
+    dir,
+    port: intOption(options, 'port', config.workspace.localPort, 'workspace serve'),
+    host: options.string('host') ?? '127.0.0.1',
+  });
+  process.stdout.write(`Serving ${dir} at ${server.url} (workspace id ${server.workspaceIds.join(', ')})\n`);
+  stopOnSignals(() => server.close(), createLogger('silent'));
+  return -1;
 }
 
 /** One line per check; configuration errors are lines too, so every problem shows at once. */
@@ -138,7 +120,7 @@ function scopeHunt(app: App, workspace: string | undefined): App {
   try {
     return { ...app, hunt: app.huntIn(workspace) };
   } catch (err) {
-    if (err instanceof UnknownWorkspaceError) throw new UsageError(`--workspace: ${err.message}`);
+    if (err instanceof UnknownWorkspaceError) throw new UsageError(`--workspace: ${err.message}`, 'hunt');
     throw err;
   }
 }
@@ -152,10 +134,10 @@ async function withApp(config: Config, logger: Logger, work: (app: App) => Promi
   }
 }
 
-function intFlag(args: ParsedArgs, name: string, fallback: number): number {
-  const raw = args.flags.get(name);
+function intOption(options: Options, name: string, fallback: number, command: 'workspace generate' | 'workspace serve'): number {
+  const raw = options.string(name);
   if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw new UsageError(`--${name} takes a whole number, not '${raw}'`);
+  if (!/^\d{1,9}$/.test(raw)) throw new UsageError(`--${name} takes a whole number, not '${raw}'`, command);
   return Number(raw);
 }
 
@@ -165,7 +147,11 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`firstwatch: ${err.message}\n\n${USAGE}\n`);
+      const hint =
+        err.command === undefined
+          ? `Run '${PROGRAM} --help' for the commands.`
+          : `Usage: ${usageLines(err.command).join('\n       ')}\n(${PROGRAM} ${err.command} --help for details)`;
+      process.stderr.write(`firstwatch: ${err.message}\n${hint}\n`);
       process.exitCode = 2;
     } else if (err instanceof ConfigError) {
       process.stderr.write(`firstwatch: configuration: ${err.message}\n`);

@@ -83,10 +83,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
 
   const store = await openStore(config, logger);
-  const leadership: Leadership =
-    config.storage.kind === 'postgres'
-      ? new PostgresLeadership(config.storage.databaseUrl as string, { onError: (err) => logger.warn({ err }, 'poll lock connection') })
-      : new SqliteLeadership(config.storage.sqlitePath);
+  const leadership = openLeadership(config.storage, logger);
   let localWorkspace: WorkspaceThread | undefined;
   const sources: QuerySource[] = [];
   try {
@@ -107,7 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         sources.push(
           new LogAnalyticsSource({
             name: entry.name,
-            workspaceId: entry.workspaceId as string,
+            workspaceId: entry.workspaceId,
             endpoint: entry.endpoint,
             // A loopback http endpoint is a local workspace server: no Azure token crosses it.
             local: isLocalEndpoint(entry.endpoint),
@@ -287,7 +284,7 @@ function quietThreads(config: Config): (platform: ChatPlatformName, target: stri
 /** The escalation destination of each running chat platform. */
 function escalationDestinations(config: Config): DeliveryTarget[] {
   const out: DeliveryTarget[] = [];
-  if (config.slack.enabled && config.escalation.slack !== undefined) out.push({ platform: 'slack', target: config.escalation.slack.channel });
+  if (config.slack.mode !== 'off' && config.escalation.slack !== undefined) out.push({ platform: 'slack', target: config.escalation.slack.channel });
   if (config.teams.mode !== 'off' && config.escalation.teams !== undefined) out.push({ platform: 'teams', target: config.escalation.teams.channel });
   return out;
 }
@@ -301,12 +298,25 @@ function escalationCopies(config: Config): NonNullable<DispatcherOptions['escala
 }
 
 async function openStore(config: Config, logger: Logger): Promise<Store> {
-  if (config.storage.kind === 'postgres') {
-    return openPostgresStore(config.storage.databaseUrl as string, {
-      onPoolError: (err) => logger.warn({ err }, 'idle database connection dropped'),
-    });
+  const storage = config.storage;
+  switch (storage.kind) {
+    case 'postgres':
+      return openPostgresStore(storage.databaseUrl, {
+        onPoolError: (err) => logger.warn({ err }, 'idle database connection dropped'),
+      });
+    case 'sqlite': {
+      const file = storage.sqlitePath;
+      if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      return openSqliteStore(file);
+    }
   }
-  const file = config.storage.sqlitePath;
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  return openSqliteStore(file);
+}
+
+function openLeadership(storage: Config['storage'], logger: Logger): Leadership {
+  switch (storage.kind) {
+    case 'postgres':
+      return new PostgresLeadership(storage.databaseUrl, { onError: (err) => logger.warn({ err }, 'poll lock connection') });
+    case 'sqlite':
+      return new SqliteLeadership(storage.sqlitePath);
+  }
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createSlack, type Slack } from '../chat/slack';
 import { startPlayground, TeamsPlatform } from '../chat/teams';
+import type { Config } from '../config';
 import type { App } from './build';
 
 export interface ChatHandles {
@@ -28,19 +29,21 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
   const http: ChatHandles['http'] = {};
   const kick = (): void => app.dispatcher.kick();
 
-  if (app.config.slack.enabled) {
-    const slack = startSlack(app, kick);
+  const slackConfig = app.config.slack;
+  if (slackConfig.mode !== 'off') {
+    const slack = startSlack(app, slackConfig, kick);
     await slack.start({ interactive });
-    app.addPlatform(slack.platform, [...app.config.slack.channels]);
+    app.addPlatform(slack.platform, [...slackConfig.channels]);
     http.slack = slack.httpHandler;
     stops.push(() => slack.stop());
-    banner.push(`Slack: ${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode at /slack/events'}, alerts to ${app.config.slack.channels.join(', ') || 'no channel (set SLACK_CHANNELS)'}`);
+    banner.push(`Slack: ${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode at /slack/events'}, alerts to ${slackConfig.channels.join(', ') || 'no channel (set SLACK_CHANNELS)'}`);
   }
   let afterListen = async (_serverUrl: string): Promise<void> => undefined;
-  if (app.config.teams.mode === 'playground' && !interactive) {
+  const teamsConfig = app.config.teams;
+  if (teamsConfig.mode === 'playground' && !interactive) {
     // No Playground in a one-shot run: Teams cards wait in the outbox for the next `firstwatch start`.
-    app.addTargets('teams', app.config.teams.channels.length > 0 ? [...app.config.teams.channels] : PLAYGROUND_CHANNELS);
-  } else if (app.config.teams.mode !== 'off') {
+    app.addTargets('teams', teamsConfig.channels.length > 0 ? [...teamsConfig.channels] : PLAYGROUND_CHANNELS);
+  } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
     const teams = new TeamsPlatform({
       store: app.store,
@@ -52,20 +55,20 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       clock: app.clock,
       onTransition: kick,
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
-      ...(config.teams.mode === 'bot'
-        ? { credentials: { appId: config.teams.appId as string, appPassword: config.teams.appPassword as string, tenantId: config.teams.tenantId as string } }
+      ...(teamsConfig.mode === 'bot'
+        ? { credentials: { appId: teamsConfig.appId, appPassword: teamsConfig.appPassword, tenantId: teamsConfig.tenantId } }
         : {}),
     });
-    const channels = config.teams.channels.length > 0 || config.teams.mode === 'bot' ? [...config.teams.channels] : PLAYGROUND_CHANNELS;
+    const channels = teamsConfig.channels.length > 0 || teamsConfig.mode === 'bot' ? [...teamsConfig.channels] : PLAYGROUND_CHANNELS;
     app.addPlatform(teams, channels);
     http.teams = teams.requestHandler;
     stops.push(() => teams.stop());
-    banner.push(`Teams: ${config.teams.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`);
-    if (config.teams.mode === 'playground' && interactive) {
+    banner.push(`Teams: ${teamsConfig.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`);
+    if (teamsConfig.mode === 'playground' && interactive) {
       afterListen = async (serverUrl) => {
         const playground = await startPlayground({
           botEndpoint: `${serverUrl}/api/messages`,
-          port: config.teams.playgroundPort,
+          port: teamsConfig.playgroundPort,
           logger: app.logger.child({ component: 'playground' }),
         });
         stops.unshift(() => playground.stop());
@@ -85,16 +88,15 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
   };
 }
 
-function startSlack(app: App, kick: () => void): Slack {
-  const { config, logger, store, alerts } = app;
+function startSlack(app: App, config: Exclude<Config['slack'], { mode: 'off' }>, kick: () => void): Slack {
+  const { logger, store, alerts } = app;
   return createSlack(
     {
-      botToken: config.slack.botToken as string,
-      appToken: config.slack.appToken,
-      signingSecret: config.slack.signingSecret,
-      channels: config.slack.channels,
-      apiUrl: config.slack.apiUrl,
-      huntVisibility: config.slack.huntVisibility,
+      botToken: config.botToken,
+      ...(config.mode === 'socket' ? { appToken: config.appToken } : { signingSecret: config.signingSecret }),
+      channels: config.channels,
+      apiUrl: config.apiUrl,
+      huntVisibility: config.huntVisibility,
       logger,
       clock: app.clock,
       cardContext: (alert) => {

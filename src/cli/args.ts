@@ -1,48 +1,110 @@
-/** argv → command words and --flags. Flags take a value unless listed as switches. */
-export interface ParsedArgs {
-  words: string[];
-  flags: Map<string, string>;
-  switches: Set<string>;
-}
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ALIASES, COMMANDS, isCommandName, type CommandName, type CommandSpec, type HelpTopic } from './usage';
 
-const SWITCHES = new Set(['once', 'dry-run', 'help', 'json', 'force']);
-
+/** A mistake in how the CLI was called: one line, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
 
-export function parseArgs(argv: string[]): ParsedArgs {
-  const words: string[] = [];
-  const flags = new Map<string, string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      words.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      words.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!/^[a-z][a-z-]*$/.test(name)) throw new UsageError(`unknown option '${arg}'`);
-    if (SWITCHES.has(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      switches.add(name);
-      continue;
-    }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, value);
+  /** The command whose usage to show with the error; undefined: the tool's. */
+  constructor(
+    message: string,
+    readonly command?: HelpTopic,
+  ) {
+    super(message);
   }
-  return { words, flags, switches };
 }
 
-/** Rejects flags a command does not know, naming them. */
-export function allowOnly(args: ParsedArgs, allowed: string[]): void {
-  for (const name of [...args.flags.keys(), ...args.switches]) {
-    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name}`);
+export type Invocation =
+  | { kind: 'help'; command?: HelpTopic }
+  | { kind: 'run'; command: CommandName; positionals: string[]; options: Options };
+
+/** Option values by name, as given. */
+export class Options {
+  constructor(private readonly values: Readonly<Record<string, unknown>>) {}
+
+  string(name: string): string | undefined {
+    const v = this.values[name];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.values[name] === true;
+  }
+}
+
+const HELP = new Set(['-h', '--help']);
+
+/**
+ * argv → which command, its positional words and its options, with
+ * `node:util` parseArgs (strict: unknown options and missing values are
+ * usage errors). `-h`/`--help` anywhere before `--` asks for the command's help.
+ */
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { kind: 'run', command: 'start', positionals: [], options: new Options({}) };
+  if (HELP.has(first)) return { kind: 'help' };
+  if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (options follow the command)`);
+
+  let command: CommandName;
+  let args = rest;
+  if (first === 'workspace') {
+    const sub = rest[0];
+    if (sub !== undefined && HELP.has(sub)) return { kind: 'help', command: 'workspace' };
+    const name = `workspace ${sub ?? ''}`;
+    if (sub === undefined || !isCommandName(name)) {
+      throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`, 'workspace');
+    }
+    command = name;
+    args = rest.slice(1);
+  } else {
+    const name = ALIASES[first] ?? first;
+    if (!isCommandName(name)) throw new UsageError(`unknown command '${first}'`);
+    command = name;
+  }
+
+  const end = args.indexOf('--');
+  if ((end < 0 ? args : args.slice(0, end)).some((a) => HELP.has(a))) return { kind: 'help', command };
+
+  const spec: CommandSpec = COMMANDS[command];
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type };
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${command}: ${explain(err)}`, command);
+  }
+
+  const { positionals } = parsed;
+  const { names, required } = spec.positionals;
+  if (positionals.length < required) throw new UsageError(`${command} needs ${names.slice(positionals.length, required).join(' ')}`, command);
+  if (positionals.length > names.length) {
+    const extra = positionals.slice(names.length).map((p) => `'${p}'`).join(' ');
+    throw new UsageError(`${command} takes ${names.length === 0 ? 'no arguments' : names.join(' ')}, not also ${extra}`, command);
+  }
+  if (command === 'help') {
+    const topic = positionals[0];
+    if (topic === undefined) return { kind: 'help' };
+    const name: string = ALIASES[topic] ?? topic;
+    if (name === 'workspace') return { kind: 'help', command: 'workspace' };
+    if (!isCommandName(name)) throw new UsageError(`unknown command '${topic}'`);
+    return { kind: 'help', command: name };
+  }
+  return { kind: 'run', command, positionals, options: new Options(parsed.values) };
+}
+
+/** parseArgs' errors, each said in one short line. */
+function explain(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const option = /'(?:-\w, )?(--?[\w-]+)/.exec(message)?.[1];
+  switch (e?.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option '${option ?? message}'`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(message)) return `${option ?? 'an option'} takes no value`;
+      return `${option ?? 'an option'} needs a value`;
+    default:
+      return message.split('\n')[0] ?? message;
   }
 }

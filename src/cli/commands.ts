@@ -2,49 +2,76 @@ import type { Actor } from '../alerts/types';
 import { commandReplyText } from '../cards';
 import { huntText } from '../cards';
 import type { App } from '../app/build';
-import { UsageError, type ParsedArgs } from './args';
+import type { Command } from '../chat/router/command';
+import { UsageError, type Options } from './args';
+import type { CommandName } from './usage';
 
-/** The router commands the CLI exposes, and whether they change state (and so need --as). */
-export const ROUTER_COMMANDS: Readonly<Record<string, { writes: boolean }>> = {
+/** The CLI commands the router answers, and whether they change an alert (and so need --as). */
+export const ROUTER_COMMANDS = {
   ack: { writes: true },
-  acknowledge: { writes: true },
   escalate: { writes: true },
   resolve: { writes: true },
   reopen: { writes: true },
   alerts: { writes: false },
   alert: { writes: false },
   hunt: { writes: false },
-};
+} as const;
+
+export type RouterCommandName = keyof typeof ROUTER_COMMANDS;
+
+export function isRouterCommand(name: CommandName): name is RouterCommandName {
+  return Object.prototype.hasOwnProperty.call(ROUTER_COMMANDS, name);
+}
+
+/** The router's command from the CLI's words and options; the router validates the values. */
+export function routerCommand(name: RouterCommandName, positionals: readonly string[], options: Options): Command {
+  const first = positionals[0] ?? '';
+  const note = options.string('note');
+  const withNote = note !== undefined ? { note } : {};
+  switch (name) {
+    case 'ack':
+    case 'alert':
+      return { verb: name, alertId: first };
+    case 'escalate':
+    case 'reopen':
+      return { verb: name, alertId: first, ...withNote };
+    case 'resolve': {
+      const classification = options.string('classification');
+      if (classification === undefined) throw new UsageError('resolve needs --classification tp|bp|fp', 'resolve');
+      return { verb: 'resolve', alertId: first, classification, ...withNote };
+    }
+    case 'alerts':
+      return positionals[0] === undefined ? { verb: 'alerts' } : { verb: 'alerts', scope: positionals[0] };
+    case 'hunt': {
+      const lookback = options.string('lookback');
+      // --workspace scopes the hunt runner itself (App.huntIn), so the router is not asked to.
+      return { verb: 'hunt', upn: first, ...(lookback !== undefined ? { lookback } : {}) };
+    }
+  }
+}
+
+/** Who acts: --as, else $FIRSTWATCH_USER; required by the commands that change an alert. */
+export function actingAs(name: RouterCommandName, options: Options): string | undefined {
+  const as = options.string('as') ?? process.env.FIRSTWATCH_USER;
+  if (ROUTER_COMMANDS[name].writes && as === undefined) {
+    throw new UsageError(`'${name}' changes an alert: say who you are with --as you@contoso.com (every action is attributable)`, name);
+  }
+  return as;
+}
 
 /**
  * Runs one responder command through the same router as Slack and Teams, as
  * the person named by --as (every action is attributable, from the CLI too).
  */
-export async function runRouterCommand(app: App, args: ParsedArgs, out: NodeJS.WritableStream): Promise<number> {
-  const [verb, ...rest] = args.words;
-  if (verb === undefined) throw new UsageError('no command given');
-  const spec = ROUTER_COMMANDS[verb];
-  if (spec === undefined) throw new UsageError(`unknown command '${verb}'`);
-  const as = args.flags.get('as') ?? process.env.FIRSTWATCH_USER;
-  if (spec.writes && as === undefined) {
-    throw new UsageError(`'${verb}' changes an alert: say who you are with --as you@contoso.com (every action is attributable)`);
-  }
+export async function runRouterCommand(app: App, command: Command, as: string | undefined, out: NodeJS.WritableStream): Promise<number> {
   const actor: Actor = {
     platform: 'cli',
     id: as ?? process.env.USER ?? 'cli',
     displayName: as ?? process.env.USER ?? 'cli',
     ...(as !== undefined ? { email: as } : {}),
   };
-  const words = [verb, ...rest];
-  // Flags are the long form of the positional words: resolve FW-3 --classification fp --note "…".
-  const classification = args.flags.get('classification');
-  if (classification !== undefined) words.push(classification);
-  const note = args.flags.get('note');
-  if (note !== undefined) words.push(note);
-  const lookback = args.flags.get('lookback');
-  if (lookback !== undefined) words.push(lookback);
   const ctx = { actor, origin: 'cli' };
-  const reply = await app.router.handleText(words.join(' '), ctx);
+  const reply = await app.router.handleCommand(command, ctx);
   if (reply.kind === 'hunt') {
     try {
       const report = await app.hunt.run(reply.request, ctx);

@@ -39,21 +39,25 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
   const teams = readTeams(r, server.nodeEnv);
   const slack = readSlack(r);
   const workspace = readWorkspace(r);
-  const shape: ConfigShape = {
+  const storage = readStorage(r);
+  // A section left undefined was asked for but is invalid; it counts as on, as asked, for the checks that depend on it.
+  const slackOn = slack?.mode !== 'off';
+  const teamsOn = teams?.mode !== 'off';
+  const teamsBot = teams === undefined || teams.mode === 'bot';
+  const workspaces = readWorkspaces(r, workspace, { slackEnabled: slackOn, teamsEnabled: teamsOn });
+  const rest = {
     azure: readAzure(r),
-    workspace,
-    workspaces: readWorkspaces(r, workspace, { slackEnabled: slack.enabled, teamsEnabled: teams.mode !== 'off' }),
     schedule: readSchedule(r),
-    storage: readStorage(r),
-    server,
-    teams,
-    slack,
-    console: readConsole(r, slack.enabled || teams.mode === 'bot'),
+    console: readConsole(r, slackOn || teamsBot),
     responders: readResponders(r),
     hunt: readHunt(r),
     logging: readLogging(r),
     escalation: readEscalation(r),
   };
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  // Every section that can be undefined has recorded its problem, so this throws whenever one is.
+  if (r.problems.length > 0 || teams === undefined || slack === undefined || workspace === undefined || storage === undefined) {
+    throw new ConfigError(r.problems);
+  }
+  const shape: ConfigShape = { ...rest, workspace, workspaces, storage, server, teams, slack };
   return deepFreeze(shape);
 }

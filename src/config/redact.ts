@@ -11,10 +11,19 @@ function hide(value: string | undefined): string | undefined {
 export function redactConfig(config: Config): Config {
   const copy = structuredClone(config) as ConfigShape;
   copy.azure.clientSecret = hide(copy.azure.clientSecret);
-  copy.teams.appPassword = hide(copy.teams.appPassword);
-  copy.slack.botToken = hide(copy.slack.botToken);
-  copy.slack.appToken = hide(copy.slack.appToken);
-  copy.slack.signingSecret = hide(copy.slack.signingSecret);
-  if (copy.storage.databaseUrl !== undefined) copy.storage.databaseUrl = maskUrlPassword(copy.storage.databaseUrl);
+  if (copy.teams.mode === 'bot') copy.teams.appPassword = HIDDEN;
+  switch (copy.slack.mode) {
+    case 'socket':
+      copy.slack.appToken = HIDDEN;
+      copy.slack.botToken = HIDDEN;
+      break;
+    case 'http':
+      copy.slack.signingSecret = HIDDEN;
+      copy.slack.botToken = HIDDEN;
+      break;
+    case 'off':
+      break;
+  }
+  if (copy.storage.kind === 'postgres') copy.storage.databaseUrl = maskUrlPassword(copy.storage.databaseUrl);
   return copy;
 }

@@ -10,9 +10,11 @@ function slackError(err: unknown): string {
   return messageOf(err);
 }
 
-function client(token: string, config: Config, timeoutMs: number): WebClient {
+type SlackOn = Exclude<Config['slack'], { mode: 'off' }>;
+
+function client(token: string, slack: SlackOn, timeoutMs: number): WebClient {
   return new WebClient(token, {
-    ...(config.slack.apiUrl !== undefined ? { slackApiUrl: config.slack.apiUrl } : {}),
+    ...(slack.apiUrl !== undefined ? { slackApiUrl: slack.apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: timeoutMs,
@@ -21,19 +23,20 @@ function client(token: string, config: Config, timeoutMs: number): WebClient {
 }
 
 /** Every channel some workspace's alerts go to, with the workspaces that use it. */
-function alertChannels(config: Config): Map<string, string[]> {
+function alertChannels(config: Config, slack: SlackOn): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const w of config.workspaces) {
-    for (const channel of w.slackChannels ?? config.slack.channels) out.set(channel, [...(out.get(channel) ?? []), w.name]);
+    for (const channel of w.slackChannels ?? slack.channels) out.set(channel, [...(out.get(channel) ?? []), w.name]);
   }
   return out;
 }
 
 /** auth.test for the bot token, the app token in Socket Mode, and the bot's membership of each alert channel. */
 export async function checkSlack(config: Config, timeoutMs: number): Promise<CheckResult[]> {
-  if (!config.slack.enabled) return [{ check: 'slack', verdict: 'skip', detail: 'Slack is off (SLACK_BOT_TOKEN is not set)' }];
+  const slack = config.slack;
+  if (slack.mode === 'off') return [{ check: 'slack', verdict: 'skip', detail: 'Slack is off (SLACK_BOT_TOKEN is not set)' }];
   const results: CheckResult[] = [];
-  const web = client(config.slack.botToken as string, config, timeoutMs);
+  const web = client(slack.botToken, slack, timeoutMs);
   let botUserId: string | undefined;
   try {
     const auth = await web.auth.test();
@@ -48,14 +51,14 @@ export async function checkSlack(config: Config, timeoutMs: number): Promise<Che
       detail: `auth.test failed: ${code}`,
       fix: tokenProblem
         ? 'set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) under OAuth & Permissions of the installed app (reinstall it if it was revoked)'
-        : `check that this host reaches ${config.slack.apiUrl ?? 'https://slack.com/api/'}`,
+        : `check that this host reaches ${slack.apiUrl ?? 'https://slack.com/api/'}`,
     });
     return results;
   }
 
-  if (config.slack.mode === 'socket') {
+  if (slack.mode === 'socket') {
     try {
-      await client(config.slack.appToken as string, config, timeoutMs).apps.connections.open();
+      await client(slack.appToken, slack, timeoutMs).apps.connections.open();
       results.push({ check: 'slack app token', verdict: 'ok', detail: 'Socket Mode: apps.connections.open accepted SLACK_APP_TOKEN' });
     } catch (err) {
       results.push({
@@ -73,7 +76,7 @@ export async function checkSlack(config: Config, timeoutMs: number): Promise<Che
     });
   }
 
-  const channels = alertChannels(config);
+  const channels = alertChannels(config, slack);
   if (channels.size === 0) {
     results.push({ check: 'slack channels', verdict: 'warn', detail: 'no channel receives alerts', fix: 'set SLACK_CHANNELS (or WORKSPACE_<NAME>_SLACK_CHANNELS) to channel ids such as C0123ABCD' });
   }

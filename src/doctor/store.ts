@@ -8,10 +8,11 @@ import type { CheckResult } from './types';
 
 /** Opens the store as `start` does, which applies any pending migration; the store is kept for later checks. */
 export async function checkStore(config: Config): Promise<{ result: CheckResult; store?: Store }> {
-  if (config.storage.kind === 'postgres') {
-    const shown = maskUrlPassword(config.storage.databaseUrl as string);
+  const storage = config.storage;
+  if (storage.kind === 'postgres') {
+    const shown = maskUrlPassword(storage.databaseUrl);
     try {
-      const store = await openPostgresStore(config.storage.databaseUrl as string);
+      const store = await openPostgresStore(storage.databaseUrl);
       return { result: { check: 'store', verdict: 'ok', detail: `PostgreSQL ${shown} reachable, migrations applied` }, store };
     } catch (err) {
       return {
@@ -24,7 +25,7 @@ export async function checkStore(config: Config): Promise<{ result: CheckResult;
       };
     }
   }
-  const file = config.storage.sqlitePath;
+  const file = storage.sqlitePath;
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const store = openSqliteStore(file);

@@ -15,9 +15,11 @@ const AADSTS_FIXES: Record<string, string> = {
   AADSTS900023: 'TEAMS_TENANT_ID is not a tenant id or domain',
 };
 
+type TeamsBot = Extract<Config['teams'], { mode: 'bot' }>;
+
 /** Client credentials against the authority: the same token the bot needs to post. */
-async function botToken(config: Config, authority: string, timeoutMs: number): Promise<CheckResult> {
-  const tenant = config.teams.tenantId ?? 'botframework.com';
+async function botToken(bot: TeamsBot, authority: string, timeoutMs: number): Promise<CheckResult> {
+  const tenant = bot.tenantId ?? 'botframework.com';
   const url = `${authority.replace(/\/+$/, '')}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
   const check = 'teams bot credentials';
   try {
@@ -26,8 +28,8 @@ async function botToken(config: Config, authority: string, timeoutMs: number): P
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'client_credentials',
-        client_id: config.teams.appId as string,
-        client_secret: config.teams.appPassword as string,
+        client_id: bot.appId,
+        client_secret: bot.appPassword,
         scope: BOT_FRAMEWORK_SCOPE,
       }).toString(),
       signal: AbortSignal.timeout(timeoutMs),
@@ -35,14 +37,14 @@ async function botToken(config: Config, authority: string, timeoutMs: number): P
     const body: unknown = await response.json().catch(() => undefined);
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (response.ok && typeof b.access_token === 'string') {
-      return { check, verdict: 'ok', detail: `app ${config.teams.appId as string} obtained a Bot Framework token from tenant ${tenant}` };
+      return { check, verdict: 'ok', detail: `app ${bot.appId} obtained a Bot Framework token from tenant ${tenant}` };
     }
     const description = typeof b.error_description === 'string' ? b.error_description.split(/\r?\n/)[0] : `HTTP ${response.status}`;
     const code = /AADSTS\d+/.exec(description)?.[0];
     return {
       check,
       verdict: 'FAIL',
-      detail: `no token for app ${config.teams.appId as string} from tenant ${tenant}: ${typeof b.error === 'string' ? `${b.error}: ` : ''}${description}`,
+      detail: `no token for app ${bot.appId} from tenant ${tenant}: ${typeof b.error === 'string' ? `${b.error}: ` : ''}${description}`,
       fix: (code !== undefined ? AADSTS_FIXES[code] : undefined) ?? 'check TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID against the Azure Bot registration',
     };
   } catch (err) {
@@ -51,26 +53,27 @@ async function botToken(config: Config, authority: string, timeoutMs: number): P
 }
 
 /** Every channel some workspace's alerts go to. */
-function alertChannels(config: Config): string[] {
-  return [...new Set(config.workspaces.flatMap((w) => w.teamsChannels ?? config.teams.channels))];
+function alertChannels(config: Config, channels: readonly string[]): string[] {
+  return [...new Set(config.workspaces.flatMap((w) => w.teamsChannels ?? channels))];
 }
 
 export async function checkTeams(config: Config, store: ConversationStore | undefined, authority: string, timeoutMs: number): Promise<CheckResult[]> {
-  if (config.teams.mode === 'off') return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
-  if (config.teams.mode === 'playground') {
+  const teams = config.teams;
+  if (teams.mode === 'off') return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
+  if (teams.mode === 'playground') {
     return [
       {
         check: 'teams',
         verdict: 'ok',
-        detail: `local Microsoft 365 Agents Playground, anonymous: no credentials to check; alerts go to ${alertChannels(config).join(', ') || 'General'} of its test team`,
+        detail: `local Microsoft 365 Agents Playground, anonymous: no credentials to check; alerts go to ${alertChannels(config, teams.channels).join(', ') || 'General'} of its test team`,
       },
     ];
   }
-  const results: CheckResult[] = [await botToken(config, authority, timeoutMs)];
-  if (config.teams.tenantId === undefined) {
+  const results: CheckResult[] = [await botToken(teams, authority, timeoutMs)];
+  if (teams.tenantId === undefined) {
     results.push({ check: 'teams tenant', verdict: 'warn', detail: 'TEAMS_TENANT_ID is not set: only multi-tenant bot registrations work without it, and Azure no longer creates new ones', fix: 'set TEAMS_TENANT_ID to the tenant of the single-tenant bot registration' });
   }
-  const channels = alertChannels(config);
+  const channels = alertChannels(config, teams.channels);
   if (channels.length === 0) {
     results.push({ check: 'teams channels', verdict: 'warn', detail: 'no channel receives alerts', fix: 'set TEAMS_CHANNELS (or WORKSPACE_<NAME>_TEAMS_CHANNELS) to channel names or ids' });
   }

@@ -22,9 +22,13 @@ function tablesOf(query: string, candidates: readonly string[]): string[] {
   return candidates.filter((t) => new RegExp(`(^|[^A-Za-z0-9_])${t}([^A-Za-z0-9_]|$)`).test(query));
 }
 
+function workspaceIdOf(w: Config['workspace'] | Entry): string | undefined {
+  return w.mode === 'log-analytics' ? w.workspaceId : undefined;
+}
+
 /** The variables that hold a workspace's settings, for the fix lines. */
 function variablesOf(config: Config, entry: Entry): { id: string; endpoint: string } {
-  const single = config.workspaces.length === 1 && entry.name === config.workspace.name && entry.workspaceId === config.workspace.workspaceId;
+  const single = config.workspaces.length === 1 && entry.name === config.workspace.name && workspaceIdOf(entry) === workspaceIdOf(config.workspace);
   if (single) return { id: 'LOG_ANALYTICS_WORKSPACE_ID', endpoint: 'LOG_ANALYTICS_ENDPOINT' };
   const prefix = workspaceVariablePrefix(entry.name);
   return { id: `${prefix}ID`, endpoint: `${prefix}ENDPOINT` };
@@ -102,7 +106,7 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
       } else {
         source = new LogAnalyticsSource({
           name: entry.name,
-          workspaceId: entry.workspaceId as string,
+          workspaceId: entry.workspaceId,
           endpoint: entry.endpoint,
           local,
           maxRetries: 0,
@@ -151,7 +155,7 @@ async function checkOne(
     return [queryFailure(check, entry, err, vars, identity, options.timeoutMs)];
   }
   const results: CheckResult[] = [
-    { check, verdict: 'ok', detail: `answers at ${entry.mode === 'local' ? 'the embedded local workspace' : entry.endpoint}${entry.workspaceId ? ` (workspace id ${entry.workspaceId})` : ''}` },
+    { check, verdict: 'ok', detail: `answers at ${entry.mode === 'local' ? 'the embedded local workspace' : entry.endpoint}${entry.mode === 'log-analytics' ? ` (workspace id ${entry.workspaceId})` : ''}` },
   ];
   const rows = new Map(result.rows.map((r) => [String(r.Type), r]));
   for (const table of wanted) {

@@ -22,8 +22,8 @@ describe('loadConfig defaults', () => {
     expect(config.workspace).toMatchObject({ mode: 'local', name: 'local', endpoint: 'https://api.loganalytics.io/v1', localDir: './data/workspace', localPort: 0 });
     expect(config.storage).toEqual({ kind: 'sqlite', sqlitePath: './data/firstwatch.db' });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3978, nodeEnv: 'development' });
-    expect(config.teams).toMatchObject({ mode: 'playground', playgroundPort: 56150, channels: [] });
-    expect(config.slack).toMatchObject({ enabled: false, mode: null, huntVisibility: 'in_channel' });
+    expect(config.teams).toEqual({ mode: 'playground', playgroundPort: 56150, channels: [] });
+    expect(config.slack).toEqual({ mode: 'off' });
     expect(config.console.enabled).toBe(true);
     expect(config.schedule).toEqual({
       pollOverlapMs: 600_000,
@@ -39,7 +39,7 @@ describe('loadConfig defaults', () => {
   it('is deeply frozen', () => {
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.schedule.scheduleOverrides)).toBe(true);
-    expect(Object.isFrozen(config.teams.channels)).toBe(true);
+    expect(Object.isFrozen(config.teams.mode === 'playground' && config.teams.channels)).toBe(true);
   });
 
   it('treats blank values as unset', () => {
@@ -69,7 +69,14 @@ describe('loadConfig with values', () => {
     );
     expect(config.workspace).toMatchObject({ mode: 'log-analytics', name: 'sentinel', workspaceId: '11111111-2222-3333-4444-555555555555' });
     expect(config.teams).toMatchObject({ mode: 'bot', channels: ['SOC alerts', '19:abc@thread.tacv2'] });
-    expect(config.slack).toMatchObject({ enabled: true, mode: 'socket', channels: ['C0123ABCD', 'G999'], apiUrl: 'http://127.0.0.1:4000/api/' });
+    expect(config.slack).toEqual({
+      mode: 'socket',
+      botToken: 'xoxb-123-abc',
+      appToken: 'xapp-1-abc',
+      channels: ['C0123ABCD', 'G999'],
+      apiUrl: 'http://127.0.0.1:4000/api/',
+      huntVisibility: 'in_channel',
+    });
     expect(config.schedule.pollOverlapMs).toBe(90 * 60_000);
     expect(config.schedule.scheduleOverrides).toEqual({ 'first-time-runcommand': '*/5 * * * *', other: '0,30 * * * *' });
     expect(config.responders.allow).toEqual(['alice@contoso.com', 'U0123']);
@@ -78,12 +85,29 @@ describe('loadConfig with values', () => {
 
   it('turns console output off by default once Slack or a Teams bot is configured', () => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
-    expect(config.slack.mode).toBe('http');
+    expect(config.slack).toEqual({ mode: 'http', botToken: 'xoxb-1', signingSecret: 'abcdef0123456789abcdef', channels: [], huntVisibility: 'in_channel' });
     expect(config.console.enabled).toBe(false);
   });
 
   it('selects Postgres when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://fw:pw@db:5432/fw' }, NO_FILE).storage.kind).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: 'postgres://fw:pw@db:5432/fw' }, NO_FILE).storage).toEqual({ kind: 'postgres', databaseUrl: 'postgres://fw:pw@db:5432/fw' });
+  });
+
+  it('reads a Teams bot with its credentials, and no tenant for a multi-tenant registration', () => {
+    const config = loadConfig({ TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000', TEAMS_APP_PASSWORD: 'teams-pass' }, NO_FILE);
+    expect(config.teams).toEqual({ mode: 'bot', appId: '66666666-7777-8888-9999-000000000000', appPassword: 'teams-pass', channels: [] });
+  });
+
+  it('takes Socket Mode when both an app token and a signing secret are set', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
+    expect(config.slack).toEqual({ mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', channels: [], huntVisibility: 'in_channel' });
+  });
+
+  it('gives a log-analytics workspace its id', () => {
+    const config = loadConfig({ LOG_ANALYTICS_WORKSPACE_ID: '11111111-2222-3333-4444-555555555555' }, NO_FILE);
+    expect(config.workspaces).toEqual([
+      { name: 'sentinel', mode: 'log-analytics', workspaceId: '11111111-2222-3333-4444-555555555555', endpoint: 'https://api.loganalytics.io/v1' },
+    ]);
   });
 
   it('accepts every boolean spelling', () => {
@@ -170,6 +194,11 @@ describe('loadConfig errors', () => {
     expect(err.message).toContain('DATABASE_URL="mysql://fw:***@db/fw"');
   });
 
+  it('counts a platform with an invalid token as asked for, so no second line blames the missing token', () => {
+    const err = errorOf({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1', WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555', WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0123ABCD' });
+    expect(err.variables).toEqual(['SLACK_BOT_TOKEN']);
+  });
+
   it('does not echo a malformed database URL that may hold a password', () => {
     const err = errorOf({ DATABASE_URL: 'postgres//fw:pw-secret@db' });
     expect(err.message).not.toContain('pw-secret');
@@ -197,16 +226,22 @@ describe('redactConfig', () => {
       expect(printed).not.toContain(value);
     }
     const redacted = redactConfig(config);
-    expect(redacted.slack.botToken).toBe('***');
-    expect(redacted.storage.databaseUrl).toBe('postgres://fw:***@db:5432/fw');
+    expect(redacted.slack).toMatchObject({ mode: 'socket', botToken: '***', appToken: '***' });
+    expect(redacted.teams).toMatchObject({ mode: 'bot', appPassword: '***' });
+    expect(redacted.storage).toEqual({ kind: 'postgres', databaseUrl: 'postgres://fw:***@db:5432/fw' });
     expect(redacted.azure.clientId).toBe('11111111-2222-3333-4444-555555555555');
     // The original keeps its secrets for the code that needs them.
-    expect(config.slack.botToken).toBe('xoxb-slack-secret-value');
+    expect(config.slack).toMatchObject({ botToken: 'xoxb-slack-secret-value' });
+  });
+
+  it('hides the signing secret in HTTP mode', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-slack-secret-value', SLACK_SIGNING_SECRET: 'signingsecretvalue0123' }, NO_FILE);
+    expect(redactConfig(config).slack).toMatchObject({ mode: 'http', botToken: '***', signingSecret: '***' });
   });
 
   it('leaves unset secrets unset', () => {
     const redacted = redactConfig(loadConfig({}, NO_FILE));
-    expect(redacted.slack.botToken).toBeUndefined();
+    expect(redacted.slack).toEqual({ mode: 'off' });
     expect(redacted.azure.clientSecret).toBeUndefined();
   });
 });

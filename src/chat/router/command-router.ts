@@ -8,6 +8,7 @@ import type { Actor, Classification } from '../../alerts/types';
 import type { AlertStore } from '../../store/alert-store';
 import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
 import { parseCardAction } from './action-payload';
+import type { Command } from './command';
 import { USAGE, helpCommands, type CommandName } from './help';
 import { normalizeCommandText, splitWords } from './normalize-text';
 
@@ -143,21 +144,15 @@ export class CommandRouter {
       return error(`Unknown command "${shown}".\nCommands:\n${Object.values(USAGE).join('\n')}`);
     }
 
-    switch (command) {
-      case 'help':
-        return this.help();
-      case 'alerts':
-        return this.listAlerts(rest, ctx);
-      case 'alert':
-        return this.showAlert(rest, ctx);
-      case 'hunt':
-        return this.huntText(rest, ctx);
-      case 'ack':
-      case 'escalate':
-      case 'resolve':
-      case 'reopen':
-        return this.changeText(command, rest, ctx);
-    }
+    const parsed = this.commandFromText(command, rest);
+    return 'kind' in parsed ? parsed : this.run(parsed, ctx);
+  }
+
+  /** A command already split into its parts (the CLI's): validated and run exactly as the same words typed in chat. */
+  async handleCommand(command: Command, ctx: CommandContext): Promise<CommandReply> {
+    const problem = contextProblem(ctx);
+    if (problem) return error(`Cannot act on this command: ${problem}.`);
+    return this.run(command, ctx);
   }
 
   private async action(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
@@ -187,64 +182,43 @@ export class CommandRouter {
     return { kind: 'help', commands: helpCommands(formatDuration(this.hunt.defaultMs), formatDuration(this.hunt.maxMs)) };
   }
 
-  private async changeText(command: 'ack' | 'escalate' | 'resolve' | 'reopen', args: string, ctx: CommandContext): Promise<CommandReply> {
-    const usage = USAGE[command];
-    const wanted = command === 'resolve' ? 2 : 1;
-    const { words, rest } = splitWords(args, wanted);
-    if (words.length === 0) return error(`${command} needs an alert id.`, usage);
-    const id = parseAlertId(words[0]);
-    if (!id) return error(`"${words[0].slice(0, 40)}" is not an alert id (expected FW-<number>).`, usage);
-
-    if (command === 'ack') {
-      if (rest.length > 0) return error('ack takes only an alert id.', usage);
-      return fromResult(await this.alerts.acknowledge(id, ctx.actor, ctx.origin));
-    }
-    let classification: Classification | undefined;
-    if (command === 'resolve') {
-      if (words.length < 2) return error(`resolve needs a classification for ${id}.`, usage);
-      classification = parseClassification(words[1]);
-      if (!classification) {
-        return error(`"${words[1].slice(0, 40)}" is not a classification; use tp, bp or fp (true_positive, benign_positive, false_positive).`, usage);
-      }
-    }
-    const note = validateNote(rest);
-    if (!note.ok) return error(`Cannot ${command} ${id}: ${note.reason}.`, usage);
+  /** The words after the verb → a command, or what is wrong with their shape. */
+  private commandFromText(command: CommandName, args: string): Command | CommandReply {
     switch (command) {
+      case 'help':
+        return { verb: 'help' };
+      case 'alerts': {
+        const { words, rest } = splitWords(args, 1);
+        if (rest.length > 0) return error(`"${args.slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
+        return words[0] === undefined ? { verb: 'alerts' } : { verb: 'alerts', scope: words[0] };
+      }
+      case 'alert':
+      case 'ack': {
+        const { words, rest } = splitWords(args, 1);
+        if (words.length === 0) return error(`${command} needs an alert id.`, USAGE[command]);
+        // An invalid id is reported as such (by run) before the words after it.
+        if (rest.length > 0 && parseAlertId(words[0])) return error(`${command} takes only an alert id.`, USAGE[command]);
+        return { verb: command, alertId: words[0] };
+      }
       case 'escalate':
-        return fromResult(await this.alerts.escalate(id, ctx.actor, ctx.origin, note.note));
-      case 'reopen':
-        return fromResult(await this.alerts.reopen(id, ctx.actor, ctx.origin, note.note));
-      case 'resolve':
-        return fromResult(await this.alerts.resolve(id, ctx.actor, ctx.origin, classification ?? 'true_positive', note.note));
+      case 'reopen': {
+        const { words, rest } = splitWords(args, 1);
+        if (words.length === 0) return error(`${command} needs an alert id.`, USAGE[command]);
+        return { verb: command, alertId: words[0], note: rest };
+      }
+      case 'resolve': {
+        const { words, rest } = splitWords(args, 2);
+        if (words.length === 0) return error('resolve needs an alert id.', USAGE.resolve);
+        const id = parseAlertId(words[0]);
+        if (id && words.length < 2) return error(`resolve needs a classification for ${id}.`, USAGE.resolve);
+        return { verb: 'resolve', alertId: words[0], classification: words[1] ?? '', note: rest };
+      }
+      case 'hunt':
+        return this.huntFromText(args);
     }
   }
 
-  private async listAlerts(args: string, ctx: CommandContext): Promise<CommandReply> {
-    const { words, rest } = splitWords(args, 1);
-    const scope = (words[0] ?? 'open').toLowerCase();
-    if ((scope !== 'open' && scope !== 'all') || rest.length > 0) {
-      return error(`"${args.slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
-    }
-    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'list');
-    if (!auth.ok) return error(auth.message);
-    return { kind: 'alerts', alerts: await this.store.listAlerts({ status: scope, limit: LIST_LIMIT }), scope };
-  }
-
-  private async showAlert(args: string, ctx: CommandContext): Promise<CommandReply> {
-    const { words, rest } = splitWords(args, 1);
-    if (words.length === 0) return error('alert needs an alert id.', USAGE.alert);
-    const id = parseAlertId(words[0]);
-    if (!id) return error(`"${words[0].slice(0, 40)}" is not an alert id (expected FW-<number>).`, USAGE.alert);
-    if (rest.length > 0) return error('alert takes only an alert id.', USAGE.alert);
-    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id);
-    if (!auth.ok) return error(auth.message);
-    const alert = await this.store.getAlert(id);
-    if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
-    const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
-    return { kind: 'alert-detail', alert, audit };
-  }
-
-  private async huntText(args: string, ctx: CommandContext): Promise<CommandReply> {
+  private huntFromText(args: string): Command | CommandReply {
     const several = this.workspaces.length > 1;
     const { words, rest } = splitWords(args, several ? 3 : 2);
     if (words.length === 0) return error('hunt needs a UPN.', USAGE.hunt);
@@ -257,9 +231,87 @@ export class CommandRouter {
       if (workspace !== undefined) words.pop();
       else if (words.length === 3) return error(`Cannot hunt: there is no workspace "${last}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
     }
-    const upn = validateUpn(words[0]);
+    return {
+      verb: 'hunt',
+      upn: words[0],
+      ...(words[1] !== undefined ? { lookback: words[1] } : {}),
+      ...(workspace !== undefined ? { workspace } : {}),
+    };
+  }
+
+  /** Validates a command's values and acts; the one path for typed text and the CLI. */
+  private async run(command: Command, ctx: CommandContext): Promise<CommandReply> {
+    switch (command.verb) {
+      case 'help':
+        return this.help();
+      case 'alerts':
+        return this.listAlerts(command.scope, ctx);
+      case 'alert':
+        return this.showAlert(command.alertId, ctx);
+      case 'hunt':
+        return this.huntCommand(command, ctx);
+      case 'ack':
+      case 'escalate':
+      case 'reopen':
+      case 'resolve':
+        return this.change(command, ctx);
+    }
+  }
+
+  private async change(command: Extract<Command, { alertId: string; verb: 'ack' | 'escalate' | 'reopen' | 'resolve' }>, ctx: CommandContext): Promise<CommandReply> {
+    const usage = USAGE[command.verb];
+    const id = parseAlertId(command.alertId);
+    if (!id) return error(`"${command.alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).`, usage);
+    if (command.verb === 'ack') return fromResult(await this.alerts.acknowledge(id, ctx.actor, ctx.origin));
+    let classification: Classification | undefined;
+    if (command.verb === 'resolve') {
+      if (command.classification.trim() === '') return error(`resolve needs a classification for ${id}.`, usage);
+      classification = parseClassification(command.classification);
+      if (!classification) {
+        return error(`"${command.classification.slice(0, 40)}" is not a classification; use tp, bp or fp (true_positive, benign_positive, false_positive).`, usage);
+      }
+    }
+    const note = validateNote(command.note);
+    if (!note.ok) return error(`Cannot ${command.verb} ${id}: ${note.reason}.`, usage);
+    switch (command.verb) {
+      case 'escalate':
+        return fromResult(await this.alerts.escalate(id, ctx.actor, ctx.origin, note.note));
+      case 'reopen':
+        return fromResult(await this.alerts.reopen(id, ctx.actor, ctx.origin, note.note));
+      case 'resolve':
+        return fromResult(await this.alerts.resolve(id, ctx.actor, ctx.origin, classification ?? 'true_positive', note.note));
+    }
+  }
+
+  private async listAlerts(given: string | undefined, ctx: CommandContext): Promise<CommandReply> {
+    const scope = (given ?? 'open').toLowerCase();
+    if (scope !== 'open' && scope !== 'all') return error(`"${(given ?? '').slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'list');
+    if (!auth.ok) return error(auth.message);
+    return { kind: 'alerts', alerts: await this.store.listAlerts({ status: scope, limit: LIST_LIMIT }), scope };
+  }
+
+  private async showAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
+    const id = parseAlertId(alertId);
+    if (!id) return error(`"${alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).`, USAGE.alert);
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id);
+    if (!auth.ok) return error(auth.message);
+    const alert = await this.store.getAlert(id);
+    if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
+    const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
+    return { kind: 'alert-detail', alert, audit };
+  }
+
+  private async huntCommand(command: Extract<Command, { verb: 'hunt' }>, ctx: CommandContext): Promise<CommandReply> {
+    let workspace: string | undefined;
+    if (command.workspace !== undefined) {
+      const wanted = command.workspace;
+      workspace = this.workspaces.find((w) => w.toLowerCase() === wanted.toLowerCase());
+      if (workspace === undefined) return error(`Cannot hunt: there is no workspace "${wanted.slice(0, 40)}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
+    }
+    const upn = validateUpn(command.upn);
     if (!upn.ok) return error(`Cannot hunt: ${upn.reason}.`, USAGE.hunt);
-    const lookback = parseLookback(words[1], { default: this.hunt.defaultMs, max: this.hunt.maxMs });
+    const lookback = parseLookback(command.lookback, { default: this.hunt.defaultMs, max: this.hunt.maxMs });
     if (!lookback.ok) return error(`Cannot hunt: ${lookback.reason}.`, USAGE.hunt);
     return this.startHunt({ upn: upn.upn, lookbackMs: lookback.ms, ...(workspace !== undefined ? { workspace } : {}) }, ctx);
   }

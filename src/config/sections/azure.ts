@@ -9,11 +9,7 @@ export interface AzureConfig {
   clientSecret?: string;
 }
 
-export interface WorkspaceConfig {
-  /** 'local': the embedded workspace; 'log-analytics': a real Log Analytics workspace. */
-  mode: 'local' | 'log-analytics';
-  /** Log Analytics workspace id (GUID); set exactly when mode is 'log-analytics'. */
-  workspaceId?: string;
+interface WorkspaceCommon {
   /** Query API base URL, ending in /v1. */
   endpoint: string;
   /** Label on cards and in logs. */
@@ -26,6 +22,9 @@ export interface WorkspaceConfig {
   queryMaxRetries: number;
   queryTimeoutSeconds: number;
 }
+
+/** 'local': the embedded workspace; 'log-analytics': a real Log Analytics workspace, by its id (GUID). */
+export type WorkspaceConfig = WorkspaceCommon & ({ mode: 'local' } | { mode: 'log-analytics'; workspaceId: string });
 
 const RESOURCE_ID_RE =
   /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i;
@@ -59,13 +58,12 @@ export function readAzure(r: EnvReader): AzureConfig {
   return { tenantId, clientId, clientSecret };
 }
 
-export function readWorkspace(r: EnvReader): WorkspaceConfig {
+/** undefined when LOG_ANALYTICS_WORKSPACE_ID is set but invalid (the problem is recorded). */
+export function readWorkspace(r: EnvReader): WorkspaceConfig | undefined {
   const workspaceId = r.get('LOG_ANALYTICS_WORKSPACE_ID', guid);
   const endpointUrl = r.get('LOG_ANALYTICS_ENDPOINT', endpoint);
   const remote = r.isSet('LOG_ANALYTICS_WORKSPACE_ID');
-  return {
-    mode: remote ? 'log-analytics' : 'local',
-    workspaceId,
+  const common: WorkspaceCommon = {
     endpoint: endpointUrl ? endpointUrl.toString().replace(/\/+$/, '') : DEFAULT_LOG_ANALYTICS_ENDPOINT,
     name: r.get('WORKSPACE_NAME', z.string().regex(/^[\w .@-]{1,64}$/, 'a label of 1–64 letters, digits, spaces or . _ @ -')) ?? (remote ? 'sentinel' : 'local'),
     resourceId: r.get('WORKSPACE_RESOURCE_ID', resourceId),
@@ -75,4 +73,6 @@ export function readWorkspace(r: EnvReader): WorkspaceConfig {
     // Log Analytics stops any query at 10 minutes.
     queryTimeoutSeconds: r.get('QUERY_TIMEOUT_SECONDS', int(1, 600)) ?? 180,
   };
+  if (!remote) return { mode: 'local', ...common };
+  return workspaceId === undefined ? undefined : { mode: 'log-analytics', workspaceId, ...common };
 }

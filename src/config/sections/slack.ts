@@ -2,28 +2,40 @@ import { z } from 'zod';
 import type { EnvReader } from '../reader';
 import { list, oneOf, url } from '../fields';
 
-export interface SlackConfig {
-  enabled: boolean;
-  /** 'socket' with an app token, 'http' with a signing secret, null when disabled. */
-  mode: 'socket' | 'http' | null;
+/** What every enabled Slack has, whichever way Slack reaches it. */
+interface SlackCommon {
   /** xoxb-…; print only through redactConfig. */
-  botToken?: string;
-  /** xapp-…; print only through redactConfig. */
-  appToken?: string;
-  /** print only through redactConfig. */
-  signingSecret?: string;
+  botToken: string;
   channels: string[];
   /** Web API base (ends with /), for a local stand-in; undefined = Slack's own. */
   apiUrl?: string;
   huntVisibility: 'in_channel' | 'ephemeral';
 }
 
+/** Socket Mode: the app token opens the connection, so no public URL is needed. */
+interface SlackSocketConfig extends SlackCommon {
+  mode: 'socket';
+  /** xapp-…; print only through redactConfig. */
+  appToken: string;
+}
+
+/** HTTP mode at /slack/events: requests are verified with the signing secret. */
+interface SlackHttpConfig extends SlackCommon {
+  mode: 'http';
+  /** print only through redactConfig. */
+  signingSecret: string;
+}
+
+/** Slack is enabled by a bot token; an app token selects Socket Mode, else a signing secret HTTP mode. */
+export type SlackConfig = { mode: 'off' } | SlackSocketConfig | SlackHttpConfig;
+
 const botToken = z.string().regex(/^xoxb-[\w-]+$/, 'a bot token starting with xoxb-');
 const appToken = z.string().regex(/^xapp-[\w-]+$/, 'an app-level token starting with xapp-');
 const signingSecret = z.string().regex(/^[0-9a-zA-Z]{16,}$/, 'the app\'s signing secret (letters and digits, at least 16)');
 export const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD');
 
-export function readSlack(r: EnvReader): SlackConfig {
+/** undefined when Slack is asked for but a value it needs is missing or invalid (the problem is recorded). */
+export function readSlack(r: EnvReader): SlackConfig | undefined {
   const bot = r.get('SLACK_BOT_TOKEN', botToken, 'secret');
   const app = r.get('SLACK_APP_TOKEN', appToken, 'secret');
   const secret = r.get('SLACK_SIGNING_SECRET', signingSecret, 'secret');
@@ -49,14 +61,10 @@ export function readSlack(r: EnvReader): SlackConfig {
   let apiUrl = api?.toString();
   // WebClient joins method names onto slackApiUrl directly, so it must end with "/".
   if (apiUrl !== undefined && !apiUrl.endsWith('/')) apiUrl += '/';
-  return {
-    enabled,
-    mode: !enabled ? null : r.isSet('SLACK_APP_TOKEN') ? 'socket' : 'http',
-    botToken: bot,
-    appToken: app,
-    signingSecret: secret,
-    channels,
-    apiUrl,
-    huntVisibility,
-  };
+  if (!enabled) return { mode: 'off' };
+  if (bot === undefined) return undefined;
+  const common = { botToken: bot, channels, ...(apiUrl !== undefined ? { apiUrl } : {}), huntVisibility };
+  // An app token wins: with both set, Slack is reached over Socket Mode.
+  if (r.isSet('SLACK_APP_TOKEN')) return app === undefined ? undefined : { mode: 'socket', ...common, appToken: app };
+  return secret === undefined ? undefined : { mode: 'http', ...common, signingSecret: secret };
 }

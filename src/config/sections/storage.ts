@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { EnvReader } from '../reader';
 import { nonEmpty } from '../fields';
 
-export interface StorageConfig {
-  /** 'postgres' when DATABASE_URL is set, else 'sqlite'. */
-  kind: 'sqlite' | 'postgres';
-  sqlitePath: string;
-  /** Holds a password: print only through redactConfig. */
-  databaseUrl?: string;
-}
+/** PostgreSQL when DATABASE_URL is set (several replicas share it), else one SQLite file. */
+export type StorageConfig =
+  | { kind: 'sqlite'; sqlitePath: string }
+  | {
+      kind: 'postgres';
+      /** Holds a password: print only through redactConfig. */
+      databaseUrl: string;
+    };
 
 /** The URL with its password masked, for errors and printing. */
 export function maskUrlPassword(raw: string): string {
@@ -32,11 +33,10 @@ const databaseUrl = z.string().refine((s) => {
   }
 }, 'a Postgres URL such as postgres://user:password@host:5432/firstwatch');
 
-export function readStorage(r: EnvReader): StorageConfig {
+/** undefined when DATABASE_URL is set but invalid (the problem is recorded). */
+export function readStorage(r: EnvReader): StorageConfig | undefined {
   const url = r.get('DATABASE_URL', databaseUrl, maskUrlPassword);
-  return {
-    kind: r.isSet('DATABASE_URL') ? 'postgres' : 'sqlite',
-    sqlitePath: r.get('SQLITE_PATH', nonEmpty) ?? './data/firstwatch.db',
-    databaseUrl: url,
-  };
+  const sqlitePath = r.get('SQLITE_PATH', nonEmpty) ?? './data/firstwatch.db';
+  if (!r.isSet('DATABASE_URL')) return { kind: 'sqlite', sqlitePath };
+  return url === undefined ? undefined : { kind: 'postgres', databaseUrl: url };
 }

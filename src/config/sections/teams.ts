@@ -3,22 +3,33 @@ import type { EnvReader } from '../reader';
 import { bool, guid, list, nonEmpty, port, tenant } from '../fields';
 import type { NodeEnv } from './server';
 
-export interface TeamsConfig {
-  /** 'bot': a registered Azure Bot; 'playground': the local Agents Playground; 'off'. */
-  mode: 'bot' | 'playground' | 'off';
+/** A registered Azure Bot, reached by real Teams. */
+interface TeamsBotConfig {
+  mode: 'bot';
   /** clientId of the Azure Bot registration. */
-  appId?: string;
+  appId: string;
   /** clientSecret; print only through redactConfig. */
-  appPassword?: string;
+  appPassword: string;
+  /** Unset: a multi-tenant registration. */
   tenantId?: string;
   /** Channel ids or names that receive alerts. */
+  channels: string[];
+}
+
+/** The local Microsoft 365 Agents Playground, anonymous. */
+interface TeamsPlaygroundConfig {
+  mode: 'playground';
+  /** Channel ids or names that receive alerts; empty = the Playground's General. */
   channels: string[];
   playgroundPort: number;
 }
 
+export type TeamsConfig = { mode: 'off' } | TeamsPlaygroundConfig | TeamsBotConfig;
+
 export const channel = z.string().regex(/^[^\s,][^,]{0,199}$/, 'a channel id or name');
 
-export function readTeams(r: EnvReader, nodeEnv: NodeEnv): TeamsConfig {
+/** undefined when the bot is asked for but a value it needs is missing or invalid (the problem is recorded). */
+export function readTeams(r: EnvReader, nodeEnv: NodeEnv): TeamsConfig | undefined {
   const appId = r.get('TEAMS_APP_ID', guid);
   const appPassword = r.get('TEAMS_APP_PASSWORD', nonEmpty, 'secret');
   const tenantId = r.get('TEAMS_TENANT_ID', tenant);
@@ -42,12 +53,11 @@ export function readTeams(r: EnvReader, nodeEnv: NodeEnv): TeamsConfig {
     r.fail('TEAMS_PLAYGROUND', 'TEAMS_PLAYGROUND="true" is not valid with NODE_ENV="production": the Agents SDK refuses anonymous requests in production');
   }
   const playground = explicit ?? (!hasId && nodeEnv !== 'production');
-  return {
-    mode: hasId ? 'bot' : playground ? 'playground' : 'off',
-    appId,
-    appPassword,
-    tenantId,
-    channels: r.get('TEAMS_CHANNELS', list(channel, 'channel ids or names')) ?? [],
-    playgroundPort: r.get('TEAMS_PLAYGROUND_PORT', port) ?? 56150,
-  };
+  const channels = r.get('TEAMS_CHANNELS', list(channel, 'channel ids or names')) ?? [];
+  const playgroundPort = r.get('TEAMS_PLAYGROUND_PORT', port) ?? 56150;
+  if (hasId) {
+    if (appId === undefined || appPassword === undefined) return undefined;
+    return { mode: 'bot', appId, appPassword, ...(tenantId !== undefined ? { tenantId } : {}), channels };
+  }
+  return playground ? { mode: 'playground', channels, playgroundPort } : { mode: 'off' };
 }

@@ -9,13 +9,9 @@ import { channel as teamsChannel } from './teams';
  * One workspace FirstWatch queries, with the chat targets its alerts go to.
  * An MSSP lists its customers' workspaces; a single team has exactly one.
  */
-export interface WorkspaceEntry {
+interface WorkspaceEntryCommon {
   /** Label on cards, in logs, in watermarks and for `hunt --workspace`. */
   name: string;
-  /** 'local': the embedded workspace this process starts; 'log-analytics': a query API at `endpoint`. */
-  mode: 'local' | 'log-analytics';
-  /** Log Analytics workspace id; set exactly when mode is 'log-analytics'. */
-  workspaceId?: string;
   /** Query API base URL, ending in /v1. Plain http (loopback only) means a local workspace server: no Azure token. */
   endpoint: string;
   resourceId?: string;
@@ -24,6 +20,9 @@ export interface WorkspaceEntry {
   /** Teams channels for this workspace's alerts; undefined = TEAMS_CHANNELS. */
   teamsChannels?: string[];
 }
+
+/** 'local': the embedded workspace this process starts; 'log-analytics': a query API at `endpoint`, by workspace id. */
+export type WorkspaceEntry = WorkspaceEntryCommon & ({ mode: 'local' } | { mode: 'log-analytics'; workspaceId: string });
 
 /** The list variable; read by name here because each workspace's own variables are named after it. */
 const LIST_VARIABLE = 'WORKSPACES';
@@ -46,7 +45,8 @@ export function workspaceVariablePrefix(name: string): string {
  */
 export function readWorkspaces(
   r: EnvReader,
-  single: WorkspaceConfig,
+  /** undefined when the single-workspace variables are invalid (the problem is recorded). */
+  single: WorkspaceConfig | undefined,
   chat: { slackEnabled: boolean; teamsEnabled: boolean },
 ): WorkspaceEntry[] {
   const names = r.get(LIST_VARIABLE, list(workspaceName, 'workspace names (letters, digits, -)'));
@@ -54,15 +54,9 @@ export function readWorkspaces(
     for (const variable of r.namesStartingWith(PREFIX).filter((v) => !SINGLE.has(v))) {
       r.fail(variable, `${variable} is set but ${LIST_VARIABLE} is not: list the workspace names, e.g. ${LIST_VARIABLE}=contoso,fabrikam`);
     }
-    return [
-      {
-        name: single.name,
-        mode: single.mode,
-        ...(single.workspaceId !== undefined ? { workspaceId: single.workspaceId } : {}),
-        endpoint: single.endpoint,
-        ...(single.resourceId !== undefined ? { resourceId: single.resourceId } : {}),
-      },
-    ];
+    if (single === undefined) return [];
+    const common = { name: single.name, endpoint: single.endpoint, ...(single.resourceId !== undefined ? { resourceId: single.resourceId } : {}) };
+    return [single.mode === 'local' ? { mode: 'local', ...common } : { mode: 'log-analytics', workspaceId: single.workspaceId, ...common }];
   }
 
   for (const variable of ['LOG_ANALYTICS_WORKSPACE_ID', 'WORKSPACE_NAME', 'WORKSPACE_RESOURCE_ID']) {
@@ -85,8 +79,8 @@ export function readWorkspaces(
       r.fail(variable, `${variable} is not a setting of any workspace in ${LIST_VARIABLE}=${JSON.stringify(r.raw(LIST_VARIABLE))}: expected WORKSPACE_<NAME>_{${FIELDS.join(',')}}`);
     }
   }
-  const fallbackEndpoint = single.endpoint ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
-  return names.map((name): WorkspaceEntry => {
+  const fallbackEndpoint = single?.endpoint ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
+  return names.flatMap((name): WorkspaceEntry[] => {
     const prefix = workspaceVariablePrefix(name);
     if (!r.isSet(`${prefix}ID`)) r.fail(`${prefix}ID`, `${prefix}ID is not set: workspace "${name}" needs its Log Analytics workspace id (a GUID)`);
     const workspaceId = r.get(`${prefix}ID`, guid);
@@ -100,15 +94,19 @@ export function readWorkspaces(
       r.fail(`${prefix}TEAMS_CHANNELS`, `${prefix}TEAMS_CHANNELS is set but Teams is off: set TEAMS_APP_ID (or TEAMS_PLAYGROUND=true locally)`);
     }
     const resource = r.get(`${prefix}RESOURCE_ID`, resourceId);
-    return {
-      name,
-      mode: 'log-analytics',
-      ...(workspaceId !== undefined ? { workspaceId } : {}),
-      endpoint: url ? url.toString().replace(/\/+$/, '') : fallbackEndpoint,
-      ...(resource !== undefined ? { resourceId: resource } : {}),
-      ...(slackChannels !== undefined ? { slackChannels } : {}),
-      ...(teamsChannels !== undefined ? { teamsChannels } : {}),
-    };
+    // Without a valid id the problem is recorded and loadConfig throws; the entry is left out.
+    if (workspaceId === undefined) return [];
+    return [
+      {
+        name,
+        mode: 'log-analytics',
+        workspaceId,
+        endpoint: url ? url.toString().replace(/\/+$/, '') : fallbackEndpoint,
+        ...(resource !== undefined ? { resourceId: resource } : {}),
+        ...(slackChannels !== undefined ? { slackChannels } : {}),
+        ...(teamsChannels !== undefined ? { teamsChannels } : {}),
+      },
+    ];
   });
 }
 

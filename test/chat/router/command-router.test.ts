@@ -301,6 +301,47 @@ describe('CommandRouter card actions', () => {
   });
 });
 
+describe('CommandRouter structured commands', () => {
+  let h: Harness;
+  let router: CommandRouter;
+  beforeEach(async () => {
+    h = await harness();
+    await seed(h.store, 3, h.clock);
+    router = routerFor(h);
+  });
+  afterEach(() => h.store.close());
+
+  it('resolves with a classification and a note given as parts, the note kept whole', async () => {
+    const reply = expectKind(await router.handleCommand({ verb: 'resolve', alertId: 'FW-3', classification: 'fp', note: 'patching job\nsee change 42' }, ctx), 'alert');
+    expect(reply.alert).toMatchObject({ status: 'resolved', classification: 'false_positive', lastChange: { note: 'patching job\nsee change 42' } });
+  });
+
+  it('answers a structured command with the same reply as the same words typed', async () => {
+    const typed = expectKind(await router.handleText('escalate FW-1 needs the VM owner', ctx), 'alert');
+    const given = expectKind(await router.handleCommand({ verb: 'escalate', alertId: 'FW-2', note: 'needs the VM owner' }, ctx), 'alert');
+    expect(given.message).toBe(typed.message?.replace('FW-1', 'FW-2'));
+    expect(given.alert.lastChange).toMatchObject({ action: 'escalate', note: 'needs the VM owner' });
+  });
+
+  it.each([
+    [{ verb: 'ack', alertId: 'FW-one' }, /"FW-one" is not an alert id/],
+    [{ verb: 'resolve', alertId: 'FW-1', classification: 'maybe' }, /"maybe" is not a classification/],
+    [{ verb: 'resolve', alertId: 'FW-1', classification: '' }, /resolve needs a classification for FW-1/],
+    [{ verb: 'alerts', scope: 'closed' }, /"closed" is not a list scope/],
+    [{ verb: 'hunt', upn: 'not an upn' }, /Cannot hunt/],
+    [{ verb: 'hunt', upn: 'alex@contoso.com', workspace: 'elsewhere' }, /no workspace "elsewhere"/],
+  ] as const)('validates %j as the text path does, and changes nothing', async (command, says) => {
+    const before = await snapshot(h.store);
+    expect(expectKind(await router.handleCommand(command, ctx), 'error').message).toMatch(says);
+    expect(await snapshot(h.store)).toEqual(before);
+  });
+
+  it('refuses a malformed context', async () => {
+    const reply = await router.handleCommand({ verb: 'ack', alertId: 'FW-1' }, { actor: null, origin: 'cli' } as unknown as CommandContext);
+    expect(expectKind(reply, 'error').message).toMatch(/no requester/);
+  });
+});
+
 describe('CommandRouter construction', () => {
   it('refuses hunt limits that make no sense', async () => {
     const h = await harness();
