@@ -75,7 +75,7 @@ export function observeRateLimits(metrics: Metrics, platform: ChatPlatform): voi
 const VERB = /^[a-z]{1,16}$/;
 
 /** A bounded label: the verb when it is one word we could know, else "other" (labels must not grow with hostile input). */
-function verbOf(type: 'action' | 'text', input: unknown): string {
+function verbOf(type: InteractionEvent['type'], input: unknown): string {
   let candidate: unknown;
   if (type === 'text') {
     candidate = typeof input === 'string' ? input.trim().replace(/^\//, '').split(/\s+/)[0]?.toLowerCase() : undefined;

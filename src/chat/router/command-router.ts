@@ -29,8 +29,8 @@ export interface CommandRouterDeps {
 
 /** One command or button the router handled: what came in, from whom, and the answer (or what it threw). */
 export type InteractionEvent = {
-  type: 'text' | 'action';
-  /** The text or button payload as the platform passed it. */
+  type: 'text' | 'action' | 'command';
+  /** The text, button payload or structured command as it was passed in. */
   input: unknown;
   ctx: CommandContext;
 } & ({ reply: CommandReply } | { error: unknown });
@@ -150,9 +150,11 @@ export class CommandRouter {
 
   /** A command already split into its parts (the CLI's): validated and run exactly as the same words typed in chat. */
   async handleCommand(command: Command, ctx: CommandContext): Promise<CommandReply> {
-    const problem = contextProblem(ctx);
-    if (problem) return error(`Cannot act on this command: ${problem}.`);
-    return this.run(command, ctx);
+    return this.observed('command', command, ctx, () => {
+      const problem = contextProblem(ctx);
+      if (problem) return Promise.resolve(error(`Cannot act on this command: ${problem}.`));
+      return this.run(command, ctx);
+    });
   }
 
   private async action(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
