@@ -73,7 +73,7 @@ export class Metrics {
     });
     this.interactions = new Counter({
       name: 'firstwatch_interactions_total',
-      help: 'Commands and button clicks by type (action or text), verb and outcome (ok, refused, error)',
+      help: 'Commands and button clicks by type (action, text or command), verb and outcome (ok, refused, error)',
       labelNames: ['type', 'verb', 'outcome'],
       registers,
     });
