@@ -6,7 +6,7 @@ import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert } from '../../src/alerts/types';
 import { CommandRouter } from '../../src/chat/router/command-router';
 import { createSlack, type Slack } from '../../src/chat/slack';
-import { TeamsPlatform } from '../../src/chat/teams';
+import { TeamsPlatform, ThreadRateLimiter } from '../../src/chat/teams';
 import { EscalationService } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
 import { Dispatcher } from '../../src/delivery/dispatcher';
@@ -16,6 +16,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SlackStandin } from '../support/slack-standin';
 import { ALERTS as TEAMS_ALERTS, TEAM, alex, bea, cardOf, cardText } from '../chat/teams/activities';
 import type { ConnectorStandIn } from '../chat/teams/connector-standin';
+import { VirtualLimiterClock } from '../support/virtual-limiter-clock';
 
 export const SLACK_ALERTS = 'C0ALERTS';
 export const SLACK_ONCALL = 'C0ONCALL';
@@ -104,6 +105,9 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
     logger: silentLogger(),
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
     ...(opts.clock ? { clock: opts.clock } : {}),
+    // Teams' per-thread limits hold on a clock that waits cost no real time: a storm's
+    // cards to one channel are paced without the test sleeping through the pacing.
+    limiter: new ThreadRateLimiter(undefined, new VirtualLimiterClock()),
     onTransition: (alert) => {
       transitions.push(alert);
     },

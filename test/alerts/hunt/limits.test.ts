@@ -218,8 +218,11 @@ describe('the short cache', () => {
   it('shares one query between identical hunts in flight', async () => {
     const source = counting();
     const hunts = new HuntService({ sources: [source], store, clock });
-    server.faults.next({ delayMs: 200 });
-    const reports = await Promise.all([1, 2, 3].map(() => hunts.run({ upn: 'bob@contoso.com', lookbackMs: WEEK_MS }, ctx())));
+    source.hold();
+    const running = [1, 2, 3].map(() => hunts.run({ upn: 'bob@contoso.com', lookbackMs: WEEK_MS }, ctx()));
+    await source.inFlightReaches(1);
+    source.release();
+    const reports = await Promise.all(running);
     expect(source.calls).toBe(1);
     expect(reports[1]).toEqual(reports[0]);
     expect(reports[2]).toEqual(reports[0]);
