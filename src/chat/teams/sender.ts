@@ -1,3 +1,4 @@
+import { backoffMs } from '../../delivery/backoff';
 import type { Logger } from '../../logging/logger';
 import { classifyConnectorError, toDeliveryError } from './errors';
 import { systemClock, ThreadRateLimiter, type LimiterClock } from './rate-limiter';
@@ -68,7 +69,7 @@ export class TeamsSender {
         return await call();
       } catch (err) {
         const failure = classifyConnectorError(err, this.clock.now());
-        const backoff = this.backoff(attempt);
+        const backoff = backoffMs(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
         const spent = this.clock.now() - started;
         const withinBudget = limits.budgetMs === undefined || spent + wait <= limits.budgetMs;
@@ -81,11 +82,5 @@ export class TeamsSender {
         await this.clock.sleep(wait);
       }
     }
-  }
-
-  /** base·2^(n-1), capped, with "equal jitter" (half fixed, half random). */
-  private backoff(attempt: number): number {
-    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + this.random() * (exp / 2));
   }
 }
