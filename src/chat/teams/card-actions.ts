@@ -3,6 +3,7 @@ import { parseTeamsActionData } from '../../cards/adaptive/actions';
 import type { CardActionPayload, CommandContext, CommandReply } from '../../alerts/commands';
 import { startHunt } from './hunts';
 import { answerWithCard, answerWithMessage, commandContext, errorText, notifyTransition, placeOf, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
+import { TIMED_OUT, within } from '../../time/timeout';
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -40,20 +41,6 @@ function outcomeOf(reply: CommandReply, payload: CardActionPayload, deps: TeamsT
       return { kind: 'hunt', reply };
     default:
       return { kind: 'message', text: 'Done.' };
-  }
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 
@@ -134,7 +121,7 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
   }
   const work = route(deps, click);
   // The member lookup already spent part of the budget.
-  const reply = await withinBudget(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
+  const reply = await within(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
   if (reply === TIMED_OUT) {
     await answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
     deps.tasks.run(`late answer for ${click.payload.alertId}`, async () => {
