@@ -7,7 +7,7 @@ import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { Store } from '../../store/store';
 import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
-import { parseCardAction } from './action-payload';
+import { parseCardActionPayload } from '../../cards/payload';
 import { USAGE, helpCommands, type CommandName } from './help';
 import { normalizeCommandText, splitWords } from './normalize-text';
 
@@ -123,7 +123,7 @@ export class CommandRouter {
   async handleAction(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this button: ${problem}.`);
-    const parsed = parseCardAction(payload);
+    const parsed = parseCardActionPayload(payload);
     if (!parsed.ok) return error(`That button could not be used: ${parsed.reason}.`);
     const p = parsed.payload;
     const opts = { expectedVersion: p.version };
@@ -134,7 +134,7 @@ export class CommandRouter {
       case 'escalate':
         return fromResult(await this.alerts.escalate(p.alertId, actor, origin, p.note, opts));
       case 'resolve':
-        // parseCardAction guarantees a classification for resolve.
+        // parseCardActionPayload guarantees a classification for resolve.
         return fromResult(await this.alerts.resolve(p.alertId, actor, origin, p.classification ?? 'true_positive', p.note, opts));
       case 'reopen':
         return fromResult(await this.alerts.reopen(p.alertId, actor, origin, p.note, opts));
