@@ -4,7 +4,8 @@ import type { Alert, StatusChange } from '../alerts/types';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { DeliveryTarget } from '../delivery/types';
-import { autoDecision, durationWords, type AutoEscalateAfter } from './auto-policy';
+import { durationWords } from '../time/duration';
+import { autoDecision, type AutoEscalateAfter } from './auto-policy';
 
 export interface EscalationServiceOptions {
   store: Store;

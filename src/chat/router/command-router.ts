@@ -1,13 +1,13 @@
 import { parseAlertId } from '../../alerts/alert-id';
 import type { ActionResult, AlertService } from '../../alerts/alert-service';
 import { parseClassification } from '../../alerts/classification';
-import { formatDuration } from '../../alerts/hunt/lookback';
 import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { Store } from '../../store/store';
 import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
 import { parseCardActionPayload } from '../../cards/payload';
+import { formatInOneUnit } from '../../time/duration';
 import { USAGE, helpCommands, type CommandName } from './help';
 import { normalizeCommandText, splitWords } from './normalize-text';
 
@@ -144,7 +144,7 @@ export class CommandRouter {
   }
 
   private help(): CommandReply {
-    return { kind: 'help', commands: helpCommands(formatDuration(this.hunt.defaultMs), formatDuration(this.hunt.maxMs)) };
+    return { kind: 'help', commands: helpCommands(formatInOneUnit(this.hunt.defaultMs), formatInOneUnit(this.hunt.maxMs)) };
   }
 
   private async changeText(command: 'ack' | 'escalate' | 'resolve' | 'reopen', args: string, ctx: CommandContext): Promise<CommandReply> {
@@ -242,7 +242,7 @@ export class CommandRouter {
       action: 'hunt',
       alertId: request.alertId,
       outcome: 'allowed',
-      detail: `requested: upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
+      detail: `requested: upn ${request.upn}, look-back ${formatInOneUnit(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
     });
     return { kind: 'hunt', request };
   }
