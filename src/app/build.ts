@@ -24,19 +24,20 @@ import { openPostgresStore, openSqliteStore, type Store } from '../store';
 import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { startLocalWorkspace } from './local-workspace';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface BuildOptions {
   logger: Logger;
   /** Where the console platform writes cards (default stdout). */
   consoleOut?: NodeJS.WritableStream;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /** Every long-lived object of a FirstWatch process, built from configuration. */
 export interface App {
   config: Config;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   store: Store;
   detections: Detection[];
   sources: QuerySource[];
@@ -70,7 +71,7 @@ export class UnknownWorkspaceError extends Error {
 
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const { logger } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
@@ -141,7 +142,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     new HuntService({
       sources: over,
       store,
-      clock: { now: clock },
+      clock,
       limits: {
         maxConcurrency: config.hunt.maxConcurrency,
         cacheSeconds: config.hunt.cacheSeconds,

@@ -5,12 +5,13 @@ import type { CardOptions, ChatPlatformName, EscalationMention, MessageRef } fro
 import type { Logger } from '../logging/logger';
 import type { DeliveryWork, ReplyJob, Store, StormDigest } from '../store/store';
 import { backoffMs } from './backoff';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface DispatcherOptions {
   store: Store;
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
   /** Work items taken per claim. */
   batchSize?: number;
   /** Retry delays: base, doubling up to max, with jitter. */
@@ -46,7 +47,7 @@ export interface DrainReport {
  * any point is resumed by the next process.
  */
 export class Dispatcher {
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private readonly batchSize: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -59,7 +60,7 @@ export class Dispatcher {
   private readonly reportedWaiting = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.batchSize = options.batchSize ?? 50;
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;

@@ -6,11 +6,12 @@ import type { CommandReply } from '../alerts/commands';
 import type { Logger } from '../logging/logger';
 import type { PollOutcome } from '../poller/poller';
 import type { DeliveryOutcome, Metrics } from './metrics';
+import type { Clock } from '../time/clock';
 
 /** The parts of the composed app the instrumentation observes (the objects every caller already shares). */
 export interface Instrumentable {
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   router: {
     handleAction(payload: unknown, ctx: never): Promise<CommandReply>;
     handleText(text: unknown, ctx: never): Promise<CommandReply>;
@@ -48,7 +49,7 @@ const INSTRUMENTED = Symbol('firstwatch.instrumented');
 const wrappedPlatforms = new WeakSet<ChatPlatform>();
 
 /** Wraps each platform not wrapped yet (platforms may be added after the first call). */
-export function instrumentPlatforms(platforms: Partial<Record<string, ChatPlatform>>, metrics: Metrics, clock: () => Date): void {
+export function instrumentPlatforms(platforms: Partial<Record<string, ChatPlatform>>, metrics: Metrics, clock: Clock): void {
   for (const platform of Object.values(platforms)) {
     if (platform === undefined || wrappedPlatforms.has(platform)) continue;
     wrappedPlatforms.add(platform);
@@ -95,7 +96,7 @@ function instrumentHunt(app: Instrumentable, metrics: Metrics): void {
   };
 }
 
-function instrumentPlatform(platform: ChatPlatform, metrics: Metrics, clock: () => Date): void {
+function instrumentPlatform(platform: ChatPlatform, metrics: Metrics, clock: Clock): void {
   const name = platform.name;
   const postAlert = platform.postAlert.bind(platform);
   // Extra arguments (the escalation copy's CardOptions) pass through untouched.

@@ -11,7 +11,7 @@ import { SqliteStore } from '../../src/store';
 import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, type WorkspaceServer } from '../../src/workspace';
 import { aliceAlert, ctx, huntAudit, NOW, sampleData, tableSource, TENANT_ID, WEEK_MS, WORKSPACE_RESOURCE_ID } from './fixtures';
 
-const clock = { now: (): Date => NOW };
+const clock = (): Date => NOW;
 let server: WorkspaceServer;
 let partialServer: WorkspaceServer;
 let store: SqliteStore;
