@@ -73,7 +73,7 @@ export const huntOverhead: Bench = {
       const hunts = new HuntService({
         sources: [source],
         store,
-        clock: { now: () => now },
+        clock: () => now,
         limits: { maxConcurrency: CONCURRENCY, maxQueued: HUNTS, cacheSeconds: 0, timeoutMs: 600_000 },
         onTiming: (t) => timings.push(t),
       });

@@ -7,6 +7,7 @@ import { TRANSITIONS, canApply, isNoop } from './state-machine';
 import { isSystemActor } from './system-actor';
 import { describeStatus, formatUtcTime, statusPhrase } from './status-text';
 import type { Actor, Alert, AlertAction, AuditEntry, Classification, EscalationMark, StatusChange } from './types';
+import { systemClock, type Clock } from '../time/clock';
 
 /** Where an action came from, and the card version the person saw (button clicks). */
 export interface ActionOptions {
@@ -29,7 +30,7 @@ export type ChangeListener = (alert: Alert, change: StatusChange) => void;
 
 export interface AlertServiceDeps {
   store: AlertStore;
-  clock?: () => Date;
+  clock?: Clock;
   authorizer: Authorizer;
   /** Where an escalation goes, in words ("on-call"); shown on the cards as "Escalated by … to …". */
   escalatesTo?: string;
@@ -52,14 +53,14 @@ const ACTION_NOUN: Readonly<Record<AlertAction, string>> = {
  */
 export class AlertService {
   private readonly store: AlertStore;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private readonly authorizer: Authorizer;
   private readonly listeners = new Set<ChangeListener>();
   private readonly escalatesTo: string | undefined;
 
   constructor(deps: AlertServiceDeps) {
     this.store = deps.store;
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
     this.authorizer = deps.authorizer;
     this.escalatesTo = deps.escalatesTo;
   }

@@ -26,12 +26,13 @@ import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../w
 import { observeDeliveries, observeHunts, observeInteractions, observeRateLimits } from '../observability/instrument';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface BuildOptions {
   logger: Logger;
   /** Where the console platform writes cards (default stdout). */
   consoleOut?: NodeJS.WritableStream;
-  clock?: () => Date;
+  clock?: Clock;
   /** Series registry the components report to (default: a new one with the process metrics). */
   metrics?: Metrics;
 }
@@ -40,7 +41,7 @@ export interface BuildOptions {
 export interface App {
   config: Config;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   /** What the dispatcher, the router, the hunts and the platforms report, for /metrics. */
   metrics: Metrics;
   store: Store;
@@ -76,7 +77,7 @@ export class UnknownWorkspaceError extends Error {
 
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const { logger } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? new Metrics();
   const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
@@ -147,7 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     new HuntService({
       sources: over,
       store,
-      clock: { now: clock },
+      clock,
       limits: {
         maxConcurrency: config.hunt.maxConcurrency,
         cacheSeconds: config.hunt.cacheSeconds,

@@ -6,13 +6,14 @@ import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { DeliveryWork, OutboxStore, ReplyJob, StormDigest } from '../store/outbox-store';
 import { backoffMs } from './backoff';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface DispatcherOptions {
   /** The outbox, and the alerts a storm digest summarises (read as they are now). */
   store: OutboxStore & Pick<AlertStore, 'getAlert'>;
   platforms: Partial<Record<ChatPlatformName, ChatPlatform>>;
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
   /** Work items taken per claim. */
   batchSize?: number;
   /** Retry delays: base, doubling up to max, with jitter. */
@@ -57,7 +58,7 @@ export interface DrainReport {
  * any point is resumed by the next process.
  */
 export class Dispatcher {
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private readonly batchSize: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -70,7 +71,7 @@ export class Dispatcher {
   private readonly reportedWaiting = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.batchSize = options.batchSize ?? 50;
     this.retryBaseMs = options.retryBaseMs ?? 2_000;
     this.retryMaxMs = options.retryMaxMs ?? 5 * 60_000;

@@ -11,10 +11,11 @@ import { checkStore } from './store';
 import { checkTeams, DEFAULT_AUTHORITY } from './teams';
 import type { CheckResult, DoctorOptions } from './types';
 import { checkWorkspaces } from './workspaces';
+import { systemClock } from '../time/clock';
 
 /** Every check of a loaded configuration against the services it names, in the order an operator fixes them. */
 export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<CheckResult[]> {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const logger = options.logger ?? silentLogger();
   let credential: TokenCredential | undefined = options.credential;

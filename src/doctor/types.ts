@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { Logger } from '../logging/logger';
+import type { Clock } from '../time/clock';
 
 /** ok: works; warn: works but worth a look; FAIL: blocks alerting; skip: not applicable to this configuration. */
 export type Verdict = 'ok' | 'warn' | 'FAIL' | 'skip';
@@ -16,7 +17,7 @@ export interface CheckResult {
 }
 
 export interface DoctorOptions {
-  clock?: () => Date;
+  clock?: Clock;
   /** The Azure identity; default DefaultAzureCredential (managed identity, workload identity, env secret or az login). */
   credential?: TokenCredential;
   /** Entra authority for the Teams bot's token; default https://login.microsoftonline.com. */

@@ -8,6 +8,7 @@ import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceThread 
 import { messageOf } from './format';
 import { identityOf, type TokenIdentity } from './identity';
 import type { CheckResult } from './types';
+import type { Clock } from '../time/clock';
 
 /** The tables the hunt reads (it tolerates a missing one) and the enrichment of Run Command hits. */
 type Entry = Config['workspaces'][number];
@@ -50,7 +51,7 @@ interface Token {
 }
 
 export interface WorkspaceCheckOptions {
-  clock: () => Date;
+  clock: Clock;
   credential: () => TokenCredential;
   timeoutMs: number;
   logger: Logger;

@@ -5,13 +5,15 @@ import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { DeliveryTarget } from '../delivery/types';
-import { autoDecision, durationWords, type AutoEscalateAfter } from './auto-policy';
+import { durationWords } from '../time/duration';
+import { autoDecision, type AutoEscalateAfter } from './auto-policy';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface EscalationServiceOptions {
   store: AlertStore & OutboxStore;
   alerts: AlertService;
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
   /** Where escalation copies go: one target per platform. Empty: escalation changes the status only. */
   destinations: DeliveryTarget[];
   /** Per severity; off for severities not listed. */
@@ -43,14 +45,14 @@ const ORIGIN = 'system:auto-escalation';
  * reminds before that.
  */
 export class EscalationService {
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
   private readonly interval: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<CheckReport> | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EscalationServiceOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.interval = options.checkIntervalMs ?? 30_000;
     for (const [severity, ms] of Object.entries(options.autoEscalateAfter ?? {})) {
       if (!(Number.isFinite(ms) && ms > 0)) throw new Error(`auto-escalation after for ${severity} must be a positive duration, got ${String(ms)}`);

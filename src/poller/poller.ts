@@ -6,6 +6,7 @@ import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor } from './enrichment';
+import { systemClock, type Clock } from '../time/clock';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -18,7 +19,7 @@ export interface PollerOptions {
   store: Pick<AlertStore, 'getWatermark' | 'recordPoll'>;
   workspaces: WorkspaceBinding[];
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
   /** Each window starts this long before the last one ended; the fingerprint makes the overlap harmless. */
   overlapMs: number;
   /** Extra TimeGenerated look-back for rows that arrive late. */
@@ -51,10 +52,10 @@ export interface PollOutcome {
  * covers the same window again.
  */
 export class Poller {
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(private readonly options: PollerOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   async runDetection(detection: Detection, opts: { dryRun?: boolean } = {}): Promise<PollOutcome[]> {

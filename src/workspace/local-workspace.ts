@@ -5,6 +5,7 @@ import { writeFileAtomic, writeTables } from './files/write';
 import { generateSampleData, type SampleDataOptions } from './sample-data/generate';
 import type { PlantedCase } from './sample-data/planted';
 import { startWorkspaceServer, type WorkspaceServer, type WorkspaceServerOptions } from './server/server';
+import type { Clock } from '../time/clock';
 
 export interface GenerateWorkspaceOptions extends SampleDataOptions {
   dir: string;
@@ -107,7 +108,7 @@ export interface ServeWorkspaceOptions {
   workspaceId?: string;
   requireBearer?: WorkspaceServerOptions['requireBearer'];
   /** What `now()` is for queries; default the system clock. */
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /** Serves the workspace folder over the Log Analytics query API (loopback unless told otherwise). */

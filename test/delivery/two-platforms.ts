@@ -16,7 +16,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import type { SlackStandin } from '../support/slack-standin';
 import { ALERTS as TEAMS_ALERTS, TEAM, alex, bea, cardOf, cardText } from '../chat/teams/activities';
 import type { ConnectorStandIn } from '../chat/teams/connector-standin';
-import { VirtualLimiterClock } from '../support/virtual-limiter-clock';
+import { ManualTime } from '../support/manual-time';
 
 export const SLACK_ALERTS = 'C0ALERTS';
 export const SLACK_ONCALL = 'C0ONCALL';
@@ -107,7 +107,7 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
     ...(opts.clock ? { clock: opts.clock } : {}),
     // Teams' per-thread limits hold on a clock that waits cost no real time: a storm's
     // cards to one channel are paced without the test sleeping through the pacing.
-    limiter: new ThreadRateLimiter(undefined, new VirtualLimiterClock()),
+    limiter: new ThreadRateLimiter(undefined, new ManualTime(Date.now())),
     onTransition: (alert) => {
       transitions.push(alert);
     },

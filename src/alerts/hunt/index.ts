@@ -1,4 +1,4 @@
-export { HuntService, type HuntServiceOptions, type HuntStore, type HuntClock, type HuntLimits, type HuntTiming } from './service';
+export { HuntService, type HuntServiceOptions, type HuntStore, type HuntLimits, type HuntTiming } from './service';
 export { HuntError, type HuntFailure } from './errors';
 export { buildHuntQuery, formatTimespanLiteral, HUNT_SOURCES, HUNT_QUERY_LIMITS, MAX_LOOKBACK_MS, MIN_LOOKBACK_MS } from './query';
 export { assembleReport } from './report';

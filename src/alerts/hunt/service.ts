@@ -12,15 +12,13 @@ import { buildHuntQuery, checkLookback, formatTimespanLiteral } from './query';
 import { assembleReport, REPORT_LIMITS } from './report';
 import { addRows, emptyAggregate } from './rows';
 import { validateUpn } from './upn';
+import { realTimeout, untilAborted } from '../../time/timeout';
+import { systemClock, type Clock } from '../../time/clock';
 
 /** The part of the Store a hunt uses. */
 export interface HuntStore {
   findAlertsBySubject(upn: string, limit: number): Promise<Alert[]>;
   appendAudit(entry: AuditEntry): Promise<unknown>;
-}
-
-export interface HuntClock {
-  now(): Date;
 }
 
 export interface HuntLimits {
@@ -51,7 +49,7 @@ export interface HuntTiming {
 export interface HuntServiceOptions {
   sources: QuerySource[];
   store: HuntStore;
-  clock?: HuntClock;
+  clock?: Clock;
   limits?: HuntLimits;
   links?: { tenantId?: string; workspaceResourceId?: string };
   /** Called once per hunt, after it settles (metrics); a hook that throws is ignored. */
@@ -75,7 +73,7 @@ function auditSnippet(value: unknown): string {
 export class HuntService implements HuntRunner {
   private readonly sources: QuerySource[];
   private readonly store: HuntStore;
-  private readonly clock: HuntClock;
+  private readonly clock: Clock;
   private readonly limits: Required<HuntLimits>;
   private readonly links: { tenantId?: string; workspaceResourceId?: string };
   private readonly limiter: ConcurrencyLimiter;
@@ -100,7 +98,7 @@ export class HuntService implements HuntRunner {
     checkLookback(limits.maxLookbackMs);
     this.sources = [...options.sources];
     this.store = options.store;
-    this.clock = options.clock ?? { now: () => new Date() };
+    this.clock = options.clock ?? systemClock;
     this.limits = limits;
     this.links = { ...options.links };
     this.limiter = new ConcurrencyLimiter(limits.maxConcurrency, limits.maxQueued);
@@ -134,7 +132,7 @@ export class HuntService implements HuntRunner {
 
     const what = `hunt for ${upn} over ${formatTimespanLiteral(lookbackMs)}`;
     const key = `${upn}\u0000${lookbackMs}`;
-    let execution = this.cache.get(key, this.clock.now().getTime());
+    let execution = this.cache.get(key, this.clock().getTime());
     const cached = execution !== undefined;
     if (!execution) {
       if (!this.limiter.canAccept(this.sources.length)) {
@@ -144,7 +142,7 @@ export class HuntService implements HuntRunner {
         throw busy;
       }
       execution = this.execute(upn, lookbackMs);
-      this.cache.set(key, execution, () => this.clock.now().getTime());
+      this.cache.set(key, execution, () => this.clock().getTime());
     }
 
     let result: Execution;
@@ -187,17 +185,14 @@ export class HuntService implements HuntRunner {
   private async execute(upn: string, lookbackMs: number): Promise<Execution> {
     const { timeoutMs } = this.limits;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new HuntError('timeout', `the hunt timed out after ${seconds(timeoutMs)}`)), timeoutMs);
-    timer.unref?.();
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    aborted.catch(() => undefined);
-    const guarded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted]);
+    const deadline = realTimeout(timeoutMs);
+    const onDeadline = (): void => controller.abort(new HuntError('timeout', `the hunt timed out after ${seconds(timeoutMs)}`));
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    const guarded = <T>(p: Promise<T>): Promise<T> => untilAborted(p, controller.signal);
 
     try {
       const query = buildHuntQuery(upn, lookbackMs);
-      const now = this.clock.now();
+      const now = this.clock();
       const timespan = { start: new Date(now.getTime() - lookbackMs), end: now };
       const multiple = this.sources.length > 1;
       let queuedMs = 0;
@@ -247,12 +242,12 @@ export class HuntService implements HuntRunner {
       });
       return { report, queuedMs, queryMs };
     } finally {
-      clearTimeout(timer);
+      deadline.removeEventListener('abort', onDeadline);
     }
   }
 
   private async audit(ctx: CommandContext, outcome: AuditEntry['outcome'], detail: string, alertId: string | undefined): Promise<void> {
-    const entry: AuditEntry = { at: this.clock.now(), actor: ctx.actor, action: 'hunt', outcome, detail, origin: ctx.origin };
+    const entry: AuditEntry = { at: this.clock(), actor: ctx.actor, action: 'hunt', outcome, detail, origin: ctx.origin };
     if (typeof alertId === 'string' && /^[A-Za-z0-9-]{1,40}$/.test(alertId)) entry.alertId = alertId;
     try {
       await this.store.appendAudit(entry);

@@ -22,6 +22,7 @@ import { buildModal } from './listeners/modal-metadata';
 import { registerViewListeners } from './listeners/views';
 import { SlackPlatform, type SlackMessage } from './platform';
 import { TaskTracker } from '../task-tracker';
+import { systemClock, type Clock } from '../../time/clock';
 
 export interface SlackOptions {
   /** xoxb-… */
@@ -49,7 +50,7 @@ export interface SlackOptions {
   identityTtlMs?: number;
   /** Web API call timeout. */
   requestTimeoutMs?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export interface SlackDeps {
@@ -118,7 +119,7 @@ function checkOptions(o: SlackOptions): void {
 export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
   checkOptions(options);
   const logger = options.logger.child({ component: 'slack' });
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const bolt = boltLogger(logger);
   const common: WebClientOptions = {
     logger: bolt,

@@ -23,6 +23,7 @@ import { hosting } from './sdk';
 import { TeamsSender, type RetryPolicy } from './sender';
 import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
+import { systemClock, type Clock } from '../../time/clock';
 
 export interface TeamsPlatformOptions {
   /** Conversation references (and releaseWaiting, when present). */
@@ -46,7 +47,7 @@ export interface TeamsPlatformOptions {
   /** Clock, tenant and links for an alert's card (the app's cardContext); by default now + the configured tenant. */
   cardContext?: (alert: Alert) => CardContext;
   /** "Now" for cards that show no alert (hunt results, lists); default the system clock. */
-  clock?: () => Date;
+  clock?: Clock;
   /** The alert card; by default cards/adaptive alertCard(toAlertView(alert)). */
   renderAlert?: (alert: Alert, ctx: CardContext) => object;
   /** How long a card action waits for the router before answering "working on it" (default 4000; Teams allows 5 s). */
@@ -94,7 +95,7 @@ export class TeamsPlatform implements ChatPlatform {
     this.conversations = new ConversationDirectory(options.store, this.logger);
     this.tasks = new BackgroundTasks(this.logger);
     const tenantId = options.credentials?.tenantId;
-    const clock = options.clock ?? (() => new Date());
+    const clock = options.clock ?? systemClock;
     const forAlert = options.cardContext;
     this.cardContext = (alert) => (alert && forAlert ? forAlert(alert) : { now: clock(), ...(tenantId ? { tenantId } : {}) });
     const renderAlert = options.renderAlert ?? ((alert: Alert, ctx: CardContext) => alertCard(toAlertView(alert, ctx)));

@@ -6,6 +6,7 @@ import { encodeRows, evaluate, KqlError } from './engine';
 import { codeForStatus, errorBody, HttpError } from './errors';
 import { FaultQueue, type Fault } from './faults';
 import { parseTimespan, TimespanError } from './timespan';
+import { systemClock, type Clock } from '../../time/clock';
 
 export const DEFAULT_LOCAL_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -23,7 +24,7 @@ export interface WorkspaceServerOptions {
   /** Require `Authorization: Bearer <token>`: a token string to match exactly, or true for any bearer token. */
   requireBearer?: string | true;
   /** What `now()` is; default the system clock. */
-  clock?: () => Date;
+  clock?: Clock;
   /** Largest accepted request body, default 1 MiB. */
   maxBodyBytes?: number;
   /** Row limit per result (Log Analytics: 500,000); beyond it the result is truncated and flagged as a partial failure. */
@@ -171,7 +172,7 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const maxRows = options.maxRows ?? 500_000;
   const defaultWait = options.defaultWaitSeconds ?? 180;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   if (options.requireBearer === '') throw new Error('requireBearer must be a non-empty token or true');
 
   let source: TableSource | undefined = options.source;

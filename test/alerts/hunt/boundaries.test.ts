@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const hunt = (rows: Record<string, unknown>[]): Promise<unknown> =>
-  new HuntService({ sources: [new FixedSource(rows)], store, clock: { now: () => NOW } }).run({ upn: 'alice@contoso.com', lookbackMs: WEEK_MS }, ctx());
+  new HuntService({ sources: [new FixedSource(rows)], store, clock: () => NOW }).run({ upn: 'alice@contoso.com', lookbackMs: WEEK_MS }, ctx());
 
 describe('rows from a workspace', () => {
   it.each([

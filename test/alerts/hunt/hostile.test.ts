@@ -166,7 +166,7 @@ describe('HuntService refuses hostile requests before any query runs', () => {
     hunts = new HuntService({
       sources: [new LogAnalyticsSource({ name: 'contoso-sentinel', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true, maxRetries: 0 })],
       store,
-      clock: { now: () => NOW },
+      clock: () => NOW,
     });
   });
 

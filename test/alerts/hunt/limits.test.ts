@@ -60,7 +60,7 @@ class CountingSource implements QuerySource {
 let server: WorkspaceServer;
 let store: SqliteStore;
 let t = NOW.getTime();
-const clock = { now: (): Date => new Date(t) };
+const clock = (): Date => new Date(t);
 
 function counting(): CountingSource {
   return new CountingSource(new LogAnalyticsSource({ name: 'contoso-sentinel', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true, maxRetries: 0 }));

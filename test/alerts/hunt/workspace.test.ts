@@ -12,7 +12,7 @@ import { DEFAULT_LOCAL_WORKSPACE_ID, LogAnalyticsSource, startWorkspaceServer, t
 import { useFakeTimeouts, whenReal } from '../../support/fake-timeouts';
 import { aliceAlert, ctx, huntAudit, NOW, sampleData, tableSource, TENANT_ID, WEEK_MS, WORKSPACE_RESOURCE_ID } from './fixtures';
 
-const clock = { now: (): Date => NOW };
+const clock = (): Date => NOW;
 let server: WorkspaceServer;
 let partialServer: WorkspaceServer;
 let store: SqliteStore;

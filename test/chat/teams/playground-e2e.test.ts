@@ -28,7 +28,7 @@ beforeAll(async () => {
   // Only the Playground's signed-in user (Alex Wilber) may act, by UPN: the UPN comes from the member lookup.
   bot = await startBot({
     allow: ['alexw@example.com'],
-    hunt: (store) => new HuntService({ sources: [source], store, clock: { now: () => NOW } }),
+    hunt: (store) => new HuntService({ sources: [source], store, clock: () => NOW }),
   });
   // As `npm start` does: the Playground installs the bot in its team and personal chat before any UI is open.
   [playground, driver] = await Promise.all([startTestPlayground(bot.endpoint, { installBot: true }), PlaygroundDriver.launch()]);

@@ -7,6 +7,7 @@ import type { SlackIdentity } from '../identity';
 import type { SlackPlatform } from '../platform';
 import type { TaskTracker } from '../../task-tracker';
 import type { ModalRequest } from './modal-metadata';
+import type { Clock } from '../../../time/clock';
 
 /** The two calls Slack makes on the shared command router. */
 export interface SlackCommandRouter {
@@ -32,7 +33,7 @@ export interface SlackHandlerDeps {
   getAlert?: (id: string) => Promise<Alert | undefined>;
   huntVisibility: HuntVisibility;
   huntTimeoutMs: number;
-  clock: () => Date;
+  clock: Clock;
   renderReply: (reply: CommandReply) => { text: string; blocks?: unknown[] };
   renderHunt: (report: HuntReport) => { text: string; blocks?: unknown[] };
   buildModal: (request: ModalRequest) => Record<string, unknown>;
