@@ -15,7 +15,7 @@ export function truncate(text: string, max: number): string {
 
 /** Control characters (except newline, carriage return and tab) would corrupt terminals and cards: show them as U+FFFD. */
 export function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 

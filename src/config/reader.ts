@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { ConfigProblem } from './errors';
 
 /** The environment as read: process.env, or a test's plain object. */

@@ -59,7 +59,8 @@ export class Schedule {
   /** Stops the ticks and waits for runs in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(this.tasks.map((t) => t.destroy()));
+    // destroy() may or may not return a promise, depending on the task kind.
+    await Promise.all(this.tasks.map(async (t) => t.destroy()));
     await Promise.all(this.running.values());
   }
 }

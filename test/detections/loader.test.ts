@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import {
-  DetectionFileError,
+  type DetectionFileError,
   DetectionLoadError,
   cronForFrequency,
   frequencyToCron,

@@ -11,7 +11,6 @@ import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
 
 const ROOT = path.join(__dirname, '../..');
 const NO_FILE = { envFile: false as const };
-const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
 function line(results: CheckResult[], check: string): CheckResult {
   const found = results.find((r) => r.check === check);

@@ -1,4 +1,4 @@
-import { KqlError, Timespan } from '../../src/kql';
+import { KqlError, type Timespan } from '../../src/kql';
 import { NOW, rows, scalar, scalarType, source, table } from './fixtures';
 
 describe('comparisons and case rules', () => {

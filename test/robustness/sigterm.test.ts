@@ -50,7 +50,7 @@ describe('SIGTERM', () => {
     expect(posted.length).toBeGreaterThanOrEqual(1);
     // A closed SQLite database leaves no write-ahead log behind and opens again.
     expect((await readdir(dir)).filter((f) => f === 'fw.db-wal')).toEqual([]);
-    const store = await openSqliteStore(db);
+    const store = openSqliteStore(db);
     try {
       for (const m of posted) {
         const id = (m.metadata?.event_payload as { alert_id: string }).alert_id;

@@ -9,7 +9,7 @@ let loaded: typeof Hosting | undefined;
  * the Teams platform (the CLI, other modules' tests) clear of it.
  */
 export function hosting(): typeof Hosting {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   loaded ??= require('@microsoft/agents-hosting') as typeof Hosting;
   return loaded;
 }

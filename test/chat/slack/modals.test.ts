@@ -65,7 +65,7 @@ describe('Slack resolve and escalate modals', () => {
   });
 
   it('Escalate carries the note as the submitter', async () => {
-    const { alertId, privateMetadata } = await clickAndOpen('escalate');
+    const { privateMetadata } = await clickAndOpen('escalate');
     await h.standin.sendViewSubmission({
       user: 'U0ALICE',
       callbackId: 'fw_escalate_modal',

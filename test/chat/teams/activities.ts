@@ -133,7 +133,7 @@ export function cardText(card: unknown): string {
     else if (typeof v === 'object' && v !== null) {
       const o = v as Record<string, unknown>;
       for (const key of ['text', 'title', 'value']) if (typeof o[key] === 'string') out.push(o[key] as string);
-      for (const [k, child] of Object.entries(o)) if (typeof child === 'object') walk(child);
+      for (const child of Object.values(o)) if (typeof child === 'object') walk(child);
     }
   };
   walk(card);

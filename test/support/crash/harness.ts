@@ -136,7 +136,7 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
     reconciled += fw.lines.filter((l) => l.msg === 'delivery reconciled with an earlier post').length;
     current = undefined;
 
-    const store = await openSqliteStore(db);
+    const store = openSqliteStore(db);
     try {
       const alerts = await store.listAlerts({ status: 'all', limit: 1000 });
       const fingerprints = new Set(alerts.map((a) => a.fingerprint));
@@ -249,7 +249,7 @@ function expireLeases(db: string): void {
 async function acknowledgeOne(db: string, standin: SlackStandin, random: () => number): Promise<boolean> {
   const ids = [...new Set(cards(standin).map(alertIdOf))];
   if (ids.length === 0) return false;
-  const store = await openSqliteStore(db);
+  const store = openSqliteStore(db);
   try {
     const alerts = new AlertService({ store, authorizer: new AllowListAuthorizer([RESPONDER]) });
     const id = ids[Math.floor(random() * ids.length)] as string;
