@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
@@ -12,6 +12,16 @@ describe('README', () => {
     expect(variables.length).toBeGreaterThan(20);
     const missing = variables.filter((v) => !readme.includes(`| \`${v}\` |`));
     expect(missing).toEqual([]);
+  });
+
+  it('has a row in its layout table for every folder of src/, and no row for a folder that is gone', () => {
+    const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `src/${e.name}/`);
+    const rows = [...readme.matchAll(/^\| (`src\/[^|]+) \|/gm)].flatMap((m) => [...(m[1] as string).matchAll(/`(src\/[a-z-]+\/)`/g)].map((n) => n[1] as string));
+    expect(rows.length).toBeGreaterThanOrEqual(folders.length);
+    expect(folders.filter((f) => !rows.includes(f))).toEqual([]);
+    expect(rows.filter((r) => !folders.includes(r))).toEqual([]);
   });
 
   it('shows the two quick-start commands, and every npm script it names exists', () => {
