@@ -1,0 +1,15 @@
+import type { ConformanceCase } from './case';
+import { AGGREGATE_CASES } from './aggregates';
+import { DYNAMIC_CASES } from './dynamic';
+import { JOIN_CASES } from './joins';
+import { NULL_CASES } from './nulls';
+import { STRING_CASES } from './strings';
+
+/** Every conformance case, grouped by reference area. */
+export const ALL_CASES: ConformanceCase[] = [
+  ...NULL_CASES,
+  ...STRING_CASES,
+  ...DYNAMIC_CASES,
+  ...AGGREGATE_CASES,
+  ...JOIN_CASES,
+];
