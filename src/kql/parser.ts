@@ -135,7 +135,7 @@ class Parser {
 
   /** A let value is tabular when it starts with a tabular source word or has a pipe before its ';'. */
   private isTabularAhead(): boolean {
-    if (this.isWord('datatable') || this.isWord('union')) return true;
+    if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
       if (t.kind === 'eof' || this.isPunct(';', t)) return false;
@@ -164,6 +164,21 @@ class Parser {
       return { k: 'sub', query, pos: t.pos };
     }
     if (this.isWord('datatable')) return this.datatable();
+    if (this.t.kind === 'ident' && this.t.text === 'print') {
+      this.next();
+      return { k: 'print', items: this.assignments(), pos: t.pos };
+    }
+    if (this.t.kind === 'ident' && this.t.text === 'range' && this.peek().kind === 'ident' && this.isWord('from', this.peek(2))) {
+      this.next();
+      const name = this.columnName().name;
+      this.expectWord('from');
+      const from = this.additive();
+      this.expectWord('to');
+      const to = this.additive();
+      this.expectWord('step');
+      const step = this.additive();
+      return { k: 'range', name, from, to, step, pos: t.pos };
+    }
     if (this.isWord('union')) {
       this.next();
       const { isfuzzy, sources } = this.unionBody(t.pos);
@@ -171,7 +186,7 @@ class Parser {
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
       if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
-      if (['print', 'range', 'search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
+      if (['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
       this.next();
