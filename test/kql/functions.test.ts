@@ -184,7 +184,7 @@ describe('logic and choice', () => {
     ['coalesce("", "x")', 'x'],
     ['isempty("")', true],
     ['isnotempty("a")', true],
-    ['isempty(dynamic([]))', true],
+    ['isempty(dynamic([]))', false],
   ])('%s → %j', (expr, want) => {
     expect(scalar(expr)).toEqual(want);
   });

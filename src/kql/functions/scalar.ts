@@ -47,8 +47,9 @@ function toInt(v: unknown): number | null {
   return n === null ? null : n | 0;
 }
 
+/** Null or the empty string; an empty array or property bag is a value, not empty (isempty-function.md). */
 function isEmptyValue(v: unknown): boolean {
-  return v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+  return v === null || v === '';
 }
 
 function binValue(v: unknown, size: unknown): unknown {
@@ -159,7 +160,10 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     arity('substring', args, pos, 2, 3);
     return call(args, 'string', (s, start, len) => {
       const text = asText(s);
-      const st = Math.max(0, toNumber(start) ?? 0);
+      const from = toNumber(start);
+      if (from === null) return '';
+      // A negative start counts from the end of the string.
+      const st = from < 0 ? Math.max(0, text.length + from) : from;
       return len === undefined ? text.slice(st) : text.substr(st, Math.max(0, toNumber(len) ?? 0));
     });
   },
