@@ -1,4 +1,4 @@
-import { ok, type ConformanceCase } from './case';
+import { ok, refuses, type ConformanceCase } from './case';
 
 const FRUIT = `datatable(Fruit:string, Color:string, Version:int)[
   "Apple", "Red", 1, "Apple", "Green", int(null), "Banana", "Yellow", int(null), "Banana", "Green", int(null), "Pear", "Brown", 1, "Pear", "Green", 2]`;
@@ -43,9 +43,10 @@ export const AGGREGATE_CASES: ConformanceCase[] = [
     'datatable(b:bool)[true, false, true] | summarize countif(b)', ['countif_b:long'], [[2]]),
   ok('countif-aggregation-function.md', 'countif over an expression is named countif_',
     `${T} | summarize countif(x > 1)`, ['countif_:long'], [[2]]),
-  ok('dcount-aggregation-function.md', 'dcount(s) is named dcount_s and ignores nothing but null',
-    `${T} | summarize dcount(s)`, ['dcount_s:long'], [[3]],
-    { choice: 'Strings are never null in Kusto, so the empty string is one more distinct value.' }),
+  ok('dcount-aggregation-function.md', 'dcount(s) is named dcount_s and counts distinct values',
+    'datatable(s:string)["a", "b", "a"] | summarize dcount(s)', ['dcount_s:long'], [[2]]),
+  refuses('count-aggregation-function.md', 'count() of a bool expression is refused: count(x) counts all rows per the summarize page, the analyzer reads it as a predicate',
+    'datatable(b:bool)[true, false] | summarize count(b)', /count\(\) of a bool expression/),
   ok('avg-aggregation-function.md', 'avg over no rows is NaN',
     `${T} | where x > 100 | summarize avg(x)`, ['avg_x:real'], [[NaN]]),
   ok('avg-aggregation-function.md', 'avg ignores nulls',
