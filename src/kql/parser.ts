@@ -2,7 +2,7 @@ import type { Assignment, Expr, Op, Pipeline, Script, SortKey, Source, Statement
 import { errorAt, type Pos } from './errors';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
-import { parseDatetimeText, parseTimespanText, Timespan } from './values';
+import { parseDatetimeText, parseTimespanText, Timespan, timespanUnitMs } from './values';
 
 const TYPE_NAMES: Record<string, ColumnType> = {
   string: 'string', guid: 'guid', uniqueid: 'guid', int: 'int', long: 'long', real: 'real', double: 'real',
@@ -728,6 +728,8 @@ class Parser {
             this.i += 4;
             return { k: 'lit', value: null, type: typed, pos: t.pos };
           }
+          const cast = typed ? this.castLiteral(typed) : undefined;
+          if (cast) return cast;
           this.next();
           this.next();
           const args: Expr[] = [];
@@ -744,6 +746,32 @@ class Parser {
       default:
         throw this.unexpected('an expression');
     }
+  }
+
+  /** Cast-style literals: int(5), long(-3), real(1.5), real(nan), real(+inf), bool(true). */
+  private castLiteral(type: ColumnType): Expr | undefined {
+    const pos = this.t.pos;
+    let j = 2;
+    let sign = 1;
+    if (this.isPunct('-', this.peek(j)) || this.isPunct('+', this.peek(j))) {
+      sign = this.isPunct('-', this.peek(j)) ? -1 : 1;
+      j++;
+    }
+    const v = this.peek(j);
+    if (!this.isPunct(')', this.peek(j + 1))) return undefined;
+    let value: unknown;
+    if ((v.kind === 'long' || v.kind === 'real') && v.num !== undefined) {
+      value = sign * v.num;
+      if (type === 'int' || type === 'long') {
+        if (!Number.isInteger(value)) throw errorAt(`${type}(${v.text}) is not an integer`, pos);
+      } else if (type !== 'real' && type !== 'decimal') return undefined;
+    } else if (v.kind === 'ident' && type === 'real' && ['nan', 'inf'].includes(v.text.toLowerCase())) {
+      value = v.text.toLowerCase() === 'nan' ? NaN : sign * Infinity;
+    } else if (v.kind === 'ident' && type === 'bool' && j === 2 && ['true', 'false'].includes(v.text.toLowerCase())) {
+      value = v.text.toLowerCase() === 'true';
+    } else return undefined;
+    this.i += j + 2;
+    return { k: 'lit', value, type, pos };
   }
 
   /** The inside of dynamic(...): JSON with KQL literals. */
@@ -808,8 +836,7 @@ function parseTimespanLiteral(raw: string): Timespan | undefined {
   const m = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)?$/.exec(raw);
   if (m) {
     if (!m[2]) return new Timespan(Number(m[1]) * 86400000); // timespan(2) is two days
-    const units: Record<string, number> = { d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 };
-    const u = units[m[2].toLowerCase()];
+    const u = timespanUnitMs(m[2]);
     return u === undefined ? undefined : new Timespan(Number(m[1]) * u);
   }
   return parseTimespanText(raw);
