@@ -176,9 +176,9 @@ describe('join', () => {
     expect(rows('Events | join (Users) on $left.User == $right.Name | count', src)).toEqual([{ Count: 3 }]);
   });
 
-  it('leftouter keeps unmatched left rows with nulls', () => {
+  it('leftouter keeps unmatched left rows with nulls, and empty strings for string columns', () => {
     const r = rows('Events | join kind=leftouter (Users | where Dept != "sec") on $left.User == $right.Name | project User, Dept', src);
-    expect(r).toContainEqual({ User: 'carol', Dept: null });
+    expect(r).toContainEqual({ User: 'carol', Dept: '' });
     expect(r).toHaveLength(5);
   });
 

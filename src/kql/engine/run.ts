@@ -1,4 +1,4 @@
-import type { Op, Pipeline, Script, Source } from '../ast';
+import type { Expr, Op, Pipeline, Script, Source } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { constValue, fold, newCtx, type Compiled, type Ctx } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
@@ -75,10 +75,62 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
       rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, rowOps, st.env);
       continue;
     }
+    if (op.k === 'join' && op.kind === 'innerunique') {
+      // Kusto pushes filters on left columns below an innerunique join, so they act before the left
+      // side loses its duplicate keys (join-innerunique.md); doing them after could drop every row.
+      const pushed: RowOp[] = [];
+      let j = k + 1;
+      while (j < ops.length && ops[j].k === 'where' && onlyNames((ops[j] as Extract<Op, { k: 'where' }>).pred, rel, st.env)) pushed.push(ops[j++] as RowOp);
+      if (pushed.length > 0) rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, pushed, st.env);
+      rel = runOp(rel, op, st);
+      k = j;
+      continue;
+    }
     rel = runOp(rel, op, st);
     k++;
   }
   return rel;
+}
+
+/** True when every name the expression reads is a column of rel or a scalar let. */
+function onlyNames(e: Expr, rel: Rel, env: Env): boolean {
+  const names = new Set(rel.columns.map((c) => c.name));
+  let okSoFar = true;
+  const visit = (x: Expr): void => {
+    if (!okSoFar) return;
+    switch (x.k) {
+      case 'name':
+        if (!names.has(x.name) && !env.lets.has(x.name)) okSoFar = false;
+        return;
+      case 'side':
+      case 'star':
+        okSoFar = false;
+        return;
+      case 'lit':
+        return;
+      case 'member':
+        return visit(x.obj);
+      case 'index':
+        visit(x.obj);
+        return visit(x.index);
+      case 'call':
+        return x.args.forEach(visit);
+      case 'binary':
+        visit(x.left);
+        return visit(x.right);
+      case 'in':
+        visit(x.left);
+        return x.list.forEach(visit);
+      case 'between':
+        visit(x.left);
+        visit(x.lo);
+        return visit(x.hi);
+      case 'neg':
+        return visit(x.operand);
+    }
+  };
+  visit(e);
+  return okSoFar;
 }
 
 function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
