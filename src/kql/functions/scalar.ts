@@ -3,18 +3,9 @@ import { errorAt, type Pos } from '../errors';
 import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
+import { arity, need } from './args';
+import { IP_FUNCTIONS } from './ip';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
-
-function arity(name: string, args: Compiled[], pos: Pos, min: number, max = min): void {
-  if (args.length < min || args.length > max) {
-    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw errorAt(`${name}() takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`, pos);
-  }
-}
-
-function need(name: string, a: Compiled, pos: Pos, ...families: ReturnType<typeof family>[]): void {
-  if (!families.includes(family(a.type))) throw errorAt(`${name}() does not accept a ${a.type} argument`, pos);
-}
 
 function parseJsonValue(v: unknown): unknown {
   if (typeof v !== 'string') return toJsonValue(v);
@@ -306,6 +297,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     const f = formatDatetime(fmt, pos);
     return call([args[0]], 'string', (d) => (d === null ? '' : f(d as Date)));
   },
+  ...IP_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {

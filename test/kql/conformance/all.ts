@@ -1,6 +1,7 @@
 import type { ConformanceCase } from './case';
 import { AGGREGATE_CASES } from './aggregates';
 import { DYNAMIC_CASES } from './dynamic';
+import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
 import { STRING_CASES } from './strings';
@@ -12,4 +13,5 @@ export const ALL_CASES: ConformanceCase[] = [
   ...DYNAMIC_CASES,
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
+  ...IP_CASES,
 ];
