@@ -1,4 +1,4 @@
-import type { Assignment, Expr, Op, Pipeline, Script, SortKey, Source, Statement } from './ast';
+import type { Assignment, Expr, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
 import { errorAt, type Pos } from './errors';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
@@ -21,7 +21,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, mv-expand, union';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -357,9 +357,19 @@ class Parser {
       case 'join':
         this.next();
         return this.join(pos);
+      case 'lookup': {
+        this.next();
+        const j = this.join(pos, 'lookup');
+        if (j.k !== 'join') throw errorAt('lookup', pos);
+        if (j.kind !== 'leftouter' && j.kind !== 'inner') throw errorAt(`lookup supports kind=leftouter or kind=inner, not '${j.kind}'`, pos);
+        return { k: 'lookup', kind: j.kind, right: j.right, on: j.on, pos };
+      }
       case 'mv-expand':
         this.next();
         return this.mvExpand(pos);
+      case 'parse':
+        this.next();
+        return this.parseOp(pos);
       case 'union': {
         this.next();
         const { isfuzzy, sources } = this.unionBody(pos);
@@ -377,18 +387,18 @@ class Parser {
     }
   }
 
-  private join(pos: Pos): Op {
-    let kind: string = 'innerunique';
-    this.rejectHint('join');
+  private join(pos: Pos, op: 'join' | 'lookup' = 'join'): Op {
+    let kind: string = op === 'lookup' ? 'leftouter' : 'innerunique';
+    this.rejectHint(op);
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
       const v = this.next();
-      if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported join parameter '${p.text}'`, p.pos);
+      if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported ${op} parameter '${p.text}'`, p.pos);
       kind = v.text.toLowerCase();
-      this.rejectHint('join');
+      this.rejectHint(op);
       if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter', 'anti', 'semi'].includes(kind)) {
-        throw errorAt(`unknown join kind '${v.text}'`, v.pos);
+        throw errorAt(`unknown ${op} kind '${v.text}'`, v.pos);
       }
       if (kind === 'leftantisemi' || kind === 'anti') kind = 'leftanti';
       if (kind === 'semi') kind = 'leftsemi';
@@ -421,6 +431,43 @@ class Parser {
     return { k: 'join', kind: kind as Extract<Op, { k: 'join' }>['kind'], right, on, pos };
   }
 
+  private parseOp(pos: Pos): Op {
+    let kind: 'simple' | 'relaxed' = 'simple';
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+      const p = this.next();
+      this.next();
+      const v = this.next();
+      const key = p.text.toLowerCase();
+      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed')) kind = v.text;
+      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed)`, v.pos);
+      else throw errorAt(`unsupported parse parameter '${p.text}'`, p.pos);
+    }
+    const expr = this.additive();
+    this.expectWord('with');
+    const pattern: ParsePart[] = [];
+    while (!this.atEnd() && !this.isPunct('|') && !this.isPunct(';') && !this.isPunct(')')) {
+      if (this.isPunct('*')) {
+        this.next();
+        pattern.push({ k: 'star' });
+      } else if (this.t.kind === 'string') {
+        let text = this.next().text;
+        while (this.t.kind === 'string') text += this.next().text;
+        pattern.push({ k: 'text', text });
+      } else {
+        const c = this.columnName();
+        let type: ColumnType = 'string';
+        if (this.isPunct(':')) {
+          this.next();
+          type = this.typeName();
+        }
+        pattern.push({ k: 'column', name: c.name, type, pos: c.pos });
+      }
+      if (this.isPunct(',')) this.next();
+    }
+    if (!pattern.some((p) => p.k === 'column')) throw errorAt('parse needs at least one column in its pattern', pos);
+    return { k: 'parse', kind, expr, pattern, pos };
+  }
+
   private sideRef(): { side: 'left' | 'right'; name: string; pos: Pos } {
     const pos = this.expectPunct('$').pos;
     const s = this.ident('left or right').text.toLowerCase();
@@ -430,8 +477,18 @@ class Parser {
   }
 
   private mvExpand(pos: Pos): Op {
-    while (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && ['bagexpansion', 'with_itemindex', 'kind'].includes(this.t.text.toLowerCase())) {
-      throw errorAt(`unsupported mv-expand parameter '${this.t.text}'`, this.t.pos);
+    let bagAsArray = false;
+    let itemIndex: string | undefined;
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && ['bagexpansion', 'with_itemindex', 'kind'].includes(this.t.text)) {
+      const p = this.next();
+      this.next();
+      if (p.text === 'with_itemindex') {
+        itemIndex = this.columnName().name;
+        continue;
+      }
+      const v = this.next();
+      if (v.text !== 'bag' && v.text !== 'array') throw errorAt(`unknown mv-expand ${p.text} '${v.text}' (bag or array)`, v.pos);
+      bagAsArray = v.text === 'array';
     }
     const items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[] = [];
     do {
@@ -452,7 +509,7 @@ class Parser {
       this.next();
       limit = this.expr();
     }
-    return { k: 'mv-expand', items, limit, pos };
+    return { k: 'mv-expand', items, limit, bagAsArray, itemIndex, pos };
   }
 
   private sortKeys(): SortKey[] {

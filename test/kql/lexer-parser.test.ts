@@ -97,7 +97,7 @@ T | where n >= threshold // keep 2 and 3
 
 describe('errors name the problem and its position', () => {
   it.each([
-    ['T\n| parse x with a', "unsupported operator 'parse'", 2, 3],
+    ['T\n| parse-kv x as (a:string)', "unsupported operator 'parse-kv'", 2, 3],
     ['datatable(a:long)[1] | evaluate bag_unpack(a)', "unsupported operator 'evaluate'", 1, 24],
     ['datatable(a:long)[1] | where a ==', 'expected an expression but found end of query', 1, 34],
     ['datatable(a:long)[1] | extend b = foo(a)', "unsupported function 'foo'", 1, 35],

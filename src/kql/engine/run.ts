@@ -4,6 +4,8 @@ import { constValue, fold, newCtx, type Compiled, type Ctx } from '../compile/co
 import { errorAt, type Pos } from '../errors';
 import { distinct } from '../operators/distinct';
 import { joinRels } from '../operators/join';
+import { lookupRels } from '../operators/lookup';
+import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
 import { sortRel } from '../operators/sort';
 import { summarize } from '../operators/summarize';
@@ -147,6 +149,10 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return { columns: [{ name: 'Count', type: 'long' }], rows: [[rel.rows.length]], ingest: null };
     case 'join':
       return joinRels(rel, runPipeline(op.right, st), op);
+    case 'lookup':
+      return lookupRels(rel, runPipeline(op.right, st), op);
+    case 'parse':
+      return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
     case 'union':

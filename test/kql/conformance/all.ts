@@ -5,6 +5,7 @@ import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
 import { STRING_CASES } from './strings';
+import { TABULAR_CASES } from './tabular';
 
 /** Every conformance case, grouped by reference area. */
 export const ALL_CASES: ConformanceCase[] = [
@@ -14,4 +15,5 @@ export const ALL_CASES: ConformanceCase[] = [
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
   ...IP_CASES,
+  ...TABULAR_CASES,
 ];
