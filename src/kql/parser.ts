@@ -732,6 +732,8 @@ class Parser {
         this.next();
         const raw = unquote(t.text);
         if (raw.toLowerCase() === 'null') return { k: 'lit', value: null, type: 'datetime', pos: t.pos };
+        // Kusto keeps 100-ns ticks; the engine keeps milliseconds, so finer literals would be cut silently.
+        if (/\.\d{3}\d*[1-9]/.test(raw)) throw errorAt(`unsupported datetime literal '${t.text}': the engine keeps millisecond precision, not 100-ns ticks`, t.pos);
         const d = parseDatetimeText(raw);
         if (!d) throw errorAt(`bad datetime literal '${t.text}'`, t.pos);
         return { k: 'lit', value: d, type: 'datetime', pos: t.pos };

@@ -5,6 +5,7 @@ import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
 import { arity, need } from './args';
 import { IP_FUNCTIONS } from './ip';
+import { DATETIME_FUNCTIONS } from './datetime';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
 
 function parseJsonValue(v: unknown): unknown {
@@ -225,11 +226,6 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   bin: binImpl('bin'),
   floor: binImpl('floor'),
-  startofday: (args, pos) => {
-    arity('startofday', args, pos, 1);
-    need('startofday', args[0], pos, 'datetime');
-    return call(args, 'datetime', (d) => (d === null ? null : new Date(Math.floor((d as Date).getTime() / 86400000) * 86400000)));
-  },
   abs: (args, pos) => {
     arity('abs', args, pos, 1);
     need('abs', args[0], pos, 'number', 'timespan');
@@ -298,6 +294,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     return call([args[0]], 'string', (d) => (d === null ? '' : f(d as Date)));
   },
   ...IP_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {

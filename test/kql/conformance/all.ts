@@ -1,5 +1,6 @@
 import type { ConformanceCase } from './case';
 import { AGGREGATE_CASES } from './aggregates';
+import { DATETIME_CASES } from './datetime';
 import { DYNAMIC_CASES } from './dynamic';
 import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
@@ -15,5 +16,6 @@ export const ALL_CASES: ConformanceCase[] = [
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
   ...IP_CASES,
+  ...DATETIME_CASES,
   ...TABULAR_CASES,
 ];
