@@ -5,13 +5,14 @@ import { DYNAMIC_CASES } from './dynamic';
 import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
-import { STRING_CASES } from './strings';
+import { STRING_CASES, STRING_FUNCTION_CASES } from './strings';
 import { TABULAR_CASES } from './tabular';
 
 /** Every conformance case, grouped by reference area. */
 export const ALL_CASES: ConformanceCase[] = [
   ...NULL_CASES,
   ...STRING_CASES,
+  ...STRING_FUNCTION_CASES,
   ...DYNAMIC_CASES,
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
