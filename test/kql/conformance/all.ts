@@ -5,6 +5,7 @@ import { DYNAMIC_CASES } from './dynamic';
 import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
+import { SCALAR_FUNCTION_CASES } from './scalar-functions';
 import { STRING_OPERATOR_CASES } from './string-operators';
 import { STRING_CASES, STRING_FUNCTION_CASES } from './strings';
 import { TABULAR_CASES } from './tabular';
@@ -15,6 +16,7 @@ export const ALL_CASES: ConformanceCase[] = [
   ...STRING_CASES,
   ...STRING_FUNCTION_CASES,
   ...STRING_OPERATOR_CASES,
+  ...SCALAR_FUNCTION_CASES,
   ...DYNAMIC_CASES,
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
