@@ -5,6 +5,7 @@ import { DYNAMIC_CASES } from './dynamic';
 import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
+import { REFUSAL_CASES } from './refusals';
 import { SCALAR_FUNCTION_CASES } from './scalar-functions';
 import { STRING_OPERATOR_CASES } from './string-operators';
 import { STRING_CASES, STRING_FUNCTION_CASES } from './strings';
@@ -23,4 +24,5 @@ export const ALL_CASES: ConformanceCase[] = [
   ...IP_CASES,
   ...DATETIME_CASES,
   ...TABULAR_CASES,
+  ...REFUSAL_CASES,
 ];
