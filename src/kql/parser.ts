@@ -819,6 +819,8 @@ class Parser {
         if (this.isPunct('(', this.peek())) {
           // Functions whose argument is a tabular expression.
           if (['toscalar', 'materialize', 'view'].includes(t.text)) throw errorAt(`unsupported function '${t.text}'`, t.pos);
+          // typeof(T) outside mv-expand's `to typeof(T)`, as in extract(re, 1, s, typeof(int)).
+          if (t.text === 'typeof') throw errorAt("unsupported typeof() argument (only mv-expand's 'to typeof(T)' is supported)", t.pos);
           const typed = TYPE_NAMES[lower];
           if (typed && this.isWord('null', this.peek(2)) && this.isPunct(')', this.peek(3))) {
             this.i += 4;

@@ -8,7 +8,7 @@ import { NULL_CASES } from './nulls';
 import { REFUSAL_CASES } from './refusals';
 import { SCALAR_FUNCTION_CASES } from './scalar-functions';
 import { STRING_OPERATOR_CASES } from './string-operators';
-import { STRING_CASES, STRING_FUNCTION_CASES } from './strings';
+import { STRING_CASES, STRING_DOC_EXAMPLE_CASES, STRING_FUNCTION_CASES } from './strings';
 import { TABULAR_CASES } from './tabular';
 
 /** Every conformance case, grouped by reference area. */
@@ -16,6 +16,7 @@ export const ALL_CASES: ConformanceCase[] = [
   ...NULL_CASES,
   ...STRING_CASES,
   ...STRING_FUNCTION_CASES,
+  ...STRING_DOC_EXAMPLE_CASES,
   ...STRING_OPERATOR_CASES,
   ...SCALAR_FUNCTION_CASES,
   ...DYNAMIC_CASES,
