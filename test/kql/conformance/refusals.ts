@@ -28,4 +28,5 @@ export const REFUSAL_CASES: ConformanceCase[] = [
   refuses('datetime-add-function.md', "datetime_add('nanosecond', ...) is refused: sub-millisecond", "print datetime_add('nanosecond', 1, datetime(2024-01-01))", /sub-millisecond precision/),
   refuses('summarize-operator.md', 'summarize hints are refused', 'print x = 1 | summarize hint.strategy=shuffle count()', /unsupported summarize parameter 'hint.strategy'/),
   refuses('project-reorder-operator.md', 'project-reorder ordering keywords are refused', 'print x = 1, y = 2 | project-reorder y asc', /unsupported project-reorder ordering 'asc'/),
+  refuses('scalar-data-types/datetime.md', 'adding a timespan finer than a millisecond to a datetime is refused, not cut', 'print datetime(2024-01-01) + 1tick', /unsupported datetime arithmetic.*millisecond precision/),
 ];
