@@ -84,6 +84,25 @@ function indexOf(s: unknown, find: unknown, start?: unknown, length?: unknown, o
   return at + st;
 }
 
+/**
+ * Kusto changes case one character at a time (.NET invariant culture): "ß" stays "ß" in upper case,
+ * where JavaScript's full case mapping gives "SS". A character whose JS mapping is longer keeps itself.
+ */
+function simpleCase(text: string, upper: boolean): string {
+  const plain = upper ? text.toUpperCase() : text.toLowerCase();
+  if (plain.length === text.length) return plain;
+  let out = '';
+  for (const ch of text) {
+    if (!upper && ch === '\u0130') {
+      out += 'i';
+      continue;
+    }
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += m.length === ch.length ? m : ch;
+  }
+  return out;
+}
+
 function base64Encode(v: unknown): string {
   return Buffer.from(asText(v), 'utf8').toString('base64');
 }
@@ -160,8 +179,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   totimespan: (args, pos) => (arity('totimespan', args, pos, 1), call(args, 'timespan', toTimespan)),
   tobool: (args, pos) => (arity('tobool', args, pos, 1), call(args, 'bool', toBool)),
   toboolean: (args, pos) => (arity('toboolean', args, pos, 1), call(args, 'bool', toBool)),
-  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => asText(v).toLowerCase())),
-  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => asText(v).toUpperCase())),
+  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), false))),
+  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), true))),
   strlen: (args, pos) => (arity('strlen', args, pos, 1), call(args, 'long', (v) => [...asText(v)].length)),
   strcat: (args, pos) => {
     arity('strcat', args, pos, 1, 64);
