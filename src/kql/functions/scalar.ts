@@ -110,7 +110,12 @@ function base64Encode(v: unknown): string {
 function base64Decode(v: unknown): string | null {
   const s = asText(v).trim();
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
-  return Buffer.from(s, 'base64').toString('utf8');
+  // Bytes that are not valid UTF-8 give null, not replacement characters (base64-decode-tostring-function.md).
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+  } catch {
+    return null;
+  }
 }
 
 function splitValue(s: unknown, delim: unknown, index?: unknown): unknown {

@@ -66,5 +66,8 @@ export const STRING_DOC_EXAMPLE_CASES: ConformanceCase[] = [
     'datatable(Text:string)["User: James, Email: James@example.com, Age: 29", "User: David, Age: 35"] | extend UserName = extract("User: ([^,]+)", 1, Text), EmailId = extract(@"Email: (\\S+),", 1, Text), Age = extract(@"\\d+", 0, Text)',
     ['Text:string', 'UserName:string', 'EmailId:string', 'Age:string'],
     [['User: James, Email: James@example.com, Age: 29', 'James', 'James@example.com', '29'], ['User: David, Age: 35', 'David', '', '35']]),
+  ok('base64-decode-tostring-function.md', 'base64_decode_tostring of bytes that are not UTF-8 is null', 'print Empty = base64_decode_tostring("U3RyaW5n0KHR0tGA0L7Rh9C60LA=")', ['Empty:string'], [[null]]),
+  ok('strcat-delim-function.md', 'strcat_delim converts each argument to text', "print st = strcat_delim('-', 1, '2', 'A', 1s)", ['st:string'], [['1-2-A-00:00:01']]),
+  ok('strcat-function.md', 'strcat keeps escaped newlines', 'print MultiLineString = strcat("Line 1\\n", "Line 2\\n", "Line 3")', ['MultiLineString:string'], [['Line 1\nLine 2\nLine 3']]),
   refuses('extract-function.md', 'extract with a typeof() result type is refused', 'print extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))', /unsupported typeof\(\) argument/),
 ];
