@@ -4,6 +4,7 @@ import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operato
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
 import { arity, need } from './args';
+import { kustoRegex } from './regex';
 import { IP_FUNCTIONS } from './ip';
 import { DATETIME_FUNCTIONS } from './datetime';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
@@ -307,7 +308,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   extract: (args, pos) => {
     arity('extract', args, pos, 3);
     if (!args[0].isConst || !args[1].isConst) throw errorAt('extract() needs a constant pattern and group', pos);
-    const re = compileRegex(asText(constValue(args[0])), pos);
+    const re = kustoRegex(asText(constValue(args[0])), pos);
     const group = toNumber(constValue(args[1])) ?? 0;
     return call([args[2]], 'string', (v) => {
       const m = re.exec(asText(v));
@@ -332,7 +333,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   replace_regex: (args, pos) => {
     arity('replace_regex', args, pos, 3);
     if (!args[1].isConst || !args[2].isConst) throw errorAt('replace_regex() needs a constant pattern and rewrite', pos);
-    const re = compileRegex(asText(constValue(args[1])), pos, 'g');
+    const re = kustoRegex(asText(constValue(args[1])), pos, 'g');
     // RE2 rewrites refer to groups as \0, \1 ...; JS as $&, $1 ...; a literal $ must be doubled.
     const rewrite = asText(constValue(args[2])).replace(/\$/g, '$$$$').replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
     return call([args[0]], 'string', (v) => asText(v).replace(re, rewrite));
@@ -340,7 +341,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   extract_all: (args, pos) => {
     arity('extract_all', args, pos, 2, 3);
     if (!args[0].isConst || (args.length === 3 && !args[1].isConst)) throw errorAt('extract_all() needs a constant pattern and groups', pos);
-    const re = compileRegex(asText(constValue(args[0])), pos, 'g');
+    const re = kustoRegex(asText(constValue(args[0])), pos, 'g');
     const groups = args.length === 3 ? constValue(args[1]) : undefined;
     if (groups !== undefined && !Array.isArray(groups)) throw errorAt('extract_all() capture groups must be a dynamic array', pos);
     const pick = groups as (number | string)[] | undefined;
@@ -361,7 +362,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     arity('trim', args, pos, 2);
     if (!args[0].isConst) throw errorAt('trim() needs a constant pattern', pos);
     const p = asText(constValue(args[0]));
-    const re = compileRegex(`^(?:${p})+|(?:${p})+$`, pos, 'g');
+    const re = kustoRegex(p, pos, 'g', (x) => `^(?:${x})+|(?:${x})+$`);
     return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
   },
   format_datetime: (args, pos) => {
@@ -408,11 +409,3 @@ function packImpl(name: string): FunctionImpl {
   };
 }
 
-/** Kusto's regexes are RE2: (?P<name>...) names a group where JS writes (?<name>...). */
-function compileRegex(pattern: string, pos: Pos, flags = ''): RegExp {
-  try {
-    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
-  } catch (err) {
-    throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
-  }
-}
