@@ -2,11 +2,14 @@ import type { Expr } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx, type Compiled, type Ctx, type Scope } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
-import { family, toBool } from '../operators/coerce';
+import { family, toBool, toNumber } from '../operators/coerce';
 import { orderValues } from '../operators/compare';
 import type { Column, ColumnType } from '../types';
-import { Timespan, toJsonValue, valueKey } from '../values';
+import { isPlainObject, Timespan, toJsonValue, valueKey } from '../values';
 import { AGGREGATE_NAMES } from './aggregate-names';
+import { FUNCTIONS } from './scalar';
+
+const FUNCTIONS_SCALAR = new Set(Object.keys(FUNCTIONS));
 import { defaultColumnName, exprName } from '../compile/naming';
 
 export { AGGREGATE_NAMES };
@@ -38,6 +41,9 @@ function single(name: string, type: ColumnType, create: () => AggState): AggPlan
 
 /** Compiles one aggregate call of a summarize against the input's columns. */
 export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>): AggPlan {
+  if (call.k === 'call' && !AGGREGATE_NAMES.has(call.name) && !FUNCTIONS_SCALAR.has(call.name)) {
+    throw errorAt(`unsupported aggregate function '${call.name}'`, call.pos);
+  }
   if (call.k !== 'call' || !AGGREGATE_NAMES.has(call.name)) {
     throw errorAt('summarize needs an aggregation function call (count, sum, arg_max, ...) for each aggregate', call.pos);
   }
@@ -50,7 +56,10 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
   switch (fn) {
     case 'count': {
       arity(fn, args, pos, 0, 1);
-      return single('count_', 'long', () => {
+      // count(x) counts every row, nulls included (summarize-operator.md); Microsoft's analyzer reads a
+      // bool argument as a predicate instead, so which one Kusto does with a bool is unclear: refuse it.
+      if (args[0] && arg(0).type === 'bool') throw errorAt('count() of a bool expression is ambiguous; use countif() to count rows where it is true, or count()', pos);
+      return single(`count_${argName}`, 'long', () => {
         let n = 0;
         return { add: () => void n++, result: () => [n] };
       });
@@ -58,7 +67,7 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
     case 'countif': {
       arity(fn, args, pos, 1);
       const p = predicate(arg(0));
-      return single('countif_', 'long', () => {
+      return single(`countif_${argName}`, 'long', () => {
         let n = 0;
         return { add: (c) => void (p(c) && n++), result: () => [n] };
       });
@@ -106,7 +115,8 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
             n++;
           },
           result: () => {
-            if (n === 0) return [isAvg ? null : span ? new Timespan(0) : 0];
+            // avg of nothing divides by zero: NaN (summarize-operator.md, default values).
+            if (n === 0) return [isAvg ? (span ? null : NaN) : span ? new Timespan(0) : 0];
             const r = isAvg ? total / n : total;
             return [span ? new Timespan(r) : r];
           },
@@ -155,16 +165,117 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
             if (out.length >= max || !p(c)) return;
             const x = v(c);
             if (x === null) return;
-            if (isSet) {
-              const k = valueKey(x);
-              if (seen.has(k)) return;
-              seen.add(k);
+            // An array value contributes its elements, not itself (make-set-aggregation-function.md).
+            const items = Array.isArray(x) ? x : [x];
+            for (const item of items) {
+              if (out.length >= max) return;
+              if (isSet) {
+                const k = valueKey(item);
+                if (seen.has(k)) continue;
+                seen.add(k);
+              }
+              out.push(toJsonValue(item));
             }
-            out.push(toJsonValue(x));
           },
           result: () => [out],
         };
       });
+    }
+    case 'make_bag':
+    case 'make_bag_if': {
+      const isIf = fn === 'make_bag_if';
+      arity(fn, args, pos, isIf ? 2 : 1, isIf ? 3 : 2);
+      const bagArg = arg(0);
+      if (bagArg.type !== 'dynamic') throw errorAt(`${fn}() needs a dynamic property bag, not ${bagArg.type}`, pos);
+      const v = bagArg.ev;
+      const p = isIf ? predicate(arg(1)) : () => true;
+      const maxArg = args[isIf ? 2 : 1];
+      const max = maxArg ? Number(compileExpr(maxArg, scope).ev(newCtx())) : 1048576;
+      if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive number`, pos);
+      return single(`bag_${argName}`, 'dynamic', () => {
+        const out: Record<string, unknown> = {};
+        let n = 0;
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = v(c);
+            // Values that are not property bags are skipped; a repeated key keeps its first value.
+            if (!isPlainObject(x)) return;
+            for (const k of Object.keys(x)) {
+              if (n >= max || Object.prototype.hasOwnProperty.call(out, k)) continue;
+              out[k] = toJsonValue(x[k]);
+              n++;
+            }
+          },
+          result: () => [out],
+        };
+      });
+    }
+    case 'stdev':
+    case 'stdevif':
+    case 'stdevp':
+    case 'variance':
+    case 'varianceif':
+    case 'variancep': {
+      const isIf = fn.endsWith('if');
+      arity(fn, args, pos, isIf ? 2 : 1);
+      const a = arg(0);
+      if (family(a.type) !== 'number' && a.type !== 'dynamic') throw errorAt(`${fn}() needs a numeric argument, not ${a.type}`, pos);
+      const v = a.ev;
+      const p = isIf ? predicate(arg(1)) : () => true;
+      const population = fn.endsWith('p');
+      const root = fn.startsWith('stdev');
+      return single(`${fn}_${argName}`, 'real', () => {
+        const xs: number[] = [];
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = toNumber(v(c));
+            if (x !== null) xs.push(x);
+          },
+          result: () => {
+            const n = xs.length;
+            // No values, or one value for the sample form: 0, as the default-values table gives.
+            if (n === 0 || (n === 1 && !population)) return [0];
+            const mean = xs.reduce((s2, x) => s2 + x, 0) / n;
+            const sq = xs.reduce((s2, x) => s2 + (x - mean) * (x - mean), 0) / (population ? n : n - 1);
+            return [root ? Math.sqrt(sq) : sq];
+          },
+        };
+      });
+    }
+    case 'percentile':
+    case 'percentiles': {
+      if (args.length < 2 || (fn === 'percentile' && args.length !== 2)) throw errorAt(`${fn}() needs an expression and ${fn === 'percentile' ? 'one percentage' : 'percentages'}`, pos);
+      const a = arg(0);
+      const f = family(a.type);
+      if (f !== 'number' && f !== 'datetime' && f !== 'timespan') throw errorAt(`${fn}() needs a number, datetime or timespan, not ${a.type}`, pos);
+      const ps = args.slice(1).map((x, i) => {
+        const c = compileExpr(x, scope);
+        const n = c.isConst ? toNumber(c.ev(newCtx())) : null;
+        if (n === null || n < 0 || n > 100) throw errorAt(`${fn}() percentage ${i + 1} must be a constant from 0 to 100`, pos);
+        return { n, text: x.k === 'lit' || x.k === 'neg' ? String(n).replace('.', '_') : String(n).replace('.', '_') };
+      });
+      const v = a.ev;
+      const key = (x: unknown): number => (x instanceof Date ? x.getTime() : x instanceof Timespan ? x.ms : (x as number));
+      return {
+        columns: ps.map((p) => ({ name: `percentile_${argName}_${p.text}`, type: a.type })),
+        create: () => {
+          const xs: unknown[] = [];
+          return {
+            add: (c) => {
+              const x = v(c);
+              if (x !== null) xs.push(x);
+            },
+            result: () => {
+              if (xs.length === 0) return ps.map(() => null);
+              const sorted = xs.slice().sort((x, y) => key(x) - key(y));
+              // Nearest rank: the smallest value with at least P% of the values at or below it.
+              return ps.map((p) => sorted[Math.max(0, Math.ceil((p.n / 100) * sorted.length) - 1)]);
+            },
+          };
+        },
+      };
     }
     case 'take_any':
     case 'any': {
@@ -201,7 +312,11 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
           return {
             add: (c) => {
               const x = kv(c);
-              if (x === null) return;
+              if (x === null) {
+                // A group whose keys are all null still returns one of its rows (arg-max-aggregation-function.md).
+                if (row === null) row = outs.map((o) => o.c.ev(c));
+                return;
+              }
               if (best === null || sign * orderValues(x, best) > 0) {
                 best = x;
                 row = outs.map((o) => o.c.ev(c));

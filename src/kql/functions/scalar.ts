@@ -3,18 +3,11 @@ import { errorAt, type Pos } from '../errors';
 import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
+import { arity, need } from './args';
+import { kustoRegex } from './regex';
+import { IP_FUNCTIONS } from './ip';
+import { DATETIME_FUNCTIONS } from './datetime';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
-
-function arity(name: string, args: Compiled[], pos: Pos, min: number, max = min): void {
-  if (args.length < min || args.length > max) {
-    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw errorAt(`${name}() takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`, pos);
-  }
-}
-
-function need(name: string, a: Compiled, pos: Pos, ...families: ReturnType<typeof family>[]): void {
-  if (!families.includes(family(a.type))) throw errorAt(`${name}() does not accept a ${a.type} argument`, pos);
-}
 
 function parseJsonValue(v: unknown): unknown {
   if (typeof v !== 'string') return toJsonValue(v);
@@ -47,8 +40,9 @@ function toInt(v: unknown): number | null {
   return n === null ? null : n | 0;
 }
 
+/** Null or the empty string; an empty array or property bag is a value, not empty (isempty-function.md). */
 function isEmptyValue(v: unknown): boolean {
-  return v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+  return v === null || v === '';
 }
 
 function binValue(v: unknown, size: unknown): unknown {
@@ -69,6 +63,47 @@ function binValue(v: unknown, size: unknown): unknown {
   return Math.floor(n / s) * s;
 }
 
+/**
+ * indexof(s, match[, start[, length[, occurrence]]]): a negative start counts from the end; length -1
+ * is unlimited. The search window is start..start+length inclusive, which is what the page's
+ * examples show (indexof("abcdefgabcdefg", "cde", 1, 10, 2) is 9).
+ */
+function indexOf(s: unknown, find: unknown, start?: unknown, length?: unknown, occurrence?: unknown): number | null {
+  const text = asText(s);
+  const f = asText(find);
+  let st = start === undefined ? 0 : toNumber(start);
+  const len = length === undefined ? -1 : toNumber(length);
+  const occ = occurrence === undefined ? 1 : toNumber(occurrence);
+  if (st === null || len === null || occ === null || len < -1 || occ < 0) return null;
+  if (st < 0) st = Math.max(0, text.length + st);
+  const window = len === -1 ? text.slice(st) : text.slice(st, st + len + 1);
+  let at = -1;
+  for (let k = 0; k < Math.max(1, occ); k++) {
+    at = window.indexOf(f, at + 1);
+    if (at < 0) return -1;
+  }
+  return at + st;
+}
+
+/**
+ * Kusto changes case one character at a time (.NET invariant culture): "ß" stays "ß" in upper case,
+ * where JavaScript's full case mapping gives "SS". A character whose JS mapping is longer keeps itself.
+ */
+function simpleCase(text: string, upper: boolean): string {
+  const plain = upper ? text.toUpperCase() : text.toLowerCase();
+  if (plain.length === text.length) return plain;
+  let out = '';
+  for (const ch of text) {
+    if (!upper && ch === '\u0130') {
+      out += 'i';
+      continue;
+    }
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += m.length === ch.length ? m : ch;
+  }
+  return out;
+}
+
 function base64Encode(v: unknown): string {
   return Buffer.from(asText(v), 'utf8').toString('base64');
 }
@@ -76,7 +111,12 @@ function base64Encode(v: unknown): string {
 function base64Decode(v: unknown): string | null {
   const s = asText(v).trim();
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
-  return Buffer.from(s, 'base64').toString('utf8');
+  // Bytes that are not valid UTF-8 give null, not replacement characters (base64-decode-tostring-function.md).
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+  } catch {
+    return null;
+  }
 }
 
 function splitValue(s: unknown, delim: unknown, index?: unknown): unknown {
@@ -126,6 +166,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     return { ev: (c) => (c.ingest ? (c.ingest[c.i] ?? null) : null), type: 'datetime', isConst: false };
   },
   parse_json: parseJson,
+  parsejson: parseJson,
   todynamic: parseJson,
   tostring: (args, pos) => {
     arity('tostring', args, pos, 1);
@@ -144,8 +185,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   totimespan: (args, pos) => (arity('totimespan', args, pos, 1), call(args, 'timespan', toTimespan)),
   tobool: (args, pos) => (arity('tobool', args, pos, 1), call(args, 'bool', toBool)),
   toboolean: (args, pos) => (arity('toboolean', args, pos, 1), call(args, 'bool', toBool)),
-  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => asText(v).toLowerCase())),
-  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => asText(v).toUpperCase())),
+  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), false))),
+  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), true))),
   strlen: (args, pos) => (arity('strlen', args, pos, 1), call(args, 'long', (v) => [...asText(v)].length)),
   strcat: (args, pos) => {
     arity('strcat', args, pos, 1, 64);
@@ -159,7 +200,10 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     arity('substring', args, pos, 2, 3);
     return call(args, 'string', (s, start, len) => {
       const text = asText(s);
-      const st = Math.max(0, toNumber(start) ?? 0);
+      const from = toNumber(start);
+      if (from === null) return '';
+      // A negative start counts from the end of the string.
+      const st = from < 0 ? Math.max(0, text.length + from) : from;
       return len === undefined ? text.slice(st) : text.substr(st, Math.max(0, toNumber(len) ?? 0));
     });
   },
@@ -230,11 +274,6 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   bin: binImpl('bin'),
   floor: binImpl('floor'),
-  startofday: (args, pos) => {
-    arity('startofday', args, pos, 1);
-    need('startofday', args[0], pos, 'datetime');
-    return call(args, 'datetime', (d) => (d === null ? null : new Date(Math.floor((d as Date).getTime() / 86400000) * 86400000)));
-  },
   abs: (args, pos) => {
     arity('abs', args, pos, 1);
     need('abs', args[0], pos, 'number', 'timespan');
@@ -269,7 +308,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   extract: (args, pos) => {
     arity('extract', args, pos, 3);
     if (!args[0].isConst || !args[1].isConst) throw errorAt('extract() needs a constant pattern and group', pos);
-    const re = compileRegex(asText(constValue(args[0])), pos);
+    const re = kustoRegex(asText(constValue(args[0])), pos);
     const group = toNumber(constValue(args[1])) ?? 0;
     return call([args[2]], 'string', (v) => {
       const m = re.exec(asText(v));
@@ -284,14 +323,46 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     });
   },
   indexof: (args, pos) => {
-    arity('indexof', args, pos, 2);
-    return call(args, 'long', (s, find) => asText(s).indexOf(asText(find)));
+    arity('indexof', args, pos, 2, 5);
+    return call(args, 'long', indexOf);
+  },
+  strcat_array: (args, pos) => {
+    arity('strcat_array', args, pos, 2);
+    return call(args, 'string', (arr, d) => (Array.isArray(arr) ? arr.map(asText).join(asText(d)) : ''));
+  },
+  replace_regex: (args, pos) => {
+    arity('replace_regex', args, pos, 3);
+    if (!args[1].isConst || !args[2].isConst) throw errorAt('replace_regex() needs a constant pattern and rewrite', pos);
+    const re = kustoRegex(asText(constValue(args[1])), pos, 'g');
+    // RE2 rewrites refer to groups as \0, \1 ...; JS as $&, $1 ...; a literal $ must be doubled.
+    const rewrite = asText(constValue(args[2])).replace(/\$/g, '$$$$').replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
+    return call([args[0]], 'string', (v) => asText(v).replace(re, rewrite));
+  },
+  extract_all: (args, pos) => {
+    arity('extract_all', args, pos, 2, 3);
+    if (!args[0].isConst || (args.length === 3 && !args[1].isConst)) throw errorAt('extract_all() needs a constant pattern and groups', pos);
+    const re = kustoRegex(asText(constValue(args[0])), pos, 'g');
+    const groups = args.length === 3 ? constValue(args[1]) : undefined;
+    if (groups !== undefined && !Array.isArray(groups)) throw errorAt('extract_all() capture groups must be a dynamic array', pos);
+    const pick = groups as (number | string)[] | undefined;
+    return call([args[args.length - 1]], 'dynamic', (v) => {
+      const text = asText(v);
+      const out: unknown[] = [];
+      for (const m of text.matchAll(re)) {
+        if (m[0] === '') continue;
+        const values = pick
+          ? pick.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? '')
+          : m.length > 1 ? m.slice(1).map((x) => x ?? '') : [m[0]];
+        out.push(values.length === 1 ? values[0] : values);
+      }
+      return out.length === 0 ? null : out;
+    });
   },
   trim: (args, pos) => {
     arity('trim', args, pos, 2);
     if (!args[0].isConst) throw errorAt('trim() needs a constant pattern', pos);
     const p = asText(constValue(args[0]));
-    const re = compileRegex(`^(?:${p})+|(?:${p})+$`, pos, 'g');
+    const re = kustoRegex(p, pos, 'g', (x) => `^(?:${x})+|(?:${x})+$`);
     return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
   },
   format_datetime: (args, pos) => {
@@ -302,6 +373,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     const f = formatDatetime(fmt, pos);
     return call([args[0]], 'string', (d) => (d === null ? '' : f(d as Date)));
   },
+  ...IP_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {
@@ -336,10 +409,3 @@ function packImpl(name: string): FunctionImpl {
   };
 }
 
-function compileRegex(pattern: string, pos: Pos, flags = ''): RegExp {
-  try {
-    return new RegExp(pattern, flags);
-  } catch (err) {
-    throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
-  }
-}
