@@ -1,4 +1,4 @@
-import { ok, scalar, type ConformanceCase } from './case';
+import { scalar, type ConformanceCase } from './case';
 
 export const DYNAMIC_CASES: ConformanceCase[] = [
   scalar('isempty-function.md', 'isempty of an empty string is true', 'isempty("")', 'bool', true),
