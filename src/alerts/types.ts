@@ -32,8 +32,10 @@ export interface AlertEntity {
 
 /** The resource a hit acted on, found by enrichment. */
 export interface AlertTarget {
-  /** false: enrichment ran and found nothing ("target not found"). */
+  /** false: enrichment found nothing ("target not found"), or could not run (see `unavailable`). */
   found: boolean;
+  /** Why enrichment could not run at all, e.g. "AzureActivity not available in this workspace". */
+  unavailable?: string;
   kind?: 'azure-vm' | 'arc-machine' | 'other';
   /** Human name of the mechanism: "Run Command", "Managed Run Command", "Custom Script Extension", "VM extension". */
   mechanism?: string;

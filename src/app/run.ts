@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger';
 import { instrumentApp, instrumentPlatforms, observePoll } from '../observability/instrument';
 import { Metrics } from '../observability/metrics';
+import { observePollFindings } from '../observability/poll-findings';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
@@ -56,6 +57,7 @@ export async function runApp(
         const outcomes = await app.poller.runDetection(detection);
         const at = app.clock();
         observePoll(metrics, detection.slug, outcomes, at);
+        observePollFindings(metrics, detection.slug, outcomes);
         const failed = outcomes.find((o) => !o.ok);
         polls.set(detection.slug, { at, ok: failed === undefined, error: failed?.error });
       },

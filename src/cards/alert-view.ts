@@ -89,7 +89,9 @@ function present(s: string | undefined): s is string {
 
 function targetView(target: AlertTarget | null): TargetView | null {
   if (target === null) return null;
-  if (!target.found) return { found: false, text: 'Target not found' };
+  if (!target.found) {
+    return { found: false, text: present(target.unavailable) ? `Target unknown: ${target.unavailable}` : 'Target not found' };
+  }
   const kind = inferKind(target);
   const kindLabel = KIND_LABEL[kind];
   const name = present(target.name) ? target.name : target.resourceId?.split('/').filter((p) => p !== '').pop();

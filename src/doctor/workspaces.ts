@@ -4,6 +4,7 @@ import { formatDuration, isLocalEndpoint, workspaceVariablePrefix, type Config }
 import { KNOWN_TABLE_COLUMNS } from '../detections/known-tables';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
+import { enricherFor } from '../poller/enrichment';
 import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceThread } from '../workspace';
 import { messageOf } from './format';
 import { identityOf, type TokenIdentity } from './identity';
@@ -13,7 +14,6 @@ import type { CheckResult } from './types';
 type Entry = Config['workspaces'][number];
 
 const HUNT_TABLES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'];
-const ENRICHMENT_TABLES = ['AzureActivity'];
 /** How far back the freshness query looks. */
 const LOOK_BACK_MS = 7 * 86_400_000;
 
@@ -84,7 +84,14 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
       detectionTables.set(t, [...(detectionTables.get(t) ?? []), d.slug]);
     }
   }
-  const wanted = [...new Set([...detectionTables.keys(), ...HUNT_TABLES])];
+  // A missing enrichment table costs no alert (the card says the target is unknown), so it warns rather than fails.
+  const enrichmentTables = new Map<string, string[]>();
+  for (const d of detections) {
+    const name = d.firstwatch.enrichment;
+    if (name === undefined) continue;
+    for (const t of enricherFor(name).tables) enrichmentTables.set(t, [...(enrichmentTables.get(t) ?? []), `${d.slug}'s enrichment (${name})`]);
+  }
+  const wanted = [...new Set([...detectionTables.keys(), ...enrichmentTables.keys(), ...HUNT_TABLES])];
 
   for (const entry of config.workspaces) {
     const local = entry.mode === 'local' || isLocalEndpoint(entry.endpoint);
@@ -110,7 +117,7 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
           ...(local ? {} : { credential: options.credential() }),
         });
       }
-      results.push(...(await checkOne(config, entry, source, wanted, detectionTables, token?.identity, options)));
+      results.push(...(await checkOne(config, entry, source, wanted, { detectionTables, enrichmentTables }, token?.identity, options)));
     } catch (err) {
       results.push({ check: `workspace ${entry.name}`, verdict: 'FAIL', detail: messageOf(err), fix: `check LOCAL_WORKSPACE_DIR (${config.workspace.localDir}) is writable` });
     } finally {
@@ -136,7 +143,7 @@ async function checkOne(
   entry: Entry,
   source: LogAnalyticsSource,
   wanted: string[],
-  detectionTables: Map<string, string[]>,
+  readersOf: { detectionTables: Map<string, string[]>; enrichmentTables: Map<string, string[]> },
   identity: TokenIdentity | undefined,
   options: WorkspaceCheckOptions,
 ): Promise<CheckResult[]> {
@@ -155,8 +162,9 @@ async function checkOne(
   ];
   const rows = new Map(result.rows.map((r) => [String(r.Type), r]));
   for (const table of wanted) {
-    const readers = detectionTables.get(table);
-    const who = readers ? `read by ${readers.join(', ')}` : HUNT_TABLES.includes(table) ? `read by the hunt${ENRICHMENT_TABLES.includes(table) ? ' and the enrichment' : ''}` : 'read';
+    const readers = readersOf.detectionTables.get(table);
+    const everyone = [...(readers ?? []), ...(readersOf.enrichmentTables.get(table) ?? []), ...(HUNT_TABLES.includes(table) ? ['the hunt'] : [])];
+    const who = everyone.length > 0 ? `read by ${everyone.join(', ')}` : 'read';
     const row = rows.get(table);
     const newest = asDate(row?.Newest);
     if (row === undefined || newest === undefined) {

@@ -16,6 +16,7 @@ export class Metrics {
   readonly pollDuration: Histogram<'detection' | 'workspace'>;
   readonly lastPoll: Gauge<'detection' | 'workspace'>;
   readonly alertsCreated: Counter<'detection'>;
+  readonly enrichmentUnavailable: Counter<'detection' | 'workspace'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
@@ -50,6 +51,12 @@ export class Metrics {
       name: 'firstwatch_alerts_created_total',
       help: 'New alerts stored by polls',
       labelNames: ['detection'],
+      registers,
+    });
+    this.enrichmentUnavailable = new Counter({
+      name: 'firstwatch_enrichment_unavailable_total',
+      help: 'Polls whose alerts went out without their enrichment (missing table, failed or timed-out query)',
+      labelNames: ['detection', 'workspace'],
       registers,
     });
     this.deliveries = new Counter({

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
-import { enricherFor } from './enrichment';
+import { enricherFor, type EnrichmentResult } from './enrichment';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -40,6 +40,8 @@ export interface PollOutcome {
   created: Alert[];
   /** Dry runs only: the alerts that would have been stored (before dedup). */
   candidates?: NewAlert[];
+  /** Set when the rule's enrichment could not run: why (the alerts were stored without it). */
+  enrichmentUnavailable?: string;
   error?: string;
   durationMs: number;
 }
@@ -90,7 +92,12 @@ export class Poller {
         : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
-        alerts = await enricherFor(detection.firstwatch.enrichment).enrich(alerts, workspace.source);
+        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
+        alerts = enriched.alerts;
+        if (enriched.unavailable !== undefined) {
+          outcome.enrichmentUnavailable = enriched.unavailable;
+          log.warn({ enrichment: detection.firstwatch.enrichment, reason: enriched.unavailable, alerts: alerts.length }, 'enrichment unavailable; alerts go out without it');
+        }
       }
       if (dryRun) {
         outcome.candidates = alerts;
@@ -122,6 +129,16 @@ export class Poller {
     const from = watermark === undefined ? end.getTime() - lookback : watermark.getTime() - this.options.overlapMs;
     // A watermark ahead of this clock (another host's clock) must not produce an empty or inverted window.
     return new Date(Math.min(from, end.getTime() - 1000));
+  }
+}
+
+/** Enrichment never costs an alert: even a step that throws leaves every alert, marked. */
+async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
+  try {
+    return await enricherFor(name).enrich(alerts, source);
+  } catch (err) {
+    const unavailable = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
+    return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
   }
 }
 
