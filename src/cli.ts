@@ -5,6 +5,7 @@ import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
 import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
+import { pollReportLines } from './cli/poll-report';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
@@ -84,11 +85,7 @@ async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promis
       for (const detection of app.detections) {
         for (const outcome of await app.poller.runDetection(detection, { dryRun })) {
           if (!outcome.ok) failed++;
-          if (dryRun) {
-            const count = outcome.candidates?.length ?? 0;
-            process.stdout.write(`${detection.slug} on ${outcome.workspace}: ${count} hit(s) (dry run: nothing stored or posted)\n`);
-            for (const c of outcome.candidates ?? []) process.stdout.write(`  ${c.eventTime.toISOString()}  ${c.title}\n`);
-          }
+          for (const line of pollReportLines(detection.slug, outcome, dryRun)) process.stdout.write(line + '\n');
         }
       }
       if (!dryRun) await app.dispatcher.drainUntilIdle();

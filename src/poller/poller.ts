@@ -15,7 +15,7 @@ export interface WorkspaceBinding {
 }
 
 export interface PollerOptions {
-  store: Pick<Store, 'getWatermark' | 'recordPoll'>;
+  store: Pick<Store, 'getWatermark' | 'recordPoll' | 'findAlertsByFingerprint'>;
   workspaces: WorkspaceBinding[];
   logger: Logger;
   clock?: () => Date;
@@ -38,8 +38,10 @@ export interface PollOutcome {
   hits: number;
   /** Alerts stored by this poll (not seen before). */
   created: Alert[];
-  /** Dry runs only: the alerts that would have been stored (before dedup). */
+  /** Dry runs only: what the run found, new or not (see `alreadyAlerted`). */
   candidates?: NewAlert[];
+  /** Dry runs only: fingerprint → id of the stored alert, for candidates alerted before (a real run would not raise them again). */
+  alreadyAlerted?: ReadonlyMap<string, string>;
   /** Set when the rule's enrichment could not run: why (the alerts were stored without it). */
   enrichmentUnavailable?: string;
   error?: string;
@@ -101,6 +103,8 @@ export class Poller {
       }
       if (dryRun) {
         outcome.candidates = alerts;
+        const stored = await store.findAlertsByFingerprint(detection.id, alerts.map((a) => a.fingerprint));
+        outcome.alreadyAlerted = new Map(stored.map((a) => [a.fingerprint, a.id]));
       } else {
         outcome.created = await store.recordPoll({
           workspace: workspace.name,

@@ -151,6 +151,8 @@ export interface Store {
   listAlerts(query: ListAlertsQuery): Promise<Alert[]>;
   /** Newest first; the UPN compares case-insensitively. */
   findAlertsBySubject(upn: string, limit: number): Promise<Alert[]>;
+  /** The stored alerts of one detection among these fingerprints (what a dry run would not raise again), oldest first. */
+  findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]>;
 
   /** Atomic compare-and-set of an alert's status; see TransitionRequest. */
   transition(request: TransitionRequest): Promise<TransitionResult>;

@@ -178,3 +178,11 @@ export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
   if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
 }
 
+
+/** A fingerprint lookup: one detection id, and an array of fingerprint strings. */
+export function checkFingerprintQuery(detectionId: unknown, fingerprints: unknown): void {
+  if (!nonEmpty(detectionId)) throw new StoreInputError('detectionId must be a non-empty string');
+  if (!Array.isArray(fingerprints) || fingerprints.some((f) => typeof f !== 'string')) {
+    throw new StoreInputError('fingerprints must be an array of strings');
+  }
+}

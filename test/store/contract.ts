@@ -167,6 +167,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.getAlert('FW-99')).toBeUndefined();
         await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
       });
+
+      it('finds a detection\'s stored alerts by fingerprint, and refuses a malformed lookup', async () => {
+        await poll([newAlert(1), newAlert(2), newAlert(3)]);
+        const found = await store.findAlertsByFingerprint(DETECTION, [newAlert(3).fingerprint, 'never-stored', newAlert(1).fingerprint]);
+        expect(found.map((a) => a.id)).toEqual(['FW-1', 'FW-3']);
+        expect(await store.findAlertsByFingerprint('another-detection', [newAlert(1).fingerprint])).toEqual([]);
+        expect(await store.findAlertsByFingerprint(DETECTION, [])).toEqual([]);
+        await expect(store.findAlertsByFingerprint(DETECTION, [1] as unknown as string[])).rejects.toThrow(/fingerprints/);
+        await expect(store.findAlertsByFingerprint('', [])).rejects.toThrow(/detectionId/);
+      });
     });
 
     describe('transition', () => {

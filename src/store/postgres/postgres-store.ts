@@ -13,6 +13,7 @@ import {
   checkReplyText,
   checkStormInput,
   checkTargets,
+  checkFingerprintQuery,
   isValidDate,
   leaseWindow,
   toJson,
@@ -197,6 +198,17 @@ export class PostgresStore implements Store {
     const { rows } = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE subject_upn = $1 ORDER BY seq DESC LIMIT $2', [
       upn.trim().toLowerCase(),
       checkLimit(limit),
+    ]);
+    return rows.map(alertFromRow);
+  }
+
+  async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
+    this.checkOpen();
+    checkFingerprintQuery(detectionId, fingerprints);
+    if (fingerprints.length === 0) return [];
+    const { rows } = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE detection_id = $1 AND fingerprint = ANY($2::text[]) ORDER BY seq', [
+      detectionId,
+      [...fingerprints],
     ]);
     return rows.map(alertFromRow);
   }

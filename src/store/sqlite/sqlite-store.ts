@@ -13,6 +13,7 @@ import {
   checkReplyText,
   checkStormInput,
   checkTargets,
+  checkFingerprintQuery,
   isValidDate,
   leaseWindow as leaseDates,
   toJson,
@@ -176,6 +177,14 @@ export class SqliteStore implements Store {
     if (typeof upn !== 'string') throw new StoreInputError('upn must be a string');
     const rows = this.sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
+    checkFingerprintQuery(detectionId, fingerprints);
+    if (fingerprints.length === 0) return [];
+    const rows = this.sql('SELECT * FROM alerts WHERE detection_id = ? AND fingerprint IN (SELECT value FROM json_each(?)) ORDER BY seq')
+      .all(detectionId, JSON.stringify(fingerprints)) as AlertRow[];
     return rows.map(alertFromRow);
   }
 
