@@ -171,10 +171,18 @@ export interface HuntReport {
   recent: HuntEvent[];
   /** FirstWatch alerts for the same user. */
   alerts: Pick<Alert, 'id' | 'title' | 'status' | 'eventTime' | 'severity'>[];
+  /**
+   * How many entries each list has in full, where the list above is cut short, so a view's
+   * "… and N more" counts from the truth and not from the cut list. Absent: the list is whole.
+   */
+  totals?: Partial<Record<HuntListName, number>>;
   links: { query?: string; defenderUser?: string };
   /** The exact KQL that ran (for the Log Analytics link and the audit). */
   query: string;
 }
+
+/** The report's lists that views cut short. */
+export type HuntListName = 'activities' | 'signIns' | 'sourceIps' | 'resources' | 'insights' | 'recent' | 'alerts';
 
 export interface HuntActivity {
   source: string;

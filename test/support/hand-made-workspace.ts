@@ -27,7 +27,13 @@ export interface HandMadeWorkspace {
  */
 export async function startHandMadeWorkspace(
   tables: Record<string, HandRow[]>,
-  options: { name?: string; /** Tables written exactly as given (e.g. a schema unlike the real one). */ raw?: RawTable[] } = {},
+  options: {
+    name?: string;
+    /** Tables written exactly as given (e.g. a schema unlike the real one). */
+    raw?: RawTable[];
+    /** What now() is for queries; default the system clock. */
+    clock?: () => Date;
+  } = {},
 ): Promise<HandMadeWorkspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fw-hand-'));
   const asTestTables: Record<string, TestTable> = Object.fromEntries(
@@ -36,7 +42,7 @@ export async function startHandMadeWorkspace(
   );
   const built = buildTestTables(asTestTables).map((t) => ({ ...t, ingestionTimes: t.ingestionTimes ?? [] }));
   await writeTables(dir, [...built, ...(options.raw ?? [])]);
-  const server = await serveWorkspace({ dir });
+  const server = await serveWorkspace({ dir, clock: options.clock });
   const source = new LogAnalyticsSource({
     name: options.name ?? 'hand',
     workspaceId: server.workspaceIds[0] as string,
