@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     default:
       if (ROUTER_COMMANDS[command] === undefined) throw new UsageError(`unknown command '${command}'`);
       allowOnly(args, ['as', 'lookback', 'note', 'classification', ...(command === 'hunt' ? ['workspace'] : [])]);
-      return withApp(config, logger, (app) => runRouterCommand(scopeHunt(app, args.flags.get('workspace')), args, process.stdout));
+      return withApp(config, logger, {}, (app) => runRouterCommand(scopeHunt(app, args.flags.get('workspace')), args, process.stdout));
   }
 }
 
@@ -74,7 +74,7 @@ async function start(config: Config, logger: Logger): Promise<number> {
 }
 
 async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promise<number> {
-  return withApp(config, logger, async (app) => {
+  return withApp(config, logger, { readOnlyWorkspace: dryRun }, async (app) => {
     if (!dryRun && !(await app.leadership.tryAcquire())) {
       process.stderr.write(`firstwatch: not polling: ${app.leadership.describe()}\n`);
       return 1;
@@ -140,8 +140,13 @@ function scopeHunt(app: App, workspace: string | undefined): App {
   }
 }
 
-async function withApp(config: Config, logger: Logger, work: (app: App) => Promise<number>): Promise<number> {
-  const app = await buildApp(config, { logger });
+async function withApp(
+  config: Config,
+  logger: Logger,
+  options: { readOnlyWorkspace?: boolean },
+  work: (app: App) => Promise<number>,
+): Promise<number> {
+  const app = await buildApp(config, { logger, ...options });
   try {
     return await work(app);
   } finally {

@@ -30,6 +30,8 @@ export interface BuildOptions {
   /** Where the console platform writes cards (default stdout). */
   consoleOut?: NodeJS.WritableStream;
   clock?: () => Date;
+  /** Write nothing into the local workspace folder (dry runs). */
+  readOnlyWorkspace?: boolean;
 }
 
 /** Every long-lived object of a FirstWatch process, built from configuration. */
@@ -85,7 +87,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   try {
     for (const entry of config.workspaces) {
       if (entry.mode === 'local') {
-        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger);
+        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, { readOnly: options.readOnlyWorkspace });
         sources.push(
           new LogAnalyticsSource({
             name: entry.name,

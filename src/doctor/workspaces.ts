@@ -104,7 +104,8 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
     try {
       let source: LogAnalyticsSource;
       if (entry.mode === 'local') {
-        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger);
+        // The doctor looks; it never writes into the user's folder.
+        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger, { readOnly: true });
         source = new LogAnalyticsSource({ name: entry.name, workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
       } else {
         source = new LogAnalyticsSource({
