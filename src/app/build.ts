@@ -227,6 +227,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     overlapMs: config.schedule.pollOverlapMs,
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
+    lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
     onNewAlerts: () => dispatcher.kick(),
   });
 

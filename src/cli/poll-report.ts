@@ -23,6 +23,9 @@ export function pollReportLines(detection: string, outcome: PollOutcome, dryRun:
   } else {
     lines.push(`${head}: ${outcome.hits} hit(s), ${outcome.created.length} new alert(s)${outcome.created.length > 0 ? `: ${outcome.created.map((a) => a.id).join(', ')}` : ''}`);
   }
+  if (outcome.late !== undefined && outcome.late.hits > 0) {
+    lines.push(`  ${outcome.late.hits} hit(s) among rows that arrived later than the look-back: ${outcome.late.alerted ? 'alerted too (LATE_ROWS=alert)' : 'not alerted (LATE_ROWS=count)'}`);
+  }
   if (outcome.enrichmentUnavailable !== undefined) lines.push(`  enrichment unavailable: ${outcome.enrichmentUnavailable}`);
   return lines;
 }

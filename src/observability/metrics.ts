@@ -17,6 +17,7 @@ export class Metrics {
   readonly lastPoll: Gauge<'detection' | 'workspace'>;
   readonly alertsCreated: Counter<'detection'>;
   readonly enrichmentUnavailable: Counter<'detection' | 'workspace'>;
+  readonly lateHits: Counter<'detection' | 'workspace' | 'alerted'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
@@ -57,6 +58,12 @@ export class Metrics {
       name: 'firstwatch_enrichment_unavailable_total',
       help: 'Polls whose alerts went out without their enrichment (missing table, failed or timed-out query)',
       labelNames: ['detection', 'workspace'],
+      registers,
+    });
+    this.lateHits = new Counter({
+      name: 'firstwatch_late_hits_total',
+      help: 'Hits among rows that arrived later than the look-back (INGESTION_DELAY_ALLOWANCE), by whether they were alerted (LATE_ROWS)',
+      labelNames: ['detection', 'workspace', 'alerted'],
       registers,
     });
     this.deliveries = new Counter({

@@ -1,5 +1,6 @@
 import type { Alert, NewAlert } from '../alerts/types';
 import { buildRunQuery, hitToAlert, triggerFires } from '../detections';
+import { buildLateQuery } from '../detections/late-query';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
@@ -25,6 +26,12 @@ export interface PollerOptions {
   delayAllowanceMs: number;
   /** First run of a rule (no watermark yet): how far back by ingestion time. Default: queryPeriod + delay allowance. */
   firstRunLookbackMs?: number;
+  /**
+   * Rows ingested in the window but older than the look-back (ingestion-time rules only): one
+   * more query per run finds the rule's hits among them. 'count' reports them; 'alert' alerts
+   * them too. Absent: not looked for.
+   */
+  lateRows?: { mode: 'count' | 'alert'; scanMs: number };
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
 }
@@ -42,6 +49,8 @@ export interface PollOutcome {
   candidates?: NewAlert[];
   /** Dry runs only: fingerprint → id of the stored alert, for candidates alerted before (a real run would not raise them again). */
   alreadyAlerted?: ReadonlyMap<string, string>;
+  /** Hits among rows that arrived later than the look-back (when looked for), and whether they were alerted. */
+  late?: { hits: number; alerted: boolean };
   /** Set when the rule's enrichment could not run: why (the alerts were stored without it). */
   enrichmentUnavailable?: string;
   error?: string;
@@ -88,9 +97,24 @@ export class Poller {
     try {
       const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, { delayAllowanceMs: this.options.delayAllowanceMs });
       const result = await workspace.source.query(run.query, run.timespan);
-      outcome.hits = result.rows.length;
-      let alerts = triggerFires(detection, result.rows.length)
-        ? result.rows.map((row) => hitToAlert(detection, row, workspace.name))
+      let rows = result.rows;
+      const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end });
+      if (late !== undefined) {
+        const alerting = this.options.lateRows?.mode === 'alert';
+        outcome.late = { hits: late.rows.length, alerted: alerting };
+        if (late.rows.length > 0) {
+          log.warn(
+            { lateHits: late.rows.length, lookbackStart: late.lookbackStart, alerting },
+            alerting
+              ? 'hits among rows that arrived later than the look-back: alerted (LATE_ROWS=alert)'
+              : 'hits among rows that arrived later than the look-back: not alerted (LATE_ROWS=count; raise INGESTION_DELAY_ALLOWANCE or set LATE_ROWS=alert)',
+          );
+          if (alerting) rows = [...rows, ...late.rows];
+        }
+      }
+      outcome.hits = rows.length;
+      let alerts = triggerFires(detection, rows.length)
+        ? rows.map((row) => hitToAlert(detection, row, workspace.name))
         : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
@@ -126,6 +150,20 @@ export class Poller {
     }
     outcome.durationMs = Date.now() - started;
     return outcome;
+  }
+
+  /** The late-row query's result, when configured and the rule has an ingestion window; a failure fails the run. */
+  private async lateHits(
+    detection: Detection,
+    workspace: WorkspaceBinding,
+    window: { ingestStart: Date; ingestEnd: Date },
+  ): Promise<{ rows: Record<string, unknown>[]; lookbackStart: Date } | undefined> {
+    const setting = this.options.lateRows;
+    if (setting === undefined) return undefined;
+    const late = buildLateQuery(detection, window, { delayAllowanceMs: this.options.delayAllowanceMs, scanMs: setting.scanMs });
+    if (late === undefined) return undefined;
+    const result = await workspace.source.query(late.query, late.timespan);
+    return { rows: result.rows, lookbackStart: late.lookbackStart };
   }
 
   private windowStart(detection: Detection, watermark: Date | undefined, end: Date): Date {
