@@ -101,6 +101,8 @@ export interface NewAlert {
   workspace: string;
   /** TimeGenerated of the hit. */
   eventTime: Date;
+  /** When the hit's row reached the workspace (ingestion_time()), when the rule's query returns it. */
+  ingestionTime?: Date;
   subject: AlertSubject;
   /** What happened, in words ("Run Command on Virtual Machine"). */
   action?: string;

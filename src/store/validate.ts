@@ -65,6 +65,7 @@ export function checkNewAlert(a: unknown, index: number): asserts a is NewAlert 
   if (!isStringArray(a.techniques)) throw alertFieldError(a, index, 'techniques', 'an array of strings');
   if (!isStringArray(a.insights)) throw alertFieldError(a, index, 'insights', 'an array of strings');
   if (!isValidDate(a.eventTime)) throw alertFieldError(a, index, 'eventTime', 'a valid Date');
+  if (a.ingestionTime !== undefined && !isValidDate(a.ingestionTime)) throw alertFieldError(a, index, 'ingestionTime', 'a valid Date when present');
   const subject = a.subject;
   if (!isObject(subject)) throw alertFieldError(a, index, 'subject', 'an object');
   for (const f of SUBJECT_STRINGS) {

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { toAlertView } from '../../src/cards';
 import { loadConfig } from '../../src/config';
 import { loadDetections } from '../../src/detections';
 import type { Detection } from '../../src/detections/types';
@@ -101,6 +102,13 @@ describe('late rows with the default settings', () => {
     const alerted = outcomes.flatMap((o) => o.created.map((a) => a.subject.upn));
     expect(alerted.sort()).toEqual(Object.keys(CASES).sort());
     expect(await store.listAlerts({ status: 'all', limit: 100 })).toHaveLength(4);
+    // Each alert carries both times, read back from the store; the card says how late the activity was reported.
+    for (const stored of await store.listAlerts({ status: 'all', limit: 100 })) {
+      const [late, ingested] = CASES[stored.subject.upn as string] as [number, Date];
+      expect(stored.ingestionTime).toEqual(ingested);
+      expect(stored.eventTime).toEqual(new Date(ingested.getTime() - late));
+      expect(toAlertView(stored, { now: clock }).when.delay).toBe(`event ${late / HOUR} h before it reached the workspace`);
+    }
 
     // Ingested at T0 + 1h45m: the run at T0 + 2h is the one whose window holds it.
     expect(outcomes.map((o) => o.late?.hits)).toEqual([0, 0, 1, 0, 0]);

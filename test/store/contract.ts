@@ -168,6 +168,16 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
       });
 
+      it('keeps an alert\'s ingestion time beside its event time, leaves it out when absent, and refuses an invalid one', async () => {
+        const ingestionTime = new Date('2026-11-28T14:00:00Z');
+        const created = await poll([newAlert(1, { ingestionTime }), newAlert(2)]);
+        expect(created[0]?.ingestionTime).toEqual(ingestionTime);
+        expect(await store.getAlert('FW-1')).toEqual(created[0]);
+        expect((await store.getAlert('FW-2'))?.ingestionTime).toBeUndefined();
+        expect(await store.getAlert('FW-2')).toEqual(created[1]);
+        await expect(poll([newAlert(3, { ingestionTime: new Date(NaN) })])).rejects.toThrow(/ingestionTime/);
+      });
+
       it('finds a detection\'s stored alerts by fingerprint, and refuses a malformed lookup', async () => {
         await poll([newAlert(1), newAlert(2), newAlert(3)]);
         const found = await store.findAlertsByFingerprint(DETECTION, [newAlert(3).fingerprint, 'never-stored', newAlert(1).fingerprint]);

@@ -52,7 +52,7 @@ const ALERT_COLUMNS = [
   ['title', ''], ['description', ''], ['severity', ''], ['tactics', '::json'], ['techniques', '::json'],
   ['event_time', ''], ['subject', '::json'], ['subject_upn', ''], ['action', ''], ['source_ip', ''],
   ['source_location', ''], ['insights', '::json'], ['investigation_priority', ''], ['entities', '::json'],
-  ['details', '::json'], ['target', '::json'], ['raw', '::json'], ['created_at', ''], ['updated_at', ''],
+  ['details', '::json'], ['target', '::json'], ['raw', '::json'], ['ingestion_time', ''], ['created_at', ''], ['updated_at', ''],
 ] as const;
 const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.map(([c]) => c).join(', ')})
   VALUES (${ALERT_COLUMNS.map(([, cast], i) => `$${i + 1}${cast}`).join(', ')})
@@ -681,6 +681,7 @@ function prepareAlert(a: NewAlert, now: Date): PreparedAlert {
       toJson(a.details, `${what}: details`),
       a.target === null ? null : toJson(a.target, `${what}: target`),
       toJson(a.raw, `${what}: raw`),
+      a.ingestionTime ?? null,
       now,
       now,
     ],
