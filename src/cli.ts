@@ -6,6 +6,7 @@ import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
 import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
 import { pollReportLines } from './cli/poll-report';
+import { workspaceImport } from './cli/workspace-import';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
@@ -26,6 +27,7 @@ Usage:
   firstwatch doctor                       check the configuration against the services it names
   firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
   firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
+  firstwatch workspace import EXPORT... [--dir DIR]   your own tables (Log Analytics CSV or JSON exports)
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
@@ -119,7 +121,11 @@ async function workspaceCommand(config: Config, args: ParsedArgs): Promise<numbe
     stopOnSignals(() => server.close(), createLogger('silent'));
     return -1;
   }
-  throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`);
+  if (sub === 'import') {
+    allowOnly(args, ['dir']);
+    return workspaceImport(args.words.slice(2), dir, process.stdout);
+  }
+  throw new UsageError(`workspace needs 'generate', 'serve' or 'import'${sub === undefined ? '' : `, not '${sub}'`}`);
 }
 
 /** One line per check; configuration errors are lines too, so every problem shows at once. */
