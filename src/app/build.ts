@@ -229,6 +229,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
     lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
     onNewAlerts: () => dispatcher.kick(),
+    onTargetsFilled: () => dispatcher.kick(),
   });
 
   return {

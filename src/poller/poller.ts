@@ -16,7 +16,7 @@ export interface WorkspaceBinding {
 }
 
 export interface PollerOptions {
-  store: Pick<Store, 'getWatermark' | 'recordPoll' | 'findAlertsByFingerprint'>;
+  store: Pick<Store, 'getWatermark' | 'recordPoll' | 'findAlertsByFingerprint' | 'findAlertsAwaitingTarget' | 'fillTarget'>;
   workspaces: WorkspaceBinding[];
   logger: Logger;
   clock?: () => Date;
@@ -34,6 +34,8 @@ export interface PollerOptions {
   lateRows?: { mode: 'count' | 'alert'; scanMs: number };
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
+  /** Called with alerts whose target a later run filled in (their cards need redrawing). */
+  onTargetsFilled?: (alerts: Alert[]) => void;
 }
 
 export interface PollOutcome {
@@ -53,6 +55,8 @@ export interface PollOutcome {
   late?: { hits: number; alerted: boolean };
   /** Set when the rule's enrichment could not run: why (the alerts were stored without it). */
   enrichmentUnavailable?: string;
+  /** Earlier alerts whose target this run filled in, once the enrichment could run again. */
+  targetsFilled?: number;
   error?: string;
   durationMs: number;
 }
@@ -138,6 +142,7 @@ export class Poller {
           targets: workspace.targets,
         });
         if (outcome.created.length > 0) this.options.onNewAlerts?.(outcome.created);
+        if (outcome.enrichmentUnavailable === undefined) outcome.targetsFilled = await this.retryEnrichment(detection, workspace, log);
       }
       outcome.ok = true;
       log.info(
@@ -150,6 +155,35 @@ export class Poller {
     }
     outcome.durationMs = Date.now() - started;
     return outcome;
+  }
+
+  /**
+   * Alerts posted while the enrichment could not run get their target now that it can; the
+   * version bump redraws their cards. Best-effort: the poll itself is already stored.
+   */
+  private async retryEnrichment(detection: Detection, workspace: WorkspaceBinding, log: Logger): Promise<number> {
+    const name = detection.firstwatch.enrichment;
+    if (name === undefined) return 0;
+    try {
+      const waiting = await this.options.store.findAlertsAwaitingTarget(detection.id, workspace.name, RETRY_BATCH);
+      if (waiting.length === 0) return 0;
+      const result = await enrich(name, waiting, workspace.source);
+      if (result.unavailable !== undefined) return 0;
+      const filled: Alert[] = [];
+      for (const [i, alert] of waiting.entries()) {
+        const target = result.alerts[i]?.target;
+        const updated = target ? await this.options.store.fillTarget(alert.id, target) : undefined;
+        if (updated !== undefined) filled.push(updated);
+      }
+      if (filled.length > 0) {
+        log.info({ alerts: filled.map((a) => a.id) }, 'enrichment available again: targets filled in, cards redrawn');
+        this.options.onTargetsFilled?.(filled);
+      }
+      return filled.length;
+    } catch (err) {
+      log.warn({ error: err instanceof Error ? err.message : String(err) }, 'could not fill in earlier alerts\' targets; the next run tries again');
+      return 0;
+    }
   }
 
   /** The late-row query's result, when configured and the rule has an ingestion window; a failure fails the run. */
@@ -183,6 +217,9 @@ async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Pr
     return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
   }
 }
+
+/** Alerts whose target a run tries to fill in, at most. */
+const RETRY_BATCH = 50;
 
 function uniqueByFingerprint(alerts: NewAlert[]): NewAlert[] {
   const seen = new Set<string>();

@@ -180,6 +180,12 @@ export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
 }
 
 
+/** A target to fill in: an object with a boolean "found" and no "unavailable" (it is what enrichment found). */
+export function checkFilledTarget(target: unknown): void {
+  if (!isObject(target) || typeof target.found !== 'boolean') throw new StoreInputError('target must be an object with a boolean "found"');
+  if (target.unavailable !== undefined) throw new StoreInputError('a filled target cannot be unavailable');
+}
+
 /** A fingerprint lookup: one detection id, and an array of fingerprint strings. */
 export function checkFingerprintQuery(detectionId: unknown, fingerprints: unknown): void {
   if (!nonEmpty(detectionId)) throw new StoreInputError('detectionId must be a non-empty string');

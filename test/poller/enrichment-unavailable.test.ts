@@ -95,4 +95,63 @@ describe('enrichment never costs an alert', () => {
     expect(outcome?.created[0]?.target?.found).toBe(false);
     expect(outcome?.created[0]?.target?.unavailable).toMatch(/^AzureActivity query rejected: .*OperationNameValue/);
   });
+
+  it('a later run fills in the target once AzureActivity answers, and the posted card is due for a redraw', async () => {
+    const rows = [firstTimeRunCommand('r1', 'alice@contoso.com', new Date(NOW.getTime() - HOUR), new Date(NOW.getTime() - 30 * 60_000))];
+    ws = await startHandMadeWorkspace({ BehaviorAnalytics: rows });
+    const withActivity = await startHandMadeWorkspace({
+      BehaviorAnalytics: rows,
+      AzureActivity: [
+        {
+          values: {
+            TimeGenerated: new Date(NOW.getTime() - HOUR + 20_000),
+            Caller: 'alice@contoso.com',
+            OperationNameValue: 'MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION',
+            ActivityStatusValue: 'Succeeded',
+            CorrelationId: 'corr-1',
+            _ResourceId: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-pay-01',
+          },
+        },
+      ],
+    });
+    store = openSqliteStore(':memory:');
+    let clock = NOW;
+    const binding = { name: 'hand', source: ws.source, targets: [{ platform: 'console' as const, target: 'console' }] };
+    const filledCalls: string[][] = [];
+    const poller = new Poller({
+      store,
+      workspaces: [binding],
+      logger: createLogger('silent'),
+      clock: () => clock,
+      overlapMs: 10 * 60_000,
+      delayAllowanceMs: 6 * HOUR,
+      onTargetsFilled: (alerts) => filledCalls.push(alerts.map((a) => a.id)),
+    });
+    try {
+      const [first] = await poller.runDetection(runCommand);
+      expect(first?.created[0]?.target).toEqual({ found: false, unavailable: 'AzureActivity not available in this workspace' });
+      // The store keeps its own (system) clock: look from a little after it.
+      const storeLater = (): Date => new Date(Date.now() + 60_000);
+      const [work] = await store.claimDueDeliveries(storeLater(), 10);
+      if (work === undefined) throw new Error('the alert queued no delivery');
+      await store.markPosted(work.delivery.id, { platform: 'console', target: 'console', messageId: 'm1' }, 1);
+      expect(await store.staleCards(10, storeLater())).toEqual([]);
+
+      // The workspace now answers for AzureActivity (the connector was turned on).
+      binding.source = withActivity.source;
+      clock = new Date(NOW.getTime() + HOUR);
+      const [second] = await poller.runDetection(runCommand);
+      expect(second?.ok).toBe(true);
+      expect(second?.targetsFilled).toBe(1);
+      expect(filledCalls).toEqual([['FW-1']]);
+      const alert = await store.getAlert('FW-1');
+      expect(alert).toMatchObject({ version: 2, target: { found: true, name: 'vm-pay-01', operationStatus: 'Succeeded' } });
+      expect((await store.staleCards(10, storeLater())).map((d) => d.alert.id)).toEqual(['FW-1']);
+
+      const [third] = await poller.runDetection(runCommand);
+      expect(third?.targetsFilled).toBe(0);
+    } finally {
+      await withActivity.close();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { Alert, AuditEntry, NewAlert } from '../../alerts/types';
+import type { Alert, AlertTarget, AuditEntry, NewAlert } from '../../alerts/types';
 import type { ChatPlatformName, MessageRef } from '../../delivery/types';
 import { StoreInputError, type ConversationRefRecord, type Delivery, type DeliveryWork, type StormDigest, type SummariseStormsInput, type ListAlertsQuery, type ListAuditQuery, type RecordPollInput, type ReplyJob, type Store, type TransitionRequest, type TransitionResult } from '../store';
 import type { DeliveryTarget } from '../../delivery/types';
@@ -13,6 +13,7 @@ import {
   checkReplyText,
   checkStormInput,
   checkTargets,
+  checkFilledTarget,
   checkFingerprintQuery,
   isValidDate,
   leaseWindow,
@@ -200,6 +201,27 @@ export class PostgresStore implements Store {
       checkLimit(limit),
     ]);
     return rows.map(alertFromRow);
+  }
+
+  async findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
+    this.checkOpen();
+    checkFingerprintQuery(detectionId, []);
+    const { rows } = await this.db.query<AlertRow>(
+      "SELECT * FROM alerts WHERE detection_id = $1 AND workspace = $2 AND target->>'unavailable' IS NOT NULL ORDER BY seq LIMIT $3",
+      [detectionId, String(workspace), checkLimit(limit)],
+    );
+    return rows.map(alertFromRow);
+  }
+
+  async fillTarget(id: string, target: AlertTarget): Promise<Alert | undefined> {
+    this.checkOpen();
+    checkFilledTarget(target);
+    const { rows } = await this.db.query<AlertRow>(
+      `UPDATE alerts SET target = $1::json, version = version + 1, updated_at = $2
+       WHERE id = $3 AND target->>'unavailable' IS NOT NULL RETURNING *`,
+      [toJson(target, `alert ${id}: target`), this.now(), String(id)],
+    );
+    return rows.length > 0 ? alertFromRow(rows[0]) : undefined;
   }
 
   async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Alert, AuditEntry } from '../../alerts/types';
+import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { ChatPlatformName, MessageRef } from '../../delivery/types';
 import { StoreInputError, type ConversationRefRecord, type Delivery, type DeliveryWork, type StormDigest, type SummariseStormsInput, type ListAlertsQuery, type ListAuditQuery, type RecordPollInput, type ReplyJob, type Store, type TransitionRequest, type TransitionResult } from '../store';
 import type { DeliveryTarget } from '../../delivery/types';
@@ -13,6 +13,7 @@ import {
   checkReplyText,
   checkStormInput,
   checkTargets,
+  checkFilledTarget,
   checkFingerprintQuery,
   isValidDate,
   leaseWindow as leaseDates,
@@ -178,6 +179,25 @@ export class SqliteStore implements Store {
     const rows = this.sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
     return rows.map(alertFromRow);
+  }
+
+  async findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
+    checkFingerprintQuery(detectionId, []);
+    const rows = this.sql(
+      "SELECT * FROM alerts WHERE detection_id = ? AND json_extract(body, '$[1]') = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL ORDER BY seq LIMIT ?",
+    ).all(detectionId, String(workspace), checkLimit(limit)) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async fillTarget(id: string, target: AlertTarget): Promise<Alert | undefined> {
+    checkFilledTarget(target);
+    const seq = alertSeq(id);
+    if (seq === undefined) return undefined;
+    const row = this.sql(
+      `UPDATE alerts SET body = json_set(body, '$[16]', json(?)), version = version + 1, updated_at = ?
+       WHERE seq = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL RETURNING *`,
+    ).get(toJson(target, `alert ${id}: target`), this.now(), seq) as AlertRow | undefined;
+    return row ? alertFromRow(row) : undefined;
   }
 
   async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
