@@ -102,7 +102,7 @@ export class Poller {
       const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, { delayAllowanceMs: this.options.delayAllowanceMs });
       const result = await workspace.source.query(run.query, run.timespan);
       let rows = result.rows;
-      const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end });
+      const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end }, watermark);
       if (late !== undefined) {
         const alerting = this.options.lateRows?.mode === 'alert';
         outcome.late = { hits: late.rows.length, alerted: alerting };
@@ -191,10 +191,11 @@ export class Poller {
     detection: Detection,
     workspace: WorkspaceBinding,
     window: { ingestStart: Date; ingestEnd: Date },
+    watermark: Date | undefined,
   ): Promise<{ rows: Record<string, unknown>[]; lookbackStart: Date } | undefined> {
     const setting = this.options.lateRows;
     if (setting === undefined) return undefined;
-    const late = buildLateQuery(detection, window, { delayAllowanceMs: this.options.delayAllowanceMs, scanMs: setting.scanMs });
+    const late = buildLateQuery(detection, window, { delayAllowanceMs: this.options.delayAllowanceMs, scanMs: setting.scanMs, countFrom: watermark });
     if (late === undefined) return undefined;
     const result = await workspace.source.query(late.query, late.timespan);
     return { rows: result.rows, lookbackStart: late.lookbackStart };

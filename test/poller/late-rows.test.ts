@@ -35,13 +35,15 @@ const CASES: Record<string, [number, Date]> = {
   'late26h@contoso.com': [26 * HOUR, at(130 * MINUTE)],
   'late47h@contoso.com': [47 * HOUR, at(170 * MINUTE)],
 };
-/** Later than queryPeriod (1h) + the default allowance (48h). */
-const TOO_LATE: [string, number, Date] = ['late60h@contoso.com', 60 * HOUR, at(105 * MINUTE)];
+/** Later than queryPeriod (1h) + the default allowance (48h). The second reaches the workspace inside the overlap of two runs' windows. */
+const TOO_LATE: Array<[string, number, Date]> = [
+  ['late60h@contoso.com', 60 * HOUR, at(105 * MINUTE)],
+  ['late72h@contoso.com', 72 * HOUR, at(175 * MINUTE)],
+];
 
 function rows(): HandRow[] {
   const all = Object.entries(CASES).map(([upn, [late, ingested]]) => firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
-  const [upn, late, ingested] = TOO_LATE;
-  all.push(firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
+  for (const [upn, late, ingested] of TOO_LATE) all.push(firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
   return all;
 }
 
@@ -96,7 +98,7 @@ describe('late rows with the default settings', () => {
     expect(defaults.lateRows).toBe('count');
   });
 
-  it('rows 1 h, 8 h, 26 h and 47 h late each alert exactly once; a row 60 h late is counted, logged and exposed, not alerted', async () => {
+  it('rows 1 h, 8 h, 26 h and 47 h late each alert exactly once; rows 60 h and 72 h late are counted once each, logged and exposed, not alerted', async () => {
     const log = logs();
     const outcomes = await pollHourly('count', log.logger);
     const alerted = outcomes.flatMap((o) => o.created.map((a) => a.subject.upn));
@@ -110,22 +112,23 @@ describe('late rows with the default settings', () => {
       expect(toAlertView(stored, { now: clock }).when.delay).toBe(`event ${late / HOUR} h before it reached the workspace`);
     }
 
-    // Ingested at T0 + 1h45m: the run at T0 + 2h is the one whose window holds it.
-    expect(outcomes.map((o) => o.late?.hits)).toEqual([0, 0, 1, 0, 0]);
+    // Ingested at T0 + 1h45m and T0 + 2h55m: counted by the runs at T0 + 2h and T0 + 3h, and the
+    // second not again by the run at T0 + 4h, although its window reaches back over it (the overlap).
+    expect(outcomes.map((o) => o.late?.hits)).toEqual([0, 0, 1, 1, 0]);
     const warned = log.lines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('hits among rows that arrived later than the look-back'));
-    expect(warned).toHaveLength(1);
+    expect(warned).toHaveLength(2);
     expect(warned[0]).toMatchObject({ detection: runCommand.slug, workspace: 'hand', lateHits: 1, alerting: false });
 
     const metrics = new Metrics({ defaultMetrics: false });
     for (const o of outcomes) observePollFindings(metrics, runCommand.slug, [o]);
-    expect((await metrics.render()).body).toContain(`firstwatch_late_hits_total{detection="${runCommand.slug}",workspace="hand",alerted="false"} 1`);
+    expect((await metrics.render()).body).toContain(`firstwatch_late_hits_total{detection="${runCommand.slug}",workspace="hand",alerted="false"} 2`);
   }, 60_000);
 
-  it('with LATE_ROWS=alert the 60 h row alerts too, exactly once, and so does every other', async () => {
+  it('with LATE_ROWS=alert the 60 h and 72 h rows alert too, exactly once, and so does every other', async () => {
     const outcomes = await pollHourly('alert');
     const alerted = outcomes.flatMap((o) => o.created.map((a) => a.subject.upn));
-    expect(alerted.sort()).toEqual([...Object.keys(CASES), TOO_LATE[0]].sort());
-    expect(outcomes.map((o) => o.late)).toEqual([0, 0, 1, 0, 0].map((hits) => ({ hits, alerted: true })));
+    expect(alerted.sort()).toEqual([...Object.keys(CASES), ...TOO_LATE.map(([upn]) => upn)].sort());
+    expect(outcomes.map((o) => o.late)).toEqual([0, 0, 1, 1, 0].map((hits) => ({ hits, alerted: true })));
   }, 60_000);
 
   it('doctor lists rows later than the look-back, with the rule they escape', async () => {
@@ -148,7 +151,7 @@ describe('late rows with the default settings', () => {
       if (line === undefined) throw new Error(`no late-rows line in:\n${formatReport(results)}`);
       expect(line).toMatchObject({
         verdict: 'warn',
-        detail: expect.stringMatching(/^1 row\(s\) in 7d reached the workspace more than 2d1h after their TimeGenerated, later than the look-back of first-time-runcommand: their hits are counted, not alerted \(LATE_ROWS=count\)$/),
+        detail: expect.stringMatching(/^2 row\(s\) in 7d reached the workspace more than 2d1h after their TimeGenerated, later than the look-back of first-time-runcommand: their hits are counted, not alerted \(LATE_ROWS=count\)$/),
         fix: 'raise INGESTION_DELAY_ALLOWANCE (now 2d) or set LATE_ROWS=alert',
       });
     } finally {
