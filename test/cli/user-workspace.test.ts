@@ -41,7 +41,7 @@ describe('a folder of the user\'s own tables as the local workspace', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it('survives poll --once --dry-run, poll --once and start byte for byte, and its rows are what alerts', async () => {
+  it('survives poll --once --dry-run, poll --once, doctor and start byte for byte, and its rows are what alerts', async () => {
     const env = { LOCAL_WORKSPACE_DIR: folder };
     const before = await fingerprintFolder(folder);
     expect(Object.keys(before)).toEqual(['BehaviorAnalytics.ndjson']);
@@ -53,6 +53,10 @@ describe('a folder of the user\'s own tables as the local workspace', () => {
     const real = await firstwatch(cwd, ['poll', '--once'], env);
     expect(real.stdout).toMatch(/^first-time-runcommand on local: 1 hit\(s\), 1 new alert\(s\): FW-1$/m);
     expect(real.stdout).toContain('carol@contoso.com');
+    expect(await fingerprintFolder(folder)).toEqual(before);
+
+    const doctor = await firstwatch(cwd, ['doctor'], env);
+    expect(doctor.stdout).toMatch(/workspace local BehaviorAnalytics +1 rows in 7d/);
     expect(await fingerprintFolder(folder)).toEqual(before);
 
     const started = await startUntilFirstPoll(cwd, env);
