@@ -5,7 +5,9 @@ import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
 import { parseCommandLine, UsageError, type Options } from './cli/args';
 import { actingAs, isRouterCommand, routerCommand, runRouterCommand } from './cli/commands';
+import { pollReportLines } from './cli/poll-report';
 import { commandHelp, PROGRAM, toolHelp, usageLines } from './cli/usage';
+import { workspaceImport } from './cli/workspace-import';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
@@ -27,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logging.level, process.stderr);
   if (routed !== undefined) {
-    return withApp(config, logger, (app) => runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout));
+    return withApp(config, logger, {}, (app) => runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout));
   }
   switch (command) {
     case 'start':
@@ -38,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return generate(config, options);
     case 'workspace serve':
       return serve(config, options);
+    case 'workspace import':
+      return workspaceImport(positionals, path.resolve(options.string('dir') ?? config.workspace.localDir), process.stdout);
     default:
       // help and doctor are answered above; the router's commands by runRouterCommand.
       throw new UsageError(`unknown command '${command}'`);
@@ -59,7 +63,7 @@ async function start(config: Config, logger: Logger): Promise<number> {
 }
 
 async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promise<number> {
-  return withApp(config, logger, async (app) => {
+  return withApp(config, logger, { readOnlyWorkspace: dryRun }, async (app) => {
     if (!dryRun && !(await app.leadership.tryAcquire())) {
       process.stderr.write(`firstwatch: not polling: ${app.leadership.describe()}\n`);
       return 1;
@@ -70,11 +74,7 @@ async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promis
       for (const detection of app.detections) {
         for (const outcome of await app.poller.runDetection(detection, { dryRun })) {
           if (!outcome.ok) failed++;
-          if (dryRun) {
-            const count = outcome.candidates?.length ?? 0;
-            process.stdout.write(`${detection.slug} on ${outcome.workspace}: ${count} hit(s) (dry run: nothing stored or posted)\n`);
-            for (const c of outcome.candidates ?? []) process.stdout.write(`  ${c.eventTime.toISOString()}  ${c.title}\n`);
-          }
+          for (const line of pollReportLines(detection.slug, outcome, dryRun)) process.stdout.write(line + '\n');
         }
       }
       if (!dryRun) await app.dispatcher.drainUntilIdle();
@@ -125,8 +125,13 @@ function scopeHunt(app: App, workspace: string | undefined): App {
   }
 }
 
-async function withApp(config: Config, logger: Logger, work: (app: App) => Promise<number>): Promise<number> {
-  const app = await buildApp(config, { logger });
+async function withApp(
+  config: Config,
+  logger: Logger,
+  options: { readOnlyWorkspace?: boolean },
+  work: (app: App) => Promise<number>,
+): Promise<number> {
+  const app = await buildApp(config, { logger, ...options });
   try {
     return await work(app);
   } finally {

@@ -32,8 +32,10 @@ export interface AlertEntity {
 
 /** The resource a hit acted on, found by enrichment. */
 export interface AlertTarget {
-  /** false: enrichment ran and found nothing ("target not found"). */
+  /** false: enrichment found nothing ("target not found"), or could not run (see `unavailable`). */
   found: boolean;
+  /** Why enrichment could not run at all, e.g. "AzureActivity not available in this workspace". */
+  unavailable?: string;
   kind?: 'azure-vm' | 'arc-machine' | 'other';
   /** Human name of the mechanism: "Run Command", "Managed Run Command", "Custom Script Extension", "VM extension". */
   mechanism?: string;
@@ -99,6 +101,8 @@ export interface NewAlert {
   workspace: string;
   /** TimeGenerated of the hit. */
   eventTime: Date;
+  /** When the hit's row reached the workspace (ingestion_time()), when the rule's query returns it. */
+  ingestionTime?: Date;
   subject: AlertSubject;
   /** What happened, in words ("Run Command on Virtual Machine"). */
   action?: string;
@@ -169,10 +173,18 @@ export interface HuntReport {
   recent: HuntEvent[];
   /** FirstWatch alerts for the same user. */
   alerts: Pick<Alert, 'id' | 'title' | 'status' | 'eventTime' | 'severity'>[];
+  /**
+   * How many entries each list has in full, where the list above is cut short, so a view's
+   * "… and N more" counts from the truth and not from the cut list. Absent: the list is whole.
+   */
+  totals?: Partial<Record<HuntListName, number>>;
   links: { query?: string; defenderUser?: string };
   /** The exact KQL that ran (for the Log Analytics link and the audit). */
   query: string;
 }
+
+/** The report's lists that views cut short. */
+export type HuntListName = 'activities' | 'signIns' | 'sourceIps' | 'resources' | 'insights' | 'recent' | 'alerts';
 
 export interface HuntActivity {
   source: string;

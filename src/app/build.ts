@@ -35,6 +35,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Series registry the components report to (default: a new one with the process metrics). */
   metrics?: Metrics;
+  /** Write nothing into the local workspace folder (dry runs). */
+  readOnlyWorkspace?: boolean;
 }
 
 /** Every long-lived object of a FirstWatch process, built from configuration. */
@@ -90,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   try {
     for (const entry of config.workspaces) {
       if (entry.mode === 'local') {
-        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger);
+        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, { readOnly: options.readOnlyWorkspace });
         sources.push(
           new LogAnalyticsSource({
             name: entry.name,
@@ -239,7 +241,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     overlapMs: config.schedule.pollOverlapMs,
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
+    lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
     onNewAlerts: () => dispatcher.kick(),
+    onTargetsFilled: () => dispatcher.kick(),
   });
 
   return {

@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger';
 import { TIMED_OUT, within } from '../time/timeout';
 import { observePoll } from '../observability/instrument';
 import type { Metrics } from '../observability/metrics';
+import { observePollFindings } from '../observability/poll-findings';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
@@ -55,6 +56,7 @@ export async function runApp(
         const outcomes = await app.poller.runDetection(detection);
         const at = app.clock();
         observePoll(metrics, detection.slug, outcomes, at);
+        observePollFindings(metrics, detection.slug, outcomes);
         const failed = outcomes.find((o) => !o.ok);
         polls.set(detection.slug, { at, ok: failed === undefined, error: failed?.error });
       },

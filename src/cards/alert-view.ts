@@ -49,7 +49,7 @@ export interface AlertView {
   what?: { action?: string; mechanism?: string; outcome?: string; text: string };
   /** null when the detection has no enrichment step. */
   target: TargetView | null;
-  when: { iso: string; utc: string; relative: string; text: string };
+  when: { iso: string; utc: string; relative: string; text: string; /** "event 26 h before it reached the workspace", when that delay is large. */ delay?: string };
   source?: { ip?: string; location?: string; text: string };
   insights: { key: string; text: string }[];
   investigationPriority?: number;
@@ -89,7 +89,9 @@ function present(s: string | undefined): s is string {
 
 function targetView(target: AlertTarget | null): TargetView | null {
   if (target === null) return null;
-  if (!target.found) return { found: false, text: 'Target not found' };
+  if (!target.found) {
+    return { found: false, text: present(target.unavailable) ? `Target unknown: ${target.unavailable}` : 'Target not found' };
+  }
   const kind = inferKind(target);
   const kindLabel = KIND_LABEL[kind];
   const name = present(target.name) ? target.name : target.resourceId?.split('/').filter((p) => p !== '').pop();
@@ -154,13 +156,33 @@ function links(alert: Alert, target: TargetView | null, ctx: CardContext): ViewL
   return out;
 }
 
+/** A delay this long between the event and its row reaching the workspace is worth a responder's notice. */
+export const LARGE_DELAY_MS = 60 * 60_000;
+
+/** "event 26 h before it reached the workspace": a late alert's activity is not fresh. */
+function reportingDelay(alert: Alert): string | undefined {
+  if (alert.ingestionTime === undefined) return undefined;
+  const ms = alert.ingestionTime.getTime() - alert.eventTime.getTime();
+  if (!Number.isFinite(ms) || ms < LARGE_DELAY_MS) return undefined;
+  const hours = Math.floor(ms / 3_600_000);
+  return `event ${hours} h before it reached the workspace`;
+}
+
 export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
   const target = targetView(alert.target);
   const who = whoView(alert);
   const what = whatView(alert);
   const utc = formatUtc(alert.eventTime, ctx.now);
   const relative = formatRelative(alert.eventTime, ctx.now);
-  const when = { iso: Number.isNaN(alert.eventTime.getTime()) ? '' : alert.eventTime.toISOString(), utc, relative, text: `${utc} · ${relative}` };
+  const delay = reportingDelay(alert);
+  // The delay goes into the When line rather than a fact of its own: Slack shows at most ten fields.
+  const when: AlertView['when'] = {
+    iso: Number.isNaN(alert.eventTime.getTime()) ? '' : alert.eventTime.toISOString(),
+    utc,
+    relative,
+    text: [utc, relative, delay].filter(present).join(' · '),
+  };
+  if (delay !== undefined) when.delay = delay;
   const ip = present(alert.sourceIp) ? alert.sourceIp : undefined;
   const location = present(alert.sourceLocation) ? alert.sourceLocation : undefined;
   const source = ip || location ? { ...(ip ? { ip } : {}), ...(location ? { location } : {}), text: [ip, location].filter(present).join(' · ') } : undefined;

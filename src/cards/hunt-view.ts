@@ -132,8 +132,10 @@ export const SHRINKING_LIMITS: ModelLimits[] = [
   { actions: 3, resources: 2, ips: 2, signIns: 2, recent: 2, alerts: 2, insights: 2 },
 ];
 
-function take<T>(items: readonly T[], n: number): { items: T[]; more: number } {
-  return { items: items.slice(0, n), more: Math.max(0, items.length - n) };
+/** The first `n` items, and how many of the whole list (`total` when the report knows it) are left out. */
+function take<T>(items: readonly T[], n: number, total: number | undefined): { items: T[]; more: number } {
+  const shown = items.slice(0, n);
+  return { items: shown, more: Math.max(0, Math.max(total ?? 0, items.length) - shown.length) };
 }
 
 function times(n: number): string {
@@ -147,13 +149,13 @@ export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = D
   const first = report.timeline[0]?.day;
   const last = report.timeline[report.timeline.length - 1]?.day;
 
-  const insights = take(report.insights, limits.insights);
-  const actions = take(report.activities, limits.actions);
-  const resources = take(report.resources, limits.resources);
-  const ips = take(report.sourceIps, limits.ips);
-  const signIns = take(report.signIns, limits.signIns);
-  const recent = take(report.recent, limits.recent);
-  const alerts = take(report.alerts, limits.alerts);
+  const insights = take(report.insights, limits.insights, report.totals?.insights);
+  const actions = take(report.activities, limits.actions, report.totals?.activities);
+  const resources = take(report.resources, limits.resources, report.totals?.resources);
+  const ips = take(report.sourceIps, limits.ips, report.totals?.sourceIps);
+  const signIns = take(report.signIns, limits.signIns, report.totals?.signIns);
+  const recent = take(report.recent, limits.recent, report.totals?.recent);
+  const alerts = take(report.alerts, limits.alerts, report.totals?.alerts);
 
   const links: { label: string; url: string }[] = [];
   if (report.links.query) links.push({ label: 'Open the query in Log Analytics', url: report.links.query });

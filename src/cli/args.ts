@@ -52,7 +52,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     if (sub !== undefined && HELP.has(sub)) return { kind: 'help', command: 'workspace' };
     const name = `workspace ${sub ?? ''}`;
     if (sub === undefined || !isCommandName(name)) {
-      throw new UsageError(`workspace needs 'generate' or 'serve'${sub === undefined ? '' : `, not '${sub}'`}`, 'workspace');
+      throw new UsageError(`workspace needs 'generate', 'serve' or 'import'${sub === undefined ? '' : `, not '${sub}'`}`, 'workspace');
     }
     command = name;
     args = rest.slice(1);
@@ -78,7 +78,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const { positionals } = parsed;
   const { names, required } = spec.positionals;
   if (positionals.length < required) throw new UsageError(`${command} needs ${names.slice(positionals.length, required).join(' ')}`, command);
-  if (positionals.length > names.length) {
+  if (spec.positionals.rest !== true && positionals.length > names.length) {
     const extra = positionals.slice(names.length).map((p) => `'${p}'`).join(' ');
     throw new UsageError(`${command} takes ${names.length === 0 ? 'no arguments' : names.join(' ')}, not also ${extra}`, command);
   }

@@ -12,8 +12,8 @@ export interface CommandSpec {
   /** The arguments after the command name, in CLI syntax. */
   synopsis: string;
   summary: string;
-  /** Positional words, in order; the first `required` must be given. */
-  positionals: { names: string[]; required: number };
+  /** Positional words, in order; the first `required` must be given; with `rest`, the last name repeats. */
+  positionals: { names: string[]; required: number; rest?: boolean };
   options: Readonly<Record<string, OptionSpec>>;
 }
 
@@ -119,6 +119,14 @@ export const COMMANDS = {
       host: { type: 'string', value: 'HOST', help: 'interface (default 127.0.0.1)' },
     },
   },
+  'workspace import': {
+    synopsis: 'EXPORT... [--dir DIR]',
+    summary: 'load your own tables (CSV or JSON exported from Log Analytics) into a local workspace folder',
+    positionals: { names: ['EXPORT...'], required: 1, rest: true },
+    options: {
+      dir: { type: 'string', value: 'DIR', help: 'into which folder (default LOCAL_WORKSPACE_DIR); existing tables are never overwritten' },
+    },
+  },
   help: {
     synopsis: '[command]',
     summary: 'this list, or the usage of one command',
@@ -128,6 +136,8 @@ export const COMMANDS = {
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
+
+const WORKSPACE_COMMANDS: readonly CommandName[] = ['workspace generate', 'workspace serve', 'workspace import'];
 
 /** What `--help` can be asked about: a command, or `workspace` for both of its subcommands. */
 export type HelpTopic = CommandName | 'workspace';
@@ -145,12 +155,12 @@ export function usageLine(name: CommandName): string {
 
 /** The usage line(s) shown under a usage error. */
 export function usageLines(topic: HelpTopic): string[] {
-  return topic === 'workspace' ? [usageLine('workspace generate'), usageLine('workspace serve')] : [usageLine(topic)];
+  return topic === 'workspace' ? WORKSPACE_COMMANDS.map(usageLine) : [usageLine(topic)];
 }
 
 /** `npx firstwatch ack --help`. */
 export function commandHelp(topic: HelpTopic): string {
-  if (topic === 'workspace') return `${oneCommandHelp('workspace generate')}\n\n${oneCommandHelp('workspace serve')}`;
+  if (topic === 'workspace') return WORKSPACE_COMMANDS.map(oneCommandHelp).join('\n\n');
   return oneCommandHelp(topic);
 }
 

@@ -94,6 +94,7 @@ export const firstwatchSchema = z
           location: column,
           insights: column,
           investigationPriority: column,
+          ingestionTime: column,
         })
         .partial()
         .strict()

@@ -63,6 +63,7 @@ export function cardColumns(detection: Detection, row: Record<string, unknown>):
     location: c.location,
     insights: c.insights ?? ifPresent(row, 'ActivityInsights'),
     investigationPriority: c.investigationPriority ?? ifPresent(row, 'InvestigationPriority'),
+    ingestionTime: c.ingestionTime ?? ifPresent(row, 'IngestionTime'),
   };
 }
 
@@ -78,6 +79,7 @@ function ruleCardColumns(detection: Detection): CardMappings {
     location: c.location,
     insights: c.insights,
     investigationPriority: c.investigationPriority,
+    ingestionTime: c.ingestionTime,
   };
 }
 
@@ -233,6 +235,8 @@ export function hitToAlert(detection: Detection, row: Record<string, unknown>, w
   if (displayName !== undefined) subject.displayName = displayName;
   if (objectId !== undefined) subject.aadObjectId = objectId;
 
+  const ingestionTime = cols.ingestionTime !== undefined ? asDate(row[cols.ingestionTime]) : undefined;
+
   return {
     detectionId: detection.id,
     detectionName: detection.name,
@@ -244,6 +248,7 @@ export function hitToAlert(detection: Detection, row: Record<string, unknown>, w
     fingerprint,
     workspace: workspaceName,
     eventTime,
+    ...(ingestionTime !== undefined ? { ingestionTime } : {}),
     subject,
     action: text(row, cols.action),
     sourceIp: text(row, cols.sourceIp),

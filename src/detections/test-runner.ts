@@ -22,7 +22,7 @@ export interface TestOutcome {
 }
 
 export interface RunTestsOptions {
-  /** As configured (INGESTION_DELAY_ALLOWANCE); default 6h. */
+  /** As configured (INGESTION_DELAY_ALLOWANCE); default 48h, the configuration default. */
   delayAllowanceMs?: number;
 }
 
@@ -39,7 +39,7 @@ function runCase(detection: Detection, c: DetectionTestCase, opts: RunTestsOptio
   try {
     const tables = buildTestTables(c.tables);
     const window = caseWindow(c, tables.flatMap((t) => t.ingestionTimes ?? []));
-    const run = buildRunQuery(detection, { ingestStart: window.start, ingestEnd: window.end }, { delayAllowanceMs: opts.delayAllowanceMs ?? 6 * 3_600_000 });
+    const run = buildRunQuery(detection, { ingestStart: window.start, ingestEnd: window.end }, { delayAllowanceMs: opts.delayAllowanceMs ?? 48 * 3_600_000 });
     query = run.query;
     const result = runQuery(run.query, tableSource(tables), { now: c.now ?? window.end, timespan: run.timespan });
     const keyIndex = result.columns.findIndex((col) => col.name === c.key);

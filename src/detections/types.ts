@@ -26,6 +26,8 @@ export interface CardMappings {
   /** A dynamic column of insight → True/False (BehaviorAnalytics.ActivityInsights). */
   insights?: string;
   investigationPriority?: string;
+  /** A datetime column holding the row's ingestion_time(); default IngestionTime when the row has it. */
+  ingestionTime?: string;
 }
 
 /** Input rows of one table in a rule test case. */

@@ -4,6 +4,7 @@ import { formatDuration, isLocalEndpoint, workspaceVariablePrefix, type Config }
 import { KNOWN_TABLE_COLUMNS } from '../detections/known-tables';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
+import { enricherFor } from '../poller/enrichment';
 import { LogAnalyticsSource, QueryError, type QueryResult, type WorkspaceThread } from '../workspace';
 import { messageOf } from './format';
 import { identityOf, type TokenIdentity } from './identity';
@@ -14,7 +15,6 @@ import type { Clock } from '../time/clock';
 type Entry = Config['workspaces'][number];
 
 const HUNT_TABLES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'];
-const ENRICHMENT_TABLES = ['AzureActivity'];
 /** How far back the freshness query looks. */
 const LOOK_BACK_MS = 7 * 86_400_000;
 
@@ -89,7 +89,24 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
       detectionTables.set(t, [...(detectionTables.get(t) ?? []), d.slug]);
     }
   }
-  const wanted = [...new Set([...detectionTables.keys(), ...HUNT_TABLES])];
+  // A missing enrichment table costs no alert (the card says the target is unknown), so it warns rather than fails.
+  const enrichmentTables = new Map<string, string[]>();
+  for (const d of detections) {
+    const name = d.firstwatch.enrichment;
+    if (name === undefined) continue;
+    for (const t of enricherFor(name).tables) enrichmentTables.set(t, [...(enrichmentTables.get(t) ?? []), `${d.slug}'s enrichment (${name})`]);
+  }
+  const wanted = [...new Set([...detectionTables.keys(), ...enrichmentTables.keys(), ...HUNT_TABLES])];
+  // Rows later than an ingestion-time rule's look-back (queryPeriod + allowance) are its missed hits unless LATE_ROWS=alert.
+  const lateBounds = new Map<string, { ms: number; rules: string[] }>();
+  for (const d of detections) {
+    if (d.firstwatch.window !== 'ingestion-time') continue;
+    const ms = d.queryPeriodMs + config.schedule.ingestionDelayAllowanceMs;
+    for (const t of tablesOf(d.query, [...new Set([...HUNT_TABLES, ...Object.keys(KNOWN_TABLE_COLUMNS)])])) {
+      const known = lateBounds.get(t);
+      lateBounds.set(t, { ms: Math.min(known?.ms ?? ms, ms), rules: [...(known?.rules ?? []), d.slug] });
+    }
+  }
 
   for (const entry of config.workspaces) {
     const local = entry.mode === 'local' || isLocalEndpoint(entry.endpoint);
@@ -102,7 +119,8 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
     try {
       let source: LogAnalyticsSource;
       if (entry.mode === 'local') {
-        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger);
+        // The doctor looks; it never writes into the user's folder.
+        server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger, { readOnly: true });
         source = new LogAnalyticsSource({ name: entry.name, workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
       } else {
         source = new LogAnalyticsSource({
@@ -115,7 +133,7 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
           ...(local ? {} : { credential: options.credential() }),
         });
       }
-      results.push(...(await checkOne(config, entry, source, wanted, detectionTables, token?.identity, options)));
+      results.push(...(await checkOne(config, entry, source, wanted, { detectionTables, enrichmentTables, lateBounds }, token?.identity, options)));
     } catch (err) {
       results.push({ check: `workspace ${entry.name}`, verdict: 'FAIL', detail: messageOf(err), fix: `check LOCAL_WORKSPACE_DIR (${config.workspace.localDir}) is writable` });
     } finally {
@@ -141,14 +159,19 @@ async function checkOne(
   entry: Entry,
   source: LogAnalyticsSource,
   wanted: string[],
-  detectionTables: Map<string, string[]>,
+  readersOf: { detectionTables: Map<string, string[]>; enrichmentTables: Map<string, string[]>; lateBounds: Map<string, { ms: number; rules: string[] }> },
   identity: TokenIdentity | undefined,
   options: WorkspaceCheckOptions,
 ): Promise<CheckResult[]> {
   const check = `workspace ${entry.name}`;
   const vars = variablesOf(config, entry);
   const now = options.clock();
-  const query = `union isfuzzy=true ${wanted.join(', ')} | summarize Rows = count(), Newest = max(TimeGenerated), Ingested = max(ingestion_time()) by Type`;
+  const bounds = [...readersOf.lateBounds.values()].map((b) => b.ms);
+  const lateBound = bounds.length > 0 ? Math.min(...bounds) : undefined;
+  // The lag is computed per row before summarize: the embedded engine has no ingestion_time() inside an aggregate.
+  const lag = lateBound === undefined ? '' : ' | extend _fw_lag = ingestion_time() - TimeGenerated';
+  const late = lateBound === undefined ? '' : `, Late = countif(_fw_lag > ${Math.floor(lateBound / 1000)}s)`;
+  const query = `union isfuzzy=true ${wanted.join(', ')}${lag} | summarize Rows = count(), Newest = max(TimeGenerated), Ingested = max(ingestion_time())${late} by Type`;
   let result: QueryResult;
   try {
     result = await source.query(query, { start: new Date(now.getTime() - LOOK_BACK_MS), end: now }, { signal: AbortSignal.timeout(options.timeoutMs) });
@@ -160,8 +183,9 @@ async function checkOne(
   ];
   const rows = new Map(result.rows.map((r) => [String(r.Type), r]));
   for (const table of wanted) {
-    const readers = detectionTables.get(table);
-    const who = readers ? `read by ${readers.join(', ')}` : HUNT_TABLES.includes(table) ? `read by the hunt${ENRICHMENT_TABLES.includes(table) ? ' and the enrichment' : ''}` : 'read';
+    const readers = readersOf.detectionTables.get(table);
+    const everyone = [...(readers ?? []), ...(readersOf.enrichmentTables.get(table) ?? []), ...(HUNT_TABLES.includes(table) ? ['the hunt'] : [])];
+    const who = everyone.length > 0 ? `read by ${everyone.join(', ')}` : 'read';
     const row = rows.get(table);
     const newest = asDate(row?.Newest);
     if (row === undefined || newest === undefined) {
@@ -177,6 +201,16 @@ async function checkOne(
     const ingested = asDate(row.Ingested);
     const lag = ingested !== undefined ? `, newest ingested ${ago(now.getTime() - ingested.getTime())} ago` : '';
     const stale = age > config.schedule.ingestionDelayAllowanceMs;
+    const bound = readersOf.lateBounds.get(table);
+    const lateRows = Number(row.Late ?? 0);
+    if (bound !== undefined && lateBound !== undefined && lateRows > 0) {
+      results.push({
+        check: `${check} ${table} late rows`,
+        verdict: 'warn',
+        detail: `${lateRows} row(s) in ${formatDuration(LOOK_BACK_MS)} reached the workspace more than ${formatDuration(lateBound)} after their TimeGenerated, later than the look-back of ${bound.rules.join(', ')}: ${config.schedule.lateRows === 'alert' ? 'their hits alert anyway (LATE_ROWS=alert)' : 'their hits are counted, not alerted (LATE_ROWS=count)'}`,
+        fix: `raise INGESTION_DELAY_ALLOWANCE (now ${formatDuration(config.schedule.ingestionDelayAllowanceMs)})${config.schedule.lateRows === 'alert' ? '' : ' or set LATE_ROWS=alert'}`,
+      });
+    }
     results.push({
       check: `${check} ${table}`,
       verdict: stale ? 'warn' : 'ok',

@@ -16,6 +16,8 @@ export class Metrics {
   readonly pollDuration: Histogram<'detection' | 'workspace'>;
   readonly lastPoll: Gauge<'detection' | 'workspace'>;
   readonly alertsCreated: Counter<'detection'>;
+  readonly enrichmentUnavailable: Counter<'detection' | 'workspace'>;
+  readonly lateHits: Counter<'detection' | 'workspace' | 'alerted'>;
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
@@ -50,6 +52,18 @@ export class Metrics {
       name: 'firstwatch_alerts_created_total',
       help: 'New alerts stored by polls',
       labelNames: ['detection'],
+      registers,
+    });
+    this.enrichmentUnavailable = new Counter({
+      name: 'firstwatch_enrichment_unavailable_total',
+      help: 'Polls whose alerts went out without their enrichment (missing table, failed or timed-out query)',
+      labelNames: ['detection', 'workspace'],
+      registers,
+    });
+    this.lateHits = new Counter({
+      name: 'firstwatch_late_hits_total',
+      help: 'Hits among rows that arrived later than the look-back (INGESTION_DELAY_ALLOWANCE), by whether they were alerted (LATE_ROWS)',
+      labelNames: ['detection', 'workspace', 'alerted'],
       registers,
     });
     this.deliveries = new Counter({

@@ -1,11 +1,12 @@
 import type { Alert, NewAlert } from '../alerts/types';
 import { buildRunQuery, hitToAlert, triggerFires } from '../detections';
+import { buildLateQuery } from '../detections/late-query';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
-import { enricherFor } from './enrichment';
+import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
 
 /** One workspace to poll, and where its alerts go. */
@@ -16,7 +17,7 @@ export interface WorkspaceBinding {
 }
 
 export interface PollerOptions {
-  store: Pick<AlertStore, 'getWatermark' | 'recordPoll'>;
+  store: Pick<AlertStore, 'getWatermark' | 'recordPoll' | 'findAlertsByFingerprint' | 'findAlertsAwaitingTarget' | 'fillTarget'>;
   workspaces: WorkspaceBinding[];
   logger: Logger;
   clock?: Clock;
@@ -26,8 +27,16 @@ export interface PollerOptions {
   delayAllowanceMs: number;
   /** First run of a rule (no watermark yet): how far back by ingestion time. Default: queryPeriod + delay allowance. */
   firstRunLookbackMs?: number;
+  /**
+   * Rows ingested in the window but older than the look-back (ingestion-time rules only): one
+   * more query per run finds the rule's hits among them. 'count' reports them; 'alert' alerts
+   * them too. Absent: not looked for.
+   */
+  lateRows?: { mode: 'count' | 'alert'; scanMs: number };
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
+  /** Called with alerts whose target a later run filled in (their cards need redrawing). */
+  onTargetsFilled?: (alerts: Alert[]) => void;
 }
 
 export interface PollOutcome {
@@ -39,8 +48,16 @@ export interface PollOutcome {
   hits: number;
   /** Alerts stored by this poll (not seen before). */
   created: Alert[];
-  /** Dry runs only: the alerts that would have been stored (before dedup). */
+  /** Dry runs only: what the run found, new or not (see `alreadyAlerted`). */
   candidates?: NewAlert[];
+  /** Dry runs only: fingerprint → id of the stored alert, for candidates alerted before (a real run would not raise them again). */
+  alreadyAlerted?: ReadonlyMap<string, string>;
+  /** Hits among rows that arrived later than the look-back (when looked for), and whether they were alerted. */
+  late?: { hits: number; alerted: boolean };
+  /** Set when the rule's enrichment could not run: why (the alerts were stored without it). */
+  enrichmentUnavailable?: string;
+  /** Earlier alerts whose target this run filled in, once the enrichment could run again. */
+  targetsFilled?: number;
   error?: string;
   durationMs: number;
 }
@@ -85,16 +102,38 @@ export class Poller {
     try {
       const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, { delayAllowanceMs: this.options.delayAllowanceMs });
       const result = await workspace.source.query(run.query, run.timespan);
-      outcome.hits = result.rows.length;
-      let alerts = triggerFires(detection, result.rows.length)
-        ? result.rows.map((row) => hitToAlert(detection, row, workspace.name))
+      let rows = result.rows;
+      const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end }, watermark);
+      if (late !== undefined) {
+        const alerting = this.options.lateRows?.mode === 'alert';
+        outcome.late = { hits: late.rows.length, alerted: alerting };
+        if (late.rows.length > 0) {
+          log.warn(
+            { lateHits: late.rows.length, lookbackStart: late.lookbackStart, alerting },
+            alerting
+              ? 'hits among rows that arrived later than the look-back: alerted (LATE_ROWS=alert)'
+              : 'hits among rows that arrived later than the look-back: not alerted (LATE_ROWS=count; raise INGESTION_DELAY_ALLOWANCE or set LATE_ROWS=alert)',
+          );
+          if (alerting) rows = [...rows, ...late.rows];
+        }
+      }
+      outcome.hits = rows.length;
+      let alerts = triggerFires(detection, rows.length)
+        ? rows.map((row) => hitToAlert(detection, row, workspace.name))
         : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
-        alerts = await enricherFor(detection.firstwatch.enrichment).enrich(alerts, workspace.source);
+        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
+        alerts = enriched.alerts;
+        if (enriched.unavailable !== undefined) {
+          outcome.enrichmentUnavailable = enriched.unavailable;
+          log.warn({ enrichment: detection.firstwatch.enrichment, reason: enriched.unavailable, alerts: alerts.length }, 'enrichment unavailable; alerts go out without it');
+        }
       }
       if (dryRun) {
         outcome.candidates = alerts;
+        const stored = await store.findAlertsByFingerprint(detection.id, alerts.map((a) => a.fingerprint));
+        outcome.alreadyAlerted = new Map(stored.map((a) => [a.fingerprint, a.id]));
       } else {
         outcome.created = await store.recordPoll({
           workspace: workspace.name,
@@ -104,6 +143,7 @@ export class Poller {
           targets: workspace.targets,
         });
         if (outcome.created.length > 0) this.options.onNewAlerts?.(outcome.created);
+        if (outcome.enrichmentUnavailable === undefined) outcome.targetsFilled = await this.retryEnrichment(detection, workspace, log);
       }
       outcome.ok = true;
       log.info(
@@ -118,6 +158,50 @@ export class Poller {
     return outcome;
   }
 
+  /**
+   * Alerts posted while the enrichment could not run get their target now that it can; the
+   * version bump redraws their cards. Best-effort: the poll itself is already stored.
+   */
+  private async retryEnrichment(detection: Detection, workspace: WorkspaceBinding, log: Logger): Promise<number> {
+    const name = detection.firstwatch.enrichment;
+    if (name === undefined) return 0;
+    try {
+      const waiting = await this.options.store.findAlertsAwaitingTarget(detection.id, workspace.name, RETRY_BATCH);
+      if (waiting.length === 0) return 0;
+      const result = await enrich(name, waiting, workspace.source);
+      if (result.unavailable !== undefined) return 0;
+      const filled: Alert[] = [];
+      for (const [i, alert] of waiting.entries()) {
+        const target = result.alerts[i]?.target;
+        const updated = target ? await this.options.store.fillTarget(alert.id, target) : undefined;
+        if (updated !== undefined) filled.push(updated);
+      }
+      if (filled.length > 0) {
+        log.info({ alerts: filled.map((a) => a.id) }, 'enrichment available again: targets filled in, cards redrawn');
+        this.options.onTargetsFilled?.(filled);
+      }
+      return filled.length;
+    } catch (err) {
+      log.warn({ error: err instanceof Error ? err.message : String(err) }, 'could not fill in earlier alerts\' targets; the next run tries again');
+      return 0;
+    }
+  }
+
+  /** The late-row query's result, when configured and the rule has an ingestion window; a failure fails the run. */
+  private async lateHits(
+    detection: Detection,
+    workspace: WorkspaceBinding,
+    window: { ingestStart: Date; ingestEnd: Date },
+    watermark: Date | undefined,
+  ): Promise<{ rows: Record<string, unknown>[]; lookbackStart: Date } | undefined> {
+    const setting = this.options.lateRows;
+    if (setting === undefined) return undefined;
+    const late = buildLateQuery(detection, window, { delayAllowanceMs: this.options.delayAllowanceMs, scanMs: setting.scanMs, countFrom: watermark });
+    if (late === undefined) return undefined;
+    const result = await workspace.source.query(late.query, late.timespan);
+    return { rows: result.rows, lookbackStart: late.lookbackStart };
+  }
+
   private windowStart(detection: Detection, watermark: Date | undefined, end: Date): Date {
     const lookback = this.options.firstRunLookbackMs ?? detection.queryPeriodMs + this.options.delayAllowanceMs;
     const from = watermark === undefined ? end.getTime() - lookback : watermark.getTime() - this.options.overlapMs;
@@ -125,6 +209,19 @@ export class Poller {
     return new Date(Math.min(from, end.getTime() - 1000));
   }
 }
+
+/** Enrichment never costs an alert: even a step that throws leaves every alert, marked. */
+async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
+  try {
+    return await enricherFor(name).enrich(alerts, source);
+  } catch (err) {
+    const unavailable = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
+    return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
+  }
+}
+
+/** Alerts whose target a run tries to fill in, at most. */
+const RETRY_BATCH = 50;
 
 function uniqueByFingerprint(alerts: NewAlert[]): NewAlert[] {
   const seen = new Set<string>();

@@ -2,6 +2,7 @@ import type {
   Alert,
   AlertAction,
   AlertStatus,
+  AlertTarget,
   AuditEntry,
   Classification,
   NewAlert,
@@ -82,6 +83,15 @@ export interface AlertStore {
   listAlerts(query: ListAlertsQuery): Promise<Alert[]>;
   /** Newest first; the UPN compares case-insensitively. */
   findAlertsBySubject(upn: string, limit: number): Promise<Alert[]>;
+  /** Alerts of one detection and workspace whose enrichment could not run (target.unavailable set), oldest first. */
+  findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]>;
+  /**
+   * Sets the target of an alert still awaiting one, and bumps its version so every posted
+   * card is redrawn. Undefined when there is no such alert or its target was already filled.
+   */
+  fillTarget(alertId: string, target: AlertTarget): Promise<Alert | undefined>;
+  /** The stored alerts of one detection among these fingerprints (what a dry run would not raise again), oldest first. */
+  findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]>;
 
   /** Atomic compare-and-set of an alert's status; see TransitionRequest. */
   transition(request: TransitionRequest): Promise<TransitionResult>;

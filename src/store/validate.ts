@@ -65,6 +65,7 @@ export function checkNewAlert(a: unknown, index: number): asserts a is NewAlert 
   if (!isStringArray(a.techniques)) throw alertFieldError(a, index, 'techniques', 'an array of strings');
   if (!isStringArray(a.insights)) throw alertFieldError(a, index, 'insights', 'an array of strings');
   if (!isValidDate(a.eventTime)) throw alertFieldError(a, index, 'eventTime', 'a valid Date');
+  if (a.ingestionTime !== undefined && !isValidDate(a.ingestionTime)) throw alertFieldError(a, index, 'ingestionTime', 'a valid Date when present');
   const subject = a.subject;
   if (!isObject(subject)) throw alertFieldError(a, index, 'subject', 'an object');
   for (const f of SUBJECT_STRINGS) {
@@ -178,3 +179,17 @@ export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
   if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
 }
 
+
+/** A target to fill in: an object with a boolean "found" and no "unavailable" (it is what enrichment found). */
+export function checkFilledTarget(target: unknown): void {
+  if (!isObject(target) || typeof target.found !== 'boolean') throw new StoreInputError('target must be an object with a boolean "found"');
+  if (target.unavailable !== undefined) throw new StoreInputError('a filled target cannot be unavailable');
+}
+
+/** A fingerprint lookup: one detection id, and an array of fingerprint strings. */
+export function checkFingerprintQuery(detectionId: unknown, fingerprints: unknown): void {
+  if (!nonEmpty(detectionId)) throw new StoreInputError('detectionId must be a non-empty string');
+  if (!Array.isArray(fingerprints) || fingerprints.some((f) => typeof f !== 'string')) {
+    throw new StoreInputError('fingerprints must be an array of strings');
+  }
+}

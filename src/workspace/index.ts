@@ -7,6 +7,9 @@ export {
   readManifest,
   readPlanted,
   prepareSampleWorkspace,
+  planSampleWorkspace,
+  type SamplePlan,
+  type PreparedWorkspace,
   type EnsureSampleOptions,
   type GenerateWorkspaceOptions,
   type GeneratedWorkspace,
@@ -27,3 +30,5 @@ export { planted, type PlantedCase, type UebaEncoding } from './sample-data/plan
 export { sampleEntities, type SampleEntities, type SampleUser, type SampleMachine } from './sample-data/entities';
 export { MECHANISMS, type Mechanism, type ArmOperation } from './sample-data/operations';
 export { SAMPLE_TABLE_COLUMNS } from './sample-data/schemas';
+export { importWorkspaceTables } from './import-workspace';
+export { importExport, type ImportedTable } from './files/import';

@@ -1,6 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MANIFEST_FILE, PLANTED_FILE } from './files/format';
+import { MANIFEST_FILE, PLANTED_FILE, TABLE_FILE_SUFFIX } from './files/format';
 import { writeFileAtomic, writeTables } from './files/write';
 import { generateSampleData, type SampleDataOptions } from './sample-data/generate';
 import type { PlantedCase } from './sample-data/planted';
@@ -90,11 +90,13 @@ export type EnsureSampleOptions = Omit<SampleDataOptions, 'now'>;
 
 /**
  * Generates the sample workspace in `dir` (relative to the current time) unless one is already
- * there, used by `npm start`. A folder with a broken manifest is left alone and reported.
+ * there. A folder with a broken manifest, or with tables and no manifest, is left alone and reported.
  */
 export async function ensureSampleWorkspace(dir: string, options: EnsureSampleOptions = {}): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
   const existing = await readManifest(dir);
   if (existing) return { dir, generated: false, manifest: existing };
+  const tables = await tableFiles(dir);
+  if (tables.length > 0) throw new Error(`${dir} holds tables FirstWatch did not make (${tables.join(', ')}) and no ${MANIFEST_FILE}: not writing sample data over them`);
   const generated = await generateWorkspace({ ...options, dir });
   return { dir, generated: true, manifest: generated.manifest };
 }
@@ -124,15 +126,59 @@ export function serveWorkspace(options: ServeWorkspaceOptions): Promise<Workspac
   });
 }
 
+/** What a local workspace folder holds, and so what may be done to it. */
+export type SamplePlan =
+  /** Nothing to serve yet: sample data may be generated. */
+  | { kind: 'generate' }
+  /** FirstWatch's own sample data (its manifest lists exactly the folder's tables), older than allowed. */
+  | { kind: 'refresh'; seed: number }
+  /** FirstWatch's own sample data, fresh enough. */
+  | { kind: 'existing' }
+  /** Tables FirstWatch did not make (no manifest, or tables the manifest does not list): never written. */
+  | { kind: 'user-data'; tables: string[] };
+
+async function tableFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => n.endsWith(TABLE_FILE_SUFFIX)).map((n) => n.slice(0, -TABLE_FILE_SUFFIX.length)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /**
- * Makes `dir` hold sample data fit to serve now: generated when missing,
- * regenerated (same seed, so the same record ids) when older than `freshForMs`.
+ * Reads `dir` and decides, without writing anything, what preparing it may do. Only a folder
+ * whose manifest lists every table in it is FirstWatch's to regenerate.
  */
-export async function prepareSampleWorkspace(dir: string, options: { freshForMs?: number } = {}): Promise<'generated' | 'refreshed' | 'existing'> {
-  const ensured = await ensureSampleWorkspace(dir);
-  if (ensured.generated) return 'generated';
-  const age = Date.now() - Date.parse(ensured.manifest.now);
-  if (options.freshForMs === undefined || age < options.freshForMs) return 'existing';
-  await generateWorkspace({ dir, seed: ensured.manifest.seed, now: new Date() });
-  return 'refreshed';
+export async function planSampleWorkspace(dir: string, options: { freshForMs?: number; now?: Date } = {}): Promise<SamplePlan> {
+  const tables = await tableFiles(dir);
+  const manifest = await readManifest(dir);
+  if (manifest === undefined) return tables.length === 0 ? { kind: 'generate' } : { kind: 'user-data', tables };
+  const foreign = tables.filter((t) => !Object.prototype.hasOwnProperty.call(manifest.tables, t));
+  if (foreign.length > 0) return { kind: 'user-data', tables };
+  const age = (options.now ?? new Date()).getTime() - Date.parse(manifest.now);
+  if (options.freshForMs === undefined || age < options.freshForMs) return { kind: 'existing' };
+  return { kind: 'refresh', seed: manifest.seed };
+}
+
+/** 'temporary': a read-only run needed sample data and got it in a folder of its own, removed at close. */
+export type PreparedWorkspace = 'generated' | 'refreshed' | 'existing' | 'user-data' | 'temporary';
+
+/**
+ * Makes `dir` hold data fit to serve now: sample data generated when the folder has no
+ * tables, regenerated (same seed, so the same record ids) when it is FirstWatch's own and
+ * older than `freshForMs`. A folder holding tables FirstWatch did not make is never written.
+ */
+export async function prepareSampleWorkspace(dir: string, options: { freshForMs?: number } = {}): Promise<PreparedWorkspace> {
+  const plan = await planSampleWorkspace(dir, options);
+  switch (plan.kind) {
+    case 'generate':
+      await generateWorkspace({ dir, now: new Date() });
+      return 'generated';
+    case 'refresh':
+      await generateWorkspace({ dir, seed: plan.seed, now: new Date() });
+      return 'refreshed';
+    default:
+      return plan.kind;
+  }
 }

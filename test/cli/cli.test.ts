@@ -1,40 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateSampleData } from '../../src/workspace';
-
-const ROOT = path.join(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const CLI = path.join(ROOT, 'src/cli.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function firstwatch(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: cwd,
-        DETECTIONS_DIR: path.join(ROOT, 'detections'),
-        LOG_LEVEL: 'warn',
-        TEAMS_PLAYGROUND: 'false',
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { firstwatch } from '../support/firstwatch-cli';
 
 const cardTitles = (out: string): string[] => out.split('\n').filter((l) => /^\[(HIGH|MEDIUM|LOW|INFORMATIONAL)\] FW-\d+ · /.test(l));
 

@@ -27,7 +27,9 @@ describe('loadConfig defaults', () => {
     expect(config.console.enabled).toBe(true);
     expect(config.schedule).toEqual({
       pollOverlapMs: 600_000,
-      ingestionDelayAllowanceMs: 6 * 3_600_000,
+      ingestionDelayAllowanceMs: 48 * 3_600_000,
+      lateRows: 'count',
+      lateRowScanMs: 14 * 86_400_000,
       detectionsDir: './detections',
       scheduleOverrides: {},
     });

@@ -94,14 +94,16 @@ describe('Poller against the local workspace through LogsQueryClient', () => {
     expect(retry?.created).toHaveLength(ws.planted.filter((p) => p.expect === 'alert').length);
   });
 
-  it('a failed enrichment query stores nothing either', async () => {
+  it('a failed enrichment query costs no alert: each is stored with its target marked unavailable', async () => {
     const poller = makePoller();
     // First request (the detection) succeeds, the second (AzureActivity) fails.
     ws.server.faults.next({ delayMs: 0 }).next({ status: 503 });
-    const [failed] = await poller.runDetection(runCommand);
-    expect(failed?.ok).toBe(false);
-    expect(await store.getWatermark('local', runCommand.id)).toBeUndefined();
-    expect(await store.listAlerts({ status: 'all', limit: 100 })).toEqual([]);
+    const [outcome] = await poller.runDetection(runCommand);
+    expect(outcome?.ok).toBe(true);
+    expect(outcome?.enrichmentUnavailable).toMatch(/^AzureActivity query failed \(unavailable\): .*HTTP 503/);
+    expect(outcome?.created).toHaveLength(ws.planted.filter((p) => p.expect === 'alert').length);
+    for (const alert of outcome?.created ?? []) expect(alert.target).toEqual({ found: false, unavailable: outcome?.enrichmentUnavailable });
+    expect(await store.getWatermark('local', runCommand.id)).toEqual(clock);
   });
 
   it('a timed-out query stores nothing', async () => {

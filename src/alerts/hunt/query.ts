@@ -23,7 +23,10 @@ export const HUNT_QUERY_LIMITS = {
 export const HUNT_SOURCES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'] as const;
 
 /** What each row of the result is (the `Kind` column). */
-export type HuntRowKind = 'activity' | 'day' | 'ip' | 'target' | 'signin' | 'insight' | 'identity' | 'event';
+export type HuntRowKind = 'activity' | 'day' | 'ip' | 'target' | 'signin' | 'insight' | 'identity' | 'event' | 'total';
+
+/** The capped rankings whose true size the query also returns (`Kind = "total"`, `Key` = which). */
+export type HuntTotalKey = 'ips' | 'resources';
 
 const UNITS: Array<[string, number]> = [
   ['d', 86_400_000],
@@ -121,6 +124,17 @@ export function buildHuntQuery(upn: string, lookbackMs: number): string {
     '    | summarize Count = count() by Key = Resource',
     `    | top ${ranking} by Count desc`,
     '    | extend Kind = "target"),',
+    // True sizes beside the capped rankings, so "… and N more" is exact (distinct, not dcount: dcount estimates).
+    '    (_events',
+    '    | where isnotempty(IP)',
+    '    | distinct IP',
+    '    | summarize Count = count()',
+    '    | extend Kind = "total", Key = "ips"),',
+    '    (_events',
+    '    | where isnotempty(Resource)',
+    '    | distinct Resource',
+    '    | summarize Count = count()',
+    '    | extend Kind = "total", Key = "resources"),',
     '    (_events',
     '    | where Source == "SigninLogs"',
     '    | summarize Count = count() by Key = Status',

@@ -6,6 +6,8 @@ import { defenderUserLink, isGuid, logAnalyticsQueryLink } from './links';
 
 /** Longest lists the report keeps; views show fewer. */
 export const REPORT_LIMITS = { activities: 50, ranking: 20, alerts: 20 } as const;
+/** Up to this many of a user's FirstWatch alerts are counted exactly (the report lists REPORT_LIMITS.alerts). */
+export const ALERT_COUNT_LIMIT = 1000;
 
 export interface ReportInput {
   upn: string;
@@ -81,6 +83,16 @@ export function assembleReport(input: ReportInput): HuntReport {
       .map((a) => ({ id: a.id, title: a.title, status: a.status, eventTime: a.eventTime, severity: a.severity })),
     links: {},
     query: input.query,
+  };
+  report.totals = {
+    activities: agg.activities.size,
+    signIns: agg.signIns.size,
+    sourceIps: agg.capped.has('ips') ? Math.max(agg.totals.get('ips') ?? 0, agg.ips.size) : agg.ips.size,
+    resources: agg.capped.has('resources') ? Math.max(agg.totals.get('resources') ?? 0, agg.targets.size) : agg.targets.size,
+    insights: agg.insights.size,
+    // The most recent events are a window onto all of them.
+    recent: totalEvents,
+    alerts: input.alerts.length,
   };
   if (displayName) report.displayName = displayName;
   if (aadObjectId) report.aadObjectId = aadObjectId;

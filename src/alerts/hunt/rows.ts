@@ -3,6 +3,7 @@
  * several workspaces' results merge into. Rows come from outside: every cell is checked.
  */
 import type { HuntActivity, HuntEvent } from '../types';
+import type { HuntTotalKey } from './query';
 
 export interface HuntAggregate {
   /** Keyed by source + NUL + action. */
@@ -18,6 +19,14 @@ export interface HuntAggregate {
   activityInsights: Map<string, Set<string>>;
   identities: { displayName: string; objectId: string; count: number; last?: Date }[];
   events: HuntEvent[];
+  /**
+   * True number of distinct IPs / resources, for the rankings the query caps. Summed over
+   * workspaces whose ranking was capped (a value seen in two of them counts twice);
+   * otherwise the merged ranking itself is complete.
+   */
+  totals: Map<HuntTotalKey, number>;
+  /** Rankings some workspace capped (its total exceeded the rows it returned). */
+  capped: Set<HuntTotalKey>;
 }
 
 export function emptyAggregate(): HuntAggregate {
@@ -31,8 +40,13 @@ export function emptyAggregate(): HuntAggregate {
     activityInsights: new Map(),
     identities: [],
     events: [],
+    totals: new Map(),
+    capped: new Set(),
   };
 }
+
+const TOTAL_KEYS: Readonly<Record<string, HuntTotalKey>> = { ips: 'ips', resources: 'resources' };
+const RANKING_KIND: Readonly<Record<HuntTotalKey, string>> = { ips: 'ip', resources: 'target' };
 
 class RowError extends Error {}
 
@@ -113,14 +127,26 @@ function utcDay(d: Date): string {
 
 /** Adds one workspace's rows to the aggregate; throws with the row number when a row is malformed. */
 export function addRows(agg: HuntAggregate, rows: readonly Record<string, unknown>[], workspace: string): void {
+  const totals = new Map<HuntTotalKey, number>();
   rows.forEach((row, i) => {
     try {
+      if (typeof row === 'object' && row !== null && row.Kind === 'total') {
+        const key = TOTAL_KEYS[str(row, 'Key')];
+        if (key === undefined) throw new RowError(`unknown total ${JSON.stringify(row.Key)}`);
+        totals.set(key, (totals.get(key) ?? 0) + count(row, 'Count'));
+        return;
+      }
       addRow(agg, row);
     } catch (e) {
       if (e instanceof RowError) throw new Error(`workspace ${workspace} returned an unexpected row ${i + 1}: ${e.message}`);
       throw e;
     }
   });
+  for (const [key, total] of totals) {
+    agg.totals.set(key, (agg.totals.get(key) ?? 0) + total);
+    const returned = rows.filter((r) => r.Kind === RANKING_KIND[key]).length;
+    if (total > returned) agg.capped.add(key);
+  }
 }
 
 function addRow(agg: HuntAggregate, row: Record<string, unknown>): void {

@@ -9,7 +9,7 @@ import { ShortCache } from './cache';
 import { describeQueryFailure, HuntError, seconds } from './errors';
 import { BUSY_MESSAGE, ConcurrencyLimiter } from './limiter';
 import { buildHuntQuery, checkLookback, formatTimespanLiteral } from './query';
-import { assembleReport, REPORT_LIMITS } from './report';
+import { ALERT_COUNT_LIMIT, assembleReport } from './report';
 import { addRows, emptyAggregate } from './rows';
 import { validateUpn } from './upn';
 import { realTimeout, untilAborted } from '../../time/timeout';
@@ -198,7 +198,7 @@ export class HuntService implements HuntRunner {
       let queuedMs = 0;
       let queryMs = 0;
 
-      const alerts = guarded(this.store.findAlertsBySubject(upn, REPORT_LIMITS.alerts)).catch((e: unknown) => {
+      const alerts = guarded(this.store.findAlertsBySubject(upn, ALERT_COUNT_LIMIT)).catch((e: unknown) => {
         if (controller.signal.aborted) throw controller.signal.reason;
         throw new HuntError('store', `could not read FirstWatch alerts for ${upn}: ${e instanceof Error ? e.message : String(e)}`);
       });

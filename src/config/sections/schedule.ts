@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import type { EnvReader } from '../reader';
-import { cron, duration, nonEmpty } from '../fields';
+import { cron, duration, nonEmpty, oneOf } from '../fields';
 
 export interface ScheduleConfig {
   /** POLL_CRON: when set, every rule without its own override runs on it instead of its queryFrequency. */
@@ -10,6 +10,10 @@ export interface ScheduleConfig {
   pollOverlapMs: number;
   /** Extra TimeGenerated look-back for rows that arrive late (UEBA), in ms. */
   ingestionDelayAllowanceMs: number;
+  /** Rows later than the look-back: counted and reported ('count'), or alerted as well ('alert'). */
+  lateRows: 'count' | 'alert';
+  /** How far before the look-back the late-row query reads TimeGenerated, in ms. */
+  lateRowScanMs: number;
   detectionsDir: string;
   /** Detection id or file name (without .yaml) → cron expression. */
   scheduleOverrides: Readonly<Record<string, string>>;
@@ -39,7 +43,10 @@ export function readSchedule(r: EnvReader): ScheduleConfig {
   return {
     pollCron: r.get('POLL_CRON', cron),
     pollOverlapMs: r.get('POLL_OVERLAP', duration) ?? 10 * 60_000,
-    ingestionDelayAllowanceMs: r.get('INGESTION_DELAY_ALLOWANCE', duration) ?? 6 * 3_600_000,
+    // 48 h: UEBA computes BehaviorAnalytics from other tables, and its rows can arrive a day or more late.
+    ingestionDelayAllowanceMs: r.get('INGESTION_DELAY_ALLOWANCE', duration) ?? 48 * 3_600_000,
+    lateRows: r.get('LATE_ROWS', oneOf(['count', 'alert'] as const)) ?? 'count',
+    lateRowScanMs: r.get('LATE_ROW_SCAN', duration) ?? 14 * 86_400_000,
     detectionsDir: r.get('DETECTIONS_DIR', nonEmpty) ?? './detections',
     scheduleOverrides: r.get('DETECTION_SCHEDULE_OVERRIDES', overrides) ?? {},
   };

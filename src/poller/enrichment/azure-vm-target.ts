@@ -1,6 +1,6 @@
 import type { AlertTarget, NewAlert } from '../../alerts/types';
-import type { QuerySource } from '../../workspace/query-source';
-import type { Enricher } from './types';
+import { QueryError, type QuerySource } from '../../workspace/query-source';
+import type { Enricher, EnrichmentResult } from './types';
 import {
   VM_OPERATIONS,
   extensionMechanism,
@@ -29,17 +29,43 @@ interface ActivityRow {
  */
 export class AzureVmTargetEnricher implements Enricher {
   readonly name = 'azure-vm-target';
+  readonly tables = [ACTIVITY_TABLE];
 
-  async enrich(alerts: NewAlert[], source: QuerySource): Promise<NewAlert[]> {
+  async enrich(alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
     const callers = [...new Set(alerts.map((a) => a.subject.upn?.toLowerCase()).filter(isText))];
-    if (callers.length === 0) return alerts.map((a) => ({ ...a, target: { found: false } }));
+    if (callers.length === 0) return { alerts: alerts.map((a) => ({ ...a, target: { found: false } })) };
     const times = alerts.map((a) => a.eventTime.getTime());
-    const start = new Date(Math.min(...times) - 2 * MATCH_WINDOW_MS);
-    const end = new Date(Math.max(...times) + 2 * MATCH_WINDOW_MS);
-    const result = await source.query(buildActivityQuery(callers), { start, end });
-    const rows = result.rows.map(toActivityRow).filter((r): r is ActivityRow => r !== undefined);
-    return alerts.map((alert) => ({ ...alert, target: matchTarget(alert, rows) }));
+    const range = { start: new Date(Math.min(...times) - 2 * MATCH_WINDOW_MS), end: new Date(Math.max(...times) + 2 * MATCH_WINDOW_MS) };
+    let rows: ActivityRow[];
+    try {
+      const result = await source.query(buildActivityQuery(callers), range);
+      rows = result.rows.map(toActivityRow).filter((r): r is ActivityRow => r !== undefined);
+    } catch (err) {
+      // The hit stands without its machine: say why on the card instead of losing the alert.
+      const unavailable = await whyUnavailable(err, source, range);
+      return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
+    }
+    return { alerts: alerts.map((alert) => ({ ...alert, target: matchTarget(alert, rows) })) };
   }
+}
+
+const ACTIVITY_TABLE = 'AzureActivity';
+
+/**
+ * A rejected query is most often a workspace without AzureActivity (no connector);
+ * one probe of the table tells that apart from a query the workspace cannot run.
+ */
+async function whyUnavailable(err: unknown, source: QuerySource, range: { start: Date; end: Date }): Promise<string> {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof QueryError)) return `${ACTIVITY_TABLE} query failed: ${message}`;
+  if (err.kind === 'timeout') return `${ACTIVITY_TABLE} query timed out`;
+  if (err.kind !== 'bad-query') return `${ACTIVITY_TABLE} query failed (${err.kind}): ${message}`;
+  try {
+    await source.query(`${ACTIVITY_TABLE} | take 0`, range);
+  } catch (probe) {
+    if (probe instanceof QueryError && probe.kind === 'bad-query') return `${ACTIVITY_TABLE} not available in this workspace`;
+  }
+  return `${ACTIVITY_TABLE} query rejected: ${message}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { AzureVmTargetEnricher } from './azure-vm-target';
 import type { Enricher } from './types';
 
-export type { Enricher } from './types';
+export type { Enricher, EnrichmentResult } from './types';
 
 const ENRICHERS: Record<string, () => Enricher> = {
   'azure-vm-target': () => new AzureVmTargetEnricher(),

@@ -1,7 +1,7 @@
-import type { Alert, AuditEntry, NewAlert } from '../../alerts/types';
+import type { Alert, AlertTarget, AuditEntry, NewAlert } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
 import type { PgConnection, Queryable } from './connection';
 import { insertReplies } from './outbox';
 import { alertFromRow, auditFromRow, changeToJson, type AlertRow, type AuditRow } from './rows';
@@ -15,7 +15,7 @@ const ALERT_COLUMNS = [
   ['title', ''], ['description', ''], ['severity', ''], ['tactics', '::json'], ['techniques', '::json'],
   ['event_time', ''], ['subject', '::json'], ['subject_upn', ''], ['action', ''], ['source_ip', ''],
   ['source_location', ''], ['insights', '::json'], ['investigation_priority', ''], ['entities', '::json'],
-  ['details', '::json'], ['target', '::json'], ['raw', '::json'], ['created_at', ''], ['updated_at', ''],
+  ['details', '::json'], ['target', '::json'], ['raw', '::json'], ['ingestion_time', ''], ['created_at', ''], ['updated_at', ''],
 ] as const;
 const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.map(([c]) => c).join(', ')})
   VALUES (${ALERT_COLUMNS.map(([, cast], i) => `$${i + 1}${cast}`).join(', ')})
@@ -118,6 +118,38 @@ export class PgAlerts implements AlertStore {
     return rows.map(alertFromRow);
   }
 
+  async findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
+    this.conn.checkOpen();
+    checkFingerprintQuery(detectionId, []);
+    const { rows } = await this.conn.db.query<AlertRow>(
+      "SELECT * FROM alerts WHERE detection_id = $1 AND workspace = $2 AND target->>'unavailable' IS NOT NULL ORDER BY seq LIMIT $3",
+      [detectionId, String(workspace), checkLimit(limit)],
+    );
+    return rows.map(alertFromRow);
+  }
+
+  async fillTarget(id: string, target: AlertTarget): Promise<Alert | undefined> {
+    this.conn.checkOpen();
+    checkFilledTarget(target);
+    const { rows } = await this.conn.db.query<AlertRow>(
+      `UPDATE alerts SET target = $1::json, version = version + 1, updated_at = $2
+       WHERE id = $3 AND target->>'unavailable' IS NOT NULL RETURNING *`,
+      [toJson(target, `alert ${id}: target`), this.conn.now(), String(id)],
+    );
+    return rows.length > 0 ? alertFromRow(rows[0]) : undefined;
+  }
+
+  async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
+    this.conn.checkOpen();
+    checkFingerprintQuery(detectionId, fingerprints);
+    if (fingerprints.length === 0) return [];
+    const { rows } = await this.conn.db.query<AlertRow>('SELECT * FROM alerts WHERE detection_id = $1 AND fingerprint = ANY($2::text[]) ORDER BY seq', [
+      detectionId,
+      [...fingerprints],
+    ]);
+    return rows.map(alertFromRow);
+  }
+
   async transition(req: TransitionRequest): Promise<TransitionResult> {
     this.conn.checkOpen();
     if (typeof req !== 'object' || req === null) throw new StoreInputError('transition request must be an object');
@@ -212,6 +244,7 @@ function prepareAlert(a: NewAlert, now: Date): PreparedAlert {
       toJson(a.details, `${what}: details`),
       a.target === null ? null : toJson(a.target, `${what}: target`),
       toJson(a.raw, `${what}: raw`),
+      a.ingestionTime ?? null,
       now,
       now,
     ],

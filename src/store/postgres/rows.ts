@@ -19,6 +19,7 @@ export interface AlertRow {
   tactics: string[];
   techniques: string[];
   event_time: Date;
+  ingestion_time: Date | null;
   subject: Alert['subject'];
   subject_upn: string | null;
   action: string | null;
@@ -129,6 +130,7 @@ export function alertFromRow(r: AlertRow): Alert {
     action: opt(r.action),
     sourceIp: opt(r.source_ip),
     sourceLocation: opt(r.source_location),
+    ingestionTime: opt(r.ingestion_time),
     investigationPriority: r.investigation_priority === null ? undefined : Number(r.investigation_priority),
     classification: opt(r.classification),
     lastChange: r.last_change === null ? undefined : changeFromStored(r.last_change),

@@ -1,7 +1,7 @@
-import type { Alert, AuditEntry } from '../../alerts/types';
+import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
 import type { SqliteConnection } from './connection';
 import { alertBody, INSERT_ALERT, queueSql, storedAlert } from './new-alert';
 import { insertReplies } from './outbox';
@@ -95,6 +95,38 @@ export class SqliteAlerts implements AlertStore {
     if (typeof upn !== 'string') throw new StoreInputError('upn must be a string');
     const rows = this.conn.sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
+    checkFingerprintQuery(detectionId, []);
+    const rows = this.conn
+      .sql(
+        "SELECT * FROM alerts WHERE detection_id = ? AND json_extract(body, '$[1]') = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL ORDER BY seq LIMIT ?",
+      )
+      .all(detectionId, String(workspace), checkLimit(limit)) as AlertRow[];
+    return rows.map(alertFromRow);
+  }
+
+  async fillTarget(id: string, target: AlertTarget): Promise<Alert | undefined> {
+    checkFilledTarget(target);
+    const seq = alertSeq(id);
+    if (seq === undefined) return undefined;
+    const row = this.conn
+      .sql(
+        `UPDATE alerts SET body = json_set(body, '$[16]', json(?)), version = version + 1, updated_at = ?
+       WHERE seq = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL RETURNING *`,
+      )
+      .get(toJson(target, `alert ${id}: target`), this.conn.now(), seq) as AlertRow | undefined;
+    return row ? alertFromRow(row) : undefined;
+  }
+
+  async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
+    checkFingerprintQuery(detectionId, fingerprints);
+    if (fingerprints.length === 0) return [];
+    const rows = this.conn
+      .sql('SELECT * FROM alerts WHERE detection_id = ? AND fingerprint IN (SELECT value FROM json_each(?)) ORDER BY seq')
+      .all(detectionId, JSON.stringify(fingerprints)) as AlertRow[];
     return rows.map(alertFromRow);
   }
 

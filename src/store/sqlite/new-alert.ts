@@ -25,7 +25,8 @@ export function queueSql(targets: number): string {
 
 /**
  * alerts.body: the alert as raised, one JSON array in the order migration
- * 0004 documents (and alertFromRow in rows.ts reads). One JSON.stringify and
+ * 0004 documents (and alertFromRow in rows.ts reads), plus 18 ingestionTime
+ * (ISO text) | null, added since: older bodies end at 17. One JSON.stringify and
  * one bound value instead of a column each.
  */
 export function alertBody(a: NewAlert, eventTime: string): string {
@@ -50,6 +51,7 @@ export function alertBody(a: NewAlert, eventTime: string): string {
       a.details,
       a.target,
       a.raw,
+      a.ingestionTime === undefined ? null : a.ingestionTime.toISOString(),
     ]);
   } catch {
     // Rare: find the field to name (each check throws a StoreInputError that says why).
@@ -108,6 +110,7 @@ export function storedAlert(a: NewAlert, id: string, nowMs: number): Alert {
   if (a.sourceIp !== undefined) alert.sourceIp = a.sourceIp;
   if (a.sourceLocation !== undefined) alert.sourceLocation = a.sourceLocation;
   if (a.investigationPriority !== undefined) alert.investigationPriority = a.investigationPriority;
+  if (a.ingestionTime !== undefined) alert.ingestionTime = new Date(a.ingestionTime.getTime());
   return alert;
 }
 

@@ -118,6 +118,8 @@ export function alertFromRow(r: AlertRow): Alert {
     sourceIp: opt(b[10] as string | null),
     sourceLocation: opt(b[11] as string | null),
     investigationPriority: opt(b[13] as number | null),
+    // Added after migration 0004: bodies written before it have no element 18.
+    ingestionTime: typeof b[18] === 'string' ? new Date(b[18]) : undefined,
     classification: opt(r.classification),
     lastChange: r.last_change === null ? undefined : changeFromJson(r.last_change),
   };

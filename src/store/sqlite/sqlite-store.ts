@@ -1,4 +1,4 @@
-import type { Alert, AuditEntry } from '../../alerts/types';
+import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
 import type { ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import type { ConversationRefRecord } from '../conversation-store';
@@ -45,6 +45,15 @@ export class SqliteStore implements Store {
   }
   findAlertsBySubject(upn: string, limit: number): Promise<Alert[]> {
     return this.alerts.findAlertsBySubject(upn, limit);
+  }
+  findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
+    return this.alerts.findAlertsAwaitingTarget(detectionId, workspace, limit);
+  }
+  fillTarget(alertId: string, target: AlertTarget): Promise<Alert | undefined> {
+    return this.alerts.fillTarget(alertId, target);
+  }
+  findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
+    return this.alerts.findAlertsByFingerprint(detectionId, fingerprints);
   }
   transition(req: TransitionRequest): Promise<TransitionResult> {
     return this.alerts.transition(req);

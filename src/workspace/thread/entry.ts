@@ -4,8 +4,11 @@
  * here, off the bot's event loop: a hunt over the embedded workspace never
  * delays a button click.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { prepareSampleWorkspace } from '../local-workspace';
+import { generateWorkspace, planSampleWorkspace, prepareSampleWorkspace, type PreparedWorkspace } from '../local-workspace';
 import { startWorkspaceServer, type WorkspaceServer } from '../server/server';
 import { isThreadRequest, type ThreadEvent, type ThreadStart } from './messages';
 
@@ -14,12 +17,13 @@ function post(event: ThreadEvent): void {
 }
 
 async function main(start: ThreadStart): Promise<void> {
-  const prepared = await prepareSampleWorkspace(start.dir, { freshForMs: start.freshForMs });
+  const { dir, prepared, cleanup } = await prepare(start);
   const t0 = performance.now();
-  const server: WorkspaceServer = await startWorkspaceServer({ dir: start.dir, host: start.host, port: start.port, loadInBackground: true });
+  const server: WorkspaceServer = await startWorkspaceServer({ dir, host: start.host, port: start.port, loadInBackground: true });
   parentPort?.on('message', (m: unknown) => {
     if (!isThreadRequest(m)) return;
-    void server.close().finally(() => {
+    void server.close().finally(async () => {
+      await cleanup();
       post({ kind: 'closed' });
       parentPort?.close();
     });
@@ -33,6 +37,17 @@ async function main(start: ThreadStart): Promise<void> {
   } catch (err) {
     post({ kind: 'load-failed', message: (err as Error).message });
   }
+}
+
+/** The folder to serve. A read-only run that needs sample data generates it in a folder of its own. */
+async function prepare(start: ThreadStart): Promise<{ dir: string; prepared: PreparedWorkspace; cleanup: () => Promise<void> }> {
+  const none = async (): Promise<void> => undefined;
+  if (start.readOnly !== true) return { dir: start.dir, prepared: await prepareSampleWorkspace(start.dir, { freshForMs: start.freshForMs }), cleanup: none };
+  const plan = await planSampleWorkspace(start.dir, { freshForMs: start.freshForMs });
+  if (plan.kind !== 'generate' && plan.kind !== 'refresh') return { dir: start.dir, prepared: plan.kind, cleanup: none };
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'firstwatch-sample-'));
+  await generateWorkspace({ dir, now: new Date(), ...(plan.kind === 'refresh' ? { seed: plan.seed } : {}) });
+  return { dir, prepared: 'temporary', cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 main(workerData as ThreadStart).catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import type { PreparedWorkspace } from '../local-workspace';
 /** What the main thread tells the workspace thread at start (workerData). */
 export interface ThreadStart {
   dir: string;
@@ -5,11 +6,13 @@ export interface ThreadStart {
   port: number;
   /** Regenerate the sample data when it is older than this (ms); undefined: never. */
   freshForMs?: number;
+  /** Write nothing into `dir` (dry runs, doctor): sample data it would need goes to a temporary folder. */
+  readOnly?: boolean;
 }
 
 /** What the workspace thread reports, in order: prepared → listening → loaded | load-failed; or failed. */
 export type ThreadEvent =
-  | { kind: 'listening'; url: string; host: string; port: number; workspaceIds: string[]; prepared: 'generated' | 'refreshed' | 'existing' }
+  | { kind: 'listening'; url: string; host: string; port: number; workspaceIds: string[]; prepared: PreparedWorkspace }
   | { kind: 'loaded'; ms: number }
   | { kind: 'load-failed'; message: string }
   | { kind: 'failed'; message: string }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { PreparedWorkspace } from '../local-workspace';
 import { isThreadEvent, type ThreadEvent, type ThreadRequest, type ThreadStart } from './messages';
 
 export interface WorkspaceThreadOptions {
@@ -10,6 +11,8 @@ export interface WorkspaceThreadOptions {
   port?: number;
   /** Regenerate the sample data when older than this (ms). */
   freshForMs?: number;
+  /** Write nothing into `dir` (dry runs, doctor). */
+  readOnly?: boolean;
   /** Every event the thread reports after it listens (loaded, load-failed, exit). */
   onEvent?: (event: ThreadEvent | { kind: 'exited'; code: number }) => void;
 }
@@ -18,7 +21,7 @@ export interface WorkspaceThreadOptions {
 export interface WorkspaceThread {
   url: string;
   workspaceIds: string[];
-  prepared: 'generated' | 'refreshed' | 'existing';
+  prepared: PreparedWorkspace;
   /** Settles when the tables are in memory; rejects with why they are not. */
   loaded: Promise<void>;
   close(): Promise<void>;
@@ -41,7 +44,7 @@ function spawnWorker(start: ThreadStart): Worker {
 
 /** Starts the thread and resolves once it listens; the tables load after that (see `loaded`). */
 export function startWorkspaceThread(options: WorkspaceThreadOptions): Promise<WorkspaceThread> {
-  const start: ThreadStart = { dir: path.resolve(options.dir), host: options.host ?? '127.0.0.1', port: options.port ?? 0, freshForMs: options.freshForMs };
+  const start: ThreadStart = { dir: path.resolve(options.dir), host: options.host ?? '127.0.0.1', port: options.port ?? 0, freshForMs: options.freshForMs, readOnly: options.readOnly };
   const worker = spawnWorker(start);
   let settleLoaded: { resolve: () => void; reject: (err: Error) => void } | undefined;
   const loaded = new Promise<void>((resolve, reject) => (settleLoaded = { resolve, reject }));

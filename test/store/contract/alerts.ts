@@ -139,6 +139,42 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         expect(await store.getAlert('FW-99')).toBeUndefined();
         await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
       });
+
+      it('keeps an alert\'s ingestion time beside its event time, leaves it out when absent, and refuses an invalid one', async () => {
+        const ingestionTime = new Date('2026-11-28T14:00:00Z');
+        const created = await poll([newAlert(1, { ingestionTime }), newAlert(2)]);
+        expect(created[0]?.ingestionTime).toEqual(ingestionTime);
+        expect(await store.getAlert('FW-1')).toEqual(created[0]);
+        expect((await store.getAlert('FW-2'))?.ingestionTime).toBeUndefined();
+        expect(await store.getAlert('FW-2')).toEqual(created[1]);
+        await expect(poll([newAlert(3, { ingestionTime: new Date(NaN) })])).rejects.toThrow(/ingestionTime/);
+      });
+
+      it('lists alerts awaiting their target, fills one once with a new version, and refuses a target that is still unavailable', async () => {
+        const unknown = { found: false, unavailable: 'AzureActivity not available in this workspace' };
+        await poll([newAlert(1, { target: unknown }), newAlert(2, { target: { found: false } }), newAlert(3, { target: unknown })]);
+        expect((await store.findAlertsAwaitingTarget(DETECTION, WORKSPACE, 10)).map((a) => a.id)).toEqual(['FW-1', 'FW-3']);
+        expect(await store.findAlertsAwaitingTarget(DETECTION, 'elsewhere', 10)).toEqual([]);
+        const target = { found: true, kind: 'azure-vm' as const, name: 'vm-1', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1' };
+        const filled = await store.fillTarget('FW-1', target);
+        expect(filled).toMatchObject({ id: 'FW-1', target, version: 2 });
+        expect(await store.getAlert('FW-1')).toEqual(filled);
+        expect(await store.fillTarget('FW-1', { found: false })).toBeUndefined();
+        expect(await store.fillTarget('FW-2', target)).toBeUndefined();
+        expect(await store.fillTarget('FW-99', target)).toBeUndefined();
+        await expect(store.fillTarget('FW-3', unknown)).rejects.toThrow(/cannot be unavailable/);
+        expect((await store.findAlertsAwaitingTarget(DETECTION, WORKSPACE, 10)).map((a) => a.id)).toEqual(['FW-3']);
+      });
+
+      it('finds a detection\'s stored alerts by fingerprint, and refuses a malformed lookup', async () => {
+        await poll([newAlert(1), newAlert(2), newAlert(3)]);
+        const found = await store.findAlertsByFingerprint(DETECTION, [newAlert(3).fingerprint, 'never-stored', newAlert(1).fingerprint]);
+        expect(found.map((a) => a.id)).toEqual(['FW-1', 'FW-3']);
+        expect(await store.findAlertsByFingerprint('another-detection', [newAlert(1).fingerprint])).toEqual([]);
+        expect(await store.findAlertsByFingerprint(DETECTION, [])).toEqual([]);
+        await expect(store.findAlertsByFingerprint(DETECTION, [1] as unknown as string[])).rejects.toThrow(/fingerprints/);
+        await expect(store.findAlertsByFingerprint('', [])).rejects.toThrow(/detectionId/);
+      });
     });
 
 
