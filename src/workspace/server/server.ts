@@ -321,6 +321,10 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       send(res, 500, errorBody('InternalServerError', `the local workspace failed: ${(err as Error).message ?? String(err)}`));
     });
   });
+  // Clients keep sockets alive for about 5 s (Node's agent); a server that closes idle sockets on the
+  // same 5 s races them, and a request sent as the socket closes fails with ECONNRESET. Outlive them.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
