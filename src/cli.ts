@@ -5,6 +5,7 @@ import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
 import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
+import { DETECTIONS_USAGE, detectionsCommand } from './cli/detections';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
@@ -25,6 +26,7 @@ Usage:
   firstwatch doctor                       check the configuration against the services it names
   firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
   firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
+${DETECTIONS_USAGE}
 
 Configuration comes from the environment and ./.env (see .env.example).`;
 
@@ -51,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return pollOnce(config, logger, args.switches.has('dry-run'));
     case 'workspace':
       return workspaceCommand(config, args);
+    case 'detections':
+      return detectionsCommand(config, args, process.stdout);
     default:
       if (ROUTER_COMMANDS[command] === undefined) throw new UsageError(`unknown command '${command}'`);
       allowOnly(args, ['as', 'lookback', 'note', 'classification', ...(command === 'hunt' ? ['workspace'] : [])]);
