@@ -12,12 +12,17 @@ export function detectionsCommand(config: Config, args: ParsedArgs, out: NodeJS.
   const [, sub, rule, ...extra] = args.words;
   if (sub !== 'export') throw new UsageError(`detections needs 'export'${sub === undefined ? '' : `, not '${sub}'`}`);
   allowOnly(args, ['format']);
-  if (rule === undefined || extra.length > 0) throw new UsageError('detections export takes one rule: its id or its file name without .yaml');
+  if (rule === undefined || extra.length > 0)
+    throw new UsageError('detections export takes one rule: its id or its file name without .yaml');
   const format = args.flags.get('format') ?? 'yaml';
   if (format !== 'yaml' && format !== 'query') throw new UsageError(`--format is yaml or query, not '${format}'`);
   const detection = loadDetections(config.schedule.detectionsDir).find((d) => d.id === rule || d.slug === rule);
-  if (detection === undefined) throw new UsageError(`no rule '${rule}' in ${config.schedule.detectionsDir} (give its id or its file name without .yaml)`);
-  const text = format === 'query' ? sentinelQuery(detection.query, detection.queryPeriod) : exportSentinelRule(readFileSync(detection.file, 'utf8'), detection);
+  if (detection === undefined)
+    throw new UsageError(`no rule '${rule}' in ${config.schedule.detectionsDir} (give its id or its file name without .yaml)`);
+  const text =
+    format === 'query'
+      ? sentinelQuery(detection.query, detection.queryPeriod)
+      : exportSentinelRule(readFileSync(detection.file, 'utf8'), detection);
   out.write(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }

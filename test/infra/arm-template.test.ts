@@ -195,10 +195,16 @@ describe('what FirstWatch needs from it', () => {
   test('sets only settings FirstWatch reads, and every secret it references exists', () => {
     const known = new Set([...readFileSync(path.join(ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     const all = JSON.stringify(template);
-    const envNames = [...all.matchAll(/createObject\('name', '([A-Z][A-Z0-9_]*)'/g), ...all.matchAll(/"name":\s*"([A-Z][A-Z0-9_]*)"/g)].map((m) => m[1]);
+    const envNames = [...all.matchAll(/createObject\('name', '([A-Z][A-Z0-9_]*)'/g), ...all.matchAll(/"name":\s*"([A-Z][A-Z0-9_]*)"/g)].map(
+      (m) => m[1],
+    );
     expect(envNames.length).toBeGreaterThan(8);
     for (const name of envNames) expect(known).toContain(name);
-    const secrets = new Set([...all.matchAll(/createObject\('name', '([a-z][a-z-]*)', 'value'/g), ...all.matchAll(/"name":\s*"([a-z][a-z-]*)",\s*"value"/g)].map((m) => m[1]));
+    const secrets = new Set(
+      [...all.matchAll(/createObject\('name', '([a-z][a-z-]*)', 'value'/g), ...all.matchAll(/"name":\s*"([a-z][a-z-]*)",\s*"value"/g)].map(
+        (m) => m[1],
+      ),
+    );
     const refs = [...all.matchAll(/'secretRef', '([a-z-]+)'/g), ...all.matchAll(/"secretRef":\s*"([a-z-]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(2);
     for (const ref of refs) expect(secrets).toContain(ref);
