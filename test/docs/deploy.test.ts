@@ -3,7 +3,9 @@
  * come in the order they are needed, each names its command, and every command, script and
  * setting it names exists.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '../..');
@@ -11,6 +13,7 @@ const guide = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const cli = readFileSync(path.join(ROOT, 'src/cli.ts'), 'utf8') + readFileSync(path.join(ROOT, 'src/cli/detections.ts'), 'utf8');
 const envExample = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+const caddy = spawnSync('caddy', ['version'], { encoding: 'utf8' }).status === 0;
 
 /** Level-2 sections: heading → body. */
 const sections = guide
@@ -76,6 +79,18 @@ describe('the deployment guide', () => {
   it('gives a minimal reverse proxy configuration for the Docker host', () => {
     expect(guide).toMatch(/firstwatch\.example\.com \{\n\treverse_proxy 127\.0\.0\.1:3978\n\}/);
     expect(guide).toContain('-p 127.0.0.1:3978:3978');
+  });
+
+  // Caddy is not a dependency of the project: where it is installed (Debian: apt-get install caddy), the guide's file is checked by it.
+  (caddy ? it : it.skip)('gives a Caddyfile that Caddy accepts', () => {
+    const block = /\n(firstwatch\.example\.com \{\n[\s\S]*?\n\})\n/.exec(guide)?.[1];
+    expect(block).toBeDefined();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'firstwatch-caddy-')), 'Caddyfile');
+    writeFileSync(file, `${block as string}\n`);
+    const adapted = spawnSync('caddy', ['adapt', '--config', file, '--adapter', 'caddyfile'], { encoding: 'utf8' });
+    expect(adapted.stderr).not.toMatch(/error/i);
+    expect(adapted.status).toBe(0);
+    expect(adapted.stdout).toContain('"upstreams":[{"dial":"127.0.0.1:3978"}]');
   });
 
   it('names only npm scripts, CLI commands and settings that exist', () => {
