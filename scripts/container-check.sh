@@ -33,7 +33,9 @@ mb() { awk -v b="$1" 'BEGIN { printf "%d MB", b / 1000000 }'; }
 cleanup() {
   podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
   podman volume rm -f "$VOLUME" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  # debootstrap mounts /proc and /sys inside the root file system; never delete through a mount.
+  findmnt -rn -o TARGET 2>/dev/null | grep "^$work/" | sort -r | xargs -r umount -l 2>/dev/null || true
+  rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 trap 'echo "container check: stopped at line $LINENO: $BASH_COMMAND" >&2' ERR
@@ -124,6 +126,12 @@ else
     exit 1
   fi
   ok "the Dockerfile builds ($(($(date +%s) - build_start)) s)"
+  # npm warns EBADENGINE when a package does not support the image's Node.js.
+  if grep -q EBADENGINE "$work/build.log"; then
+    fail "npm ci in the image installs without EBADENGINE: $(grep -m1 -A2 'EBADENGINE Unsupported' "$work/build.log" | tr -s ' \n' ' ')"
+  else
+    ok "npm ci in the image installs without EBADENGINE ($(grep -c '^added [0-9]* packages' "$work/build.log") installs)"
+  fi
 fi
 build_s=$(($(date +%s) - build_start))
 
