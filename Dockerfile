@@ -3,9 +3,9 @@
 #   docker build -t firstwatch .
 #   docker run --env-file .env -v firstwatch-data:/data -p 3978:3978 firstwatch          # start
 #   docker run --env-file .env -v firstwatch-data:/data firstwatch doctor                # check the configuration
-# Node 20.19+ (package.json engines); the slim image has no compiler, so native modules
+# Node 24 LTS (package.json engines: 22.13+ or 24); the slim image has no compiler, so native modules
 # (better-sqlite3) are installed in stages that have one and copied over.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS toolchain
 # Used only if better-sqlite3 has no prebuilt binary for this platform.

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { createSlack, type Slack } from '../chat/slack';
-import { startPlayground, TeamsPlatform } from '../chat/teams';
+import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/teams';
 import type { Config } from '../config';
 import type { App } from './build';
 
@@ -64,7 +64,10 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     http.teams = teams.requestHandler;
     stops.push(() => teams.stop());
     banner.push(`Teams: ${teamsConfig.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`);
-    if (teamsConfig.mode === 'playground' && interactive) {
+    if (teamsConfig.mode === 'playground' && interactive && !playgroundInstalled()) {
+      // A development tool, absent from production installs; the bot endpoint still answers.
+      banner.push('Teams: the Agents Playground is not installed (a devDependency: run npm ci without --omit=dev), so no local Teams client was started');
+    } else if (teamsConfig.mode === 'playground' && interactive) {
       afterListen = async (serverUrl) => {
         const playground = await startPlayground({
           botEndpoint: `${serverUrl}/api/messages`,

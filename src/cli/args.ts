@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ALIASES, COMMANDS, isCommandName, type CommandName, type CommandSpec, type HelpTopic } from './usage';
+import { ALIASES, COMMAND_GROUPS, COMMANDS, isCommandGroup, isCommandName, type CommandName, type CommandSpec, type HelpTopic } from './usage';
 
 /** A mistake in how the CLI was called: one line, exit code 2. */
 export class UsageError extends Error {
@@ -47,12 +47,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
   let command: CommandName;
   let args = rest;
-  if (first === 'workspace') {
+  if (isCommandGroup(first)) {
     const sub = rest[0];
-    if (sub !== undefined && HELP.has(sub)) return { kind: 'help', command: 'workspace' };
-    const name = `workspace ${sub ?? ''}`;
+    if (sub !== undefined && HELP.has(sub)) return { kind: 'help', command: first };
+    const name = `${first} ${sub ?? ''}`;
     if (sub === undefined || !isCommandName(name)) {
-      throw new UsageError(`workspace needs 'generate', 'serve' or 'import'${sub === undefined ? '' : `, not '${sub}'`}`, 'workspace');
+      const subs = COMMAND_GROUPS[first].map((c) => `'${c.split(' ')[1]}'`);
+      throw new UsageError(`${first} needs ${subs.join(' or ')}${sub === undefined ? '' : `, not '${sub}'`}`, first);
     }
     command = name;
     args = rest.slice(1);
@@ -86,7 +87,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     const topic = positionals[0];
     if (topic === undefined) return { kind: 'help' };
     const name: string = ALIASES[topic] ?? topic;
-    if (name === 'workspace') return { kind: 'help', command: 'workspace' };
+    if (isCommandGroup(name)) return { kind: 'help', command: name };
     if (!isCommandName(name)) throw new UsageError(`unknown command '${topic}'`);
     return { kind: 'help', command: name };
   }

@@ -127,6 +127,12 @@ export const COMMANDS = {
       dir: { type: 'string', value: 'DIR', help: 'into which folder (default LOCAL_WORKSPACE_DIR); existing tables are never overwritten' },
     },
   },
+  'detections export': {
+    synopsis: 'RULE [--format yaml|query]',
+    summary: 'a rule (its id or file name) in plain Sentinel form, the ingestion window replaced by its look-back, to paste into Sentinel',
+    positionals: { names: ['RULE'], required: 1 },
+    options: { format: { type: 'string', value: 'yaml|query', help: 'the whole rule (default) or only its query' } },
+  },
   help: {
     synopsis: '[command]',
     summary: 'this list, or the usage of one command',
@@ -137,10 +143,20 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
-const WORKSPACE_COMMANDS: readonly CommandName[] = ['workspace generate', 'workspace serve', 'workspace import'];
+/** Commands spelled as two words: the group, then what to do. */
+export const COMMAND_GROUPS = {
+  workspace: ['workspace generate', 'workspace serve', 'workspace import'],
+  detections: ['detections export'],
+} as const satisfies Record<string, readonly CommandName[]>;
 
-/** What `--help` can be asked about: a command, or `workspace` for both of its subcommands. */
-export type HelpTopic = CommandName | 'workspace';
+export type CommandGroup = keyof typeof COMMAND_GROUPS;
+
+export function isCommandGroup(name: string): name is CommandGroup {
+  return Object.prototype.hasOwnProperty.call(COMMAND_GROUPS, name);
+}
+
+/** What `--help` can be asked about: a command, or a group for all of its commands. */
+export type HelpTopic = CommandName | CommandGroup;
 
 export const ALIASES: Readonly<Record<string, CommandName>> = { acknowledge: 'ack' };
 
@@ -155,12 +171,12 @@ export function usageLine(name: CommandName): string {
 
 /** The usage line(s) shown under a usage error. */
 export function usageLines(topic: HelpTopic): string[] {
-  return topic === 'workspace' ? WORKSPACE_COMMANDS.map(usageLine) : [usageLine(topic)];
+  return isCommandGroup(topic) ? COMMAND_GROUPS[topic].map(usageLine) : [usageLine(topic)];
 }
 
 /** `npx firstwatch ack --help`. */
 export function commandHelp(topic: HelpTopic): string {
-  if (topic === 'workspace') return WORKSPACE_COMMANDS.map(oneCommandHelp).join('\n\n');
+  if (isCommandGroup(topic)) return COMMAND_GROUPS[topic].map(oneCommandHelp).join('\n\n');
   return oneCommandHelp(topic);
 }
 

@@ -1,3 +1,4 @@
+import { playgroundInstalled } from '../chat/teams/playground';
 import type { Config } from '../config';
 import type { ConversationStore } from '../store';
 import { messageOf } from './format';
@@ -61,6 +62,16 @@ export async function checkTeams(config: Config, store: ConversationStore | unde
   const teams = config.teams;
   if (teams.mode === 'off') return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
   if (teams.mode === 'playground') {
+    if (!playgroundInstalled()) {
+      return [
+        {
+          check: 'teams',
+          verdict: 'warn',
+          detail: 'the local Microsoft 365 Agents Playground is selected (no TEAMS_APP_ID) but not installed: it is a devDependency',
+          fix: 'npm ci without --omit=dev to use it, or set TEAMS_PLAYGROUND=false (or TEAMS_APP_ID for a real bot)',
+        },
+      ];
+    }
     return [
       {
         check: 'teams',

@@ -43,6 +43,19 @@ export function playgroundCliPath(): string {
   return join(dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
 }
 
+/**
+ * Whether the Playground is installed. It is a devDependency: a production
+ * install (`npm ci --omit=dev`, the container image) does not have it.
+ */
+export function playgroundInstalled(resolve: (id: string) => string = require.resolve): boolean {
+  try {
+    resolve('@microsoft/m365agentsplayground/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function validEndpoint(endpoint: string): URL {
   let url: URL;
   try {
