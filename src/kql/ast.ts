@@ -31,7 +31,9 @@ export type Source =
   | { k: 'table'; name: string; pos: Pos }
   | { k: 'datatable'; columns: { name: string; type: ColumnType }[]; values: Expr[]; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
-  | { k: 'sub'; query: Pipeline; pos: Pos };
+  | { k: 'sub'; query: Pipeline; pos: Pos }
+  | { k: 'print'; items: Assignment[]; pos: Pos }
+  | { k: 'range'; name: string; from: Expr; to: Expr; step: Expr; pos: Pos };
 
 export type Op =
   | { k: 'where'; pred: Expr; pos: Pos }
@@ -48,8 +50,13 @@ export type Op =
   | { k: 'distinct'; items: Assignment[] | '*'; pos: Pos }
   | { k: 'count'; pos: Pos }
   | { k: 'join'; kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
-  | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; pos: Pos }
+  | { k: 'lookup'; kind: 'leftouter' | 'inner'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
+  | { k: 'parse'; kind: 'simple' | 'relaxed'; expr: Expr; pattern: ParsePart[]; pos: Pos }
+  | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; bagAsArray: boolean; itemIndex?: string; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos };
+
+/** One element of a parse pattern: `*`, a string constant, or `name[:type]`. */
+export type ParsePart = { k: 'star' } | { k: 'text'; text: string } | { k: 'column'; name: string; type: ColumnType; pos: Pos };
 
 export interface Pipeline {
   source: Source;

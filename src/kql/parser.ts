@@ -1,8 +1,8 @@
-import type { Assignment, Expr, Op, Pipeline, Script, SortKey, Source, Statement } from './ast';
+import type { Assignment, Expr, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
 import { errorAt, type Pos } from './errors';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
-import { parseDatetimeText, parseTimespanText, Timespan } from './values';
+import { parseDatetimeText, parseTimespanText, Timespan, timespanUnitMs } from './values';
 
 const TYPE_NAMES: Record<string, ColumnType> = {
   string: 'string', guid: 'guid', uniqueid: 'guid', int: 'int', long: 'long', real: 'real', double: 'real',
@@ -21,7 +21,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, mv-expand, union';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -135,7 +135,7 @@ class Parser {
 
   /** A let value is tabular when it starts with a tabular source word or has a pipe before its ';'. */
   private isTabularAhead(): boolean {
-    if (this.isWord('datatable') || this.isWord('union')) return true;
+    if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
       if (t.kind === 'eof' || this.isPunct(';', t)) return false;
@@ -164,6 +164,21 @@ class Parser {
       return { k: 'sub', query, pos: t.pos };
     }
     if (this.isWord('datatable')) return this.datatable();
+    if (this.t.kind === 'ident' && this.t.text === 'print') {
+      this.next();
+      return { k: 'print', items: this.assignments(), pos: t.pos };
+    }
+    if (this.t.kind === 'ident' && this.t.text === 'range' && this.peek().kind === 'ident' && this.isWord('from', this.peek(2))) {
+      this.next();
+      const name = this.columnName().name;
+      this.expectWord('from');
+      const from = this.additive();
+      this.expectWord('to');
+      const to = this.additive();
+      this.expectWord('step');
+      const step = this.additive();
+      return { k: 'range', name, from, to, step, pos: t.pos };
+    }
     if (this.isWord('union')) {
       this.next();
       const { isfuzzy, sources } = this.unionBody(t.pos);
@@ -171,7 +186,7 @@ class Parser {
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
       if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
-      if (['print', 'range', 'search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
+      if (['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
       this.next();
@@ -342,9 +357,19 @@ class Parser {
       case 'join':
         this.next();
         return this.join(pos);
+      case 'lookup': {
+        this.next();
+        const j = this.join(pos, 'lookup');
+        if (j.k !== 'join') throw errorAt('lookup', pos);
+        if (j.kind !== 'leftouter' && j.kind !== 'inner') throw errorAt(`lookup supports kind=leftouter or kind=inner, not '${j.kind}'`, pos);
+        return { k: 'lookup', kind: j.kind, right: j.right, on: j.on, pos };
+      }
       case 'mv-expand':
         this.next();
         return this.mvExpand(pos);
+      case 'parse':
+        this.next();
+        return this.parseOp(pos);
       case 'union': {
         this.next();
         const { isfuzzy, sources } = this.unionBody(pos);
@@ -362,18 +387,18 @@ class Parser {
     }
   }
 
-  private join(pos: Pos): Op {
-    let kind: string = 'innerunique';
-    this.rejectHint('join');
+  private join(pos: Pos, op: 'join' | 'lookup' = 'join'): Op {
+    let kind: string = op === 'lookup' ? 'leftouter' : 'innerunique';
+    this.rejectHint(op);
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
       const v = this.next();
-      if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported join parameter '${p.text}'`, p.pos);
+      if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported ${op} parameter '${p.text}'`, p.pos);
       kind = v.text.toLowerCase();
-      this.rejectHint('join');
+      this.rejectHint(op);
       if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter', 'anti', 'semi'].includes(kind)) {
-        throw errorAt(`unknown join kind '${v.text}'`, v.pos);
+        throw errorAt(`unknown ${op} kind '${v.text}'`, v.pos);
       }
       if (kind === 'leftantisemi' || kind === 'anti') kind = 'leftanti';
       if (kind === 'semi') kind = 'leftsemi';
@@ -406,6 +431,43 @@ class Parser {
     return { k: 'join', kind: kind as Extract<Op, { k: 'join' }>['kind'], right, on, pos };
   }
 
+  private parseOp(pos: Pos): Op {
+    let kind: 'simple' | 'relaxed' = 'simple';
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+      const p = this.next();
+      this.next();
+      const v = this.next();
+      const key = p.text.toLowerCase();
+      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed')) kind = v.text;
+      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed)`, v.pos);
+      else throw errorAt(`unsupported parse parameter '${p.text}'`, p.pos);
+    }
+    const expr = this.additive();
+    this.expectWord('with');
+    const pattern: ParsePart[] = [];
+    while (!this.atEnd() && !this.isPunct('|') && !this.isPunct(';') && !this.isPunct(')')) {
+      if (this.isPunct('*')) {
+        this.next();
+        pattern.push({ k: 'star' });
+      } else if (this.t.kind === 'string') {
+        let text = this.next().text;
+        while (this.t.kind === 'string') text += this.next().text;
+        pattern.push({ k: 'text', text });
+      } else {
+        const c = this.columnName();
+        let type: ColumnType = 'string';
+        if (this.isPunct(':')) {
+          this.next();
+          type = this.typeName();
+        }
+        pattern.push({ k: 'column', name: c.name, type, pos: c.pos });
+      }
+      if (this.isPunct(',')) this.next();
+    }
+    if (!pattern.some((p) => p.k === 'column')) throw errorAt('parse needs at least one column in its pattern', pos);
+    return { k: 'parse', kind, expr, pattern, pos };
+  }
+
   private sideRef(): { side: 'left' | 'right'; name: string; pos: Pos } {
     const pos = this.expectPunct('$').pos;
     const s = this.ident('left or right').text.toLowerCase();
@@ -415,8 +477,18 @@ class Parser {
   }
 
   private mvExpand(pos: Pos): Op {
-    while (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && ['bagexpansion', 'with_itemindex', 'kind'].includes(this.t.text.toLowerCase())) {
-      throw errorAt(`unsupported mv-expand parameter '${this.t.text}'`, this.t.pos);
+    let bagAsArray = false;
+    let itemIndex: string | undefined;
+    while (this.t.kind === 'ident' && this.isPunct('=', this.peek()) && ['bagexpansion', 'with_itemindex', 'kind'].includes(this.t.text)) {
+      const p = this.next();
+      this.next();
+      if (p.text === 'with_itemindex') {
+        itemIndex = this.columnName().name;
+        continue;
+      }
+      const v = this.next();
+      if (v.text !== 'bag' && v.text !== 'array') throw errorAt(`unknown mv-expand ${p.text} '${v.text}' (bag or array)`, v.pos);
+      bagAsArray = v.text === 'array';
     }
     const items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[] = [];
     do {
@@ -437,7 +509,7 @@ class Parser {
       this.next();
       limit = this.expr();
     }
-    return { k: 'mv-expand', items, limit, pos };
+    return { k: 'mv-expand', items, limit, bagAsArray, itemIndex, pos };
   }
 
   private sortKeys(): SortKey[] {
@@ -660,6 +732,8 @@ class Parser {
         this.next();
         const raw = unquote(t.text);
         if (raw.toLowerCase() === 'null') return { k: 'lit', value: null, type: 'datetime', pos: t.pos };
+        // Kusto keeps 100-ns ticks; the engine keeps milliseconds, so finer literals would be cut silently.
+        if (/\.\d{3}\d*[1-9]/.test(raw)) throw errorAt(`unsupported datetime literal '${t.text}': the engine keeps millisecond precision, not 100-ns ticks`, t.pos);
         const d = parseDatetimeText(raw);
         if (!d) throw errorAt(`bad datetime literal '${t.text}'`, t.pos);
         return { k: 'lit', value: d, type: 'datetime', pos: t.pos };
@@ -713,6 +787,8 @@ class Parser {
             this.i += 4;
             return { k: 'lit', value: null, type: typed, pos: t.pos };
           }
+          const cast = typed ? this.castLiteral(typed) : undefined;
+          if (cast) return cast;
           this.next();
           this.next();
           const args: Expr[] = [];
@@ -729,6 +805,32 @@ class Parser {
       default:
         throw this.unexpected('an expression');
     }
+  }
+
+  /** Cast-style literals: int(5), long(-3), real(1.5), real(nan), real(+inf), bool(true). */
+  private castLiteral(type: ColumnType): Expr | undefined {
+    const pos = this.t.pos;
+    let j = 2;
+    let sign = 1;
+    if (this.isPunct('-', this.peek(j)) || this.isPunct('+', this.peek(j))) {
+      sign = this.isPunct('-', this.peek(j)) ? -1 : 1;
+      j++;
+    }
+    const v = this.peek(j);
+    if (!this.isPunct(')', this.peek(j + 1))) return undefined;
+    let value: unknown;
+    if ((v.kind === 'long' || v.kind === 'real') && v.num !== undefined) {
+      value = sign * v.num;
+      if (type === 'int' || type === 'long') {
+        if (!Number.isInteger(value)) throw errorAt(`${type}(${v.text}) is not an integer`, pos);
+      } else if (type !== 'real' && type !== 'decimal') return undefined;
+    } else if (v.kind === 'ident' && type === 'real' && ['nan', 'inf'].includes(v.text.toLowerCase())) {
+      value = v.text.toLowerCase() === 'nan' ? NaN : sign * Infinity;
+    } else if (v.kind === 'ident' && type === 'bool' && j === 2 && ['true', 'false'].includes(v.text.toLowerCase())) {
+      value = v.text.toLowerCase() === 'true';
+    } else return undefined;
+    this.i += j + 2;
+    return { k: 'lit', value, type, pos };
   }
 
   /** The inside of dynamic(...): JSON with KQL literals. */
@@ -793,8 +895,7 @@ function parseTimespanLiteral(raw: string): Timespan | undefined {
   const m = /^(-?\d+(?:\.\d+)?)\s*([A-Za-z]+)?$/.exec(raw);
   if (m) {
     if (!m[2]) return new Timespan(Number(m[1]) * 86400000); // timespan(2) is two days
-    const units: Record<string, number> = { d: 86400000, h: 3600000, m: 60000, s: 1000, ms: 1 };
-    const u = units[m[2].toLowerCase()];
+    const u = timespanUnitMs(m[2]);
     return u === undefined ? undefined : new Timespan(Number(m[1]) * u);
   }
   return parseTimespanText(raw);

@@ -64,9 +64,9 @@ describe('null semantics', () => {
   ]);
   const src = source(t);
 
-  it('null compares to nothing: == and != are both false in where', () => {
+  it('null against a value: == is false and != is true, so where n != 1 keeps the null row', () => {
     expect(rows('T | where n == 1 | count', src)).toEqual([{ Count: 1 }]);
-    expect(rows('T | where n != 1 | count', src)).toEqual([{ Count: 0 }]);
+    expect(rows('T | where n != 1 | count', src)).toEqual([{ Count: 1 }]);
     expect(rows('T | where t > datetime(2000-01-01) | count', src)).toEqual([{ Count: 1 }]);
     expect(rows('T | extend c = n > 0 | project c', src)).toEqual([{ c: null }, { c: true }]);
   });
@@ -184,7 +184,7 @@ describe('logic and choice', () => {
     ['coalesce("", "x")', 'x'],
     ['isempty("")', true],
     ['isnotempty("a")', true],
-    ['isempty(dynamic([]))', true],
+    ['isempty(dynamic([]))', false],
   ])('%s → %j', (expr, want) => {
     expect(scalar(expr)).toEqual(want);
   });

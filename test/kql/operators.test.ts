@@ -99,7 +99,7 @@ describe('summarize', () => {
       User: 'alice', count_: 3, countif_: 2, dcount_Action: 2, sum_Count: 9, avg_Count: 3, min_TimeGenerated: at(0),
       max_Count: 5, set_Action: ['login', 'runCommand'], list_User: ['alice', 'alice', 'alice'], Action: 'login',
     });
-    expect(r[2]).toMatchObject({ User: 'carol', count_: 1, sum_Count: 0, avg_Count: null, max_Count: null });
+    expect(r[2]).toMatchObject({ User: 'carol', count_: 1, sum_Count: 0, avg_Count: NaN, max_Count: null });
   });
 
   it('names aggregates and keys', () => {
@@ -176,9 +176,9 @@ describe('join', () => {
     expect(rows('Events | join (Users) on $left.User == $right.Name | count', src)).toEqual([{ Count: 3 }]);
   });
 
-  it('leftouter keeps unmatched left rows with nulls', () => {
+  it('leftouter keeps unmatched left rows with nulls, and empty strings for string columns', () => {
     const r = rows('Events | join kind=leftouter (Users | where Dept != "sec") on $left.User == $right.Name | project User, Dept', src);
-    expect(r).toContainEqual({ User: 'carol', Dept: null });
+    expect(r).toContainEqual({ User: 'carol', Dept: '' });
     expect(r).toHaveLength(5);
   });
 

@@ -1,14 +1,17 @@
-import type { Op, Pipeline, Script, Source } from '../ast';
+import type { Expr, Op, Pipeline, Script, Source } from '../ast';
 import { compileExpr } from '../compile/scalar';
-import { fold, type Compiled, type Ctx } from '../compile/context';
+import { constValue, fold, newCtx, type Compiled, type Ctx } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
 import { distinct } from '../operators/distinct';
 import { joinRels } from '../operators/join';
+import { lookupRels } from '../operators/lookup';
+import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
 import { sortRel } from '../operators/sort';
 import { summarize } from '../operators/summarize';
 import { unionRels } from '../operators/union';
-import type { Column, QueryOptions, Table, TableSource } from '../types';
+import type { Column, ColumnType, QueryOptions, Table, TableSource } from '../types';
+import { Timespan } from '../values';
 import { scopeOf, type Env, type Rel } from './relation';
 import { isRowOp, runSegment, takeCount, type RowOp } from './segment';
 
@@ -74,10 +77,62 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
       rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, rowOps, st.env);
       continue;
     }
+    if (op.k === 'join' && op.kind === 'innerunique') {
+      // Kusto pushes filters on left columns below an innerunique join, so they act before the left
+      // side loses its duplicate keys (join-innerunique.md); doing them after could drop every row.
+      const pushed: RowOp[] = [];
+      let j = k + 1;
+      while (j < ops.length && ops[j].k === 'where' && onlyNames((ops[j] as Extract<Op, { k: 'where' }>).pred, rel, st.env)) pushed.push(ops[j++] as RowOp);
+      if (pushed.length > 0) rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, pushed, st.env);
+      rel = runOp(rel, op, st);
+      k = j;
+      continue;
+    }
     rel = runOp(rel, op, st);
     k++;
   }
   return rel;
+}
+
+/** True when every name the expression reads is a column of rel or a scalar let. */
+function onlyNames(e: Expr, rel: Rel, env: Env): boolean {
+  const names = new Set(rel.columns.map((c) => c.name));
+  let okSoFar = true;
+  const visit = (x: Expr): void => {
+    if (!okSoFar) return;
+    switch (x.k) {
+      case 'name':
+        if (!names.has(x.name) && !env.lets.has(x.name)) okSoFar = false;
+        return;
+      case 'side':
+      case 'star':
+        okSoFar = false;
+        return;
+      case 'lit':
+        return;
+      case 'member':
+        return visit(x.obj);
+      case 'index':
+        visit(x.obj);
+        return visit(x.index);
+      case 'call':
+        return x.args.forEach(visit);
+      case 'binary':
+        visit(x.left);
+        return visit(x.right);
+      case 'in':
+        visit(x.left);
+        return x.list.forEach(visit);
+      case 'between':
+        visit(x.left);
+        visit(x.lo);
+        return visit(x.hi);
+      case 'neg':
+        return visit(x.operand);
+    }
+  };
+  visit(e);
+  return okSoFar;
 }
 
 function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
@@ -94,6 +149,10 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return { columns: [{ name: 'Count', type: 'long' }], rows: [[rel.rows.length]], ingest: null };
     case 'join':
       return joinRels(rel, runPipeline(op.right, st), op);
+    case 'lookup':
+      return lookupRels(rel, runPipeline(op.right, st), op);
+    case 'parse':
+      return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
     case 'union':
@@ -162,7 +221,59 @@ function runSource(src: Source, st: RunState): Rel {
       return unionRels(unionInputs(src.sources, src.isfuzzy, st, src.pos));
     case 'datatable':
       return datatable(src, st);
+    case 'print':
+      return printRow(src, st);
+    case 'range':
+      return rangeRows(src, st);
   }
+}
+
+/** print: one row of constant expressions; unnamed ones are print_0, print_1, ... by position. */
+function printRow(src: Extract<Source, { k: 'print' }>, st: RunState): Rel {
+  const scope = scopeOf([], st.env);
+  const columns: Column[] = [];
+  const row: unknown[] = [];
+  src.items.forEach((item, i) => {
+    const c = compileExpr(item.expr, scope);
+    columns.push({ name: item.name ?? `print_${i}`, type: c.type });
+    row.push(c.ev(newCtx()));
+  });
+  return { columns, rows: [row], ingest: null };
+}
+
+/** Rows a range may produce; more is almost surely a mistake in the step. */
+const RANGE_LIMIT = 10_000_000;
+
+/** range x from a to b step s: a, a+s, ... while not past b. */
+function rangeRows(src: Extract<Source, { k: 'range' }>, st: RunState): Rel {
+  const scope = scopeOf([], st.env);
+  const from = compileExpr(src.from, scope);
+  const to = compileExpr(src.to, scope);
+  const step = compileExpr(src.step, scope);
+  if (!from.isConst || !to.isConst || !step.isConst) throw errorAt('range needs constant from, to and step', src.pos);
+  const a = constValue(from);
+  const b = constValue(to);
+  const s = constValue(step);
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : v instanceof Timespan ? v.ms : null);
+  const x = num(a);
+  const y = num(b);
+  const d = num(s);
+  const kinds = (v: unknown): string => (v instanceof Date ? 'datetime' : v instanceof Timespan ? 'timespan' : typeof v);
+  const stepOk = kinds(a) === 'datetime' ? s instanceof Timespan : kinds(s) === kinds(a) || (typeof a === 'number' && typeof s === 'number');
+  if (x === null || y === null || d === null || !stepOk || kinds(a) !== kinds(b)) {
+    throw errorAt('range needs from and to of one type (number, datetime or timespan) and a matching step', src.pos);
+  }
+  if (d === 0) throw errorAt('range step must not be zero', src.pos);
+  const type: ColumnType = from.type === 'int' ? (step.type === 'real' ? 'real' : 'long') : from.type === 'long' && step.type === 'real' ? 'real' : from.type;
+  const make = (n: number): unknown => (a instanceof Date ? new Date(n) : a instanceof Timespan ? new Timespan(n) : n);
+  const rows: unknown[][] = [];
+  for (let k = 0; ; k++) {
+    const v = x + k * d;
+    if (d > 0 ? v > y : v < y) break;
+    if (rows.length >= RANGE_LIMIT) throw errorAt(`range would produce more than ${RANGE_LIMIT} rows`, src.pos);
+    rows.push([make(v)]);
+  }
+  return { columns: [{ name: src.name, type }], rows, ingest: null };
 }
 
 function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: Pos): Rel[] {

@@ -50,7 +50,10 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
   switch (fn) {
     case 'count': {
       arity(fn, args, pos, 0, 1);
-      return single('count_', 'long', () => {
+      // count(x) counts every row, nulls included (summarize-operator.md); Microsoft's analyzer reads a
+      // bool argument as a predicate instead, so which one Kusto does with a bool is unclear: refuse it.
+      if (args[0] && arg(0).type === 'bool') throw errorAt('count() of a bool expression is ambiguous; use countif() to count rows where it is true, or count()', pos);
+      return single(`count_${argName}`, 'long', () => {
         let n = 0;
         return { add: () => void n++, result: () => [n] };
       });
@@ -58,7 +61,7 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
     case 'countif': {
       arity(fn, args, pos, 1);
       const p = predicate(arg(0));
-      return single('countif_', 'long', () => {
+      return single(`countif_${argName}`, 'long', () => {
         let n = 0;
         return { add: (c) => void (p(c) && n++), result: () => [n] };
       });
@@ -106,7 +109,8 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
             n++;
           },
           result: () => {
-            if (n === 0) return [isAvg ? null : span ? new Timespan(0) : 0];
+            // avg of nothing divides by zero: NaN (summarize-operator.md, default values).
+            if (n === 0) return [isAvg ? (span ? null : NaN) : span ? new Timespan(0) : 0];
             const r = isAvg ? total / n : total;
             return [span ? new Timespan(r) : r];
           },
@@ -155,12 +159,17 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
             if (out.length >= max || !p(c)) return;
             const x = v(c);
             if (x === null) return;
-            if (isSet) {
-              const k = valueKey(x);
-              if (seen.has(k)) return;
-              seen.add(k);
+            // An array value contributes its elements, not itself (make-set-aggregation-function.md).
+            const items = Array.isArray(x) ? x : [x];
+            for (const item of items) {
+              if (out.length >= max) return;
+              if (isSet) {
+                const k = valueKey(item);
+                if (seen.has(k)) continue;
+                seen.add(k);
+              }
+              out.push(toJsonValue(item));
             }
-            out.push(toJsonValue(x));
           },
           result: () => [out],
         };
@@ -201,7 +210,11 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
           return {
             add: (c) => {
               const x = kv(c);
-              if (x === null) return;
+              if (x === null) {
+                // A group whose keys are all null still returns one of its rows (arg-max-aggregation-function.md).
+                if (row === null) row = outs.map((o) => o.c.ev(c));
+                return;
+              }
               if (best === null || sign * orderValues(x, best) > 0) {
                 best = x;
                 row = outs.map((o) => o.c.ev(c));

@@ -3,18 +3,10 @@ import { errorAt, type Pos } from '../errors';
 import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
+import { arity, need } from './args';
+import { IP_FUNCTIONS } from './ip';
+import { DATETIME_FUNCTIONS } from './datetime';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
-
-function arity(name: string, args: Compiled[], pos: Pos, min: number, max = min): void {
-  if (args.length < min || args.length > max) {
-    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-    throw errorAt(`${name}() takes ${want} argument${min === 1 && max === 1 ? '' : 's'}, got ${args.length}`, pos);
-  }
-}
-
-function need(name: string, a: Compiled, pos: Pos, ...families: ReturnType<typeof family>[]): void {
-  if (!families.includes(family(a.type))) throw errorAt(`${name}() does not accept a ${a.type} argument`, pos);
-}
 
 function parseJsonValue(v: unknown): unknown {
   if (typeof v !== 'string') return toJsonValue(v);
@@ -47,8 +39,9 @@ function toInt(v: unknown): number | null {
   return n === null ? null : n | 0;
 }
 
+/** Null or the empty string; an empty array or property bag is a value, not empty (isempty-function.md). */
 function isEmptyValue(v: unknown): boolean {
-  return v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+  return v === null || v === '';
 }
 
 function binValue(v: unknown, size: unknown): unknown {
@@ -159,7 +152,10 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     arity('substring', args, pos, 2, 3);
     return call(args, 'string', (s, start, len) => {
       const text = asText(s);
-      const st = Math.max(0, toNumber(start) ?? 0);
+      const from = toNumber(start);
+      if (from === null) return '';
+      // A negative start counts from the end of the string.
+      const st = from < 0 ? Math.max(0, text.length + from) : from;
       return len === undefined ? text.slice(st) : text.substr(st, Math.max(0, toNumber(len) ?? 0));
     });
   },
@@ -230,11 +226,6 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   bin: binImpl('bin'),
   floor: binImpl('floor'),
-  startofday: (args, pos) => {
-    arity('startofday', args, pos, 1);
-    need('startofday', args[0], pos, 'datetime');
-    return call(args, 'datetime', (d) => (d === null ? null : new Date(Math.floor((d as Date).getTime() / 86400000) * 86400000)));
-  },
   abs: (args, pos) => {
     arity('abs', args, pos, 1);
     need('abs', args[0], pos, 'number', 'timespan');
@@ -302,6 +293,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     const f = formatDatetime(fmt, pos);
     return call([args[0]], 'string', (d) => (d === null ? '' : f(d as Date)));
   },
+  ...IP_FUNCTIONS,
+  ...DATETIME_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {

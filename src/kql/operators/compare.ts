@@ -19,6 +19,17 @@ function keyOf(f: Fam): (v: unknown) => unknown {
   }
 }
 
+/**
+ * The result when an operand is null: == and != treat "null vs a value" as unequal (false / true),
+ * everything else, and two nulls, give null (null-values.md).
+ */
+function withNull(op: string, xNull: boolean, yNull: boolean): boolean | null {
+  if (xNull && yNull) return null;
+  if (op === '==') return false;
+  if (op === '!=') return true;
+  return null;
+}
+
 function comparable(a: Fam, b: Fam): boolean {
   return a === b || a === 'dynamic' || b === 'dynamic';
 }
@@ -55,12 +66,15 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
     const b = r.ev;
     if (r.isConst) {
       const y = kr(b(null as never));
-      if (y === null) return fold({ ev: () => null, type: 'bool', isConst: true });
+      if (y === null || y === undefined) {
+        return fold({ ev: (c) => { const x = kl(a(c)); return withNull(op, x === null || x === undefined, true); }, type: 'bool', isConst });
+      }
       if (fl === 'datetime' && typeof y === 'number') return fold({ ev: datetimeVsConst(op, a, y), type: 'bool', isConst });
+      const onNull = withNull(op, true, false);
       return fold({
         ev: (c) => {
           const x = kl(a(c));
-          return x === null || x === undefined ? null : test(x, y);
+          return x === null || x === undefined ? onNull : test(x, y);
         },
         type: 'bool',
         isConst,
@@ -70,7 +84,9 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
       ev: (c) => {
         const x = kl(a(c));
         const y = kr(b(c));
-        return x === null || x === undefined || y === null || y === undefined ? null : test(x, y);
+        const xn = x === null || x === undefined;
+        const yn = y === null || y === undefined;
+        return xn || yn ? withNull(op, xn, yn) : test(x, y);
       },
       type: 'bool',
       isConst,
@@ -78,15 +94,15 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
   }
   // A dynamic side: convert it to the other side's type (strings by their text form).
   const test = relation(op);
-  if (fl === 'dynamic' && fr !== 'dynamic') return dynamicVs(l.ev, r, test, false, isConst);
-  if (fr === 'dynamic' && fl !== 'dynamic') return dynamicVs(r.ev, l, test, true, isConst);
+  if (fl === 'dynamic' && fr !== 'dynamic') return dynamicVs(op, l.ev, r, test, false, isConst);
+  if (fr === 'dynamic' && fl !== 'dynamic') return dynamicVs(op, r.ev, l, test, true, isConst);
   const a = l.ev;
   const b = r.ev;
   return fold({
     ev: (c) => {
       const x = a(c);
       const y = b(c);
-      if (x === null || y === null) return null;
+      if (x === null || y === null) return withNull(op, x === null, y === null);
       if (typeof x === 'object' || typeof y === 'object') {
         return op === '==' ? JSON.stringify(x) === JSON.stringify(y) : op === '!=' ? JSON.stringify(x) !== JSON.stringify(y) : null;
       }
@@ -98,7 +114,7 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
   });
 }
 
-function dynamicVs(dyn: Ev, other: Compiled, test: (a: unknown, b: unknown) => boolean, swapped: boolean, isConst: boolean): Compiled {
+function dynamicVs(op: string, dyn: Ev, other: Compiled, test: (a: unknown, b: unknown) => boolean, swapped: boolean, isConst: boolean): Compiled {
   const t: ColumnType = other.type;
   const f = family(t);
   const key = keyOf(f);
@@ -108,7 +124,7 @@ function dynamicVs(dyn: Ev, other: Compiled, test: (a: unknown, b: unknown) => b
     return fold({
       ev: (c) => {
         const v = dyn(c);
-        if (v === null) return null;
+        if (v === null) return withNull(op, true, false);
         const x = typeof v === 'string' ? v : asText(v);
         return swapped ? test(s, x) : test(x, s);
       },
@@ -120,10 +136,10 @@ function dynamicVs(dyn: Ev, other: Compiled, test: (a: unknown, b: unknown) => b
     ev: (c) => {
       const v = dyn(c);
       const w = o(c);
-      if (v === null || w === null) return null;
+      if (v === null || w === null) return withNull(op, v === null, w === null);
       const x = key(convertTo(v, t));
       const y = key(w);
-      if (x === null) return null;
+      if (x === null) return withNull(op, true, false);
       return swapped ? test(y, x) : test(x, y);
     },
     type: 'bool',
@@ -162,6 +178,10 @@ function datetimeVsConst(op: string, a: Ev, y: number): Ev {
     return x instanceof Date ? x.getTime() : null;
   };
   switch (op) {
+    case '==':
+      return (c) => { const x = get(c); return x === null ? false : x === y; };
+    case '!=':
+      return (c) => { const x = get(c); return x === null ? true : x !== y; };
     case '>':
       return (c) => { const x = get(c); return x === null ? null : x > y; };
     case '>=':
@@ -170,9 +190,7 @@ function datetimeVsConst(op: string, a: Ev, y: number): Ev {
       return (c) => { const x = get(c); return x === null ? null : x < y; };
     case '<=':
       return (c) => { const x = get(c); return x === null ? null : x <= y; };
-    case '==':
-      return (c) => { const x = get(c); return x === null ? null : x === y; };
     default:
-      return (c) => { const x = get(c); return x === null ? null : x !== y; };
+      throw new Error(`unknown comparison ${op}`);
   }
 }

@@ -106,8 +106,9 @@ export function joinRels(left: Rel, right: Rel, op: JoinOp): Rel {
     return { name, type: c.type };
   });
   const columns = [...left.columns, ...rightCols];
-  const nullLeft = new Array<unknown>(left.columns.length).fill(null);
-  const nullRight = new Array<unknown>(right.columns.length).fill(null);
+  // The missing side of an outer join is null, except strings, which have no null in Kusto: "".
+  const nullLeft = left.columns.map((c) => (c.type === 'string' ? '' : null));
+  const nullRight = right.columns.map((c) => (c.type === 'string' ? '' : null));
   const rows: unknown[][] = [];
   const matchedRight = new Set<number>();
   const keepLeft = op.kind === 'leftouter' || op.kind === 'fullouter';

@@ -29,6 +29,8 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
     } else columns[at] = { name, type };
     return { ev: c.ev, at, type };
   });
+  const indexAt = op.itemIndex === undefined ? -1 : columns.length;
+  if (op.itemIndex !== undefined) columns.push({ name: op.itemIndex, type: 'long' });
   const rows: unknown[][] = [];
   const ingest: (Date | null)[] | null = input.ingest ? [] : null;
   const c = newCtx();
@@ -39,7 +41,8 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
     const lists = items.map((it) => {
       const v = it.ev(c);
       if (Array.isArray(v)) return v;
-      if (isPlainObject(v)) return Object.keys(v).map((k) => ({ [k]: v[k] }));
+      // kind=array turns each bag entry into [key, value]; the default (bag) into {key: value}.
+      if (isPlainObject(v)) return Object.keys(v).map((k) => (op.bagAsArray ? [k, v[k]] : { [k]: v[k] }));
       return [v];
     });
     const n = Math.min(limit, Math.max(...lists.map((l) => l.length)));
@@ -50,6 +53,7 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
         const v = lists[x][j];
         row[it.at] = v === undefined ? null : it.type === 'dynamic' ? v : castTo(v, it.type);
       });
+      if (indexAt >= 0) row[indexAt] = j;
       rows.push(row);
       ingest?.push(input.ingest?.[i] ?? null);
     }

@@ -1,0 +1,21 @@
+import type { ConformanceCase } from './case';
+import { AGGREGATE_CASES } from './aggregates';
+import { DATETIME_CASES } from './datetime';
+import { DYNAMIC_CASES } from './dynamic';
+import { IP_CASES } from './ip';
+import { JOIN_CASES } from './joins';
+import { NULL_CASES } from './nulls';
+import { STRING_CASES } from './strings';
+import { TABULAR_CASES } from './tabular';
+
+/** Every conformance case, grouped by reference area. */
+export const ALL_CASES: ConformanceCase[] = [
+  ...NULL_CASES,
+  ...STRING_CASES,
+  ...DYNAMIC_CASES,
+  ...AGGREGATE_CASES,
+  ...JOIN_CASES,
+  ...IP_CASES,
+  ...DATETIME_CASES,
+  ...TABULAR_CASES,
+];
