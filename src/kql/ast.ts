@@ -30,7 +30,7 @@ export interface SortKey {
 export type Source =
   | { k: 'table'; name: string; pos: Pos }
   | { k: 'datatable'; columns: { name: string; type: ColumnType }[]; values: Expr[]; pos: Pos }
-  | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
+  | { k: 'union'; isfuzzy: boolean; withsource?: string; sources: Pipeline[]; pos: Pos }
   | { k: 'sub'; query: Pipeline; pos: Pos }
   | { k: 'print'; items: Assignment[]; pos: Pos }
   | { k: 'range'; name: string; from: Expr; to: Expr; step: Expr; pos: Pos };

@@ -181,8 +181,12 @@ class Parser {
     }
     if (this.isWord('union')) {
       this.next();
-      const { isfuzzy, sources } = this.unionBody(t.pos);
-      return { k: 'union', isfuzzy, sources, pos: t.pos };
+      const { isfuzzy, withsource, sources } = this.unionBody(t.pos);
+      if (withsource !== undefined && sources.some((x) => x.source.k !== 'table' || x.ops.length > 0)) {
+        // Kusto names the underlying table even for a filtered leg; the engine only knows it for bare names.
+        throw errorAt('unsupported union withsource= over a parenthesized query; name each table directly', t.pos);
+      }
+      return { k: 'union', isfuzzy, withsource, sources, pos: t.pos };
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
       if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
@@ -233,8 +237,9 @@ class Parser {
     return type;
   }
 
-  private unionBody(pos: Pos): { isfuzzy: boolean; sources: Pipeline[] } {
+  private unionBody(pos: Pos): { isfuzzy: boolean; withsource?: string; sources: Pipeline[] } {
     let isfuzzy = false;
+    let withsource: string | undefined;
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
@@ -243,6 +248,9 @@ class Parser {
       if (key === 'isfuzzy') {
         if (v.kind !== 'ident' || !['true', 'false'].includes(v.text.toLowerCase())) throw errorAt('isfuzzy must be true or false', v.pos);
         isfuzzy = v.text.toLowerCase() === 'true';
+      } else if (key === 'withsource') {
+        if (v.kind !== 'ident') throw errorAt('withsource needs a column name', v.pos);
+        withsource = v.text;
       } else if (key === 'kind') {
         if (v.text.toLowerCase() !== 'outer') throw errorAt(`unsupported union kind '${v.text}'`, v.pos);
       } else {
@@ -265,7 +273,7 @@ class Parser {
       this.next();
     }
     if (sources.length === 0) throw errorAt('union needs at least one table', pos);
-    return { isfuzzy, sources };
+    return { isfuzzy, withsource, sources };
   }
 
   private operator(): Op {
@@ -372,7 +380,8 @@ class Parser {
         return this.parseOp(pos);
       case 'union': {
         this.next();
-        const { isfuzzy, sources } = this.unionBody(pos);
+        const { isfuzzy, withsource, sources } = this.unionBody(pos);
+        if (withsource !== undefined) throw errorAt('unsupported union withsource= after a pipe; start the query with union withsource=... instead', pos);
         return { k: 'union', isfuzzy, sources, pos };
       }
       default:

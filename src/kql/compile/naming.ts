@@ -7,9 +7,12 @@ export function exprName(e: Expr): string {
     const inner = exprName(e.obj);
     return inner ? `${inner}_${e.name}` : '';
   }
-  if (e.k === 'index' && e.index.k === 'lit' && typeof e.index.value === 'string') {
+  if (e.k === 'index' && e.index.k === 'lit' && (typeof e.index.value === 'string' || typeof e.index.value === 'number')) {
     const inner = exprName(e.obj);
-    return inner ? `${inner}_${e.index.value}` : '';
+    // a[0] → a_0; Kusto drops a negative index from the name: a[-1] → a_ (as Microsoft's analyzer names it).
+    const v = e.index.value;
+    const part = typeof v === 'number' ? (v >= 0 && Number.isInteger(v) ? String(v) : '') : v;
+    return inner ? `${inner}_${part}` : '';
   }
   return '';
 }

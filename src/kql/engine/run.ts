@@ -218,7 +218,7 @@ function runSource(src: Source, st: RunState): Rel {
     case 'sub':
       return runPipeline(src.query, st);
     case 'union':
-      return unionRels(unionInputs(src.sources, src.isfuzzy, st, src.pos));
+      return unionRels(unionInputs(src.sources, src.isfuzzy, st, src.pos, src.withsource));
     case 'datatable':
       return datatable(src, st);
     case 'print':
@@ -276,11 +276,17 @@ function rangeRows(src: Extract<Source, { k: 'range' }>, st: RunState): Rel {
   return { columns: [{ name: src.name, type }], rows, ingest: null };
 }
 
-function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: Pos): Rel[] {
+function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: Pos, withsource?: string): Rel[] {
   const out: Rel[] = [];
   for (const p of sources) {
     if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) continue;
-    out.push(runPipeline(p, st));
+    const rel = runPipeline(p, st);
+    if (withsource === undefined || p.source.k !== 'table') out.push(rel);
+    else {
+      // withsource=Name: a first column telling which table each row came from.
+      const label = p.source.name;
+      out.push({ columns: [{ name: withsource, type: 'string' }, ...rel.columns], rows: rel.rows.map((r) => [label, ...r]), ingest: rel.ingest });
+    }
   }
   if (out.length === 0 && !isfuzzy) throw errorAt('union has no tables', pos);
   return out;

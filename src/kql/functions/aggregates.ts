@@ -2,10 +2,10 @@ import type { Expr } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx, type Compiled, type Ctx, type Scope } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
-import { family, toBool } from '../operators/coerce';
+import { family, toBool, toNumber } from '../operators/coerce';
 import { orderValues } from '../operators/compare';
 import type { Column, ColumnType } from '../types';
-import { Timespan, toJsonValue, valueKey } from '../values';
+import { isPlainObject, Timespan, toJsonValue, valueKey } from '../values';
 import { AGGREGATE_NAMES } from './aggregate-names';
 import { defaultColumnName, exprName } from '../compile/naming';
 
@@ -174,6 +174,102 @@ export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>)
           result: () => [out],
         };
       });
+    }
+    case 'make_bag':
+    case 'make_bag_if': {
+      const isIf = fn === 'make_bag_if';
+      arity(fn, args, pos, isIf ? 2 : 1, isIf ? 3 : 2);
+      const bagArg = arg(0);
+      if (bagArg.type !== 'dynamic') throw errorAt(`${fn}() needs a dynamic property bag, not ${bagArg.type}`, pos);
+      const v = bagArg.ev;
+      const p = isIf ? predicate(arg(1)) : () => true;
+      const maxArg = args[isIf ? 2 : 1];
+      const max = maxArg ? Number(compileExpr(maxArg, scope).ev(newCtx())) : 1048576;
+      if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive number`, pos);
+      return single(`bag_${argName}`, 'dynamic', () => {
+        const out: Record<string, unknown> = {};
+        let n = 0;
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = v(c);
+            // Values that are not property bags are skipped; a repeated key keeps its first value.
+            if (!isPlainObject(x)) return;
+            for (const k of Object.keys(x)) {
+              if (n >= max || Object.prototype.hasOwnProperty.call(out, k)) continue;
+              out[k] = toJsonValue(x[k]);
+              n++;
+            }
+          },
+          result: () => [out],
+        };
+      });
+    }
+    case 'stdev':
+    case 'stdevif':
+    case 'stdevp':
+    case 'variance':
+    case 'varianceif':
+    case 'variancep': {
+      const isIf = fn.endsWith('if');
+      arity(fn, args, pos, isIf ? 2 : 1);
+      const a = arg(0);
+      if (family(a.type) !== 'number' && a.type !== 'dynamic') throw errorAt(`${fn}() needs a numeric argument, not ${a.type}`, pos);
+      const v = a.ev;
+      const p = isIf ? predicate(arg(1)) : () => true;
+      const population = fn.endsWith('p');
+      const root = fn.startsWith('stdev');
+      return single(`${fn}_${argName}`, 'real', () => {
+        const xs: number[] = [];
+        return {
+          add: (c) => {
+            if (!p(c)) return;
+            const x = toNumber(v(c));
+            if (x !== null) xs.push(x);
+          },
+          result: () => {
+            const n = xs.length;
+            // No values, or one value for the sample form: 0, as the default-values table gives.
+            if (n === 0 || (n === 1 && !population)) return [0];
+            const mean = xs.reduce((s2, x) => s2 + x, 0) / n;
+            const sq = xs.reduce((s2, x) => s2 + (x - mean) * (x - mean), 0) / (population ? n : n - 1);
+            return [root ? Math.sqrt(sq) : sq];
+          },
+        };
+      });
+    }
+    case 'percentile':
+    case 'percentiles': {
+      if (args.length < 2 || (fn === 'percentile' && args.length !== 2)) throw errorAt(`${fn}() needs an expression and ${fn === 'percentile' ? 'one percentage' : 'percentages'}`, pos);
+      const a = arg(0);
+      const f = family(a.type);
+      if (f !== 'number' && f !== 'datetime' && f !== 'timespan') throw errorAt(`${fn}() needs a number, datetime or timespan, not ${a.type}`, pos);
+      const ps = args.slice(1).map((x, i) => {
+        const c = compileExpr(x, scope);
+        const n = c.isConst ? toNumber(c.ev(newCtx())) : null;
+        if (n === null || n < 0 || n > 100) throw errorAt(`${fn}() percentage ${i + 1} must be a constant from 0 to 100`, pos);
+        return { n, text: x.k === 'lit' || x.k === 'neg' ? String(n).replace('.', '_') : String(n).replace('.', '_') };
+      });
+      const v = a.ev;
+      const key = (x: unknown): number => (x instanceof Date ? x.getTime() : x instanceof Timespan ? x.ms : (x as number));
+      return {
+        columns: ps.map((p) => ({ name: `percentile_${argName}_${p.text}`, type: a.type })),
+        create: () => {
+          const xs: unknown[] = [];
+          return {
+            add: (c) => {
+              const x = v(c);
+              if (x !== null) xs.push(x);
+            },
+            result: () => {
+              if (xs.length === 0) return ps.map(() => null);
+              const sorted = xs.slice().sort((x, y) => key(x) - key(y));
+              // Nearest rank: the smallest value with at least P% of the values at or below it.
+              return ps.map((p) => sorted[Math.max(0, Math.ceil((p.n / 100) * sorted.length) - 1)]);
+            },
+          };
+        },
+      };
     }
     case 'take_any':
     case 'any': {

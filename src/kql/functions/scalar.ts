@@ -62,6 +62,28 @@ function binValue(v: unknown, size: unknown): unknown {
   return Math.floor(n / s) * s;
 }
 
+/**
+ * indexof(s, match[, start[, length[, occurrence]]]): a negative start counts from the end; length -1
+ * is unlimited. The search window is start..start+length inclusive, which is what the page's
+ * examples show (indexof("abcdefgabcdefg", "cde", 1, 10, 2) is 9).
+ */
+function indexOf(s: unknown, find: unknown, start?: unknown, length?: unknown, occurrence?: unknown): number | null {
+  const text = asText(s);
+  const f = asText(find);
+  let st = start === undefined ? 0 : toNumber(start);
+  const len = length === undefined ? -1 : toNumber(length);
+  const occ = occurrence === undefined ? 1 : toNumber(occurrence);
+  if (st === null || len === null || occ === null || len < -1 || occ < 0) return null;
+  if (st < 0) st = Math.max(0, text.length + st);
+  const window = len === -1 ? text.slice(st) : text.slice(st, st + len + 1);
+  let at = -1;
+  for (let k = 0; k < Math.max(1, occ); k++) {
+    at = window.indexOf(f, at + 1);
+    if (at < 0) return -1;
+  }
+  return at + st;
+}
+
 function base64Encode(v: unknown): string {
   return Buffer.from(asText(v), 'utf8').toString('base64');
 }
@@ -119,6 +141,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     return { ev: (c) => (c.ingest ? (c.ingest[c.i] ?? null) : null), type: 'datetime', isConst: false };
   },
   parse_json: parseJson,
+  parsejson: parseJson,
   todynamic: parseJson,
   tostring: (args, pos) => {
     arity('tostring', args, pos, 1);
@@ -275,8 +298,40 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     });
   },
   indexof: (args, pos) => {
-    arity('indexof', args, pos, 2);
-    return call(args, 'long', (s, find) => asText(s).indexOf(asText(find)));
+    arity('indexof', args, pos, 2, 5);
+    return call(args, 'long', indexOf);
+  },
+  strcat_array: (args, pos) => {
+    arity('strcat_array', args, pos, 2);
+    return call(args, 'string', (arr, d) => (Array.isArray(arr) ? arr.map(asText).join(asText(d)) : ''));
+  },
+  replace_regex: (args, pos) => {
+    arity('replace_regex', args, pos, 3);
+    if (!args[1].isConst || !args[2].isConst) throw errorAt('replace_regex() needs a constant pattern and rewrite', pos);
+    const re = compileRegex(asText(constValue(args[1])), pos, 'g');
+    // RE2 rewrites refer to groups as \0, \1 ...; JS as $&, $1 ...; a literal $ must be doubled.
+    const rewrite = asText(constValue(args[2])).replace(/\$/g, '$$$$').replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
+    return call([args[0]], 'string', (v) => asText(v).replace(re, rewrite));
+  },
+  extract_all: (args, pos) => {
+    arity('extract_all', args, pos, 2, 3);
+    if (!args[0].isConst || (args.length === 3 && !args[1].isConst)) throw errorAt('extract_all() needs a constant pattern and groups', pos);
+    const re = compileRegex(asText(constValue(args[0])), pos, 'g');
+    const groups = args.length === 3 ? constValue(args[1]) : undefined;
+    if (groups !== undefined && !Array.isArray(groups)) throw errorAt('extract_all() capture groups must be a dynamic array', pos);
+    const pick = groups as (number | string)[] | undefined;
+    return call([args[args.length - 1]], 'dynamic', (v) => {
+      const text = asText(v);
+      const out: unknown[] = [];
+      for (const m of text.matchAll(re)) {
+        if (m[0] === '') continue;
+        const values = pick
+          ? pick.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? '')
+          : m.length > 1 ? m.slice(1).map((x) => x ?? '') : [m[0]];
+        out.push(values.length === 1 ? values[0] : values);
+      }
+      return out.length === 0 ? null : out;
+    });
   },
   trim: (args, pos) => {
     arity('trim', args, pos, 2);
@@ -329,9 +384,10 @@ function packImpl(name: string): FunctionImpl {
   };
 }
 
+/** Kusto's regexes are RE2: (?P<name>...) names a group where JS writes (?<name>...). */
 function compileRegex(pattern: string, pos: Pos, flags = ''): RegExp {
   try {
-    return new RegExp(pattern, flags);
+    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
   } catch (err) {
     throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
   }

@@ -5,13 +5,16 @@ import { DYNAMIC_CASES } from './dynamic';
 import { IP_CASES } from './ip';
 import { JOIN_CASES } from './joins';
 import { NULL_CASES } from './nulls';
-import { STRING_CASES } from './strings';
+import { STRING_OPERATOR_CASES } from './string-operators';
+import { STRING_CASES, STRING_FUNCTION_CASES } from './strings';
 import { TABULAR_CASES } from './tabular';
 
 /** Every conformance case, grouped by reference area. */
 export const ALL_CASES: ConformanceCase[] = [
   ...NULL_CASES,
   ...STRING_CASES,
+  ...STRING_FUNCTION_CASES,
+  ...STRING_OPERATOR_CASES,
   ...DYNAMIC_CASES,
   ...AGGREGATE_CASES,
   ...JOIN_CASES,
