@@ -86,7 +86,7 @@ export class Poller {
       const result = await workspace.source.query(run.query, run.timespan);
       outcome.hits = result.rows.length;
       let alerts = triggerFires(detection, result.rows.length)
-        ? result.rows.map((row) => hitToAlert(detection, row, workspace.name))
+        ? result.rows.map((row) => hitToAlert(detection, row, workspace.name, end))
         : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
