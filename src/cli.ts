@@ -5,6 +5,7 @@ import { startChat } from './app/chat';
 import { runApp, stopOnSignals } from './app/run';
 import { allowOnly, parseArgs, UsageError, type ParsedArgs } from './cli/args';
 import { ROUTER_COMMANDS, runRouterCommand } from './cli/commands';
+import { detectionsCommand } from './cli/detections';
 import { ConfigError, loadConfig, type Config } from './config';
 import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
 import { createLogger, type Logger } from './logging/logger';
@@ -23,6 +24,8 @@ Usage:
   firstwatch reopen FW-3 [--note "…"] --as you@contoso.com
   firstwatch hunt alice@contoso.com [--lookback 7d] [--workspace contoso]
   firstwatch doctor                       check the configuration against the services it names
+  firstwatch detections                   each rule file: loaded or rejected (and why), schedule, test cases
+  firstwatch detections test [FILE…]      run the rules' own test cases
   firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
   firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
 
@@ -51,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return pollOnce(config, logger, args.switches.has('dry-run'));
     case 'workspace':
       return workspaceCommand(config, args);
+    case 'detections':
+      return detectionsCommand(config, args, process.stdout);
     default:
       if (ROUTER_COMMANDS[command] === undefined) throw new UsageError(`unknown command '${command}'`);
       allowOnly(args, ['as', 'lookback', 'note', 'classification', ...(command === 'hunt' ? ['workspace'] : [])]);
