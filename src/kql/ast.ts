@@ -32,6 +32,10 @@ export type Source =
   | { k: 'datatable'; columns: { name: string; type: ColumnType }[]; values: Expr[]; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; withsource?: string; sources: Pipeline[]; pos: Pos }
   | { k: 'sub'; query: Pipeline; pos: Pos }
+  /** `table("name")`: a table (or tabular let) named by a constant string expression. */
+  | { k: 'table-expr'; expr: Expr; pos: Pos }
+  /** A call of a user-defined tabular function: `f("SigninLogs")`. */
+  | { k: 'call'; name: string; args: Expr[]; pos: Pos }
   | { k: 'print'; items: Assignment[]; pos: Pos }
   | { k: 'range'; name: string; from: Expr; to: Expr; step: Expr; pos: Pos };
 
@@ -64,7 +68,25 @@ export interface Pipeline {
   pos: Pos;
 }
 
+/** One parameter of a user-defined function: `name:type [= default]`. */
+export interface FunctionParam {
+  name: string;
+  type: ColumnType;
+  default?: Expr;
+  pos: Pos;
+}
+
+/** `let f = (params) { lets; result };` — tabular when its result is a query, scalar when an expression. */
+export interface FunctionDef {
+  name: string;
+  params: FunctionParam[];
+  lets: Statement[];
+  body: { k: 'query'; query: Pipeline } | { k: 'expr'; expr: Expr };
+  pos: Pos;
+}
+
 export type Statement =
+  | { k: 'let-function'; fn: FunctionDef; pos: Pos }
   | { k: 'let-scalar'; name: string; expr: Expr; pos: Pos }
   | { k: 'let-tabular'; name: string; query: Pipeline; pos: Pos }
   /** `let x = y;` where y may name a table or a scalar: resolved when the query runs. */

@@ -1,4 +1,4 @@
-import type { Assignment, Expr, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
+import type { Assignment, Expr, FunctionDef, FunctionParam, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
 import { errorAt, type Pos } from './errors';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
@@ -29,6 +29,8 @@ export function parseScript(text: string): Script {
 
 class Parser {
   private i = 0;
+  /** Names of user-defined tabular functions declared so far: a call of one is a tabular source. */
+  private readonly tabularFns = new Set<string>();
   constructor(private readonly toks: Token[]) {}
 
   private get t(): Token {
@@ -108,15 +110,57 @@ class Parser {
     const pos = this.expectWord('let').pos;
     const name = this.ident('a name after let').text;
     this.expectPunct('=');
-    if (this.isWord('view') || this.isPunct('(')) {
-      if (this.isWord('view') || this.looksLikeLambda()) throw errorAt('unsupported let function (view or lambda)', this.t.pos);
+    if (this.isWord('view') && this.isPunct('(', this.peek())) {
+      this.next();
+      return this.functionDef(name, pos);
     }
+    if (this.isPunct('(') && this.looksLikeLambda()) return this.functionDef(name, pos);
     if (this.t.kind === 'ident' && (this.isPunct(';', this.peek()) || this.peek().kind === 'eof')) {
       const target = this.next().text;
       return { k: 'let-alias', name, target, pos };
     }
     if (this.isTabularAhead()) return { k: 'let-tabular', name, query: this.pipeline(), pos };
     return { k: 'let-scalar', name, expr: this.expr(), pos };
+  }
+
+  /** `(a:string, n:int = 5) { let x = ...; result }` after `let name =`. */
+  private functionDef(name: string, pos: Pos): Statement {
+    this.expectPunct('(');
+    const params: FunctionParam[] = [];
+    while (!this.isPunct(')')) {
+      const p = this.ident('a parameter name');
+      this.expectPunct(':');
+      if (this.isPunct('(')) throw errorAt(`unsupported tabular parameter '${p.text}' of let function ${name}`, p.pos);
+      const type = this.typeName();
+      let dflt: Expr | undefined;
+      if (this.isPunct('=')) {
+        this.next();
+        dflt = this.expr();
+      }
+      params.push({ name: p.text, type, default: dflt, pos: p.pos });
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    this.expectPunct('{');
+    const lets: Statement[] = [];
+    let body: FunctionDef['body'] | undefined;
+    while (!this.isPunct('}')) {
+      if (this.isPunct(';')) {
+        this.next();
+        continue;
+      }
+      if (body) throw this.unexpected("'}' after the function's result");
+      if (this.isWord('let')) {
+        lets.push(this.letStatement());
+        continue;
+      }
+      body = this.isTabularAhead(true) ? { k: 'query', query: this.pipeline() } : { k: 'expr', expr: this.expr() };
+    }
+    this.next();
+    if (!body) throw errorAt(`let function ${name} has no result`, pos);
+    if (body.k === 'query') this.tabularFns.add(name);
+    else this.tabularFns.delete(name);
+    return { k: 'let-function', fn: { name, params, lets, body, pos }, pos };
   }
 
   private looksLikeLambda(): boolean {
@@ -133,13 +177,26 @@ class Parser {
     return false;
   }
 
-  /** A let value is tabular when it starts with a tabular source word or has a pipe before its ';'. */
-  private isTabularAhead(): boolean {
+  /**
+   * A let value is tabular when it starts with a tabular source word or a call of a tabular
+   * function, or has a pipe before its ';' (inside a function body: at its own depth, before '}').
+   */
+  private isTabularAhead(inBody = false): boolean {
     if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
+    if (this.t.kind === 'ident' && this.isPunct('(', this.peek()) && (this.tabularFns.has(this.t.text) || ['table', 'materialize'].includes(this.t.text))) return true;
+    let depth = 0;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
-      if (t.kind === 'eof' || this.isPunct(';', t)) return false;
-      if (this.isPunct('|', t)) return true;
+      if (t.kind === 'eof') return false;
+      if (inBody) {
+        if (this.isPunct('(', t) || this.isPunct('[', t) || this.isPunct('{', t)) depth++;
+        else if (this.isPunct(')', t) || this.isPunct(']', t) || this.isPunct('}', t)) {
+          if (depth === 0) return false;
+          depth--;
+        }
+      }
+      if (depth === 0 && this.isPunct(';', t)) return false;
+      if (depth === 0 && this.isPunct('|', t)) return true;
     }
     return false;
   }
@@ -189,7 +246,7 @@ class Parser {
       return { k: 'union', isfuzzy, withsource, sources, pos: t.pos };
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
-      if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
+      if (this.isPunct('(', this.peek())) return this.tabularCall();
       if (['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
@@ -201,6 +258,32 @@ class Parser {
       return { k: 'table', name: c.name, pos: c.pos };
     }
     throw this.unexpected('a table name, datatable, union or (subquery)');
+  }
+
+  /** table("name"), materialize(query), or a user-defined tabular function's call. */
+  private tabularCall(): Source {
+    const t = this.t;
+    if (t.text === 'materialize') {
+      this.next();
+      this.expectPunct('(');
+      const query = this.pipeline();
+      this.expectPunct(')');
+      return { k: 'sub', query, pos: t.pos };
+    }
+    if (t.text !== 'table' && !this.tabularFns.has(t.text)) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
+    this.next();
+    this.next();
+    const args: Expr[] = [];
+    while (!this.isPunct(')')) {
+      args.push(this.expr());
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    if (t.text === 'table') {
+      if (args.length !== 1) throw errorAt('table() takes one argument, the table name', t.pos);
+      return { k: 'table-expr', expr: args[0] as Expr, pos: t.pos };
+    }
+    return { k: 'call', name: t.text, args, pos: t.pos };
   }
 
   private datatable(): Source {
@@ -264,6 +347,8 @@ class Parser {
         this.next();
         sources.push(this.pipeline());
         this.expectPunct(')');
+      } else if (this.t.kind === 'ident' && this.isPunct('(', this.peek())) {
+        sources.push({ source: this.tabularCall(), ops: [], pos: t.pos });
       } else {
         const c = this.columnName();
         if (this.isPunct('*')) throw errorAt('unsupported wildcard table name in union', c.pos);

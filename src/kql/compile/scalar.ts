@@ -1,4 +1,5 @@
 import type { Expr } from '../ast';
+import { compileUserCall } from './user-function';
 import { errorAt } from '../errors';
 import { FUNCTIONS } from '../functions/scalar';
 import { AGGREGATE_NAMES } from '../functions/aggregate-names';
@@ -101,6 +102,8 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'call': {
       // Function names are case-sensitive in KQL.
       const name = e.name;
+      const udf = scope.functions?.get(name);
+      if (udf !== undefined) return compileUserCall(udf, e, scope, compileExpr);
       if (AGGREGATE_NAMES.has(name)) throw errorAt(`aggregate function '${e.name}' is only allowed in summarize`, e.pos);
       const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!fn) throw errorAt(`unsupported function '${e.name}'`, e.pos);
