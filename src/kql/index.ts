@@ -2,10 +2,13 @@
  * The embedded KQL engine: the subset of Kusto our detections and hunts use.
  *
  * Statements: `let` (scalar values, tabular queries, aliases), one final query, `//` comments.
- * Tabular: table names, datatable, union [isfuzzy=true], where, extend, project, project-away,
- * project-rename, summarize, order/sort by, top, take/limit, distinct, count, mv-expand, and join with
- * kind=inner|innerunique (the default)|leftouter|leftanti|leftsemi|rightouter|rightanti|rightsemi|fullouter.
- * Anything else fails with a KqlError naming the operator or function and its line:column.
+ * Tabular sources: table names, datatable, print, range, union [isfuzzy=true] [withsource=Name].
+ * Operators: where, extend, project, project-away/-keep/-reorder/-rename, summarize, order/sort by,
+ * top, take/limit, distinct, count, mv-expand [kind=bag|array] [with_itemindex=], parse
+ * [kind=simple|relaxed], lookup [kind=leftouter|inner], and join with kind=inner|innerunique (the
+ * default)|leftouter|leftanti|leftsemi|rightouter|rightanti|rightsemi|fullouter.
+ * Anything else, and anything the engine cannot answer exactly as Kusto does (such as datetimes
+ * finer than a millisecond), fails with a KqlError naming the construct and its line:column.
  */
 import { runScript } from './engine/run';
 import { parseScript } from './parser';

@@ -696,6 +696,7 @@ class Parser {
       const w = t.text.toLowerCase();
       if (IN_OPERATORS.has(w)) {
         this.next();
+        this.rejectTabularList(t.text);
         this.expectPunct('(');
         const list: Expr[] = [];
         while (!this.isPunct(')')) {
@@ -746,6 +747,31 @@ class Parser {
       }
       return left;
     }
+  }
+
+  /** `x in (T | ...)` takes a tabular subquery in Kusto; the engine only takes a list of values. */
+  private rejectTabularList(op: string): void {
+    if (!this.isPunct('(')) return;
+    let depth = 0;
+    for (let j = this.i; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if (this.isPunct('(', t)) depth++;
+      else if (this.isPunct(')', t)) {
+        depth--;
+        if (depth === 0) return;
+      } else if (this.isPunct('|', t) || this.startsTabular(j)) {
+        throw errorAt(`unsupported tabular subquery in '${op}' (only a list of values is supported)`, this.t.pos);
+      }
+    }
+  }
+
+  /** print x, range x from, union T, datatable(...): a tabular expression starts at token j. */
+  private startsTabular(j: number): boolean {
+    const t = this.toks[j];
+    const n = this.toks[j + 1];
+    if (t.kind !== 'ident') return false;
+    if (t.text === 'datatable') return this.isPunct('(', n);
+    return ['print', 'range', 'union'].includes(t.text) && n !== undefined && n.kind === 'ident';
   }
 
   private additive(): Expr {
@@ -876,6 +902,10 @@ class Parser {
           return { k: 'lit', value, type: 'dynamic', pos: t.pos };
         }
         if (this.isPunct('(', this.peek())) {
+          // Functions whose argument is a tabular expression.
+          if (['toscalar', 'materialize', 'view'].includes(t.text)) throw errorAt(`unsupported function '${t.text}'`, t.pos);
+          // typeof(T) outside mv-expand's `to typeof(T)`, as in extract(re, 1, s, typeof(int)).
+          if (t.text === 'typeof') throw errorAt("unsupported typeof() argument (only mv-expand's 'to typeof(T)' is supported)", t.pos);
           const typed = TYPE_NAMES[lower];
           if (typed && this.isWord('null', this.peek(2)) && this.isPunct(')', this.peek(3))) {
             this.i += 4;

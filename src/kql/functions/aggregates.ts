@@ -7,6 +7,9 @@ import { orderValues } from '../operators/compare';
 import type { Column, ColumnType } from '../types';
 import { isPlainObject, Timespan, toJsonValue, valueKey } from '../values';
 import { AGGREGATE_NAMES } from './aggregate-names';
+import { FUNCTIONS } from './scalar';
+
+const FUNCTIONS_SCALAR = new Set(Object.keys(FUNCTIONS));
 import { defaultColumnName, exprName } from '../compile/naming';
 
 export { AGGREGATE_NAMES };
@@ -38,6 +41,9 @@ function single(name: string, type: ColumnType, create: () => AggState): AggPlan
 
 /** Compiles one aggregate call of a summarize against the input's columns. */
 export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>): AggPlan {
+  if (call.k === 'call' && !AGGREGATE_NAMES.has(call.name) && !FUNCTIONS_SCALAR.has(call.name)) {
+    throw errorAt(`unsupported aggregate function '${call.name}'`, call.pos);
+  }
   if (call.k !== 'call' || !AGGREGATE_NAMES.has(call.name)) {
     throw errorAt('summarize needs an aggregation function call (count, sum, arg_max, ...) for each aggregate', call.pos);
   }

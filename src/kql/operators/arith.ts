@@ -1,5 +1,5 @@
 import type { Compiled } from '../compile/context';
-import { fold } from '../compile/context';
+import { constValue, fold } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
 import type { ColumnType } from '../types';
 import { Timespan } from '../values';
@@ -32,6 +32,15 @@ function numOp(op: string, integer: boolean): Fn {
   }
 }
 
+/** Datetimes hold milliseconds: adding a constant with finer ticks would be cut silently, so refuse it. */
+function subMillisecond(span: Compiled, pos: Pos): void {
+  if (!span.isConst) return;
+  const v = constValue(span);
+  if (v instanceof Timespan && !Number.isInteger(v.ms)) {
+    throw errorAt(`unsupported datetime arithmetic with ${v.toString()}: the engine keeps millisecond precision, not 100-ns ticks`, pos);
+  }
+}
+
 /** + - * / % for numbers, datetimes and timespans; anything else is a KqlError naming both types. */
 export function compileArithmetic(op: string, l: Compiled, r: Compiled, pos: Pos): Compiled {
   const fl = family(l.type);
@@ -48,11 +57,13 @@ export function compileArithmetic(op: string, l: Compiled, r: Compiled, pos: Pos
       return x === null || y === null ? null : inner(x, y);
     } : inner;
   } else if (fl === 'datetime' && fr === 'timespan' && (op === '+' || op === '-')) {
+    subMillisecond(r, pos);
     type = 'datetime';
     fn = op === '+'
       ? (a, b) => new Date((a as Date).getTime() + (b as Timespan).ms)
       : (a, b) => new Date((a as Date).getTime() - (b as Timespan).ms);
   } else if (fl === 'timespan' && fr === 'datetime' && op === '+') {
+    subMillisecond(l, pos);
     type = 'datetime';
     fn = (a, b) => new Date((b as Date).getTime() + (a as Timespan).ms);
   } else if (fl === 'datetime' && fr === 'datetime' && op === '-') {

@@ -6,15 +6,17 @@ export function asText(v: unknown): string {
   return typeof v === 'string' ? v : toKqlString(v);
 }
 
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export function toNumber(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const t = v.trim();
-    if (t === '') return null;
-    const n = Number(t);
-    return Number.isNaN(n) ? null : n;
+    // Decimal text only: JS Number() would also read "0x10", "0b1" and "" as numbers.
+    if (!DECIMAL.test(t) && t !== 'Infinity' && t !== '-Infinity') return null;
+    return Number(t);
   }
   if (v instanceof Timespan) return v.ticks;
   if (v instanceof Date) return v.getTime() * 10000 + 621355968000000000;
@@ -41,8 +43,8 @@ export function toBool(v: unknown): boolean | null {
     const t = v.trim().toLowerCase();
     if (t === 'true') return true;
     if (t === 'false') return false;
-    const n = Number(t);
-    return t !== '' && !Number.isNaN(n) ? n !== 0 : null;
+    const n = toNumber(t);
+    return n === null ? null : n !== 0;
   }
   return null;
 }

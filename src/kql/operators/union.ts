@@ -26,6 +26,8 @@ export function unionRels(rels: Rel[]): Rel {
       columns.push({ name: n, type: type as Column['type'] });
     }
   }
+  // A cell an input lacks is null, except strings, which have no null in Kusto: "".
+  const empty: unknown[] = columns.map((c) => (c.type === 'string' ? '' : null));
   const rows: unknown[][] = [];
   const anyIngest = rels.some((r) => r.ingest !== null);
   const ingest: (Date | null)[] | null = anyIngest ? [] : null;
@@ -33,7 +35,7 @@ export function unionRels(rels: Rel[]): Rel {
     const map = r.columns.map((c) => index.get(outName(c)) ?? 0);
     for (let i = 0; i < r.rows.length; i++) {
       const src = r.rows[i];
-      const row = new Array<unknown>(columns.length).fill(null);
+      const row = empty.slice();
       for (let k = 0; k < map.length; k++) row[map[k]] = src[k];
       rows.push(row);
       if (ingest) ingest.push(r.ingest?.[i] ?? null);

@@ -1,4 +1,4 @@
-import { ok, scalar, type ConformanceCase } from './case';
+import { ok, refuses, scalar, type ConformanceCase } from './case';
 
 const SUB = 'substring-function.md';
 
@@ -44,4 +44,23 @@ export const STRING_FUNCTION_CASES: ConformanceCase[] = [
   scalar('trim-function.md', 'trim removes a regex match at both ends', 'trim("--", "--https://bing.com--")', 'string', 'https://bing.com'),
   scalar('base64-encode-tostring-function.md', 'base64_encode_tostring', 'base64_encode_tostring("Kusto1")', 'string', 'S3VzdG8x'),
   scalar('base64-decode-tostring-function.md', 'base64_decode_tostring', 'base64_decode_tostring("S3VzdG8=")', 'string', 'Kusto'),
+];
+
+export const STRING_DOC_EXAMPLE_CASES: ConformanceCase[] = [
+  ok('format-datetime-function.md', 'format_datetime with two-digit parts', "let dt = datetime(2017-01-29 09:00:05); print v1 = format_datetime(dt, 'yy-MM-dd [HH:mm:ss]')", ['v1:string'], [['17-01-29 [09:00:05]']]),
+  ok('format-datetime-function.md', 'format_datetime with one-digit month and hour', "let dt = datetime(2017-01-29 09:00:05); print v2 = format_datetime(dt, 'yyyy-M-dd [H:mm:ss]')", ['v2:string'], [['2017-1-29 [9:00:05]']]),
+  ok('format-datetime-function.md', 'format_datetime with a 12-hour clock', "let dt = datetime(2017-01-29 09:00:05); print v3 = format_datetime(dt, 'yy-MM-dd [hh:mm:ss tt]')", ['v3:string'], [['17-01-29 [09:00:05 AM]']]),
+  ok('split-function.md', 'split edge cases: empty input, empty parts, a longer delimiter',
+    'print split("aa_bb", "_"), split("aaa_bbb_ccc", "_", 1), split("", "_"), split("a__b", "_"), split("aabbcc", "bb")',
+    ['print_0:dynamic', 'print_1:dynamic', 'print_2:dynamic', 'print_3:dynamic', 'print_4:dynamic'], [[['aa', 'bb'], ['bbb'], [''], ['a', '', 'b'], ['aa', 'cc']]]),
+  ok('trim-function.md', 'trim with a regex of non-word characters',
+    'range x from 1 to 2 step 1 | project str = strcat("-  ", "Te st", x, @"// $") | extend trimmed_str = trim(@"[^\\w]+", str)',
+    ['str:string', 'trimmed_str:string'], [['-  Te st1// $', 'Te st1'], ['-  Te st2// $', 'Te st2']]),
+  ok('trim-function.md', 'trim of whitespace', 'let string_to_trim = @"    Hello, world!    "; let substring = @"\\s+"; print trimmed_string = trim(substring, string_to_trim)',
+    ['trimmed_string:string'], [['Hello, world!']]),
+  ok('extract-function.md', 'extract by group, "" when there is no match',
+    'datatable(Text:string)["User: James, Email: James@example.com, Age: 29", "User: David, Age: 35"] | extend UserName = extract("User: ([^,]+)", 1, Text), EmailId = extract(@"Email: (\\S+),", 1, Text), Age = extract(@"\\d+", 0, Text)',
+    ['Text:string', 'UserName:string', 'EmailId:string', 'Age:string'],
+    [['User: James, Email: James@example.com, Age: 29', 'James', 'James@example.com', '29'], ['User: David, Age: 35', 'David', '', '35']]),
+  refuses('extract-function.md', 'extract with a typeof() result type is refused', 'print extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))', /unsupported typeof\(\) argument/),
 ];

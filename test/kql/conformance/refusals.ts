@@ -1,0 +1,32 @@
+import { refuses, type ConformanceCase } from './case';
+
+/** Valid KQL the engine does not run: each must fail with an error naming the construct and its position. */
+export const REFUSAL_CASES: ConformanceCase[] = [
+  refuses('evaluate-operator.md', 'evaluate (plugins) is refused', 'print x = 1 | evaluate bag_unpack(x)', /unsupported operator 'evaluate'/),
+  refuses('search-operator.md', 'search is refused', 'search "x"', /unsupported operator 'search'/),
+  refuses('make-series-operator.md', 'make-series is refused', 'range x from 1 to 3 step 1 | make-series count() on x step 1', /unsupported operator 'make-series'/),
+  refuses('serialize-operator.md', 'serialize is refused', 'print x = 1 | serialize', /unsupported operator 'serialize'/),
+  refuses('let-statement.md', 'a let function (lambda) is refused', 'let f = (a:long) { a + 1 }; print f(1)', /unsupported let function/),
+  refuses('top-nested-operator.md', 'top-nested is refused', 'print x = 1 | top-nested 2 of x by count()', /unsupported operator 'top-nested'/),
+  refuses('mv-apply-operator.md', 'mv-apply is refused', 'print x = dynamic([1]) | mv-apply x on (take 1)', /unsupported operator 'mv-apply'/),
+  refuses('parse-where-operator.md', 'parse-where is refused', 'print x = "a1" | parse-where x with "a" b:long', /unsupported operator 'parse-where'/),
+  refuses('hll-aggregation-function.md', 'an aggregate the engine lacks is named', 'print x = 1 | summarize hll(x)', /unsupported aggregate function 'hll'/),
+  refuses('gettype-function.md', 'a scalar function the engine lacks is named', 'print gettype(1)', /unsupported function 'gettype'/),
+  refuses('join-operator.md', 'join hints are refused rather than ignored', 'print x = 1 | join hint.strategy=broadcast (print x = 1) on x', /unsupported join parameter 'hint.strategy'/),
+  refuses('as-operator.md', 'as is refused', 'print x = 1 | as T', /unsupported operator 'as'/),
+  refuses('in-operator.md', 'in with a tabular subquery is refused', 'print x = 1 | extend y = x in ((print z = 1))', /unsupported tabular subquery in 'in'/),
+  refuses('sample-operator.md', 'sample is refused', 'print x = 1 | sample 1', /unsupported operator 'sample'/),
+  refuses('getschema-operator.md', 'getschema is refused', 'print x = 1 | getschema', /unsupported operator 'getschema'/),
+  refuses('union-operator.md', 'union kind=inner is refused', 'print x = 1 | union kind=inner (print y = 2)', /unsupported union kind 'inner'/),
+  refuses('union-operator.md', 'union withsource= over a parenthesized query is refused', 'union withsource=T (print x = 1)', /unsupported union withsource=/),
+  refuses('toscalar-function.md', 'toscalar is refused', 'print toscalar(print 1)', /unsupported function 'toscalar'/),
+  refuses('materialize-function.md', 'materialize is refused', 'let T = materialize(print x = 1); T', /unsupported function 'materialize'/),
+  refuses('fork-operator.md', 'fork is refused', 'print x = 1 | fork (take 1)', /unsupported operator 'fork'/),
+  refuses('datetime-utc-to-local-function.md', 'time zone conversion is refused', 'print datetime_utc_to_local(now(), "Europe/Paris")', /unsupported function 'datetime_utc_to_local'/),
+  refuses('bin-at-function.md', 'bin_at is refused', 'print bin_at(1, 1, 0)', /unsupported function 'bin_at'/),
+  refuses('endofmonth-function.md', 'endofmonth is refused for its 100-ns result', 'print endofmonth(datetime(2024-01-15))', /endofmonth.*100-ns/),
+  refuses('datetime-add-function.md', "datetime_add('nanosecond', ...) is refused: sub-millisecond", "print datetime_add('nanosecond', 1, datetime(2024-01-01))", /sub-millisecond precision/),
+  refuses('summarize-operator.md', 'summarize hints are refused', 'print x = 1 | summarize hint.strategy=shuffle count()', /unsupported summarize parameter 'hint.strategy'/),
+  refuses('project-reorder-operator.md', 'project-reorder ordering keywords are refused', 'print x = 1, y = 2 | project-reorder y asc', /unsupported project-reorder ordering 'asc'/),
+  refuses('scalar-data-types/datetime.md', 'adding a timespan finer than a millisecond to a datetime is refused, not cut', 'print datetime(2024-01-01) + 1tick', /unsupported datetime arithmetic.*millisecond precision/),
+];
