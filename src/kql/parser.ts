@@ -21,7 +21,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, union, parse';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -458,8 +458,12 @@ class Parser {
         return { k: 'lookup', kind: j.kind, right: j.right, on: j.on, pos };
       }
       case 'mv-expand':
+      case 'mvexpand':
         this.next();
         return this.mvExpand(pos);
+      case 'mv-apply':
+        this.next();
+        return this.mvApply(pos);
       case 'parse':
         this.next();
         return this.parseOp(pos);
@@ -568,6 +572,27 @@ class Parser {
     if (s !== 'left' && s !== 'right') throw errorAt(`expected $left or $right, found $${s}`, pos);
     this.expectPunct('.');
     return { side: s, name: this.columnName().name, pos };
+  }
+
+  /** mv-apply [with_itemindex=I] [name =] expr [to typeof(T)], ... [limit n] on ( op | op ... ) */
+  private mvApply(pos: Pos): Op {
+    let itemIndex: string | undefined;
+    if (this.isWord('with_itemindex') && this.isPunct('=', this.peek())) {
+      this.next();
+      this.next();
+      itemIndex = this.columnName().name;
+    }
+    const expand = this.mvExpand(pos) as Extract<Op, { k: 'mv-expand' }>;
+    if (expand.bagAsArray || expand.itemIndex !== undefined) throw errorAt('unsupported mv-apply parameter (kind=, or with_itemindex after the first item)', pos);
+    this.expectWord('on');
+    this.expectPunct('(');
+    const ops: Op[] = [this.operator()];
+    while (this.isPunct('|')) {
+      this.next();
+      ops.push(this.operator());
+    }
+    this.expectPunct(')');
+    return { k: 'mv-apply', items: expand.items, limit: expand.limit, itemIndex, ops, pos };
   }
 
   private mvExpand(pos: Pos): Op {

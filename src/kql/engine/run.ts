@@ -7,6 +7,9 @@ import { joinRels } from '../operators/join';
 import { lookupRels } from '../operators/lookup';
 import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
+import { mvApply } from '../operators/mv-apply';
+
+const MV_APPLY_INPUT = '$mv-apply input';
 import { sortRel } from '../operators/sort';
 import { summarize } from '../operators/summarize';
 import { unionRels } from '../operators/union';
@@ -203,6 +206,13 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
+    case 'mv-apply':
+      return mvApply(rel, op, st.env, (input, ops) => {
+        // The subquery reads its table through a name no query can spell.
+        const tabular = new Map(st.tabular);
+        tabular.set(MV_APPLY_INPUT, { value: input });
+        return runPipeline({ source: { k: 'table', name: MV_APPLY_INPUT, pos: op.pos }, ops, pos: op.pos }, { ...st, tabular });
+      });
     case 'union':
       return unionRels([rel, ...unionInputs(op.sources, op.isfuzzy, st, op.pos)]);
   }
