@@ -68,6 +68,14 @@ export function timespanUnitMs(unit: string): number | undefined {
 export function parseDatetimeText(text: string): Date | undefined {
   const t = text.trim();
   if (t === '') return undefined;
+  // Month-first dates (.NET invariant culture, which Kusto parses with): 12-02-2022, 02/17/2016 08:40:01.
+  const us = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?)?$/.exec(t);
+  if (us) {
+    const [mo, d, y, h, mi, sec] = [us[1], us[2], us[3], us[4] ?? '0', us[5] ?? '0', us[6] ?? '0'].map(Number);
+    const ms = us[7] ? Math.round(Number(us[7]) * 1000) : 0;
+    const r = new Date(Date.UTC(y, mo - 1, d, h, mi, sec, ms));
+    return r.getUTCMonth() === mo - 1 && r.getUTCDate() === d && h < 24 && mi < 60 && sec < 60 ? r : undefined;
+  }
   // Date-only and naive forms are UTC in KQL, never local time.
   let iso = t;
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += 'T00:00:00Z';

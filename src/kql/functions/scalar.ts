@@ -4,6 +4,7 @@ import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operato
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
 import { arity, need } from './args';
+import { kustoRegex } from './regex';
 import { IP_FUNCTIONS } from './ip';
 import { DATETIME_FUNCTIONS } from './datetime';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
@@ -84,6 +85,25 @@ function indexOf(s: unknown, find: unknown, start?: unknown, length?: unknown, o
   return at + st;
 }
 
+/**
+ * Kusto changes case one character at a time (.NET invariant culture): "ß" stays "ß" in upper case,
+ * where JavaScript's full case mapping gives "SS". A character whose JS mapping is longer keeps itself.
+ */
+function simpleCase(text: string, upper: boolean): string {
+  const plain = upper ? text.toUpperCase() : text.toLowerCase();
+  if (plain.length === text.length) return plain;
+  let out = '';
+  for (const ch of text) {
+    if (!upper && ch === '\u0130') {
+      out += 'i';
+      continue;
+    }
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += m.length === ch.length ? m : ch;
+  }
+  return out;
+}
+
 function base64Encode(v: unknown): string {
   return Buffer.from(asText(v), 'utf8').toString('base64');
 }
@@ -91,7 +111,12 @@ function base64Encode(v: unknown): string {
 function base64Decode(v: unknown): string | null {
   const s = asText(v).trim();
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
-  return Buffer.from(s, 'base64').toString('utf8');
+  // Bytes that are not valid UTF-8 give null, not replacement characters (base64-decode-tostring-function.md).
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'base64'));
+  } catch {
+    return null;
+  }
 }
 
 function splitValue(s: unknown, delim: unknown, index?: unknown): unknown {
@@ -160,8 +185,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   totimespan: (args, pos) => (arity('totimespan', args, pos, 1), call(args, 'timespan', toTimespan)),
   tobool: (args, pos) => (arity('tobool', args, pos, 1), call(args, 'bool', toBool)),
   toboolean: (args, pos) => (arity('toboolean', args, pos, 1), call(args, 'bool', toBool)),
-  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => asText(v).toLowerCase())),
-  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => asText(v).toUpperCase())),
+  tolower: (args, pos) => (arity('tolower', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), false))),
+  toupper: (args, pos) => (arity('toupper', args, pos, 1), call(args, 'string', (v) => simpleCase(asText(v), true))),
   strlen: (args, pos) => (arity('strlen', args, pos, 1), call(args, 'long', (v) => [...asText(v)].length)),
   strcat: (args, pos) => {
     arity('strcat', args, pos, 1, 64);
@@ -283,7 +308,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   extract: (args, pos) => {
     arity('extract', args, pos, 3);
     if (!args[0].isConst || !args[1].isConst) throw errorAt('extract() needs a constant pattern and group', pos);
-    const re = compileRegex(asText(constValue(args[0])), pos);
+    const re = kustoRegex(asText(constValue(args[0])), pos);
     const group = toNumber(constValue(args[1])) ?? 0;
     return call([args[2]], 'string', (v) => {
       const m = re.exec(asText(v));
@@ -308,7 +333,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   replace_regex: (args, pos) => {
     arity('replace_regex', args, pos, 3);
     if (!args[1].isConst || !args[2].isConst) throw errorAt('replace_regex() needs a constant pattern and rewrite', pos);
-    const re = compileRegex(asText(constValue(args[1])), pos, 'g');
+    const re = kustoRegex(asText(constValue(args[1])), pos, 'g');
     // RE2 rewrites refer to groups as \0, \1 ...; JS as $&, $1 ...; a literal $ must be doubled.
     const rewrite = asText(constValue(args[2])).replace(/\$/g, '$$$$').replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
     return call([args[0]], 'string', (v) => asText(v).replace(re, rewrite));
@@ -316,7 +341,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   extract_all: (args, pos) => {
     arity('extract_all', args, pos, 2, 3);
     if (!args[0].isConst || (args.length === 3 && !args[1].isConst)) throw errorAt('extract_all() needs a constant pattern and groups', pos);
-    const re = compileRegex(asText(constValue(args[0])), pos, 'g');
+    const re = kustoRegex(asText(constValue(args[0])), pos, 'g');
     const groups = args.length === 3 ? constValue(args[1]) : undefined;
     if (groups !== undefined && !Array.isArray(groups)) throw errorAt('extract_all() capture groups must be a dynamic array', pos);
     const pick = groups as (number | string)[] | undefined;
@@ -337,7 +362,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     arity('trim', args, pos, 2);
     if (!args[0].isConst) throw errorAt('trim() needs a constant pattern', pos);
     const p = asText(constValue(args[0]));
-    const re = compileRegex(`^(?:${p})+|(?:${p})+$`, pos, 'g');
+    const re = kustoRegex(p, pos, 'g', (x) => `^(?:${x})+|(?:${x})+$`);
     return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
   },
   format_datetime: (args, pos) => {
@@ -384,11 +409,3 @@ function packImpl(name: string): FunctionImpl {
   };
 }
 
-/** Kusto's regexes are RE2: (?P<name>...) names a group where JS writes (?<name>...). */
-function compileRegex(pattern: string, pos: Pos, flags = ''): RegExp {
-  try {
-    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
-  } catch (err) {
-    throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
-  }
-}

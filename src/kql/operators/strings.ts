@@ -2,6 +2,7 @@ import type { Compiled, Ctx } from '../compile/context';
 import { constValue, fold } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
 import { asText } from './coerce';
+import { kustoRegex } from '../functions/regex';
 
 /** Term characters: letters and digits of any script (KQL's terms are maximal alphanumeric runs). */
 const ALNUM = '\\p{L}\\p{N}';
@@ -198,12 +199,7 @@ function inKey(v: unknown): string {
 /** `matches regex`. */
 export function compileMatches(l: Compiled, r: Compiled, pos: Pos): Compiled {
   if (!r.isConst) throw errorAt('matches regex needs a constant pattern', pos);
-  let re: RegExp;
-  try {
-    re = new RegExp(asText(constValue(r)));
-  } catch (err) {
-    throw errorAt(`bad regular expression: ${(err as Error).message}`, pos);
-  }
+  const re = kustoRegex(asText(constValue(r)), pos);
   const hay = textEv(l);
   return fold({ ev: (c) => re.test(hay(c)), type: 'bool', isConst: l.isConst });
 }

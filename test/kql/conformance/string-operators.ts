@@ -1,4 +1,4 @@
-import { scalar, type ConformanceCase } from './case';
+import { refuses, scalar, type ConformanceCase } from './case';
 
 const OPS = 'datatypes-string-operators.md';
 
@@ -66,5 +66,11 @@ export const STRING_OPERATOR_CASES: ConformanceCase[] = [
     { choice: '=~ compares after lower-casing each character; ß is not folded to ss (no culture-specific folding).' }),
   scalar('matches-regex-operator.md', 'matches regex finds a match anywhere', '"abc123" matches regex "[0-9]+"', 'bool', true),
   scalar('matches-regex-operator.md', 'matches regex is case-sensitive', '"ABC" matches regex "abc"', 'bool', false),
+  scalar('regex.md', 'a leading (?i) flag makes the pattern case-insensitive', '"ABC" matches regex "(?i)abc"', 'bool', true),
+  scalar('regex.md', 'the \\A anchor matches only at the start of the text', '"xABC" matches regex @"\\Aabc"', 'bool', false),
+  scalar('regex.md', 'the \\z anchor matches only at the very end of the text', '"abc\\nx" matches regex @"abc\\z"', 'bool', false),
+  scalar('regex.md', '\\pL is a Unicode letter class', '"é1" matches regex @"^\\pL\\d$"', 'bool', true),
+  scalar('regex.md', 'extract honours a leading (?i)', 'extract(@"(?i)user=(\\w+)", 1, "USER=bob")', 'string', 'bob'),
+  refuses('regex.md', 'the ungreedy flag U is refused', 'print "abc" matches regex "(?U)a.*"', /unsupported regular expression flag 'U'/),
   scalar('startswith-operator.md', 'startswith with an empty needle is true', '"abc" startswith ""', 'bool', true),
 ];
