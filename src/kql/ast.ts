@@ -1,6 +1,9 @@
 import type { Pos } from './errors';
 import type { ColumnType } from './types';
 
+/** The function name the parser gives output i of `(a, b, c) = f(...)`: a name no query can spell. */
+export const TUPLE_ITEM = '$tuple-item';
+
 export type Expr =
   | { k: 'lit'; value: unknown; type: ColumnType | 'null'; pos: Pos }
   | { k: 'name'; name: string; pos: Pos }
@@ -58,6 +61,7 @@ export type Op =
   | { k: 'parse'; kind: 'simple' | 'relaxed'; expr: Expr; pattern: ParsePart[]; pos: Pos }
   | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; bagAsArray: boolean; itemIndex?: string; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
+  | { k: 'make-series'; aggs: { agg: Assignment; default?: Expr }[]; axis: Expr; from?: Expr; to?: Expr; step: Expr; by: Assignment[]; pos: Pos }
   /** mv-apply items on (subquery): the subquery runs over each row's expanded values. */
   | { k: 'mv-apply'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; itemIndex?: string; ops: Op[]; pos: Pos };
 

@@ -1,5 +1,6 @@
 import type { Assignment, Expr, FunctionDef, FunctionParam, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
 import { errorAt, type Pos } from './errors';
+import { TUPLE_ITEM } from './ast';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
 import { parseDatetimeText, parseTimespanText, Timespan, timespanUnitMs } from './values';
@@ -21,7 +22,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, union, parse';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -464,6 +465,9 @@ class Parser {
       case 'mv-apply':
         this.next();
         return this.mvApply(pos);
+      case 'make-series':
+        this.next();
+        return this.makeSeries(pos);
       case 'parse':
         this.next();
         return this.parseOp(pos);
@@ -574,6 +578,44 @@ class Parser {
     return { side: s, name: this.columnName().name, pos };
   }
 
+  /** make-series Agg [default = d], ... on Axis [from a] [to b] step s [by Col, ...] */
+  private makeSeries(pos: Pos): Op {
+    if (this.isWord('kind') && this.isPunct('=', this.peek())) throw errorAt(`unsupported make-series parameter 'kind'`, this.t.pos);
+    const aggs: { agg: Assignment; default?: Expr }[] = [];
+    do {
+      if (aggs.length > 0) this.next();
+      const agg = this.assignment();
+      let dflt: Expr | undefined;
+      if (this.isWord('default') && this.isPunct('=', this.peek())) {
+        this.next();
+        this.next();
+        dflt = this.expr();
+      }
+      aggs.push({ agg, default: dflt });
+    } while (this.isPunct(','));
+    this.expectWord('on');
+    const axis = this.additive();
+    let from: Expr | undefined;
+    let to: Expr | undefined;
+    if (this.isWord('in')) throw errorAt("unsupported make-series 'in range(...)'; write from ... to ... step ...", this.t.pos);
+    if (this.isWord('from')) {
+      this.next();
+      from = this.additive();
+    }
+    if (this.isWord('to')) {
+      this.next();
+      to = this.additive();
+    }
+    this.expectWord('step');
+    const step = this.additive();
+    let by: Assignment[] = [];
+    if (this.isWord('by')) {
+      this.next();
+      by = this.assignments();
+    }
+    return { k: 'make-series', aggs, axis, from, to, step, by, pos };
+  }
+
   /** mv-apply [with_itemindex=I] [name =] expr [to typeof(T)], ... [limit n] on ( op | op ... ) */
   private mvApply(pos: Pos): Op {
     let itemIndex: string | undefined;
@@ -655,12 +697,32 @@ class Parser {
   }
 
   private assignments(): Assignment[] {
-    const items: Assignment[] = [this.assignment()];
+    const items: Assignment[] = this.assignmentOrTuple();
     while (this.isPunct(',')) {
       this.next();
-      items.push(this.assignment());
+      items.push(...this.assignmentOrTuple());
     }
     return items;
+  }
+
+  /** `(a, b, c) = f(...)` names each output of a multi-output function; anything else is one assignment. */
+  private assignmentOrTuple(): Assignment[] {
+    const pos = this.t.pos;
+    if (!this.isPunct('(') || this.peek().kind !== 'ident' || !(this.isPunct(',', this.peek(2)) || this.isPunct(')', this.peek(2)))) return [this.assignment()];
+    let j = this.i + 1;
+    const names: string[] = [];
+    for (;;) {
+      const t = this.toks[j];
+      if (t?.kind !== 'ident') return [this.assignment()];
+      names.push(t.text);
+      if (this.isPunct(')', this.toks[j + 1])) break;
+      if (!this.isPunct(',', this.toks[j + 1])) return [this.assignment()];
+      j += 2;
+    }
+    if (!this.isPunct('=', this.toks[j + 2])) return [this.assignment()];
+    this.i = j + 3;
+    const expr = this.expr();
+    return names.map((name, i) => ({ name, expr: { k: 'call', name: TUPLE_ITEM, args: [expr, { k: 'lit', value: i, type: 'long', pos }], pos }, pos }));
   }
 
   private assignment(): Assignment {

@@ -8,6 +8,7 @@ import { lookupRels } from '../operators/lookup';
 import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
 import { mvApply } from '../operators/mv-apply';
+import { makeSeries } from '../operators/make-series';
 
 const MV_APPLY_INPUT = '$mv-apply input';
 import { sortRel } from '../operators/sort';
@@ -206,6 +207,8 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
+    case 'make-series':
+      return makeSeries(rel, op, st.env);
     case 'mv-apply':
       return mvApply(rel, op, st.env, (input, ops) => {
         // The subquery reads its table through a name no query can spell.

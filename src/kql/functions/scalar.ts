@@ -7,6 +7,7 @@ import { arity, need } from './args';
 import { kustoRegex } from './regex';
 import { IP_FUNCTIONS } from './ip';
 import { DATETIME_FUNCTIONS } from './datetime';
+import { SERIES_FUNCTIONS } from './series';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
 
 function parseJsonValue(v: unknown): unknown {
@@ -375,6 +376,7 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   ...IP_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {
