@@ -155,6 +155,38 @@ function inRangeV6(ip: unknown, range: unknown): boolean | null {
   return maskedV6(x, bits) === maskedV6(r, bits);
 }
 
+/**
+ * Whether an IPv4 address appears in text delimited by non-alphanumeric characters. A dot next to a
+ * digit does not delimit: "1.2.3.4.5" does not hold 2.3.4.5 (the page is silent on dots; reading
+ * them as part of a longer dotted number avoids matching inside one).
+ */
+function textHasV4(text: string, ip: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(ip, from);
+    if (at < 0) return false;
+    const before = text.slice(Math.max(0, at - 2), at);
+    const after = text.slice(at + ip.length, at + ip.length + 2);
+    const bad = (two: string, dotFirst: boolean): boolean => {
+      const c = dotFirst ? two[0] : two[two.length - 1];
+      if (c === undefined) return false;
+      if (/[\p{L}\p{N}]/u.test(c)) return true;
+      const other = dotFirst ? two[1] : two[0];
+      return c === '.' && other !== undefined && /\d/.test(other) && two.length === 2;
+    };
+    if (!bad(before, false) && !bad(after, true)) return true;
+    from = at + 1;
+  }
+}
+
+function hasAnyV4(text: unknown, ...ips: unknown[]): boolean {
+  const t = asText(text);
+  return rangeList(ips).some((ip) => {
+    const v = parseV4(ip);
+    return v !== undefined && v.prefix === 32 && !asText(ip).includes('/') && textHasV4(t, asText(ip).trim());
+  });
+}
+
 function formatV4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
@@ -210,6 +242,11 @@ export const IP_FUNCTIONS: Record<string, FunctionImpl> = {
       if (!x) return null;
       return PRIVATE_V4.some((r) => masked(x, Math.min(x.prefix, r.prefix)) === masked(r));
     });
+  },
+  has_ipv4: (args, pos) => (arity('has_ipv4', args, pos, 2), call(args, 'bool', hasAnyV4)),
+  has_any_ipv4: (args, pos) => {
+    if (args.length < 2) throw errorAt('has_any_ipv4() needs a text and at least one address', pos);
+    return call(args, 'bool', hasAnyV4);
   },
   ipv6_compare: (args, pos) => (arity('ipv6_compare', args, pos, 2, 3), call(args, 'long', compareV6)),
   ipv6_is_match: (args, pos) => {

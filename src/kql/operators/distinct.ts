@@ -23,7 +23,8 @@ export function distinct(input: Rel, items: Assignment[] | '*', env: Env, _pos: 
   for (let i = 0; i < input.rows.length; i++) {
     c.base = input.rows[i];
     c.i = i;
-    const row = cols.map((x) => x.ev(c));
+    // Strings have no null in Kusto: a missing string is "" and is the same value as "".
+    const row = cols.map((x) => (x.type === 'string' ? (x.ev(c) ?? '') : x.ev(c)));
     const k = row.map(valueKey).join('\u0001');
     if (seen.has(k)) continue;
     seen.add(k);

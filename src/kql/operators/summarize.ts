@@ -35,7 +35,11 @@ export function summarize(input: Rel, op: SummarizeOp, env: Env): Rel {
 
   const groups = new Map<string, { key: unknown[]; states: AggState[] }>();
   const c = newCtx();
-  const keyEvs = keys.map((k) => k.c.ev);
+  // A string key has no null in Kusto: a missing string groups with "" and prints as "".
+  const keyEvs = keys.map((k) => {
+    const ev = k.c.ev;
+    return k.c.type === 'string' ? (x: Parameters<typeof ev>[0]) => ev(x) ?? '' : ev;
+  });
   const rows = input.rows;
   for (let i = 0; i < rows.length; i++) {
     c.base = rows[i];

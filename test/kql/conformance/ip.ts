@@ -39,4 +39,10 @@ export const IP_CASES: ConformanceCase[] = [
   scalar('ipv6-is-match-function.md', 'ipv6_is_match of different addresses is false', 'ipv6_is_match("2001:db8::1", "2001:db8::2")', 'bool', false),
   scalar('ipv6-is-in-range-function.md', 'ipv6_is_in_range checks a network', 'ipv6_is_in_range("2001:db8:1::5", "2001:db8::/32")', 'bool', true),
   scalar('ipv6-is-in-any-range-function.md', 'ipv6_is_in_any_range with one matching network', 'ipv6_is_in_any_range("2a03:2880:f12c:83:face:b00c::25de", "2a03:2880::/32", "2a03:2881::/32")', 'bool', true),
+  ok('has-ipv4-function.md', 'has_ipv4 finds a delimited address, not an invalid or glued one',
+    "print a = has_ipv4('05:04:54 127.0.0.1 GET /favicon.ico 404', '127.0.0.1'), b = has_ipv4('05:04:54 127.0.0.256 GET /favicon.ico 404', '127.0.0.256'), c = has_ipv4('05:04:54127.0.0.1 GET /favicon.ico 404', '127.0.0.1')",
+    ['a:bool', 'b:bool', 'c:bool'], [[true, false, false]]),
+  scalar('has-ipv4-function.md', 'an address inside a longer dotted number is not found', "has_ipv4('x 1.2.3.4.5 y', '2.3.4.5')", 'bool', false,
+    { choice: 'The page only says addresses are delimited by non-alphanumeric characters; the engine does not take a dot next to a digit as a delimiter.' }),
+  scalar('has-any-ipv4-function.md', 'has_any_ipv4 takes a dynamic array of addresses', "has_any_ipv4('came from: 192.168.1.1, 10.1.1.115', dynamic(['10.1.1.115', '8.8.8.8']))", 'bool', true),
 ];
