@@ -22,7 +22,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, union, parse';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -468,6 +468,10 @@ class Parser {
       case 'make-series':
         this.next();
         return this.makeSeries(pos);
+      case 'serialize':
+        // Rows keep their order in this engine; serialize only adds its optional columns.
+        this.next();
+        return { k: 'extend', items: this.isPunct('|') || this.isPunct(')') || this.isPunct(';') || this.atEnd() ? [] : this.assignments(), pos };
       case 'parse':
         this.next();
         return this.parseOp(pos);

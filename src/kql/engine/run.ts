@@ -9,6 +9,7 @@ import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
 import { mvApply } from '../operators/mv-apply';
 import { makeSeries } from '../operators/make-series';
+import { liftWindows, usesWindowFunctions } from '../operators/window';
 
 const MV_APPLY_INPUT = '$mv-apply input';
 import { sortRel } from '../operators/sort';
@@ -112,7 +113,7 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
   if (stored) {
     // Leading row operators run straight over the stored row objects.
     const rowOps: RowOp[] = [];
-    while (k < ops.length && isRowOp(ops[k])) rowOps.push(ops[k++] as RowOp);
+    while (k < ops.length && isRowOp(ops[k]) && !usesWindowFunctions(ops[k] as Op)) rowOps.push(ops[k++] as RowOp);
     rel = runSegment(
       { columns: stored.columns, rows: stored.rows, byName: true, ingest: stored.ingestionTimes ?? null, prefilter: timespanFilter(stored, st.opts) },
       rowOps,
@@ -123,9 +124,17 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
   }
   while (k < ops.length) {
     const op = ops[k];
+    if (usesWindowFunctions(op)) {
+      // prev/next/row_number/row_window_session read neighbouring rows: computed first, then the operator runs.
+      const lifted = liftWindows(rel, op, st.env);
+      rel = runSegment({ columns: lifted.rel.columns, rows: lifted.rel.rows, byName: false, ingest: lifted.rel.ingest }, [lifted.op as RowOp], st.env);
+      if (op.k !== 'project') rel = dropColumns(rel, lifted.hidden);
+      k++;
+      continue;
+    }
     if (isRowOp(op)) {
       const rowOps: RowOp[] = [];
-      while (k < ops.length && isRowOp(ops[k])) rowOps.push(ops[k++] as RowOp);
+      while (k < ops.length && isRowOp(ops[k]) && !usesWindowFunctions(ops[k] as Op)) rowOps.push(ops[k++] as RowOp);
       rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, rowOps, st.env);
       continue;
     }
@@ -392,4 +401,10 @@ function checkCell(v: unknown, type: Compiled['type'], col: Column, pos: Pos): u
     if (!Number.isInteger(v)) throw errorAt(`datatable column '${col.name}' is ${col.type} but the value is not an integer`, pos);
   }
   return v;
+}
+
+function dropColumns(rel: Rel, names: string[]): Rel {
+  if (names.length === 0) return rel;
+  const keep = rel.columns.map((c, i) => (names.includes(c.name) ? -1 : i)).filter((i) => i >= 0);
+  return { columns: keep.map((i) => rel.columns[i] as Column), rows: rel.rows.map((r) => keep.map((i) => r[i])), ingest: rel.ingest };
 }
