@@ -58,7 +58,7 @@ export type Op =
   | { k: 'count'; pos: Pos }
   | { k: 'join'; kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
   | { k: 'lookup'; kind: 'leftouter' | 'inner'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
-  | { k: 'parse'; kind: 'simple' | 'relaxed'; expr: Expr; pattern: ParsePart[]; pos: Pos }
+  | { k: 'parse'; kind: 'simple' | 'relaxed' | 'regex'; expr: Expr; pattern: ParsePart[]; pos: Pos }
   | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; bagAsArray: boolean; itemIndex?: string; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
   | { k: 'make-series'; aggs: { agg: Assignment; default?: Expr }[]; axis: Expr; from?: Expr; to?: Expr; step: Expr; by: Assignment[]; pos: Pos }

@@ -538,14 +538,14 @@ class Parser {
   }
 
   private parseOp(pos: Pos): Op {
-    let kind: 'simple' | 'relaxed' = 'simple';
+    let kind: 'simple' | 'relaxed' | 'regex' = 'simple';
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
       const v = this.next();
       const key = p.text.toLowerCase();
-      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed')) kind = v.text;
-      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed)`, v.pos);
+      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed' || v.text === 'regex')) kind = v.text;
+      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed, regex)`, v.pos);
       else throw errorAt(`unsupported parse parameter '${p.text}'`, p.pos);
     }
     const expr = this.additive();
