@@ -386,7 +386,17 @@ class Parser {
         const names: string[] = [];
         do {
           if (names.length) this.next();
-          let n = this.columnName().name;
+          let n: string;
+          if (this.isPunct('*')) {
+            // A pattern that starts with a wildcard, such as *1 (the columns a join suffixed).
+            const star = this.next();
+            n = '*';
+            const rest = this.t;
+            if ((rest.kind === 'ident' || rest.kind === 'long') && rest.pos.line === star.pos.line && rest.pos.column === star.pos.column + 1) {
+              n += rest.text;
+              this.next();
+            }
+          } else n = this.columnName().name;
           if (this.isPunct('*')) {
             this.next();
             n += '*';
