@@ -25,7 +25,8 @@ Usage:
   firstwatch hunt alice@contoso.com [--lookback 7d] [--workspace contoso]
   firstwatch doctor                       check the configuration against the services it names
   firstwatch detections                   each rule file: loaded or rejected (and why), schedule, test cases
-  firstwatch detections test [FILE…]      run the rules' own test cases
+  firstwatch detections test [FILE…] [--data DIR]
+                                          run the rules' own test cases; --data replays Log Analytics exports (CSV/JSON)
   firstwatch workspace generate [--dir DIR] [--seed N] [--days N]
   firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]
 

@@ -3,11 +3,13 @@ import { relative } from 'node:path';
 import type { Config } from '../config';
 import { describeOutcome, loadDetections, parseDetection, runDetectionTests, DetectionFileError, type Detection } from '../detections';
 import { allowOnly, UsageError, type ParsedArgs } from './args';
+import { replayExports } from './detections-replay';
 
 /**
  * `firstwatch detections` — each rule in DETECTIONS_DIR with its state (loaded, or rejected
  * naming the field), schedule and test cases.
- * `firstwatch detections test [files…]` — runs the rules' own test cases and reports each.
+ * `firstwatch detections test [files…] [--data DIR]` — runs the rules' own test cases and reports
+ * each; with --data, also replays tables exported from Log Analytics through the rules.
  */
 export async function detectionsCommand(config: Config, args: ParsedArgs, out: NodeJS.WritableStream): Promise<number> {
   const sub = args.words[1];
@@ -16,8 +18,8 @@ export async function detectionsCommand(config: Config, args: ParsedArgs, out: N
     return list(config, out);
   }
   if (sub === 'test') {
-    allowOnly(args, []);
-    return test(config, args.words.slice(2), out);
+    allowOnly(args, ['data']);
+    return test(config, args.words.slice(2), out, args.flags.get('data'));
   }
   throw new UsageError(`detections takes 'list' or 'test', not '${sub}'`);
 }
@@ -61,7 +63,7 @@ function rulesToTest(config: Config, files: string[]): { detections: Detection[]
   return { detections, rejected };
 }
 
-function test(config: Config, files: string[], out: NodeJS.WritableStream): number {
+async function test(config: Config, files: string[], out: NodeJS.WritableStream, data?: string): Promise<number> {
   const { detections, rejected } = rulesToTest(config, files);
   let passed = 0;
   let failed = rejected.length;
@@ -75,5 +77,6 @@ function test(config: Config, files: string[], out: NodeJS.WritableStream): numb
     }
   }
   out.write(`${passed} passed, ${failed} failed\n`);
-  return failed > 0 ? 1 : 0;
+  const unrunnable = data !== undefined ? await replayExports(detections, data, out) : 0;
+  return failed > 0 || unrunnable > 0 ? 1 : 0;
 }
