@@ -6,7 +6,7 @@ import { runApp, stopOnSignals } from './app/run';
 import { parseCommandLine, UsageError, type Options } from './cli/args';
 import { actingAs, isRouterCommand, routerCommand, runRouterCommand } from './cli/commands';
 import { pollReportLines } from './cli/poll-report';
-import { exportRule } from './cli/detections';
+import { detectionsCommand } from './cli/detections';
 import { commandHelp, PROGRAM, toolHelp, usageLines } from './cli/usage';
 import { workspaceImport } from './cli/workspace-import';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -41,8 +41,10 @@ async function main(argv: string[]): Promise<number> {
       return generate(config, options);
     case 'workspace serve':
       return serve(config, options);
+    case 'detections list':
+    case 'detections test':
     case 'detections export':
-      return exportRule(config, positionals[0] ?? '', options.string('format'), process.stdout);
+      return detectionsCommand(config, invocation, process.stdout);
     case 'workspace import':
       return workspaceImport(positionals, path.resolve(options.string('dir') ?? config.workspace.localDir), process.stdout);
     default:

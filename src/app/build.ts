@@ -83,6 +83,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const metrics = options.metrics ?? new Metrics();
   const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
+  for (const bad of detections.rejected) {
+    logger.error({ file: bad.file, field: bad.field, problem: bad.problem }, `detection file rejected, the other rules run: ${bad.message}`);
+  }
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
 
   const store = await openStore(config, logger);

@@ -48,7 +48,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   let command: CommandName;
   let args = rest;
   if (isCommandGroup(first)) {
-    const sub = rest[0];
+    // `detections` alone lists the rules.
+    const sub = rest[0] ?? (first === 'detections' ? 'list' : undefined);
     if (sub !== undefined && HELP.has(sub)) return { kind: 'help', command: first };
     const name = `${first} ${sub ?? ''}`;
     if (sub === undefined || !isCommandName(name)) {

@@ -127,6 +127,18 @@ export const COMMANDS = {
       dir: { type: 'string', value: 'DIR', help: 'into which folder (default LOCAL_WORKSPACE_DIR); existing tables are never overwritten' },
     },
   },
+  'detections list': {
+    synopsis: '',
+    summary: 'each rule file in DETECTIONS_DIR: loaded or rejected (and why), schedule, test cases (also: `detections` alone)',
+    positionals: { names: [], required: 0 },
+    options: {},
+  },
+  'detections test': {
+    synopsis: '[FILE...] [--data DIR]',
+    summary: "run the rules' own test cases (every rule, or the files named); --data replays Log Analytics exports (CSV/JSON) through them",
+    positionals: { names: ['[FILE...]'], required: 0, rest: true },
+    options: { data: { type: 'string', value: 'DIR', help: 'a folder of tables exported from Log Analytics' } },
+  },
   'detections export': {
     synopsis: 'RULE [--format yaml|query]',
     summary: 'a rule (its id or file name) in plain Sentinel form, the ingestion window replaced by its look-back, to paste into Sentinel',
@@ -146,7 +158,7 @@ export type CommandName = keyof typeof COMMANDS;
 /** Commands spelled as two words: the group, then what to do. */
 export const COMMAND_GROUPS = {
   workspace: ['workspace generate', 'workspace serve', 'workspace import'],
-  detections: ['detections export'],
+  detections: ['detections list', 'detections test', 'detections export'],
 } as const satisfies Record<string, readonly CommandName[]>;
 
 export type CommandGroup = keyof typeof COMMAND_GROUPS;

@@ -6,7 +6,7 @@ import { TACTICS } from './sentinel-vocabulary';
 import type { CardMappings, Detection } from './types';
 
 const SEVERITIES: Severity[] = ['Informational', 'Low', 'Medium', 'High'];
-const EVENT_TIME_COLUMNS = ['TimeGenerated', 'StartTime', 'StartTimeUtc', 'FirstSeen', 'EndTime'];
+const EVENT_TIME_COLUMNS = ['TimeGenerated', 'timestamp', 'StartTime', 'StartTimeUtc', 'FirstSeen', 'EndTime', 'EndTimeUtc'];
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
 
@@ -121,7 +121,10 @@ function text(row: Record<string, unknown>, col: string | undefined): string | u
   return t === '' ? undefined : t;
 }
 
-/** The columns of the dedup key: the rule's `fingerprint`, else its entity columns and TimeGenerated. */
+/**
+ * The columns of the dedup key: the rule's `fingerprint`; else its entity columns and TimeGenerated;
+ * a row without TimeGenerated or without any entity column is keyed by all its values (see fingerprintOf).
+ */
 export function fingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
   const { columns, explicit } = planOf(detection).fingerprint;
   return { columns: [...columns], explicit };
@@ -135,19 +138,51 @@ function computeFingerprintColumns(detection: Detection): { columns: string[]; e
   return { columns: [...cols].sort(), explicit: false };
 }
 
-/** sha256 of the detection id and the fingerprint columns' values; 32 hex characters. */
+/** A value in one canonical text: object keys sorted, and array items too, since make_set/make_list order is not guaranteed. */
+function canonical(v: unknown): string {
+  const parsed = dynamicValue(v);
+  if (parsed === null || parsed === undefined) return '';
+  if (parsed instanceof Date) return cellText(parsed);
+  if (Array.isArray(parsed)) return `[${parsed.map(canonical).sort().join(',')}]`;
+  if (typeof parsed === 'object') {
+    const o = parsed as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return cellText(parsed);
+}
+
+/**
+ * sha256 of the detection id and the dedup key's values; 32 hex characters.
+ *
+ * The key is the rule's `fingerprint` columns when it names them. Otherwise a row with
+ * TimeGenerated and at least one entity column is keyed by those (one event, one alert); any
+ * other row (an aggregate: `summarize ... by Caller`, `project StartTime, EndTime, ...`) is keyed
+ * by all its values, so the same aggregate seen again in an overlapping window is not alerted
+ * twice, and a changed one is.
+ */
 export function fingerprintOf(detection: Detection, row: Record<string, unknown>): string {
   const { columns, explicit } = planOf(detection).fingerprint;
   const values: string[] = [detection.id];
-  for (const col of columns) {
-    if (!(col in row) || (explicit && !isPresent(row[col]))) {
-      throw new DetectionHitError(
-        detection.id,
-        detection.name,
-        `fingerprint column ${col} is ${col in row ? 'empty' : 'missing'} in a result row (columns: ${Object.keys(row).join(', ')})`,
-      );
+  if (explicit) {
+    for (const col of columns) {
+      if (!(col in row) || !isPresent(row[col])) {
+        throw new DetectionHitError(
+          detection.id,
+          detection.name,
+          `fingerprint column ${col} is ${col in row ? 'empty' : 'missing'} in a result row (columns: ${Object.keys(row).join(', ')})`,
+        );
+      }
+      values.push(cellText(row[col]));
     }
-    values.push(cellText(row[col]));
+  } else {
+    const present = columns.filter((col) => col in row);
+    const event = present.includes('TimeGenerated') && isPresent(row.TimeGenerated) && present.length > 1;
+    if (event) {
+      for (const col of present) values.push(cellText(row[col]));
+    } else {
+      values.push('*row');
+      for (const col of Object.keys(row).sort()) values.push(col, canonical(row[col]));
+    }
   }
   return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
 }
@@ -203,20 +238,26 @@ function priorityOf(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** One result row of a detection → the alert it raises (no target yet: enrichment fills it). */
-export function hitToAlert(detection: Detection, row: Record<string, unknown>, workspaceName: string): NewAlert {
+/** The row's event time: a well-known time column, else its first datetime cell. */
+function eventTimeOf(row: Record<string, unknown>): Date | undefined {
+  for (const c of EVENT_TIME_COLUMNS) {
+    const d = asDate(row[c]);
+    if (d !== undefined) return d;
+  }
+  for (const v of Object.values(row)) if (v instanceof Date && !Number.isNaN(v.getTime())) return v;
+  return undefined;
+}
+
+/**
+ * One result row of a detection → the alert it raises (no target yet: enrichment fills it).
+ * A row with no time of its own (an aggregate without one) is dated `observedAt`, the run's end.
+ */
+export function hitToAlert(detection: Detection, row: Record<string, unknown>, workspaceName: string, observedAt: Date = new Date()): NewAlert {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     throw new DetectionHitError(detection.id, detection.name, 'a result row must be an object of column: value');
   }
   const fingerprint = fingerprintOf(detection, row);
-  let eventTime: Date | undefined;
-  for (const c of EVENT_TIME_COLUMNS) {
-    eventTime = asDate(row[c]);
-    if (eventTime !== undefined) break;
-  }
-  if (eventTime === undefined) {
-    throw new DetectionHitError(detection.id, detection.name, `a result row has no TimeGenerated (or ${EVENT_TIME_COLUMNS.slice(1).join('/')}) time`);
-  }
+  const eventTime = eventTimeOf(row) ?? observedAt;
   const plan = planOf(detection);
   const cols = cardColumns(detection, row);
   const title = plan.title ? render(plan.title, row) : '';

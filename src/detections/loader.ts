@@ -4,8 +4,11 @@ import { DetectionFileError, DetectionLoadError } from './errors';
 import { parseDetection, type ParseOptions } from './parse';
 import type { Detection } from './types';
 
-/** The detections, plus one warning per field FirstWatch does not act on. */
-export type LoadedDetections = Detection[] & { readonly warnings: readonly string[] };
+/**
+ * The detections that loaded, one warning per field FirstWatch does not act on or tolerates,
+ * and each file that could not be used (with the field at fault).
+ */
+export type LoadedDetections = Detection[] & { readonly warnings: readonly string[]; readonly rejected: readonly DetectionFileError[] };
 
 function ruleFiles(dir: string): string[] {
   const out: string[] = [];
@@ -19,8 +22,10 @@ function ruleFiles(dir: string): string[] {
 }
 
 /**
- * Every *.yaml / *.yml rule under `dir` (recursively, in name order). Throws
- * DetectionLoadError naming each bad file and field; nothing is half-loaded.
+ * Every *.yaml / *.yml rule under `dir` (recursively, in name order). A bad file is
+ * rejected (named with its field in `rejected`) and every other rule still loads: one
+ * broken file never disables the rest. Throws DetectionLoadError only when `dir` itself
+ * cannot be read.
  */
 export function loadDetections(dir: string, opts: ParseOptions = {}): LoadedDetections {
   let isDir = false;
@@ -55,7 +60,6 @@ export function loadDetections(dir: string, opts: ParseOptions = {}): LoadedDete
       else errors.push(new DetectionFileError(shown, '(file)', err instanceof Error ? err.message : String(err)));
     }
   }
-  if (errors.length > 0) throw new DetectionLoadError(errors);
 
   for (const key of Object.keys(opts.scheduleOverrides ?? {})) {
     const k = key.toLowerCase();
@@ -63,5 +67,5 @@ export function loadDetections(dir: string, opts: ParseOptions = {}): LoadedDete
       warnings.push(`DETECTION_SCHEDULE_OVERRIDES: "${key}" names no detection in ${dir}; ignored`);
     }
   }
-  return Object.assign(detections, { warnings: Object.freeze(warnings) });
+  return Object.assign(detections, { warnings: Object.freeze(warnings), rejected: Object.freeze(errors) });
 }

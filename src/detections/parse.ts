@@ -7,6 +7,7 @@ import { firstwatchSchema } from './firstwatch-schema';
 import { ruleSchema } from './rule-schema';
 import { ACTED_ON_FIELDS, KNOWN_IGNORED_FIELDS, KNOWN_OVERRIDE_FIELDS } from './sentinel-vocabulary';
 import { frequencyToCron } from './timespan';
+import { tolerate } from './tolerated';
 import type { Detection } from './types';
 
 export const WINDOW_START = '_fw_window_start';
@@ -62,6 +63,9 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
     throw new DetectionFileError(file, '(root)', 'expected a map of rule fields');
   }
   const raw = data as Record<string, unknown>;
+  const warnings: string[] = [];
+  const warn = (field: string, text: string) => warnings.push(`${file}: ${field}: ${text}`);
+  tolerate(raw, warn);
 
   const rule = ruleSchema.safeParse(raw);
   if (!rule.success) throw issueError(file, rule.error.issues[0]);
@@ -69,9 +73,6 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   if (!fw.success) throw issueError(file, fw.error.issues[0], ['firstwatch']);
   const r = rule.data;
   const f = fw.data;
-
-  const warnings: string[] = [];
-  const warn = (field: string, text: string) => warnings.push(`${file}: ${field}: ${text}`);
 
   for (const key of Object.keys(raw)) {
     if (ACTED_ON_FIELDS.has(key)) continue;

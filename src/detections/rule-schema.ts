@@ -61,8 +61,8 @@ const entityMapping = z
       })),
       fieldMappings: z
         .array(z.object({ identifier: nonEmpty, columnName }).strict(), { required_error: 'required' })
-        .min(1, 'needs 1 to 3 field mappings')
-        .max(3, 'needs 1 to 3 field mappings'),
+        .min(1, 'needs at least 1 field mapping')
+        .max(10, 'at most 10 field mappings'),
     },
     { invalid_type_error: 'expected {entityType, fieldMappings}' },
   )
@@ -110,7 +110,7 @@ export const ruleSchema = z
     tactics: z.array(tactic, { invalid_type_error: 'expected a list' }).default([]),
     relevantTechniques: z.array(technique, { invalid_type_error: 'expected a list' }).default([]),
     query: nonEmpty.pipe(z.string().max(10000, 'longer than 10000 characters')),
-    entityMappings: z.array(entityMapping, { invalid_type_error: 'expected a list' }).max(5, 'at most 5 entity mappings').default([]),
+    entityMappings: z.array(entityMapping, { invalid_type_error: 'expected a list' }).max(10, 'at most 10 entity mappings (Sentinel\'s limit)').default([]),
     customDetails: z
       .record(
         z.string().regex(/^[a-zA-Z]+\w*$/, 'labels start with a letter and hold only letters, digits, _').max(20, 'labels are at most 20 characters'),

@@ -11,10 +11,13 @@ export function checkDetections(config: Config): { results: CheckResult[]; detec
   try {
     const loaded = loadDetections(dir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
     const results: CheckResult[] = [];
-    if (loaded.length === 0) {
+    if (loaded.length === 0 && loaded.rejected.length === 0) {
       results.push({ check: 'detections', verdict: 'FAIL', detail: `no detection rules in ${dir}`, fix: 'put Sentinel scheduled-rule YAML files there, or point DETECTIONS_DIR at them' });
-    } else {
+    } else if (loaded.length > 0) {
       results.push({ check: 'detections', verdict: 'ok', detail: `${loaded.length} loaded from ${dir}: ${loaded.map((d) => d.slug).join(', ')}` });
+    }
+    for (const bad of loaded.rejected) {
+      results.push({ check: 'detections', verdict: 'FAIL', detail: `${bad.message} (not loaded; the other rules run)`, fix: `correct ${bad.field} in ${bad.file}` });
     }
     for (const warning of loaded.warnings) results.push({ check: 'detections', verdict: 'warn', detail: warning });
     return { results, detections: [...loaded] };

@@ -1,6 +1,9 @@
 import type { Pos } from './errors';
 import type { ColumnType } from './types';
 
+/** The function name the parser gives output i of `(a, b, c) = f(...)`: a name no query can spell. */
+export const TUPLE_ITEM = '$tuple-item';
+
 export type Expr =
   | { k: 'lit'; value: unknown; type: ColumnType | 'null'; pos: Pos }
   | { k: 'name'; name: string; pos: Pos }
@@ -32,6 +35,10 @@ export type Source =
   | { k: 'datatable'; columns: { name: string; type: ColumnType }[]; values: Expr[]; pos: Pos }
   | { k: 'union'; isfuzzy: boolean; withsource?: string; sources: Pipeline[]; pos: Pos }
   | { k: 'sub'; query: Pipeline; pos: Pos }
+  /** `table("name")`: a table (or tabular let) named by a constant string expression. */
+  | { k: 'table-expr'; expr: Expr; pos: Pos }
+  /** A call of a user-defined tabular function: `f("SigninLogs")`. */
+  | { k: 'call'; name: string; args: Expr[]; pos: Pos }
   | { k: 'print'; items: Assignment[]; pos: Pos }
   | { k: 'range'; name: string; from: Expr; to: Expr; step: Expr; pos: Pos };
 
@@ -51,9 +58,12 @@ export type Op =
   | { k: 'count'; pos: Pos }
   | { k: 'join'; kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
   | { k: 'lookup'; kind: 'leftouter' | 'inner'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
-  | { k: 'parse'; kind: 'simple' | 'relaxed'; expr: Expr; pattern: ParsePart[]; pos: Pos }
+  | { k: 'parse'; kind: 'simple' | 'relaxed' | 'regex'; expr: Expr; pattern: ParsePart[]; pos: Pos }
   | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; bagAsArray: boolean; itemIndex?: string; pos: Pos }
-  | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos };
+  | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
+  | { k: 'make-series'; aggs: { agg: Assignment; default?: Expr }[]; axis: Expr; from?: Expr; to?: Expr; step: Expr; by: Assignment[]; pos: Pos }
+  /** mv-apply items on (subquery): the subquery runs over each row's expanded values. */
+  | { k: 'mv-apply'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; itemIndex?: string; ops: Op[]; pos: Pos };
 
 /** One element of a parse pattern: `*`, a string constant, or `name[:type]`. */
 export type ParsePart = { k: 'star' } | { k: 'text'; text: string } | { k: 'column'; name: string; type: ColumnType; pos: Pos };
@@ -64,7 +74,25 @@ export interface Pipeline {
   pos: Pos;
 }
 
+/** One parameter of a user-defined function: `name:type [= default]`. */
+export interface FunctionParam {
+  name: string;
+  type: ColumnType;
+  default?: Expr;
+  pos: Pos;
+}
+
+/** `let f = (params) { lets; result };` — tabular when its result is a query, scalar when an expression. */
+export interface FunctionDef {
+  name: string;
+  params: FunctionParam[];
+  lets: Statement[];
+  body: { k: 'query'; query: Pipeline } | { k: 'expr'; expr: Expr };
+  pos: Pos;
+}
+
 export type Statement =
+  | { k: 'let-function'; fn: FunctionDef; pos: Pos }
   | { k: 'let-scalar'; name: string; expr: Expr; pos: Pos }
   | { k: 'let-tabular'; name: string; query: Pipeline; pos: Pos }
   /** `let x = y;` where y may name a table or a scalar: resolved when the query runs. */

@@ -17,6 +17,7 @@ import type { QueryOptions, ResultTable, TableSource } from './types';
 import { KqlError } from './errors';
 
 export { KqlError } from './errors';
+export { SENTINEL_TABLES } from './sentinel-tables';
 export { encodeCell } from './encode';
 export { Timespan, parseTimespanText, parseDatetimeText, toKqlString, typeOfValue as inferColumnType } from './values';
 export type { Column, ColumnType, QueryOptions, ResultTable, Row, Table, TableSource } from './types';

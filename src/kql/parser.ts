@@ -1,5 +1,6 @@
-import type { Assignment, Expr, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
+import type { Assignment, Expr, FunctionDef, FunctionParam, Op, ParsePart, Pipeline, Script, SortKey, Source, Statement } from './ast';
 import { errorAt, type Pos } from './errors';
+import { TUPLE_ITEM } from './ast';
 import { tokenize, type Token } from './lexer';
 import type { ColumnType } from './types';
 import { parseDatetimeText, parseTimespanText, Timespan, timespanUnitMs } from './values';
@@ -21,7 +22,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, union, parse';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -29,6 +30,8 @@ export function parseScript(text: string): Script {
 
 class Parser {
   private i = 0;
+  /** Names of user-defined tabular functions declared so far: a call of one is a tabular source. */
+  private readonly tabularFns = new Set<string>();
   constructor(private readonly toks: Token[]) {}
 
   private get t(): Token {
@@ -108,15 +111,57 @@ class Parser {
     const pos = this.expectWord('let').pos;
     const name = this.ident('a name after let').text;
     this.expectPunct('=');
-    if (this.isWord('view') || this.isPunct('(')) {
-      if (this.isWord('view') || this.looksLikeLambda()) throw errorAt('unsupported let function (view or lambda)', this.t.pos);
+    if (this.isWord('view') && this.isPunct('(', this.peek())) {
+      this.next();
+      return this.functionDef(name, pos);
     }
+    if (this.isPunct('(') && this.looksLikeLambda()) return this.functionDef(name, pos);
     if (this.t.kind === 'ident' && (this.isPunct(';', this.peek()) || this.peek().kind === 'eof')) {
       const target = this.next().text;
       return { k: 'let-alias', name, target, pos };
     }
     if (this.isTabularAhead()) return { k: 'let-tabular', name, query: this.pipeline(), pos };
     return { k: 'let-scalar', name, expr: this.expr(), pos };
+  }
+
+  /** `(a:string, n:int = 5) { let x = ...; result }` after `let name =`. */
+  private functionDef(name: string, pos: Pos): Statement {
+    this.expectPunct('(');
+    const params: FunctionParam[] = [];
+    while (!this.isPunct(')')) {
+      const p = this.ident('a parameter name');
+      this.expectPunct(':');
+      if (this.isPunct('(')) throw errorAt(`unsupported tabular parameter '${p.text}' of let function ${name}`, p.pos);
+      const type = this.typeName();
+      let dflt: Expr | undefined;
+      if (this.isPunct('=')) {
+        this.next();
+        dflt = this.expr();
+      }
+      params.push({ name: p.text, type, default: dflt, pos: p.pos });
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    this.expectPunct('{');
+    const lets: Statement[] = [];
+    let body: FunctionDef['body'] | undefined;
+    while (!this.isPunct('}')) {
+      if (this.isPunct(';')) {
+        this.next();
+        continue;
+      }
+      if (body) throw this.unexpected("'}' after the function's result");
+      if (this.isWord('let')) {
+        lets.push(this.letStatement());
+        continue;
+      }
+      body = this.isTabularAhead(true) ? { k: 'query', query: this.pipeline() } : { k: 'expr', expr: this.expr() };
+    }
+    this.next();
+    if (!body) throw errorAt(`let function ${name} has no result`, pos);
+    if (body.k === 'query') this.tabularFns.add(name);
+    else this.tabularFns.delete(name);
+    return { k: 'let-function', fn: { name, params, lets, body, pos }, pos };
   }
 
   private looksLikeLambda(): boolean {
@@ -133,13 +178,26 @@ class Parser {
     return false;
   }
 
-  /** A let value is tabular when it starts with a tabular source word or has a pipe before its ';'. */
-  private isTabularAhead(): boolean {
+  /**
+   * A let value is tabular when it starts with a tabular source word or a call of a tabular
+   * function, or has a pipe before its ';' (inside a function body: at its own depth, before '}').
+   */
+  private isTabularAhead(inBody = false): boolean {
     if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
+    if (this.t.kind === 'ident' && this.isPunct('(', this.peek()) && (this.tabularFns.has(this.t.text) || ['table', 'materialize'].includes(this.t.text))) return true;
+    let depth = 0;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
-      if (t.kind === 'eof' || this.isPunct(';', t)) return false;
-      if (this.isPunct('|', t)) return true;
+      if (t.kind === 'eof') return false;
+      if (inBody) {
+        if (this.isPunct('(', t) || this.isPunct('[', t) || this.isPunct('{', t)) depth++;
+        else if (this.isPunct(')', t) || this.isPunct(']', t) || this.isPunct('}', t)) {
+          if (depth === 0) return false;
+          depth--;
+        }
+      }
+      if (depth === 0 && this.isPunct(';', t)) return false;
+      if (depth === 0 && this.isPunct('|', t)) return true;
     }
     return false;
   }
@@ -189,7 +247,7 @@ class Parser {
       return { k: 'union', isfuzzy, withsource, sources, pos: t.pos };
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
-      if (this.isPunct('(', this.peek())) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
+      if (this.isPunct('(', this.peek())) return this.tabularCall();
       if (['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
@@ -201,6 +259,32 @@ class Parser {
       return { k: 'table', name: c.name, pos: c.pos };
     }
     throw this.unexpected('a table name, datatable, union or (subquery)');
+  }
+
+  /** table("name"), materialize(query), or a user-defined tabular function's call. */
+  private tabularCall(): Source {
+    const t = this.t;
+    if (t.text === 'materialize') {
+      this.next();
+      this.expectPunct('(');
+      const query = this.pipeline();
+      this.expectPunct(')');
+      return { k: 'sub', query, pos: t.pos };
+    }
+    if (t.text !== 'table' && !this.tabularFns.has(t.text)) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
+    this.next();
+    this.next();
+    const args: Expr[] = [];
+    while (!this.isPunct(')')) {
+      args.push(this.expr());
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    if (t.text === 'table') {
+      if (args.length !== 1) throw errorAt('table() takes one argument, the table name', t.pos);
+      return { k: 'table-expr', expr: args[0] as Expr, pos: t.pos };
+    }
+    return { k: 'call', name: t.text, args, pos: t.pos };
   }
 
   private datatable(): Source {
@@ -264,6 +348,8 @@ class Parser {
         this.next();
         sources.push(this.pipeline());
         this.expectPunct(')');
+      } else if (this.t.kind === 'ident' && this.isPunct('(', this.peek())) {
+        sources.push({ source: this.tabularCall(), ops: [], pos: t.pos });
       } else {
         const c = this.columnName();
         if (this.isPunct('*')) throw errorAt('unsupported wildcard table name in union', c.pos);
@@ -300,7 +386,17 @@ class Parser {
         const names: string[] = [];
         do {
           if (names.length) this.next();
-          let n = this.columnName().name;
+          let n: string;
+          if (this.isPunct('*')) {
+            // A pattern that starts with a wildcard, such as *1 (the columns a join suffixed).
+            const star = this.next();
+            n = '*';
+            const rest = this.t;
+            if ((rest.kind === 'ident' || rest.kind === 'long') && rest.pos.line === star.pos.line && rest.pos.column === star.pos.column + 1) {
+              n += rest.text;
+              this.next();
+            }
+          } else n = this.columnName().name;
           if (this.isPunct('*')) {
             this.next();
             n += '*';
@@ -373,8 +469,19 @@ class Parser {
         return { k: 'lookup', kind: j.kind, right: j.right, on: j.on, pos };
       }
       case 'mv-expand':
+      case 'mvexpand':
         this.next();
         return this.mvExpand(pos);
+      case 'mv-apply':
+        this.next();
+        return this.mvApply(pos);
+      case 'make-series':
+        this.next();
+        return this.makeSeries(pos);
+      case 'serialize':
+        // Rows keep their order in this engine; serialize only adds its optional columns.
+        this.next();
+        return { k: 'extend', items: this.isPunct('|') || this.isPunct(')') || this.isPunct(';') || this.atEnd() ? [] : this.assignments(), pos };
       case 'parse':
         this.next();
         return this.parseOp(pos);
@@ -441,14 +548,14 @@ class Parser {
   }
 
   private parseOp(pos: Pos): Op {
-    let kind: 'simple' | 'relaxed' = 'simple';
+    let kind: 'simple' | 'relaxed' | 'regex' = 'simple';
     while (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
       const p = this.next();
       this.next();
       const v = this.next();
       const key = p.text.toLowerCase();
-      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed')) kind = v.text;
-      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed)`, v.pos);
+      if (key === 'kind' && (v.text === 'simple' || v.text === 'relaxed' || v.text === 'regex')) kind = v.text;
+      else if (key === 'kind') throw errorAt(`unsupported parse kind '${v.text}' (supported: simple, relaxed, regex)`, v.pos);
       else throw errorAt(`unsupported parse parameter '${p.text}'`, p.pos);
     }
     const expr = this.additive();
@@ -483,6 +590,65 @@ class Parser {
     if (s !== 'left' && s !== 'right') throw errorAt(`expected $left or $right, found $${s}`, pos);
     this.expectPunct('.');
     return { side: s, name: this.columnName().name, pos };
+  }
+
+  /** make-series Agg [default = d], ... on Axis [from a] [to b] step s [by Col, ...] */
+  private makeSeries(pos: Pos): Op {
+    if (this.isWord('kind') && this.isPunct('=', this.peek())) throw errorAt(`unsupported make-series parameter 'kind'`, this.t.pos);
+    const aggs: { agg: Assignment; default?: Expr }[] = [];
+    do {
+      if (aggs.length > 0) this.next();
+      const agg = this.assignment();
+      let dflt: Expr | undefined;
+      if (this.isWord('default') && this.isPunct('=', this.peek())) {
+        this.next();
+        this.next();
+        dflt = this.expr();
+      }
+      aggs.push({ agg, default: dflt });
+    } while (this.isPunct(','));
+    this.expectWord('on');
+    const axis = this.additive();
+    let from: Expr | undefined;
+    let to: Expr | undefined;
+    if (this.isWord('in')) throw errorAt("unsupported make-series 'in range(...)'; write from ... to ... step ...", this.t.pos);
+    if (this.isWord('from')) {
+      this.next();
+      from = this.additive();
+    }
+    if (this.isWord('to')) {
+      this.next();
+      to = this.additive();
+    }
+    this.expectWord('step');
+    const step = this.additive();
+    let by: Assignment[] = [];
+    if (this.isWord('by')) {
+      this.next();
+      by = this.assignments();
+    }
+    return { k: 'make-series', aggs, axis, from, to, step, by, pos };
+  }
+
+  /** mv-apply [with_itemindex=I] [name =] expr [to typeof(T)], ... [limit n] on ( op | op ... ) */
+  private mvApply(pos: Pos): Op {
+    let itemIndex: string | undefined;
+    if (this.isWord('with_itemindex') && this.isPunct('=', this.peek())) {
+      this.next();
+      this.next();
+      itemIndex = this.columnName().name;
+    }
+    const expand = this.mvExpand(pos) as Extract<Op, { k: 'mv-expand' }>;
+    if (expand.bagAsArray || expand.itemIndex !== undefined) throw errorAt('unsupported mv-apply parameter (kind=, or with_itemindex after the first item)', pos);
+    this.expectWord('on');
+    this.expectPunct('(');
+    const ops: Op[] = [this.operator()];
+    while (this.isPunct('|')) {
+      this.next();
+      ops.push(this.operator());
+    }
+    this.expectPunct(')');
+    return { k: 'mv-apply', items: expand.items, limit: expand.limit, itemIndex, ops, pos };
   }
 
   private mvExpand(pos: Pos): Op {
@@ -545,12 +711,32 @@ class Parser {
   }
 
   private assignments(): Assignment[] {
-    const items: Assignment[] = [this.assignment()];
+    const items: Assignment[] = this.assignmentOrTuple();
     while (this.isPunct(',')) {
       this.next();
-      items.push(this.assignment());
+      items.push(...this.assignmentOrTuple());
     }
     return items;
+  }
+
+  /** `(a, b, c) = f(...)` names each output of a multi-output function; anything else is one assignment. */
+  private assignmentOrTuple(): Assignment[] {
+    const pos = this.t.pos;
+    if (!this.isPunct('(') || this.peek().kind !== 'ident' || !(this.isPunct(',', this.peek(2)) || this.isPunct(')', this.peek(2)))) return [this.assignment()];
+    let j = this.i + 1;
+    const names: string[] = [];
+    for (;;) {
+      const t = this.toks[j];
+      if (t?.kind !== 'ident') return [this.assignment()];
+      names.push(t.text);
+      if (this.isPunct(')', this.toks[j + 1])) break;
+      if (!this.isPunct(',', this.toks[j + 1])) return [this.assignment()];
+      j += 2;
+    }
+    if (!this.isPunct('=', this.toks[j + 2])) return [this.assignment()];
+    this.i = j + 3;
+    const expr = this.expr();
+    return names.map((name, i) => ({ name, expr: { k: 'call', name: TUPLE_ITEM, args: [expr, { k: 'lit', value: i, type: 'long', pos }], pos }, pos }));
   }
 
   private assignment(): Assignment {

@@ -119,7 +119,7 @@ export class Poller {
       }
       outcome.hits = rows.length;
       let alerts = triggerFires(detection, rows.length)
-        ? rows.map((row) => hitToAlert(detection, row, workspace.name))
+        ? rows.map((row) => hitToAlert(detection, row, workspace.name, end))
         : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {

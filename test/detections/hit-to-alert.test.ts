@@ -197,8 +197,8 @@ describe('alertDetailsOverride columns and defaults', () => {
     expect(a.description).toBe('A rule for tests.');
   });
 
-  it('refuses a hit without any event time', () => {
-    expect(() => hitToAlert(rule, { Id: 'x' }, 'w')).toThrow(/no TimeGenerated/);
+  it('dates a hit without any time of its own at the run it came from', () => {
+    expect(hitToAlert(rule, { Id: 'x' }, 'w', new Date('2026-11-27T13:00:00Z')).eventTime).toEqual(new Date('2026-11-27T13:00:00Z'));
   });
 
   it('renders placeholders, leaving nothing for a missing column', () => {

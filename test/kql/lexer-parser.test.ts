@@ -106,13 +106,13 @@ describe('errors name the problem and its position', () => {
     ['datatable(a:long)[1] | where a ==', 'expected an expression but found end of query', 1, 34],
     ['datatable(a:long)[1] | extend b = foo(a)', "unsupported function 'foo'", 1, 35],
     ['datatable(a:long)[1] | where b == 1', "unknown column or name 'b'", 1, 30],
-    ['datatable(a:long)[1] | where a == "x"', 'cannot compare long with string', 1, 32],
+    ['datatable(a:long)[1] | where a > "x"', "cannot compare long with string using '>'", 1, 32],
     ['datatable(a:string)[""] | extend b = a.c', "cannot access '.c' of a string value", 1, 39],
     ['Missing | take 1', "unknown table 'Missing'", 1, 1],
     ['datatable(a:long)[1] | where a like "x"', "unsupported operator 'like'", 1, 32],
     ['datatable(a:long)[1] | extend b = count()', "aggregate function 'count' is only allowed in summarize", 1, 35],
     ['datatable(a:long)[1] | where a # 1', "unexpected character '#'", 1, 32],
-    ['let f = (x:long) { x }; datatable(a:long)[1]', 'unsupported let function', 1, 9],
+    ['let f = (T:(x:long)) { T }; datatable(a:long)[1]', 'unsupported tabular parameter', 1, 10],
     ['datatable(a:long)[1] | join (datatable(a:long)[1]) on a | summarize hint.strategy=shuffle count()', "unsupported summarize parameter 'hint.strategy'", 1, 69],
   ])('%s', (query, message, line, column) => {
     const e = errorOf(query);

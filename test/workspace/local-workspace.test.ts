@@ -17,7 +17,7 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
   it('writes the tables, the manifest and the planted cases, and serves them', async () => {
     const out = path.join(dir, 'a');
     const gen = await generateWorkspace({ dir: out, seed: 5, now: NOW, days: 1 });
-    expect(Object.keys(gen.manifest.tables).sort()).toEqual(['AuditLogs', 'AzureActivity', 'BehaviorAnalytics', 'SigninLogs']);
+    expect(Object.keys(gen.manifest.tables).sort()).toEqual(['AADNonInteractiveUserSignInLogs', 'AuditLogs', 'AzureActivity', 'BehaviorAnalytics', 'IdentityInfo', 'SigninLogs']);
     expect(await readPlanted(out)).toEqual(gen.planted);
     const firstLine = (await readFile(path.join(out, 'BehaviorAnalytics.ndjson'), 'utf8')).split('\n')[0];
     expect(JSON.parse(firstLine)).toMatchObject({ table: 'BehaviorAnalytics' });

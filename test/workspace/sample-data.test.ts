@@ -40,13 +40,13 @@ describe('sample data generator', () => {
     expect(digest(other)).not.toBe(digest(data));
   });
 
-  it('writes the four tables with their real columns and types, and nothing else in the rows', () => {
-    expect(data.tables.map((t) => t.name)).toEqual(['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs']);
-    expect(aa.columns.map((c) => c.name)).toEqual([
-      'TimeGenerated', 'Caller', 'CallerIpAddress', 'CorrelationId', 'OperationNameValue', 'OperationName', 'ActivityStatusValue',
-      'ActivitySubstatusValue', 'ResourceGroup', 'SubscriptionId', '_ResourceId', 'ResourceProviderValue', 'Authorization',
-      'Properties_d', 'Level', 'CategoryValue', 'TenantId', 'Type',
-    ]);
+  it('writes the six tables with their real columns and types, and nothing else in the rows', () => {
+    expect(data.tables.map((t) => t.name)).toEqual(['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs', 'AADNonInteractiveUserSignInLogs', 'IdentityInfo']);
+    for (const name of ['HTTPRequest', 'Properties', 'Hierarchy', 'Claims', 'Authorization']) expect(aa.columns.find((c) => c.name === name)?.type).toBe('string');
+    expect(aa.columns.find((c) => c.name === 'Properties_d')?.type).toBe('dynamic');
+    expect(table('AuditLogs').columns.find((c) => c.name === 'AADOperationType')?.type).toBe('string');
+    expect(table('AADNonInteractiveUserSignInLogs').columns.find((c) => c.name === 'LocationDetails')?.type).toBe('string');
+    expect(table('SigninLogs').columns.find((c) => c.name === 'LocationDetails')?.type).toBe('dynamic');
     expect(ba.columns.find((c) => c.name === 'ActivityInsights')?.type).toBe('dynamic');
     expect(ba.columns.find((c) => c.name === 'InvestigationPriority')?.type).toBe('int');
     expect(table('SigninLogs').columns.find((c) => c.name === 'ResultType')?.type).toBe('string');
@@ -158,7 +158,7 @@ describe('sample data generator', () => {
         expect(r.Caller).toBe(c.upn);
         expect(String(r.OperationNameValue).toLowerCase()).toBe(c.operation.toLowerCase());
         expect(r._ResourceId).toBe(c.machine?.resourceId.toLowerCase());
-        expect((r.Authorization as { scope: string }).scope).toBe(c.azureActivity.scope);
+        expect((JSON.parse(r.Authorization as string) as { scope: string }).scope).toBe(c.azureActivity.scope);
         expect(c.azureActivity.scope.startsWith(c.machine?.resourceId ?? '?')).toBe(true);
         expect(Math.abs((r.TimeGenerated as Date).getTime() - c.timeGenerated.getTime())).toBeLessThan(60_000);
       }

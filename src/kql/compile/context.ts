@@ -1,3 +1,4 @@
+import type { FunctionDef } from '../ast';
 import type { Pos } from '../errors';
 import type { ColumnType } from '../types';
 
@@ -36,6 +37,8 @@ export interface Scope {
   /** Scalar let values, already folded. */
   lets: ReadonlyMap<string, Compiled>;
   now: Date;
+  /** User-defined functions (`let f = (...) { ... }`) in scope. */
+  functions?: ReadonlyMap<string, FunctionDef>;
 }
 
 export function newCtx(): Ctx {

@@ -1,4 +1,7 @@
 import type { Expr } from '../ast';
+import { compileUserCall } from './user-function';
+import { TUPLE_FUNCTIONS } from '../functions/series';
+import { TUPLE_ITEM } from '../ast';
 import { errorAt } from '../errors';
 import { FUNCTIONS } from '../functions/scalar';
 import { AGGREGATE_NAMES } from '../functions/aggregate-names';
@@ -101,6 +104,13 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
     case 'call': {
       // Function names are case-sensitive in KQL.
       const name = e.name;
+      if (name === TUPLE_ITEM) return compileTupleItem(e, scope);
+      if (Object.prototype.hasOwnProperty.call(TUPLE_FUNCTIONS, name)) {
+        const outs = (TUPLE_FUNCTIONS[name] as { outputs: string[] }).outputs;
+        throw errorAt(`${name}() returns ${outs.length} values (${outs.join(', ')}): assign them with extend (${outs.join(', ')}) = ${name}(...)`, e.pos);
+      }
+      const udf = scope.functions?.get(name);
+      if (udf !== undefined) return compileUserCall(udf, e, scope, compileExpr);
       if (AGGREGATE_NAMES.has(name)) throw errorAt(`aggregate function '${e.name}' is only allowed in summarize`, e.pos);
       const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!fn) throw errorAt(`unsupported function '${e.name}'`, e.pos);
@@ -177,4 +187,17 @@ function logical(op: 'and' | 'or', l: Compiled, r: Compiled, pos: { line: number
           return x === false && y === false ? false : null;
         };
   return fold({ ev, type: 'bool', isConst: l.isConst && r.isConst });
+}
+
+/** Output i of a multi-output function, from `extend (a, b, c) = f(...)` (the parser writes one per name). */
+function compileTupleItem(e: Extract<Expr, { k: 'call' }>, scope: Scope): Compiled {
+  const [inner, index] = e.args;
+  const i = index?.k === 'lit' && typeof index.value === 'number' ? index.value : -1;
+  const fn = inner?.k === 'call' && Object.prototype.hasOwnProperty.call(TUPLE_FUNCTIONS, inner.name) ? TUPLE_FUNCTIONS[inner.name] : undefined;
+  if (inner?.k !== 'call' || fn === undefined) {
+    throw errorAt(`unsupported tuple assignment: only ${Object.keys(TUPLE_FUNCTIONS).join(', ')} return several values`, e.pos);
+  }
+  if (i < 0 || i >= fn.outputs.length) throw errorAt(`${inner.name}() returns ${fn.outputs.length} values, not ${i + 1}`, e.pos);
+  const all = fn.impl(inner.args.map((a) => compileExpr(a, scope)), inner.pos, scope).ev;
+  return { ev: (c) => { const v = all(c); return Array.isArray(v) ? (v[i] ?? null) : null; }, type: 'dynamic', isConst: false };
 }

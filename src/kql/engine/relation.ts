@@ -1,5 +1,6 @@
 import type { ColumnRef, Scope } from '../compile/context';
 import type { Compiled } from '../compile/context';
+import type { FunctionDef } from '../ast';
 import type { Column } from '../types';
 
 /** A table inside the engine: rows are arrays in column order. */
@@ -14,6 +15,8 @@ export interface Rel {
 export interface Env {
   now: Date;
   lets: Map<string, Compiled>;
+  /** User-defined functions, tabular and scalar, by name. */
+  functions: Map<string, FunctionDef>;
 }
 
 export function scopeOf(entries: ColumnRef[], env: Env): Scope {
@@ -24,6 +27,7 @@ export function scopeOf(entries: ColumnRef[], env: Env): Scope {
     columnNames: () => entries.map((e) => e.name),
     lets: env.lets,
     now: env.now,
+    functions: env.functions,
   };
 }
 

@@ -1,12 +1,17 @@
-import type { Expr, Op, Pipeline, Script, Source } from '../ast';
+import type { Expr, Op, Pipeline, Script, Source, Statement } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { constValue, fold, newCtx, type Compiled, type Ctx } from '../compile/context';
-import { errorAt, type Pos } from '../errors';
+import { errorAt, KqlError, type Pos } from '../errors';
 import { distinct } from '../operators/distinct';
 import { joinRels } from '../operators/join';
 import { lookupRels } from '../operators/lookup';
 import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
+import { mvApply } from '../operators/mv-apply';
+import { makeSeries } from '../operators/make-series';
+import { liftWindows, usesWindowFunctions } from '../operators/window';
+
+const MV_APPLY_INPUT = '$mv-apply input';
 import { sortRel } from '../operators/sort';
 import { summarize } from '../operators/summarize';
 import { unionRels } from '../operators/union';
@@ -20,22 +25,37 @@ interface RunState {
   source: TableSource;
   opts: QueryOptions;
   tabular: Map<string, { pipeline?: Pipeline; alias?: string; value?: Rel }>;
+  /** How many user-defined tabular functions deep this run is. */
+  depth?: number;
 }
 
 /** Runs a parsed script against a table source. */
 export function runScript(script: Script, source: TableSource, opts: QueryOptions): Rel {
   const now = opts.now ?? new Date();
-  const env: Env = { now, lets: new Map<string, Compiled>() };
+  const env: Env = { now, lets: new Map<string, Compiled>(), functions: new Map() };
   const st: RunState = { env, source, opts, tabular: new Map() };
-  for (const s of script.lets) {
-    if (s.k === 'let-tabular') {
+  bindLets(script.lets, st);
+  return runPipeline(script.query, st);
+}
+
+/** Binds let statements in order; a later let shadows an earlier one of any kind. */
+function bindLets(lets: Statement[], st: RunState): void {
+  const { env, source } = st;
+  for (const s of lets) {
+    if (s.k === 'let-function') {
+      env.functions.set(s.fn.name, s.fn);
+      st.tabular.delete(s.fn.name);
+      env.lets.delete(s.fn.name);
+    } else if (s.k === 'let-tabular') {
       st.tabular.set(s.name, { pipeline: s.query });
       env.lets.delete(s.name);
+      env.functions.delete(s.name);
     } else if (s.k === 'let-scalar') {
       const c = compileExpr(s.expr, scopeOf([], env));
       if (!c.isConst) throw errorAt(`let ${s.name}: the value must not depend on a row`, s.pos);
       env.lets.set(s.name, fold(c));
       st.tabular.delete(s.name);
+      env.functions.delete(s.name);
     } else {
       // let x = y: a table alias when y names a table (or tabular let), else a scalar alias.
       if (st.tabular.has(s.target) || source.getTable(s.target)) {
@@ -47,33 +67,74 @@ export function runScript(script: Script, source: TableSource, opts: QueryOption
         env.lets.set(s.name, v);
         st.tabular.delete(s.name);
       }
+      env.functions.delete(s.name);
     }
   }
-  return runPipeline(script.query, st);
+}
+
+/**
+ * A call of a user-defined tabular function: its parameters become constant lets (they
+ * shadow outer names), its own lets are bound afresh for this call, then its query runs.
+ */
+function callTabular(src: Extract<Source, { k: 'call' }>, st: RunState): Rel {
+  const fn = st.env.functions.get(src.name);
+  if (fn === undefined || fn.body.k !== 'query') throw errorAt(`unsupported tabular function '${src.name}'`, src.pos);
+  if (src.args.length > fn.params.length) throw errorAt(`${fn.name} takes ${fn.params.length} argument(s), not ${src.args.length}`, src.pos);
+  if ((st.depth ?? 0) >= 32) throw errorAt(`${fn.name}: functions nest deeper than 32 (recursion is not allowed)`, src.pos);
+  const env: Env = { now: st.env.now, lets: new Map(st.env.lets), functions: new Map(st.env.functions) };
+  const child: RunState = { env, source: st.source, opts: st.opts, tabular: new Map(st.tabular), depth: (st.depth ?? 0) + 1 };
+  fn.params.forEach((p, i) => {
+    const arg = src.args[i] ?? p.default;
+    if (arg === undefined) throw errorAt(`${fn.name}: missing argument '${p.name}'`, src.pos);
+    const c = compileExpr(arg, scopeOf([], i < src.args.length ? st.env : env));
+    if (!c.isConst) throw errorAt(`${fn.name}: argument '${p.name}' must not depend on a row`, arg.pos);
+    env.lets.set(p.name, fold(c));
+    child.tabular.delete(p.name);
+    env.functions.delete(p.name);
+  });
+  bindLets(fn.lets, child);
+  return runPipeline(fn.body.query, child);
+}
+
+/** table("name"): the name must be a constant string. */
+function tableNameOf(src: Extract<Source, { k: 'table-expr' }>, st: RunState): Source {
+  const c = compileExpr(src.expr, scopeOf([], st.env));
+  const name = c.isConst ? constValue(c) : undefined;
+  if (typeof name !== 'string' || name === '') throw errorAt('table() needs a constant, non-empty table name', src.pos);
+  return { k: 'table', name, pos: src.pos };
 }
 
 function runPipeline(p: Pipeline, st: RunState): Rel {
   const ops = p.ops;
   let k = 0;
   let rel: Rel;
-  const stored = storedTableOf(p.source, st);
+  const source = p.source.k === 'table-expr' ? tableNameOf(p.source, st) : p.source;
+  const stored = storedTableOf(source, st);
   if (stored) {
     // Leading row operators run straight over the stored row objects.
     const rowOps: RowOp[] = [];
-    while (k < ops.length && isRowOp(ops[k])) rowOps.push(ops[k++] as RowOp);
+    while (k < ops.length && isRowOp(ops[k]) && !usesWindowFunctions(ops[k] as Op)) rowOps.push(ops[k++] as RowOp);
     rel = runSegment(
       { columns: stored.columns, rows: stored.rows, byName: true, ingest: stored.ingestionTimes ?? null, prefilter: timespanFilter(stored, st.opts) },
       rowOps,
       st.env,
     );
   } else {
-    rel = runSource(p.source, st);
+    rel = runSource(source, st);
   }
   while (k < ops.length) {
     const op = ops[k];
+    if (usesWindowFunctions(op)) {
+      // prev/next/row_number/row_window_session read neighbouring rows: computed first, then the operator runs.
+      const lifted = liftWindows(rel, op, st.env);
+      rel = runSegment({ columns: lifted.rel.columns, rows: lifted.rel.rows, byName: false, ingest: lifted.rel.ingest }, [lifted.op as RowOp], st.env);
+      if (op.k !== 'project') rel = dropColumns(rel, lifted.hidden);
+      k++;
+      continue;
+    }
     if (isRowOp(op)) {
       const rowOps: RowOp[] = [];
-      while (k < ops.length && isRowOp(ops[k])) rowOps.push(ops[k++] as RowOp);
+      while (k < ops.length && isRowOp(ops[k]) && !usesWindowFunctions(ops[k] as Op)) rowOps.push(ops[k++] as RowOp);
       rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, rowOps, st.env);
       continue;
     }
@@ -155,6 +216,15 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
+    case 'make-series':
+      return makeSeries(rel, op, st.env);
+    case 'mv-apply':
+      return mvApply(rel, op, st.env, (input, ops) => {
+        // The subquery reads its table through a name no query can spell.
+        const tabular = new Map(st.tabular);
+        tabular.set(MV_APPLY_INPUT, { value: input });
+        return runPipeline({ source: { k: 'table', name: MV_APPLY_INPUT, pos: op.pos }, ops, pos: op.pos }, { ...st, tabular });
+      });
     case 'union':
       return unionRels([rel, ...unionInputs(op.sources, op.isfuzzy, st, op.pos)]);
   }
@@ -217,6 +287,10 @@ function runSource(src: Source, st: RunState): Rel {
     }
     case 'sub':
       return runPipeline(src.query, st);
+    case 'table-expr':
+      return runSource(tableNameOf(src, st), st);
+    case 'call':
+      return callTabular(src, st);
     case 'union':
       return unionRels(unionInputs(src.sources, src.isfuzzy, st, src.pos, src.withsource));
     case 'datatable':
@@ -280,7 +354,14 @@ function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: P
   const out: Rel[] = [];
   for (const p of sources) {
     if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) continue;
-    const rel = runPipeline(p, st);
+    let rel: Rel;
+    try {
+      rel = runPipeline(p, st);
+    } catch (err) {
+      // isfuzzy: a leg over a table the workspace lacks (also inside a function or let) is left out.
+      if (isfuzzy && err instanceof KqlError && err.message.startsWith("unknown table '")) continue;
+      throw err;
+    }
     if (withsource === undefined || p.source.k !== 'table') out.push(rel);
     else {
       // withsource=Name: a first column telling which table each row came from.
@@ -320,4 +401,10 @@ function checkCell(v: unknown, type: Compiled['type'], col: Column, pos: Pos): u
     if (!Number.isInteger(v)) throw errorAt(`datatable column '${col.name}' is ${col.type} but the value is not an integer`, pos);
   }
   return v;
+}
+
+function dropColumns(rel: Rel, names: string[]): Rel {
+  if (names.length === 0) return rel;
+  const keep = rel.columns.map((c, i) => (names.includes(c.name) ? -1 : i)).filter((i) => i >= 0);
+  return { columns: keep.map((i) => rel.columns[i] as Column), rows: rel.rows.map((r) => keep.map((i) => r[i])), ingest: rel.ingest };
 }

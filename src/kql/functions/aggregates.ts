@@ -1,4 +1,5 @@
 import type { Expr } from '../ast';
+import { LEGACY_AGGREGATES } from './legacy-aggregates';
 import { compileExpr } from '../compile/scalar';
 import { newCtx, type Compiled, type Ctx, type Scope } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
@@ -40,7 +41,9 @@ function single(name: string, type: ColumnType, create: () => AggState): AggPlan
 }
 
 /** Compiles one aggregate call of a summarize against the input's columns. */
-export function compileAggregate(call: Expr, scope: Scope, byNames: Set<string>): AggPlan {
+export function compileAggregate(written: Expr, scope: Scope, byNames: Set<string>): AggPlan {
+  const legacy = written.k === 'call' ? LEGACY_AGGREGATES[written.name] : undefined;
+  const call: Expr = legacy !== undefined && written.k === 'call' ? { ...written, name: legacy } : written;
   if (call.k === 'call' && !AGGREGATE_NAMES.has(call.name) && !FUNCTIONS_SCALAR.has(call.name)) {
     throw errorAt(`unsupported aggregate function '${call.name}'`, call.pos);
   }

@@ -7,6 +7,8 @@ import { arity, need } from './args';
 import { kustoRegex } from './regex';
 import { IP_FUNCTIONS } from './ip';
 import { DATETIME_FUNCTIONS } from './datetime';
+import { SERIES_FUNCTIONS } from './series';
+import { SET_FUNCTIONS } from './sets';
 import { isPlainObject, Timespan, toJsonValue, toKqlString } from '../values';
 
 function parseJsonValue(v: unknown): unknown {
@@ -375,6 +377,8 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   },
   ...IP_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
+  ...SERIES_FUNCTIONS,
+  ...SET_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {

@@ -4,6 +4,7 @@ import { errorAt, type Pos } from '../errors';
 import type { ColumnType } from '../types';
 import { compareValues } from '../values';
 import { asText, convertTo, family } from './coerce';
+import { stringNumberOperands } from './string-number';
 
 type Fam = ReturnType<typeof family>;
 
@@ -36,6 +37,8 @@ function comparable(a: Fam, b: Fam): boolean {
 
 /** ==, !=, <, <=, >, >= with KQL's rules: null compares to nothing; strings compare case-sensitively. */
 export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos): Compiled {
+  const asStrings = stringNumberOperands(op, l, r);
+  if (asStrings !== undefined) [l, r] = asStrings;
   const fl = family(l.type);
   const fr = family(r.type);
   if (!comparable(fl, fr)) {

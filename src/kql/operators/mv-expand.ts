@@ -19,7 +19,7 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
   const items = op.items.map((it) => {
     const c = compileExpr(it.expr, scope);
     if (c.type !== 'dynamic') throw errorAt(`mv-expand needs a dynamic column, not ${c.type}`, it.pos);
-    const name = it.name ?? exprName(it.expr);
+    const name = it.name ?? (exprName(it.expr) || convertedColumn(it.expr));
     if (!name) throw errorAt('mv-expand: name this expression (name = ...)', it.pos);
     const type = it.type ?? 'dynamic';
     let at = columns.findIndex((col) => col.name === name);
@@ -81,4 +81,11 @@ function castTo(v: unknown, type: ColumnType): unknown {
     default:
       return null;
   }
+}
+
+/** `mv-expand todynamic(Col)` (or parse_json/parsejson) expands into Col itself, as in Kusto. */
+function convertedColumn(e: MvExpandOp['items'][number]['expr']): string | undefined {
+  if (e.k !== 'call' || !['todynamic', 'parse_json', 'parsejson'].includes(e.name) || e.args.length !== 1) return undefined;
+  const arg = e.args[0];
+  return arg?.k === 'name' ? arg.name : undefined;
 }

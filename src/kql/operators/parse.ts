@@ -1,4 +1,5 @@
 import type { Op } from '../ast';
+import { kustoRegex } from '../functions/regex';
 import { compileExpr } from '../compile/scalar';
 import { newCtx } from '../compile/context';
 import { errorAt } from '../errors';
@@ -41,12 +42,14 @@ export function parseRel(input: Rel, op: ParseOp, env: Env): Rel {
   const cols: { name: string; type: ColumnType }[] = [];
   op.pattern.forEach((p, i) => {
     const last = i === op.pattern.length - 1;
-    if (p.k === 'star') re += last ? '.*' : '.*?';
-    else if (p.k === 'text') re += escapeRegex(p.text);
+    if (p.k === 'star') re += last || op.kind === 'regex' ? '.*' : '.*?';
+    // kind=regex: the pattern's string constants are regular expressions (RE2 spellings translated).
+    else if (p.k === 'text') re += op.kind === 'regex' ? kustoRegex(p.text, op.pos).source : escapeRegex(p.text);
     else {
       if (p.type === 'dynamic' || p.type === 'guid') throw errorAt(`parse: unsupported column type ${p.type}`, p.pos);
       // relaxed: any text is captured and a value that does not convert becomes null.
-      const cap = op.kind === 'relaxed' ? '(.*?)' : capture(p.type);
+      // kind=regex matches greedily, as RE2 does without the U flag: a string column takes all it can.
+      const cap = op.kind === 'relaxed' ? '(.*?)' : op.kind === 'regex' && capture(p.type) === '(.*?)' ? '(.*)' : capture(p.type);
       re += last && cap === '(.*?)' ? '(.*)' : cap;
       if (last) re += '$';
       cols.push({ name: p.name, type: p.type });

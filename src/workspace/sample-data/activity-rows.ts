@@ -47,18 +47,37 @@ export function activityRows(ent: SampleEntities, call: ActivityCall): Array<{ r
       SubscriptionId: subscriptionId,
       _ResourceId: logAnalyticsResourceId(armId),
       ResourceProviderValue: providerOf(call.op.operation).toUpperCase(),
-      Authorization: {
+      // Authorization, Claims and Properties are JSON text in Log Analytics; the *_d columns hold them parsed.
+      ...jsonPair('Authorization', {
         action: call.op.operation,
         scope,
         evidence: { role: 'Virtual Machine Contributor', roleAssignmentScope: `/subscriptions/${subscriptionId}`, principalType: call.caller.includes('@') ? 'User' : 'ServicePrincipal' },
-      },
-      Properties_d: {
+      }),
+      ...jsonPair('Claims', {
+        name: call.caller.split('@')[0] ?? call.caller,
+        appid: 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c',
+        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': call.caller,
+        ipaddr: call.callerIp,
+      }),
+      ...jsonPair('Properties', {
         eventCategory: 'Administrative',
         entity: scope,
         message: call.op.operation,
         hierarchy: `${ent.tenantId}/${subscriptionId}`,
         ...(call.machine ? { resource: call.machine.name } : {}),
-      },
+      }),
+      HTTPRequest: JSON.stringify({ clientRequestId: call.correlationId, clientIpAddress: call.callerIp, method: 'POST' }),
+      Hierarchy: `${ent.tenantId}/${subscriptionId}`,
+      ActivityStatus: status,
+      ActivitySubstatus: last && call.failed ? 'Conflict' : phase.substatus,
+      Category: 'Administrative',
+      ResourceProvider: providerOf(call.op.operation),
+      ResourceId: armId,
+      Resource: armId.split('/').pop() ?? '',
+      OperationId: call.correlationId,
+      EventDataId: `${call.correlationId}-${i}`,
+      EventSubmissionTimestamp: tg,
+      SourceSystem: 'Azure',
       Level: status === 'Failed' ? 'Error' : 'Informational',
       CategoryValue: 'Administrative',
       TenantId: ent.tenantId,
@@ -66,4 +85,9 @@ export function activityRows(ent: SampleEntities, call: ActivityCall): Array<{ r
     };
     return { row, tg };
   });
+}
+
+/** A JSON column as Log Analytics stores it: the text, and the parsed value beside it. */
+function jsonPair(name: string, value: Record<string, unknown>): Row {
+  return { [name]: JSON.stringify(value), [`${name}_d`]: value };
 }

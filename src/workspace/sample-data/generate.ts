@@ -39,6 +39,8 @@ const DELAY: Record<string, { min: number; max: number; lateShare: number }> = {
   BehaviorAnalytics: { min: 8, max: 40, lateShare: 0.04 },
   AzureActivity: { min: 2, max: 8, lateShare: 0.01 },
   SigninLogs: { min: 1, max: 6, lateShare: 0.005 },
+  AADNonInteractiveUserSignInLogs: { min: 2, max: 10, lateShare: 0.005 },
+  IdentityInfo: { min: 5, max: 30, lateShare: 0 },
   AuditLogs: { min: 1, max: 12, lateShare: 0.005 },
 };
 
@@ -101,6 +103,8 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   const aa = new TableBuilder('AzureActivity', SAMPLE_TABLE_COLUMNS.AzureActivity, now);
   const si = new TableBuilder('SigninLogs', SAMPLE_TABLE_COLUMNS.SigninLogs, now);
   const au = new TableBuilder('AuditLogs', SAMPLE_TABLE_COLUMNS.AuditLogs, now);
+  const ni = new TableBuilder('AADNonInteractiveUserSignInLogs', SAMPLE_TABLE_COLUMNS.AADNonInteractiveUserSignInLogs, now);
+  const ii = new TableBuilder('IdentityInfo', SAMPLE_TABLE_COLUMNS.IdentityInfo, now);
   const span = days * 24 * HOUR;
   const randomTime = (): Date => new Date(now.getTime() - Math.floor(prng.next() * span));
   const ingest = (table: string, tg: Date): Date => new Date(tg.getTime() + delayFor(prng, table));
@@ -167,16 +171,29 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   for (let i = 0; i < perDay(700); i++) {
     const user = prng.pick(ent.users);
     const tg = randomTime();
-    si.add({ TimeGenerated: tg, ...signinRow(prng, user) }, tg, ingest('SigninLogs', tg));
+    si.add({ TimeGenerated: tg, ...signinRow(prng, user, tg, ent.tenantId) }, tg, ingest('SigninLogs', tg));
     if (prng.chance(0.2)) {
       const ingested = ingest('BehaviorAnalytics', tg);
       ba.add(signinBehaviorRow(prng, ent, user, { tg, ingested }, prng.guid()), tg, ingested);
     }
   }
 
+  // Token refreshes: the same shape as sign-ins, with the nested details as JSON text.
+  for (let i = 0; i < perDay(300); i++) {
+    const user = prng.pick(ent.users);
+    const tg = randomTime();
+    ni.add({ TimeGenerated: tg, ...nonInteractive(signinRow(prng, user, tg, ent.tenantId)) }, tg, ingest('AADNonInteractiveUserSignInLogs', tg));
+  }
+
   for (let i = 0; i < perDay(200); i++) {
     const tg = randomTime();
-    au.add({ TimeGenerated: tg, ...auditRow(prng, ent) }, tg, ingest('AuditLogs', tg));
+    au.add({ TimeGenerated: tg, ...auditRow(prng, ent, tg) }, tg, ingest('AuditLogs', tg));
+  }
+
+  // UEBA's identity snapshot: one row per user per day.
+  for (let d = 0; d < days; d++) {
+    const tg = new Date(now.getTime() - (d + 0.5) * 24 * HOUR);
+    ent.users.forEach((user, n) => ii.add(identityRow(user, n, tg, ent.tenantId), tg, ingest('IdentityInfo', tg)));
   }
 
   const cases = planted(now, seed);
@@ -184,7 +201,7 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   const burst = signinBurst(now, seed, ent);
   for (const r of burst.rows) si.add(r.row, r.tg, r.ingested);
 
-  return { seed, now, tables: [ba.build(), aa.build(), si.build(), au.build()], planted: cases, signinBurst: burst.burst };
+  return { seed, now, tables: [ba.build(), aa.build(), si.build(), au.build(), ni.build(), ii.build()], planted: cases, signinBurst: burst.burst };
 }
 
 function otherResource(prng: Prng, ent: SampleEntities, op: ArmOperation): string {
@@ -232,28 +249,93 @@ const CITIES: Record<string, [string, string, number, number]> = {
   RU: ['Moscow', 'Moscow', 55.75, 37.61], NG: ['Lagos', 'Lagos', 6.52, 3.37], CN: ['Shanghai', 'Shanghai', 31.23, 121.47],
 };
 
-function signinRow(prng: Prng, user: SampleUser): Row {
+const MFA_RESULTS = ['MFA successfully completed', 'MFA denied; user declined the authentication', 'MFA completed in Azure AD'];
+
+function signinRow(prng: Prng, user: SampleUser, tg: Date, tenantId: string): Row {
   const failed = prng.chance(0.12);
   const [code, description] = failed ? prng.pick(SIGNIN_RESULTS) : ['0', ''];
   const away = prng.chance(0.03);
   const country = away ? prng.pick(['BR', 'RU', 'NG', 'CN']) : user.country;
   const [city, state, latitude, longitude] = CITIES[country];
+  const app = prng.pick(SIGNIN_APPS);
+  const mfa = prng.chance(0.3);
+  const caFailed = code === '53003';
   return {
+    CreatedDateTime: tg,
     UserPrincipalName: user.upn,
     UserDisplayName: user.displayName,
     UserId: user.objectId,
+    Identity: user.displayName,
+    UserType: 'Member',
     Id: prng.guid(),
+    CorrelationId: prng.guid(),
+    OperationName: 'Sign-in activity',
+    Category: 'SignInLogs',
     DeviceDetail: { displayName: `${user.upn.split('@')[0]}-laptop`, operatingSystem: prng.pick(['Windows 11', 'MacOs', 'iOS']), browser: 'Edge 131' },
     IPAddress: away ? `${prng.int(100, 200)}.${prng.int(1, 254)}.${prng.int(1, 254)}.${prng.int(1, 254)}` : user.ip,
     Location: country,
     LocationDetails: { city, state, countryOrRegion: country, geoCoordinates: { latitude, longitude } },
     ResultType: code,
     ResultDescription: description,
-    AppDisplayName: prng.pick(['Azure Portal', 'Microsoft Teams', 'Office 365 Exchange Online', 'Microsoft Azure CLI', 'Azure Virtual Desktop']),
+    Status: failed ? { errorCode: Number(code), failureReason: description, additionalDetails: description } : { errorCode: 0, additionalDetails: mfa ? 'MFA completed in Azure AD' : '' },
+    AppDisplayName: app[0],
+    AppId: app[1],
+    ResourceDisplayName: app[2],
     ClientAppUsed: prng.pick(['Browser', 'Browser', 'Mobile Apps and Desktop clients']),
-    ConditionalAccessStatus: code === '53003' ? 'failure' : prng.pick(['success', 'success', 'notApplied']),
+    UserAgent: prng.pick(['Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1', 'Microsoft Authentication Broker']),
+    ConditionalAccessStatus: caFailed ? 'failure' : prng.pick(['success', 'success', 'notApplied']),
+    ConditionalAccessPolicies: [{ id: 'ca-0001', displayName: 'Require MFA for admins', result: caFailed ? 'failure' : 'success' }],
+    AuthenticationRequirement: mfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
+    AuthenticationDetails: JSON.stringify(mfa ? [{ authenticationMethod: 'Password', succeeded: true }, { authenticationMethod: 'Mobile app notification', authenticationStepResultDetail: prng.pick(MFA_RESULTS) }] : [{ authenticationMethod: 'Password', succeeded: !failed }]),
+    IsInteractive: true,
     RiskLevelDuringSignIn: away ? prng.pick(['medium', 'high']) : 'none',
+    AADTenantId: tenantId,
+    TenantId: tenantId,
     Type: 'SigninLogs',
+  };
+}
+
+const SIGNIN_APPS: Array<[string, string, string]> = [
+  ['Azure Portal', 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c', 'Windows Azure Service Management API'],
+  ['Microsoft Teams', '1fec8e78-bce4-4aaf-ab1b-5451cc387264', 'Microsoft Teams Services'],
+  ['Office 365 Exchange Online', '00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online'],
+  ['Microsoft Azure CLI', '04b07795-8ddb-461a-bbee-02f9e1bf7b46', 'Windows Azure Service Management API'],
+  ['Azure Virtual Desktop', '9cdead84-a844-4324-93f2-b2e6bb768d07', 'Windows Virtual Desktop'],
+];
+
+/** A sign-in row as AADNonInteractiveUserSignInLogs stores it: the nested details are JSON text. */
+function nonInteractive(row: Row): Row {
+  const text = (v: unknown): string => JSON.stringify(v ?? null);
+  return {
+    ...row,
+    DeviceDetail: text(row.DeviceDetail),
+    LocationDetails: text(row.LocationDetails),
+    Status: text(row.Status),
+    ConditionalAccessPolicies: text(row.ConditionalAccessPolicies),
+    IsInteractive: false,
+    Type: 'AADNonInteractiveUserSignInLogs',
+  };
+}
+
+function identityRow(user: SampleUser, n: number, tg: Date, tenantId: string): Row {
+  const admin = n % 4 === 0;
+  return {
+    TimeGenerated: tg,
+    AccountObjectId: user.objectId,
+    AccountUPN: user.upn,
+    AccountName: user.upn.split('@')[0],
+    AccountDisplayName: user.displayName,
+    AccountDomain: 'contoso.com',
+    AssignedRoles: admin ? ['Global Administrator'] : [],
+    GroupMembership: admin ? ['Admins', 'All Staff'] : ['All Staff'],
+    Tags: [],
+    JobTitle: admin ? 'Cloud administrator' : 'Engineer',
+    Department: admin ? 'IT' : 'Engineering',
+    UserType: 'Member',
+    IsAccountEnabled: true,
+    BlastRadius: admin ? 'High' : 'Low',
+    TenantId: tenantId,
+    Type: 'IdentityInfo',
   };
 }
 
@@ -267,18 +349,34 @@ const AUDIT_OPERATIONS: Array<[string, string]> = [
   ['Update conditional access policy', 'Policy'],
 ];
 
-function auditRow(prng: Prng, ent: SampleEntities): Row {
+/** AADOperationType as Entra ID writes it for each kind of operation. */
+function aadOperationType(operation: string): string {
+  if (/^Add /.test(operation)) return 'Add';
+  if (/^(Delete|Remove) /.test(operation)) return 'Delete';
+  if (/^Consent /.test(operation)) return 'Assign';
+  return 'Update';
+}
+
+function auditRow(prng: Prng, ent: SampleEntities, tg: Date): Row {
   const actor = prng.pick(ent.users);
   const target = prng.pick(ent.users);
   const [operation, category] = prng.pick(AUDIT_OPERATIONS);
   return {
+    ActivityDateTime: tg,
+    Id: prng.guid(),
     OperationName: operation,
+    ActivityDisplayName: operation,
+    OperationVersion: '1.0',
     Category: category,
     Result: prng.chance(0.95) ? 'success' : 'failure',
     InitiatedBy: { user: { userPrincipalName: actor.upn, id: actor.objectId, ipAddress: actor.ip } },
     TargetResources: [{ id: target.objectId, displayName: target.displayName, type: 'User', userPrincipalName: target.upn, modifiedProperties: [] }],
+    AdditionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0' }],
     CorrelationId: prng.guid(),
     LoggedByService: 'Core Directory',
+    AADOperationType: aadOperationType(operation),
+    AADTenantId: ent.tenantId,
+    TenantId: ent.tenantId,
     Type: 'AuditLogs',
   };
 }
