@@ -88,7 +88,7 @@ describe('the command', () => {
     expect(() => run(['detections', 'export', 'no-such-rule'])).toThrow(UsageError);
     expect(() => run(['detections', 'export'])).toThrow(/needs RULE/);
     expect(() => run(['detections', 'export', first.slug, '--format', 'json'])).toThrow(/yaml or query/);
-    expect(() => run(['detections', 'import'])).toThrow(/needs 'export'/);
+    expect(() => run(['detections', 'import'])).toThrow(/needs 'list' or 'test' or 'export', not 'import'/);
     expect(() => run(['detections', 'export', 'a', 'b'])).toThrow(/takes RULE/);
   });
 });
