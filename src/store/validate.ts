@@ -178,3 +178,9 @@ export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
   if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
 }
 
+
+export function checkWorkspaces(workspaces: unknown): string[] | undefined {
+  if (workspaces === undefined) return undefined;
+  if (!Array.isArray(workspaces) || workspaces.some((w) => typeof w !== 'string')) throw new StoreInputError('workspaces must be a list of names');
+  return [...(workspaces as string[])];
+}
