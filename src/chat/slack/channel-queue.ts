@@ -33,8 +33,17 @@ interface Item {
   version?: number;
   /** Someone is waiting on it (a reply to a command): it goes ahead of queued card posts and redraws. */
   urgent?: boolean;
+  /** When it was queued (ms since epoch): a card waiting longer than CARD_MAX_WAIT_MS goes next. */
+  queuedAt: number;
   rateLimitedTimes: number;
 }
+
+/**
+ * Answers go ahead of cards, but never for longer than this: a card (new or
+ * redrawn) queued this long goes next, so whatever the hunt load a card
+ * reaches the channel within this plus one pacing interval.
+ */
+export const CARD_MAX_WAIT_MS = 5_000;
 
 interface Lane {
   items: Item[];
@@ -70,7 +79,7 @@ export class ChannelQueue {
    * during a burst of clicks it does not wait behind every redrawn card.
    */
   post<T>(channel: string, fn: () => Promise<T>, options: { urgent?: boolean } = {}): Promise<T> {
-    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0, urgent: options.urgent === true });
+    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0, urgent: options.urgent === true, queuedAt: Date.now() });
   }
 
   /**
@@ -90,7 +99,7 @@ export class ChannelQueue {
         pending.waiters.push({ resolve: resolve as (v: unknown) => void, reject });
       });
     }
-    return this.enqueue<T>(channel, { run: fn, waiters: [], key, version, rateLimitedTimes: 0 });
+    return this.enqueue<T>(channel, { run: fn, waiters: [], key, version, rateLimitedTimes: 0, queuedAt: Date.now() });
   }
 
   /** Items waiting (not started) in one channel. */
@@ -164,7 +173,9 @@ export class ChannelQueue {
       return;
     }
     lane.tokens -= 1;
-    const item = lane.items.shift() as Item;
+    // The oldest card goes before the answers queued ahead of it once it has waited its limit.
+    const starved = lane.items[0]?.urgent === true ? lane.items.findIndex((i) => !i.urgent && now - i.queuedAt >= CARD_MAX_WAIT_MS) : -1;
+    const item = (starved > 0 ? lane.items.splice(starved, 1)[0] : lane.items.shift()) as Item;
     lane.busy = true;
     void this.runItem(lane, item).finally(() => {
       lane.busy = false;
