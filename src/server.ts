@@ -182,6 +182,8 @@ function activityProblem(body: unknown): string | undefined {
     if (!isRecord(party) || typeof party.id !== 'string' || party.id.length === 0) return `${key}.id must be a string`;
   }
   if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  // Without it the SDK cannot answer an invoke and the turn fails (a 501): every real activity has one.
+  if (typeof body.channelId !== 'string' || body.channelId.length === 0 || body.channelId.length > 64) return 'channelId must be a short string';
   if (body.channelData !== undefined && !isRecord(body.channelData)) return 'channelData must be an object';
   if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string';
   return undefined;
