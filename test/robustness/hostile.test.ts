@@ -70,6 +70,9 @@ describe('hostile traffic against the whole process (Teams anonymous loopback, S
     const ctxs = [
       { actor: { platform: 'slack', id: 'U0ALICE', displayName: 'Alice', email: 'alice@contoso.com' }, origin: 'slack:C0ALERTS' },
       { actor: { platform: 'teams', id: 'x', displayName: 'Mallory', email: 'mallory@evil.example' }, origin: 'teams:General' },
+      // Not listed, in a direct message and in a channel FirstWatch was not configured for.
+      { actor: { platform: 'slack', id: 'U0EVE', displayName: 'Eve' }, origin: 'slack:D0EVE' },
+      { actor: { platform: 'slack', id: 'U0EVE', displayName: 'Eve', email: 'eve@contoso.com' }, origin: 'slack:C0ELSEWHERE' },
     ];
     const routerReplies = new Map<string, number>();
     for (let i = 0; i < ROUTER_PAYLOADS; i++) {
