@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from './logging/logger';
@@ -20,6 +20,8 @@ export interface HttpServerOptions {
   slack?: RequestHandler;
   readiness: () => Promise<ReadyCheck[]>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** When set, /readyz and /metrics require "Authorization: Bearer <token>" (they tell an outsider what runs and how). */
+  metricsToken?: string;
   /** Called once per answered request with its route (a fixed name, never the raw path) and status. */
   onRequest?: (route: string, status: number) => void;
 }
@@ -56,7 +58,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res, next) => {
+  const operator = bearerGuard(options.metricsToken);
+  app.get('/readyz', operator, (_req, res, next) => {
     options
       .readiness()
       .then((checks) => {
@@ -67,7 +70,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   });
   if (options.metrics !== undefined) {
     const metrics = options.metrics;
-    app.get('/metrics', (_req, res, next) => {
+    app.get('/metrics', operator, (_req, res, next) => {
       metrics()
         .then((m) => res.type(m.contentType).send(m.body))
         .catch(next);
@@ -124,6 +127,21 @@ function requestContext(options: HttpServerOptions): RequestHandler {
   };
 }
 
+/** Passes requests carrying the token (compared in constant time); 401 with a fixed body otherwise. No token: open. */
+function bearerGuard(token: string | undefined): RequestHandler {
+  if (token === undefined) return (_req, _res, next) => next();
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const given = /^Bearer ([\x21-\x7e]{1,1024})$/.exec(req.get('authorization') ?? '')?.[1];
+    if (given !== undefined && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+      next();
+      return;
+    }
+    res.setHeader('www-authenticate', 'Bearer');
+    res.status(401).json({ error: 'unauthorized' });
+  };
+}
+
 function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q < 0 ? url : url.slice(0, q);
@@ -164,6 +182,8 @@ function activityProblem(body: unknown): string | undefined {
     if (!isRecord(party) || typeof party.id !== 'string' || party.id.length === 0) return `${key}.id must be a string`;
   }
   if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
+  // Without it the SDK cannot answer an invoke and the turn fails (a 501): every real activity has one.
+  if (typeof body.channelId !== 'string' || body.channelId.length === 0 || body.channelId.length > 64) return 'channelId must be a short string';
   if (body.channelData !== undefined && !isRecord(body.channelData)) return 'channelData must be an object';
   if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string';
   return undefined;

@@ -1,6 +1,7 @@
 import type { AlertStore, TransitionRequest } from '../store/alert-store';
 import { isAlertId } from './alert-id';
-import type { Authorizer } from './authorizer';
+import { RefusalBudget } from './access/refusal-budget';
+import type { Authorizer, WorkspaceScope } from './authorizer';
 import { classificationLabel, isClassification } from './classification';
 import { validateNote } from './note';
 import { TRANSITIONS, canApply, isNoop } from './state-machine';
@@ -34,6 +35,8 @@ export interface AlertServiceDeps {
   authorizer: Authorizer;
   /** Where an escalation goes, in words ("on-call"); shown on the cards as "Escalated by … to …". */
   escalatesTo?: string;
+  /** How many refusals per actor are audited one by one (default: 30 a minute). */
+  refusalBudget?: RefusalBudget;
 }
 
 /** A stale card can lose the race to another click more than once; give up after this many tries. */
@@ -57,8 +60,10 @@ export class AlertService {
   private readonly authorizer: Authorizer;
   private readonly listeners = new Set<ChangeListener>();
   private readonly escalatesTo: string | undefined;
+  private readonly refusals: RefusalBudget;
 
   constructor(deps: AlertServiceDeps) {
+    this.refusals = deps.refusalBudget ?? new RefusalBudget();
     this.store = deps.store;
     this.clock = deps.clock ?? systemClock;
     this.authorizer = deps.authorizer;
@@ -95,16 +100,40 @@ export class AlertService {
   }
 
   /**
-   * Checks the allow-list for actions that are not status changes (hunt, view).
-   * A refusal is audited under `action`; an allowed check is not (the caller audits what it then does).
+   * Checks who may do this from where (and, given a workspace, on it) for
+   * actions that are not status changes (hunt, view, list). A refusal is
+   * audited under `action`; an allowed check is not (the caller audits what it then does).
    */
-  async authorize(actor: Actor, origin: string, action: string, alertId?: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  async authorize(
+    actor: Actor,
+    origin: string,
+    action: string,
+    alertId?: string,
+    workspace?: string,
+  ): Promise<{ ok: true } | { ok: false; message: string }> {
     // FirstWatch's own actions (auto-escalation) are not a person's and are not on any allow-list.
     if (isSystemActor(actor)) return { ok: true };
-    const decision = this.authorizer.check(actor);
+    const decision = await this.authorizer.check(actor, { origin, ...(workspace !== undefined ? { workspace } : {}) });
     if (decision.ok) return decision;
-    await this.audit({ actor, origin, action, alertId, outcome: 'refused', detail: `not authorized: ${decision.reason}` });
+    await this.refuse({ actor, origin, action, alertId, detail: `not authorized: ${decision.reason}` });
     return { ok: false, message: `Not allowed: ${decision.reason}.` };
+  }
+
+  /** The workspaces `actor` may list and hunt from `origin`. */
+  async scope(actor: Actor, origin: string): Promise<WorkspaceScope> {
+    if (isSystemActor(actor) || this.authorizer.scope === undefined) return { all: true };
+    return this.authorizer.scope(actor, origin);
+  }
+
+  /**
+   * Audits one refused attempt, unless this actor has already had its share of
+   * refusal lines this minute (then it is counted, and the next line says how many).
+   */
+  async refuse(entry: Omit<AuditEntry, 'at' | 'id' | 'outcome'>): Promise<void> {
+    const granted = this.refusals.take(`${entry.actor.platform}:${entry.actor.id}`.toLowerCase(), this.clock().getTime());
+    if (granted === undefined) return;
+    const more = granted.dropped > 0 ? ` (${granted.dropped} earlier refusal${granted.dropped === 1 ? '' : 's'} of this actor not recorded one by one)` : '';
+    await this.audit({ ...entry, outcome: 'refused', detail: `${entry.detail ?? 'refused'}${more}` });
   }
 
   /** Appends one audit line stamped with the service clock. */
@@ -123,25 +152,35 @@ export class AlertService {
     opts: ActionOptions,
     classification?: Classification,
   ): Promise<ActionResult> {
-    // Malformed input is refused before anything is read or written.
-    if (!isAlertId(id)) return { outcome: 'refused', message: `"${String(id)}" is not an alert id (expected FW-<number>).` };
+    // Malformed input is refused (and audited) before anything is read or written.
+    const refused = async (message: string, detail: string, alertId?: string): Promise<ActionResult> => {
+      await this.refuse({ actor, origin, action, ...(alertId !== undefined ? { alertId } : {}), detail });
+      return { outcome: 'refused', message };
+    };
+    if (!isAlertId(id)) return refused(`"${String(id).slice(0, 40)}" is not an alert id (expected FW-<number>).`, `not an alert id: ${JSON.stringify(String(id).slice(0, 40))}`);
     if (action === 'resolve' && !isClassification(classification)) {
-      return { outcome: 'refused', message: 'A resolution needs a classification: true_positive, benign_positive or false_positive.' };
+      return refused('A resolution needs a classification: true_positive, benign_positive or false_positive.', 'no valid classification', id);
     }
     const note = validateNote(opts.note);
-    if (!note.ok) return { outcome: 'refused', message: `Cannot ${action} ${id}: ${note.reason}.` };
+    if (!note.ok) return refused(`Cannot ${action} ${id}: ${note.reason}.`, `invalid note: ${note.reason}`, id);
     if (opts.expectedVersion !== undefined && !(Number.isSafeInteger(opts.expectedVersion) && opts.expectedVersion >= 0)) {
-      return { outcome: 'refused', message: 'The card version must be a non-negative integer.' };
+      return refused('The card version must be a non-negative integer.', 'invalid card version', id);
     }
 
     const auth = await this.authorize(actor, origin, action, id);
     if (!auth.ok) return { outcome: 'refused', message: auth.message };
 
     let current = await this.store.getAlert(id);
-    if (!current) return { outcome: 'refused', message: `There is no alert ${id}.` };
+    if (!current) return refused(`There is no alert ${id}.`, 'no such alert', id);
+    const inWorkspace = await this.authorize(actor, origin, action, id, current.workspace);
+    if (!inWorkspace.ok) return { outcome: 'refused', message: inWorkspace.message };
     const seen = opts.expectedVersion;
     if (seen !== undefined && seen > current.version) {
-      return { outcome: 'refused', message: `The card claims version ${seen} of ${id}, which is only at version ${current.version}; refresh it and try again.` };
+      return refused(
+        `The card claims version ${seen} of ${id}, which is only at version ${current.version}; refresh it and try again.`,
+        `card claims version ${seen}, alert is at ${current.version}`,
+        id,
+      );
     }
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -188,7 +227,7 @@ export class AlertService {
         const done = `${id} ${ACTION_NOUN[action]}${classification ? ` as ${classificationLabel(classification)}` : ''} by ${actor.displayName}.`;
         return { outcome: 'allowed', message: prefix + done, alert: result.alert };
       }
-      if (result.reason === 'not_found') return { outcome: 'refused', message: `There is no alert ${id}.` };
+      if (result.reason === 'not_found') return refused(`There is no alert ${id}.`, 'no such alert', id);
       // Someone else changed it between our read and our write: judge again against what is there now,
       // so the audit line and the reply describe the state actually left behind.
       current = result.alert;

@@ -2,9 +2,22 @@ import type { Actor } from './types';
 
 export type AuthorizationDecision = { ok: true } | { ok: false; reason: string };
 
+/** What a person asks to do, from where, on which workspace. */
+export interface AccessRequest {
+  /** "slack:C123", "slack:D123", "teams:<conversation id>", "cli". */
+  origin: string;
+  /** The workspace whose alerts or data the request touches; absent: who and where only. */
+  workspace?: string;
+}
+
+/** The workspaces one person may see from one place: all of them, or these (possibly none, with why). */
+export type WorkspaceScope = { all: true } | { all: false; workspaces: readonly string[]; reason: string };
+
 /** Decides whether a person may act through FirstWatch. */
 export interface Authorizer {
-  check(actor: Actor): AuthorizationDecision;
+  check(actor: Actor, request?: AccessRequest): AuthorizationDecision | Promise<AuthorizationDecision>;
+  /** Which workspaces `actor` may list and hunt from `origin`; absent: all of them whenever check allows. */
+  scope?(actor: Actor, origin: string): WorkspaceScope | Promise<WorkspaceScope>;
 }
 
 const PLATFORM_PREFIX = /^(teams|slack|console|cli|system):(.+)$/;
@@ -13,7 +26,8 @@ const PLATFORM_PREFIX = /^(teams|slack|console|cli|system):(.+)$/;
  * Allow-list entries are an email/UPN ("alex@contoso.com"), a platform id
  * ("slack:U123", "teams:<aad object id>", "cli:alex"), or a bare user id
  * ("U123"), which matches that id on any platform. All compare
- * case-insensitively. An empty list lets everyone in.
+ * case-insensitively. An empty list lets everyone in (the embedded demo and
+ * tests; configured deployments go through AccessPolicy, which never does).
  */
 export class AllowListAuthorizer implements Authorizer {
   private readonly emails = new Set<string>();
@@ -34,17 +48,24 @@ export class AllowListAuthorizer implements Authorizer {
     return this.emails.size + this.ids.size + this.bareIds.size;
   }
 
-  check(actor: Actor): AuthorizationDecision {
-    if (this.size === 0) return { ok: true };
-    if (this.ids.has(`${actor.platform}:${actor.id}`.toLowerCase()) || this.bareIds.has(actor.id.toLowerCase())) return { ok: true };
+  /** True when the actor is on the list (an empty list holds no one). */
+  lists(actor: Actor): boolean {
+    if (this.ids.has(`${actor.platform}:${actor.id}`.toLowerCase()) || this.bareIds.has(actor.id.toLowerCase())) return true;
     const email = actor.email?.trim().toLowerCase();
-    if (email && this.emails.has(email)) return { ok: true };
-    const who = `${actor.displayName} (${actor.platform}:${actor.id}${email ? `, ${email}` : ''})`;
-    return {
-      ok: false,
-      reason: email
-        ? `${who} is not on the FirstWatch allow-list`
-        : `${who} has no email address FirstWatch can see and is not on the allow-list by id`,
-    };
+    return email !== undefined && email.length > 0 && this.emails.has(email);
   }
+
+  check(actor: Actor): AuthorizationDecision {
+    if (this.size === 0 || this.lists(actor)) return { ok: true };
+    return { ok: false, reason: notListed(actor) };
+  }
+}
+
+/** Why a person is not on a list, naming what was compared. */
+export function notListed(actor: Actor): string {
+  const email = actor.email?.trim().toLowerCase();
+  const who = `${actor.displayName} (${actor.platform}:${actor.id}${email ? `, ${email}` : ''})`;
+  return email
+    ? `${who} is not on the FirstWatch allow-list`
+    : `${who} has no email address FirstWatch can see and is not on the allow-list by id`;
 }

@@ -50,7 +50,8 @@ export function describeEscalation(alert: Pick<Alert, 'lastChange'>, opts: { now
   const mark = alert.lastChange?.escalation;
   if (mark === undefined) return undefined;
   const to = mark.to ? ` to ${mark.to}` : '';
-  const note = mark.note ? ` — ${mark.note}` : '';
+  // Quoted, on one line: the note stays inside its quotes wherever this line is shown.
+  const note = mark.note ? ` — “${mark.note.trim().replace(/\s*[\r\n]+\s*/g, ' / ')}”` : '';
   return `Escalated by ${mark.by}${to} · ${formatUtcTime(new Date(mark.at), opts.now)}${note}`;
 }
 

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AlertService } from '../alerts/alert-service';
+import { AccessPolicy } from '../alerts/access/access-policy';
 import { AllowListAuthorizer } from '../alerts/authorizer';
 import { HuntError } from '../alerts/hunt/errors';
 import { HuntService } from '../alerts/hunt/service';
+import { PerUserHuntLimit } from '../alerts/hunt/per-user-limit';
 import { cardContextFactory, type CardContextFor } from '../cards/card-context';
 import { ConsolePlatform } from '../chat/console/console-platform';
 import type { HuntRunner } from '../alerts/commands';
@@ -27,6 +29,7 @@ import { observeDeliveries, observeHunts, observeInteractions, observeRateLimits
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
+import { placeResolver } from './places';
 
 export interface BuildOptions {
   logger: Logger;
@@ -135,10 +138,21 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     queries: new Map(detections.map((d) => [d.id, d.query])),
   });
   const escalationTargets = escalationDestinations(config);
+  const workspaces: WorkspaceBinding[] = sources.map((source) => ({ name: source.name, source, targets: [] as DeliveryTarget[] }));
+  const responders = config.responders;
   const alerts = new AlertService({
     store,
     clock,
-    authorizer: new AllowListAuthorizer(config.responders.allow),
+    // 'open' is the embedded demo only: configuration refuses it once a real chat platform is set.
+    authorizer:
+      responders.mode === 'open'
+        ? new AllowListAuthorizer([])
+        : new AccessPolicy({
+            allow: responders.allow,
+            channelMembers: responders.channelMembers,
+            workspaces: config.workspaces.map((w) => ({ name: w.name, ...(w.responders !== undefined ? { responders: w.responders } : {}) })),
+            places: placeResolver({ workspaces, escalation: escalationTargets, conversations: store }),
+          }),
     ...(escalationTargets.length > 0 ? { escalatesTo: config.escalation.name } : {}),
   });
   const router = new CommandRouter({
@@ -147,6 +161,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
     workspaces: sources.map((s) => s.name),
     onInteraction: observeInteractions(metrics, logger.child({ component: 'interactions' })),
+    clock,
+    ...(config.hunt.perUserPerMinute > 0 ? { huntsPerUser: new PerUserHuntLimit(config.hunt.perUserPerMinute) } : {}),
   });
   const huntTimed = observeHunts(metrics);
   const huntOver = (over: QuerySource[]): HuntService =>
@@ -197,7 +213,6 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   };
 
   const platforms: Partial<Record<ChatPlatformName, ChatPlatform>> = {};
-  const workspaces: WorkspaceBinding[] = sources.map((source) => ({ name: source.name, source, targets: [] as DeliveryTarget[] }));
   const dispatcher = new Dispatcher({
     store,
     platforms,

@@ -80,6 +80,7 @@ export async function runApp(
     slack: extra.slack,
     readiness,
     metrics: () => metrics.render(),
+    ...(app.config.server.metricsToken !== undefined ? { metricsToken: app.config.server.metricsToken } : {}),
     onRequest: (route, status) => metrics.httpRequests.inc({ route, status: `${Math.floor(status / 100)}xx` }),
   });
   logger.info({ url: http.url }, 'HTTP server listening');

@@ -1,6 +1,7 @@
 import { classificationLabel } from '../alerts/classification';
 import { describeEscalation, describeStatus as describeDomainStatus } from '../alerts/status-text';
 import type { Alert, Classification } from '../alerts/types';
+import { quotedNote } from './plain-text';
 
 /** "false positive" */
 export function classificationText(c: Classification): string {
@@ -19,7 +20,8 @@ export function describeStatus(
   // Without a reference clock, a far-away date keeps the line unambiguous.
   const line = describeDomainStatus(alert, { now: now ?? new Date(0) });
   const note = alert.lastChange?.note?.trim();
-  const status = note ? `${line} · ${note}` : line;
+  // Quoted and on one line: a note cannot add a line, such as a forged "Status:", to the card.
+  const status = note ? `${line} · ${quotedNote(note)}` : line;
   // After an escalation, later changes still say where it went (the escalate line itself already does).
   if (alert.lastChange?.action === 'escalate') return status;
   const escalated = describeEscalation(alert, { now: now ?? new Date(0) });

@@ -1,3 +1,5 @@
+import { plainText } from './plain-text';
+
 export const ELLIPSIS = '…';
 
 /**
@@ -13,15 +15,14 @@ export function truncate(text: string, max: number): string {
   return text.slice(0, end) + ELLIPSIS;
 }
 
-/** Control characters (except newline, carriage return and tab) would corrupt terminals and cards: show them as U+FFFD. */
+/** Control characters (except newline, carriage return and tab) shown as U+FFFD, invisible ones (bidi, zero-width) as "[U+202E]". */
 export function stripControl(text: string): string {
-   
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
+  return plainText(text, { multiline: true });
 }
 
-/** One line: control characters replaced, newlines and tabs folded to spaces. */
+/** One line: control characters replaced, invisible ones shown, newlines and tabs folded to spaces. */
 export function oneLine(text: string): string {
-  return stripControl(text).replace(/[\r\n\t]+/g, ' ');
+  return plainText(text);
 }
 
 /** Keeps the first `max` items; `more` says how many were left out. */

@@ -49,7 +49,10 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     azure: readAzure(r),
     schedule: readSchedule(r),
     console: readConsole(r, slackOn || teamsBot),
-    responders: readResponders(r),
+    responders: readResponders(r, {
+      realChat: slackOn || (teams !== undefined && teams.mode === 'bot'),
+      workspaceLists: workspaces.some((w) => w.responders !== undefined && w.responders.length > 0),
+    }),
     hunt: readHunt(r),
     logging: readLogging(r),
     escalation: readEscalation(r),

@@ -11,6 +11,7 @@ function hide(value: string | undefined): string | undefined {
 export function redactConfig(config: Config): Config {
   const copy = structuredClone(config) as ConfigShape;
   copy.azure.clientSecret = hide(copy.azure.clientSecret);
+  copy.server.metricsToken = hide(copy.server.metricsToken);
   if (copy.teams.mode === 'bot') copy.teams.appPassword = HIDDEN;
   switch (copy.slack.mode) {
     case 'socket':

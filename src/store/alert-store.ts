@@ -52,6 +52,8 @@ export interface ListAuditQuery {
 export interface ListAlertsQuery {
   /** 'open' = every status but resolved. */
   status?: 'open' | 'all';
+  /** Only alerts of these workspaces (an empty list finds none); absent: every workspace. */
+  workspaces?: readonly string[];
   limit: number;
 }
 

@@ -193,3 +193,10 @@ export function checkFingerprintQuery(detectionId: unknown, fingerprints: unknow
     throw new StoreInputError('fingerprints must be an array of strings');
   }
 }
+
+/** Which workspaces a listing may show: a list of names, or undefined for all. */
+export function checkWorkspaces(workspaces: unknown): string[] | undefined {
+  if (workspaces === undefined) return undefined;
+  if (!Array.isArray(workspaces) || workspaces.some((w) => typeof w !== 'string')) throw new StoreInputError('workspaces must be a list of names');
+  return [...(workspaces as string[])];
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Alert, StatusChange } from '../../src/alerts/types';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { TestClock, person } from '../store/fixtures';
-import { alex, bea, harness, seed, snapshot, type Harness } from './harness';
+import { alex, auditSince, bea, harness, seed, snapshot, stateOf, type Harness } from './harness';
 
 describe('AlertService', () => {
   let h: Harness;
@@ -113,12 +113,15 @@ describe('AlertService', () => {
       ['a note with a control character', () => h.service.reopen('FW-1', alex, 'cli', 'a\u0007b'), /control character U\+0007/],
       ['a card version from the future', () => h.service.acknowledge('FW-1', alex, 'cli', { expectedVersion: 7 }), /claims version 7/],
       ['a non-integer card version', () => h.service.acknowledge('FW-1', alex, 'cli', { expectedVersion: 1.5 }), /non-negative integer/],
-    ])('refuses %s with a reason', async (_label, call, says) => {
-      const before = await snapshot(h.store);
+    ])('refuses %s with a reason, audits the refusal and changes nothing else', async (_label, call, says) => {
+      const before = await stateOf(h.store);
+      const audited = (await h.store.listAudit({ limit: 1000 })).length;
       const r = await call();
       expect(r.outcome).toBe('refused');
       expect(r.message).toMatch(says);
-      expect(await snapshot(h.store)).toEqual(before);
+      expect(await stateOf(h.store)).toEqual(before);
+      const lines = await auditSince(h.store, audited);
+      expect(lines).toEqual([expect.objectContaining({ outcome: 'refused', actor: alex, origin: 'cli', detail: expect.any(String) })]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { AlertService } from '../../src/alerts/alert-service';
 import { AllowListAuthorizer } from '../../src/alerts/authorizer';
-import type { AlertStatus } from '../../src/alerts/types';
+import type { AlertStatus, AuditEntry } from '../../src/alerts/types';
 import type { Store } from '../../src/store/store';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
@@ -45,6 +45,17 @@ export async function putInStatus(h: Harness, id: string, status: AlertStatus): 
 }
 
 /** Every observable row, read through the Store interface. */
+/** Alerts and deliveries, without the audit log: what a refusal must leave as it was (it adds only a refused audit line). */
+export async function stateOf(store: Store): Promise<unknown> {
+  const alerts = await store.listAlerts({ status: 'all', limit: 1000 });
+  return { alerts, deliveries: await Promise.all(alerts.map((a) => store.listDeliveries(a.id))) };
+}
+
+/** The audit lines written after the first `before` ones. */
+export async function auditSince(store: Store, before: number): Promise<AuditEntry[]> {
+  return (await store.listAudit({ limit: 1000 })).slice(before);
+}
+
 export async function snapshot(store: Store): Promise<unknown> {
   const alerts = await store.listAlerts({ status: 'all', limit: 1000 });
   return {

@@ -38,6 +38,7 @@ describe('several workspaces, each with its own chat targets', () => {
         SQLITE_PATH: path.join(dir, 'fw.db'),
         TEAMS_PLAYGROUND: 'false',
         CONSOLE_OUTPUT: 'false',
+        RESPONDERS: 'alice@contoso.com,channel-members',
         SLACK_BOT_TOKEN: standin.botToken,
         SLACK_SIGNING_SECRET: standin.signingSecret,
         SLACK_API_URL: standin.url,
@@ -112,8 +113,24 @@ describe('several workspaces, each with its own chat targets', () => {
     expect(() => app.huntIn('northwind')).toThrow(/configured are contoso, fabrikam/);
   });
 
+  it("keeps each workspace's channel to its own workspace: a member of contoso's channel cannot hunt or act on fabrikam from it", async () => {
+    const bob = { platform: 'slack' as const, id: 'U2', displayName: 'bob', email: 'bob@contoso.com' };
+    const inContoso = { actor: bob, origin: 'slack:C0CONTOSO' };
+    expect(await app.router.handleText('hunt alice@contoso.com 1d fabrikam', inContoso)).toMatchObject({ kind: 'error', message: expect.stringMatching(/may not act on workspace fabrikam/) });
+    expect(await app.router.handleText('hunt alice@contoso.com 1d', inContoso)).toMatchObject({ kind: 'hunt', request: { workspace: 'contoso' } });
+    const fabrikamAlert = (await app.store.listAlerts({ status: 'all', workspaces: ['fabrikam'], limit: 1 }))[0];
+    if (fabrikamAlert === undefined) throw new Error('expected a fabrikam alert');
+    expect(await app.router.handleText(`ack ${fabrikamAlert.id}`, inContoso)).toMatchObject({ kind: 'error' });
+    const listed = await app.router.handleText('alerts all', inContoso);
+    expect(listed.kind === 'alerts' && listed.alerts.every((a) => a.workspace === 'contoso') && listed.alerts.length > 0).toBe(true);
+    expect(await app.router.handleText('alerts all', { actor: bob, origin: 'slack:D0BOB' })).toMatchObject({ kind: 'error', message: expect.stringMatching(/direct messages are open only to listed responders/) });
+    const refused = (await app.store.listAudit({ limit: 1000 })).filter((a) => a.outcome === 'refused' && a.actor.id === 'U2');
+    expect(refused.map((a) => a.action)).toEqual(['hunt', 'acknowledge', 'list']);
+  });
+
   it('takes a workspace as the last word of a chat hunt, and refuses an unknown one', async () => {
-    const ctx = { actor: { platform: 'slack' as const, id: 'U1', displayName: 'alice', email: 'alice@contoso.com' }, origin: 'slack:C0CONTOSO' };
+    // A direct message: alice is listed for every workspace.
+    const ctx = { actor: { platform: 'slack' as const, id: 'U1', displayName: 'alice', email: 'alice@contoso.com' }, origin: 'slack:D0ALICE' };
     const reply = await app.router.handleText('hunt alice@contoso.com 1d Fabrikam', ctx);
     expect(reply).toEqual({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'fabrikam' } });
     if (reply.kind !== 'hunt') throw new Error('expected a hunt');

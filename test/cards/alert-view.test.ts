@@ -109,7 +109,7 @@ describe('toAlertView', () => {
 
   it('renders the status line of each state', () => {
     expect(toAlertView(alertIn('acknowledged'), cardContext()).statusLine).toBe('Acknowledged by Alex Wilber · 14:10 UTC');
-    expect(toAlertView(alertIn('escalated', {}, { note: 'call the VM owner' }), cardContext()).statusLine).toBe('Escalated by Alex Wilber · 14:10 UTC · call the VM owner');
+    expect(toAlertView(alertIn('escalated', {}, { note: 'call the VM owner' }), cardContext()).statusLine).toBe('Escalated by Alex Wilber · 14:10 UTC · “call the VM owner”');
     expect(toAlertView(alertIn('resolved'), cardContext()).statusLine).toBe('Resolved as false positive by Alex Wilber · 14:10 UTC');
     expect(toAlertView(alertIn('open', {}, { action: 'reopen' }), cardContext()).statusLine).toBe('Reopened by Alex Wilber · 14:10 UTC');
   });

@@ -71,10 +71,10 @@ describe('Slack alert message', () => {
     expect(all).toContain('*When*\n14:02 UTC · 12 min ago');
     expect(all.find((t) => t.startsWith('*Why it fired*'))).toContain('• First time this user performed this action');
     expect(all.find((t) => t.startsWith('*MITRE'))).toContain('<https://attack.mitre.org/techniques/T1021/008/|T1021.008 Remote Services: Direct Cloud VM Connections>');
-    expect(all).toContain('*Status:* Escalated by Alex Wilber · 14:10 UTC · call &lt;!here&gt; &amp; Bob');
+    expect(all).toContain('*Status:* Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”');
     const links = msg.blocks.find((b) => b.block_id === SLACK_IDS.linksBlock)!.elements as Json[];
     expect(links.map((l) => (l.text as Json).text)).toEqual(['User in Defender', 'VM in Azure portal', 'Query in Log Analytics']);
-    expect(msg.text).toBe('🔴 High · FW-12: First-time Run Command by alice@contoso.com — Escalated by Alex Wilber · 14:10 UTC · call &lt;!here&gt; &amp; Bob');
+    expect(msg.text).toBe('🔴 High · FW-12: First-time Run Command by alice@contoso.com — Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”');
     expect(alertMetadata(toAlertView(makeAlert(), cardContext()))).toEqual({ event_type: 'firstwatch_alert', event_payload: { alert_id: 'FW-12', version: 1 } });
   });
 

@@ -33,8 +33,9 @@ describe('loadConfig defaults', () => {
       detectionsDir: './detections',
       scheduleOverrides: {},
     });
-    expect(config.hunt).toEqual({ defaultLookbackMs: 7 * 86_400_000, maxLookbackMs: 30 * 86_400_000, maxConcurrency: 5, cacheSeconds: 60 });
-    expect(config.responders.allow).toEqual([]);
+    expect(config.hunt).toEqual({ perUserPerMinute: 6, defaultLookbackMs: 7 * 86_400_000, maxLookbackMs: 30 * 86_400_000, maxConcurrency: 5, cacheSeconds: 60 });
+    // The embedded demo: no real chat platform, nobody listed.
+    expect(config.responders).toEqual({ mode: 'open' });
     expect(config.logging.level).toBe('info');
   });
 
@@ -81,12 +82,12 @@ describe('loadConfig with values', () => {
     });
     expect(config.schedule.pollOverlapMs).toBe(90 * 60_000);
     expect(config.schedule.scheduleOverrides).toEqual({ 'first-time-runcommand': '*/5 * * * *', other: '0,30 * * * *' });
-    expect(config.responders.allow).toEqual(['alice@contoso.com', 'U0123']);
+    expect(config.responders).toEqual({ mode: 'restricted', allow: ['alice@contoso.com', 'U0123'], channelMembers: false });
     expect(config.console.enabled).toBe(true);
   });
 
   it('turns console output off by default once Slack or a Teams bot is configured', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
+    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
     expect(config.slack).toEqual({ mode: 'http', botToken: 'xoxb-1', signingSecret: 'abcdef0123456789abcdef', channels: [], huntVisibility: 'in_channel' });
     expect(config.console.enabled).toBe(false);
   });
@@ -96,12 +97,12 @@ describe('loadConfig with values', () => {
   });
 
   it('reads a Teams bot with its credentials, and no tenant for a multi-tenant registration', () => {
-    const config = loadConfig({ TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000', TEAMS_APP_PASSWORD: 'teams-pass' }, NO_FILE);
+    const config = loadConfig({ RESPONDERS: 'channel-members', TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000', TEAMS_APP_PASSWORD: 'teams-pass' }, NO_FILE);
     expect(config.teams).toEqual({ mode: 'bot', appId: '66666666-7777-8888-9999-000000000000', appPassword: 'teams-pass', channels: [] });
   });
 
   it('takes Socket Mode when both an app token and a signing secret are set', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
+    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
     expect(config.slack).toEqual({ mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', channels: [], huntVisibility: 'in_channel' });
   });
 
@@ -197,7 +198,7 @@ describe('loadConfig errors', () => {
   });
 
   it('counts a platform with an invalid token as asked for, so no second line blames the missing token', () => {
-    const err = errorOf({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1', WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555', WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0123ABCD' });
+    const err = errorOf({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1', WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555', WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0123ABCD' });
     expect(err.variables).toEqual(['SLACK_BOT_TOKEN']);
   });
 
@@ -211,6 +212,7 @@ describe('redactConfig', () => {
   it('hides every secret and masks the database password', () => {
     const config = loadConfig(
       {
+        RESPONDERS: 'alice@contoso.com',
         AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
         AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
         AZURE_CLIENT_SECRET: 'azure-secret-value',
@@ -237,7 +239,7 @@ describe('redactConfig', () => {
   });
 
   it('hides the signing secret in HTTP mode', () => {
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-slack-secret-value', SLACK_SIGNING_SECRET: 'signingsecretvalue0123' }, NO_FILE);
+    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-slack-secret-value', SLACK_SIGNING_SECRET: 'signingsecretvalue0123' }, NO_FILE);
     expect(redactConfig(config).slack).toMatchObject({ mode: 'http', botToken: '***', signingSecret: '***' });
   });
 

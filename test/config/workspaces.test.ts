@@ -27,6 +27,7 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
         WORKSPACES: 'contoso, fabrikam-eu',
         WORKSPACE_CONTOSO_ID: A,
         WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0CONTOSO',
+        WORKSPACE_CONTOSO_RESPONDERS: 'carol@contoso.com, slack:U0CAROL',
         WORKSPACE_CONTOSO_RESOURCE_ID: '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
         WORKSPACE_FABRIKAM_EU_ID: B,
         WORKSPACE_FABRIKAM_EU_ENDPOINT: 'http://127.0.0.1:8123/v1',
@@ -45,6 +46,7 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
         endpoint: 'https://api.loganalytics.io/v1',
         resourceId: '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
         slackChannels: ['C0CONTOSO'],
+        responders: ['carol@contoso.com', 'slack:U0CAROL'],
       },
       { name: 'fabrikam-eu', mode: 'log-analytics', workspaceId: B, endpoint: 'http://127.0.0.1:8123/v1', teamsChannels: ['Fabrikam SOC'] },
     ]);

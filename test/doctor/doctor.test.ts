@@ -152,6 +152,7 @@ describe('firstwatch doctor', () => {
       await standin?.close();
     });
     const slack = (token: string, channels: string): Record<string, string> => ({
+      RESPONDERS: 'channel-members',
       SLACK_BOT_TOKEN: token,
       SLACK_SIGNING_SECRET: standin.signingSecret,
       SLACK_API_URL: standin.url,
@@ -221,6 +222,7 @@ describe('firstwatch doctor', () => {
     });
     const bot = (secret: string): Record<string, string> => ({
       TEAMS_PLAYGROUND: 'false',
+      RESPONDERS: 'channel-members',
       TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000',
       TEAMS_APP_PASSWORD: secret,
       TEAMS_TENANT_ID: 'contoso.onmicrosoft.com',

@@ -70,6 +70,9 @@ describe('hostile traffic against the whole process (Teams anonymous loopback, S
     const ctxs = [
       { actor: { platform: 'slack', id: 'U0ALICE', displayName: 'Alice', email: 'alice@contoso.com' }, origin: 'slack:C0ALERTS' },
       { actor: { platform: 'teams', id: 'x', displayName: 'Mallory', email: 'mallory@evil.example' }, origin: 'teams:General' },
+      // Not listed, in a direct message and in a channel FirstWatch was not configured for.
+      { actor: { platform: 'slack', id: 'U0EVE', displayName: 'Eve' }, origin: 'slack:D0EVE' },
+      { actor: { platform: 'slack', id: 'U0EVE', displayName: 'Eve', email: 'eve@contoso.com' }, origin: 'slack:C0ELSEWHERE' },
     ];
     const routerReplies = new Map<string, number>();
     for (let i = 0; i < ROUTER_PAYLOADS; i++) {
@@ -85,11 +88,13 @@ describe('hostile traffic against the whole process (Teams anonymous loopback, S
     expect((await request(running.http.url, { path: '/healthz' })).status).toBe(200);
     expect((await request(running.http.url, { path: '/readyz' })).status).toBe(200);
     expect(await alertsNow()).toBe(alertsBefore);
-    // The only trace allowed is the audited refusal of the outsider (every refusal is attributable).
+    // The only trace allowed is audited refusals (every refusal is attributable), and the flood of
+    // thousands of them is held to each actor's share of audit lines.
     const auditAfter = await auditNow();
     expect(auditAfter.slice(0, auditBefore.length)).toEqual(auditBefore);
-    for (const entry of auditAfter.slice(auditBefore.length)) {
-      expect(entry).toEqual(expect.objectContaining({ outcome: 'refused', actor: expect.objectContaining({ email: 'mallory@evil.example' }) }));
-    }
+    const added = auditAfter.slice(auditBefore.length);
+    for (const entry of added) expect(entry.outcome).toBe('refused');
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.length).toBeLessThan(ROUTER_PAYLOADS / 10);
   }, 120_000);
 });

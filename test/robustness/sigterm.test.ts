@@ -28,6 +28,7 @@ describe('SIGTERM', () => {
       SQLITE_PATH: db,
       LOCAL_WORKSPACE_DIR: path.join(dir, 'workspace'),
       CONSOLE_OUTPUT: 'false',
+      RESPONDERS: 'channel-members',
       SLACK_BOT_TOKEN: standin.botToken,
       SLACK_SIGNING_SECRET: standin.signingSecret,
       SLACK_CHANNELS: 'C0ALERTS',

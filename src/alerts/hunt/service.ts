@@ -237,7 +237,8 @@ export class HuntService implements HuntRunner {
         workspaces: this.sources.map((s) => s.name),
         query,
         aggregate,
-        alerts: await alerts,
+        // A hunt over some workspaces shows only their alerts: workspaces are a boundary.
+        alerts: (await alerts).filter((a) => this.sources.some((s) => s.name === a.workspace)),
         links: this.links,
       });
       return { report, queuedMs, queryMs };

@@ -1,3 +1,4 @@
+import { markdownText } from '../plain-text';
 import { oneLine, stripControl, truncate } from '../text-limits';
 
 /** One Adaptive Card element, action or card, as plain JSON. */
@@ -12,7 +13,7 @@ export const CARD_VERSION = '1.5';
  * (a UPN, a note, a custom detail) from turning into a link or formatting.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_~[\]<>]/g, (c) => `\\${c}`);
+  return markdownText(text);
 }
 
 /** User-controlled text for a TextBlock or Fact: control characters removed, cut visibly, escaped. */

@@ -1,3 +1,4 @@
+import { mrkdwnText, plainText } from '../plain-text';
 import { oneLine, stripControl, truncate } from '../text-limits';
 
 /** Block Kit limits (PLATFORM-NOTES and Slack's reference). */
@@ -27,12 +28,12 @@ export const SLACK_LIMITS = {
 export type SlackBlock = Record<string, unknown>;
 
 /**
- * Slack reads &, < and > as control characters in mrkdwn: `<@U1>` mentions,
- * `<!channel>` pings and `<url|text>` links. Escaping them keeps user-controlled
- * text as text.
+ * User-controlled text as plain text in mrkdwn: no mention, ping, link or
+ * emphasis, no invisible character (see plain-text.ts). Line breaks are kept;
+ * safeMrkdwn folds them where a value must stay on one line.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return mrkdwnText(plainText(text, { multiline: true }));
 }
 
 /**

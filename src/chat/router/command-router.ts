@@ -1,6 +1,7 @@
 import { parseAlertId } from '../../alerts/alert-id';
 import type { ActionResult, AlertService } from '../../alerts/alert-service';
 import { parseClassification } from '../../alerts/classification';
+import type { PerUserHuntLimit } from '../../alerts/hunt/per-user-limit';
 import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
@@ -25,6 +26,10 @@ export interface CommandRouterDeps {
   workspaces?: readonly string[];
   /** Told of every command and button once it is answered (metrics); a hook that throws is ignored. */
   onInteraction?: (event: InteractionEvent) => void;
+  /** Hunts one person may start per window (fair use); absent: no limit. */
+  huntsPerUser?: PerUserHuntLimit;
+  /** The time for the per-user hunt limit. */
+  clock?: () => Date;
 }
 
 /** One command or button the router handled: what came in, from whom, and the answer (or what it threw). */
@@ -87,6 +92,8 @@ export class CommandRouter {
   private readonly hunt: HuntLimits;
   private readonly workspaces: readonly string[];
   private readonly onInteraction: ((event: InteractionEvent) => void) | undefined;
+  private readonly huntsPerUser: PerUserHuntLimit | undefined;
+  private readonly clock: () => Date;
 
   constructor(deps: CommandRouterDeps) {
     const { defaultMs, maxMs } = deps.huntLimits;
@@ -98,6 +105,14 @@ export class CommandRouter {
     this.hunt = { defaultMs, maxMs };
     this.workspaces = [...(deps.workspaces ?? [])];
     this.onInteraction = deps.onInteraction;
+    this.huntsPerUser = deps.huntsPerUser;
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** A refusal answered to the person and audited (rate-limited per actor by the service). */
+  private async refused(ctx: CommandContext, action: string, message: string, detail: string, alertId?: string): Promise<CommandReply> {
+    await this.alerts.refuse({ actor: ctx.actor, origin: ctx.origin, action, detail, ...(alertId !== undefined ? { alertId } : {}) });
+    return { kind: 'error', message };
   }
 
   async handleText(text: unknown, ctx: CommandContext): Promise<CommandReply> {
@@ -145,7 +160,9 @@ export class CommandRouter {
     }
 
     const parsed = this.commandFromText(command, rest);
-    return 'kind' in parsed ? parsed : this.run(parsed, ctx);
+    if (!('kind' in parsed)) return this.run(parsed, ctx);
+    if (parsed.kind === 'error') await this.alerts.refuse({ actor: ctx.actor, origin: ctx.origin, action: command, detail: `malformed command: ${parsed.message.split('\n')[0]}` });
+    return parsed;
   }
 
   /** A command already split into its parts (the CLI's): validated and run exactly as the same words typed in chat. */
@@ -161,7 +178,7 @@ export class CommandRouter {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this button: ${problem}.`);
     const parsed = parseCardActionPayload(payload);
-    if (!parsed.ok) return error(`That button could not be used: ${parsed.reason}.`);
+    if (!parsed.ok) return this.refused(ctx, 'button', `That button could not be used: ${parsed.reason}.`, `malformed button: ${parsed.reason}`);
     const p = parsed.payload;
     const opts = { expectedVersion: p.version };
     const { actor, origin } = ctx;
@@ -262,19 +279,28 @@ export class CommandRouter {
 
   private async change(command: Extract<Command, { alertId: string; verb: 'ack' | 'escalate' | 'reopen' | 'resolve' }>, ctx: CommandContext): Promise<CommandReply> {
     const usage = USAGE[command.verb];
+    const action = command.verb === 'ack' ? 'acknowledge' : command.verb;
     const id = parseAlertId(command.alertId);
-    if (!id) return error(`"${command.alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).`, usage);
+    if (!id) {
+      return this.refused(ctx, action, `"${command.alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${usage}`, `not an alert id: ${JSON.stringify(command.alertId.slice(0, 40))}`);
+    }
     if (command.verb === 'ack') return fromResult(await this.alerts.acknowledge(id, ctx.actor, ctx.origin));
     let classification: Classification | undefined;
     if (command.verb === 'resolve') {
-      if (command.classification.trim() === '') return error(`resolve needs a classification for ${id}.`, usage);
+      if (command.classification.trim() === '') return this.refused(ctx, action, `resolve needs a classification for ${id}.\nUsage: ${usage}`, 'no classification', id);
       classification = parseClassification(command.classification);
       if (!classification) {
-        return error(`"${command.classification.slice(0, 40)}" is not a classification; use tp, bp or fp (true_positive, benign_positive, false_positive).`, usage);
+        return this.refused(
+          ctx,
+          action,
+          `"${command.classification.slice(0, 40)}" is not a classification; use tp, bp or fp (true_positive, benign_positive, false_positive).\nUsage: ${usage}`,
+          `not a classification: ${JSON.stringify(command.classification.slice(0, 40))}`,
+          id,
+        );
       }
     }
     const note = validateNote(command.note);
-    if (!note.ok) return error(`Cannot ${command.verb} ${id}: ${note.reason}.`, usage);
+    if (!note.ok) return this.refused(ctx, action, `Cannot ${command.verb} ${id}: ${note.reason}.\nUsage: ${usage}`, `invalid note: ${note.reason}`, id);
     switch (command.verb) {
       case 'escalate':
         return fromResult(await this.alerts.escalate(id, ctx.actor, ctx.origin, note.note));
@@ -290,54 +316,99 @@ export class CommandRouter {
     if (scope !== 'open' && scope !== 'all') return error(`"${(given ?? '').slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
     const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'list');
     if (!auth.ok) return error(auth.message);
-    return { kind: 'alerts', alerts: await this.store.listAlerts({ status: scope, limit: LIST_LIMIT }), scope };
+    // Only the workspaces this person may see from here are listed.
+    const allowed = await this.alerts.scope(ctx.actor, ctx.origin);
+    const workspaces = allowed.all ? {} : { workspaces: allowed.workspaces };
+    return { kind: 'alerts', alerts: await this.store.listAlerts({ status: scope, limit: LIST_LIMIT, ...workspaces }), scope };
   }
 
   private async showAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
     const id = parseAlertId(alertId);
-    if (!id) return error(`"${alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).`, USAGE.alert);
+    if (!id) return this.refused(ctx, 'view', `"${alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${USAGE.alert}`, `not an alert id: ${JSON.stringify(alertId.slice(0, 40))}`);
     const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id);
     if (!auth.ok) return error(auth.message);
     const alert = await this.store.getAlert(id);
-    if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
+    if (!alert) return this.refused(ctx, 'view', `There is no alert ${id}.\nUsage: ${USAGE.alert}`, 'no such alert', id);
+    const inWorkspace = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id, alert.workspace);
+    if (!inWorkspace.ok) return error(inWorkspace.message);
     const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
     return { kind: 'alert-detail', alert, audit };
   }
 
   private async huntCommand(command: Extract<Command, { verb: 'hunt' }>, ctx: CommandContext): Promise<CommandReply> {
+    const refuse = (message: string, detail: string): Promise<CommandReply> => this.refused(ctx, 'hunt', `${message}\nUsage: ${USAGE.hunt}`, detail);
     let workspace: string | undefined;
     if (command.workspace !== undefined) {
       const wanted = command.workspace;
       workspace = this.workspaces.find((w) => w.toLowerCase() === wanted.toLowerCase());
-      if (workspace === undefined) return error(`Cannot hunt: there is no workspace "${wanted.slice(0, 40)}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
+      if (workspace === undefined) {
+        return refuse(`Cannot hunt: there is no workspace "${wanted.slice(0, 40)}" (workspaces: ${this.workspaces.join(', ')}).`, `no workspace ${JSON.stringify(wanted.slice(0, 40))}`);
+      }
     }
     const upn = validateUpn(command.upn);
-    if (!upn.ok) return error(`Cannot hunt: ${upn.reason}.`, USAGE.hunt);
+    if (!upn.ok) return refuse(`Cannot hunt: ${upn.reason}.`, `invalid UPN: ${upn.reason}`);
     const lookback = parseLookback(command.lookback, { default: this.hunt.defaultMs, max: this.hunt.maxMs });
-    if (!lookback.ok) return error(`Cannot hunt: ${lookback.reason}.`, USAGE.hunt);
+    if (!lookback.ok) return refuse(`Cannot hunt: ${lookback.reason}.`, `invalid look-back: ${lookback.reason}`);
     return this.startHunt({ upn: upn.upn, lookbackMs: lookback.ms, ...(workspace !== undefined ? { workspace } : {}) }, ctx);
   }
 
   private async huntFromAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
     const alert = await this.store.getAlert(alertId);
-    if (!alert) return error(`There is no alert ${alertId}.`);
-    if (!alert.subject.upn) return error(`${alertId} names no account to hunt on.`);
+    if (!alert) return this.refused(ctx, 'hunt', `There is no alert ${alertId}.`, 'no such alert', alertId);
+    if (!alert.subject.upn) return this.refused(ctx, 'hunt', `${alertId} names no account to hunt on.`, 'the alert names no account', alertId);
     const upn = validateUpn(alert.subject.upn);
-    if (!upn.ok) return error(`Cannot hunt on ${alertId}'s account: ${upn.reason}.`);
-    return this.startHunt({ upn: upn.upn, lookbackMs: this.hunt.defaultMs, alertId }, ctx);
+    if (!upn.ok) return this.refused(ctx, 'hunt', `Cannot hunt on ${alertId}'s account: ${upn.reason}.`, `invalid UPN: ${upn.reason}`, alertId);
+    const inWorkspace = await this.alerts.authorize(ctx.actor, ctx.origin, 'hunt', alertId, alert.workspace);
+    if (!inWorkspace.ok) return error(inWorkspace.message);
+    // A person limited to some workspaces hunts where the alert came from.
+    const scope = await this.alerts.scope(ctx.actor, ctx.origin);
+    const workspace = scope.all || !this.workspaces.includes(alert.workspace) ? {} : { workspace: alert.workspace };
+    return this.startHunt({ upn: upn.upn, lookbackMs: this.hunt.defaultMs, alertId, ...workspace }, ctx);
   }
 
   private async startHunt(request: HuntRequest, ctx: CommandContext): Promise<CommandReply> {
-    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'hunt', request.alertId);
+    const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'hunt', request.alertId, request.workspace);
     if (!auth.ok) return error(auth.message);
+    let scoped = request;
+    if (request.workspace === undefined) {
+      // "Every workspace" means every workspace this person may see from here.
+      const scope = await this.alerts.scope(ctx.actor, ctx.origin);
+      if (!scope.all) {
+        const only = scope.workspaces.length === 1 ? scope.workspaces[0] : undefined;
+        if (only === undefined) {
+          return this.refused(
+            ctx,
+            'hunt',
+            `Cannot hunt every workspace: ${scope.reason}. Name one: hunt ${request.upn} ${formatInOneUnit(request.lookbackMs)} <workspace>.`,
+            `every workspace asked, ${scope.reason}`,
+            request.alertId,
+          );
+        }
+        scoped = { ...request, workspace: only };
+      }
+    }
+    if (this.huntsPerUser !== undefined) {
+      const who = `${ctx.actor.platform}:${ctx.actor.id}`.toLowerCase();
+      const turn = this.huntsPerUser.take(who, this.clock().getTime());
+      if (!turn.ok) {
+        const wait = Math.ceil(turn.retryInMs / 1000);
+        return this.refused(
+          ctx,
+          'hunt',
+          `Hunt limit reached: ${this.huntsPerUser.perWindow} hunts a minute per person. Try again in ${wait} s.`,
+          `per-user hunt limit (${this.huntsPerUser.perWindow} a minute) reached`,
+          request.alertId,
+        );
+      }
+    }
     await this.alerts.audit({
       actor: ctx.actor,
       origin: ctx.origin,
       action: 'hunt',
-      alertId: request.alertId,
+      alertId: scoped.alertId,
       outcome: 'allowed',
-      detail: `requested: upn ${request.upn}, look-back ${formatInOneUnit(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
+      detail: `requested: upn ${scoped.upn}, look-back ${formatInOneUnit(scoped.lookbackMs)}${scoped.workspace !== undefined ? `, workspace ${scoped.workspace}` : ''}`,
     });
-    return { kind: 'hunt', request };
+    return { kind: 'hunt', request: scoped };
   }
 }

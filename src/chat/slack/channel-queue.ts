@@ -38,8 +38,17 @@ interface Item {
   version?: number;
   /** Someone is waiting on it (a reply to a command): it goes ahead of queued card posts and redraws. */
   urgent?: boolean;
+  /** When it was queued (ms since epoch): a card waiting longer than CARD_MAX_WAIT_MS goes next. */
+  queuedAt: number;
   rateLimitedTimes: number;
 }
+
+/**
+ * Answers go ahead of cards, but never for longer than this: a card (new or
+ * redrawn) queued this long goes next, so whatever the hunt load a card
+ * reaches the channel within this plus one pacing interval.
+ */
+export const CARD_MAX_WAIT_MS = 5_000;
 
 interface Lane {
   items: Item[];
@@ -78,7 +87,7 @@ export class ChannelQueue {
    * during a burst of clicks it does not wait behind every redrawn card.
    */
   post<T>(channel: string, fn: () => Promise<T>, options: { urgent?: boolean } = {}): Promise<T> {
-    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0, urgent: options.urgent === true });
+    return this.enqueue<T>(channel, { run: fn, waiters: [], rateLimitedTimes: 0, urgent: options.urgent === true, queuedAt: this.nowMs() });
   }
 
   /**
@@ -98,7 +107,7 @@ export class ChannelQueue {
         pending.waiters.push({ resolve: resolve as (v: unknown) => void, reject });
       });
     }
-    return this.enqueue<T>(channel, { run: fn, waiters: [], key, version, rateLimitedTimes: 0 });
+    return this.enqueue<T>(channel, { run: fn, waiters: [], key, version, rateLimitedTimes: 0, queuedAt: this.nowMs() });
   }
 
   /** Items waiting (not started) in one channel. */
@@ -150,6 +159,10 @@ export class ChannelQueue {
    * item is picked only when its turn comes, so an urgent item or a newer
    * update queued during the wait is the one that goes.
    */
+  private nowMs(): number {
+    return this.options.time.now().getTime();
+  }
+
   private async drain(channel: string, lane: Lane): Promise<void> {
     if (lane.busy) return;
     lane.busy = true;
@@ -162,7 +175,10 @@ export class ChannelQueue {
             return; // stopped while waiting: stop() has failed what was queued
           }
         }
-        const item = lane.items.shift();
+        // The oldest card goes before the answers queued ahead of it once it has waited its limit.
+        const now = this.nowMs();
+        const starved = lane.items[0]?.urgent === true ? lane.items.findIndex((i) => !i.urgent && now - i.queuedAt >= CARD_MAX_WAIT_MS) : -1;
+        const item = starved > 0 ? lane.items.splice(starved, 1)[0] : lane.items.shift();
         if (this.stopped || item === undefined) return;
         await this.runItem(channel, lane, item);
       }

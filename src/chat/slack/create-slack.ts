@@ -10,6 +10,7 @@ import { huntBlocks } from '../../cards';
 import type { Logger } from '../../logging/logger';
 import type { CommandReply, HuntRunner } from '../../alerts/commands';
 import { boltLogger } from './bolt-logger';
+import { slackProcessError, slackRequestAge } from './request-guard';
 import type { ChannelQueueOptions } from './channel-queue';
 import { classifySlackError, explainSetupProblem } from './errors';
 import { SlackIdentity } from './identity';
@@ -164,6 +165,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
       endpoints: '/',
       logger: bolt,
       processBeforeResponse: false,
+      processEventErrorHandler: slackProcessError(logger),
     });
     app = new App({ receiver, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions });
   }
@@ -204,7 +206,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     platform,
     app,
     mode,
-    ...(receiver !== undefined ? { httpHandler: receiver.router as unknown as RequestHandler } : {}),
+    ...(receiver !== undefined ? { httpHandler: withRequestAge(slackRequestAge(clock, logger), receiver.router as unknown as RequestHandler) } : {}),
     async start(startOptions = {}) {
       try {
         await whoAmI();
@@ -239,5 +241,12 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
       await tasks.drain(5_000);
       platform.stop();
     },
+  };
+}
+
+/** The age check first, then Bolt's receiver. */
+function withRequestAge(age: RequestHandler, bolt: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    age(req, res, (err?: unknown) => (err !== undefined ? next(err) : bolt(req, res, next)));
   };
 }

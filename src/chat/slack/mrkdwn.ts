@@ -1,4 +1,2 @@
-/** Slack mrkdwn control characters; escaping them keeps user text from becoming mentions or links. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Slack mrkdwn escaping lives with the Block Kit renderer: one rule for cards, replies and messages. */
+export { escapeMrkdwn } from '../../cards/blockkit/mrkdwn';

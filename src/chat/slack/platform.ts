@@ -165,7 +165,7 @@ export class SlackPlatform implements ChatPlatform {
     return {
       ...message,
       text: `${mention !== undefined ? `${mention} ` : ''}${message.text}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: intro.slice(0, 3000) } }, ...message.blocks],
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: intro.slice(0, 3000), verbatim: true } }, ...message.blocks],
     };
   }
 
@@ -178,7 +178,10 @@ export class SlackPlatform implements ChatPlatform {
           channel: ref.target,
           thread_ts: ref.threadId ?? ref.messageId,
           text: escapeMrkdwn(text),
+          // The line may quote a note: no link previews, no auto-linked names or URLs.
           unfurl_links: false,
+          unfurl_media: false,
+          parse: 'none',
         }),
       ),
     );

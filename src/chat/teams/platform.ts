@@ -17,6 +17,7 @@ import { BackgroundTasks } from './background';
 import { handleExecute, handleSubmit, isExecuteAction, isSubmitAction } from './card-actions';
 import { handleCommandMessage } from './commands';
 import { ConversationDirectory, type TeamsConversation, type TeamsRefStore } from './conversations';
+import { tokenProblem, type TokenPolicy } from './token-checks';
 import { captureConversation, learnTeamChannels, logRemoval } from './installs';
 import { ProactiveClient } from './proactive';
 import { hosting } from './sdk';
@@ -68,6 +69,7 @@ export class TeamsPlatform implements ChatPlatform {
   readonly name = 'teams' as const;
   readonly authMode: TeamsAuthMode;
   readonly adapter: CloudAdapter;
+  private readonly tokenPolicy: TokenPolicy;
   readonly app: AgentApplication<TurnState>;
   readonly conversations: ConversationDirectory;
   readonly sender: TeamsSender;
@@ -95,6 +97,10 @@ export class TeamsPlatform implements ChatPlatform {
     this.conversations = new ConversationDirectory(options.store, this.logger);
     this.tasks = new BackgroundTasks(this.logger);
     const tenantId = options.credentials?.tenantId;
+    this.tokenPolicy = {
+      ...(tenantId !== undefined ? { tenantId } : {}),
+      ...(options.credentials?.authority !== undefined ? { authority: options.credentials.authority } : {}),
+    };
     const clock = options.clock ?? systemClock;
     const forAlert = options.cardContext;
     this.cardContext = (alert) => (alert && forAlert ? forAlert(alert) : { now: clock(), ...(tenantId ? { tenantId } : {}) });
@@ -170,11 +176,33 @@ export class TeamsPlatform implements ChatPlatform {
     }
     const sdkReq = req as unknown as Parameters<CloudAdapter['process']>[0];
     const sdkRes = res as unknown as Parameters<CloudAdapter['process']>[1];
+    // The SDK answers a refused token with its own error text: the caller gets a fixed body, the log the detail.
+    const send = res.send;
+    res.send = function refusal(this: Response, body?: unknown): Response {
+      res.send = send;
+      if (res.statusCode === 401 || res.statusCode === 403) return unauthorized(body);
+      return send.call(this, body);
+    } as Response['send'];
+    const unauthorized = (detail: unknown): Response => {
+      this.logger.warn({ detail: typeof detail === 'string' ? detail.slice(0, 300) : JSON.stringify(detail ?? null).slice(0, 300) }, 'Teams: request refused');
+      return res.status(401).json({ error: 'unauthorized' });
+    };
     this.adapter
       .authorizeRequest(sdkReq, sdkRes, () => {
+        res.send = send;
+        if (this.authMode === 'authenticated') {
+          const problem = tokenProblem((req as Request & { user?: unknown }).user, body, this.tokenPolicy);
+          if (problem !== undefined) {
+            unauthorized(problem);
+            return;
+          }
+        }
         this.adapter.process(sdkReq, sdkRes, (ctx) => this.app.run(ctx)).catch((err: unknown) => this.failed(res, next, err));
       })
-      .catch((err: unknown) => this.failed(res, next, err));
+      .catch((err: unknown) => {
+        res.send = send;
+        this.failed(res, next, err);
+      });
   }
 
   private failed(res: Response, next: NextFunction, err: unknown): void {

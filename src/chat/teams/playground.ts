@@ -67,6 +67,29 @@ function validEndpoint(endpoint: string): URL {
   return url;
 }
 
+/**
+ * Loaded into the Playground's process before its CLI: a server asked to
+ * listen on every interface (no host, 0.0.0.0 or ::) listens on loopback only,
+ * so the anonymous Playground (and the unauthenticated bot behind it) cannot
+ * be reached from the network.
+ */
+const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
+import net from 'node:net';
+const wildcard = (h) => h === undefined || h === null || h === '' || h === '0.0.0.0' || h === '::';
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  const first = args[0];
+  if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+    if (first.path === undefined && wildcard(first.host)) args[0] = { ...first, host: '127.0.0.1' };
+  } else if (typeof first === 'number' || (typeof first === 'string' && /^\\d+$/.test(first)) || first === undefined) {
+    if (typeof args[1] === 'string' && !wildcard(args[1])) return listen.apply(this, args);
+    const rest = typeof args[1] === 'string' || args[1] === null || args[1] === undefined && args.length > 1 ? args.slice(2) : args.slice(1);
+    return listen.apply(this, [first ?? 0, '127.0.0.1', ...rest]);
+  }
+  return listen.apply(this, args);
+};
+`)}`;
+
 async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -78,8 +101,8 @@ async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
 /**
  * Starts the Microsoft 365 Agents Playground (a local Teams client) against
  * the bot, without opening a browser and without telemetry, and waits until
- * it serves. It listens on every interface (the CLI has no host option), so
- * only run it on a development machine. Teams' "channels" General and
+ * it serves. Its CLI has no host option and would listen on every interface;
+ * LOOPBACK_ONLY makes every server it opens listen on 127.0.0.1 instead. Teams' "channels" General and
  * Announcements of "My Team" are modelled: adding the bot there (opening the
  * channel in the UI) sends installationUpdate, and new threads and updates
  * work as in Teams.
@@ -90,7 +113,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Agents Playground: port ${port} is not a TCP port`);
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'firstwatch-playground-'));
   const cli = options.cliPath ?? playgroundCliPath();
-  const child = spawn(process.execPath, [cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'], {
+  const child = spawn(process.execPath, ['--import', LOOPBACK_ONLY, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'], {
     cwd,
     env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
     stdio: ['ignore', 'pipe', 'pipe'],

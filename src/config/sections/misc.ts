@@ -6,12 +6,23 @@ export interface ConsoleConfig {
   enabled: boolean;
 }
 
-export interface RespondersConfig {
-  /** Emails/UPNs or platform ids allowed to act; empty = everyone in the configured channels. */
-  allow: string[];
-}
+/**
+ * Who may act, read and hunt. 'open' exists only for the embedded demo (no real
+ * chat platform and no list): anyone at the console, the CLI or the Playground.
+ */
+export type RespondersConfig =
+  | { mode: 'open' }
+  | {
+      mode: 'restricted';
+      /** Emails/UPNs or platform ids allowed everywhere they may reach FirstWatch from. */
+      allow: string[];
+      /** RESPONDERS=channel-members: anyone acting from a configured alert or escalation channel. */
+      channelMembers: boolean;
+    };
 
 export interface HuntConfig {
+  /** Hunts one person may start in a minute (0 = no limit). */
+  perUserPerMinute: number;
   defaultLookbackMs: number;
   maxLookbackMs: number;
   maxConcurrency: number;
@@ -28,10 +39,30 @@ export function readConsole(r: EnvReader, otherOutput: boolean): ConsoleConfig {
   return { enabled: r.get('CONSOLE_OUTPUT', bool) ?? !otherOutput };
 }
 
-const responder = z.string().regex(/^[^\s,]{1,256}$/, 'an email, UPN or platform user id');
+export const responder = z.string().regex(/^[^\s,]{1,256}$/, 'an email, UPN or platform user id');
 
-export function readResponders(r: EnvReader): RespondersConfig {
-  return { allow: r.get('RESPONDERS', list(responder, 'emails, UPNs or platform user ids')) ?? [] };
+/** The RESPONDERS keyword that lets members of the configured channels act. */
+export const CHANNEL_MEMBERS = 'channel-members';
+
+/**
+ * RESPONDERS lists people (and may hold the keyword channel-members). With a
+ * real chat platform configured, nobody listed anywhere is a start-up error:
+ * an empty list would let anyone who can reach the bot act.
+ */
+export function readResponders(r: EnvReader, opts: { realChat: boolean; workspaceLists: boolean }): RespondersConfig {
+  const entries = r.get('RESPONDERS', list(responder, 'emails, UPNs or platform user ids, or channel-members')) ?? [];
+  const channelMembers = entries.some((e) => e.toLowerCase() === CHANNEL_MEMBERS);
+  const allow = entries.filter((e) => e.toLowerCase() !== CHANNEL_MEMBERS);
+  if (allow.length === 0 && !channelMembers && !opts.workspaceLists) {
+    if (!opts.realChat && !r.isSet('RESPONDERS')) return { mode: 'open' };
+    if (opts.realChat) {
+      r.fail(
+        'RESPONDERS',
+        'RESPONDERS is empty but Slack or a Teams bot is configured: list who may act (emails, UPNs or platform user ids), or set RESPONDERS=channel-members to allow anyone acting from a configured alert or escalation channel',
+      );
+    }
+  }
+  return { mode: 'restricted', allow, channelMembers };
 }
 
 export function readHunt(r: EnvReader): HuntConfig {
@@ -46,6 +77,7 @@ export function readHunt(r: EnvReader): HuntConfig {
     );
   }
   return {
+    perUserPerMinute: r.get('HUNT_PER_USER_PER_MINUTE', int(0, 1000)) ?? 6,
     defaultLookbackMs,
     maxLookbackMs,
     // Log Analytics queues a user's sixth concurrent query with a 429.

@@ -4,6 +4,7 @@ import { guid, list } from '../fields';
 import { DEFAULT_LOG_ANALYTICS_ENDPOINT, endpoint, resourceId, type WorkspaceConfig } from './azure';
 import { channelId } from './slack';
 import { channel as teamsChannel } from './teams';
+import { responder } from './misc';
 
 /**
  * One workspace FirstWatch queries, with the chat targets its alerts go to.
@@ -19,6 +20,8 @@ interface WorkspaceEntryCommon {
   slackChannels?: string[];
   /** Teams channels for this workspace's alerts; undefined = TEAMS_CHANNELS. */
   teamsChannels?: string[];
+  /** Emails/UPNs or platform ids allowed to act on, list and hunt this workspace only (WORKSPACE_<NAME>_RESPONDERS). */
+  responders?: string[];
 }
 
 /** 'local': the embedded workspace this process starts; 'log-analytics': a query API at `endpoint`, by workspace id. */
@@ -27,7 +30,7 @@ export type WorkspaceEntry = WorkspaceEntryCommon & ({ mode: 'local' } | { mode:
 /** The list variable; read by name here because each workspace's own variables are named after it. */
 const LIST_VARIABLE = 'WORKSPACES';
 const PREFIX = 'WORKSPACE_';
-const FIELDS = ['ID', 'ENDPOINT', 'RESOURCE_ID', 'SLACK_CHANNELS', 'TEAMS_CHANNELS'] as const;
+const FIELDS = ['ID', 'ENDPOINT', 'RESOURCE_ID', 'SLACK_CHANNELS', 'TEAMS_CHANNELS', 'RESPONDERS'] as const;
 
 const workspaceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/i, 'a name of letters, digits and -');
 /** The single-workspace variables that share the WORKSPACE_ prefix. */
@@ -94,6 +97,7 @@ export function readWorkspaces(
       r.fail(`${prefix}TEAMS_CHANNELS`, `${prefix}TEAMS_CHANNELS is set but Teams is off: set TEAMS_APP_ID (or TEAMS_PLAYGROUND=true locally)`);
     }
     const resource = r.get(`${prefix}RESOURCE_ID`, resourceId);
+    const responders = r.get(`${prefix}RESPONDERS`, list(responder, 'emails, UPNs or platform user ids'));
     // Without a valid id the problem is recorded and loadConfig throws; the entry is left out.
     if (workspaceId === undefined) return [];
     return [
@@ -105,6 +109,7 @@ export function readWorkspaces(
         ...(resource !== undefined ? { resourceId: resource } : {}),
         ...(slackChannels !== undefined ? { slackChannels } : {}),
         ...(teamsChannels !== undefined ? { teamsChannels } : {}),
+        ...(responders !== undefined ? { responders } : {}),
       },
     ];
   });

@@ -1,7 +1,7 @@
 import type { Alert, AlertTarget, AuditEntry, NewAlert } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, checkWorkspaces, isValidDate, toJson } from '../validate';
 import type { PgConnection, Queryable } from './connection';
 import { insertReplies } from './outbox';
 import { alertFromRow, auditFromRow, changeToJson, type AlertRow, type AuditRow } from './rows';
@@ -103,8 +103,11 @@ export class PgAlerts implements AlertStore {
     const limit = checkLimit(query?.limit);
     const status = query.status ?? 'open';
     if (status !== 'open' && status !== 'all') throw new StoreInputError('status must be "open" or "all"');
-    const where = status === 'open' ? "WHERE status <> 'resolved'" : '';
-    const { rows } = await this.conn.db.query<AlertRow>(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT $1`, [limit]);
+    const workspaces = checkWorkspaces(query.workspaces);
+    const conditions = status === 'open' ? ["status <> 'resolved'"] : [];
+    if (workspaces !== undefined) conditions.push('workspace = ANY($2::text[])');
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const { rows } = await this.conn.db.query<AlertRow>(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT $1`, workspaces === undefined ? [limit] : [limit, workspaces]);
     return rows.map(alertFromRow);
   }
 

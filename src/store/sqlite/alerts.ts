@@ -1,7 +1,7 @@
 import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, isValidDate, toJson } from '../validate';
+import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, checkWorkspaces, isValidDate, toJson } from '../validate';
 import type { SqliteConnection } from './connection';
 import { alertBody, INSERT_ALERT, queueSql, storedAlert } from './new-alert';
 import { insertReplies } from './outbox';
@@ -86,8 +86,12 @@ export class SqliteAlerts implements AlertStore {
     const limit = checkLimit(query?.limit);
     const status = query.status ?? 'open';
     if (status !== 'open' && status !== 'all') throw new StoreInputError('status must be "open" or "all"');
-    const where = status === 'open' ? "WHERE status <> 'resolved'" : '';
-    const rows = this.conn.sql(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(limit) as AlertRow[];
+    const workspaces = checkWorkspaces(query.workspaces);
+    const conditions = status === 'open' ? ["status <> 'resolved'"] : [];
+    // The workspace is element 1 of the JSON body (migration 0004).
+    if (workspaces !== undefined) conditions.push(`json_extract(body, '$[1]') IN (${workspaces.map(() => '?').join(',') || 'NULL'})`);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.conn.sql(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(...(workspaces ?? []), limit) as AlertRow[];
     return rows.map(alertFromRow);
   }
 

@@ -1,7 +1,7 @@
 import type { CommandContext, CommandReply } from '../../../src/alerts/commands';
 import { CommandRouter, type InteractionEvent } from '../../../src/chat/router/command-router';
 import { openSqliteStore } from '../../../src/store';
-import { alex, harness, seed, snapshot, type Harness } from '../../alerts/harness';
+import { alex, auditSince, harness, seed, snapshot, stateOf, type Harness } from '../../alerts/harness';
 
 const DAY = 86_400_000;
 const ctx: CommandContext = { actor: alex, origin: 'slack:C0SEC' };
@@ -157,11 +157,13 @@ describe('CommandRouter text commands', () => {
     ['text that is too long', `escalate FW-1 ${'x'.repeat(5000)}`, /the limit is 4000/],
   ];
 
-  it.each(BAD)('answers %s with what was wrong, and changes nothing', async (_label, text, says) => {
-    const before = await snapshot(h.store);
+  it.each(BAD)('answers %s with what was wrong, and changes nothing but a refused audit line', async (_label, text, says) => {
+    const before = await stateOf(h.store);
+    const audited = (await h.store.listAudit({ limit: 1000 })).length;
     const reply = expectKind(await router.handleText(text as string, ctx), 'error');
     expect(reply.message).toMatch(says);
-    expect(await snapshot(h.store)).toEqual(before);
+    expect(await stateOf(h.store)).toEqual(before);
+    for (const line of await auditSince(h.store, audited)) expect(line.outcome).toBe('refused');
   });
 
   it('refuses a malformed context before reading the text', async () => {
@@ -288,11 +290,13 @@ describe('CommandRouter card actions', () => {
     ['an ack on an unknown alert', { verb: 'ack', alertId: 'FW-9', version: 1 }, /There is no alert FW-9/],
   ];
 
-  it.each(GARBAGE)('refuses %s with a reason, and changes nothing', async (_label, payload, says) => {
-    const before = await snapshot(h.store);
+  it.each(GARBAGE)('refuses %s with a reason, audits it, and changes nothing else', async (_label, payload, says) => {
+    const before = await stateOf(h.store);
+    const audited = (await h.store.listAudit({ limit: 1000 })).length;
     const reply = expectKind(await router.handleAction(payload, ctx), 'error');
     expect(reply.message).toMatch(says);
-    expect(await snapshot(h.store)).toEqual(before);
+    expect(await stateOf(h.store)).toEqual(before);
+    expect(await auditSince(h.store, audited)).toEqual([expect.objectContaining({ outcome: 'refused' })]);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
   });
 
@@ -331,10 +335,12 @@ describe('CommandRouter structured commands', () => {
     [{ verb: 'alerts', scope: 'closed' }, /"closed" is not a list scope/],
     [{ verb: 'hunt', upn: 'not an upn' }, /Cannot hunt/],
     [{ verb: 'hunt', upn: 'alex@contoso.com', workspace: 'elsewhere' }, /no workspace "elsewhere"/],
-  ] as const)('validates %j as the text path does, and changes nothing', async (command, says) => {
-    const before = await snapshot(h.store);
+  ] as const)('validates %j as the text path does, and changes nothing but a refused audit line', async (command, says) => {
+    const before = await stateOf(h.store);
+    const audited = (await h.store.listAudit({ limit: 1000 })).length;
     expect(expectKind(await router.handleCommand(command, ctx), 'error').message).toMatch(says);
-    expect(await snapshot(h.store)).toEqual(before);
+    expect(await stateOf(h.store)).toEqual(before);
+    for (const line of await auditSince(h.store, audited)) expect(line.outcome).toBe('refused');
   });
 
   it('refuses a malformed context', async () => {

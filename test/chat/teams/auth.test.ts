@@ -10,11 +10,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { isLoopbackAddress, resolveTeamsAuth, TeamsSetupError } from '../../../src/chat/teams';
-import { botAddedToTeam, send } from './activities';
+import { botAddedToTeam, send, TENANT } from './activities';
 import { startBot, type BotHarness } from './harness';
 
 const APP_ID = '6f0c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f';
-const TENANT_ID = '11111111-2222-3333-4444-555555555555';
+// The tenant the activities come from is the bot's own; OTHER_TENANT is a stranger's.
+const TENANT_ID = TENANT;
+const OTHER_TENANT = '11111111-2222-3333-4444-555555555555';
 const KID = 'test-key-1';
 
 let jwks: Server;
@@ -45,7 +47,7 @@ afterAll(async () => {
 
 function token(claims: Record<string, unknown>, key: KeyObject = privateKey): string {
   const now = Math.floor(Date.now() / 1000);
-  return jwt.sign({ iss: 'https://issuer.test/', aud: APP_ID, iat: now, nbf: now, exp: now + 600, ...claims }, key, { algorithm: 'RS256', keyid: KID });
+  return jwt.sign({ iss: `${authority}/${TENANT_ID}/v2.0`, tid: TENANT_ID, aud: APP_ID, iat: now, nbf: now, exp: now + 600, ...claims }, key, { algorithm: 'RS256', keyid: KID });
 }
 
 /** An activity that needs no connector call back (expectReplies, no serviceUrl). */
@@ -86,6 +88,34 @@ describe('with bot credentials', () => {
     const value = typeof header === 'function' ? header() : header;
     const answer = await send(bot.endpoint, quietActivity(), { authorization: value });
     expect(answer.status).toBe(401);
+  });
+
+  // Signed with the trusted key, as an attacker holding a stolen (cross-tenant) Entra signing key would.
+  test.each([
+    ['a foreign issuer', () => token({ iss: 'https://evil.example/' })],
+    ["another tenant's issuer and tenant id", () => token({ iss: `${authority}/${OTHER_TENANT}/v2.0`, tid: OTHER_TENANT })],
+    ["another tenant's Entra v1 issuer", () => token({ iss: `https://sts.windows.net/${OTHER_TENANT}/`, tid: OTHER_TENANT })],
+    ['our issuer with another tenant id', () => token({ tid: OTHER_TENANT })],
+    ['a ten-year lifetime', () => token({ exp: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400 })],
+  ])('a trusted-key token with %s is refused with 401 and a fixed body, the detail only in the log', async (_name, make) => {
+    const answer = await send(bot.endpoint, quietActivity(), { authorization: `Bearer ${make()}` });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: "unauthorized" });
+    expect(await bot.store.listConversationRefs('teams')).toEqual([]);
+  });
+
+  test("a valid token carrying another tenant's activity is refused", async () => {
+    const activity = quietActivity();
+    const foreign = { ...activity, conversation: { ...(activity.conversation as object), tenantId: OTHER_TENANT }, channelData: { ...(activity.channelData as object), tenant: { id: OTHER_TENANT } } };
+    const answer = await send(bot.endpoint, foreign, { authorization: `Bearer ${token({})}` });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: "unauthorized" });
+  });
+
+  test("the SDK's own refusals answer the same fixed body", async () => {
+    const answer = await send(bot.endpoint, quietActivity(), { authorization: `Bearer ${token({}, strangerKey)}` });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ error: "unauthorized" });
   });
 
   test('a token signed by the authority for this bot is accepted', async () => {

@@ -159,7 +159,7 @@ function slackRequest(g: Gen, secret: string): RawRequest {
   const headers: Record<string, string> = { 'content-type': g.pick(['application/x-www-form-urlencoded', 'application/json', ...WRONG_TYPES]) };
   let body: string | Buffer = payload;
   // Oversized bodies are rarer: each one costs half a megabyte of loopback traffic.
-  switch (g.chance(0.04) ? 4 : g.pick([0, 1, 2, 3, 5])) {
+  switch (g.chance(0.04) ? 4 : g.pick([0, 1, 2, 3, 5, 6, 7])) {
     case 0:
       break; // unsigned
     case 1:
@@ -180,6 +180,24 @@ function slackRequest(g: Gen, secret: string): RawRequest {
       body = Buffer.alloc(600 * 1024 + g.int(4096), 0x61);
       headers['x-slack-request-timestamp'] = String(nowSec);
       headers['x-slack-signature'] = 'v0=00';
+      break;
+    case 6: {
+      // Signed with our secret but dated ahead: a replay window open towards the future.
+      const ahead = nowSec + 301 + g.int(400 * 86_400);
+      headers['x-slack-request-timestamp'] = String(ahead);
+      headers['x-slack-signature'] = slackSignature(secret, ahead, payload);
+      break;
+    }
+    case 7:
+      // Correctly signed now, but not a payload Slack sends: must be a 4xx that changes nothing.
+      body = g.pick([
+        'payload=null',
+        `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', actions: [{ action_id: 'fw_ack', value: JSON.stringify(actionPayload(g)) }] }))}`,
+        `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U0ALICE' } }))}`,
+      ]);
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['x-slack-request-timestamp'] = String(nowSec);
+      headers['x-slack-signature'] = slackSignature(secret, nowSec, body);
       break;
     default:
       headers['x-slack-request-timestamp'] = g.pick(['', 'NaN', '-1', '99999999999999999999', g.text(5).replace(/\n|\u0000|[^\x20-\x7e]/g, 'x')]);

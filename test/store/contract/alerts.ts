@@ -175,6 +175,15 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         await expect(store.findAlertsByFingerprint(DETECTION, [1] as unknown as string[])).rejects.toThrow(/fingerprints/);
         await expect(store.findAlertsByFingerprint('', [])).rejects.toThrow(/detectionId/);
       });
+
+      it('lists only the alerts of the workspaces asked for, and none for an empty list', async () => {
+        await poll([newAlert(1)]);
+        await store.recordPoll({ workspace: 'fabrikam', detectionId: DETECTION, watermark: clock.now(), alerts: [{ ...newAlert(2), workspace: 'fabrikam' }], targets: [SLACK] });
+        expect((await store.listAlerts({ status: 'all', workspaces: ['fabrikam'], limit: 10 })).map((a) => a.id)).toEqual(['FW-2']);
+        expect((await store.listAlerts({ status: 'open', workspaces: [WORKSPACE], limit: 10 })).map((a) => a.id)).toEqual(['FW-1']);
+        expect((await store.listAlerts({ status: 'all', workspaces: [WORKSPACE, 'fabrikam'], limit: 10 })).map((a) => a.id)).toEqual(['FW-2', 'FW-1']);
+        expect(await store.listAlerts({ status: 'all', workspaces: [], limit: 10 })).toEqual([]);
+      });
     });
 
 
