@@ -17,7 +17,7 @@ test('a production install without the Playground is recognised', () => {
 
 test('the Playground is not a production dependency', async () => {
   const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(`${__dirname}/../../package.json`, 'utf8')) as {
+  const pkg = JSON.parse(await readFile(`${__dirname}/../../../package.json`, 'utf8')) as {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
