@@ -17,7 +17,8 @@ import { AllowListAuthorizer } from '../src/alerts/authorizer';
 import type { Alert } from '../src/alerts/types';
 import { CommandRouter } from '../src/chat/router/command-router';
 import { createSlack } from '../src/chat/slack';
-import { ThreadRateLimiter, TEAMS_THREAD_LIMITS, type LimiterClock, type RateWindow } from '../src/chat/teams/rate-limiter';
+import { ThreadRateLimiter, TEAMS_THREAD_LIMITS, type RateWindow } from '../src/chat/teams/rate-limiter';
+import type { Timekeeper } from '../src/time/clock';
 import { silentLogger } from '../src/logging/logger';
 import { Dispatcher } from '../src/delivery/dispatcher';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store';
@@ -48,8 +49,8 @@ function round(x: number, digits = 2): number {
 /** Shortest time from the first to the last of `n` sends that `windows` allow (a greedy sender on a virtual clock). */
 async function idealSpanMs(windows: readonly RateWindow[], n: number): Promise<number> {
   let t = 0;
-  const clock: LimiterClock = {
-    now: () => t,
+  const clock: Timekeeper = {
+    now: () => new Date(t),
     sleep: async (ms) => {
       t += ms;
     },

@@ -1,5 +1,8 @@
 import { classificationLabel } from './classification';
 import type { Alert, AlertAction, AlertStatus, StatusChange } from './types';
+import { formatUtcTime } from '../time/when';
+
+export { formatUtcTime } from '../time/when';
 
 const PAST_TENSE: Readonly<Record<AlertAction, string>> = {
   acknowledge: 'Acknowledged',
@@ -14,23 +17,6 @@ const STATUS_WORD: Readonly<Record<AlertStatus, string>> = {
   escalated: 'escalated',
   resolved: 'resolved',
 };
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function pad2(n: number): string {
-  return n.toString().padStart(2, '0');
-}
-
-/** "14:02 UTC", or "27 Nov 14:02 UTC" when `now` is given and falls on another UTC day; the year too when it differs. */
-export function formatUtcTime(at: Date, now?: Date): string {
-  // A stored date that did not parse must not take a whole card or reply down with it.
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return 'unknown time';
-  if (now !== undefined && Number.isNaN(now.getTime())) now = at;
-  const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
-  if (now === undefined || at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10)) return time;
-  const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
-  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
-}
 
 /** "Acknowledged", "Resolved as false positive" */
 export function describeChangeAction(change: Pick<StatusChange, 'action' | 'classification'>): string {

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import { TIMED_OUT, within } from '../time/timeout';
 import { observePoll } from '../observability/instrument';
 import type { Metrics } from '../observability/metrics';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
@@ -99,11 +100,11 @@ export async function runApp(
     metrics,
     caughtUp,
     stop: async () => {
-      if (!(await within(schedule.stop(), POLL_STOP_BUDGET_MS))) {
+      if (!(await finishedWithin(schedule.stop(), POLL_STOP_BUDGET_MS))) {
         logger.warn({ budgetMs: POLL_STOP_BUDGET_MS }, 'a poll was still running at stop; its window is covered by the next run');
       }
       await http.close();
-      if (!(await within(app.dispatcher.stop(), DELIVERY_STOP_BUDGET_MS))) {
+      if (!(await finishedWithin(app.dispatcher.stop(), DELIVERY_STOP_BUDGET_MS))) {
         logger.warn({ budgetMs: DELIVERY_STOP_BUDGET_MS }, 'deliveries still in flight at stop; they stay in the outbox');
       }
     },
@@ -117,16 +118,8 @@ function platformChecks(app: App): ReadyCheck[] {
 }
 
 /** True when the work finished within the budget. */
-async function within(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), budgetMs);
-  });
-  try {
-    return await Promise.race([work.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+async function finishedWithin(work: Promise<unknown>, budgetMs: number): Promise<boolean> {
+  return (await within(work, budgetMs)) !== TIMED_OUT;
 }
 
 /** SIGINT/SIGTERM: stop the schedule, finish what is in flight (bounded), close the store, exit 0. */

@@ -6,7 +6,7 @@ import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../aler
 import { techniqueRef, type TechniqueRef } from './mitre';
 import { severityHint, type SeverityHint } from './severity';
 import { describeStatus } from './status';
-import { formatRelative, formatUtc } from './time';
+import { formatRelative, formatUtc } from '../time/when';
 
 export interface ViewFact {
   label: string;

@@ -5,7 +5,8 @@
 import type { HuntReport } from '../alerts/types';
 import { humaniseInsight } from './insights';
 import { oneLine, truncate } from './text-limits';
-import { formatUtc } from './time';
+import { formatUtc } from '../time/when';
+import { spanWords } from '../time/duration';
 
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -16,14 +17,6 @@ export const VALUE_MAX = 160;
 /** Data from the logs, made safe to show on one line. */
 export function clean(value: string, max = VALUE_MAX): string {
   return truncate(oneLine(value).trim(), max);
-}
-
-/** "7 days", "36 hours", "90 minutes". */
-export function describeSpan(ms: number): string {
-  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (ms % 86_400_000 === 0) return plural(ms / 86_400_000, 'day');
-  if (ms % 3_600_000 === 0) return plural(ms / 3_600_000, 'hour');
-  return plural(Math.max(1, Math.round(ms / 60_000)), 'minute');
 }
 
 /** "27 Nov" from "2026-11-27". */
@@ -81,7 +74,7 @@ export function lookbackMs(report: HuntReport): number {
 
 /** "No activity found for alice@contoso.com in the last 7 days". */
 export function emptyMessage(report: HuntReport): string {
-  return `No activity found for ${report.upn} in the last ${describeSpan(lookbackMs(report))}`;
+  return `No activity found for ${report.upn} in the last ${spanWords(lookbackMs(report))}`;
 }
 
 export interface HuntLine {
@@ -148,7 +141,7 @@ function times(n: number): string {
 }
 
 export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = DEFAULT_LIMITS): HuntModel {
-  const span = describeSpan(lookbackMs(report));
+  const span = spanWords(lookbackMs(report));
   const counts = report.timeline.map((d) => d.count);
   const peakDay = report.timeline.reduce<{ day: string; count: number } | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
   const first = report.timeline[0]?.day;

@@ -7,7 +7,8 @@ export { humaniseInsight } from './insights';
 export { techniqueRef, type TechniqueRef } from './mitre';
 export { defenderUserUrl, azureResourceUrl, logAnalyticsQueryUrl } from '../alerts/links';
 export { severityHint, type SeverityHint } from './severity';
-export { formatUtc, formatRelative, formatWhen, formatAge, formatDuration } from './time';
+export { formatUtc, formatRelative, formatWhen, formatAge } from '../time/when';
+export { durationShortWords } from '../time/duration';
 export { truncate } from './text-limits';
 export { CARD_VERBS, NOTE_MAX_LENGTH, cardPayload, isCardVerb, parseCardActionPayload, type PayloadParse } from './payload';
 

@@ -1,3 +1,5 @@
+import { within } from '../time/timeout';
+
 /** Work that outlives the interaction that started it (the slow halves of clicks and commands), so stop() can let it finish. */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
@@ -39,11 +41,6 @@ export class TaskTracker {
 
   /** Resolves when everything started so far has settled, or after `timeoutMs`. */
   async drain(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.running]).then(() => undefined), timeout]);
-    if (timer) clearTimeout(timer);
+    await within(Promise.allSettled([...this.running]), timeoutMs);
   }
 }

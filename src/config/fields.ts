@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { validate as validateCron } from 'node-cron';
-import { DURATION_HINT, parseDuration } from './duration';
+import { DURATION_HINT, parseDuration } from '../time/duration';
 
 /** zod schemas for one raw environment string each; their messages say what is allowed. */
 

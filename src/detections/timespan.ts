@@ -1,12 +1,14 @@
+import { parseInOneUnit } from '../time/duration';
+
 /**
  * Rule timespans as Sentinel's template converter reads them: "<n>m|h|d", or a
  * .NET TimeSpan ("01:00:00", "1.00:00:00"); ISO 8601 ("PT1H", "P1D") as ARM exports write them.
  */
 export function parseRuleTimespan(text: string): number | undefined {
   const s = text.trim();
-  let m = /^(\d+)([mhd])$/.exec(s);
-  if (m) return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
-  m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(s);
+  const inOneUnit = parseInOneUnit(s);
+  if (inOneUnit !== undefined) return inOneUnit;
+  let m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(s);
   if (m) {
     const [d, h, min, sec] = [Number(m[1] ?? 0), Number(m[2]), Number(m[3]), Number(m[4])];
     if (h > 23 || min > 59 || sec > 59) return undefined;

@@ -28,9 +28,3 @@ export function autoDecision(alert: Alert, now: Date, after: AutoEscalateAfter, 
   return { kind: 'wait', since, afterMs };
 }
 
-/** "15 minutes", "1 hour", "90 minutes" */
-export function durationWords(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes >= 60 && minutes % 60 === 0) return `${minutes / 60} hour${minutes === 60 ? '' : 's'}`;
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-}

@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { DeliveryTarget } from '../delivery/types';
-import { autoDecision, durationWords, type AutoEscalateAfter } from './auto-policy';
+import { durationWords } from '../time/duration';
+import { autoDecision, type AutoEscalateAfter } from './auto-policy';
 
 export interface EscalationServiceOptions {
   store: AlertStore & OutboxStore;

@@ -1,2 +1,3 @@
 export { EscalationService, type CheckReport, type EscalationServiceOptions } from './escalation-service';
-export { autoDecision, durationWords, type AutoDecision, type AutoEscalateAfter } from './auto-policy';
+export { autoDecision, type AutoDecision, type AutoEscalateAfter } from './auto-policy';
+export { durationWords } from '../time/duration';

@@ -2,7 +2,7 @@ import { toAlertView } from '../../src/cards/alert-view';
 import { describeStatus } from '../../src/cards/status';
 import { humaniseInsight } from '../../src/cards/insights';
 import { techniqueRef } from '../../src/cards/mitre';
-import { formatRelative, formatUtc } from '../../src/cards/time';
+import { formatRelative, formatUtc } from '../../src/time/when';
 import { ALEX, NOW, alertIn, arcTarget, cardContext, genericAlert, makeAlert, vmTarget } from './fixtures';
 
 const verbs = (a: ReturnType<typeof toAlertView>) => a.actions.map((x) => x.verb);

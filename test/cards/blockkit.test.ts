@@ -138,6 +138,12 @@ describe('Slack modals', () => {
     });
   });
 
+  it('reads only the click from private_metadata that also says where the card was', () => {
+    const view = escalateModal({ verb: 'escalate', alertId: 'FW-3', version: 1 }) as Json;
+    const metadata = JSON.stringify({ verb: 'escalate', alertId: 'FW-3', version: 1, channel: 'C0ALERTS', messageTs: '1.2' });
+    expect(parseModalSubmission({ ...view, private_metadata: metadata, state: { values: {} } })).toEqual({ ok: true, payload: { verb: 'escalate', alertId: 'FW-3', version: 1 } });
+  });
+
   it('refuses submissions that do not belong to FirstWatch or disagree with themselves', () => {
     const view = resolveModal(payload) as Json;
     expect(parseModalSubmission(undefined)).toMatchObject({ ok: false });

@@ -12,6 +12,7 @@ import { buildHuntQuery, checkLookback, formatTimespanLiteral } from './query';
 import { assembleReport, REPORT_LIMITS } from './report';
 import { addRows, emptyAggregate } from './rows';
 import { validateUpn } from './upn';
+import { realTimeout, untilAborted } from '../../time/timeout';
 
 /** The part of the Store a hunt uses. */
 export interface HuntStore {
@@ -187,13 +188,10 @@ export class HuntService implements HuntRunner {
   private async execute(upn: string, lookbackMs: number): Promise<Execution> {
     const { timeoutMs } = this.limits;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new HuntError('timeout', `the hunt timed out after ${seconds(timeoutMs)}`)), timeoutMs);
-    timer.unref?.();
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    aborted.catch(() => undefined);
-    const guarded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, aborted]);
+    const deadline = realTimeout(timeoutMs);
+    const onDeadline = (): void => controller.abort(new HuntError('timeout', `the hunt timed out after ${seconds(timeoutMs)}`));
+    deadline.addEventListener('abort', onDeadline, { once: true });
+    const guarded = <T>(p: Promise<T>): Promise<T> => untilAborted(p, controller.signal);
 
     try {
       const query = buildHuntQuery(upn, lookbackMs);
@@ -247,7 +245,7 @@ export class HuntService implements HuntRunner {
       });
       return { report, queuedMs, queryMs };
     } finally {
-      clearTimeout(timer);
+      deadline.removeEventListener('abort', onDeadline);
     }
   }
 

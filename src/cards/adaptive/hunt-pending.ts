@@ -1,4 +1,4 @@
-import { formatDuration } from '../time';
+import { durationShortWords } from '../../time/duration';
 import { card, safeText, textBlock } from './elements';
 
 /**
@@ -6,7 +6,7 @@ import { card, safeText, textBlock } from './elements';
  * (rendered from a HuntReport by the hunt views), which replaces this one.
  */
 export function huntPendingCard(upn: string, opts: { alertId?: string; lookbackMs?: number } = {}): object {
-  const scope = [opts.lookbackMs !== undefined ? `last ${formatDuration(opts.lookbackMs)}` : undefined, opts.alertId ? `from ${opts.alertId}` : undefined].filter(
+  const scope = [opts.lookbackMs !== undefined ? `last ${durationShortWords(opts.lookbackMs)}` : undefined, opts.alertId ? `from ${opts.alertId}` : undefined].filter(
     (s): s is string => s !== undefined,
   );
   const body = [

@@ -3,7 +3,7 @@ import type { CommandReply } from '../../alerts/commands';
 import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
 import { takeFirst } from '../text-limits';
-import { formatAge, formatUtc } from '../time';
+import { formatAge, formatUtc } from '../../time/when';
 import { alertCardParts, alertFallbackText, TEAMS_CARD_BUDGET_BYTES } from './alert-card';
 import { type AcObject, card, factSet, heading, jsonBytes, safeText, table, textBlock } from './elements';
 import { huntPendingCard } from './hunt-pending';

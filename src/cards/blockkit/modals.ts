@@ -74,6 +74,24 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
+ * private_metadata is an envelope: the click's fields, plus where the card was
+ * (the Slack adapter adds its channel and ts). Only the click is a payload;
+ * text that is not JSON is handed on as it is, for the parser to refuse.
+ */
+function clickIn(privateMetadata: string): unknown {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(privateMetadata);
+  } catch {
+    return privateMetadata;
+  }
+  const e = record(envelope);
+  if (!e) return envelope;
+  const own = (key: string): unknown => (Object.prototype.hasOwnProperty.call(e, key) ? e[key] : undefined);
+  return { verb: own('verb'), alertId: own('alertId'), version: own('version') };
+}
+
+/**
  * Reads a view_submission's `view` back into a CardActionPayload: the click
  * from private_metadata, the note and classification from state.values.
  */
@@ -83,7 +101,8 @@ export function parseModalSubmission(view: unknown): PayloadParse {
   const expected = v.callback_id === SLACK_IDS.escalateCallback ? 'escalate' : v.callback_id === SLACK_IDS.resolveCallback ? 'resolve' : undefined;
   if (!expected) return { ok: false, reason: `unknown modal callback_id ${JSON.stringify(v.callback_id)}` };
   if (typeof v.private_metadata !== 'string') return { ok: false, reason: 'the modal has no private_metadata' };
-  const base = parseCardActionPayload(v.private_metadata);
+  // The click carries no classification; the form's own select supplies it below.
+  const base = parseCardActionPayload(clickIn(v.private_metadata), { classificationFollows: true });
   if (!base.ok) return base;
   if (base.payload.verb !== expected) return { ok: false, reason: `the modal ${String(v.callback_id)} carries verb ${base.payload.verb}` };
   const values = record(record(v.state)?.values) ?? {};
@@ -99,7 +118,8 @@ export function parseModalSubmission(view: unknown): PayloadParse {
 export function parseSlackButton(action: unknown): PayloadParse {
   const a = record(action);
   if (!a) return { ok: false, reason: 'the button action is not an object' };
-  const parsed = parseCardActionPayload(a.value);
+  // The Resolve button only opens the modal that asks for the classification.
+  const parsed = parseCardActionPayload(a.value, { classificationFollows: true });
   if (!parsed.ok) return parsed;
   if (a.action_id !== slackActionId(parsed.payload.verb)) {
     return { ok: false, reason: `button ${JSON.stringify(a.action_id)} carries verb ${parsed.payload.verb}` };

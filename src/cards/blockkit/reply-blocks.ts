@@ -2,7 +2,8 @@ import type { AuditEntry } from '../../alerts/types';
 import type { CommandReply } from '../../alerts/commands';
 import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
-import { formatAge, formatDuration, formatUtc } from '../time';
+import { durationShortWords } from '../../time/duration';
+import { formatAge, formatUtc } from '../../time/when';
 import { alertBlocks, alertFallback, type SlackMessage } from './alert-message';
 import { blocksChars, listSection, mrkdwn, plain, safeMrkdwn, section, SLACK_LIMITS, type SlackBlock } from './mrkdwn';
 
@@ -76,7 +77,7 @@ function help(reply: Extract<CommandReply, { kind: 'help' }>): SlackMessage {
 
 /** The small message posted while a hunt runs; the hunt result replaces it. */
 export function huntPendingBlocks(upn: string, opts: { alertId?: string; lookbackMs?: number } = {}): SlackMessage {
-  const scope = [opts.lookbackMs !== undefined ? `last ${formatDuration(opts.lookbackMs)}` : undefined, opts.alertId ? `from ${opts.alertId}` : undefined].filter(
+  const scope = [opts.lookbackMs !== undefined ? `last ${durationShortWords(opts.lookbackMs)}` : undefined, opts.alertId ? `from ${opts.alertId}` : undefined].filter(
     (s): s is string => s !== undefined,
   );
   const who = safeMrkdwn(upn, 300);

@@ -2,7 +2,8 @@ import type { AuditEntry } from '../../alerts/types';
 import type { CommandReply } from '../../alerts/commands';
 import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
-import { formatAge, formatDuration, formatUtc } from '../time';
+import { durationShortWords } from '../../time/duration';
+import { formatAge, formatUtc } from '../../time/when';
 import { stripControl, truncate } from '../text-limits';
 import { alertText, clean, type TextOptions } from './alert-text';
 
@@ -55,7 +56,7 @@ export function commandReplyText(reply: CommandReply, ctx: CardContext = { now: 
       return ['FirstWatch commands', ...reply.commands.map((c) => `  ${clean(c.usage, 200).padEnd(width)}  ${clean(c.summary, 400)}`)].join('\n');
     }
     case 'hunt': {
-      const scope = [`last ${formatDuration(reply.request.lookbackMs)}`, reply.request.alertId ? `from ${reply.request.alertId}` : undefined].filter(Boolean).join(', ');
+      const scope = [`last ${durationShortWords(reply.request.lookbackMs)}`, reply.request.alertId ? `from ${reply.request.alertId}` : undefined].filter(Boolean).join(', ');
       return `Hunting ${clean(reply.request.upn, 300)}… (${scope})`;
     }
   }

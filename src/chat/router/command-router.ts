@@ -1,14 +1,14 @@
 import { parseAlertId } from '../../alerts/alert-id';
 import type { ActionResult, AlertService } from '../../alerts/alert-service';
 import { parseClassification } from '../../alerts/classification';
-import { formatDuration } from '../../alerts/hunt/lookback';
 import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { AlertStore } from '../../store/alert-store';
 import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
-import { parseCardAction } from './action-payload';
 import type { Command } from './command';
+import { parseCardActionPayload } from '../../cards/payload';
+import { formatInOneUnit } from '../../time/duration';
 import { USAGE, helpCommands, type CommandName } from './help';
 import { normalizeCommandText, splitWords } from './normalize-text';
 
@@ -160,7 +160,7 @@ export class CommandRouter {
   private async action(payload: unknown, ctx: CommandContext): Promise<CommandReply> {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this button: ${problem}.`);
-    const parsed = parseCardAction(payload);
+    const parsed = parseCardActionPayload(payload);
     if (!parsed.ok) return error(`That button could not be used: ${parsed.reason}.`);
     const p = parsed.payload;
     const opts = { expectedVersion: p.version };
@@ -171,7 +171,7 @@ export class CommandRouter {
       case 'escalate':
         return fromResult(await this.alerts.escalate(p.alertId, actor, origin, p.note, opts));
       case 'resolve':
-        // parseCardAction guarantees a classification for resolve.
+        // parseCardActionPayload guarantees a classification for resolve.
         return fromResult(await this.alerts.resolve(p.alertId, actor, origin, p.classification ?? 'true_positive', p.note, opts));
       case 'reopen':
         return fromResult(await this.alerts.reopen(p.alertId, actor, origin, p.note, opts));
@@ -181,7 +181,7 @@ export class CommandRouter {
   }
 
   private help(): CommandReply {
-    return { kind: 'help', commands: helpCommands(formatDuration(this.hunt.defaultMs), formatDuration(this.hunt.maxMs)) };
+    return { kind: 'help', commands: helpCommands(formatInOneUnit(this.hunt.defaultMs), formatInOneUnit(this.hunt.maxMs)) };
   }
 
   /** The words after the verb → a command, or what is wrong with their shape. */
@@ -336,7 +336,7 @@ export class CommandRouter {
       action: 'hunt',
       alertId: request.alertId,
       outcome: 'allowed',
-      detail: `requested: upn ${request.upn}, look-back ${formatDuration(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
+      detail: `requested: upn ${request.upn}, look-back ${formatInOneUnit(request.lookbackMs)}${request.workspace !== undefined ? `, workspace ${request.workspace}` : ''}`,
     });
     return { kind: 'hunt', request };
   }

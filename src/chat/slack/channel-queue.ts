@@ -1,4 +1,6 @@
 import { DeliveryError } from '../../delivery/chat-platform';
+import { Pacer, TokenBucket } from '../../delivery/pacing';
+import { systemTime, type Timekeeper } from '../../time/clock';
 
 export interface ChannelQueueOptions {
   /** Sustained messages per second per channel (Slack: about 1). */
@@ -11,6 +13,8 @@ export interface ChannelQueueOptions {
   maxInlineRetries: number;
   /** Returns the Retry-After (ms) when the error is a rate-limit answer, else undefined. */
   rateLimitOf: (err: unknown) => number | undefined;
+  /** Clock and timer for pacing and Retry-After waits. */
+  time: Timekeeper;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: Omit<ChannelQueueOptions, 'rateLimitOf'> = {
@@ -18,6 +22,7 @@ export const DEFAULT_QUEUE_OPTIONS: Omit<ChannelQueueOptions, 'rateLimitOf'> = {
   burst: 3,
   maxInlineWaitMs: 30_000,
   maxInlineRetries: 3,
+  time: systemTime,
 };
 
 interface Waiter {
@@ -38,11 +43,9 @@ interface Item {
 
 interface Lane {
   items: Item[];
-  tokens: number;
-  refilledAt: number;
-  pausedUntil: number;
+  /** An item is running or the lane is waiting for its turn to send one. */
   busy: boolean;
-  timer?: NodeJS.Timeout;
+  pausedUntil: number;
 }
 
 /**
@@ -53,14 +56,19 @@ interface Lane {
 export class ChannelQueue {
   private readonly lanes = new Map<string, Lane>();
   private readonly options: ChannelQueueOptions;
+  private readonly pacer: Pacer<TokenBucket>;
+  /** Ends every pacing wait when the queue stops. */
+  private readonly stopping = new AbortController();
   private stopped = false;
   /** How many 429s were answered, for logs and tests. */
   rateLimitedCount = 0;
 
   constructor(options: Partial<ChannelQueueOptions> & Pick<ChannelQueueOptions, 'rateLimitOf'>) {
     this.options = { ...DEFAULT_QUEUE_OPTIONS, ...options };
-    if (!(this.options.ratePerSecond > 0)) throw new Error('ChannelQueue: ratePerSecond must be > 0');
-    if (!(this.options.burst >= 1)) throw new Error('ChannelQueue: burst must be >= 1');
+    const { ratePerSecond, burst } = this.options;
+    if (!(ratePerSecond > 0)) throw new Error('ChannelQueue: ratePerSecond must be > 0');
+    if (!(burst >= 1)) throw new Error('ChannelQueue: burst must be >= 1');
+    this.pacer = new Pacer(() => new TokenBucket(ratePerSecond, burst), this.options.time);
   }
 
   /**
@@ -106,8 +114,8 @@ export class ChannelQueue {
   /** Fails everything still queued with a retryable error and stops pumping. */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort(new DeliveryError('Slack queue stopped before sending', 'retry'));
     for (const lane of this.lanes.values()) {
-      if (lane.timer) clearTimeout(lane.timer);
       const items = lane.items.splice(0);
       for (const item of items) {
         for (const w of item.waiters) w.reject(new DeliveryError('Slack queue stopped before sending', 'retry'));
@@ -124,55 +132,46 @@ export class ChannelQueue {
     const firstOrdinary = item.urgent ? lane.items.findIndex((i) => !i.urgent) : -1;
     if (firstOrdinary >= 0) lane.items.splice(firstOrdinary, 0, item);
     else lane.items.push(item);
-    this.pump(lane);
+    void this.drain(channel, lane);
     return promise;
   }
 
   private lane(channel: string): Lane {
     let lane = this.lanes.get(channel);
     if (lane === undefined) {
-      lane = { items: [], tokens: this.options.burst, refilledAt: Date.now(), pausedUntil: 0, busy: false };
+      lane = { items: [], busy: false, pausedUntil: 0 };
       this.lanes.set(channel, lane);
     }
     return lane;
   }
 
-  private refill(lane: Lane, now: number): void {
-    const elapsed = Math.max(0, now - lane.refilledAt);
-    lane.tokens = Math.min(this.options.burst, lane.tokens + (elapsed / 1000) * this.options.ratePerSecond);
-    lane.refilledAt = now;
-  }
-
-  private wakeLater(lane: Lane, ms: number): void {
-    if (lane.timer) clearTimeout(lane.timer);
-    lane.timer = setTimeout(() => {
-      lane.timer = undefined;
-      this.pump(lane);
-    }, Math.max(1, Math.ceil(ms)));
-  }
-
-  private pump(lane: Lane): void {
-    if (this.stopped || lane.busy || lane.items.length === 0) return;
-    const now = Date.now();
-    if (now < lane.pausedUntil) {
-      this.wakeLater(lane, lane.pausedUntil - now);
-      return;
-    }
-    this.refill(lane, now);
-    if (lane.tokens < 1) {
-      this.wakeLater(lane, ((1 - lane.tokens) / this.options.ratePerSecond) * 1000);
-      return;
-    }
-    lane.tokens -= 1;
-    const item = lane.items.shift() as Item;
+  /**
+   * Sends the channel's items one at a time, each once the pace allows. The
+   * item is picked only when its turn comes, so an urgent item or a newer
+   * update queued during the wait is the one that goes.
+   */
+  private async drain(channel: string, lane: Lane): Promise<void> {
+    if (lane.busy) return;
     lane.busy = true;
-    void this.runItem(lane, item).finally(() => {
+    try {
+      while (!this.stopped && lane.items.length > 0) {
+        if (!this.pacer.tryTake(channel)) {
+          try {
+            await this.pacer.acquire(channel, this.stopping.signal);
+          } catch {
+            return; // stopped while waiting: stop() has failed what was queued
+          }
+        }
+        const item = lane.items.shift();
+        if (this.stopped || item === undefined) return;
+        await this.runItem(channel, lane, item);
+      }
+    } finally {
       lane.busy = false;
-      this.pump(lane);
-    });
+    }
   }
 
-  private async runItem(lane: Lane, item: Item): Promise<void> {
+  private async runItem(channel: string, lane: Lane, item: Item): Promise<void> {
     try {
       const value = await item.run();
       for (const w of item.waiters) w.resolve(value);
@@ -184,9 +183,8 @@ export class ChannelQueue {
       }
       this.rateLimitedCount += 1;
       // Slack refused the call (nothing was posted): the whole channel waits out Retry-After.
-      lane.pausedUntil = Date.now() + retryAfterMs;
-      lane.tokens = Math.min(lane.tokens, 0);
-      lane.refilledAt = lane.pausedUntil;
+      this.pacer.pause(channel, retryAfterMs);
+      lane.pausedUntil = this.options.time.now().getTime() + retryAfterMs;
       item.rateLimitedTimes += 1;
       if (item.rateLimitedTimes <= this.options.maxInlineRetries && retryAfterMs <= this.options.maxInlineWaitMs && !this.stopped) {
         lane.items.unshift(item);

@@ -1,6 +1,7 @@
 import type { Actor } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
 import { threadKey } from './sender';
+import { TIMED_OUT, within } from '../../time/timeout';
 
 /** Who clicked or typed, as the activity names them. */
 export interface ActivitySender {
@@ -72,13 +73,9 @@ export class MemberDirectory {
     const key = userId;
     const hit = this.cache.get(key);
     if (hit && hit.until > this.now()) return hit.email;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), this.timeoutMs);
-      });
-      const member = await Promise.race([source.getConversationMember(userId, threadKey(conversationId)), timeout]);
-      if (member === undefined) {
+      const member = await within(source.getConversationMember(userId, threadKey(conversationId)), this.timeoutMs);
+      if (member === TIMED_OUT || member === undefined) {
         this.logger.warn({ user: userId }, 'Teams: member lookup timed out; acting without a UPN');
         return undefined;
       }
@@ -90,8 +87,6 @@ export class MemberDirectory {
     } catch (err) {
       this.logger.warn({ user: userId, err: err instanceof Error ? err.message : String(err) }, 'Teams: member lookup failed; acting without a UPN');
       return undefined;
-    } finally {
-      if (timer) clearTimeout(timer);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { CardActionPayload, CommandContext, CommandReply } from '../../aler
 import type { PostedCopy } from '../../delivery/types';
 import { startHunt } from './hunts';
 import { answerWithCard, answerWithMessage, commandContext, errorText, notifyTransition, placeOf, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
+import { TIMED_OUT, within } from '../../time/timeout';
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -41,20 +42,6 @@ function outcomeOf(reply: CommandReply, payload: CardActionPayload, copy: Posted
       return { kind: 'hunt', reply };
     default:
       return { kind: 'message', text: 'Done.' };
-  }
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 
@@ -154,7 +141,7 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
   // Which copy was clicked does not depend on the action: look it up meanwhile.
   const work = Promise.all([route(deps, click), postedCopyOf(deps, click)]);
   // The member lookup already spent part of the budget.
-  const answered = await withinBudget(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
+  const answered = await within(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
   if (answered === TIMED_OUT) {
     await answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
     deps.tasks.run(`late answer for ${click.payload.alertId}`, async () => {

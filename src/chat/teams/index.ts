@@ -2,7 +2,7 @@ export { TeamsPlatform, type TeamsPlatformOptions } from './platform';
 export { resolveTeamsAuth, isLoopbackAddress, TeamsSetupError, type TeamsCredentials, type TeamsAuth, type TeamsAuthMode } from './auth';
 export { startPlayground, playgroundCliPath, type PlaygroundHandle, type PlaygroundOptions } from './playground';
 export { ConversationDirectory, parseTeamsConversation, type TeamsConversation, type TeamsRefStore } from './conversations';
-export { ThreadRateLimiter, TEAMS_THREAD_LIMITS, type RateWindow, type LimiterClock } from './rate-limiter';
+export { ThreadRateLimiter, TEAMS_THREAD_LIMITS, type RateWindow } from './rate-limiter';
 export { TeamsSender, DEFAULT_RETRY, threadKey, type RetryPolicy } from './sender';
 export { classifyConnectorError, parseRetryAfter } from './errors';
 export { commandText } from './mentions';

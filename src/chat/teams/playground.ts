@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger';
+import { TIMED_OUT, within } from '../../time/timeout';
 
 export interface PlaygroundOptions {
   /** The bot's endpoint, e.g. http://127.0.0.1:3978/api/messages. */
@@ -57,15 +58,7 @@ async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const killed = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      resolve();
-    }, graceMs);
-  });
-  await Promise.race([exited, killed]);
-  if (timer) clearTimeout(timer);
+  if ((await within(exited, graceMs)) === TIMED_OUT && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await exited;
 }
 

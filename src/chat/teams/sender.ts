@@ -1,6 +1,8 @@
+import { backoffMs } from '../../delivery/backoff';
 import type { Logger } from '../../logging/logger';
 import { classifyConnectorError, toDeliveryError } from './errors';
-import { systemClock, ThreadRateLimiter, type LimiterClock } from './rate-limiter';
+import { systemTime, type Timekeeper } from '../../time/clock';
+import { ThreadRateLimiter } from './rate-limiter';
 
 export interface RetryPolicy {
   /** Tries per call, the first included. */
@@ -17,7 +19,8 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, ma
 export interface SenderOptions {
   limiter?: ThreadRateLimiter;
   retry?: Partial<RetryPolicy>;
-  clock?: LimiterClock;
+  /** Clock and timer for pacing and retry waits. */
+  time?: Timekeeper;
   /** 0 ≤ random() < 1, for jitter. */
   random?: () => number;
   logger: Logger;
@@ -43,15 +46,15 @@ export function threadKey(conversationId: string): string {
 export class TeamsSender {
   readonly limiter: ThreadRateLimiter;
   private readonly retry: RetryPolicy;
-  private readonly clock: LimiterClock;
+  private readonly time: Timekeeper;
   private readonly random: () => number;
   private readonly logger: Logger;
   /** Connector answers that asked us to slow down or retry, for logs and tests. */
   retriedCount = 0;
 
   constructor(options: SenderOptions) {
-    this.clock = options.clock ?? systemClock;
-    this.limiter = options.limiter ?? new ThreadRateLimiter(undefined, this.clock);
+    this.time = options.time ?? systemTime;
+    this.limiter = options.limiter ?? new ThreadRateLimiter(undefined, this.time);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) throw new Error('TeamsSender: retry.maxAttempts must be a positive integer');
     this.random = options.random ?? Math.random;
@@ -61,16 +64,16 @@ export class TeamsSender {
   /** Runs `call` for conversation `conversationId`; `what` names it in errors ("post FW-3 to General"). */
   async run<T>(conversationId: string, what: string, call: () => Promise<T>, limits: SendLimits = {}): Promise<T> {
     const key = threadKey(conversationId);
-    const started = this.clock.now();
+    const started = this.nowMs();
     for (let attempt = 1; ; attempt++) {
       await this.limiter.acquire(key);
       try {
         return await call();
       } catch (err) {
-        const failure = classifyConnectorError(err, this.clock.now());
-        const backoff = this.backoff(attempt);
+        const failure = classifyConnectorError(err, this.nowMs());
+        const backoff = backoffMs(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
-        const spent = this.clock.now() - started;
+        const spent = this.nowMs() - started;
         const withinBudget = limits.budgetMs === undefined || spent + wait <= limits.budgetMs;
         const retryable =
           failure.transient && attempt < this.retry.maxAttempts && (failure.retryAfterMs ?? 0) <= this.retry.maxInlineWaitMs && withinBudget;
@@ -78,14 +81,12 @@ export class TeamsSender {
         this.retriedCount++;
         if (failure.retryAfterMs !== undefined) this.limiter.pause(key, failure.retryAfterMs);
         this.logger.warn({ conversation: key, attempt, waitMs: wait, status: failure.status }, `Teams: ${what} will be retried`);
-        await this.clock.sleep(wait);
+        await this.time.sleep(wait);
       }
     }
   }
 
-  /** base·2^(n-1), capped, with "equal jitter" (half fixed, half random). */
-  private backoff(attempt: number): number {
-    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp / 2 + this.random() * (exp / 2));
+  private nowMs(): number {
+    return this.time.now().getTime();
   }
 }

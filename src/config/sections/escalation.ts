@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration, DURATION_HINT } from '../duration';
+import { parseDuration, DURATION_HINT } from '../../time/duration';
 import type { EnvReader } from '../reader';
 import { bool, duration, int, list, nonEmpty } from '../fields';
 import { channelId } from './slack';

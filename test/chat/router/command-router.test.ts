@@ -253,7 +253,8 @@ describe('CommandRouter card actions', () => {
   }
   const GARBAGE: Array<[string, unknown, RegExp]> = [
     ['null', null, /not an object/],
-    ['a string', 'ack FW-1', /not an object/],
+    ['a string that is not JSON', 'ack FW-1', /not valid JSON/],
+    ['JSON text of something other than an object', '["ack","FW-1",1]', /not an object/],
     ['a number', 42, /not an object/],
     ['an array', ['ack', 'FW-1', 1], /not an object/],
     ['an empty object', {}, /verb must be one of ack, escalate, resolve, reopen, hunt/],

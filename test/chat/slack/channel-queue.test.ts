@@ -1,5 +1,6 @@
 import { ChannelQueue } from '../../../src/chat/slack/channel-queue';
 import { DeliveryError } from '../../../src/delivery/chat-platform';
+import { ManualTime } from '../../support/manual-time';
 
 class RateLimited extends Error {
   constructor(readonly retryAfterMs: number) {
@@ -27,10 +28,15 @@ function gate<T>(log: string[], name: string, value: T): { fn: () => Promise<T>;
 
 describe('ChannelQueue', () => {
   let q: ChannelQueue;
+  /** Every wait moves this clock instead of taking real time. */
+  let time: ManualTime;
+  beforeEach(() => {
+    time = new ManualTime();
+  });
   afterEach(() => q.stop());
 
   it('puts an urgent message (an answer someone waits on) ahead of queued cards, behind earlier urgent ones', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     const log: string[] = [];
     const first = gate(log, 'card 1', 1);
     const started = q.post('C1', first.fn);
@@ -50,7 +56,7 @@ describe('ChannelQueue', () => {
   });
 
   it('runs one channel in order, one call at a time', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     const log: string[] = [];
     const a = gate(log, 'a', 1);
     const b = gate(log, 'b', 2);
@@ -66,7 +72,7 @@ describe('ChannelQueue', () => {
   });
 
   it('keeps channels independent: a blocked channel does not hold back another', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     const log: string[] = [];
     const stuck = gate(log, 'stuck', 0);
     const pStuck = q.post('C1', stuck.fn);
@@ -76,23 +82,25 @@ describe('ChannelQueue', () => {
   });
 
   it('after a 429 pauses the channel for Retry-After and retries the same call in place', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     let calls = 0;
     const starts: number[] = [];
     const result = await q.post('C1', async () => {
-      starts.push(Date.now());
+      starts.push(time.t);
       calls += 1;
       if (calls === 1) throw new RateLimited(50);
       return 'posted';
     });
     expect(result).toBe('posted');
     expect(calls).toBe(2);
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(49);
+    // Retry-After, then one token's worth (1 ms at 1,000/s): the refused call spent its token.
+    expect(time.sleeps).toEqual([50, 1]);
+    expect(starts[1] - starts[0]).toBe(51);
     expect(q.rateLimitedCount).toBe(1);
   });
 
   it('gives a call back as DeliveryError retry when Retry-After is longer than it waits inline', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, maxInlineWaitMs: 1000, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, maxInlineWaitMs: 1000, rateLimitOf, time });
     const err = await q.post('C1', async () => {
       throw new RateLimited(60_000);
     }).catch((e: unknown) => e);
@@ -101,14 +109,14 @@ describe('ChannelQueue', () => {
   });
 
   it('passes other errors through untouched', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     const boom = new Error('boom');
     await expect(q.post('C1', async () => Promise.reject(boom))).rejects.toBe(boom);
     expect(await q.post('C1', async () => 'still works')).toBe('still works');
   });
 
   it('collapses queued updates of one message to the highest version; every caller gets its outcome', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, rateLimitOf, time });
     const log: string[] = [];
     const busy = gate(log, 'busy', 'busy');
     const pBusy = q.post('C1', busy.fn);
@@ -123,15 +131,15 @@ describe('ChannelQueue', () => {
   });
 
   it('paces a channel: beyond the burst, calls wait for tokens', async () => {
-    q = new ChannelQueue({ ratePerSecond: 20, burst: 2, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 20, burst: 2, rateLimitOf, time });
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 4 }, () => q.post('C1', async () => starts.push(Date.now()))));
-    // Two at once (burst), then one per 50 ms: the fourth starts at least ~100 ms after the first.
-    expect(starts[3] - starts[0]).toBeGreaterThanOrEqual(90);
+    await Promise.all(Array.from({ length: 4 }, () => q.post('C1', async () => starts.push(time.t))));
+    // Two at once (burst), then one per 50 ms: the fourth starts 100 ms after the first.
+    expect(starts.map((t) => t - starts[0])).toEqual([0, 0, 50, 100]);
   });
 
   it('stop() fails what is still queued as retryable and refuses new work', async () => {
-    q = new ChannelQueue({ ratePerSecond: 1000, burst: 1, rateLimitOf });
+    q = new ChannelQueue({ ratePerSecond: 1000, burst: 1, rateLimitOf, time });
     const log: string[] = [];
     const busy = gate(log, 'busy', 0);
     void q.post('C1', busy.fn);

@@ -1,19 +1,9 @@
 import { DeliveryError } from '../../../src/delivery/chat-platform';
 import { classifyConnectorError, parseRetryAfter } from '../../../src/chat/teams/errors';
-import { TEAMS_THREAD_LIMITS, ThreadRateLimiter, type LimiterClock } from '../../../src/chat/teams/rate-limiter';
+import { TEAMS_THREAD_LIMITS, ThreadRateLimiter } from '../../../src/chat/teams/rate-limiter';
 import { TeamsSender, threadKey } from '../../../src/chat/teams/sender';
 import { silentLogger } from '../../../src/logging/logger';
-
-/** A clock that only moves when someone sleeps on it: waits cost no real time. */
-class ManualClock implements LimiterClock {
-  t = 1_000_000;
-  readonly sleeps: number[] = [];
-  now = (): number => this.t;
-  sleep = async (ms: number): Promise<void> => {
-    this.sleeps.push(ms);
-    this.t += ms;
-  };
-}
+import { ManualTime } from '../../support/manual-time';
 
 /** An HttpError as the SDK's ConnectorClient throws it. */
 function httpError(status: number, retryAfter?: string): Error {
@@ -23,12 +13,12 @@ function httpError(status: number, retryAfter?: string): Error {
 
 describe('ThreadRateLimiter with the Teams per-thread limits', () => {
   test('never lets more than 7 sends into any 1 s, 8 into 2 s, 60 into 30 s', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const limiter = new ThreadRateLimiter(TEAMS_THREAD_LIMITS, clock);
     const times: number[] = [];
     for (let i = 0; i < 130; i++) {
       await limiter.acquire('19:a@thread.tacv2');
-      times.push(clock.now());
+      times.push(clock.t);
     }
     const maxIn = (ms: number) => Math.max(...times.map((t, i) => times.slice(i).filter((u) => u < t + ms).length));
     expect(maxIn(1_000)).toBe(7);
@@ -37,14 +27,14 @@ describe('ThreadRateLimiter with the Teams per-thread limits', () => {
   });
 
   test('the hourly window holds too (1,800 per hour)', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const limiter = new ThreadRateLimiter([{ limit: 1_800, windowMs: 3_600_000 }], clock);
     for (let i = 0; i < 1_800; i++) await limiter.acquire('c');
     expect(limiter.delayFor('c')).toBe(3_600_000);
   });
 
   test('conversations are limited separately', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const limiter = new ThreadRateLimiter(TEAMS_THREAD_LIMITS, clock);
     for (let i = 0; i < 7; i++) await limiter.acquire('one');
     expect(limiter.delayFor('one')).toBeGreaterThan(0);
@@ -52,12 +42,12 @@ describe('ThreadRateLimiter with the Teams per-thread limits', () => {
   });
 
   test('a pause (Retry-After) holds every send of that conversation back', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const limiter = new ThreadRateLimiter(TEAMS_THREAD_LIMITS, clock);
     limiter.pause('c', 5_000);
-    const start = clock.now();
+    const start = clock.t;
     await limiter.acquire('c');
-    expect(clock.now() - start).toBe(5_000);
+    expect(clock.t - start).toBe(5_000);
   });
 
   test('rejects windows that make no sense', () => {
@@ -72,12 +62,12 @@ describe('ThreadRateLimiter with the Teams per-thread limits', () => {
 });
 
 describe('TeamsSender retries', () => {
-  function sender(clock: ManualClock) {
-    return new TeamsSender({ logger: silentLogger(), clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxInlineWaitMs: 30_000 } });
+  function sender(clock: ManualTime) {
+    return new TeamsSender({ logger: silentLogger(), time: clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxInlineWaitMs: 30_000 } });
   }
 
   test.each([429, 412, 502, 504])('%i then success: retried with backoff, honouring Retry-After', async (status) => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const s = sender(clock);
     let calls = 0;
     const result = await s.run('c', 'post', async () => {
@@ -91,7 +81,7 @@ describe('TeamsSender retries', () => {
   });
 
   test('backoff grows exponentially with jitter when there is no Retry-After', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const s = sender(clock);
     await expect(s.run('c', 'post FW-1', async () => Promise.reject(httpError(502)))).rejects.toMatchObject({ disposition: 'retry' });
     // random() = 0.5: three-quarters of 500, 1000, 2000.
@@ -99,7 +89,7 @@ describe('TeamsSender retries', () => {
   });
 
   test('a Retry-After beyond the inline limit is handed back as DeliveryError("retry") with the wait', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     const err = await sender(clock)
       .run('c', 'post FW-1', async () => Promise.reject(httpError(429, '120')))
       .catch((e: unknown) => e);
@@ -109,7 +99,7 @@ describe('TeamsSender retries', () => {
   });
 
   test('a budget (card actions) stops retrying in time', async () => {
-    const clock = new ManualClock();
+    const clock = new ManualTime();
     let calls = 0;
     const err = await sender(clock)
       .run('c', 'update', async () => {

@@ -1,9 +1,10 @@
 import type { RespondFn } from '@slack/bolt';
-import { formatDuration } from '../../../alerts/hunt/lookback';
 import type { HuntReport } from '../../../alerts/types';
 import type { CommandContext, HuntRequest } from '../../../alerts/commands';
 import { escapeMrkdwn } from '../mrkdwn';
 import type { SlackHandlerDeps } from './deps';
+import { formatInOneUnit } from '../../../time/duration';
+import { TIMED_OUT, within } from '../../../time/timeout';
 
 /** Where the "Hunting …" note goes and is then replaced by the result. */
 export type HuntPlace =
@@ -17,14 +18,10 @@ interface Note {
 
 class HuntTimeout extends Error {}
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HuntTimeout(`no answer within ${ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : formatDuration(ms)}`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => {
-    if (timer) clearTimeout(timer);
-  });
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  const answer = await within(work, ms);
+  if (answer === TIMED_OUT) throw new HuntTimeout(`no answer within ${ms < 60_000 ? `${Math.ceil(ms / 1000)}s` : formatInOneUnit(ms)}`);
+  return answer;
 }
 
 async function postNote(deps: SlackHandlerDeps, place: HuntPlace, message: { text: string; blocks?: unknown[] }): Promise<Note> {

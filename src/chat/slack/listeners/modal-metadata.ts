@@ -19,7 +19,7 @@ const TS = /^\d+\.\d+$/;
 
 /**
  * The cards' modal with the card's channel and ts added to private_metadata
- * (the click's payload reader ignores keys it does not know), so the answer
+ * (the cards' submission reader takes only the click from it), so the answer
  * to a submission can reach the person where they clicked.
  */
 export function buildModal(request: ModalRequest): Record<string, unknown> {

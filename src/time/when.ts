@@ -1,4 +1,24 @@
-import { formatUtcTime } from '../alerts/status-text';
+/**
+ * Points in time as people read them on cards and in replies: "14:02 UTC",
+ * "12 min ago", "3h".
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad2(n: number): string {
+  return n.toString().padStart(2, '0');
+}
+
+/** "14:02 UTC", or "27 Nov 14:02 UTC" when `now` is given and falls on another UTC day; the year too when it differs. */
+export function formatUtcTime(at: Date, now?: Date): string {
+  // A stored date that did not parse must not take a whole card or reply down with it.
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) return 'unknown time';
+  if (now !== undefined && Number.isNaN(now.getTime())) now = at;
+  const time = `${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())} UTC`;
+  if (now === undefined || at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10)) return time;
+  const year = at.getUTCFullYear() === now.getUTCFullYear() ? '' : ` ${at.getUTCFullYear()}`;
+  return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}${year} ${time}`;
+}
 
 /** A stored date that did not parse must not take the whole card down with it. */
 function isValid(d: Date): boolean {
@@ -39,15 +59,4 @@ export function formatAge(at: Date, now: Date): string {
 /** "14:02 UTC · 12 min ago" */
 export function formatWhen(at: Date, now: Date): string {
   return `${formatUtc(at, now)} · ${formatRelative(at, now)}`;
-}
-
-/** "7 days", "24 h", "90 min" (look-back windows). */
-export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes % (24 * 60) === 0 && minutes >= 24 * 60) {
-    const days = minutes / (24 * 60);
-    return days === 1 ? '1 day' : `${days} days`;
-  }
-  if (minutes % 60 === 0 && minutes >= 60) return `${minutes / 60} h`;
-  return `${minutes} min`;
 }
