@@ -67,7 +67,7 @@ export class Metrics {
     });
     this.cardUpdates = new Counter({
       name: 'firstwatch_card_updates_total',
-      help: 'Re-renders of posted cards by outcome',
+      help: 'Re-renders of posted cards by outcome (ok; failed: will retry; given-up: the service said it never will work; waiting: needs a setup fix)',
       labelNames: ['platform', 'outcome'],
       registers,
     });

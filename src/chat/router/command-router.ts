@@ -5,7 +5,8 @@ import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { AlertStore } from '../../store/alert-store';
-import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
+import type { Delivery, OutboxStore } from '../../store/outbox-store';
+import type { CommandContext, CommandReply, DeliveryProblem, HuntRequest } from '../../alerts/commands';
 import type { Command } from './command';
 import { parseCardActionPayload } from '../../cards/payload';
 import { formatInOneUnit } from '../../time/duration';
@@ -20,6 +21,8 @@ export interface HuntLimits {
 export interface CommandRouterDeps {
   alerts: AlertService;
   store: AlertStore;
+  /** The outbox, for the copies of a card that `alert <id>` reports as not delivered or not redrawn. */
+  deliveries?: Pick<OutboxStore, 'listDeliveries'>;
   huntLimits: HuntLimits;
   /** Names of the workspaces a hunt may be limited to; with two or more, `hunt <upn> [lookback] [workspace]`. */
   workspaces?: readonly string[];
@@ -87,6 +90,7 @@ export class CommandRouter {
   private readonly hunt: HuntLimits;
   private readonly workspaces: readonly string[];
   private readonly onInteraction: ((event: InteractionEvent) => void) | undefined;
+  private readonly deliveries: Pick<OutboxStore, 'listDeliveries'> | undefined;
 
   constructor(deps: CommandRouterDeps) {
     const { defaultMs, maxMs } = deps.huntLimits;
@@ -98,6 +102,7 @@ export class CommandRouter {
     this.hunt = { defaultMs, maxMs };
     this.workspaces = [...(deps.workspaces ?? [])];
     this.onInteraction = deps.onInteraction;
+    this.deliveries = deps.deliveries;
   }
 
   async handleText(text: unknown, ctx: CommandContext): Promise<CommandReply> {
@@ -301,7 +306,8 @@ export class CommandRouter {
     const alert = await this.store.getAlert(id);
     if (!alert) return error(`There is no alert ${id}.`, USAGE.alert);
     const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
-    return { kind: 'alert-detail', alert, audit };
+    const problems = this.deliveries === undefined ? [] : (await this.deliveries.listDeliveries(id)).flatMap(deliveryProblem);
+    return problems.length > 0 ? { kind: 'alert-detail', alert, audit, deliveryProblems: problems } : { kind: 'alert-detail', alert, audit };
   }
 
   private async huntCommand(command: Extract<Command, { verb: 'hunt' }>, ctx: CommandContext): Promise<CommandReply> {
@@ -340,4 +346,14 @@ export class CommandRouter {
     });
     return { kind: 'hunt', request };
   }
+}
+
+/** What went wrong with one copy of a card, or nothing when it is posted and drawn (or still on its way). */
+function deliveryProblem(d: Delivery): DeliveryProblem[] {
+  const where = { platform: d.platform, target: d.target };
+  if (d.redraw !== undefined) return [{ ...where, what: 'redraw', state: d.redraw.state, reason: d.redraw.reason }];
+  if (d.state === 'waiting') return [{ ...where, what: 'post', state: 'waiting', reason: d.lastError ?? '' }];
+  if (d.state === 'failed') return [{ ...where, what: 'post', state: d.nextAttemptAt === undefined ? 'failed' : 'retrying', reason: d.lastError ?? '' }];
+  if (d.state === 'posted' && d.renderAttempts > 0) return [{ ...where, what: 'redraw', state: 'retrying', reason: d.lastError ?? '' }];
+  return [];
 }

@@ -73,7 +73,8 @@ export class PgOutbox implements OutboxStore {
     await this.updateDelivery(
       id,
       `state = 'posted', message_ref = $3::jsonb, rendered_version = $4, lease_until = NULL,
-       next_attempt_at = NULL, last_error = NULL, render_next_at = NULL`,
+       next_attempt_at = NULL, last_error = NULL, render_next_at = NULL,
+       render_attempts = 0, render_state = NULL, render_error = NULL`,
       [toJson(ref, 'message ref'), renderedVersion],
     );
   }
@@ -105,7 +106,12 @@ export class PgOutbox implements OutboxStore {
        WHERE platform = $2 AND target = $3 AND state = 'waiting'`,
       [now, String(platform), String(target)],
     );
-    return rowCount ?? 0;
+    const redraws = await this.conn.db.query(
+      `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = $1
+       WHERE platform = $2 AND target = $3 AND render_state = 'waiting'`,
+      [now, String(platform), String(target)],
+    );
+    return (rowCount ?? 0) + (redraws.rowCount ?? 0);
   }
 
   async listDeliveries(alertId: string): Promise<Delivery[]> {
@@ -120,8 +126,8 @@ export class PgOutbox implements OutboxStore {
     const { rows } = await this.conn.db.query<DeliveryRow>(
       `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
        WHERE d.state = 'posted' AND d.rendered_version < a.version
-         AND (d.render_next_at IS NULL OR d.render_next_at <= $1)
-       ORDER BY d.id LIMIT $2`,
+         AND (d.render_next_at IS NULL OR d.render_next_at <= $1) AND d.render_state IS NULL
+       ORDER BY d.render_attempts, d.id LIMIT $2`,
       [now, checkLimit(limit)],
     );
     return this.withAlerts(rows);
@@ -131,7 +137,7 @@ export class PgOutbox implements OutboxStore {
     this.conn.checkOpen();
     if (!Number.isInteger(version) || version < 1) throw new StoreInputError('version must be a positive integer');
     // GREATEST ignores NULL: an unknown rendering takes the version as given.
-    await this.updateDelivery(id, 'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL', [
+    await this.updateDelivery(id, 'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL, render_attempts = 0', [
       version,
     ]);
   }
@@ -139,7 +145,14 @@ export class PgOutbox implements OutboxStore {
   async deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     this.conn.checkOpen();
     if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
-    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4', [nextAttemptAt, String(error)]);
+    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4, render_attempts = render_attempts + 1', [nextAttemptAt, String(error)]);
+  }
+
+  async stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
+    this.conn.checkOpen();
+    if (state !== 'failed' && state !== 'waiting') throw new StoreInputError("state must be 'failed' or 'waiting'");
+    const why = String(reason).slice(0, 2000);
+    await this.updateDelivery(id, 'render_state = $3, render_error = $4, render_next_at = NULL, last_error = $4', [state, why]);
   }
 
   async summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {

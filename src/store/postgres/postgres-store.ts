@@ -91,6 +91,9 @@ export class PostgresStore implements Store {
   deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     return this.outbox.deferRender(id, error, nextAttemptAt);
   }
+  stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
+    return this.outbox.stopRender(id, state, reason);
+  }
   summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
     return this.outbox.summariseStorms(input);
   }
