@@ -168,10 +168,14 @@ function runSource(src: Source, st: RunState): Rel {
 function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: Pos): Rel[] {
   const out: Rel[] = [];
   for (const p of sources) {
-    if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) continue;
+    if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) {
+      // Kusto: each leg that does not resolve is a warning in the query status; none resolving is an error.
+      st.opts.onWarning?.(`'union' operator: Failed to resolve table expression named '${p.source.name}'`);
+      continue;
+    }
     out.push(runPipeline(p, st));
   }
-  if (out.length === 0 && !isfuzzy) throw errorAt('union has no tables', pos);
+  if (out.length === 0) throw errorAt(isfuzzy ? "union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode" : 'union has no tables', pos);
   return out;
 }
 
