@@ -84,6 +84,8 @@ export class Poller {
     try {
       const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, { delayAllowanceMs: this.options.delayAllowanceMs });
       const result = await workspace.source.query(run.query, run.timespan);
+      // Warnings alone (a fuzzy union leg missing, say) leave the rows complete: said, not fatal.
+      if (result.warnings !== undefined && result.warnings.length > 0) log.warn({ warnings: result.warnings, window: { start, end } }, 'the workspace answered with warnings; the rows are complete');
       outcome.hits = result.rows.length;
       let alerts = triggerFires(detection, result.rows.length)
         ? result.rows.map((row) => hitToAlert(detection, row, workspace.name))

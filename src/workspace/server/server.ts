@@ -5,6 +5,7 @@ import { loadWorkspace } from '../files/load';
 import { encodeRows, evaluate, KqlError } from './engine';
 import { codeForStatus, errorBody, HttpError } from './errors';
 import { FaultQueue, type Fault } from './faults';
+import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause, type PartialCause } from './partial';
 import { parseTimespan, TimespanError } from './timespan';
 
 export const DEFAULT_LOCAL_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
@@ -28,6 +29,8 @@ export interface WorkspaceServerOptions {
   maxBodyBytes?: number;
   /** Row limit per result (Log Analytics: 500,000); beyond it the result is truncated and flagged as a partial failure. */
   maxRows?: number;
+  /** Size limit of a result's rows as JSON, in bytes (Log Analytics: about 64 MB); beyond it the rows are cut like the row limit. Default unlimited. */
+  maxResultBytes?: number;
   /** Server-side time limit when the request has no `Prefer: wait=N`, default 180 s (the service's default). */
   defaultWaitSeconds?: number;
   /**
@@ -271,8 +274,9 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       throw new HttpError(503, 'ServiceUnavailable', `the local workspace could not load its data: ${(err as Error).message}`);
     }
     let result;
+    const warnings: PartialCause[] = [];
     try {
-      result = evaluate(body.query, tables, now, range);
+      result = evaluate(body.query, tables, now, range, (message) => warnings.push({ severity: 'Warning', code: SEMANTIC_WARNING_CODE, message }));
     } catch (err) {
       if (err instanceof KqlError) {
         throw new HttpError(400, 'BadArgumentError', `Query could not be run: ${err.message}`, {
@@ -286,17 +290,25 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     // Evaluation is synchronous, so the time limit is checked once it returns.
     if (Date.now() - started > waitMs) throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
 
-    const truncated = result.rows.length > maxRows;
-    const rows = encodeRows(result.columns, truncated ? result.rows.slice(0, maxRows) : result.rows);
-    const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
-    if (fault?.partial) {
-      record.status = 200;
-      send(res, 200, { tables: out, ...errorBody('PartialError', 'There were some errors when processing your query.', { code: 'InjectedFault', message: 'injected partial failure' }) });
-      return;
+    const causes: PartialCause[] = [...warnings];
+    let kept = result.rows;
+    if (kept.length > maxRows) {
+      kept = kept.slice(0, maxRows);
+      causes.push(rowLimitCause(maxRows));
     }
-    if (truncated) {
+    let rows = encodeRows(result.columns, kept);
+    if (options.maxResultBytes !== undefined) {
+      const fit = rowsWithin(rows, options.maxResultBytes);
+      if (fit < rows.length) {
+        rows = rows.slice(0, fit);
+        causes.push(sizeLimitCause(options.maxResultBytes));
+      }
+    }
+    const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
+    if (fault?.partial) causes.push({ severity: fault.partial === 'warning' ? 'Warning' : 'Error', code: 'InjectedFault', message: 'injected partial failure' });
+    if (causes.length > 0) {
       record.status = 200;
-      send(res, 200, { tables: out, ...errorBody('PartialError', `The results of this query exceed the set limit of ${maxRows} records.`, { code: 'E_QUERY_RESULT_SET_TOO_LARGE', message: `Result truncated to ${maxRows} rows` }) });
+      send(res, 200, { tables: out, ...partialErrorBody(causes) });
       return;
     }
     record.status = 200;
@@ -358,4 +370,14 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       });
     },
   };
+}
+
+/** How many leading rows fit in `maxBytes` of JSON. */
+function rowsWithin(rows: unknown[][], maxBytes: number): number {
+  let bytes = 2;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(rows[i])) + 1;
+    if (bytes > maxBytes) return i;
+  }
+  return rows.length;
 }
