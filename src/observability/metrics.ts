@@ -19,6 +19,7 @@ export class Metrics {
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
+  readonly unreadSeconds: Counter<'detection' | 'workspace'>;
   readonly interactions: Counter<'type' | 'verb' | 'outcome'>;
   readonly huntDuration: Histogram<'outcome'>;
   readonly httpRequests: Counter<'route' | 'status'>;
@@ -31,6 +32,12 @@ export class Metrics {
       name: 'firstwatch_polls_total',
       help: 'Detection runs by outcome (ok or failed)',
       labelNames: ['detection', 'workspace', 'outcome'],
+      registers,
+    });
+    this.unreadSeconds = new Counter({
+      name: 'firstwatch_poll_unread_seconds_total',
+      help: 'Ingestion time a detection could not read (over a query limit at the smallest window, or beyond the window cap); its hits were not alerted',
+      labelNames: ['detection', 'workspace'],
       registers,
     });
     this.pollDuration = new Histogram({

@@ -108,6 +108,9 @@ export interface ServeWorkspaceOptions {
   requireBearer?: WorkspaceServerOptions['requireBearer'];
   /** What `now()` is for queries; default the system clock. */
   clock?: () => Date;
+  /** Row and size limits per result (default the service's 500,000 rows; size unlimited). */
+  maxRows?: number;
+  maxResultBytes?: number;
 }
 
 /** Serves the workspace folder over the Log Analytics query API (loopback unless told otherwise). */
@@ -120,6 +123,8 @@ export function serveWorkspace(options: ServeWorkspaceOptions): Promise<Workspac
     workspaceId: options.workspaceId,
     requireBearer: options.requireBearer,
     clock: options.clock,
+    ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+    ...(options.maxResultBytes !== undefined ? { maxResultBytes: options.maxResultBytes } : {}),
   });
 }
 
