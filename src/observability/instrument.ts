@@ -72,6 +72,7 @@ export function observeHunts(metrics: Metrics): (timing: HuntTiming) => void {
 export function observeRateLimits(metrics: Metrics, platform: ChatPlatform): void {
   if (platform.rateLimitedCount === undefined || (platform.name !== 'slack' && platform.name !== 'teams')) return;
   metrics.countRateLimits(platform.name, () => platform.rateLimitedCount?.() ?? 0);
+  if (platform.ambiguousPostCount !== undefined) metrics.countAmbiguousPosts(() => platform.ambiguousPostCount?.() ?? 0);
 }
 
 const VERB = /^[a-z]{1,16}$/;

@@ -24,6 +24,7 @@ export class Metrics {
   readonly huntDuration: Histogram<'outcome'>;
   readonly httpRequests: Counter<'route' | 'status'>;
   private readonly rateLimitSources = new Map<RateLimitedService, () => number>();
+  private ambiguousPosts: () => number = () => 0;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -109,6 +110,21 @@ export class Metrics {
         for (const [service, read] of sources) this.inc({ service }, read());
       },
     });
+    const ambiguous = (): number => this.ambiguousPosts();
+    new Counter({
+      name: 'firstwatch_teams_ambiguous_posts_total',
+      help: 'Teams posts that failed without saying whether they were accepted (502, 504, cut off); each retry of one may have created a second thread',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(ambiguous());
+      },
+    });
+  }
+
+  /** Registers the Teams sender's running count of posts that may have been accepted although they failed. */
+  countAmbiguousPosts(read: () => number): void {
+    this.ambiguousPosts = read;
   }
 
   /** Registers a running count of 429s kept by a client (Slack's channel queue, the Teams sender). */
