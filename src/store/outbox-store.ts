@@ -42,6 +42,9 @@ export interface ReplyJob {
   ref: MessageRef;
 }
 
+/** A slot under an app-wide limit, or how long until one frees up. */
+export type BudgetGrant = { granted: true } | { granted: false; retryAfterMs: number };
+
 /** One poll's cards for one target, summarised as a single digest card. */
 export interface StormDigest {
   id: number;
@@ -127,6 +130,14 @@ export interface OutboxStore {
   claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]>;
   /** Posted (ref), to retry (retryAt), or given up (neither). */
   finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void>;
+
+  /**
+   * Takes one of `limit` slots per `windowMs` (a sliding window) counted under
+   * `key` for every replica sharing this store, atomically; when all are taken,
+   * says when the oldest frees up. For limits a service keeps per workspace,
+   * such as Slack's chat.update.
+   */
+  takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant>;
 
   /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
   queueReplies(alertId: string, text: string): Promise<number>;

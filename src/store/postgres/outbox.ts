@@ -1,6 +1,7 @@
 import type { QueryResult } from 'pg';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput, BudgetGrant } from '../outbox-store';
+import { checkBudgetInput } from '../budget-input';
 import { StoreInputError } from '../store';
 import { checkId, checkLimit, checkMessageRef, checkReplyText, checkStormInput, checkTargets, isValidDate, leaseWindow, toJson } from '../validate';
 import type { PgConnection, Queryable } from './connection';
@@ -260,6 +261,25 @@ export class PgOutbox implements OutboxStore {
         added += res.rowCount ?? 0;
       }
       return added;
+    });
+  }
+
+  async takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
+    this.conn.checkOpen();
+    checkBudgetInput(key, limit, windowMs, now);
+    const since = new Date(now.getTime() - windowMs);
+    return this.conn.db.transaction(async (c) => {
+      // Replicas taking slots under one key go one at a time.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send_budget:${key}`]);
+      await c.query('DELETE FROM send_budget WHERE key = $1 AND at <= $2', [key, since]);
+      const { rows } = await c.query<{ n: string; oldest: Date | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = $1', [key]);
+      const used = Number(rows[0]?.n ?? 0);
+      if (used >= limit) {
+        const frees = (rows[0]?.oldest ?? now).getTime() + windowMs;
+        return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
+      }
+      await c.query('INSERT INTO send_budget (key, at) VALUES ($1, $2)', [key, now]);
+      return { granted: true as const };
     });
   }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import { checkBudgetInput } from '../budget-input';
+import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -248,6 +249,22 @@ export class SqliteOutbox implements OutboxStore {
       let added = 0;
       for (const t of targets) added += insert.run(seq, t.platform, t.target, now, now, now).changes;
       return added;
+    });
+  }
+
+  async takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
+    checkBudgetInput(key, limit, windowMs, now);
+    const since = new Date(now.getTime() - windowMs).toISOString();
+    // One write transaction: replicas on this file take slots one at a time.
+    return this.conn.write(() => {
+      this.conn.sql('DELETE FROM send_budget WHERE key = ? AND at <= ?').run(key, since);
+      const used = this.conn.sql('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = ?').get(key) as { n: number; oldest: string | null };
+      if (used.n >= limit) {
+        const frees = Date.parse(used.oldest ?? now.toISOString()) + windowMs;
+        return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
+      }
+      this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
+      return { granted: true as const };
     });
   }
 

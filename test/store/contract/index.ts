@@ -3,6 +3,7 @@ import { describeAlertStoreContract } from './alerts';
 import { describeConversationStoreContract } from './conversations';
 import { describeOutboxStoreContract } from './outbox';
 import { describeRedrawContract } from './redraws';
+import { describeBudgetContract } from './budgets';
 import type { MakeStore } from './support';
 
 export type { MakeStore } from './support';
@@ -12,5 +13,6 @@ export function describeStoreContracts(name: string, makeStore: MakeStore<Store>
   describeAlertStoreContract(name, makeStore);
   describeOutboxStoreContract(name, makeStore);
   describeRedrawContract(name, makeStore);
+  describeBudgetContract(name, makeStore);
   describeConversationStoreContract(name, makeStore);
 }
