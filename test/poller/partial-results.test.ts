@@ -5,6 +5,7 @@ import type { Detection } from '../../src/detections/types';
 import { createLogger } from '../../src/logging/logger';
 import { Poller } from '../../src/poller/poller';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
+import { loadWorkspace } from '../../src/workspace/files/load';
 import { startLocalWorkspace, type LocalWorkspace } from '../support/local-workspace';
 
 const MINUTE = 60_000;
@@ -55,5 +56,14 @@ describe('Poller: partial results by cause', () => {
     expect(await store.getWatermark('local', runCommand.id)).toBeUndefined();
     expect(logs).toMatch(/poll failed.*injected partial failure|injected partial failure.*poll failed/);
     expect(logs).not.toMatch(/There were some errors/);
+  });
+
+  it('a workspace without AzureActivity: the enrichment lookup is a warning, the alerts are stored with the target unknown', async () => {
+    const loaded = await loadWorkspace(ws.dir);
+    ws.server.setSource({ getTable: (name) => (name === 'AzureActivity' ? undefined : loaded.getTable(name)) });
+    const [outcome] = await poller.runDetection(runCommand);
+    expect(outcome?.error).toBeUndefined();
+    expect(outcome?.created.length).toBeGreaterThan(0);
+    for (const alert of outcome?.created ?? []) expect(alert.target).toEqual({ found: false });
   });
 });
