@@ -21,7 +21,8 @@ describe('the workspace-wide chat.update budget across replicas', () => {
 
   beforeEach(async () => {
     now = T0;
-    standin = await startSlackStandin({ channels: SLACK_CHANNELS });
+    // The stand-in counts chat.update per workspace on the same clock, as Slack's Tier 3 does.
+    standin = await startSlackStandin({ channels: SLACK_CHANNELS, clock: () => now, tierLimits: { 'chat.update': { limit: 50, windowMs: 60_000, retryAfterSec: 60 } } });
     dir = mkdtempSync(path.join(tmpdir(), 'fw-budget-'));
     const file = path.join(dir, 'firstwatch.db');
     const opts = { clock: () => new Date(now), escalation: false, sharedUpdateBudget: true };
@@ -66,5 +67,8 @@ describe('the workspace-wide chat.update budget across replicas', () => {
     for (const t of updatesAt) busiest = Math.max(busiest, updatesAt.filter((u) => u >= t && u < t + 60_000).length);
     expect(busiest).toBeLessThanOrEqual(50);
     expect(updatesAt.length).toBeGreaterThanOrEqual(200);
+    // Slack (the stand-in) never had to refuse one.
+    expect(standin.rateLimitViolations).toBe(0);
+    expect(standin.calls.filter((c) => c.method === 'chat.update' && c.httpStatus === 429)).toEqual([]);
   });
 });
