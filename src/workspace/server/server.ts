@@ -5,6 +5,7 @@ import { loadWorkspace } from '../files/load';
 import { encodeRows, evaluate, KqlError } from './engine';
 import { codeForStatus, errorBody, HttpError } from './errors';
 import { FaultQueue, type Fault } from './faults';
+import { IdentitySlots, SERVICE_CONCURRENCY, type ConcurrencyLimits } from './concurrency';
 import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause, type PartialCause } from './partial';
 import { parseTimespan, TimespanError } from './timespan';
 
@@ -29,6 +30,8 @@ export interface WorkspaceServerOptions {
   maxBodyBytes?: number;
   /** Row limit per result (Log Analytics: 500,000); beyond it the result is truncated and flagged as a partial failure. */
   maxRows?: number;
+  /** Per-user concurrency (Log Analytics: 5 running, the rest queued up to 3 min, at most 200 queued, then 429). Default the service's. */
+  concurrency?: ConcurrencyLimits;
   /** Size limit of a result's rows as JSON, in bytes (Log Analytics: about 64 MB); beyond it the rows are cut like the row limit. Default unlimited. */
   maxResultBytes?: number;
   /** Server-side time limit when the request has no `Prefer: wait=N`, default 180 s (the service's default). */
@@ -191,6 +194,7 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
   const loaded = loading === undefined ? Promise.resolve() : loading.then(() => undefined);
   loaded.catch(() => undefined);
   const faults = new FaultQueue();
+  const slots = new IdentitySlots(options.concurrency ?? SERVICE_CONCURRENCY);
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
 
@@ -219,6 +223,10 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       record.timespan = parsed.timespan;
     }
 
+    // Each caller's queries share its concurrency slots; the caller is its bearer token (one identity), or anonymous.
+    const identity = typeof req.headers.authorization === 'string' ? req.headers.authorization : 'anonymous';
+    const release = await slots.acquire(identity);
+    res.once('close', release);
     const fault: Fault | undefined = faults.take();
     if (fault?.delayMs) {
       await pause(Math.min(fault.delayMs, waitMs), res);
