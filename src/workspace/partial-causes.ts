@@ -52,8 +52,3 @@ export function partialCauses(error: unknown): PartialCause[] {
     return { severity: severityOf(inner), code: text(inner.code) ?? text(d.code) ?? 'EngineError', message: text(inner.message) ?? text(d.message) ?? 'partial result' };
   });
 }
-
-/** Whether a result was cut at the service's row or size limit. */
-export function isResultTooLarge(causes: readonly PartialCause[]): boolean {
-  return causes.some((c) => c.severity === 'Error' && (c.code === 'E_QUERY_RESULT_SET_TOO_LARGE' || /E_QUERY_RESULT_SET_TOO_LARGE/.test(c.message)));
-}
