@@ -19,13 +19,24 @@ export interface CommandContext {
   origin: string;
 }
 
+/** A copy of the alert's card the outbox stopped posting or redrawing, or is still retrying, and what the service said. */
+export interface DeliveryProblem {
+  platform: string;
+  target: string;
+  /** post: the card never reached the channel; redraw: the posted card no longer follows the alert. */
+  what: 'post' | 'redraw';
+  /** failed: given up; waiting: needs a setup fix; retrying: a transient failure, tried again later. */
+  state: 'failed' | 'waiting' | 'retrying';
+  reason: string;
+}
+
 /** What a command or button produced; each platform renders it its own way (cards/). */
 export type CommandReply =
   | { kind: 'text'; text: string }
   | { kind: 'error'; message: string }
   | { kind: 'alert'; alert: Alert; message?: string }
   | { kind: 'alerts'; alerts: Alert[]; scope: 'open' | 'all' }
-  | { kind: 'alert-detail'; alert: Alert; audit: AuditEntry[] }
+  | { kind: 'alert-detail'; alert: Alert; audit: AuditEntry[]; deliveryProblems?: DeliveryProblem[] }
   | { kind: 'help'; commands: CommandHelp[] }
   | { kind: 'hunt'; request: HuntRequest };
 

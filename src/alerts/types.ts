@@ -156,6 +156,8 @@ export interface HuntReport {
   period: { start: Date; end: Date };
   /** Workspaces asked, by name. */
   workspaces: string[];
+  /** Hunted tables a workspace does not have ("BehaviorAnalytics in contoso" when several were asked); the rest were hunted. */
+  missingTables?: string[];
   totalEvents: number;
   /** Events per source table, e.g. { BehaviorAnalytics: 12, AzureActivity: 40 }. */
   bySource: Record<string, number>;

@@ -158,6 +158,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const router = new CommandRouter({
     alerts,
     store,
+    deliveries: store,
     huntLimits: { defaultMs: config.hunt.defaultLookbackMs, maxMs: config.hunt.maxLookbackMs },
     workspaces: sources.map((s) => s.name),
     onInteraction: observeInteractions(metrics, logger.child({ component: 'interactions' })),

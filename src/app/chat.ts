@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { createSlack, type Slack } from '../chat/slack';
+import { CHAT_UPDATE_BUDGET } from '../chat/slack/platform';
 import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/teams';
 import type { Config } from '../config';
 import type { App } from './build';
@@ -102,6 +103,8 @@ function startSlack(app: App, config: Exclude<Config['slack'], { mode: 'off' }>,
       huntVisibility: config.huntVisibility,
       logger,
       clock: app.clock,
+      // Slack limits chat.update per workspace: every replica takes its slots from the shared store.
+      updateBudget: () => store.takeBudget(CHAT_UPDATE_BUDGET.key, CHAT_UPDATE_BUDGET.limit, CHAT_UPDATE_BUDGET.windowMs, app.clock()),
       cardContext: (alert) => {
         const { now: _now, ...rest } = alert === undefined ? app.cardContext.base() : app.cardContext(alert);
         return rest;

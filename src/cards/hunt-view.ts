@@ -94,6 +94,8 @@ export interface HuntModel {
   /** "Last 7 days · 20 Nov 19:00 UTC → 27 Nov 19:00 UTC" */
   period: string;
   workspaces: string;
+  /** "BehaviorAnalytics, IdentityInfo": hunted tables the workspace does not have; empty when none. */
+  missing: string;
   empty: boolean;
   emptyMessage: string;
   total: string;
@@ -167,6 +169,7 @@ export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = D
     span,
     period: `Last ${span} · ${dayAndTime(report.period.start)} → ${dayAndTime(report.period.end)} UTC`,
     workspaces: report.workspaces.map((w) => clean(w, 60)).join(', '),
+    missing: (report.missingTables ?? []).map((t) => clean(t, 120)).join(', '),
     empty: report.totalEvents === 0,
     emptyMessage: emptyMessage(report),
     total: `${report.totalEvents.toLocaleString('en-US')} event${report.totalEvents === 1 ? '' : 's'}`,

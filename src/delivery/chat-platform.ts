@@ -36,4 +36,6 @@ export interface ChatPlatform {
   replyInThread(ref: MessageRef, text: string): Promise<void>;
   /** How many rate-limit answers the platform's service gave so far (optional, for metrics). */
   rateLimitedCount?(): number;
+  /** How many posts failed without saying whether they were accepted, so that a retry may duplicate them (Teams; optional, for metrics). */
+  ambiguousPostCount?(): number;
 }

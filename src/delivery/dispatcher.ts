@@ -41,8 +41,8 @@ export interface DispatcherOptions {
 export type DeliveryEvent =
   /** A first post: posted (at `at`), found posted before a crash, or not posted yet and why (as the outbox recorded it). */
   | { kind: 'post'; platform: ChatPlatformName; outcome: 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed'; alert: Alert; at: Date }
-  /** A redraw of a posted copy. */
-  | { kind: 'redraw'; platform: ChatPlatformName; outcome: 'ok' | 'failed'; alert: Alert };
+  /** A redraw of a posted copy: drawn, failed (to retry), or stopped because the service said it never will work (given-up) or needs a person (waiting). */
+  | { kind: 'redraw'; platform: ChatPlatformName; outcome: 'ok' | 'failed' | 'given-up' | 'waiting'; alert: Alert };
 
 export interface DrainReport {
   posted: number;
@@ -290,9 +290,25 @@ export class Dispatcher {
       report.updated++;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (!drawn) this.tell({ kind: 'redraw', platform: delivery.platform, outcome: 'failed', alert });
-      await this.options.store.deferRender(delivery.id, message, this.retryAt(1, err));
-      this.options.logger.warn({ alert: alert.id, target: delivery.target, error: message }, 'card update failed; will retry');
+      if (drawn) {
+        // Drawn, but the store did not take note: a later pass draws it once more.
+        await this.options.store.deferRender(delivery.id, message, this.retryAt(1, err));
+        this.options.logger.warn({ alert: alert.id, target: delivery.target, error: message }, 'card redrawn but not recorded; will redraw again');
+        return;
+      }
+      const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
+      if (disposition === 'fatal' || disposition === 'wait') {
+        // The service said this redraw will not work (message deleted) or needs a person (channel gone): retrying only hides newer cards.
+        const state = disposition === 'fatal' ? 'failed' : 'waiting';
+        await this.options.store.stopRender(delivery.id, state, message);
+        this.tell({ kind: 'redraw', platform: delivery.platform, outcome: state === 'failed' ? 'given-up' : 'waiting', alert });
+        report.failed++;
+        this.options.logger.error({ alert: alert.id, platform: delivery.platform, target: delivery.target, error: message }, state === 'failed' ? 'card redraw given up' : 'card redraw waits for a setup fix');
+        return;
+      }
+      this.tell({ kind: 'redraw', platform: delivery.platform, outcome: 'failed', alert });
+      await this.options.store.deferRender(delivery.id, message, this.retryAt(delivery.renderAttempts + 1, err));
+      this.options.logger.warn({ alert: alert.id, target: delivery.target, attempts: delivery.renderAttempts + 1, error: message }, 'card update failed; will retry');
     }
   }
 

@@ -50,6 +50,8 @@ export interface QueryOptions {
   now?: Date;
   /** Log Analytics' `timespan`: every table reference is filtered on TimeGenerated within [start, end). */
   timespan?: { start: Date; end: Date };
+  /** Told each warning Kusto would put in the query status (a fuzzy union leg that did not resolve). */
+  onWarning?: (message: string) => void;
 }
 
 export interface ResultTable {

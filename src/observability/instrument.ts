@@ -22,6 +22,8 @@ export function observePoll(metrics: Metrics, detection: string, outcomes: PollO
     metrics.pollDuration.observe(labels, o.durationMs / 1000);
     metrics.lastPoll.set(labels, at.getTime() / 1000);
     if (o.created.length > 0) metrics.alertsCreated.inc({ detection }, o.created.length);
+    const unread = (o.unread ?? []).reduce((sum, u) => sum + (u.end.getTime() - u.start.getTime()) / 1000, 0);
+    if (unread > 0) metrics.unreadSeconds.inc(labels, unread);
   }
 }
 
@@ -70,6 +72,7 @@ export function observeHunts(metrics: Metrics): (timing: HuntTiming) => void {
 export function observeRateLimits(metrics: Metrics, platform: ChatPlatform): void {
   if (platform.rateLimitedCount === undefined || (platform.name !== 'slack' && platform.name !== 'teams')) return;
   metrics.countRateLimits(platform.name, () => platform.rateLimitedCount?.() ?? 0);
+  if (platform.ambiguousPostCount !== undefined) metrics.countAmbiguousPosts(() => platform.ambiguousPostCount?.() ?? 0);
 }
 
 const VERB = /^[a-z]{1,16}$/;

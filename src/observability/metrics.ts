@@ -21,10 +21,12 @@ export class Metrics {
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
+  readonly unreadSeconds: Counter<'detection' | 'workspace'>;
   readonly interactions: Counter<'type' | 'verb' | 'outcome'>;
   readonly huntDuration: Histogram<'outcome'>;
   readonly httpRequests: Counter<'route' | 'status'>;
   private readonly rateLimitSources = new Map<RateLimitedService, () => number>();
+  private ambiguousPosts: () => number = () => 0;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -33,6 +35,12 @@ export class Metrics {
       name: 'firstwatch_polls_total',
       help: 'Detection runs by outcome (ok or failed)',
       labelNames: ['detection', 'workspace', 'outcome'],
+      registers,
+    });
+    this.unreadSeconds = new Counter({
+      name: 'firstwatch_poll_unread_seconds_total',
+      help: 'Ingestion time a detection could not read (over a query limit at the smallest window, or beyond the window cap); its hits were not alerted',
+      labelNames: ['detection', 'workspace'],
       registers,
     });
     this.pollDuration = new Histogram({
@@ -81,7 +89,7 @@ export class Metrics {
     });
     this.cardUpdates = new Counter({
       name: 'firstwatch_card_updates_total',
-      help: 'Re-renders of posted cards by outcome',
+      help: 'Re-renders of posted cards by outcome (ok; failed: will retry; given-up: the service said it never will work; waiting: needs a setup fix)',
       labelNames: ['platform', 'outcome'],
       registers,
     });
@@ -116,6 +124,21 @@ export class Metrics {
         for (const [service, read] of sources) this.inc({ service }, read());
       },
     });
+    const ambiguous = (): number => this.ambiguousPosts();
+    new Counter({
+      name: 'firstwatch_teams_ambiguous_posts_total',
+      help: 'Teams posts that failed without saying whether they were accepted (502, 504, cut off); each retry of one may have created a second thread',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(ambiguous());
+      },
+    });
+  }
+
+  /** Registers the Teams sender's running count of posts that may have been accepted although they failed. */
+  countAmbiguousPosts(read: () => number): void {
+    this.ambiguousPosts = read;
   }
 
   /** Registers a running count of 429s kept by a client (Slack's channel queue, the Teams sender). */

@@ -1,5 +1,5 @@
 import type { Alert, NewAlert } from '../alerts/types';
-import { buildRunQuery, hitToAlert, triggerFires } from '../detections';
+import { hitToAlert, triggerFires } from '../detections';
 import { buildLateQuery } from '../detections/late-query';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
@@ -8,6 +8,8 @@ import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
+import type { TimeoutSignal } from '../time/timeout';
+import { readWindow, type UnreadSpan } from './window-reader';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -37,7 +39,23 @@ export interface PollerOptions {
   onNewAlerts?: (alerts: Alert[]) => void;
   /** Called with alerts whose target a later run filled in (their cards need redrawing). */
   onTargetsFilled?: (alerts: Alert[]) => void;
+  /** Longest one query may take, the client's retries included, before it is abandoned; default 4 min. */
+  queryTimeoutMs?: number;
+  /** A window that hits a query limit or times out is split down to pieces of this size; default 5 min. */
+  splitFloorMs?: number;
+  /** The longest window one run reads; older unread time is reported, not read. Default 24 h. */
+  maxWindowMs?: number;
+  /** The share of a rule's frequency one run may spend querying; default 0.8. */
+  budgetShare?: number;
+  /** Makes the signal that abandons a query (tests end it by hand). */
+  timeout?: TimeoutSignal;
+  /** Aborts the queries in flight (shutdown). */
+  signal?: AbortSignal;
 }
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 4 * 60_000;
+export const DEFAULT_SPLIT_FLOOR_MS = 5 * 60_000;
+export const DEFAULT_MAX_WINDOW_MS = 24 * 60 * 60_000;
 
 export interface PollOutcome {
   detectionId: string;
@@ -46,6 +64,10 @@ export interface PollOutcome {
   window: { start: Date; end: Date };
   /** Rows the query returned. */
   hits: number;
+  /** Queries it took (more than one when the window was split). */
+  pieces?: number;
+  /** Ingestion time this run could not read (over a limit at the smallest piece, or beyond the window cap): reported, never silently skipped. */
+  unread?: UnreadSpan[];
   /** Alerts stored by this poll (not seen before). */
   created: Alert[];
   /** Dry runs only: what the run found, new or not (see `alreadyAlerted`). */
@@ -89,7 +111,12 @@ export class Poller {
     const log = logger.child({ detection: detection.slug, workspace: workspace.name });
     const end = this.clock();
     const watermark = await store.getWatermark(workspace.name, detection.id);
-    const start = this.windowStart(detection, watermark, end);
+    const wanted = this.windowStart(detection, watermark, end);
+    const maxWindowMs = this.options.maxWindowMs ?? DEFAULT_MAX_WINDOW_MS;
+    // A window that kept failing would grow without end: past the cap the oldest time is reported, not read.
+    const start = end.getTime() - wanted.getTime() > maxWindowMs ? new Date(end.getTime() - maxWindowMs) : wanted;
+    const capped: UnreadSpan[] =
+      start.getTime() > wanted.getTime() ? [{ start: wanted, end: start, reason: `the window grew past its cap of ${Math.round(maxWindowMs / 60_000)} min` }] : [];
     const outcome: PollOutcome = {
       detectionId: detection.id,
       workspace: workspace.name,
@@ -100,8 +127,25 @@ export class Poller {
       durationMs: 0,
     };
     try {
-      const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, { delayAllowanceMs: this.options.delayAllowanceMs });
-      const result = await workspace.source.query(run.query, run.timespan);
+      const budgetMs = detection.queryFrequencyMs * (this.options.budgetShare ?? 0.8);
+      const result = await readWindow(detection, workspace.source, { start, end }, {
+        queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+        splitFloorMs: this.options.splitFloorMs ?? DEFAULT_SPLIT_FLOOR_MS,
+        deadline: this.clock().getTime() + budgetMs,
+        now: () => this.clock().getTime(),
+        runQuery: { delayAllowanceMs: this.options.delayAllowanceMs },
+        ...(this.options.timeout ? { timeout: this.options.timeout } : {}),
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
+      // Warnings alone (a fuzzy union leg missing, say) leave the rows complete: said, not fatal.
+      if (result.warnings.length > 0) log.warn({ warnings: [...new Set(result.warnings)], window: { start, end } }, 'the workspace answered with warnings; the rows are complete');
+      outcome.pieces = result.pieces;
+      const unread = [...capped, ...result.unread];
+      if (unread.length > 0) {
+        outcome.unread = unread;
+        for (const u of unread) log.error({ unread: { start: u.start, end: u.end }, reason: u.reason }, 'part of the window could not be read; its hits are not alerted');
+      }
+      if (result.pieces > 1) log.info({ pieces: result.pieces, window: { start, end } }, 'window read in pieces after a query limit or timeout');
       let rows = result.rows;
       const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end }, watermark);
       if (late !== undefined) {

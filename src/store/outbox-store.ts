@@ -17,6 +17,10 @@ export interface Delivery {
   ref?: MessageRef;
   /** The alert version the posted card shows. */
   renderedVersion?: number;
+  /** Redraws of the posted card that failed since it was last drawn. */
+  renderAttempts: number;
+  /** Set when redrawing was stopped: the service said it can never succeed (failed) or a person must fix something (waiting). */
+  redraw?: { state: 'failed' | 'waiting'; reason: string };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +41,9 @@ export interface ReplyJob {
   /** The posted card the reply belongs under. */
   ref: MessageRef;
 }
+
+/** A slot under an app-wide limit, or how long until one frees up. */
+export type BudgetGrant = { granted: true } | { granted: false; retryAfterMs: number };
 
 /** One poll's cards for one target, summarised as a single digest card. */
 export interface StormDigest {
@@ -87,20 +94,24 @@ export interface OutboxStore {
   markFailed(id: number, error: string): Promise<void>;
   /** A setup problem (bot not in channel, unknown channel): parked until releaseWaiting. */
   markWaiting(id: number, reason: string): Promise<void>;
-  /** Makes every waiting delivery for this platform target due now; returns how many. */
+  /** Makes every waiting delivery, and every redraw parked waiting, for this platform target due now; returns how many. */
   releaseWaiting(platform: ChatPlatformName, target: string): Promise<number>;
   listDeliveries(alertId: string): Promise<Delivery[]>;
 
   /**
    * Posted cards that show an older version than their alert, with the alert
    * as it is now. A burst of transitions collapses to one update. Cards whose
-   * update was deferred (deferRender) are left out until that time.
+   * update was deferred (deferRender) are left out until that time, cards whose
+   * redraw was stopped (stopRender) for good. Fewest failed redraws first, then
+   * oldest: cards that keep failing cannot crowd out the rest.
    */
   staleCards(limit: number, now?: Date): Promise<DeliveryWork[]>;
-  /** The card now shows `version` (never moves backwards). */
+  /** The card now shows `version` (never moves backwards); its failed-redraw count starts again. */
   markRendered(id: number, version: number): Promise<void>;
-  /** A card update failed; skip this card in staleCards until `nextAttemptAt`. */
+  /** A card update failed; skip this card in staleCards until `nextAttemptAt`. Counts one failed redraw. */
   deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Stops redrawing this card: 'failed' for good (message deleted), 'waiting' until releaseWaiting for its target. */
+  stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void>;
 
   /**
    * Queues one more copy of an existing alert's card per target (an escalation
@@ -119,6 +130,14 @@ export interface OutboxStore {
   claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]>;
   /** Posted (ref), to retry (retryAt), or given up (neither). */
   finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void>;
+
+  /**
+   * Takes one of `limit` slots per `windowMs` (a sliding window) counted under
+   * `key` for every replica sharing this store, atomically; when all are taken,
+   * says when the oldest frees up. For limits a service keeps per workspace,
+   * such as Slack's chat.update.
+   */
+  takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant>;
 
   /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
   queueReplies(alertId: string, text: string): Promise<number>;

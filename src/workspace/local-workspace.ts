@@ -111,6 +111,9 @@ export interface ServeWorkspaceOptions {
   requireBearer?: WorkspaceServerOptions['requireBearer'];
   /** What `now()` is for queries; default the system clock. */
   clock?: Clock;
+  /** Row and size limits per result (default the service's 500,000 rows; size unlimited). */
+  maxRows?: number;
+  maxResultBytes?: number;
 }
 
 /** Serves the workspace folder over the Log Analytics query API (loopback unless told otherwise). */
@@ -123,6 +126,8 @@ export function serveWorkspace(options: ServeWorkspaceOptions): Promise<Workspac
     workspaceId: options.workspaceId,
     requireBearer: options.requireBearer,
     clock: options.clock,
+    ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+    ...(options.maxResultBytes !== undefined ? { maxResultBytes: options.maxResultBytes } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/monitor-query-logs';
 import type { Column, ColumnType } from '../kql/types';
 import { parseTimespanText } from '../kql/values';
+import { partialCauses } from './partial-causes';
 import { QueryError, type QueryErrorKind, type QueryResult, type QuerySource, type TimeRange } from './query-source';
 
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = 'https://api.loganalytics.io/v1';
@@ -55,6 +56,25 @@ const abortSignalPolicy: PipelinePolicy = {
     const signal = callSignal.getStore();
     if (signal) request.abortSignal = request.abortSignal ? eitherSignal(request.abortSignal, signal) : signal;
     return next(request);
+  },
+};
+
+/** Per call: the raw `error` of a 200 answer (a partial result), which the SDK reduces to its top message. */
+const callPartial = new AsyncLocalStorage<{ error?: unknown }>();
+
+const partialBodyPolicy: PipelinePolicy = {
+  name: 'firstwatchPartialBodyPolicy',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    const seen = callPartial.getStore();
+    if (seen !== undefined && response.status === 200 && response.bodyAsText?.includes('"error"')) {
+      try {
+        seen.error = (JSON.parse(response.bodyAsText) as { error?: unknown }).error;
+      } catch {
+        // Not JSON: the client reports that itself.
+      }
+    }
+    return response;
   },
 };
 
@@ -190,6 +210,7 @@ export class LogAnalyticsSource implements QuerySource {
     }
     this.client.pipeline.addPolicy(abortSignalPolicy);
     this.client.pipeline.addPolicy(noContentPolicy);
+    this.client.pipeline.addPolicy(partialBodyPolicy);
   }
 
   async query(kql: string, timespan: TimeRange, options: { signal?: AbortSignal } = {}): Promise<QueryResult> {
@@ -201,18 +222,29 @@ export class LogAnalyticsSource implements QuerySource {
     const signal = options.signal;
     signal?.throwIfAborted();
     let result;
+    const partial: { error?: unknown } = {};
     try {
       const run = () =>
         this.client.queryWorkspace(this.workspaceId, kql, { startTime: timespan.start, endTime: timespan.end }, {
           ...(this.serverTimeoutSeconds ? { serverTimeoutInSeconds: this.serverTimeoutSeconds } : {}),
         });
-      result = signal ? await callSignal.run(signal, run) : await run();
+      const withPartial = () => callPartial.run(partial, run);
+      result = signal ? await callSignal.run(signal, withPartial) : await withPartial();
     } catch (err) {
       throw this.translate(err, signal);
     }
     if (result.status === LogsQueryResultStatus.PartialFailure) {
-      const detail = errorMessages(result.partialError).join(': ') || result.partialError.code || 'unknown error';
-      throw new QueryError('partial', `${this.name}: the workspace returned a partial result: ${detail}`);
+      const causes = partialCauses(partial.error ?? result.partialError);
+      const errors = causes.filter((c) => c.severity === 'Error');
+      if (errors.length > 0) {
+        throw new QueryError('partial', `${this.name}: the workspace returned a partial result: ${errors.map((c) => c.message).join('; ')}`, 200, errors[0]?.code);
+      }
+      // Warnings only: the rows are complete.
+      const table = result.partialTables.find((t) => t.name === 'PrimaryResult') ?? result.partialTables[0];
+      const warnings = causes.map((c) => c.message);
+      if (!table) return { columns: [], rows: [], warnings };
+      const columns = toColumns(table);
+      return { columns, rows: toRows(columns, table), warnings };
     }
     if (result.status !== LogsQueryResultStatus.Success) throw new QueryError('unavailable', `unexpected query status ${String(result.status)}`);
     const table = result.tables.find((t) => t.name === 'PrimaryResult') ?? result.tables[0];

@@ -6,6 +6,7 @@ import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert } from '../../src/alerts/types';
 import { CommandRouter } from '../../src/chat/router/command-router';
 import { createSlack, type Slack } from '../../src/chat/slack';
+import { CHAT_UPDATE_BUDGET } from '../../src/chat/slack/platform';
 import { TeamsPlatform, ThreadRateLimiter } from '../../src/chat/teams';
 import { EscalationService } from '../../src/escalation';
 import { silentLogger } from '../../src/logging/logger';
@@ -57,6 +58,8 @@ export interface ProcessOptions {
   escalation?: boolean;
   storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
   clock?: () => Date;
+  /** Slack redraws take slots of the workspace-wide chat.update budget from this process's store. */
+  sharedUpdateBudget?: boolean;
 }
 
 export async function openProcess(file: string, standin: SlackStandin, opts: ProcessOptions = {}): Promise<Process> {
@@ -78,6 +81,9 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
       huntVisibility: 'ephemeral',
       logger: silentLogger(),
       queue: { ratePerSecond: 200, burst: 50 },
+      ...(opts.sharedUpdateBudget === true
+        ? { updateBudget: () => store.takeBudget(CHAT_UPDATE_BUDGET.key, CHAT_UPDATE_BUDGET.limit, CHAT_UPDATE_BUDGET.windowMs, (opts.clock ?? (() => new Date()))()) }
+        : {}),
     },
     {
       router,

@@ -173,6 +173,7 @@ describe('SQLite migration 0004 (alerts keyed by seq, one JSON body)', () => {
 
       const delivery = (d: Partial<Delivery> & Pick<Delivery, 'id' | 'alertId' | 'platform' | 'target' | 'state'>): Delivery => ({
         attempts: 1,
+        renderAttempts: 0,
         createdAt: new Date(T0),
         updatedAt: new Date(T1),
         ...d,

@@ -20,12 +20,12 @@ export interface LocalWorkspace {
 
 /** A generated sample workspace served on loopback, queried through the real LogsQueryClient. */
 export async function startLocalWorkspace(
-  options: { now?: Date; seed?: number; name?: string; maxRetries?: number } = {},
+  options: { now?: Date; seed?: number; name?: string; maxRetries?: number; maxRows?: number } = {},
 ): Promise<LocalWorkspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fw-ws-'));
   const now = options.now ?? new Date();
   const generated = await generateWorkspace({ dir, now, seed: options.seed ?? 1, days: 2 });
-  const server = await serveWorkspace({ dir });
+  const server = await serveWorkspace({ dir, ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}) });
   const source = new LogAnalyticsSource({
     name: options.name ?? 'local',
     workspaceId: server.workspaceIds[0] as string,

@@ -113,7 +113,8 @@ describe('local workspace through the real LogsQueryClient', () => {
       const s = new LogAnalyticsSource({ name: 'small', workspaceId: 'w', endpoint: small.url, local: true });
       const err = await queryError(s.query('AuditLogs', DAY_BEFORE));
       expect(err.kind).toBe('partial');
-      expect(err.message).toMatch(/exceed the set limit of 5 records/);
+      expect(err.message).toMatch(/exceeded the internal record count limit 5 /);
+      expect(err.code).toBe('E_QUERY_RESULT_SET_TOO_LARGE');
       expect((await s.query('AuditLogs | take 5', DAY_BEFORE)).rows).toHaveLength(5);
     } finally {
       await small.close();

@@ -18,6 +18,8 @@ export interface ReportInput {
   aggregate: HuntAggregate;
   alerts: Alert[];
   links: { tenantId?: string; workspaceResourceId?: string };
+  /** Tables the workspaces said they do not have (from the fuzzy union's warnings). */
+  missingTables?: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -60,6 +62,7 @@ export function assembleReport(input: ReportInput): HuntReport {
     upn: input.upn,
     period: { start, end: now },
     workspaces: input.workspaces,
+    ...(input.missingTables !== undefined && input.missingTables.length > 0 ? { missingTables: input.missingTables } : {}),
     totalEvents,
     bySource,
     timeline: dailyTimeline(start, now, agg.days),

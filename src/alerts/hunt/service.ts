@@ -230,6 +230,7 @@ export class HuntService implements HuntRunner {
 
       const aggregate = emptyAggregate();
       results.forEach((r, i) => addRows(aggregate, r.rows, this.sources[i].name));
+      const missingTables = results.flatMap((r, i) => missingTablesOf(r.warnings).map((t) => (multiple ? `${t} in ${this.sources[i].name}` : t)));
       const report = assembleReport({
         upn,
         lookbackMs,
@@ -240,6 +241,7 @@ export class HuntService implements HuntRunner {
         // A hunt over some workspaces shows only their alerts: workspaces are a boundary.
         alerts: (await alerts).filter((a) => this.sources.some((s) => s.name === a.workspace)),
         links: this.links,
+        missingTables,
       });
       return { report, queuedMs, queryMs };
     } finally {
@@ -261,4 +263,10 @@ export class HuntService implements HuntRunner {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The tables a fuzzy union's warnings say did not resolve ("'union' operator: Failed to resolve table expression named 'X'"). */
+function missingTablesOf(warnings: readonly string[] | undefined): string[] {
+  const names = (warnings ?? []).map((w) => /Failed to resolve table (?:or column )?expression named '([^']{1,200})'/.exec(w)?.[1]).filter((n): n is string => n !== undefined);
+  return [...new Set(names)];
 }

@@ -43,6 +43,7 @@ function body(m: HuntModel): Json[] {
         rich([run(m.title, { size: 'Large', weight: 'Bolder' })]),
         rich([run(m.period, { isSubtle: true })], { spacing: 'Small' }),
         rich([run(`Workspaces: ${m.workspaces}`, { isSubtle: true })], { spacing: 'None' }),
+        ...(m.missing ? [rich([run(`Not in the workspace (not hunted): ${m.missing}`, { isSubtle: true })], { spacing: 'None' })] : []),
       ],
     },
   ];

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../../alerts/types';
 import type { CommandReply } from '../../alerts/commands';
 import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
+import { deliveryProblemLines } from '../delivery-problems';
 import { takeFirst } from '../text-limits';
 import { formatAge, formatUtc } from '../../time/when';
 import { alertCardParts, alertFallbackText, TEAMS_CARD_BUDGET_BYTES } from './alert-card';
@@ -59,7 +60,9 @@ function detailCard(reply: Extract<CommandReply, { kind: 'alert-detail' }>, ctx:
       rows.length > 0
         ? [heading('Audit trail'), table(['When', 'Who', 'Action', 'Outcome', 'Detail'], rows, [2, 2, 2, 1, 3]), ...(more > 0 ? [textBlock(`${more} earlier entries not shown`, { isSubtle: true, size: 'Small' })] : [])]
         : [heading('Audit trail'), textBlock('No actions recorded yet.', { isSubtle: true })];
-    result = card([...parts.body, ...audit], parts.actions, alertFallbackText(view));
+    const lines = deliveryProblemLines(reply.deliveryProblems);
+    const problems = lines.length > 0 ? [heading('Delivery problems'), ...lines.slice(0, maxRows).map((l) => textBlock(safeText(l, 400), { wrap: true }))] : [];
+    result = card([...parts.body, ...audit, ...problems], parts.actions, alertFallbackText(view));
     if (jsonBytes(result) <= TEAMS_CARD_BUDGET_BYTES) break;
   }
   return result;

@@ -55,6 +55,7 @@ function buildBlocks(m: HuntModel): Block[] {
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(m.title, BLOCK_LIMITS.header), emoji: false } },
     { type: 'context', elements: [mrkdwn(`${escapeSlack(m.period)} · ${escapeSlack(m.workspaces)}`)] },
+    ...(m.missing ? [{ type: 'context', elements: [mrkdwn(`Not in the workspace (not hunted): ${escapeSlack(m.missing)}`)] }] : []),
   ];
   if (m.empty) {
     blocks.push({ type: 'section', text: mrkdwn(`*${escapeSlack(m.emptyMessage)}*`) });

@@ -4,6 +4,7 @@ import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
 import { durationShortWords } from '../../time/duration';
 import { formatAge, formatUtc } from '../../time/when';
+import { deliveryProblemLines } from '../delivery-problems';
 import { alertBlocks, alertFallback, type SlackMessage } from './alert-message';
 import { blocksChars, listSection, mrkdwn, plain, safeMrkdwn, section, SLACK_LIMITS, type SlackBlock } from './mrkdwn';
 
@@ -55,7 +56,8 @@ function detail(reply: Extract<CommandReply, { kind: 'alert-detail' }>, ctx: Car
   const view = toAlertView(reply.alert, ctx);
   const blocks = fit((level) => {
     const trail = listSection('Audit trail', auditLines(reply.audit, ctx, [MAX_LIST_ROWS, 10, 5][level]), 'entries', [SLACK_LIMITS.sectionText, 1500, 800][level]);
-    return [...alertBlocks(view, level), trail ?? section('*Audit trail*\nNo actions recorded yet.')];
+    const problems = listSection('Delivery problems', deliveryProblemLines(reply.deliveryProblems).map((l) => `• ${safeMrkdwn(l, 400)}`), 'copies');
+    return [...alertBlocks(view, level), trail ?? section('*Audit trail*\nNo actions recorded yet.'), ...(problems ? [problems] : [])];
   });
   return { text: alertFallback(view), blocks };
 }

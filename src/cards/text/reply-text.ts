@@ -4,6 +4,7 @@ import { toAlertView } from '../alert-view';
 import type { CardContext } from '../context';
 import { durationShortWords } from '../../time/duration';
 import { formatAge, formatUtc } from '../../time/when';
+import { deliveryProblemLines } from '../delivery-problems';
 import { stripControl, truncate } from '../text-limits';
 import { alertText, clean, type TextOptions } from './alert-text';
 
@@ -49,7 +50,10 @@ export function commandReplyText(reply: CommandReply, ctx: CardContext = { now: 
       return [title, ...columns(rows).map((l) => `  ${l}`), ...(more > 0 ? [`  …and ${more} more alerts`] : [])].join('\n');
     }
     case 'alert-detail':
-      return [alertText(toAlertView(reply.alert, ctx), opts), '', ...auditTrail(reply.audit, ctx)].join('\n');
+    {
+      const problems = deliveryProblemLines(reply.deliveryProblems).map((l) => `  ${clean(l, 400)}`);
+      return [alertText(toAlertView(reply.alert, ctx), opts), '', ...auditTrail(reply.audit, ctx), ...(problems.length > 0 ? ['', 'Delivery problems', ...problems] : [])].join('\n');
+    }
     case 'help': {
       if (reply.commands.length === 0) return 'FirstWatch commands';
       const width = Math.min(50, Math.max(...reply.commands.map((c) => clean(c.usage, 200).length)));

@@ -6,7 +6,8 @@ import { parseLookback, validateUpn } from '../../alerts/hunt/upn';
 import { validateNote } from '../../alerts/note';
 import type { Actor, Classification } from '../../alerts/types';
 import type { AlertStore } from '../../store/alert-store';
-import type { CommandContext, CommandReply, HuntRequest } from '../../alerts/commands';
+import type { Delivery, OutboxStore } from '../../store/outbox-store';
+import type { CommandContext, CommandReply, DeliveryProblem, HuntRequest } from '../../alerts/commands';
 import { parseCardActionPayload } from '../../cards/payload';
 import { formatInOneUnit } from '../../time/duration';
 import type { Command } from './command';
@@ -21,6 +22,8 @@ export interface HuntLimits {
 export interface CommandRouterDeps {
   alerts: AlertService;
   store: AlertStore;
+  /** The outbox, for the copies of a card that `alert <id>` reports as not delivered or not redrawn. */
+  deliveries?: Pick<OutboxStore, 'listDeliveries'>;
   huntLimits: HuntLimits;
   /** Names of the workspaces a hunt may be limited to; with two or more, `hunt <upn> [lookback] [workspace]`. */
   workspaces?: readonly string[];
@@ -94,6 +97,7 @@ export class CommandRouter {
   private readonly onInteraction: ((event: InteractionEvent) => void) | undefined;
   private readonly huntsPerUser: PerUserHuntLimit | undefined;
   private readonly clock: () => Date;
+  private readonly deliveries: Pick<OutboxStore, 'listDeliveries'> | undefined;
 
   constructor(deps: CommandRouterDeps) {
     const { defaultMs, maxMs } = deps.huntLimits;
@@ -107,6 +111,7 @@ export class CommandRouter {
     this.onInteraction = deps.onInteraction;
     this.huntsPerUser = deps.huntsPerUser;
     this.clock = deps.clock ?? (() => new Date());
+    this.deliveries = deps.deliveries;
   }
 
   /** A refusal answered to the person and audited (rate-limited per actor by the service). */
@@ -332,7 +337,8 @@ export class CommandRouter {
     const inWorkspace = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id, alert.workspace);
     if (!inWorkspace.ok) return error(inWorkspace.message);
     const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
-    return { kind: 'alert-detail', alert, audit };
+    const problems = this.deliveries === undefined ? [] : (await this.deliveries.listDeliveries(id)).flatMap(deliveryProblem);
+    return problems.length > 0 ? { kind: 'alert-detail', alert, audit, deliveryProblems: problems } : { kind: 'alert-detail', alert, audit };
   }
 
   private async huntCommand(command: Extract<Command, { verb: 'hunt' }>, ctx: CommandContext): Promise<CommandReply> {
@@ -411,4 +417,14 @@ export class CommandRouter {
     });
     return { kind: 'hunt', request: scoped };
   }
+}
+
+/** What went wrong with one copy of a card, or nothing when it is posted and drawn (or still on its way). */
+function deliveryProblem(d: Delivery): DeliveryProblem[] {
+  const where = { platform: d.platform, target: d.target };
+  if (d.redraw !== undefined) return [{ ...where, what: 'redraw', state: d.redraw.state, reason: d.redraw.reason }];
+  if (d.state === 'waiting') return [{ ...where, what: 'post', state: 'waiting', reason: d.lastError ?? '' }];
+  if (d.state === 'failed') return [{ ...where, what: 'post', state: d.nextAttemptAt === undefined ? 'failed' : 'retrying', reason: d.lastError ?? '' }];
+  if (d.state === 'posted' && d.renderAttempts > 0) return [{ ...where, what: 'redraw', state: 'retrying', reason: d.lastError ?? '' }];
+  return [];
 }

@@ -21,7 +21,7 @@ import { registerMembershipListeners } from './listeners/membership';
 import { registerMessageListeners } from './listeners/messages';
 import { buildModal } from './listeners/modal-metadata';
 import { registerViewListeners } from './listeners/views';
-import { SlackPlatform, type SlackMessage } from './platform';
+import { SlackPlatform, type SlackPlatformOptions, type SlackMessage } from './platform';
 import { TaskTracker } from '../task-tracker';
 import { systemClock, type Clock } from '../../time/clock';
 
@@ -52,6 +52,8 @@ export interface SlackOptions {
   /** Web API call timeout. */
   requestTimeoutMs?: number;
   clock?: Clock;
+  /** The workspace-wide chat.update budget, shared through the store (see SlackPlatformOptions). */
+  updateBudget?: SlackPlatformOptions['updateBudget'];
 }
 
 export interface SlackDeps {
@@ -137,7 +139,13 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
   const given = options.cardContext;
   const cardContext = (alert: Alert | undefined): CardContext => ({ ...(typeof given === 'function' ? given(alert) : (given ?? {})), now: clock() });
   const render = (alert: Alert): SlackMessage => alertMessage(toAlertView(alert, cardContext(alert)));
-  const platform = new SlackPlatform({ client: deliveryClient, render, logger, ...(options.queue ? { queue: options.queue } : {}) });
+  const platform = new SlackPlatform({
+    client: deliveryClient,
+    render,
+    logger,
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.updateBudget ? { updateBudget: options.updateBudget } : {}),
+  });
 
   let botUserId: string | undefined;
   let botId: string | undefined;

@@ -72,8 +72,9 @@ export function classifySlackError(err: unknown): SlackFailure {
     const needed = typeof data?.needed === 'string' ? data.needed : undefined;
     const messages = record(data?.response_metadata)?.messages;
     const extra = Array.isArray(messages) && messages.length > 0 ? `: ${messages.filter((m) => typeof m === 'string').join('; ')}` : '';
-    if (slackCode === 'ratelimited') {
-      return { code: slackCode, disposition: 'retry', retryAfterMs: 1000, ambiguous: false, detail: 'rate limited' };
+    // HTTP 429 bodies say "ratelimited"; some methods answer HTTP 200 with "rate_limited" (chat.postMessage's message limits).
+    if (slackCode === 'ratelimited' || slackCode === 'rate_limited') {
+      return { code: 'ratelimited', disposition: 'retry', retryAfterMs: 1000, ambiguous: false, detail: `rate limited (${slackCode})` };
     }
     if (SETUP_ERRORS.has(slackCode)) {
       return { code: slackCode, disposition: 'wait', ambiguous: false, detail: `${slackCode}${needed ? ` (needs ${needed})` : ''}`, ...(needed ? { needed } : {}) };

@@ -3,6 +3,7 @@ import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
 import { digestMessage, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
+import type { BudgetGrant } from '../../store/outbox-store';
 import type { ChatPlatform } from '../../delivery/chat-platform';
 import type { CardOptions, MessageRef } from '../../delivery/types';
 import { DeliveryError } from '../../delivery/chat-platform';
@@ -27,7 +28,16 @@ export interface SlackPlatformOptions {
   queue?: Partial<Omit<ChannelQueueOptions, 'rateLimitOf'>>;
   /** conversations.history pages (of 200) findPosted reads before concluding "never posted". */
   reconcilePages?: number;
+  /**
+   * Takes a slot of the workspace-wide chat.update budget (Slack: Tier 3, about
+   * 50 a minute for the whole app, whichever channel), shared by every replica
+   * through the store. Without it only the per-channel pacing applies.
+   */
+  updateBudget?: () => Promise<BudgetGrant>;
 }
+
+/** Slack's chat.update is a Tier 3 method: about 50 calls a minute per workspace. */
+export const CHAT_UPDATE_BUDGET = { key: 'slack:chat.update', limit: 50, windowMs: 60_000 } as const;
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
@@ -57,6 +67,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly render: (alert: Alert) => SlackMessage;
   private readonly logger: Logger;
   private readonly reconcilePages: number;
+  private readonly updateBudget: (() => Promise<BudgetGrant>) | undefined;
   /** Posts whose outcome is unknown (network error, 5xx): look before posting again. */
   private readonly uncertain = new Set<string>();
 
@@ -65,6 +76,7 @@ export class SlackPlatform implements ChatPlatform {
     this.render = options.render;
     this.logger = options.logger;
     this.reconcilePages = options.reconcilePages ?? 5;
+    this.updateBudget = options.updateBudget;
     this.setupProblems = new SetupProblemReporter(options.logger);
     this.queue = new ChannelQueue({
       ...options.queue,
@@ -133,16 +145,26 @@ export class SlackPlatform implements ChatPlatform {
     checkRef(ref);
     const message = this.escalationCopy(this.renderChecked(alert), alert, options);
     await this.call('chat.update', ref.target, undefined, () =>
-      this.queue.update(ref.target, ref.messageId, alert.version, () =>
-        this.client.chat.update({
+      this.queue.update(ref.target, ref.messageId, alert.version, async () => {
+        await this.withinUpdateBudget(ref.target);
+        return this.client.chat.update({
           channel: ref.target,
           ts: ref.messageId,
           text: message.text,
           blocks: message.blocks as never,
           metadata: alertMetadata(alert),
-        }),
-      ),
+        });
+      }),
     );
+  }
+
+  /** Waits for nothing: when the workspace's chat.update budget is spent the redraw is handed back to the outbox for later. */
+  private async withinUpdateBudget(channel: string): Promise<void> {
+    if (this.updateBudget === undefined) return;
+    const grant = await this.updateBudget();
+    if (!grant.granted) {
+      throw new DeliveryError(`Slack chat.update in ${channel}: the workspace's budget of ${CHAT_UPDATE_BUDGET.limit} a minute is spent; next slot in ${Math.ceil(grant.retryAfterMs / 1000)} s`, 'retry', grant.retryAfterMs);
+    }
   }
 
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {

@@ -282,6 +282,11 @@ export class TeamsPlatform implements ChatPlatform {
     return this.sender.retriedCount;
   }
 
+  /** Posts that may have been accepted although they failed (502, 504, cut off); each retry of one may duplicate it. */
+  ambiguousPostCount(): number {
+    return this.sender.ambiguousPosts;
+  }
+
   /** Lets running hunts and card redraws finish (at most `timeoutMs`). */
   async stop(timeoutMs = 10_000): Promise<void> {
     await this.tasks.drain(timeoutMs);

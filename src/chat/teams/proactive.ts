@@ -99,7 +99,7 @@ export class ProactiveClient {
           if (!threadId || !messageId) throw new Error(`Teams created the thread but returned no ids (${JSON.stringify(res).slice(0, 200)})`);
           return { threadId, messageId };
         }),
-      limits,
+      { ...limits, creates: true },
     );
   }
 
@@ -116,7 +116,7 @@ export class ProactiveClient {
           if (!id) throw new Error('Teams accepted the message but returned no id');
           return id;
         }),
-      limits,
+      { ...limits, creates: true },
     );
   }
 

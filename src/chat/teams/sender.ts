@@ -30,7 +30,12 @@ export interface SenderOptions {
 export interface SendLimits {
   /** Give up retrying once this much time has gone by since the call started. */
   budgetMs?: number;
+  /** The call creates a message: an answer that does not say whether it was accepted (502, 504, cut off) is counted. */
+  creates?: boolean;
 }
+
+/** Statuses after which a post may have been accepted although it failed. */
+const AMBIGUOUS_STATUSES = new Set([502, 504]);
 
 /** The Teams conversation a send is counted against: the channel, not its threads. */
 export function threadKey(conversationId: string): string {
@@ -51,6 +56,12 @@ export class TeamsSender {
   private readonly logger: Logger;
   /** Connector answers that asked us to slow down or retry, for logs and tests. */
   retriedCount = 0;
+  /**
+   * Posts that failed without saying whether Teams accepted them (502, 504, the
+   * connection cut off). The Bot Connector offers no way to look a posted
+   * message up, so each retry of one may create a second thread: counted, not prevented.
+   */
+  ambiguousPosts = 0;
 
   constructor(options: SenderOptions) {
     this.time = options.time ?? systemTime;
@@ -71,6 +82,11 @@ export class TeamsSender {
         return await call();
       } catch (err) {
         const failure = classifyConnectorError(err, this.nowMs());
+        const ambiguous = limits.creates === true && failure.disposition === 'retry' && (failure.status === undefined || AMBIGUOUS_STATUSES.has(failure.status));
+        if (ambiguous) {
+          this.ambiguousPosts++;
+          this.logger.warn({ conversation: key, status: failure.status }, `Teams: ${what} failed in a way that does not say whether it was posted; a retry may show it twice`);
+        }
         const backoff = backoffMs(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
         const spent = this.nowMs() - started;

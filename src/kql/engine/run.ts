@@ -353,7 +353,11 @@ function rangeRows(src: Extract<Source, { k: 'range' }>, st: RunState): Rel {
 function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: Pos, withsource?: string): Rel[] {
   const out: Rel[] = [];
   for (const p of sources) {
-    if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) continue;
+    if (isfuzzy && p.source.k === 'table' && !st.tabular.has(p.source.name) && !st.source.getTable(p.source.name)) {
+      // Kusto: each leg that does not resolve is a warning in the query status; none resolving is an error.
+      st.opts.onWarning?.(`'union' operator: Failed to resolve table expression named '${p.source.name}'`);
+      continue;
+    }
     let rel: Rel;
     try {
       rel = runPipeline(p, st);
@@ -369,7 +373,7 @@ function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: P
       out.push({ columns: [{ name: withsource, type: 'string' }, ...rel.columns], rows: rel.rows.map((r) => [label, ...r]), ingest: rel.ingest });
     }
   }
-  if (out.length === 0 && !isfuzzy) throw errorAt('union has no tables', pos);
+  if (out.length === 0) throw errorAt(isfuzzy ? "union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode" : 'union has no tables', pos);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { QueryResult } from 'pg';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput, BudgetGrant } from '../outbox-store';
+import { checkBudgetInput } from '../budget-input';
 import { StoreInputError } from '../store';
 import { checkId, checkLimit, checkMessageRef, checkReplyText, checkStormInput, checkTargets, isValidDate, leaseWindow, toJson } from '../validate';
 import type { PgConnection, Queryable } from './connection';
@@ -73,7 +74,8 @@ export class PgOutbox implements OutboxStore {
     await this.updateDelivery(
       id,
       `state = 'posted', message_ref = $3::jsonb, rendered_version = $4, lease_until = NULL,
-       next_attempt_at = NULL, last_error = NULL, render_next_at = NULL`,
+       next_attempt_at = NULL, last_error = NULL, render_next_at = NULL,
+       render_attempts = 0, render_state = NULL, render_error = NULL`,
       [toJson(ref, 'message ref'), renderedVersion],
     );
   }
@@ -105,7 +107,12 @@ export class PgOutbox implements OutboxStore {
        WHERE platform = $2 AND target = $3 AND state = 'waiting'`,
       [now, String(platform), String(target)],
     );
-    return rowCount ?? 0;
+    const redraws = await this.conn.db.query(
+      `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = $1
+       WHERE platform = $2 AND target = $3 AND render_state = 'waiting'`,
+      [now, String(platform), String(target)],
+    );
+    return (rowCount ?? 0) + (redraws.rowCount ?? 0);
   }
 
   async listDeliveries(alertId: string): Promise<Delivery[]> {
@@ -120,8 +127,8 @@ export class PgOutbox implements OutboxStore {
     const { rows } = await this.conn.db.query<DeliveryRow>(
       `SELECT d.* FROM deliveries d JOIN alerts a ON a.id = d.alert_id
        WHERE d.state = 'posted' AND d.rendered_version < a.version
-         AND (d.render_next_at IS NULL OR d.render_next_at <= $1)
-       ORDER BY d.id LIMIT $2`,
+         AND (d.render_next_at IS NULL OR d.render_next_at <= $1) AND d.render_state IS NULL
+       ORDER BY d.render_attempts, d.id LIMIT $2`,
       [now, checkLimit(limit)],
     );
     return this.withAlerts(rows);
@@ -131,7 +138,7 @@ export class PgOutbox implements OutboxStore {
     this.conn.checkOpen();
     if (!Number.isInteger(version) || version < 1) throw new StoreInputError('version must be a positive integer');
     // GREATEST ignores NULL: an unknown rendering takes the version as given.
-    await this.updateDelivery(id, 'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL', [
+    await this.updateDelivery(id, 'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL, render_attempts = 0', [
       version,
     ]);
   }
@@ -139,7 +146,14 @@ export class PgOutbox implements OutboxStore {
   async deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     this.conn.checkOpen();
     if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
-    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4', [nextAttemptAt, String(error)]);
+    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4, render_attempts = render_attempts + 1', [nextAttemptAt, String(error)]);
+  }
+
+  async stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
+    this.conn.checkOpen();
+    if (state !== 'failed' && state !== 'waiting') throw new StoreInputError("state must be 'failed' or 'waiting'");
+    const why = String(reason).slice(0, 2000);
+    await this.updateDelivery(id, 'render_state = $3, render_error = $4, render_next_at = NULL, last_error = $4', [state, why]);
   }
 
   async summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
@@ -247,6 +261,25 @@ export class PgOutbox implements OutboxStore {
         added += res.rowCount ?? 0;
       }
       return added;
+    });
+  }
+
+  async takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
+    this.conn.checkOpen();
+    checkBudgetInput(key, limit, windowMs, now);
+    const since = new Date(now.getTime() - windowMs);
+    return this.conn.db.transaction(async (c) => {
+      // Replicas taking slots under one key go one at a time.
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send_budget:${key}`]);
+      await c.query('DELETE FROM send_budget WHERE key = $1 AND at <= $2', [key, since]);
+      const { rows } = await c.query<{ n: string; oldest: Date | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = $1', [key]);
+      const used = Number(rows[0]?.n ?? 0);
+      if (used >= limit) {
+        const frees = (rows[0]?.oldest ?? now).getTime() + windowMs;
+        return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
+      }
+      await c.query('INSERT INTO send_budget (key, at) VALUES ($1, $2)', [key, now]);
+      return { granted: true as const };
     });
   }
 

@@ -52,6 +52,9 @@ export interface DeliveryRow {
   message_ref: MessageRef | null;
   rendered_version: number | null;
   render_next_at: Date | null;
+  render_attempts: number;
+  render_state: 'failed' | 'waiting' | null;
+  render_error: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -149,6 +152,7 @@ export function deliveryFromRow(r: DeliveryRow): Delivery {
     target: r.target,
     state: r.state,
     attempts: r.attempts,
+    renderAttempts: r.render_attempts,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -156,6 +160,7 @@ export function deliveryFromRow(r: DeliveryRow): Delivery {
   if (r.last_error !== null) d.lastError = r.last_error;
   if (r.message_ref !== null) d.ref = r.message_ref;
   if (r.rendered_version !== null) d.renderedVersion = r.rendered_version;
+  if (r.render_state !== null) d.redraw = { state: r.render_state, reason: r.render_error ?? '' };
   return d;
 }
 

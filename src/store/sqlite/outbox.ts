@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import { checkBudgetInput } from '../budget-input';
+import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -63,7 +64,8 @@ export class SqliteOutbox implements OutboxStore {
       this.updateDelivery(
         id,
         `state = 'posted', message_ref = @ref, rendered_version = @version, lease_until = NULL,
-         next_attempt_at = NULL, last_error = NULL, render_next_at = NULL`,
+         next_attempt_at = NULL, last_error = NULL, render_next_at = NULL,
+         render_attempts = 0, render_state = NULL, render_error = NULL`,
         { ref: toJson(ref, 'message ref'), version: renderedVersion },
       ),
     );
@@ -101,7 +103,12 @@ export class SqliteOutbox implements OutboxStore {
           `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
            WHERE platform = ? AND target = ? AND state = 'waiting'`,
         )
-          .run(now, now, String(platform), String(target)).changes,
+          .run(now, now, String(platform), String(target)).changes +
+        this.conn.sql(
+          `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = ?
+           WHERE platform = ? AND target = ? AND render_state = 'waiting'`,
+        )
+          .run(now, String(platform), String(target)).changes,
     );
   }
 
@@ -117,8 +124,8 @@ export class SqliteOutbox implements OutboxStore {
     const rows = this.conn.sql(
       `SELECT d.* FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
        WHERE d.state = 'posted' AND d.rendered_version < a.version
-         AND (d.render_next_at IS NULL OR d.render_next_at <= ?)
-       ORDER BY d.id LIMIT ?`,
+         AND (d.render_next_at IS NULL OR d.render_next_at <= ?) AND d.render_state IS NULL
+       ORDER BY d.render_attempts, d.id LIMIT ?`,
     )
       .all(now.toISOString(), checkLimit(limit)) as DeliveryRow[];
     return this.withAlerts(rows);
@@ -130,7 +137,7 @@ export class SqliteOutbox implements OutboxStore {
       this.updateDelivery(
         id,
         `rendered_version = CASE WHEN rendered_version IS NULL OR rendered_version < @version THEN @version ELSE rendered_version END,
-         render_next_at = NULL, last_error = NULL`,
+         render_next_at = NULL, last_error = NULL, render_attempts = 0`,
         { version },
       ),
     );
@@ -139,9 +146,19 @@ export class SqliteOutbox implements OutboxStore {
   async deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
     this.conn.write(() =>
-      this.updateDelivery(id, 'render_next_at = @next, last_error = @error', {
+      this.updateDelivery(id, 'render_next_at = @next, last_error = @error, render_attempts = render_attempts + 1', {
         next: nextAttemptAt.toISOString(),
         error: String(error),
+      }),
+    );
+  }
+
+  async stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
+    if (state !== 'failed' && state !== 'waiting') throw new StoreInputError("state must be 'failed' or 'waiting'");
+    this.conn.write(() =>
+      this.updateDelivery(id, 'render_state = @state, render_error = @reason, render_next_at = NULL, last_error = @reason', {
+        state,
+        reason: String(reason).slice(0, 2000),
       }),
     );
   }
@@ -232,6 +249,22 @@ export class SqliteOutbox implements OutboxStore {
       let added = 0;
       for (const t of targets) added += insert.run(seq, t.platform, t.target, now, now, now).changes;
       return added;
+    });
+  }
+
+  async takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
+    checkBudgetInput(key, limit, windowMs, now);
+    const since = new Date(now.getTime() - windowMs).toISOString();
+    // One write transaction: replicas on this file take slots one at a time.
+    return this.conn.write(() => {
+      this.conn.sql('DELETE FROM send_budget WHERE key = ? AND at <= ?').run(key, since);
+      const used = this.conn.sql('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = ?').get(key) as { n: number; oldest: string | null };
+      if (used.n >= limit) {
+        const frees = Date.parse(used.oldest ?? now.toISOString()) + windowMs;
+        return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
+      }
+      this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
+      return { granted: true as const };
     });
   }
 

@@ -31,6 +31,9 @@ export interface DeliveryRow {
   message_ref: string | null;
   rendered_version: number | null;
   render_next_at: string | null;
+  render_attempts: number;
+  render_state: 'failed' | 'waiting' | null;
+  render_error: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -137,6 +140,7 @@ export function deliveryFromRow(r: DeliveryRow): Delivery {
     target: r.target,
     state: r.state,
     attempts: r.attempts,
+    renderAttempts: r.render_attempts,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
   };
@@ -144,6 +148,7 @@ export function deliveryFromRow(r: DeliveryRow): Delivery {
   if (r.last_error !== null) d.lastError = r.last_error;
   if (r.message_ref !== null) d.ref = JSON.parse(r.message_ref) as MessageRef;
   if (r.rendered_version !== null) d.renderedVersion = r.rendered_version;
+  if (r.render_state !== null) d.redraw = { state: r.render_state, reason: r.render_error ?? '' };
   return d;
 }
 

@@ -2,7 +2,7 @@ import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
 import type { ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import type { ConversationRefRecord } from '../conversation-store';
-import type { Delivery, DeliveryWork, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import type { Delivery, DeliveryWork, ReplyJob, StormDigest, SummariseStormsInput, BudgetGrant } from '../outbox-store';
 import type { Store } from '../store';
 import { SqliteAlerts } from './alerts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection';
@@ -96,6 +96,12 @@ export class SqliteStore implements Store {
   }
   deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     return this.outbox.deferRender(id, error, nextAttemptAt);
+  }
+  stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
+    return this.outbox.stopRender(id, state, reason);
+  }
+  takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
+    return this.outbox.takeBudget(key, limit, windowMs, now);
   }
   summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
     return this.outbox.summariseStorms(input);

@@ -9,8 +9,8 @@ export interface Fault {
   retryAfterSeconds?: number;
   /** With status 429/503: the retry-after-ms header, for fast tests. */
   retryAfterMs?: number;
-  /** Run the query, then answer 200 with the tables AND an error (the client's PartialFailure). */
-  partial?: boolean;
+  /** Run the query, then answer 200 with the tables AND a PartialError whose one cause is an Error (true, 'error') or a Warning ('warning'). */
+  partial?: boolean | 'error' | 'warning';
   /** Wait this long before answering (Prefer: wait=N still applies: longer → 504). */
   delayMs?: number;
   /** Destroy the connection without answering. */
@@ -26,7 +26,7 @@ function validateFault(f: Fault): void {
     const v = f[k];
     if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new RangeError(`fault ${k} must be a non-negative number, got ${v}`);
   }
-  const kinds = [f.status !== undefined, f.partial === true, f.drop === true].filter(Boolean).length;
+  const kinds = [f.status !== undefined, f.partial !== undefined && f.partial !== false, f.drop === true].filter(Boolean).length;
   if (kinds > 1) throw new TypeError('a fault is one of status, partial or drop (delayMs combines with any)');
 }
 

@@ -5,6 +5,8 @@ import { loadWorkspace } from '../files/load';
 import { encodeRows, evaluate, KqlError } from './engine';
 import { codeForStatus, errorBody, HttpError } from './errors';
 import { FaultQueue, type Fault } from './faults';
+import { IdentitySlots, SERVICE_CONCURRENCY, type ConcurrencyLimits } from './concurrency';
+import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause, type PartialCause } from './partial';
 import { parseTimespan, TimespanError } from './timespan';
 import { systemClock, type Clock } from '../../time/clock';
 
@@ -29,6 +31,10 @@ export interface WorkspaceServerOptions {
   maxBodyBytes?: number;
   /** Row limit per result (Log Analytics: 500,000); beyond it the result is truncated and flagged as a partial failure. */
   maxRows?: number;
+  /** Per-user concurrency (Log Analytics: 5 running, the rest queued up to 3 min, at most 200 queued, then 429). Default the service's. */
+  concurrency?: ConcurrencyLimits;
+  /** Size limit of a result's rows as JSON, in bytes (Log Analytics: about 64 MB); beyond it the rows are cut like the row limit. Default unlimited. */
+  maxResultBytes?: number;
   /** Server-side time limit when the request has no `Prefer: wait=N`, default 180 s (the service's default). */
   defaultWaitSeconds?: number;
   /**
@@ -189,6 +195,7 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
   const loaded = loading === undefined ? Promise.resolve() : loading.then(() => undefined);
   loaded.catch(() => undefined);
   const faults = new FaultQueue();
+  const slots = new IdentitySlots(options.concurrency ?? SERVICE_CONCURRENCY);
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
 
@@ -217,6 +224,10 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       record.timespan = parsed.timespan;
     }
 
+    // Each caller's queries share its concurrency slots; the caller is its bearer token (one identity), or anonymous.
+    const identity = typeof req.headers.authorization === 'string' ? req.headers.authorization : 'anonymous';
+    const release = await slots.acquire(identity);
+    res.once('close', release);
     const fault: Fault | undefined = faults.take();
     if (fault?.delayMs) {
       await pause(Math.min(fault.delayMs, waitMs), res);
@@ -272,8 +283,9 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       throw new HttpError(503, 'ServiceUnavailable', `the local workspace could not load its data: ${(err as Error).message}`);
     }
     let result;
+    const warnings: PartialCause[] = [];
     try {
-      result = evaluate(body.query, tables, now, range);
+      result = evaluate(body.query, tables, now, range, (message) => warnings.push({ severity: 'Warning', code: SEMANTIC_WARNING_CODE, message }));
     } catch (err) {
       if (err instanceof KqlError) {
         throw new HttpError(400, 'BadArgumentError', `Query could not be run: ${err.message}`, {
@@ -287,17 +299,25 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     // Evaluation is synchronous, so the time limit is checked once it returns.
     if (Date.now() - started > waitMs) throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
 
-    const truncated = result.rows.length > maxRows;
-    const rows = encodeRows(result.columns, truncated ? result.rows.slice(0, maxRows) : result.rows);
-    const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
-    if (fault?.partial) {
-      record.status = 200;
-      send(res, 200, { tables: out, ...errorBody('PartialError', 'There were some errors when processing your query.', { code: 'InjectedFault', message: 'injected partial failure' }) });
-      return;
+    const causes: PartialCause[] = [...warnings];
+    let kept = result.rows;
+    if (kept.length > maxRows) {
+      kept = kept.slice(0, maxRows);
+      causes.push(rowLimitCause(maxRows));
     }
-    if (truncated) {
+    let rows = encodeRows(result.columns, kept);
+    if (options.maxResultBytes !== undefined) {
+      const fit = rowsWithin(rows, options.maxResultBytes);
+      if (fit < rows.length) {
+        rows = rows.slice(0, fit);
+        causes.push(sizeLimitCause(options.maxResultBytes));
+      }
+    }
+    const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
+    if (fault?.partial) causes.push({ severity: fault.partial === 'warning' ? 'Warning' : 'Error', code: 'InjectedFault', message: 'injected partial failure' });
+    if (causes.length > 0) {
       record.status = 200;
-      send(res, 200, { tables: out, ...errorBody('PartialError', `The results of this query exceed the set limit of ${maxRows} records.`, { code: 'E_QUERY_RESULT_SET_TOO_LARGE', message: `Result truncated to ${maxRows} rows` }) });
+      send(res, 200, { tables: out, ...partialErrorBody(causes) });
       return;
     }
     record.status = 200;
@@ -363,4 +383,14 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       });
     },
   };
+}
+
+/** How many leading rows fit in `maxBytes` of JSON. */
+function rowsWithin(rows: unknown[][], maxBytes: number): number {
+  let bytes = 2;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(rows[i])) + 1;
+    if (bytes > maxBytes) return i;
+  }
+  return rows.length;
 }

@@ -15,6 +15,8 @@ export interface Fault {
   match: (call: ConnectorCall) => boolean;
   status: number;
   headers?: Record<string, string>;
+  /** Do the call first, then answer `status`: a gateway timing out on a request the service carried out (Teams' 502/504). */
+  applied?: boolean;
 }
 
 /**
@@ -50,6 +52,11 @@ export class ConnectorStandIn {
     this.faults.push({ match, status, ...(headers ? { headers } : {}) });
   }
 
+  /** The next matching call is carried out (a thread is created, say), then answered with `status`. */
+  applyThenFail(status: number, match: Fault['match'] = () => true): void {
+    this.faults.push({ match, status, applied: true });
+  }
+
   /** Calls whose method and path match. */
   find(method: string, pathPattern: RegExp): ConnectorCall[] {
     return this.calls.filter((c) => c.method === method && pathPattern.test(c.path));
@@ -63,9 +70,19 @@ export class ConnectorStandIn {
     const fault = this.faults.findIndex((f) => f.match(call));
     if (fault >= 0) {
       const f = this.faults.splice(fault, 1)[0];
+      if (f.applied === true) {
+        // The service's own answer is lost on the way back.
+        const lost = { status: () => lost, set: () => lost, json: () => lost };
+        this.answer(req.method, path, body, lost as unknown as Response);
+      }
       res.status(f.status).set(f.headers ?? {}).json({ error: { code: 'Injected', message: `injected ${f.status}` } });
       return;
     }
+    this.answer(req.method, path, body, res);
+  }
+
+  private answer(method: string, path: string, body: Record<string, unknown>, res: Response): void {
+    const req = { method };
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/v3/conversations') {
       const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'chat';

@@ -2,6 +2,8 @@ import type { Store } from '../../../src/store/store';
 import { describeAlertStoreContract } from './alerts';
 import { describeConversationStoreContract } from './conversations';
 import { describeOutboxStoreContract } from './outbox';
+import { describeRedrawContract } from './redraws';
+import { describeBudgetContract } from './budgets';
 import type { MakeStore } from './support';
 
 export type { MakeStore } from './support';
@@ -10,5 +12,7 @@ export type { MakeStore } from './support';
 export function describeStoreContracts(name: string, makeStore: MakeStore<Store>): void {
   describeAlertStoreContract(name, makeStore);
   describeOutboxStoreContract(name, makeStore);
+  describeRedrawContract(name, makeStore);
+  describeBudgetContract(name, makeStore);
   describeConversationStoreContract(name, makeStore);
 }

@@ -34,3 +34,31 @@ export class PostRateLimiter {
     return undefined;
   }
 }
+
+/**
+ * Slack's per-method tiers, counted for the whole workspace (every channel, every
+ * client of the app): Tier 3 (chat.update among them) allows about 50 calls a
+ * minute. Past the limit Slack answers HTTP 429 with Retry-After. Limits come
+ * from `records.tierLimits` and are read on every call.
+ */
+export class TierLimiter {
+  private readonly calls = new Map<string, number[]>();
+
+  constructor(private readonly world: World) {}
+
+  check(method: string): ApiResult | undefined {
+    const limit = this.world.records.tierLimits[method];
+    if (limit === undefined) return undefined;
+    const now = this.world.records.now();
+    const recent = (this.calls.get(method) ?? []).filter((t) => now - t < limit.windowMs);
+    if (recent.length >= limit.limit) {
+      this.world.records.rateLimitViolations += 1;
+      const frees = (recent[0] ?? now) + limit.windowMs;
+      this.calls.set(method, recent);
+      return ratelimited(Math.max(1, Math.ceil((frees - now) / 1000)));
+    }
+    recent.push(now);
+    this.calls.set(method, recent);
+    return undefined;
+  }
+}

@@ -81,8 +81,10 @@ export async function startServer(
         return;
       }
       if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
-        if (!parts.links.receiveResponse(url.pathname.slice('/response/'.length), url.toString(), args)) {
-          send(res, { status: 404, body: 'no such response_url' });
+        const received = parts.links.receiveResponse(url.pathname.slice('/response/'.length), url.toString(), args);
+        if (received !== 'ok') {
+          // hooks.slack.com answers a spent or stale response_url with 404 and a plain-text reason.
+          send(res, { status: 404, body: received === 'unknown' ? 'no_service' : received === 'expired' ? 'expired_url' : 'used_url' });
           return;
         }
         send(res, { status: 200, body: 'ok' });

@@ -25,6 +25,10 @@ export interface SlackStandinOptions {
   rateLimit?: PostRateLimit;
   /** Where interactions are sent (the bot's /slack/events); can be set later. */
   botEndpoint?: string;
+  /** What time it is for expiries and limits (trigger_id, response_url, tiers); default Date.now. */
+  clock?: () => number;
+  /** Workspace-wide limits per method (Slack's tiers: chat.update is Tier 3, about 50 a minute); none by default. */
+  tierLimits?: Record<string, PostRateLimit>;
 }
 
 /**
@@ -55,6 +59,10 @@ export interface StandinRecords {
   rateLimitViolations: number;
   /** `invalid`: every call answers invalid_auth; `inactive`: account_inactive. */
   tokenState: 'ok' | 'invalid' | 'inactive';
+  /** The stand-in's clock (ms). */
+  now: () => number;
+  /** Workspace-wide per-method limits; a test may set them at any time. */
+  tierLimits: Record<string, PostRateLimit>;
 }
 
 export interface SlackStandin extends StandinRecords {

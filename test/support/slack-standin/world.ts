@@ -49,6 +49,8 @@ export function createWorld(opts: SlackStandinOptions): World {
     rateLimit: opts.rateLimit,
     rateLimitViolations: 0,
     tokenState: 'ok',
+    now: opts.clock ?? (() => Date.now()),
+    tierLimits: { ...(opts.tierLimits ?? {}) },
   };
   return {
     records,

@@ -1,6 +1,6 @@
 import type { Faults } from '../faults';
 import type { InteractionLinks } from '../interaction-links';
-import type { PostRateLimiter } from '../rate-limit';
+import { TierLimiter, type PostRateLimiter } from '../rate-limit';
 import type { World } from '../world';
 import { authMethods } from './auth';
 import { chatMethods } from './chat';
@@ -23,6 +23,7 @@ export function webApi(world: World, parts: { faults: Faults; limiter: PostRateL
     ...viewsMethods(world, parts.links),
   };
   const r = world.records;
+  const tiers = new TierLimiter(world);
   return (method, args, token) => {
     const f = parts.faults.takeFailure(method);
     if (f !== undefined) {
@@ -40,6 +41,8 @@ export function webApi(world: World, parts: { faults: Faults; limiter: PostRateL
     if (r.tokenState === 'inactive') return fail('account_inactive');
     const impl = methods[method];
     if (impl === undefined) return fail('unknown_method');
+    const limited = tiers.check(method);
+    if (limited) return limited;
     return impl(args);
   };
 }

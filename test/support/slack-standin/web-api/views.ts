@@ -11,7 +11,7 @@ export function viewsMethods(world: World, links: InteractionLinks): MethodTable
       const triggerId = str(args.trigger_id);
       const trigger = triggerId === undefined ? undefined : links.trigger(triggerId);
       if (triggerId === undefined || trigger === undefined) return fail('invalid_trigger_id');
-      if (trigger.used) return fail('expired_trigger_id');
+      if (trigger.used || trigger.expired) return fail('expired_trigger_id');
       if (!isRecord(args.view) || args.view.type !== 'modal') return fail('invalid_arguments');
       const view = args.view;
       const blocks = view.blocks;
