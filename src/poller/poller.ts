@@ -112,7 +112,9 @@ export class Poller {
     const end = this.clock();
     const watermark = await store.getWatermark(workspace.name, detection.id);
     const wanted = this.windowStart(detection, watermark, end);
-    const maxWindowMs = this.options.maxWindowMs ?? DEFAULT_MAX_WINDOW_MS;
+    // By default the cap never cuts a first run's own window (look-back plus the lateness allowance).
+    const firstRunMs = this.options.firstRunLookbackMs ?? detection.queryPeriodMs + this.options.delayAllowanceMs;
+    const maxWindowMs = this.options.maxWindowMs ?? Math.max(DEFAULT_MAX_WINDOW_MS, firstRunMs);
     // A window that kept failing would grow without end: past the cap the oldest time is reported, not read.
     const start = end.getTime() - wanted.getTime() > maxWindowMs ? new Date(end.getTime() - maxWindowMs) : wanted;
     const capped: UnreadSpan[] =

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isCommandGroup, isCommandName } from '../../src/cli/usage';
 
 const ROOT = path.join(__dirname, '../..');
 const guide = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-const cli = readFileSync(path.join(ROOT, 'src/cli.ts'), 'utf8') + readFileSync(path.join(ROOT, 'src/cli/detections.ts'), 'utf8');
 const envExample = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
 const caddy = spawnSync('caddy', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -96,7 +96,7 @@ describe('the deployment guide', () => {
   it('names only npm scripts, CLI commands and settings that exist', () => {
     for (const m of guide.matchAll(/npm run ([a-z:]+)/g)) expect(Object.keys(pkg.scripts)).toContain(m[1]);
     for (const m of guide.matchAll(/(?:node dist\/cli\.js|`firstwatch) ([a-z]+)/g)) {
-      expect({ command: m[1], known: cli.includes(`firstwatch ${m[1]}`) }).toEqual({ command: m[1], known: true });
+      expect({ command: m[1], known: isCommandName(m[1] ?? '') || isCommandGroup(m[1] ?? '') }).toEqual({ command: m[1], known: true });
     }
     const settings = new Set([...envExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
     const block = /az containerapp create[\s\S]*?\n```/.exec(guide)?.[0] ?? '';

@@ -58,12 +58,12 @@ describe('Poller: partial results by cause', () => {
     expect(logs).not.toMatch(/There were some errors/);
   });
 
-  it('a workspace without AzureActivity: the enrichment lookup is a warning, the alerts are stored with the target unknown', async () => {
+  it('a workspace without AzureActivity: the poll does not fail, the alerts are stored with the target unknown and why', async () => {
     const loaded = await loadWorkspace(ws.dir);
     ws.server.setSource({ getTable: (name) => (name === 'AzureActivity' ? undefined : loaded.getTable(name)) });
     const [outcome] = await poller.runDetection(runCommand);
     expect(outcome?.error).toBeUndefined();
     expect(outcome?.created.length).toBeGreaterThan(0);
-    for (const alert of outcome?.created ?? []) expect(alert.target).toEqual({ found: false });
+    for (const alert of outcome?.created ?? []) expect(alert.target).toEqual({ found: false, unavailable: 'AzureActivity not available in this workspace' });
   });
 });

@@ -77,8 +77,8 @@ export function buildActivityQuery(callers: string[]): string {
   const operations = VM_OPERATIONS.map((op) => `"${op.operation}"`).join(', ');
   return [
     `let _callers = split(base64_decode_tostring("${encoded}"), "\\n");`,
-    // The empty leg always resolves: without AzureActivity the union is a warning and no rows (Kusto errs when no leg resolves).
-    'union isfuzzy=true AzureActivity, (datatable(TimeGenerated: datetime, Caller: string, OperationNameValue: string, ActivityStatusValue: string, CorrelationId: string, _ResourceId: string)[])',
+    // The table itself, not a fuzzy union: without AzureActivity the query is refused, and whyUnavailable says so on the card.
+    'AzureActivity',
     `| where OperationNameValue in~ (${operations})`,
     '| where tolower(Caller) in (_callers)',
     '| project TimeGenerated, Caller, OperationNameValue, ActivityStatusValue, CorrelationId, _ResourceId',
