@@ -1,6 +1,7 @@
 import type { Store } from '../../../src/store/store';
 import { describeAlertStoreContract } from './alerts';
 import { describeConversationStoreContract } from './conversations';
+import { describeIncidentSyncStoreContract } from './incident-sync';
 import { describeOutboxStoreContract } from './outbox';
 import type { MakeStore } from './support';
 
@@ -11,4 +12,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore<Store>
   describeAlertStoreContract(name, makeStore);
   describeOutboxStoreContract(name, makeStore);
   describeConversationStoreContract(name, makeStore);
+  describeIncidentSyncStoreContract(name, makeStore);
 }
