@@ -109,6 +109,8 @@ export function commentId(alert: Alert): string {
  * what was decided in chat.
  */
 export async function writeBack(client: SentinelIncidentsClient, incidentName: string, alert: Alert, options: { maxConflicts?: number } = {}): Promise<WriteBackOutcome> {
+  // A change that came from the portal is already there: echoing it would only add noise.
+  if (alert.lastChange?.actor.platform === 'system' && alert.lastChange.actor.id === 'sentinel-portal') return { kind: 'unchanged', incident: await client.get(incidentName) };
   const maxConflicts = options.maxConflicts ?? 3;
   let conflicts = 0;
   let outcome: WriteBackOutcome;
