@@ -41,9 +41,11 @@ beforeEach(async () => {
   store = new SqliteStore(':memory:', { clock: clock.now });
   rig = await startIncidentRig(clock.now);
   rig.seed(INCIDENT);
-  const [alert] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(1)], targets: [] });
+  const [alert] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(1)], targets: [{ platform: 'slack', target: 'C0SEC' }] });
   alertId = alert.id;
   await store.linkIncident(alertId, WORKSPACE, INCIDENT);
+  const [work] = await store.claimDueDeliveries(clock.now(), 10);
+  await store.markPosted(work.delivery.id, { platform: 'slack', target: 'C0SEC', messageId: '1700.1' }, 1);
 });
 afterEach(async () => {
   await store.close();
@@ -94,12 +96,13 @@ describe('the incident writer: chat decisions reach Sentinel through the outbox'
     expect(incident()?.incident.properties.status).toBe('Active');
   });
 
-  it('keeps a portal close over a late acknowledgement and records that it was superseded', async () => {
+  it('keeps a portal close over a late acknowledgement and says so under the card', async () => {
     rig.portal(INCIDENT, { status: 'Closed', classification: 'TruePositive', classificationReason: 'SuspiciousActivity' });
     await store.transition(transition('acknowledge'));
     await writer().runOnce();
     expect(incident()?.incident.properties.status).toBe('Closed');
     expect(await store.getIncidentLink(alertId)).toMatchObject({ lastOutcome: 'superseded: portal-closed' });
+    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([expect.stringMatching(/closed in the portal meanwhile/)]);
   });
 
   it('gives up on a refusal that retrying cannot fix (403) and records why', async () => {
@@ -107,5 +110,6 @@ describe('the incident writer: chat decisions reach Sentinel through the outbox'
     rig.server.faults.next({ status: 403 });
     expect(await writer().runOnce()).toEqual({ written: 0, retried: 0, failed: 1 });
     expect(await store.getIncidentLink(alertId)).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/403/) });
+    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([expect.stringMatching(/^Sentinel write-back failed \(forbidden\)/)]);
   });
 });
