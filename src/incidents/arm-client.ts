@@ -55,7 +55,8 @@ export interface ArmIncidentsClientOptions {
 const GUIDISH = /^[A-Za-z0-9-]{1,64}$/;
 
 function checkId(what: string, id: string): void {
-  if (typeof id !== 'string' || !GUIDISH.test(id)) throw new IncidentApiError('invalid', `${what} must be 1-64 letters, digits or '-', got ${JSON.stringify(id)}`);
+  if (typeof id !== 'string' || !GUIDISH.test(id))
+    throw new IncidentApiError('invalid', `${what} must be 1-64 letters, digits or '-', got ${JSON.stringify(id)}`);
 }
 
 /** Sends a bearer token over plain http, for a local stand-in that checks one. */
@@ -76,7 +77,11 @@ function parseJson(text: string | undefined, status: number): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new IncidentApiError(status >= 500 ? 'transient' : 'invalid', `the incidents API answered ${status} with a body that is not JSON`, status);
+    throw new IncidentApiError(
+      status >= 500 ? 'transient' : 'invalid',
+      `the incidents API answered ${status} with a body that is not JSON`,
+      status,
+    );
   }
 }
 
@@ -95,7 +100,14 @@ function isIncident(v: unknown): v is Incident {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   const p = r.properties as Record<string, unknown> | undefined;
-  return typeof r.name === 'string' && typeof r.etag === 'string' && typeof p === 'object' && p !== null && typeof p.status === 'string' && typeof p.title === 'string';
+  return (
+    typeof r.name === 'string' &&
+    typeof r.etag === 'string' &&
+    typeof p === 'object' &&
+    p !== null &&
+    typeof p.status === 'string' &&
+    typeof p.title === 'string'
+  );
 }
 
 /**
@@ -120,7 +132,8 @@ export class ArmIncidentsClient implements SentinelIncidentsClient {
     } catch {
       throw new Error(`endpoint ${JSON.stringify(endpoint)} is not a URL`);
     }
-    if (url.protocol === 'http:' && !options.local) throw new Error(`endpoint ${endpoint} is plain http: set local: true for a local stand-in`);
+    if (url.protocol === 'http:' && !options.local)
+      throw new Error(`endpoint ${endpoint} is plain http: set local: true for a local stand-in`);
     const ws = options.workspace;
     for (const [k, v] of Object.entries(ws)) if (typeof v !== 'string' || v.trim() === '') throw new Error(`workspace.${k} is required`);
     this.local = options.local === true;
@@ -129,12 +142,19 @@ export class ArmIncidentsClient implements SentinelIncidentsClient {
     // The token audience is the ARM endpoint of the cloud (management.azure.com, management.usgovcloudapi.net, ...).
     const scopes = [`${this.local ? DEFAULT_ARM_ENDPOINT : url.origin}/.default`];
     this.pipeline = createPipelineFromOptions({
-      retryOptions: { maxRetries: options.maxRetries ?? 3, retryDelayInMs: options.retryDelayMs, maxRetryDelayInMs: options.maxRetryDelayMs },
+      retryOptions: {
+        maxRetries: options.maxRetries ?? 3,
+        retryDelayInMs: options.retryDelayMs,
+        maxRetryDelayInMs: options.maxRetryDelayMs,
+      },
       userAgentOptions: { userAgentPrefix: 'firstwatch' },
     });
     const credential = options.credential ?? (this.local ? undefined : new DefaultAzureCredential());
     if (credential) {
-      this.pipeline.addPolicy(this.local ? localBearerPolicy(credential, scopes) : bearerTokenAuthenticationPolicy({ credential, scopes }), { phase: 'Sign' });
+      this.pipeline.addPolicy(
+        this.local ? localBearerPolicy(credential, scopes) : bearerTokenAuthenticationPolicy({ credential, scopes }),
+        { phase: 'Sign' },
+      );
     }
     this.httpClient = options.httpClient ?? createDefaultHttpClient();
   }
@@ -175,7 +195,8 @@ export class ArmIncidentsClient implements SentinelIncidentsClient {
     checkId('incidentId', incidentId);
     checkId('commentId', commentId);
     if (typeof message !== 'string' || message.trim() === '') throw new IncidentApiError('invalid', 'a comment needs a message');
-    const out = (await this.send('PUT', `${this.base}/${incidentId}/comments/${commentId}`, { properties: { message } })) as IncidentComment | undefined;
+    const out = (await this.send('PUT', `${this.base}/${incidentId}/comments/${commentId}`, { properties: { message } })) as
+      IncidentComment | undefined;
     if (!out || typeof out.name !== 'string') throw new IncidentApiError('invalid', 'the comment answer has no name');
     return out;
   }

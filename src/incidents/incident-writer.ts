@@ -49,7 +49,11 @@ export class IncidentWriter {
       const client = this.options.clientFor(job.workspace);
       const alert = await store.getAlert(job.alertId);
       if (!client || !alert) {
-        await store.markIncidentWriteFailed(job.alertId, job.version, client ? 'the alert is gone' : `workspace ${job.workspace} has no incident write-back configured`);
+        await store.markIncidentWriteFailed(
+          job.alertId,
+          job.version,
+          client ? 'the alert is gone' : `workspace ${job.workspace} has no incident write-back configured`,
+        );
         pass.failed++;
         continue;
       }
@@ -60,7 +64,10 @@ export class IncidentWriter {
         const kind = err instanceof IncidentApiError ? err.kind : 'transient';
         const message = err instanceof Error ? err.message : String(err);
         if (kind === 'transient' || kind === 'conflict') {
-          const wait = Math.max(err instanceof IncidentApiError ? (err.retryAfterMs ?? 0) : 0, backoffMs(job.attempts, this.options.retryBaseMs ?? 5_000, this.options.retryMaxMs ?? 600_000, this.options.random));
+          const wait = Math.max(
+            err instanceof IncidentApiError ? (err.retryAfterMs ?? 0) : 0,
+            backoffMs(job.attempts, this.options.retryBaseMs ?? 5_000, this.options.retryMaxMs ?? 600_000, this.options.random),
+          );
           await store.markIncidentWriteRetry(job.alertId, message, new Date(clock().getTime() + wait));
           pass.retried++;
         } else {
@@ -71,8 +78,13 @@ export class IncidentWriter {
         continue;
       }
       // The alert may have moved on while we wrote; only the version written is settled.
-      await store.markIncidentWritten(job.alertId, alert.version, outcome.kind === 'superseded' ? `superseded: ${outcome.reason}` : outcome.kind);
-      if (outcome.kind === 'superseded') await store.queueReplies(job.alertId, REASON_TEXT[outcome.reason] ?? `Sentinel: ${outcome.reason}`);
+      await store.markIncidentWritten(
+        job.alertId,
+        alert.version,
+        outcome.kind === 'superseded' ? `superseded: ${outcome.reason}` : outcome.kind,
+      );
+      if (outcome.kind === 'superseded')
+        await store.queueReplies(job.alertId, REASON_TEXT[outcome.reason] ?? `Sentinel: ${outcome.reason}`);
       pass.written++;
     }
     return pass;

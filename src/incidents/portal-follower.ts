@@ -10,7 +10,12 @@ export const PORTAL_ACTOR_ID = 'sentinel-portal';
 export function portalActor(incident: Incident): Actor {
   const owner = incident.properties.owner;
   const who = owner?.userPrincipalName ?? owner?.email ?? owner?.assignedTo;
-  return { platform: 'system', id: PORTAL_ACTOR_ID, displayName: who ? `Sentinel portal (${who})` : 'Sentinel portal', ...(who ? { email: who } : {}) };
+  return {
+    platform: 'system',
+    id: PORTAL_ACTOR_ID,
+    displayName: who ? `Sentinel portal (${who})` : 'Sentinel portal',
+    ...(who ? { email: who } : {}),
+  };
 }
 
 const FROM_SENTINEL: Record<IncidentClassification, Classification | null> = {
@@ -28,7 +33,10 @@ export interface PortalPass {
 }
 
 /** The alert change that makes it agree with the incident, or undefined when it already does. */
-function changeFor(alert: Alert, incident: Incident): { to: AlertStatus; action: 'acknowledge' | 'resolve' | 'reopen'; classification?: Classification | null } | undefined {
+function changeFor(
+  alert: Alert,
+  incident: Incident,
+): { to: AlertStatus; action: 'acknowledge' | 'resolve' | 'reopen'; classification?: Classification | null } | undefined {
   const p = incident.properties;
   if (p.status === 'Closed') {
     const classification = p.classification ? FROM_SENTINEL[p.classification] : null;
@@ -56,7 +64,10 @@ export async function followPortalChanges(input: {
   now: Date;
 }): Promise<PortalPass> {
   const { client, store, workspace, since, now } = input;
-  const changed = await client.list({ filter: `properties/lastModifiedTimeUtc gt ${since.toISOString()}`, orderBy: 'properties/lastModifiedTimeUtc asc' });
+  const changed = await client.list({
+    filter: `properties/lastModifiedTimeUtc gt ${since.toISOString()}`,
+    orderBy: 'properties/lastModifiedTimeUtc asc',
+  });
   const applied: string[] = [];
   let watermark = since;
   for (const incident of changed) {
@@ -76,7 +87,13 @@ export async function followPortalChanges(input: {
       to: change.to,
       ...(change.classification !== undefined ? { classification: change.classification } : {}),
       change: { action: change.action, actor, at: now, ...(change.classification ? { classification: change.classification } : {}) },
-      audit: { at: now, actor, action: change.action, origin: `sentinel:${workspace}`, detail: `incident ${incident.name} is ${incident.properties.status} in Sentinel` },
+      audit: {
+        at: now,
+        actor,
+        action: change.action,
+        origin: `sentinel:${workspace}`,
+        detail: `incident ${incident.name} is ${incident.properties.status} in Sentinel`,
+      },
       replyText: `${incident.properties.status === 'Closed' ? 'Closed' : 'Made active'} in the Sentinel portal${actor.email ? ` by ${actor.email}` : ''}.`,
     });
     if (result.ok) applied.push(alert.id);

@@ -13,7 +13,12 @@ export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 export const INCIDENT_CLASSIFICATIONS = ['TruePositive', 'BenignPositive', 'FalsePositive', 'Undetermined'] as const;
 export type IncidentClassification = (typeof INCIDENT_CLASSIFICATIONS)[number];
 
-export const INCIDENT_CLASSIFICATION_REASONS = ['SuspiciousActivity', 'SuspiciousButExpected', 'IncorrectAlertLogic', 'InaccurateData'] as const;
+export const INCIDENT_CLASSIFICATION_REASONS = [
+  'SuspiciousActivity',
+  'SuspiciousButExpected',
+  'IncorrectAlertLogic',
+  'InaccurateData',
+] as const;
 export type IncidentClassificationReason = (typeof INCIDENT_CLASSIFICATION_REASONS)[number];
 
 /** Which reasons Sentinel accepts with which classification (Undetermined takes none). */

@@ -18,7 +18,13 @@ const SENTINEL_CLASSIFICATION: Record<Classification, { classification: Incident
   false_positive: { classification: 'FalsePositive', reason: 'IncorrectAlertLogic' },
 };
 
-const PLACE: Record<Actor['platform'], string> = { teams: 'Teams', slack: 'Slack', console: 'the console', cli: 'the FirstWatch CLI', system: 'FirstWatch' };
+const PLACE: Record<Actor['platform'], string> = {
+  teams: 'Teams',
+  slack: 'Slack',
+  console: 'the console',
+  cli: 'the FirstWatch CLI',
+  system: 'FirstWatch',
+};
 const VERB = { acknowledge: 'Acknowledged', escalate: 'Escalated', resolve: 'Resolved', reopen: 'Reopened' } as const;
 
 /** Sentinel comments are rich text: people's words go in as text, never markup. */
@@ -45,7 +51,8 @@ export function commentFor(alert: Alert): string | undefined {
 /** The Sentinel owner for a responder: the AAD object id from Teams, else the UPN/email Sentinel resolves. */
 export function ownerFor(actor: Actor): IncidentOwner | undefined {
   if (actor.platform === 'system') return undefined;
-  if (actor.platform === 'teams' && /^[0-9a-f-]{36}$/i.test(actor.id)) return { objectId: actor.id, ...(actor.email ? { userPrincipalName: actor.email } : {}), assignedTo: actor.displayName };
+  if (actor.platform === 'teams' && /^[0-9a-f-]{36}$/i.test(actor.id))
+    return { objectId: actor.id, ...(actor.email ? { userPrincipalName: actor.email } : {}), assignedTo: actor.displayName };
   if (actor.email) return { userPrincipalName: actor.email, email: actor.email, assignedTo: actor.displayName };
   return undefined;
 }
@@ -54,7 +61,10 @@ export function ownerFor(actor: Actor): IncidentOwner | undefined {
 export type Superseded = { by: 'portal-closed'; incident: Incident } | { by: 'portal-reopened'; incident: Incident };
 
 /** The properties the incident should have after this alert state, or undefined when it already has them. */
-export function desiredProperties(alert: Alert, current: IncidentProperties): { properties?: IncidentProperties; superseded?: Superseded['by'] } {
+export function desiredProperties(
+  alert: Alert,
+  current: IncidentProperties,
+): { properties?: IncidentProperties; superseded?: Superseded['by'] } {
   const change = alert.lastChange;
   if (!change) return {};
   const owner = ownerFor(change.actor);
@@ -68,8 +78,11 @@ export function desiredProperties(alert: Alert, current: IncidentProperties): { 
       return same(current, next) ? {} : { properties: next };
     }
     case 'resolve': {
-      const c = alert.classification ? SENTINEL_CLASSIFICATION[alert.classification] : { classification: 'Undetermined' as const, reason: undefined };
-      if (current.status === 'Closed' && current.classification && current.classification !== c.classification) return { superseded: 'portal-closed' };
+      const c = alert.classification
+        ? SENTINEL_CLASSIFICATION[alert.classification]
+        : { classification: 'Undetermined' as const, reason: undefined };
+      if (current.status === 'Closed' && current.classification && current.classification !== c.classification)
+        return { superseded: 'portal-closed' };
       const next: IncidentProperties = {
         ...base,
         status: 'Closed',
@@ -81,14 +94,26 @@ export function desiredProperties(alert: Alert, current: IncidentProperties): { 
       return same(current, next) ? {} : { properties: next };
     }
     case 'reopen': {
-      const next: IncidentProperties = { ...base, status: 'Active', classification: null, classificationReason: null, classificationComment: null };
+      const next: IncidentProperties = {
+        ...base,
+        status: 'Active',
+        classification: null,
+        classificationReason: null,
+        classificationComment: null,
+      };
       return same(current, next) ? {} : { properties: next };
     }
   }
 }
 
 function same(a: IncidentProperties, b: IncidentProperties): boolean {
-  const pick = (p: IncidentProperties) => [p.status, p.classification ?? null, p.classificationReason ?? null, p.owner?.objectId ?? null, p.owner?.userPrincipalName ?? null];
+  const pick = (p: IncidentProperties) => [
+    p.status,
+    p.classification ?? null,
+    p.classificationReason ?? null,
+    p.owner?.objectId ?? null,
+    p.owner?.userPrincipalName ?? null,
+  ];
   return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
 }
 
@@ -108,9 +133,15 @@ export function commentId(alert: Alert): string {
  * `maxConflicts` times. The comment is added whatever the outcome: it records
  * what was decided in chat.
  */
-export async function writeBack(client: SentinelIncidentsClient, incidentName: string, alert: Alert, options: { maxConflicts?: number } = {}): Promise<WriteBackOutcome> {
+export async function writeBack(
+  client: SentinelIncidentsClient,
+  incidentName: string,
+  alert: Alert,
+  options: { maxConflicts?: number } = {},
+): Promise<WriteBackOutcome> {
   // A change that came from the portal is already there: echoing it would only add noise.
-  if (alert.lastChange?.actor.platform === 'system' && alert.lastChange.actor.id === 'sentinel-portal') return { kind: 'unchanged', incident: await client.get(incidentName) };
+  if (alert.lastChange?.actor.platform === 'system' && alert.lastChange.actor.id === 'sentinel-portal')
+    return { kind: 'unchanged', incident: await client.get(incidentName) };
   const maxConflicts = options.maxConflicts ?? 3;
   let conflicts = 0;
   let outcome: WriteBackOutcome;

@@ -51,18 +51,30 @@ describe('ArmIncidentsClient against the local Sentinel stand-in', () => {
   it('lists changed incidents through every page (nextLink) with an OData filter', async () => {
     now = new Date('2026-11-27T12:05:00.000Z');
     for (let i = 2; i <= 6; i++) rig.seed(`a1b2c3d4-0000-4000-8000-00000000000${i}`);
-    const all = await rig.client().list({ filter: 'properties/lastModifiedTimeUtc gt 2026-11-27T12:01:00Z', orderBy: 'properties/lastModifiedTimeUtc asc' });
+    const all = await rig
+      .client()
+      .list({ filter: 'properties/lastModifiedTimeUtc gt 2026-11-27T12:01:00Z', orderBy: 'properties/lastModifiedTimeUtc asc' });
     expect(all.map((i) => i.name).sort()).toEqual([2, 3, 4, 5, 6].map((i) => `a1b2c3d4-0000-4000-8000-00000000000${i}`));
   });
 
   it('updates with the current etag, and refuses a stale one without changing anything', async () => {
     const client = rig.client();
     const read = await client.get(ID);
-    const active = await client.update({ name: ID, etag: read.etag, properties: { ...read.properties, status: 'Active', owner: { objectId: 'oid-alice', userPrincipalName: 'alice@contoso.com' } } });
+    const active = await client.update({
+      name: ID,
+      etag: read.etag,
+      properties: { ...read.properties, status: 'Active', owner: { objectId: 'oid-alice', userPrincipalName: 'alice@contoso.com' } },
+    });
     expect(active.properties.status).toBe('Active');
     expect(active.etag).not.toBe(read.etag);
 
-    const err = await failure(client.update({ name: ID, etag: read.etag, properties: { ...read.properties, status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData' } }));
+    const err = await failure(
+      client.update({
+        name: ID,
+        etag: read.etag,
+        properties: { ...read.properties, status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData' },
+      }),
+    );
     expect(err.kind).toBe('conflict');
     expect(err.status).toBe(409);
     expect(err.message).toMatch(/Newer version of resource/);
@@ -71,7 +83,11 @@ describe('ArmIncidentsClient against the local Sentinel stand-in', () => {
 
   it('answers a stale If-Match alone with 412 PreconditionFailed (ARM) and an error body', async () => {
     const url = `${rig.origin}${incidentsPath(WS)}/${ID}?api-version=${SENTINEL_API_VERSION}`;
-    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'if-match': '"stale"' }, body: JSON.stringify({ properties: { title: 't', severity: 'Low', status: 'Active' } }) });
+    const res = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'if-match': '"stale"' },
+      body: JSON.stringify({ properties: { title: 't', severity: 'Low', status: 'Active' } }),
+    });
     expect(res.status).toBe(412);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('PreconditionFailed');
@@ -84,7 +100,13 @@ describe('ArmIncidentsClient against the local Sentinel stand-in', () => {
     const none = await failure(client.update({ name: ID, etag: read.etag, properties: { ...read.properties, status: 'Closed' } }));
     expect(none.kind).toBe('invalid');
     expect(none.message).toMatch(/requires a classification/);
-    const wrong = await failure(client.update({ name: ID, etag: read.etag, properties: { ...read.properties, status: 'Closed', classification: 'TruePositive', classificationReason: 'InaccurateData' } }));
+    const wrong = await failure(
+      client.update({
+        name: ID,
+        etag: read.etag,
+        properties: { ...read.properties, status: 'Closed', classification: 'TruePositive', classificationReason: 'InaccurateData' },
+      }),
+    );
     expect(wrong.message).toMatch(/does not match classification/);
   });
 

@@ -16,12 +16,20 @@ let alertId: string;
 
 function writer(s: ConstructorParameters<typeof IncidentWriter>[0]['store'] = store): IncidentWriter {
   const client = rig.client({ maxRetries: 0 });
-  return new IncidentWriter({ store: s, clientFor: (ws) => (ws === WORKSPACE ? client : undefined), clock: clock.now, retryBaseMs: 1000, retryMaxMs: 1000, random: () => 0 });
+  return new IncidentWriter({
+    store: s,
+    clientFor: (ws) => (ws === WORKSPACE ? client : undefined),
+    clock: clock.now,
+    retryBaseMs: 1000,
+    retryMaxMs: 1000,
+    random: () => 0,
+  });
 }
 
 function transition(action: 'acknowledge' | 'resolve'): TransitionRequest {
   const at = clock.now();
-  const change: StatusChange = action === 'acknowledge' ? { action, actor: ALICE, at } : { action, actor: ALICE, at, classification: 'false_positive' };
+  const change: StatusChange =
+    action === 'acknowledge' ? { action, actor: ALICE, at } : { action, actor: ALICE, at, classification: 'false_positive' };
   return {
     alertId,
     action,
@@ -41,7 +49,13 @@ beforeEach(async () => {
   store = new SqliteStore(':memory:', { clock: clock.now });
   rig = await startIncidentRig(clock.now);
   rig.seed(INCIDENT);
-  const [alert] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(1)], targets: [{ platform: 'slack', target: 'C0SEC' }] });
+  const [alert] = await store.recordPoll({
+    workspace: WORKSPACE,
+    detectionId: DETECTION,
+    watermark: clock.now(),
+    alerts: [newAlert(1)],
+    targets: [{ platform: 'slack', target: 'C0SEC' }],
+  });
   alertId = alert.id;
   await store.linkIncident(alertId, WORKSPACE, INCIDENT);
   const [work] = await store.claimDueDeliveries(clock.now(), 10);
@@ -68,7 +82,11 @@ describe('the incident writer: chat decisions reach Sentinel through the outbox'
     expect(incidentPuts()).toHaveLength(0);
     clock.advance(61_000);
     expect((await writer().runOnce()).written).toBe(1);
-    expect(incident()?.incident.properties).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationReason: 'IncorrectAlertLogic' });
+    expect(incident()?.incident.properties).toMatchObject({
+      status: 'Closed',
+      classification: 'FalsePositive',
+      classificationReason: 'IncorrectAlertLogic',
+    });
     expect(incidentPuts()).toHaveLength(1);
   });
 
@@ -102,7 +120,9 @@ describe('the incident writer: chat decisions reach Sentinel through the outbox'
     await writer().runOnce();
     expect(incident()?.incident.properties.status).toBe('Closed');
     expect(await store.getIncidentLink(alertId)).toMatchObject({ lastOutcome: 'superseded: portal-closed' });
-    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([expect.stringMatching(/closed in the portal meanwhile/)]);
+    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([
+      expect.stringMatching(/closed in the portal meanwhile/),
+    ]);
   });
 
   it('gives up on a refusal that retrying cannot fix (403) and records why', async () => {
@@ -110,6 +130,8 @@ describe('the incident writer: chat decisions reach Sentinel through the outbox'
     rig.server.faults.next({ status: 403 });
     expect(await writer().runOnce()).toEqual({ written: 0, retried: 0, failed: 1 });
     expect(await store.getIncidentLink(alertId)).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/403/) });
-    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([expect.stringMatching(/^Sentinel write-back failed \(forbidden\)/)]);
+    expect((await store.claimDueReplies(clock.now(), 10)).map((r) => r.text)).toEqual([
+      expect.stringMatching(/^Sentinel write-back failed \(forbidden\)/),
+    ]);
   });
 });

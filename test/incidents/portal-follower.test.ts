@@ -3,7 +3,7 @@ import { followPortalChanges } from '../../src/incidents/portal-follower';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
 import { TestClock } from '../store/fixtures';
-import { startIncidentRig, WS, type IncidentRig } from './support';
+import { startIncidentRig, type IncidentRig } from './support';
 
 const INCIDENT = 'a1b2c3d4-0000-4000-8000-0000000000aa';
 const SLACK = { platform: 'slack' as const, target: 'C0SEC' };
@@ -18,7 +18,13 @@ beforeEach(async () => {
   store = new SqliteStore(':memory:', { clock: clock.now });
   rig = await startIncidentRig(clock.now);
   rig.seed(INCIDENT);
-  const [alert] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(1)], targets: [SLACK] });
+  const [alert] = await store.recordPoll({
+    workspace: WORKSPACE,
+    detectionId: DETECTION,
+    watermark: clock.now(),
+    alerts: [newAlert(1)],
+    targets: [SLACK],
+  });
   alertId = alert.id;
   await store.linkIncident(alertId, WORKSPACE, INCIDENT);
   const [work] = await store.claimDueDeliveries(clock.now(), 10);
@@ -35,7 +41,12 @@ describe('changes made in the Sentinel portal come back to FirstWatch', () => {
   it('closing the incident in the portal resolves the alert with its classification and makes every card stale for a redraw', async () => {
     const since = clock.now();
     clock.advance(60_000);
-    rig.portal(INCIDENT, { status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData', owner: { userPrincipalName: 'carol@contoso.com' } });
+    rig.portal(INCIDENT, {
+      status: 'Closed',
+      classification: 'FalsePositive',
+      classificationReason: 'InaccurateData',
+      owner: { userPrincipalName: 'carol@contoso.com' },
+    });
     const pass = await follow(since);
     expect(pass.applied).toEqual([alertId]);
     expect(pass.watermark).toEqual(clock.now());

@@ -6,7 +6,12 @@ import { startIncidentRig, WS, type IncidentRig } from './support';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 const INCIDENT = 'a1b2c3d4-0000-4000-8000-0000000000aa';
-const ALICE_TEAMS: Actor = { platform: 'teams', id: '9f1c2b6e-3a4d-4e5f-8a9b-0c1d2e3f4a5b', displayName: 'Alice', email: 'alice@contoso.com' };
+const ALICE_TEAMS: Actor = {
+  platform: 'teams',
+  id: '9f1c2b6e-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
+  displayName: 'Alice',
+  email: 'alice@contoso.com',
+};
 const BOB_SLACK: Actor = { platform: 'slack', id: 'U0BOB', displayName: 'Bob', email: 'bob@contoso.com' };
 let rig: IncidentRig;
 
@@ -14,7 +19,12 @@ function acknowledged(by: Actor, version = 2): Alert {
   return storedAlert(1, { status: 'acknowledged', version, lastChange: { action: 'acknowledge', actor: by, at: NOW } });
 }
 function resolvedFp(by: Actor, version = 3, note?: string): Alert {
-  return storedAlert(1, { status: 'resolved', classification: 'false_positive', version, lastChange: { action: 'resolve', actor: by, at: NOW, classification: 'false_positive', note } });
+  return storedAlert(1, {
+    status: 'resolved',
+    classification: 'false_positive',
+    version,
+    lastChange: { action: 'resolve', actor: by, at: NOW, classification: 'false_positive', note },
+  });
 }
 const peek = () => rig.standIn.peek(WS.subscriptionId, WS.resourceGroup, WS.workspaceName, INCIDENT);
 
@@ -31,7 +41,9 @@ describe('writing chat decisions back to the Sentinel incident', () => {
     const seen = peek();
     expect(seen?.incident.properties.status).toBe('Active');
     expect(seen?.incident.properties.owner).toMatchObject({ objectId: ALICE_TEAMS.id, userPrincipalName: 'alice@contoso.com' });
-    expect(seen?.comments.map((c) => c.properties.message)).toEqual([expect.stringMatching(/^Acknowledged in Teams by alice@contoso\.com/)]);
+    expect(seen?.comments.map((c) => c.properties.message)).toEqual([
+      expect.stringMatching(/^Acknowledged in Teams by alice@contoso\.com/),
+    ]);
   });
 
   it('resolving as false positive closes it with the classification, its reason and who did it', async () => {
@@ -104,7 +116,9 @@ describe('writing chat decisions back to the Sentinel incident', () => {
       update: (u) => client.update(u),
       addComment: (i, c, m) => client.addComment(i, c, m),
     };
-    await expect(writeBack(alwaysRacing, INCIDENT, acknowledged(ALICE_TEAMS), { maxConflicts: 2 })).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(writeBack(alwaysRacing, INCIDENT, acknowledged(ALICE_TEAMS), { maxConflicts: 2 })).rejects.toMatchObject({
+      kind: 'conflict',
+    });
     expect(peek()?.incident.properties.status).toBe('New');
   });
 });

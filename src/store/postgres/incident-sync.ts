@@ -23,7 +23,8 @@ export class PgIncidentSync implements IncidentSyncStore {
 
   async linkIncident(alertId: string, workspace: string, incidentName: string): Promise<void> {
     this.conn.checkOpen();
-    if (!INCIDENT_NAME.test(incidentName)) throw new StoreInputError(`incident name must be 1-64 letters, digits or '-': ${JSON.stringify(incidentName)}`);
+    if (!INCIDENT_NAME.test(incidentName))
+      throw new StoreInputError(`incident name must be 1-64 letters, digits or '-': ${JSON.stringify(incidentName)}`);
     if (typeof workspace !== 'string' || workspace === '') throw new StoreInputError('workspace is required');
     const { rowCount } = await this.conn.db.query(
       `INSERT INTO incident_links (alert_id, workspace, incident_name, written_version, updated_at)
@@ -46,7 +47,10 @@ export class PgIncidentSync implements IncidentSyncStore {
 
   async alertForIncident(workspace: string, incidentName: string): Promise<string | undefined> {
     this.conn.checkOpen();
-    const { rows } = await this.conn.db.query<{ alert_id: string }>('SELECT alert_id FROM incident_links WHERE workspace = $1 AND incident_name = $2', [workspace, incidentName]);
+    const { rows } = await this.conn.db.query<{ alert_id: string }>(
+      'SELECT alert_id FROM incident_links WHERE workspace = $1 AND incident_name = $2',
+      [workspace, incidentName],
+    );
     return rows[0]?.alert_id;
   }
 
@@ -72,7 +76,14 @@ export class PgIncidentSync implements IncidentSyncStore {
     const { at, until } = leaseWindow(now, leaseMs);
     const max = checkLimit(limit);
     return this.conn.inTurn(async () => {
-      const { rows } = await this.conn.db.query<{ alert_id: string; workspace: string; incident_name: string; version: number; attempts: number; updated_at: Date }>(
+      const { rows } = await this.conn.db.query<{
+        alert_id: string;
+        workspace: string;
+        incident_name: string;
+        version: number;
+        attempts: number;
+        updated_at: Date;
+      }>(
         `WITH due AS (
            SELECT l.alert_id FROM incident_links l JOIN alerts a ON a.id = l.alert_id
            WHERE a.version > l.written_version
@@ -87,13 +98,23 @@ export class PgIncidentSync implements IncidentSyncStore {
       );
       return rows
         .sort((x, y) => x.updated_at.getTime() - y.updated_at.getTime())
-        .map((r) => ({ alertId: r.alert_id, workspace: r.workspace, incidentName: r.incident_name, version: r.version, attempts: r.attempts }));
+        .map((r) => ({
+          alertId: r.alert_id,
+          workspace: r.workspace,
+          incidentName: r.incident_name,
+          version: r.version,
+          attempts: r.attempts,
+        }));
     });
   }
 
   async markIncidentWritten(alertId: string, version: number, outcome: string): Promise<void> {
     if (!Number.isInteger(version)) throw new StoreInputError('version must be an integer');
-    await this.update(alertId, 'written_version = GREATEST(written_version, $3), attempts = 0, next_attempt_at = NULL, last_error = NULL, last_outcome = $4', [version, outcome]);
+    await this.update(
+      alertId,
+      'written_version = GREATEST(written_version, $3), attempts = 0, next_attempt_at = NULL, last_error = NULL, last_outcome = $4',
+      [version, outcome],
+    );
   }
 
   async markIncidentWriteRetry(alertId: string, error: string, nextAttemptAt: Date): Promise<void> {
@@ -103,13 +124,20 @@ export class PgIncidentSync implements IncidentSyncStore {
 
   async markIncidentWriteFailed(alertId: string, version: number, error: string): Promise<void> {
     if (!Number.isInteger(version)) throw new StoreInputError('version must be an integer');
-    await this.update(alertId, "written_version = GREATEST(written_version, $3), next_attempt_at = NULL, last_error = $4, last_outcome = 'failed'", [version, String(error)]);
+    await this.update(
+      alertId,
+      "written_version = GREATEST(written_version, $3), next_attempt_at = NULL, last_error = $4, last_outcome = 'failed'",
+      [version, String(error)],
+    );
   }
 
   /** `set` uses $3 onwards; $1 is the alert id, $2 the update time. */
   private async update(alertId: string, set: string, values: unknown[]): Promise<void> {
     this.conn.checkOpen();
-    const { rowCount } = await this.conn.db.query(`UPDATE incident_links SET ${set}, lease_until = NULL, updated_at = $2 WHERE alert_id = $1`, [alertId, this.conn.now(), ...values]);
+    const { rowCount } = await this.conn.db.query(
+      `UPDATE incident_links SET ${set}, lease_until = NULL, updated_at = $2 WHERE alert_id = $1`,
+      [alertId, this.conn.now(), ...values],
+    );
     if (rowCount === 0) throw new StoreInputError(`no incident link for ${alertId}`);
   }
 }

@@ -65,12 +65,17 @@ function validateProperties(p: unknown): IncidentProperties {
   if (typeof r.title !== 'string' || r.title.trim() === '') problems.push("'properties.title' is required.");
   if (!oneOf(r.severity, INCIDENT_SEVERITIES)) problems.push(`'properties.severity' must be one of ${INCIDENT_SEVERITIES.join(', ')}.`);
   if (!oneOf(r.status, INCIDENT_STATUSES)) problems.push(`'properties.status' must be one of ${INCIDENT_STATUSES.join(', ')}.`);
-  if (r.classification != null && !oneOf(r.classification, INCIDENT_CLASSIFICATIONS)) problems.push(`'properties.classification' must be one of ${INCIDENT_CLASSIFICATIONS.join(', ')}.`);
+  if (r.classification != null && !oneOf(r.classification, INCIDENT_CLASSIFICATIONS))
+    problems.push(`'properties.classification' must be one of ${INCIDENT_CLASSIFICATIONS.join(', ')}.`);
   if (r.classificationReason != null && !oneOf(r.classificationReason, INCIDENT_CLASSIFICATION_REASONS)) {
     problems.push(`'properties.classificationReason' must be one of ${INCIDENT_CLASSIFICATION_REASONS.join(', ')}.`);
   }
   if (r.status === 'Closed' && r.classification == null) problems.push('Closing an incident requires a classification.');
-  if (oneOf(r.classification, INCIDENT_CLASSIFICATIONS) && r.classificationReason != null && !REASONS_FOR[r.classification].includes(r.classificationReason as never)) {
+  if (
+    oneOf(r.classification, INCIDENT_CLASSIFICATIONS) &&
+    r.classificationReason != null &&
+    !REASONS_FOR[r.classification].includes(r.classificationReason as never)
+  ) {
     problems.push(`Classification reason ${String(r.classificationReason)} does not match classification ${r.classification}.`);
   }
   if (problems.length > 0) throw new HttpError(400, 'BadRequest', problems.join(' '));
@@ -84,7 +89,8 @@ function parseJsonBody(text: string): Record<string, unknown> {
   } catch {
     throw new HttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'InvalidRequestContent', 'The request content must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'InvalidRequestContent', 'The request content must be a JSON object.');
   return body as Record<string, unknown>;
 }
 
@@ -137,7 +143,13 @@ export class SentinelIncidentStandIn {
   }
 
   /** An analyst's change in the Sentinel portal: applied as is, new etag, new lastModifiedTimeUtc. */
-  portalEdit(subscriptionId: string, resourceGroup: string, workspaceName: string, name: string, change: Partial<IncidentProperties>): Incident {
+  portalEdit(
+    subscriptionId: string,
+    resourceGroup: string,
+    workspaceName: string,
+    name: string,
+    change: Partial<IncidentProperties>,
+  ): Incident {
     const stored = this.workspace(subscriptionId, resourceGroup, workspaceName).get(name.toLowerCase());
     if (!stored) throw new Error(`no incident ${name}`);
     stored.incident.properties = { ...stored.incident.properties, ...clone(change), lastModifiedTimeUtc: this.clock().toISOString() };
@@ -145,7 +157,12 @@ export class SentinelIncidentStandIn {
     return clone(stored.incident);
   }
 
-  peek(subscriptionId: string, resourceGroup: string, workspaceName: string, name: string): { incident: Incident; comments: IncidentComment[] } | undefined {
+  peek(
+    subscriptionId: string,
+    resourceGroup: string,
+    workspaceName: string,
+    name: string,
+  ): { incident: Incident; comments: IncidentComment[] } | undefined {
     const stored = this.workspace(subscriptionId, resourceGroup, workspaceName).get(name.toLowerCase());
     return stored && { incident: clone(stored.incident), comments: [...stored.comments.values()].map(clone) };
   }
@@ -159,17 +176,33 @@ export class SentinelIncidentStandIn {
     const m = INCIDENTS_PATH.exec(req.path);
     if (!m) throw new HttpError(404, 'InvalidResourceType', `The resource type could not be found for ${req.path}.`);
     const version = req.query.get('api-version');
-    if (!version) throw new HttpError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    if (!version)
+      throw new HttpError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
     if (!SUPPORTED_API_VERSIONS.includes(version)) {
-      throw new HttpError(400, 'InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${SUPPORTED_API_VERSIONS.join(',')}'.`);
+      throw new HttpError(
+        400,
+        'InvalidApiVersionParameter',
+        `The api-version '${version}' is invalid. The supported versions are '${SUPPORTED_API_VERSIONS.join(',')}'.`,
+      );
     }
-    const [sub, rg, wsName, incidentName, comments, commentName] = m.slice(1).map((s) => (s === undefined ? undefined : decodeURIComponent(s)));
+    const [sub, rg, wsName, incidentName, comments, commentName] = m
+      .slice(1)
+      .map((s) => (s === undefined ? undefined : decodeURIComponent(s)));
     const ws = this.workspaces.get(this.key(sub as string, rg as string, wsName as string));
     if (!ws) {
-      throw new HttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.OperationalInsights/workspaces/${wsName}' under resource group '${rg}' was not found.`);
+      throw new HttpError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.OperationalInsights/workspaces/${wsName}' under resource group '${rg}' was not found.`,
+      );
     }
     if (incidentName === undefined) {
-      if (req.method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+      if (req.method !== 'GET')
+        throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
       return this.list(ws, req);
     }
     const stored = ws.get(incidentName.toLowerCase());
@@ -183,7 +216,8 @@ export class SentinelIncidentStandIn {
     }
     if (!stored) throw this.notFound(incidentName);
     if (commentName === undefined) {
-      if (req.method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+      if (req.method !== 'GET')
+        throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
       return { status: 200, body: { value: [...stored.comments.values()].map(clone) } };
     }
     if (req.method === 'GET') {
@@ -191,7 +225,8 @@ export class SentinelIncidentStandIn {
       if (!c) throw new HttpError(404, 'NotFound', `Comment ${commentName} was not found.`);
       return { status: 200, body: clone(c) };
     }
-    if (req.method !== 'PUT') throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    if (req.method !== 'PUT')
+      throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
     const body = parseJsonBody(req.body);
     const message = (body.properties as Record<string, unknown> | undefined)?.message;
     if (typeof message !== 'string' || message.trim() === '') throw new HttpError(400, 'BadRequest', "'properties.message' is required.");
@@ -200,7 +235,11 @@ export class SentinelIncidentStandIn {
     const comment: IncidentComment = {
       id: `${stored.incident.id}/Comments/${commentName}`,
       name: commentName,
-      properties: { message, createdTimeUtc: existed?.properties.createdTimeUtc ?? this.clock().toISOString(), author: { name: 'FirstWatch' } },
+      properties: {
+        message,
+        createdTimeUtc: existed?.properties.createdTimeUtc ?? this.clock().toISOString(),
+        author: { name: 'FirstWatch' },
+      },
     };
     stored.comments.set(commentName.toLowerCase(), comment);
     if (!existed) {
@@ -211,7 +250,15 @@ export class SentinelIncidentStandIn {
     return { status: existed ? 200 : 201, body: clone(comment) };
   }
 
-  private put(req: ArmRequest, ws: Map<string, Stored>, stored: Stored | undefined, sub: string, rg: string, wsName: string, name: string): ArmResponse {
+  private put(
+    req: ArmRequest,
+    ws: Map<string, Stored>,
+    stored: Stored | undefined,
+    sub: string,
+    rg: string,
+    wsName: string,
+    name: string,
+  ): ArmResponse {
     const body = parseJsonBody(req.body);
     const ifMatch = typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined;
     if (stored && ifMatch !== undefined && ifMatch !== '*' && ifMatch !== stored.incident.etag) {
@@ -260,12 +307,16 @@ export class SentinelIncidentStandIn {
     }
     const topText = query.get('$top');
     const top = topText === null ? this.pageSize : Number(topText);
-    if (!Number.isInteger(top) || top < 1 || top > 1000) throw new HttpError(400, 'BadRequest', `$top must be an integer 1..1000, got ${topText}`);
+    if (!Number.isInteger(top) || top < 1 || top > 1000)
+      throw new HttpError(400, 'BadRequest', `$top must be an integer 1..1000, got ${topText}`);
     const skip = Number(query.get('$skipToken') ?? '0');
     const page = items.slice(skip, skip + top);
     const next = new URLSearchParams(query);
     next.set('$skipToken', String(skip + top));
-    return { status: 200, body: { value: page.map(clone), ...(skip + top < items.length ? { nextLink: `${req.origin}${req.path}?${next.toString()}` } : {}) } };
+    return {
+      status: 200,
+      body: { value: page.map(clone), ...(skip + top < items.length ? { nextLink: `${req.origin}${req.path}?${next.toString()}` } : {}) },
+    };
   }
 
   private notFound(name: string): HttpError {

@@ -20,7 +20,13 @@ export function describeIncidentSyncStoreContract(name: string, makeStore: MakeS
     beforeEach(async () => {
       clock = new TestClock();
       ({ store, cleanup } = await makeStore(clock));
-      const [alert] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(1)], targets: [SLACK] });
+      const [alert] = await store.recordPoll({
+        workspace: WORKSPACE,
+        detectionId: DETECTION,
+        watermark: clock.now(),
+        alerts: [newAlert(1)],
+        targets: [SLACK],
+      });
       alertId = alert.id;
       await store.linkIncident(alertId, WORKSPACE, INCIDENT);
     });
@@ -38,7 +44,13 @@ export function describeIncidentSyncStoreContract(name: string, makeStore: MakeS
 
     it('refuses to link an alert to a second incident or an incident to a second alert', async () => {
       await expect(store.linkIncident(alertId, WORKSPACE, 'b1b2c3d4-0000-4000-8000-0000000000bb')).rejects.toThrow(/already linked/);
-      const [other] = await store.recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: clock.now(), alerts: [newAlert(2)], targets: [SLACK] });
+      const [other] = await store.recordPoll({
+        workspace: WORKSPACE,
+        detectionId: DETECTION,
+        watermark: clock.now(),
+        alerts: [newAlert(2)],
+        targets: [SLACK],
+      });
       await expect(store.linkIncident(other.id, WORKSPACE, INCIDENT)).rejects.toThrow(/already linked/);
       await expect(store.linkIncident('FW-999', WORKSPACE, 'c1b2c3d4-0000-4000-8000-0000000000cc')).rejects.toThrow(/no alert/);
     });
