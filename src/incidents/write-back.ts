@@ -73,8 +73,19 @@ export function desiredProperties(
     case 'acknowledge':
     case 'escalate': {
       // Closed in the portal meanwhile: the portal's later word stands; chat does not reopen it.
-      if (current.status === 'Closed') return { superseded: 'portal-closed' };
-      const next = { ...base, status: 'Active' as const, owner: owner ?? current.owner };
+      // Our own earlier close (resolved, then reopened and acknowledged before the writer ran) is ours to undo.
+      if (current.status === 'Closed' && !closedByUs(alert, current)) return { superseded: 'portal-closed' };
+      const next: IncidentProperties =
+        current.status === 'Closed'
+          ? {
+              ...base,
+              status: 'Active',
+              classification: null,
+              classificationReason: null,
+              classificationComment: null,
+              owner: owner ?? current.owner,
+            }
+          : { ...base, status: 'Active', owner: owner ?? current.owner };
       return same(current, next) ? {} : { properties: next };
     }
     case 'resolve': {
@@ -104,6 +115,11 @@ export function desiredProperties(
       return same(current, next) ? {} : { properties: next };
     }
   }
+}
+
+/** Our resolve comment names the alert: "(FirstWatch FW-12, v3)". */
+function closedByUs(alert: Alert, current: IncidentProperties): boolean {
+  return (current.classificationComment ?? '').includes(`(FirstWatch ${alert.id}, v`);
 }
 
 function same(a: IncidentProperties, b: IncidentProperties): boolean {

@@ -92,6 +92,13 @@ describe('writing chat decisions back to the Sentinel incident', () => {
     expect(peek()?.comments).toHaveLength(1);
   });
 
+  it('reopens its own earlier close when the alert was reopened and acknowledged before the writer ran', async () => {
+    await writeBack(rig.client(), INCIDENT, resolvedFp(BOB_SLACK, 3));
+    const out = await writeBack(rig.client(), INCIDENT, acknowledged(ALICE_TEAMS, 5));
+    expect(out.kind).toBe('written');
+    expect(peek()?.incident.properties).toMatchObject({ status: 'Active', classification: null, owner: { objectId: ALICE_TEAMS.id } });
+  });
+
   it('writes once however often the same alert version is written back (a replay after a crash)', async () => {
     const alert = resolvedFp(BOB_SLACK);
     await writeBack(rig.client(), INCIDENT, alert);
