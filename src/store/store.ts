@@ -1,3 +1,4 @@
+import type { IncidentSyncStore } from './incident-sync-store';
 import type { AlertStore } from './alert-store';
 import type { ConversationStore } from './conversation-store';
 import type { OutboxStore } from './outbox-store';
@@ -11,7 +12,7 @@ export * from './outbox-store';
  * asks for the role it uses. Asynchronous so that a Postgres implementation
  * (several replicas) fits behind the same interface as SQLite.
  */
-export interface Store extends AlertStore, OutboxStore, ConversationStore {
+export interface Store extends AlertStore, OutboxStore, ConversationStore, IncidentSyncStore {
   close(): Promise<void>;
 }
 

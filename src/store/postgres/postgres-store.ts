@@ -9,6 +9,9 @@ import { PgConnection, type PostgresStoreOptions } from './connection';
 import { PgConversations } from './conversations';
 import { PgOutbox } from './outbox';
 
+import { PgIncidentSync } from './incident-sync';
+import type { IncidentLink, IncidentWriteJob } from '../incident-sync-store';
+
 export type { PostgresStoreOptions } from './connection';
 
 /**
@@ -20,11 +23,13 @@ export class PostgresStore implements Store {
   private readonly alerts: PgAlerts;
   private readonly outbox: PgOutbox;
   private readonly conversations: PgConversations;
+  private readonly incidents: PgIncidentSync;
 
   private constructor(private readonly conn: PgConnection) {
     this.alerts = new PgAlerts(conn);
     this.outbox = new PgOutbox(conn);
     this.conversations = new PgConversations(conn);
+    this.incidents = new PgIncidentSync(conn);
   }
 
   /** Connects, creates the schema when missing and applies pending migrations. */
@@ -66,6 +71,30 @@ export class PostgresStore implements Store {
   }
   listAudit(query: ListAuditQuery): Promise<AuditEntry[]> {
     return this.alerts.listAudit(query);
+  }
+
+  // ---- IncidentSyncStore -----------------------------------------------------
+
+  linkIncident(alertId: string, workspace: string, incidentName: string): Promise<void> {
+    return this.incidents.linkIncident(alertId, workspace, incidentName);
+  }
+  alertForIncident(workspace: string, incidentName: string): Promise<string | undefined> {
+    return this.incidents.alertForIncident(workspace, incidentName);
+  }
+  getIncidentLink(alertId: string): Promise<IncidentLink | undefined> {
+    return this.incidents.getIncidentLink(alertId);
+  }
+  claimDueIncidentWrites(now: Date, limit: number, leaseMs?: number): Promise<IncidentWriteJob[]> {
+    return this.incidents.claimDueIncidentWrites(now, limit, leaseMs);
+  }
+  markIncidentWritten(alertId: string, version: number, outcome: string): Promise<void> {
+    return this.incidents.markIncidentWritten(alertId, version, outcome);
+  }
+  markIncidentWriteRetry(alertId: string, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.incidents.markIncidentWriteRetry(alertId, error, nextAttemptAt);
+  }
+  markIncidentWriteFailed(alertId: string, version: number, error: string): Promise<void> {
+    return this.incidents.markIncidentWriteFailed(alertId, version, error);
   }
 
   // ---- OutboxStore -----------------------------------------------------------

@@ -9,6 +9,9 @@ import { SqliteConnection, type SqliteStoreOptions } from './connection';
 import { SqliteConversations } from './conversations';
 import { SqliteOutbox } from './outbox';
 
+import { SqliteIncidentSync } from './incident-sync';
+import type { IncidentLink, IncidentWriteJob } from '../incident-sync-store';
+
 export type { SqliteStoreOptions } from './connection';
 
 /**
@@ -21,12 +24,14 @@ export class SqliteStore implements Store {
   private readonly alerts: SqliteAlerts;
   private readonly outbox: SqliteOutbox;
   private readonly conversations: SqliteConversations;
+  private readonly incidents: SqliteIncidentSync;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.conn = new SqliteConnection(path, options);
     this.alerts = new SqliteAlerts(this.conn);
     this.outbox = new SqliteOutbox(this.conn);
     this.conversations = new SqliteConversations(this.conn);
+    this.incidents = new SqliteIncidentSync(this.conn);
   }
 
   // ---- AlertStore ------------------------------------------------------------
@@ -63,6 +68,30 @@ export class SqliteStore implements Store {
   }
   listAudit(query: ListAuditQuery): Promise<AuditEntry[]> {
     return this.alerts.listAudit(query);
+  }
+
+  // ---- IncidentSyncStore -----------------------------------------------------
+
+  linkIncident(alertId: string, workspace: string, incidentName: string): Promise<void> {
+    return this.incidents.linkIncident(alertId, workspace, incidentName);
+  }
+  alertForIncident(workspace: string, incidentName: string): Promise<string | undefined> {
+    return this.incidents.alertForIncident(workspace, incidentName);
+  }
+  getIncidentLink(alertId: string): Promise<IncidentLink | undefined> {
+    return this.incidents.getIncidentLink(alertId);
+  }
+  claimDueIncidentWrites(now: Date, limit: number, leaseMs?: number): Promise<IncidentWriteJob[]> {
+    return this.incidents.claimDueIncidentWrites(now, limit, leaseMs);
+  }
+  markIncidentWritten(alertId: string, version: number, outcome: string): Promise<void> {
+    return this.incidents.markIncidentWritten(alertId, version, outcome);
+  }
+  markIncidentWriteRetry(alertId: string, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.incidents.markIncidentWriteRetry(alertId, error, nextAttemptAt);
+  }
+  markIncidentWriteFailed(alertId: string, version: number, error: string): Promise<void> {
+    return this.incidents.markIncidentWriteFailed(alertId, version, error);
   }
 
   // ---- OutboxStore -----------------------------------------------------------

@@ -8,6 +8,7 @@ import { FaultQueue, type Fault } from './faults';
 import { IdentitySlots, SERVICE_CONCURRENCY, type ConcurrencyLimits } from './concurrency';
 import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause, type PartialCause } from './partial';
 import { parseTimespan, TimespanError } from './timespan';
+import type { SentinelIncidentStandIn } from './sentinel-incidents';
 import { systemClock, type Clock } from '../../time/clock';
 
 export const DEFAULT_LOCAL_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
@@ -43,6 +44,8 @@ export interface WorkspaceServerOptions {
    * makes every query answer 503 with the reason, as `loaded` rejects with it.
    */
   loadInBackground?: boolean;
+  /** Also answer Sentinel's incident endpoints (ARM paths under /subscriptions/...) from this stand-in. */
+  incidents?: SentinelIncidentStandIn;
 }
 
 export interface RequestRecord {
@@ -201,6 +204,10 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (options.incidents?.matches(path)) {
+      await serveIncidents(options.incidents, req, res, record);
+      return;
+    }
     const match = WORKSPACE_QUERY_PATH.exec(path);
     if (!match) throw new HttpError(404, 'PathNotFoundError', `no such API: ${req.method} ${path} (this server answers POST /v1/workspaces/{id}/query)`);
     if (req.method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `use POST for ${path}`, undefined, { allow: 'POST' });
@@ -322,6 +329,26 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     }
     record.status = 200;
     send(res, 200, { tables: out });
+  }
+
+  async function serveIncidents(standIn: SentinelIncidentStandIn, req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+    const auth = req.headers.authorization;
+    record.hasBearer = typeof auth === 'string' && /^Bearer \S+/.test(auth);
+    const body = req.method === 'PUT' ? await readBody(req, maxBody) : '';
+    const fault = faults.take();
+    if (fault?.status !== undefined) {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
+      throw new HttpError(fault.status, codeForStatus(fault.status), `injected fault: HTTP ${fault.status}`, undefined, headers);
+    }
+    if (options.requireBearer !== undefined) {
+      if (!record.hasBearer) throw new HttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+      if (options.requireBearer !== true && (auth as string).slice(7) !== options.requireBearer) throw new HttpError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const out = standIn.handle({ method: req.method ?? 'GET', origin: url.origin, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    record.status = out.status;
+    send(res, out.status, out.body);
   }
 
   const server = createServer((req, res) => {

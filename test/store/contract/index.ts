@@ -1,6 +1,7 @@
 import type { Store } from '../../../src/store/store';
 import { describeAlertStoreContract } from './alerts';
 import { describeConversationStoreContract } from './conversations';
+import { describeIncidentSyncStoreContract } from './incident-sync';
 import { describeOutboxStoreContract } from './outbox';
 import { describeRedrawContract } from './redraws';
 import { describeBudgetContract } from './budgets';
@@ -15,4 +16,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore<Store>
   describeRedrawContract(name, makeStore);
   describeBudgetContract(name, makeStore);
   describeConversationStoreContract(name, makeStore);
+  describeIncidentSyncStoreContract(name, makeStore);
 }
