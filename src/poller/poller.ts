@@ -7,6 +7,7 @@ import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
+import type { QueryLimiter } from './query-limiter';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -26,6 +27,12 @@ export interface PollerOptions {
   delayAllowanceMs: number;
   /** First run of a rule (no watermark yet): how far back by ingestion time. Default: queryPeriod + delay allowance. */
   firstRunLookbackMs?: number;
+  /**
+   * With a limiter, a detection runs over every workspace at once and each
+   * workspace's queries (the rule's and its enrichment's) go through it; without
+   * one, the workspaces are polled one after another.
+   */
+  limiter?: QueryLimiter;
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
 }
@@ -59,6 +66,13 @@ export class Poller {
   }
 
   async runDetection(detection: Detection, opts: { dryRun?: boolean } = {}): Promise<PollOutcome[]> {
+    const limiter = this.options.limiter;
+    if (limiter !== undefined) {
+      // Each workspace keeps its own watermark, so one failing or waiting never holds back another's store.
+      return Promise.all(
+        this.options.workspaces.map((w) => this.runOne(detection, { ...w, source: limiter.wrap(w.source) }, opts.dryRun === true)),
+      );
+    }
     const outcomes: PollOutcome[] = [];
     for (const workspace of this.options.workspaces) {
       outcomes.push(await this.runOne(detection, workspace, opts.dryRun === true));
