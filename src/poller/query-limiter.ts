@@ -94,7 +94,7 @@ export class QueryLimiter {
               ok = true;
               resolve(value);
             }, (err: unknown) => {
-              if (isThrottled(err)) this.throttle(workspace, retryAfterOf(err) ?? this.limits.throttlePauseMs);
+              if (err instanceof QueryError && err.kind === 'throttled') this.throttle(workspace, err.retryAfterMs ?? this.limits.throttlePauseMs);
               reject(err);
             })
             .finally(() => {
@@ -206,16 +206,6 @@ export class QueryLimiter {
   private now(): number {
     return this.time.now().getTime();
   }
-}
-
-function isThrottled(err: unknown): boolean {
-  return err instanceof QueryError && err.kind === 'throttled';
-}
-
-/** A Retry-After the error carries, if its source recorded one. */
-function retryAfterOf(err: unknown): number | undefined {
-  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 function stripUndefined<T extends object>(o: Partial<T>): Partial<T> {

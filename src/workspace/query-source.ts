@@ -26,6 +26,8 @@ export class QueryError extends Error {
     readonly kind: QueryErrorKind,
     message: string,
     readonly statusCode?: number,
+    /** A 429's or 503's Retry-After, when the service sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'QueryError';

@@ -86,7 +86,7 @@ describe('QueryLimiter (Azure Monitor per-identity query limits)', () => {
   it('pauses only the workspace that got a 429, for its Retry-After, and reports it', async () => {
     const events: QueryLimiterEvent[] = [];
     const limiter = new QueryLimiter({ time, onEvent: (e) => events.push(e) });
-    const throttled = Object.assign(new QueryError('throttled', 'HTTP 429', 429), { retryAfterMs: 45 * SECOND });
+    const throttled = new QueryError('throttled', 'HTTP 429', 429, 45 * SECOND);
     const first = limiter.run('hot', query('hot', SECOND, throttled));
     const start = time.t;
     await time.advance(SECOND);

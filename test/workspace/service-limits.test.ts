@@ -156,6 +156,7 @@ describe('the local workspace server with service limits, through LogsQueryClien
     expect(err).toBeInstanceOf(QueryError);
     expect((err as QueryError).kind).toBe('throttled');
     expect((err as QueryError).statusCode).toBe(429);
+    expect((err as QueryError).retryAfterMs).toBe(30_000);
     expect(server.requests.map((r) => r.status)).toContain(429);
     await time.advance(1500);
     expect((await a).rows.map((r) => r.User)).toEqual(['alice']);
