@@ -89,7 +89,7 @@ describe('loadDetections', () => {
       'alertDetailsOverride.alertDisplayNameFormat',
       /more than 3/,
     ],
-    ['NRT rule', baseRule({ kind: 'NRT' }), 'kind', /only kind: Scheduled/],
+    ['Fusion rule', baseRule({ kind: 'Fusion' }), 'kind', /only kind: Scheduled/],
     ['YAML syntax', 'id: [unclosed\nname: x', 'line 2', /.+/],
     ['not a map', '- a\n- b\n', '(root)', /map of rule fields/],
     ['duplicate key', 'id: a\nid: b\n', 'line 2', /unique|duplicate/i],
