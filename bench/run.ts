@@ -7,12 +7,13 @@ import { engineScan } from './engine-scan';
 import { footprint } from './footprint';
 import { huntOverhead } from './hunt-overhead';
 import { interactionLatency } from './interaction-latency';
+import { manyWorkspaces } from './many-workspaces';
 import { pipelineCost } from './pipeline-cost';
 import { seriesAnomaly } from './series-anomaly';
 import type { Bench, BenchFigure } from './types';
 
 /** Every benchmark, one table, and bench/results.json. Figures are ratios against a baseline measured in the same run. */
-const BENCHES: Bench[] = [engineScan, seriesAnomaly, pipelineCost, huntOverhead, deliveryEfficiency, interactionLatency, footprint];
+const BENCHES: Bench[] = [engineScan, seriesAnomaly, pipelineCost, huntOverhead, deliveryEfficiency, interactionLatency, footprint, manyWorkspaces];
 const ONE = '--one';
 const FIGURES_MARK = 'bench-figures: ';
 

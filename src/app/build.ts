@@ -25,7 +25,8 @@ import { SqliteLeadership } from '../store/sqlite/leadership';
 import { openPostgresStore, openSqliteStore, type Store } from '../store';
 import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
-import { observeDeliveries, observeHunts, observeInteractions, observeRateLimits } from '../observability/instrument';
+import { observeDeliveries, observeHunts, observeInteractions, observeQueryLimiter, observeRateLimits } from '../observability/instrument';
+import { QueryLimiter } from '../poller/query-limiter';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
@@ -83,7 +84,7 @@ export class UnknownWorkspaceError extends Error {
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const metrics = options.metrics ?? new Metrics();
+  const metrics = options.metrics ?? new Metrics({ clock });
   const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   for (const bad of detections.rejected) {
@@ -261,6 +262,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     overlapMs: config.schedule.pollOverlapMs,
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
     lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
+    // One limiter for the identity's poll queries over every workspace and rule.
+    limiter: new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) }),
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
   });

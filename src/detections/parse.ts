@@ -4,6 +4,7 @@ import type { ZodIssue } from 'zod';
 import { validate as validateCron } from 'node-cron';
 import { DetectionFileError } from './errors';
 import { firstwatchSchema } from './firstwatch-schema';
+import { isNrt, NRT_CRON, withNrtDefaults } from './nrt';
 import { ruleSchema } from './rule-schema';
 import { ACTED_ON_FIELDS, KNOWN_IGNORED_FIELDS, KNOWN_OVERRIDE_FIELDS } from './sentinel-vocabulary';
 import { frequencyToCron } from './timespan';
@@ -67,7 +68,8 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   const warn = (field: string, text: string) => warnings.push(`${file}: ${field}: ${text}`);
   tolerate(raw, warn);
 
-  const rule = ruleSchema.safeParse(raw);
+  const nrt = isNrt(raw);
+  const rule = ruleSchema.safeParse(withNrtDefaults(raw));
   if (!rule.success) throw issueError(file, rule.error.issues[0]);
   const fw = firstwatchSchema.safeParse(raw.firstwatch ?? undefined);
   if (!fw.success) throw issueError(file, fw.error.issues[0], ['firstwatch']);
@@ -90,6 +92,10 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
     if (!usesStart || !usesEnd) {
       throw new DetectionFileError(file, 'query', `firstwatch.window is ingestion-time but the query does not use ${!usesStart ? WINDOW_START : WINDOW_END} (bound it with: | where ingestion_time() > ${WINDOW_START} and ingestion_time() <= ${WINDOW_END})`);
     }
+  } else if (nrt) {
+    if (usesStart || usesEnd) {
+      throw new DetectionFileError(file, 'firstwatch.window', `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`);
+    }
   } else {
     if (usesStart || usesEnd) {
       throw new DetectionFileError(file, 'firstwatch.window', `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`);
@@ -105,6 +111,8 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   if (override !== undefined) {
     if (!validateCron(override)) throw new DetectionFileError(file, 'queryFrequency', `schedule override "${override}" is not a cron expression`);
     cron = override;
+  } else if (nrt) {
+    cron = NRT_CRON;
   } else {
     const chosen = cronForFrequency(r.queryFrequency.ms);
     cron = chosen.cron;
@@ -137,7 +145,7 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
         }
       : undefined,
     version: r.version,
-    kind: 'Scheduled',
+    kind: nrt ? 'NRT' : 'Scheduled',
     file,
     slug,
     firstwatch: {

@@ -66,6 +66,11 @@ export function buildRunQuery(detection: Detection, window: IngestionWindow, opt
       timespan: { start: new Date(window.ingestStart.getTime() - detection.queryPeriodMs - delay), end },
     };
   }
+  if (detection.kind === 'NRT') {
+    // Published NRT queries carry no time filter of their own: the window is everything since the
+    // last run, widened by the delay allowance for late rows; the fingerprint drops what is seen twice.
+    return { query: detection.query, timespan: { start: new Date(window.ingestStart.getTime() - delay), end } };
+  }
   return {
     query: detection.query,
     timespan: { start: new Date(window.ingestEnd.getTime() - detection.queryPeriodMs), end },

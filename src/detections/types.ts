@@ -93,7 +93,8 @@ export interface Detection {
   customDetails: Record<string, string>;
   alertDetailsOverride?: AlertDetailsOverride;
   version?: string;
-  kind: 'Scheduled';
+  /** NRT: Sentinel's near-real-time rule, run every minute over what arrived since the last run. */
+  kind: 'Scheduled' | 'NRT';
   /** Path of the file it came from. */
   file: string;
   /** File name without extension; usable as a schedule override key. */

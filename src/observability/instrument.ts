@@ -5,6 +5,7 @@ import type { ChatPlatform } from '../delivery/chat-platform';
 import type { DeliveryEvent } from '../delivery/dispatcher';
 import type { Logger } from '../logging/logger';
 import type { PollOutcome } from '../poller/poller';
+import type { QueryLimiterEvent } from '../poller/query-limiter';
 import type { Metrics } from './metrics';
 
 /**
@@ -24,7 +25,16 @@ export function observePoll(metrics: Metrics, detection: string, outcomes: PollO
     if (o.created.length > 0) metrics.alertsCreated.inc({ detection }, o.created.length);
     const unread = (o.unread ?? []).reduce((sum, u) => sum + (u.end.getTime() - u.start.getTime()) / 1000, 0);
     if (unread > 0) metrics.unreadSeconds.inc(labels, unread);
+    if (o.ok && o.candidates === undefined) metrics.markPolled(o.workspace, detection, o.window.end);
   }
+}
+
+/** For the query limiter's onEvent: per-workspace throttling and time spent waiting for a turn. */
+export function observeQueryLimiter(metrics: Metrics): (event: QueryLimiterEvent) => void {
+  return (event) => {
+    if (event.kind === 'throttled') metrics.workspaceThrottled.inc({ workspace: event.workspace });
+    else if (event.kind === 'started') metrics.queryQueueWait.observe({ workspace: event.workspace }, event.queuedMs / 1000);
+  };
 }
 
 /** For the dispatcher's onDelivery: posts by outcome, post latency, redraws by outcome. */

@@ -25,10 +25,15 @@ export class Metrics {
   readonly interactions: Counter<'type' | 'verb' | 'outcome'>;
   readonly huntDuration: Histogram<'outcome'>;
   readonly httpRequests: Counter<'route' | 'status'>;
+  readonly workspaceThrottled: Counter<'workspace'>;
+  readonly queryQueueWait: Histogram<'workspace'>;
+  /** Last fully successful poll's window end, by workspace and detection; read at scrape time as lag. */
+  private readonly polledTo = new Map<string, Map<string, number>>();
   private readonly rateLimitSources = new Map<RateLimitedService, () => number>();
   private ambiguousPosts: () => number = () => 0;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: { defaultMetrics?: boolean; clock?: () => Date } = {}) {
+    const clock = options.clock ?? (() => new Date());
     const registers = [this.registry];
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.polls = new Counter({
@@ -112,6 +117,33 @@ export class Metrics {
       labelNames: ['route', 'status'],
       registers,
     });
+    this.workspaceThrottled = new Counter({
+      name: 'firstwatch_workspace_throttled_total',
+      help: '429 answers to poll queries, by workspace (each pauses that workspace only)',
+      labelNames: ['workspace'],
+      registers,
+    });
+    this.queryQueueWait = new Histogram({
+      name: 'firstwatch_workspace_query_queue_seconds',
+      help: 'Time a poll query waited for the query limiter (concurrency, rate, its workspace\'s turn or pause)',
+      labelNames: ['workspace'],
+      buckets: [0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 180, 600],
+      registers,
+    });
+    const polledTo = this.polledTo;
+    new Gauge({
+      name: 'firstwatch_workspace_poll_lag_seconds',
+      help: 'By workspace: how far behind now the least advanced detection\'s last successful poll ends',
+      labelNames: ['workspace'],
+      registers,
+      collect() {
+        this.reset();
+        const now = clock().getTime();
+        for (const [workspace, byDetection] of polledTo) {
+          this.set({ workspace }, Math.max(0, now - Math.min(...byDetection.values())) / 1000);
+        }
+      },
+    });
     const sources = this.rateLimitSources;
     new Counter({
       name: 'firstwatch_rate_limited_total',
@@ -145,6 +177,16 @@ export class Metrics {
   countRateLimits(service: RateLimitedService, read: () => number): void {
     const previous = this.rateLimitSources.get(service);
     this.rateLimitSources.set(service, previous === undefined ? read : () => previous() + read());
+  }
+
+  /** Records that `detection` has polled `workspace` up to `until`. */
+  markPolled(workspace: string, detection: string, until: Date): void {
+    let byDetection = this.polledTo.get(workspace);
+    if (byDetection === undefined) {
+      byDetection = new Map();
+      this.polledTo.set(workspace, byDetection);
+    }
+    byDetection.set(detection, Math.max(byDetection.get(detection) ?? 0, until.getTime()));
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -10,6 +10,7 @@ import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
 import type { TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
+import type { QueryLimiter } from './query-limiter';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -35,6 +36,12 @@ export interface PollerOptions {
    * them too. Absent: not looked for.
    */
   lateRows?: { mode: 'count' | 'alert'; scanMs: number };
+  /**
+   * With a limiter, a detection runs over every workspace at once and each
+   * workspace's queries (the rule's and its enrichment's) go through it; without
+   * one, the workspaces are polled one after another.
+   */
+  limiter?: QueryLimiter;
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
   /** Called with alerts whose target a later run filled in (their cards need redrawing). */
@@ -98,6 +105,13 @@ export class Poller {
   }
 
   async runDetection(detection: Detection, opts: { dryRun?: boolean } = {}): Promise<PollOutcome[]> {
+    const limiter = this.options.limiter;
+    if (limiter !== undefined) {
+      // Each workspace keeps its own watermark, so one failing or waiting never holds back another's store.
+      return Promise.all(
+        this.options.workspaces.map((w) => this.runOne(detection, { ...w, source: limiter.wrap(w.source) }, opts.dryRun === true)),
+      );
+    }
     const outcomes: PollOutcome[] = [];
     for (const workspace of this.options.workspaces) {
       outcomes.push(await this.runOne(detection, workspace, opts.dryRun === true));

@@ -19,6 +19,7 @@ export {
 export { startWorkspaceThread, type WorkspaceThread, type WorkspaceThreadOptions } from './thread/start';
 export { startWorkspaceServer, DEFAULT_LOCAL_WORKSPACE_ID, type WorkspaceServer, type WorkspaceServerOptions, type RequestRecord } from './server/server';
 export { FaultQueue, type Fault } from './server/faults';
+export { ServiceLimits, type ServiceLimitsOptions } from './server/service-limits';
 export { parseTimespan, parseIsoDuration, TimespanError } from './server/timespan';
 export { loadWorkspace, parseTableFile, LoadedWorkspace } from './files/load';
 export { tableToNdjson, writeTables } from './files/write';

@@ -6,6 +6,7 @@ import { LogsQueryClient, LogsQueryResultStatus, type LogsTable } from '@azure/m
 import type { Column, ColumnType } from '../kql/types';
 import { parseTimespanText } from '../kql/values';
 import { partialCauses } from './partial-causes';
+import { retryAfterOfRestError } from './retry-after';
 import { QueryError, type QueryErrorKind, type QueryResult, type QuerySource, type TimeRange } from './query-source';
 
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = 'https://api.loganalytics.io/v1';
@@ -260,7 +261,7 @@ export class LogAnalyticsSource implements QuerySource {
       const status = err.statusCode;
       if (status === undefined) return new QueryError('unavailable', `${this.name}: the workspace could not be reached: ${err.message}`);
       const message = serviceMessage(err);
-      return new QueryError(kindForStatus(status), `${this.name}: HTTP ${status}${err.code ? ` ${err.code}` : ''}: ${message}`, status);
+      return new QueryError(kindForStatus(status), `${this.name}: HTTP ${status}${err.code ? ` ${err.code}` : ''}: ${message}`, status, undefined, retryAfterOfRestError(err));
     }
     const message = err instanceof Error ? err.message : String(err);
     return new QueryError('unavailable', `${this.name}: unexpected failure talking to the workspace: ${message}`);

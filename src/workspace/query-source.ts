@@ -30,6 +30,8 @@ export class QueryError extends Error {
     readonly statusCode?: number,
     /** For a partial result: the engine's code for its first error ("E_QUERY_RESULT_SET_TOO_LARGE" when rows or size hit the limit). */
     readonly code?: string,
+    /** A 429's or 503's Retry-After, when the service sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'QueryError';

@@ -21,6 +21,8 @@ interface WorkspaceCommon {
   localPort: number;
   queryMaxRetries: number;
   queryTimeoutSeconds: number;
+  /** The identity's query limits the poller keeps to (Azure Monitor: 5 at once, 200 per 30 s). */
+  queryLimits: { maxConcurrent: number; maxRequests: number; windowMs: number };
 }
 
 /** 'local': the embedded workspace; 'log-analytics': a real Log Analytics workspace, by its id (GUID). */
@@ -72,6 +74,11 @@ export function readWorkspace(r: EnvReader): WorkspaceConfig | undefined {
     queryMaxRetries: r.get('QUERY_MAX_RETRIES', int(0, 10)) ?? 3,
     // Log Analytics stops any query at 10 minutes.
     queryTimeoutSeconds: r.get('QUERY_TIMEOUT_SECONDS', int(1, 600)) ?? 180,
+    queryLimits: {
+      maxConcurrent: r.get('QUERY_MAX_CONCURRENT', int(1, 100)) ?? 5,
+      maxRequests: r.get('QUERY_MAX_REQUESTS', int(1, 100_000)) ?? 200,
+      windowMs: (r.get('QUERY_RATE_WINDOW_SECONDS', int(1, 3600)) ?? 30) * 1000,
+    },
   };
   if (!remote) return { mode: 'local', ...common };
   return workspaceId === undefined ? undefined : { mode: 'log-analytics', workspaceId, ...common };

@@ -9,6 +9,7 @@ import { IdentitySlots, SERVICE_CONCURRENCY, type ConcurrencyLimits } from './co
 import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause, type PartialCause } from './partial';
 import { parseTimespan, TimespanError } from './timespan';
 import type { SentinelIncidentStandIn } from './sentinel-incidents';
+import type { ServiceLimits } from './service-limits';
 import { systemClock, type Clock } from '../../time/clock';
 
 export const DEFAULT_LOCAL_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
@@ -46,6 +47,10 @@ export interface WorkspaceServerOptions {
   loadInBackground?: boolean;
   /** Also answer Sentinel's incident endpoints (ARM paths under /subscriptions/...) from this stand-in. */
   incidents?: SentinelIncidentStandIn;
+  /** Azure Monitor's per-identity query limits and a per-query latency (service-limits.ts); default none. */
+  limits?: ServiceLimits;
+  /** Tables of one workspace id, when the workspaces served hold different rows; default the shared ones. */
+  tablesFor?: (workspaceId: string) => TableSource | undefined;
 }
 
 export interface RequestRecord {
@@ -285,7 +290,7 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
 
     let tables: TableSource;
     try {
-      tables = source ?? (await (loading as Promise<TableSource>));
+      tables = options.tablesFor?.(workspaceId) ?? source ?? (await (loading as Promise<TableSource>));
     } catch (err) {
       throw new HttpError(503, 'ServiceUnavailable', `the local workspace could not load its data: ${(err as Error).message}`);
     }
@@ -355,7 +360,12 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     const record: RequestRecord = { method: req.method ?? '', path: (req.url ?? '').split('?')[0], hasBearer: false, status: 0 };
     requests.push(record);
     if (requests.length > MAX_LOGGED) requests.shift();
-    handle(req, res, record).catch((err: unknown) => {
+    const limits = options.limits;
+    const served =
+      limits !== undefined && req.method === 'POST' && WORKSPACE_QUERY_PATH.test(record.path)
+        ? limits.run(req.headers.authorization ?? 'anonymous', () => handle(req, res, record))
+        : handle(req, res, record);
+    served.catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;
       if (err instanceof HttpError) {
         record.status = err.status;
