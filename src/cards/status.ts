@@ -4,7 +4,7 @@ import type { Alert, Classification } from '../alerts/types';
 import { quotedNote } from './plain-text';
 
 /** "false positive" */
-export function classificationText(c: Classification): string {
+function classificationText(c: Classification): string {
   return classificationLabel(c);
 }
 

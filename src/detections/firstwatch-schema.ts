@@ -106,4 +106,4 @@ export const firstwatchSchema = z
   .strict()
   .default({});
 
-export type ParsedFirstWatch = z.infer<typeof firstwatchSchema>;
+type ParsedFirstWatch = z.infer<typeof firstwatchSchema>;

@@ -125,7 +125,7 @@ function text(row: Record<string, unknown>, col: string | undefined): string | u
  * The columns of the dedup key: the rule's `fingerprint`; else its entity columns and TimeGenerated;
  * a row without TimeGenerated or without any entity column is keyed by all its values (see fingerprintOf).
  */
-export function fingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
+function fingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
   const { columns, explicit } = planOf(detection).fingerprint;
   return { columns: [...columns], explicit };
 }

@@ -132,6 +132,6 @@ export const ruleSchema = z
     }
   });
 
-export type ParsedRule = z.infer<typeof ruleSchema>;
+type ParsedRule = z.infer<typeof ruleSchema>;
 
 export { placeholders };

@@ -1,5 +1,5 @@
-export { runDoctor, runDoctorFromEnv, configProblems } from './run';
+export {  runDoctorFromEnv,  } from './run';
 export { formatReport, exitCodeOf } from './format';
 export { nextRuns } from './detections';
-export { identityOf, type TokenIdentity } from './identity';
-export type { CheckResult, DoctorOptions, Verdict } from './types';
+export { identityOf,  } from './identity';
+export type { CheckResult,   } from './types';

@@ -132,7 +132,7 @@ export function toJsonValue(v: unknown): unknown {
 }
 
 /** The KQL type a JS value would carry, used where no static type is known (datatable cells, dynamic contents). */
-export function typeOfValue(v: unknown): ColumnType | undefined {
+function typeOfValue(v: unknown): ColumnType | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';

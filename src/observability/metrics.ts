@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export type RateLimitedService = 'slack' | 'teams' | 'workspace';
 
 /** Delivery outcomes as the outbox records them. */
-export type DeliveryOutcome = 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed';
+type DeliveryOutcome = 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed';
 
 /**
  * The process's Prometheus series. One registry per instance (not the global

@@ -1,3 +1,3 @@
 export * from './store';
-export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';
-export { PostgresStore, openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store';
+export { SqliteStore, openSqliteStore,  } from './sqlite/sqlite-store';
+export {  openPostgresStore,  } from './postgres/postgres-store';

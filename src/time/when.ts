@@ -57,6 +57,6 @@ export function formatAge(at: Date, now: Date): string {
 }
 
 /** "14:02 UTC · 12 min ago" */
-export function formatWhen(at: Date, now: Date): string {
+function formatWhen(at: Date, now: Date): string {
   return `${formatUtc(at, now)} · ${formatRelative(at, now)}`;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Alert, StatusChange } from '../../src/alerts/types';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { TestClock, person } from '../store/fixtures';
-import { alex, auditSince, bea, harness, seed, snapshot, stateOf, type Harness } from './harness';
+import { alex, auditSince, bea, harness, seed, stateOf, type Harness } from './harness';
 
 describe('AlertService', () => {
   let h: Harness;

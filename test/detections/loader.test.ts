@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import {
   type DetectionFileError,
-  DetectionLoadError,
   cronForFrequency,
   frequencyToCron,
   loadDetections,

@@ -124,7 +124,7 @@ export function kustoSemanticErrors(query: string, schema: KustoSchema = SENTINE
 }
 
 /** The result columns ("name:type") Microsoft's analyzer infers for a query over a schema. */
-export function kustoResultColumns(query: string, schema: KustoSchema = SENTINEL_SCHEMA): string[] {
+function kustoResultColumns(query: string, schema: KustoSchema = SENTINEL_SCHEMA): string[] {
   return kustoAnalysis(query, schema).columns;
 }
 

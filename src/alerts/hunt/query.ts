@@ -23,7 +23,7 @@ export const HUNT_QUERY_LIMITS = {
 export const HUNT_SOURCES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'] as const;
 
 /** What each row of the result is (the `Kind` column). */
-export type HuntRowKind = 'activity' | 'day' | 'ip' | 'target' | 'signin' | 'insight' | 'identity' | 'event' | 'total';
+type HuntRowKind = 'activity' | 'day' | 'ip' | 'target' | 'signin' | 'insight' | 'identity' | 'event' | 'total';
 
 /** The capped rankings whose true size the query also returns (`Kind = "total"`, `Key` = which). */
 export type HuntTotalKey = 'ips' | 'resources';

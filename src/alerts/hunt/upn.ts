@@ -60,4 +60,4 @@ export function validateUpn(input: unknown): UpnCheck {
   return { ok: true, upn: text.toLowerCase() };
 }
 
-export { parseLookback, type LookbackCheck, type LookbackLimits } from './lookback';
+export { parseLookback,   } from './lookback';

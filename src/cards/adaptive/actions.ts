@@ -37,7 +37,7 @@ export const TEAMS_INPUT_IDS = {
 } as const;
 
 /** Machine-readable summary of the data shape described above. */
-export const TEAMS_ACTION_DATA_SHAPE = {
+const TEAMS_ACTION_DATA_SHAPE = {
   execute: 'activity.value.action.data',
   submit: 'activity.value',
   fields: { verb: 'CardVerb', alertId: 'FW-<n>', version: 'number' },

@@ -1,11 +1,11 @@
 export { TeamsPlatform, type TeamsPlatformOptions } from './platform';
-export { resolveTeamsAuth, isLoopbackAddress, TeamsSetupError, type TeamsCredentials, type TeamsAuth, type TeamsAuthMode } from './auth';
-export { startPlayground, playgroundCliPath, playgroundInstalled, type PlaygroundHandle, type PlaygroundOptions } from './playground';
-export { ConversationDirectory, parseTeamsConversation, type TeamsConversation, type TeamsRefStore } from './conversations';
-export { ThreadRateLimiter, TEAMS_THREAD_LIMITS, type RateWindow } from './rate-limiter';
-export { TeamsSender, DEFAULT_RETRY, threadKey, type RetryPolicy } from './sender';
-export { classifyConnectorError, parseRetryAfter } from './errors';
+export { resolveTeamsAuth, isLoopbackAddress, TeamsSetupError,    } from './auth';
+export { startPlayground,  playgroundInstalled,   } from './playground';
+;
+export { ThreadRateLimiter,   } from './rate-limiter';
+;
+;
 export { commandText } from './mentions';
-export { actorFromSender } from './actor';
+;
 export { HUNT_NOT_CONFIGURED } from './hunts';
 export type { TeamsCommandHandler } from './turn-deps';

@@ -26,9 +26,9 @@ import { webApi } from './web-api';
 import { createWorld } from './world';
 
 export * from './types';
-export type { BlockActionInput, EventInput, SlashCommandInput, ViewSubmissionInput } from './interactions';
-export type { EnvelopeAck, SlackStandin, SlackStandinOptions, SocketModeSide } from './standin';
-export { sendPrepared, slackSignature, type BotAnswer, type PreparedRequest, type SignOptions } from './sender';
+;
+export type {  SlackStandin, SlackStandinOptions,  } from './standin';
+export {  slackSignature,    } from './sender';
 
 export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise<SlackStandin> {
   const world = createWorld(opts);
