@@ -30,7 +30,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '(^|/)chat(/|$)', message: 'This layer must not know any chat platform (DESIGN.md): import the vocabulary from delivery/types or alerts/.' },
+            {
+              regex: '(^|/)chat(/|$)',
+              message: 'This layer must not know any chat platform (DESIGN.md): import the vocabulary from delivery/types or alerts/.',
+            },
             { regex: '^(@slack/|@microsoft/agents)', message: 'Only src/chat/ talks to chat SDKs.' },
           ],
         },
@@ -44,8 +47,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '(^|/)chat(/|$)', message: 'This layer must not know any chat platform (DESIGN.md): import the vocabulary from delivery/types or alerts/.' },
-            { regex: '(^|/)delivery/(?!types$)', message: 'Only delivery/types is shared vocabulary; the dispatcher and ChatPlatform sit above this layer.' },
+            {
+              regex: '(^|/)chat(/|$)',
+              message: 'This layer must not know any chat platform (DESIGN.md): import the vocabulary from delivery/types or alerts/.',
+            },
+            {
+              regex: '(^|/)delivery/(?!types$)',
+              message: 'Only delivery/types is shared vocabulary; the dispatcher and ChatPlatform sit above this layer.',
+            },
             { regex: '^(@slack/|@microsoft/agents|@azure/)', message: 'The domain, cards and store import no SDK.' },
           ],
         },
@@ -55,10 +64,20 @@ export default tseslint.config(
   {
     // The KQL engine imports nothing else of the project (checked by depth, as its folders nest one level).
     files: ['src/kql/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'The KQL engine imports nothing else of the project.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'The KQL engine imports nothing else of the project.' }] },
+      ],
+    },
   },
   {
     files: ['src/kql/*/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./', message: 'The KQL engine imports nothing else of the project.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./\\.\\./', message: 'The KQL engine imports nothing else of the project.' }] },
+      ],
+    },
   },
 );

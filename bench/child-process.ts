@@ -28,7 +28,8 @@ export function ensureBuilt(): string {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) {
     // tsc still writes what it can: a half-broken tree elsewhere must not stop the measurement if the CLI exists.
-    if (!existsSync(CLI)) throw new Error(`npm run build failed and dist/cli.js is missing:\n${(build.stdout + build.stderr).slice(-2000)}`);
+    if (!existsSync(CLI))
+      throw new Error(`npm run build failed and dist/cli.js is missing:\n${(build.stdout + build.stderr).slice(-2000)}`);
     return `npm run build reported errors (exit ${build.status}); measured the dist/ it produced`;
   }
   return `built dist/ first (${round((performance.now() - t0) / 1000, 1)} s)`;

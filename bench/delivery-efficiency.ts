@@ -116,7 +116,13 @@ async function slackRun(): Promise<DeliveryRun> {
       logger,
       queue: { ratePerSecond: SLACK_LIMIT.limit / (SLACK_LIMIT.windowMs / 1000), burst: 1 },
     },
-    { router: new CommandRouter({ alerts: new AlertService({ store, authorizer: new AllowListAuthorizer([]) }), store, huntLimits: { defaultMs: 86_400_000, maxMs: 86_400_000 } }) },
+    {
+      router: new CommandRouter({
+        alerts: new AlertService({ store, authorizer: new AllowListAuthorizer([]) }),
+        store,
+        huntLimits: { defaultMs: 86_400_000, maxMs: 86_400_000 },
+      }),
+    },
   );
   const dispatcher = new Dispatcher({ store, platforms: { slack: slack.platform }, logger, retryBaseMs: 50, retryMaxMs: 1_000 });
   try {
@@ -130,7 +136,7 @@ async function slackRun(): Promise<DeliveryRun> {
     await standin.waitFor(
       () => {
         // Re-checked on every call the stand-in records: a new post's arrival time.
-        for (let n = posts(); arrivals.length < n; ) arrivals.push(performance.now());
+        for (let n = posts(); arrivals.length < n;) arrivals.push(performance.now());
         return arrivals.length >= ALERT_COUNT;
       },
       `${ALERT_COUNT} alert posts`,
@@ -276,7 +282,9 @@ async function teamsRun(): Promise<DeliveryRun> {
   try {
     const installed = await send(bot.endpoint, botAddedToTeam(gate.url));
     if (installed.status !== 200) throw new Error(`installing the bot in the team answered ${installed.status}`);
-    await eventually('the Alerts channel to be stored', async () => ((await bot.platform.conversations.lookup(ALERTS.name)).ok ? true : undefined));
+    await eventually('the Alerts channel to be stored', async () =>
+      (await bot.platform.conversations.lookup(ALERTS.name)).ok ? true : undefined,
+    );
     dispatcher.start();
     const storedMs = performance.now();
     const alerts = await storeAlerts(bot.store, { platform: 'teams', target: ALERTS.name }, 100_001, ALERT_COUNT);
@@ -349,7 +357,13 @@ export const deliveryEfficiency: Bench = {
     const slack = await slackRun();
     const teams = await teamsRun();
     return [
-      figureOf('Slack', [SLACK_LIMIT], `${SLACK_LIMIT.limit} posts per ${SLACK_LIMIT.windowMs / 1000} s (429 + Retry-After)`, slack, await idealSpanMs([SLACK_LIMIT], ALERT_COUNT)),
+      figureOf(
+        'Slack',
+        [SLACK_LIMIT],
+        `${SLACK_LIMIT.limit} posts per ${SLACK_LIMIT.windowMs / 1000} s (429 + Retry-After)`,
+        slack,
+        await idealSpanMs([SLACK_LIMIT], ALERT_COUNT),
+      ),
       figureOf(
         'Teams',
         TEAMS_WINDOWS,

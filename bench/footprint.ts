@@ -23,7 +23,16 @@ const BATCH = 500;
 /** Memory after 10,000 alerts may be at most this much above idle. */
 const MEMORY_TARGET = 1.1;
 const READY_TIMEOUT_MS = 60_000;
-const SDKS = ['@azure/monitor-query-logs', '@azure/identity', '@microsoft/agents-hosting', '@slack/bolt', 'better-sqlite3', 'pino', 'zod', 'express'];
+const SDKS = [
+  '@azure/monitor-query-logs',
+  '@azure/identity',
+  '@microsoft/agents-hosting',
+  '@slack/bolt',
+  'better-sqlite3',
+  'pino',
+  'zod',
+  'express',
+];
 
 function round(x: number, digits = 2): number {
   const f = 10 ** digits;
@@ -79,7 +88,8 @@ process.stdout.write(String(process.memoryUsage().rss) + '\\n');
 `;
   const run = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   const rss = Number(run.stdout.trim());
-  if (run.status !== 0 || !Number.isFinite(rss)) throw new Error(`bare memory probe failed (exit ${run.status}): ${(run.stdout + run.stderr).slice(-1000)}`);
+  if (run.status !== 0 || !Number.isFinite(rss))
+    throw new Error(`bare memory probe failed (exit ${run.status}): ${(run.stdout + run.stderr).slice(-1000)}`);
   return rss;
 }
 
@@ -156,7 +166,8 @@ const { silentLogger } = require(${JSON.stringify(path.join(ROOT, 'dist/logging/
 `;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
   const ms = Number(run.stdout.trim());
-  if (run.status !== 0 || !Number.isFinite(ms)) throw new Error(`workspace load probe failed (exit ${run.status}): ${(run.stdout + run.stderr).slice(-1000)}`);
+  if (run.status !== 0 || !Number.isFinite(ms))
+    throw new Error(`workspace load probe failed (exit ${run.status}): ${(run.stdout + run.stderr).slice(-1000)}`);
   return ms;
 }
 
@@ -171,7 +182,14 @@ interface MemoryReport {
 
 function isMemoryReport(v: unknown): v is MemoryReport {
   const o = v as Partial<MemoryReport> | null;
-  return typeof o === 'object' && o !== null && typeof o.idle?.rss === 'number' && typeof o.after?.rss === 'number' && typeof o.twice?.rss === 'number' && typeof o.stored === 'number';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.idle?.rss === 'number' &&
+    typeof o.after?.rss === 'number' &&
+    typeof o.twice?.rss === 'number' &&
+    typeof o.stored === 'number'
+  );
 }
 
 function appEnv(dir: string, port: number): NodeJS.ProcessEnv {

@@ -64,7 +64,13 @@ export const huntOverhead: Bench = {
     const server = await startWorkspaceServer({ source: { getTable: (name) => tables.get(name) }, clock: () => now });
     const store = new SqliteStore(':memory:', { clock: () => now });
     try {
-      const source = new LogAnalyticsSource({ name: 'local', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true, maxRetries: 0 });
+      const source = new LogAnalyticsSource({
+        name: 'local',
+        workspaceId: DEFAULT_LOCAL_WORKSPACE_ID,
+        endpoint: server.url,
+        local: true,
+        maxRetries: 0,
+      });
       const users = huntedUsers(data.tables);
       const timespan = { start: new Date(now.getTime() - LOOKBACK_MS), end: now };
       const ctx = { actor: { platform: 'cli' as const, id: 'bench', displayName: 'bench' }, origin: 'cli' };
@@ -88,7 +94,10 @@ export const huntOverhead: Bench = {
       let bestHunts: { huntWall: number; timings: HuntTiming[]; events: number } | undefined;
       for (let round = 0; round < ROUNDS; round++) {
         const bareStart = performance.now();
-        const bare = await pool(users.map((upn) => () => source.query(buildHuntQuery(upn, LOOKBACK_MS), timespan)), CONCURRENCY);
+        const bare = await pool(
+          users.map((upn) => () => source.query(buildHuntQuery(upn, LOOKBACK_MS), timespan)),
+          CONCURRENCY,
+        );
         const bareWall = performance.now() - bareStart;
         if (!best || mean(bare) < mean(best.bare)) best = { bareWall: Math.min(bareWall, best?.bareWall ?? Infinity), bare };
         else best.bareWall = Math.min(best.bareWall, bareWall);

@@ -65,7 +65,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function p50(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 /** Runs `send` and returns how long the answer took, failing on anything but HTTP 200. */
@@ -109,7 +112,15 @@ async function postCards(storePath: string, standin: SlackStandin, connector: Co
   const logger = silentLogger();
   const teams = await startBot({ storePath, allow: RESPONDERS, limiter: new ThreadRateLimiter([{ limit: 1_000_000, windowMs: 1_000 }]) });
   const slack = createSlack(
-    { botToken: standin.botToken, signingSecret: standin.signingSecret, channels: [SLACK_CHANNEL], apiUrl: standin.url, huntVisibility: 'ephemeral', logger, queue: { ratePerSecond: 10_000, burst: 1_000 } },
+    {
+      botToken: standin.botToken,
+      signingSecret: standin.signingSecret,
+      channels: [SLACK_CHANNEL],
+      apiUrl: standin.url,
+      huntVisibility: 'ephemeral',
+      logger,
+      queue: { ratePerSecond: 10_000, burst: 1_000 },
+    },
     { router: new CommandRouter({ alerts: teams.service, store: teams.store, huntLimits: { defaultMs: 86_400_000, maxMs: 86_400_000 } }) },
   );
   await slack.start();
@@ -117,7 +128,9 @@ async function postCards(storePath: string, standin: SlackStandin, connector: Co
   try {
     const installed = await send(teams.endpoint, botAddedToTeam(connector.url));
     if (installed.status !== 200) throw new Error(`installing the bot in the team answered ${installed.status}`);
-    await eventually('the Alerts channel to be stored', async () => ((await teams.platform.conversations.lookup(ALERTS.name)).ok ? true : undefined));
+    await eventually('the Alerts channel to be stored', async () =>
+      (await teams.platform.conversations.lookup(ALERTS.name)).ok ? true : undefined,
+    );
     const forSlack = await teams.store.recordPoll({
       workspace: 'contoso-sentinel',
       detectionId: 'first-time-run-command',
@@ -261,7 +274,13 @@ function timesOf(results: LoadResult[]): number[] {
   return results.map((r) => r.ms);
 }
 
-async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Posted['slack'], store: SqliteStore, upns: string[]): Promise<BenchFigure[]> {
+async function slackLatency(
+  bot: BotProcess,
+  standin: SlackStandin,
+  cards: Posted['slack'],
+  store: SqliteStore,
+  upns: string[],
+): Promise<BenchFigure[]> {
   standin.botEndpoint = `${bot.url}/slack/events`;
   const answered = (): number => standin.responses.filter((r) => r.issuedFor.kind === 'command').length;
   // Warm the paths (JIT, connections, identity cache) with one of each, not counted.
@@ -275,8 +294,12 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   const burstCards = rest.slice(SOLO, SOLO + CLICKS);
   const solo = await oneByOne(
     soloCards.map((card) => async () => {
-      const ms = await timed('a Slack button click', () => standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }));
-      await eventually(`${card.alertId} to be acknowledged`, async () => ((await acknowledgedCount(store, [card.alertId])) === 1 ? true : undefined));
+      const ms = await timed('a Slack button click', () =>
+        standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }),
+      );
+      await eventually(`${card.alertId} to be acknowledged`, async () =>
+        (await acknowledgedCount(store, [card.alertId])) === 1 ? true : undefined,
+      );
       return ms;
     }),
   );
@@ -284,20 +307,37 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   const huntsBefore = answered();
   // Built and signed before the clock starts; clicks and hunts interleaved as they would arrive (one hunt after every four clicks).
   const clicks = burstCards.map((card, i) =>
-    standin.prepareBlockAction({ user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value }),
+    standin.prepareBlockAction({
+      user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB',
+      channel: SLACK_CHANNEL,
+      messageTs: card.ts,
+      actionId: 'fw_ack',
+      value: card.value,
+    }),
   );
-  const hunts = upns.slice(0, HUNTS).map((upn, i) => standin.prepareSlashCommand({ command: '/hunt', text: `${upn} 7d`, user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL }));
+  const hunts = upns
+    .slice(0, HUNTS)
+    .map((upn, i) =>
+      standin.prepareSlashCommand({ command: '/hunt', text: `${upn} 7d`, user: i % 2 === 0 ? 'U0ALICE' : 'U0BOB', channel: SLACK_CHANNEL }),
+    );
   const wall0 = performance.now();
   const [clickMs, huntMs] = await burst(bot, clicks, hunts);
   const ackWall = performance.now() - wall0;
   const ids = burstCards.map((c) => c.alertId);
   // Each hunt answers twice through its response_url: the "Hunting …" note, then the report in its place.
-  const settled = async (): Promise<{ acked: number; hunted: number }> => ({ acked: await acknowledgedCount(store, ids), hunted: answered() - huntsBefore });
+  const settled = async (): Promise<{ acked: number; hunted: number }> => ({
+    acked: await acknowledgedCount(store, ids),
+    hunted: answered() - huntsBefore,
+  });
   try {
-    await eventually('every clicked alert to be acknowledged and every hunt answered', async () => {
-      const s = await settled();
-      return s.acked === CLICKS && s.hunted >= 2 * HUNTS ? true : undefined;
-    }, 180_000);
+    await eventually(
+      'every clicked alert to be acknowledged and every hunt answered',
+      async () => {
+        const s = await settled();
+        return s.acked === CLICKS && s.hunted >= 2 * HUNTS ? true : undefined;
+      },
+      180_000,
+    );
   } catch (err) {
     throw new Error(`${(err as Error).message}: ${JSON.stringify(await settled())}`);
   }
@@ -312,11 +352,23 @@ async function slackLatency(bot: BotProcess, standin: SlackStandin, cards: Poste
   ];
 }
 
-async function teamsLatency(bot: BotProcess, connector: ConnectorStandIn, cards: Posted['teams'], store: SqliteStore): Promise<BenchFigure> {
+async function teamsLatency(
+  bot: BotProcess,
+  connector: ConnectorStandIn,
+  cards: Posted['teams'],
+  store: SqliteStore,
+): Promise<BenchFigure> {
   const endpoint = `${bot.url}/api/messages`;
   const click = (card: Posted['teams'][number]) => () =>
     timed('a Teams Action.Execute', () =>
-      send(endpoint, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version })),
+      send(
+        endpoint,
+        executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', {
+          verb: 'ack',
+          alertId: card.alertId,
+          version: card.version,
+        }),
+      ),
     );
   const [warm, ...rest] = cards;
   await click(warm)();
@@ -324,7 +376,14 @@ async function teamsLatency(bot: BotProcess, connector: ConnectorStandIn, cards:
   const burstCards = rest.slice(SOLO, SOLO + CLICKS);
   await bot.maxStallMs();
   const prepared = burstCards.map((card) =>
-    prepareActivity(endpoint, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version })),
+    prepareActivity(
+      endpoint,
+      executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', {
+        verb: 'ack',
+        alertId: card.alertId,
+        version: card.version,
+      }),
+    ),
   );
   const durations = timesOf(await fireAtOnce(prepared));
   const ackWall = Math.max(...durations);
@@ -347,7 +406,11 @@ async function teamsLatency(bot: BotProcess, connector: ConnectorStandIn, cards:
  * a bare Node HTTP server in its own process that reads each body and answers
  * 200 at once. What the bot adds is its figure minus this.
  */
-async function floor(standin: SlackStandin, connector: ConnectorStandIn, cards: Posted): Promise<{ clicks: number; hunts: number; teams: number }> {
+async function floor(
+  standin: SlackStandin,
+  connector: ConnectorStandIn,
+  cards: Posted,
+): Promise<{ clicks: number; hunts: number; teams: number }> {
   const port = await freePort();
   const script = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end('{}'); }); }).listen(${port}, '127.0.0.1', () => process.stdout.write('listening\\n'));`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -358,21 +421,42 @@ async function floor(standin: SlackStandin, connector: ConnectorStandIn, cards: 
     });
     const url = `http://127.0.0.1:${port}`;
     standin.botEndpoint = `${url}/slack/events`;
-    const p99 = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 0.99);
+    const p99 = (xs: number[]): number =>
+      percentile(
+        [...xs].sort((a, b) => a - b),
+        0.99,
+      );
     const slackBurst = (): Promise<[number[], number[]]> =>
       burst(
         undefined,
-        cards.slack.slice(0, CLICKS).map((card) => standin.prepareBlockAction({ user: 'U0ALICE', channel: SLACK_CHANNEL, messageTs: card.ts, actionId: 'fw_ack', value: card.value })),
-        Array.from({ length: HUNTS }, () => standin.prepareSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL })),
+        cards.slack.slice(0, CLICKS).map((card) =>
+          standin.prepareBlockAction({
+            user: 'U0ALICE',
+            channel: SLACK_CHANNEL,
+            messageTs: card.ts,
+            actionId: 'fw_ack',
+            value: card.value,
+          }),
+        ),
+        Array.from({ length: HUNTS }, () =>
+          standin.prepareSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL }),
+        ),
       );
     await slackBurst(); // warm-up: JIT and connections, as the bot gets
     const [clicks, hunts] = await slackBurst();
     const teamsBurst = async (): Promise<number[]> =>
       timesOf(
         await fireAtOnce(
-          cards.teams
-            .slice(0, CLICKS)
-            .map((card) => prepareActivity(`${url}/api/messages`, executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', { verb: 'ack', alertId: card.alertId, version: card.version }))),
+          cards.teams.slice(0, CLICKS).map((card) =>
+            prepareActivity(
+              `${url}/api/messages`,
+              executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', {
+                verb: 'ack',
+                alertId: card.alertId,
+                version: card.version,
+              }),
+            ),
+          ),
         ),
       );
     await teamsBurst();
@@ -410,7 +494,8 @@ export const interactionLatency: Bench = {
       reader = new SqliteStore(storePath);
       const slack = await slackLatency(bot, standin, posted.slack, reader, upns);
       const teams = await teamsLatency(bot, connector, posted.teams, reader);
-      const floorNote = (p99: number): string => `The floor on this machine, the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once: p99 ${round(p99)} ms.`;
+      const floorNote = (p99: number): string =>
+        `The floor on this machine, the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once: p99 ${round(p99)} ms.`;
       slack[0].note = `${slack[0].note} ${floorNote(bare.clicks)}`;
       slack[1].note = `${slack[1].note} ${floorNote(bare.hunts)}`;
       teams.note = `${teams.note} ${floorNote(bare.teams)}`;

@@ -128,7 +128,11 @@ export const manyWorkspaces: Bench = {
     try {
       const source = (name: string, id: string, url: string): LogAnalyticsSource =>
         new LogAnalyticsSource({ name, workspaceId: id, endpoint: url, local: true, maxRetries: 0 });
-      const workspaces: WorkspaceBinding[] = [...tables.keys()].map((id) => ({ name: id, source: source(id, id, server.url), targets: [] }));
+      const workspaces: WorkspaceBinding[] = [...tables.keys()].map((id) => ({
+        name: id,
+        source: source(id, id, server.url),
+        targets: [],
+      }));
       workspaces.splice(50, 0, { name: 'bench-gone', source: source('bench-gone', 'bench-gone', server.url), targets: [] });
       workspaces.splice(150, 0, { name: 'bench-hot', source: source('bench-hot', 'bench-hot', hot.url), targets: [] });
       const limiter = new QueryLimiter({ limits: { windowMs, throttlePauseMs: windowMs } });
@@ -181,7 +185,7 @@ export const manyWorkspaces: Bench = {
           baseline: Math.round(Math.max(latencySumMs / limits.maxConcurrent, rateBoundMs)),
           unit: 'ms',
           ratio: Math.round((Math.max(latencySumMs / limits.maxConcurrent, rateBoundMs) / second.ms) * 100) / 100,
-          note: 'reported, no target; the baseline is the same bound for the second cycle\'s queries',
+          note: "reported, no target; the baseline is the same bound for the second cycle's queries",
         },
       ];
     } finally {

@@ -21,7 +21,10 @@ function hitRows(): Record<string, unknown>[] {
   if (detection === undefined) throw new Error('first-time-runcommand.yaml not found');
   const batch = generateBehaviorAnalytics(HITS, { now: NOW, hitEvery: 1, spanHours: 1 });
   const run = buildRunQuery(detection, { ingestStart: new Date(NOW.getTime() - 3 * 3_600_000), ingestEnd: NOW });
-  const result = compileQuery(run.query).run({ getTable: (n) => (n === 'BehaviorAnalytics' ? batch : undefined) }, { now: NOW, timespan: run.timespan });
+  const result = compileQuery(run.query).run(
+    { getTable: (n) => (n === 'BehaviorAnalytics' ? batch : undefined) },
+    { now: NOW, timespan: run.timespan },
+  );
   return result.rows.map((cells) => Object.fromEntries(result.columns.map((c, i) => [c.name, cells[i]])));
 }
 

@@ -13,15 +13,29 @@ import { seriesAnomaly } from './series-anomaly';
 import type { Bench, BenchFigure } from './types';
 
 /** Every benchmark, one table, and bench/results.json. Figures are ratios against a baseline measured in the same run. */
-const BENCHES: Bench[] = [engineScan, seriesAnomaly, pipelineCost, huntOverhead, deliveryEfficiency, interactionLatency, footprint, manyWorkspaces];
+const BENCHES: Bench[] = [
+  engineScan,
+  seriesAnomaly,
+  pipelineCost,
+  huntOverhead,
+  deliveryEfficiency,
+  interactionLatency,
+  footprint,
+  manyWorkspaces,
+];
 const ONE = '--one';
 const FIGURES_MARK = 'bench-figures: ';
 
 /** Each benchmark in a fresh process of its own, so one's heap and threads cannot land in another's figures. */
 function runIsolated(bench: Bench): BenchFigure[] {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ONE, bench.name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, ONE, bench.name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   const line = child.stdout.split('\n').find((l) => l.startsWith(FIGURES_MARK));
-  if (child.status !== 0 || line === undefined) throw new Error(`${bench.name} failed (exit ${child.status ?? child.signal}):\n${child.stdout.slice(-2000)}`);
+  if (child.status !== 0 || line === undefined)
+    throw new Error(`${bench.name} failed (exit ${child.status ?? child.signal}):\n${child.stdout.slice(-2000)}`);
   return JSON.parse(line.slice(FIGURES_MARK.length)) as BenchFigure[];
 }
 
@@ -50,10 +64,7 @@ async function main(): Promise<void> {
   }));
   console.table(rows);
   console.log(machine);
-  writeFileSync(
-    path.join(__dirname, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n',
-  );
+  writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -22,7 +22,7 @@ const COLUMNS: Column[] = [
 
 function rows(): Record<string, unknown>[] {
   let seed = 20260115;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   const start = Math.floor(NOW.getTime() / DAY) * DAY - 14 * DAY;
   return Array.from({ length: ROWS }, (_, i) => ({
     TimeGenerated: new Date(start + Math.floor(rand() * 14 * DAY)),

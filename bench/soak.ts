@@ -28,7 +28,10 @@ async function main(argv: string[]): Promise<number> {
     transitionEvery: 5,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
-  const phases = { poll: report.kills.filter((k) => k.phase === 'poll').length, delivery: report.kills.filter((k) => k.phase === 'delivery').length };
+  const phases = {
+    poll: report.kills.filter((k) => k.phase === 'poll').length,
+    delivery: report.kills.filter((k) => k.phase === 'delivery').length,
+  };
   const ok =
     report.missing.length === 0 &&
     report.unexpected.length === 0 &&
@@ -60,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`soak: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`soak: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(2);
   },
 );

@@ -100,8 +100,18 @@ function main(): number {
     .sort();
   const outcomes = files.map((f) => measure(f, readFileSync(join(dir, f), 'utf8'), source, now));
   for (const o of outcomes) {
-    const state = !o.loads ? 'LOAD-FAIL' : !o.runs ? 'RUN-FAIL ' : o.alerts === 'no' ? 'NO-ALERT ' : o.alerts === 'fires' ? 'FIRES    ' : 'SHAPE-OK ';
-    process.stdout.write(`${state} ${o.file}${o.runs ? ` (${o.rows} rows)` : ''}${o.why !== '' && (verbose || o.alerts === 'no') ? `\n          ${o.why.slice(0, 300)}` : ''}\n`);
+    const state = !o.loads
+      ? 'LOAD-FAIL'
+      : !o.runs
+        ? 'RUN-FAIL '
+        : o.alerts === 'no'
+          ? 'NO-ALERT '
+          : o.alerts === 'fires'
+            ? 'FIRES    '
+            : 'SHAPE-OK ';
+    process.stdout.write(
+      `${state} ${o.file}${o.runs ? ` (${o.rows} rows)` : ''}${o.why !== '' && (verbose || o.alerts === 'no') ? `\n          ${o.why.slice(0, 300)}` : ''}\n`,
+    );
   }
   const n = outcomes.length;
   const pct = (k: number) => (n === 0 ? '0' : ((100 * k) / n).toFixed(0));

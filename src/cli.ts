@@ -22,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { command, positionals, options } = invocation;
   if (command === 'doctor') return doctor();
-  if (command === 'poll' && !options.flag('once')) throw new UsageError(`poll runs one cycle: say --once (the schedule is '${PROGRAM} start')`, 'poll');
+  if (command === 'poll' && !options.flag('once'))
+    throw new UsageError(`poll runs one cycle: say --once (the schedule is '${PROGRAM} start')`, 'poll');
   // Usage is settled before the configuration is read, so a mistyped command costs no start-up.
   const routed = isRouterCommand(command)
     ? { request: routerCommand(command, positionals, options), as: actingAs(command, options), workspace: options.string('workspace') }
@@ -30,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logging.level, process.stderr);
   if (routed !== undefined) {
-    return withApp(config, logger, {}, (app) => runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout));
+    return withApp(config, logger, {}, (app) =>
+      runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout),
+    );
   }
   switch (command) {
     case 'start':
@@ -95,7 +98,9 @@ async function generate(config: Config, options: Options): Promise<number> {
   const seed = intOption(options, 'seed', 1, 'workspace generate');
   const days = intOption(options, 'days', 7, 'workspace generate');
   const generated = await generateWorkspace({ dir, seed, days });
-  const rows = Object.entries(generated.manifest.tables).map(([t, n]) => `${t}: ${n}`).join(', ');
+  const rows = Object.entries(generated.manifest.tables)
+    .map(([t, n]) => `${t}: ${n}`)
+    .join(', ');
   process.stdout.write(`Generated the sample workspace in ${dir} (${rows}; ${generated.planted.length} planted cases)\n`);
   return 0;
 }

@@ -183,7 +183,8 @@ function activityProblem(body: unknown): string | undefined {
   }
   if (typeof body.serviceUrl !== 'string' || !/^https?:\/\/[^\s/]+/i.test(body.serviceUrl)) return 'serviceUrl must be an http(s) URL';
   // Without it the SDK cannot answer an invoke and the turn fails (a 501): every real activity has one.
-  if (typeof body.channelId !== 'string' || body.channelId.length === 0 || body.channelId.length > 64) return 'channelId must be a short string';
+  if (typeof body.channelId !== 'string' || body.channelId.length === 0 || body.channelId.length > 64)
+    return 'channelId must be a short string';
   if (body.channelData !== undefined && !isRecord(body.channelData)) return 'channelData must be an object';
   if (body.text !== undefined && typeof body.text !== 'string') return 'text must be a string';
   return undefined;
@@ -220,7 +221,11 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = httpStatusOf(err);
     const log = req.log ?? logger;
     if (status >= 500) log.error({ err, route: routeOf(pathOf(req.originalUrl)) }, 'request failed');
-    else if (status === 422) log.warn({ route: routeOf(pathOf(req.originalUrl)), error: err instanceof Error ? err.message.slice(0, 500) : 'invalid' }, 'activity refused');
+    else if (status === 422)
+      log.warn(
+        { route: routeOf(pathOf(req.originalUrl)), error: err instanceof Error ? err.message.slice(0, 500) : 'invalid' },
+        'activity refused',
+      );
     if (res.headersSent) return;
     res.status(status).json({ error: messageFor(status), requestId: req.requestId });
   };

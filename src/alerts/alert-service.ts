@@ -132,7 +132,10 @@ export class AlertService {
   async refuse(entry: Omit<AuditEntry, 'at' | 'id' | 'outcome'>): Promise<void> {
     const granted = this.refusals.take(`${entry.actor.platform}:${entry.actor.id}`.toLowerCase(), this.clock().getTime());
     if (granted === undefined) return;
-    const more = granted.dropped > 0 ? ` (${granted.dropped} earlier refusal${granted.dropped === 1 ? '' : 's'} of this actor not recorded one by one)` : '';
+    const more =
+      granted.dropped > 0
+        ? ` (${granted.dropped} earlier refusal${granted.dropped === 1 ? '' : 's'} of this actor not recorded one by one)`
+        : '';
     await this.audit({ ...entry, outcome: 'refused', detail: `${entry.detail ?? 'refused'}${more}` });
   }
 
@@ -157,9 +160,17 @@ export class AlertService {
       await this.refuse({ actor, origin, action, ...(alertId !== undefined ? { alertId } : {}), detail });
       return { outcome: 'refused', message };
     };
-    if (!isAlertId(id)) return refused(`"${String(id).slice(0, 40)}" is not an alert id (expected FW-<number>).`, `not an alert id: ${JSON.stringify(String(id).slice(0, 40))}`);
+    if (!isAlertId(id))
+      return refused(
+        `"${String(id).slice(0, 40)}" is not an alert id (expected FW-<number>).`,
+        `not an alert id: ${JSON.stringify(String(id).slice(0, 40))}`,
+      );
     if (action === 'resolve' && !isClassification(classification)) {
-      return refused('A resolution needs a classification: true_positive, benign_positive or false_positive.', 'no valid classification', id);
+      return refused(
+        'A resolution needs a classification: true_positive, benign_positive or false_positive.',
+        'no valid classification',
+        id,
+      );
     }
     const note = validateNote(opts.note);
     if (!note.ok) return refused(`Cannot ${action} ${id}: ${note.reason}.`, `invalid note: ${note.reason}`, id);
@@ -238,7 +249,13 @@ export class AlertService {
   }
 
   /** A new escalation is marked; later changes carry the latest one until the alert is reopened. */
-  private escalationMark(action: AlertAction, actor: Actor, at: Date, note: string | undefined, current: Alert): EscalationMark | undefined {
+  private escalationMark(
+    action: AlertAction,
+    actor: Actor,
+    at: Date,
+    note: string | undefined,
+    current: Alert,
+  ): EscalationMark | undefined {
     if (action === 'escalate') {
       const mark: EscalationMark = { by: actor.displayName, at: at.toISOString() };
       if (this.escalatesTo !== undefined) mark.to = this.escalatesTo;

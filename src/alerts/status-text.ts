@@ -21,9 +21,7 @@ const STATUS_WORD: Readonly<Record<AlertStatus, string>> = {
 /** "Acknowledged", "Resolved as false positive" */
 export function describeChangeAction(change: Pick<StatusChange, 'action' | 'classification'>): string {
   const word = PAST_TENSE[change.action];
-  return change.action === 'resolve' && change.classification
-    ? `${word} as ${classificationLabel(change.classification)}`
-    : word;
+  return change.action === 'resolve' && change.classification ? `${word} as ${classificationLabel(change.classification)}` : word;
 }
 
 /**

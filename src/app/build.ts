@@ -85,10 +85,16 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? new Metrics({ clock });
-  const detections = loadDetections(config.schedule.detectionsDir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
+  const detections = loadDetections(config.schedule.detectionsDir, {
+    scheduleOverrides: config.schedule.scheduleOverrides,
+    defaultCron: config.schedule.pollCron,
+  });
   for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
   for (const bad of detections.rejected) {
-    logger.error({ file: bad.file, field: bad.field, problem: bad.problem }, `detection file rejected, the other rules run: ${bad.message}`);
+    logger.error(
+      { file: bad.file, field: bad.field, problem: bad.problem },
+      `detection file rejected, the other rules run: ${bad.message}`,
+    );
   }
   logger.info({ detections: detections.map((d) => d.slug) }, 'detections loaded');
 
@@ -99,7 +105,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   try {
     for (const entry of config.workspaces) {
       if (entry.mode === 'local') {
-        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, { readOnly: options.readOnlyWorkspace });
+        localWorkspace = await startLocalWorkspace(config.workspace.localDir, config.workspace.localPort, logger, {
+          readOnly: options.readOnlyWorkspace,
+        });
         sources.push(
           new LogAnalyticsSource({
             name: entry.name,
@@ -151,7 +159,10 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         : new AccessPolicy({
             allow: responders.allow,
             channelMembers: responders.channelMembers,
-            workspaces: config.workspaces.map((w) => ({ name: w.name, ...(w.responders !== undefined ? { responders: w.responders } : {}) })),
+            workspaces: config.workspaces.map((w) => ({
+              name: w.name,
+              ...(w.responders !== undefined ? { responders: w.responders } : {}),
+            })),
             places: placeResolver({ workspaces, escalation: escalationTargets, conversations: store }),
           }),
     ...(escalationTargets.length > 0 ? { escalatesTo: config.escalation.name } : {}),
@@ -185,7 +196,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   const huntIn = (workspace: string): HuntService => {
     const source = sources.find((s) => s.name.toLowerCase() === workspace.trim().toLowerCase());
     if (source === undefined) {
-      throw new UnknownWorkspaceError(`no workspace named ${JSON.stringify(workspace)}: configured are ${sources.map((s) => s.name).join(', ')}`);
+      throw new UnknownWorkspaceError(
+        `no workspace named ${JSON.stringify(workspace)}: configured are ${sources.map((s) => s.name).join(', ')}`,
+      );
     }
     let one = huntsByWorkspace.get(source.name);
     if (one === undefined) {
@@ -311,16 +324,20 @@ function quietThreads(config: Config): (platform: ChatPlatformName, target: stri
 /** The escalation destination of each running chat platform. */
 function escalationDestinations(config: Config): DeliveryTarget[] {
   const out: DeliveryTarget[] = [];
-  if (config.slack.mode !== 'off' && config.escalation.slack !== undefined) out.push({ platform: 'slack', target: config.escalation.slack.channel });
-  if (config.teams.mode !== 'off' && config.escalation.teams !== undefined) out.push({ platform: 'teams', target: config.escalation.teams.channel });
+  if (config.slack.mode !== 'off' && config.escalation.slack !== undefined)
+    out.push({ platform: 'slack', target: config.escalation.slack.channel });
+  if (config.teams.mode !== 'off' && config.escalation.teams !== undefined)
+    out.push({ platform: 'teams', target: config.escalation.teams.channel });
   return out;
 }
 
 function escalationCopies(config: Config): NonNullable<DispatcherOptions['escalationCopies']> {
   const { slack, teams } = config.escalation;
   const copies: NonNullable<DispatcherOptions['escalationCopies']> = {};
-  if (slack !== undefined) copies.slack = slack.mention === undefined ? { target: slack.channel } : { target: slack.channel, mention: { id: slack.mention } };
-  if (teams !== undefined) copies.teams = teams.mention === undefined ? { target: teams.channel } : { target: teams.channel, mention: { ...teams.mention } };
+  if (slack !== undefined)
+    copies.slack = slack.mention === undefined ? { target: slack.channel } : { target: slack.channel, mention: { id: slack.mention } };
+  if (teams !== undefined)
+    copies.teams = teams.mention === undefined ? { target: teams.channel } : { target: teams.channel, mention: { ...teams.mention } };
   return copies;
 }
 

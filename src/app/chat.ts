@@ -37,7 +37,9 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     app.addPlatform(slack.platform, [...slackConfig.channels]);
     http.slack = slack.httpHandler;
     stops.push(() => slack.stop());
-    banner.push(`Slack: ${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode at /slack/events'}, alerts to ${slackConfig.channels.join(', ') || 'no channel (set SLACK_CHANNELS)'}`);
+    banner.push(
+      `Slack: ${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP mode at /slack/events'}, alerts to ${slackConfig.channels.join(', ') || 'no channel (set SLACK_CHANNELS)'}`,
+    );
   }
   let afterListen = async (_serverUrl: string): Promise<void> => undefined;
   const teamsConfig = app.config.teams;
@@ -64,10 +66,14 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     app.addPlatform(teams, channels);
     http.teams = teams.requestHandler;
     stops.push(() => teams.stop());
-    banner.push(`Teams: ${teamsConfig.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`);
+    banner.push(
+      `Teams: ${teamsConfig.mode === 'bot' ? 'Azure Bot' : 'local Agents Playground'}, alerts to ${channels.join(', ') || 'no channel (set TEAMS_CHANNELS)'}`,
+    );
     if (teamsConfig.mode === 'playground' && interactive && !playgroundInstalled()) {
       // A development tool, absent from production installs; the bot endpoint still answers.
-      banner.push('Teams: the Agents Playground is not installed (a devDependency: run npm ci without --omit=dev), so no local Teams client was started');
+      banner.push(
+        'Teams: the Agents Playground is not installed (a devDependency: run npm ci without --omit=dev), so no local Teams client was started',
+      );
     } else if (teamsConfig.mode === 'playground' && interactive) {
       afterListen = async (serverUrl) => {
         const playground = await startPlayground({

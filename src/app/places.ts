@@ -22,7 +22,9 @@ export function placeResolver(sources: PlaceSources): PlaceResolver {
   const bound = (platform: string, matches: (target: string) => boolean): Place => {
     const all = sources.workspaces.map((w) => w.name);
     if (sources.escalation.some((t) => t.platform === platform && matches(t.target))) return { kind: 'channel', workspaces: all };
-    const workspaces = sources.workspaces.filter((w) => w.targets.some((t) => t.platform === platform && matches(t.target))).map((w) => w.name);
+    const workspaces = sources.workspaces
+      .filter((w) => w.targets.some((t) => t.platform === platform && matches(t.target)))
+      .map((w) => w.name);
     return workspaces.length > 0 ? { kind: 'channel', workspaces } : { kind: 'elsewhere' };
   };
   return async (origin) => {

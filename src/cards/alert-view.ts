@@ -49,7 +49,13 @@ export interface AlertView {
   what?: { action?: string; mechanism?: string; outcome?: string; text: string };
   /** null when the detection has no enrichment step. */
   target: TargetView | null;
-  when: { iso: string; utc: string; relative: string; text: string; /** "event 26 h before it reached the workspace", when that delay is large. */ delay?: string };
+  when: {
+    iso: string;
+    utc: string;
+    relative: string;
+    text: string;
+    /** "event 26 h before it reached the workspace", when that delay is large. */ delay?: string;
+  };
   source?: { ip?: string; location?: string; text: string };
   insights: { key: string; text: string }[];
   investigationPriority?: number;
@@ -94,7 +100,12 @@ function targetView(target: AlertTarget | null): TargetView | null {
   }
   const kind = inferKind(target);
   const kindLabel = KIND_LABEL[kind];
-  const name = present(target.name) ? target.name : target.resourceId?.split('/').filter((p) => p !== '').pop();
+  const name = present(target.name)
+    ? target.name
+    : target.resourceId
+        ?.split('/')
+        .filter((p) => p !== '')
+        .pop();
   const resourceGroup = present(target.resourceGroup) ? target.resourceGroup : resourceIdPart(target.resourceId, 'resourcegroups');
   const subscriptionId = present(target.subscriptionId) ? target.subscriptionId : resourceIdPart(target.resourceId, 'subscriptions');
   const view: TargetView = { found: true, kind, kindLabel, text: name ? `${kindLabel} ${name}` : kindLabel };
@@ -147,7 +158,12 @@ function links(alert: Alert, target: TargetView | null, ctx: CardContext): ViewL
   if (target?.found) {
     const resource = azureResourceUrl(target.resourceId, ctx.tenantId);
     if (resource) {
-      const label = target.kind === 'azure-vm' ? 'VM in Azure portal' : target.kind === 'arc-machine' ? 'Machine in Azure portal' : 'Resource in Azure portal';
+      const label =
+        target.kind === 'azure-vm'
+          ? 'VM in Azure portal'
+          : target.kind === 'arc-machine'
+            ? 'Machine in Azure portal'
+            : 'Resource in Azure portal';
       out.push({ kind: 'azure-resource', label, url: resource });
     }
   }
@@ -185,9 +201,14 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
   if (delay !== undefined) when.delay = delay;
   const ip = present(alert.sourceIp) ? alert.sourceIp : undefined;
   const location = present(alert.sourceLocation) ? alert.sourceLocation : undefined;
-  const source = ip || location ? { ...(ip ? { ip } : {}), ...(location ? { location } : {}), text: [ip, location].filter(present).join(' · ') } : undefined;
+  const source =
+    ip || location
+      ? { ...(ip ? { ip } : {}), ...(location ? { location } : {}), text: [ip, location].filter(present).join(' · ') }
+      : undefined;
   const priority =
-    typeof alert.investigationPriority === 'number' && Number.isFinite(alert.investigationPriority) ? alert.investigationPriority : undefined;
+    typeof alert.investigationPriority === 'number' && Number.isFinite(alert.investigationPriority)
+      ? alert.investigationPriority
+      : undefined;
 
   const facts: ViewFact[] = [];
   if (who) facts.push({ label: 'User', value: who.text });

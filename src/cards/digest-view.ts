@@ -66,14 +66,24 @@ export function digestTitle(view: DigestView): string {
 }
 
 /** The lines every surface shows, plain text (renderers escape them for their markup). */
-export function digestLines(view: DigestView): { severities: string; users: string; targets: string; first: string[]; more?: string; follow: string } {
-  const list = (xs: { name: string; count: number }[]): string => (xs.length === 0 ? 'none found' : xs.map((x) => `${x.name} (${x.count})`).join(', '));
+export function digestLines(view: DigestView): {
+  severities: string;
+  users: string;
+  targets: string;
+  first: string[];
+  more?: string;
+  follow: string;
+} {
+  const list = (xs: { name: string; count: number }[]): string =>
+    xs.length === 0 ? 'none found' : xs.map((x) => `${x.name} (${x.count})`).join(', ');
   const lines: ReturnType<typeof digestLines> = {
     severities: view.bySeverity.map((s) => `${s.emoji} ${s.level}: ${s.count}`).join(' · '),
     users: list(view.topUsers),
     targets: list(view.topTargets),
     first: view.first.map((f) => `${f.emoji} ${f.id}: ${f.title}`),
-    follow: view.individualFollow ? 'Their individual cards follow at the channel’s pace.' : 'Their individual cards are not posted; each alert can still be acknowledged by id.',
+    follow: view.individualFollow
+      ? 'Their individual cards follow at the channel’s pace.'
+      : 'Their individual cards are not posted; each alert can still be acknowledged by id.',
   };
   if (view.more > 0) lines.more = `…and ${view.more} more`;
   return lines;

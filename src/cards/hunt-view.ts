@@ -147,7 +147,10 @@ function times(n: number): string {
 export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = DEFAULT_LIMITS): HuntModel {
   const span = spanWords(lookbackMs(report));
   const counts = report.timeline.map((d) => d.count);
-  const peakDay = report.timeline.reduce<{ day: string; count: number } | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
+  const peakDay = report.timeline.reduce<{ day: string; count: number } | undefined>(
+    (best, d) => (!best || d.count > best.count ? d : best),
+    undefined,
+  );
   const first = report.timeline[0]?.day;
   const last = report.timeline[report.timeline.length - 1]?.day;
 
@@ -179,21 +182,45 @@ export function huntModel(report: HuntReport, now: Date, limits: ModelLimits = D
       range: first && last ? `${shortDay(first)} → ${shortDay(last)}` : '',
       peak: peakDay && peakDay.count > 0 ? `peak ${peakDay.count.toLocaleString('en-US')} on ${shortDay(peakDay.day)}` : 'no events',
     },
-    insights: [...insights.items].sort((a, b) => insightOrder(a.insight, b.insight) || b.count - a.count).map((i) => ({ label: humaniseInsight(clean(i.insight, 80)), detail: times(i.count), flag: '⚑' })),
+    insights: [...insights.items]
+      .sort((a, b) => insightOrder(a.insight, b.insight) || b.count - a.count)
+      .map((i) => ({ label: humaniseInsight(clean(i.insight, 80)), detail: times(i.count), flag: '⚑' })),
     actions: actions.items.map((a) => {
       const line: HuntLine = {
         label: clean(a.action || '(no action name)'),
-        detail: `${times(a.count)} · ${clean(a.source, 40)} · last ${formatUtc(a.last, now)}${a.statuses.length ? ` · ${a.statuses.slice(0, 3).map((s) => clean(s, 40)).join(', ')}` : ''}${a.maxPriority !== undefined && a.maxPriority > 0 ? ` · priority ${a.maxPriority}` : ''}`,
+        detail: `${times(a.count)} · ${clean(a.source, 40)} · last ${formatUtc(a.last, now)}${
+          a.statuses.length
+            ? ` · ${a.statuses
+                .slice(0, 3)
+                .map((s) => clean(s, 40))
+                .join(', ')}`
+            : ''
+        }${a.maxPriority !== undefined && a.maxPriority > 0 ? ` · priority ${a.maxPriority}` : ''}`,
       };
-      if (a.insights.length) line.flag = `⚑ ${[...a.insights].sort(insightOrder).slice(0, 3).map((k) => humaniseInsight(clean(k, 80))).join('; ')}`;
+      if (a.insights.length)
+        line.flag = `⚑ ${[...a.insights]
+          .sort(insightOrder)
+          .slice(0, 3)
+          .map((k) => humaniseInsight(clean(k, 80)))
+          .join('; ')}`;
       return line;
     }),
     resources: resources.items.map((r) => ({ label: resourceLabel(r.resource), detail: times(r.count) })),
     ips: ips.items.map((i) => ({ label: clean(i.ip, 60), detail: `${times(i.count)}${i.location ? ` · ${clean(i.location, 60)}` : ''}` })),
-    signIns: signIns.items.map((s) => ({ label: clean(s.result, 100), detail: times(s.count), flag: /^success$/i.test(s.result) ? undefined : '✗' })),
+    signIns: signIns.items.map((s) => ({
+      label: clean(s.result, 100),
+      detail: times(s.count),
+      flag: /^success$/i.test(s.result) ? undefined : '✗',
+    })),
     recent: recent.items.map((e) => ({
       label: clean(e.action || '(no action name)'),
-      detail: [formatUtc(e.time, now), clean(e.source, 40), e.target ? resourceLabel(e.target) : '', e.ip ? clean(e.ip, 60) : '', e.status ? clean(e.status, 40) : '']
+      detail: [
+        formatUtc(e.time, now),
+        clean(e.source, 40),
+        e.target ? resourceLabel(e.target) : '',
+        e.ip ? clean(e.ip, 60) : '',
+        e.status ? clean(e.status, 40) : '',
+      ]
         .filter((x) => x !== '')
         .join(' · '),
     })),

@@ -1,36 +1,16 @@
 /** The views: one AlertView, rendered for Teams (Adaptive Cards), Slack (Block Kit) and text. */
-;
-export { toAlertView,     } from './alert-view';
-;
-export { describeStatus,  } from './status';
-;
-;
-;
-;
-;
-;
-;
-;
-
-export { alertCard,   } from './adaptive/alert-card';
-;
-;
-;
-
-export { alertMessage,   } from './blockkit/alert-message';
-;
-;
-;
-;
-
-export { alertText,  } from './text/alert-text';
+export { toAlertView } from './alert-view';
+export { describeStatus } from './status';
+export { alertCard } from './adaptive/alert-card';
+export { alertMessage } from './blockkit/alert-message';
+export { alertText } from './text/alert-text';
 export { commandReplyText } from './text/reply-text';
 
-export { toDigestView,     type DigestView } from './digest-view';
-export { sparkline,  } from './hunt-view';
+export { toDigestView, type DigestView } from './digest-view';
+export { sparkline } from './hunt-view';
 export { digestCard } from './adaptive/digest-card';
 export { huntCard } from './adaptive/hunt-card';
 export { digestMessage } from './blockkit/digest-blocks';
-export { huntBlocks,  BLOCK_LIMITS,  } from './blockkit/hunt-blocks';
+export { huntBlocks, BLOCK_LIMITS } from './blockkit/hunt-blocks';
 export { digestText } from './text/digest-text';
 export { huntText } from './text/hunt-text';

@@ -80,7 +80,8 @@ export function parseCardActionPayload(input: unknown, options: PayloadParseOpti
   const get = (k: string): unknown => (Object.prototype.hasOwnProperty.call(value, k) ? (value as Record<string, unknown>)[k] : undefined);
 
   const verb = get('verb');
-  if (!isCardVerb(verb)) return { ok: false, reason: `unknown action verb ${shown(verb)}; the verb must be one of ${CARD_VERBS.join(', ')}` };
+  if (!isCardVerb(verb))
+    return { ok: false, reason: `unknown action verb ${shown(verb)}; the verb must be one of ${CARD_VERBS.join(', ')}` };
   const alertId = get('alertId');
   if (!isAlertId(alertId)) return { ok: false, reason: `the alertId must look like FW-<number> (the payload has ${shown(alertId)})` };
   const version = get('version');
@@ -98,7 +99,8 @@ export function parseCardActionPayload(input: unknown, options: PayloadParseOpti
   if (rawClass !== undefined && typeof rawClass !== 'string') return { ok: false, reason: 'the classification must be text' };
   const classification = rawClass === '' ? undefined : rawClass;
   if (classification !== undefined && !isClassification(classification)) {
-    const rule = verb === 'resolve' ? `resolve needs a classification: ${CLASSIFICATION_LIST}` : `the classification must be ${CLASSIFICATION_LIST}`;
+    const rule =
+      verb === 'resolve' ? `resolve needs a classification: ${CLASSIFICATION_LIST}` : `the classification must be ${CLASSIFICATION_LIST}`;
     return { ok: false, reason: `unknown classification ${shown(classification)}; ${rule}` };
   }
   if (verb === 'resolve' && classification === undefined && options.classificationFollows !== true) {

@@ -10,8 +10,9 @@
  * overrides and isolates (a file name that reads backwards), zero-width
  * spaces and joiners (a look-alike of a trusted name), invisible fillers.
  */
- 
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
 
 /** Each invisible character shown as its code point, "{U+202E}" (no character any medium formats), so a reader sees it is there. */
 export function showInvisible(text: string): string {
@@ -20,7 +21,6 @@ export function showInvisible(text: string): string {
 
 /** Control characters (except newline, carriage return and tab) would corrupt terminals and cards: shown as U+FFFD. */
 export function replaceControl(text: string): string {
-   
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
@@ -64,5 +64,7 @@ const WORD = /^[\p{L}\p{N}]$/u;
  * characters that open links, emphasis, code and lists are backslash-escaped.
  */
 export function markdownText(text: string): string {
-  return text.replace(/[\\`*_~[\]<>]/g, (c) => `\\${c}`).replace(/^(\s*)([-+]|\d+\.)(\s)/gm, (_m, space: string, mark: string, gap: string) => `${space}\\${mark}${gap}`);
+  return text
+    .replace(/[\\`*_~[\]<>]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, (_m, space: string, mark: string, gap: string) => `${space}\\${mark}${gap}`);
 }

@@ -1,22 +1,13 @@
-import { classificationLabel } from '../alerts/classification';
 import { describeEscalation, describeStatus as describeDomainStatus } from '../alerts/status-text';
-import type { Alert, Classification } from '../alerts/types';
+import type { Alert } from '../alerts/types';
 import { quotedNote } from './plain-text';
-
-/** "false positive" */
-function classificationText(c: Classification): string {
-  return classificationLabel(c);
-}
 
 /**
  * The card's status line: the domain's "Escalated by Alex Wilber · 14:02 UTC" plus the
  * note, "· needs the VM owner". `now` decides whether the date is shown (only when the
  * change was on another UTC day); without it the date is always shown.
  */
-export function describeStatus(
-  alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>,
-  now?: Date,
-): string {
+export function describeStatus(alert: Pick<Alert, 'status' | 'lastChange' | 'classification'>, now?: Date): string {
   // Without a reference clock, a far-away date keeps the line unambiguous.
   const line = describeDomainStatus(alert, { now: now ?? new Date(0) });
   const note = alert.lastChange?.note?.trim();

@@ -1,5 +1,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ALIASES, COMMAND_GROUPS, COMMANDS, isCommandGroup, isCommandName, type CommandName, type CommandSpec, type HelpTopic } from './usage';
+import {
+  ALIASES,
+  COMMAND_GROUPS,
+  COMMANDS,
+  isCommandGroup,
+  isCommandName,
+  type CommandName,
+  type CommandSpec,
+  type HelpTopic,
+} from './usage';
 
 /** A mistake in how the CLI was called: one line, exit code 2. */
 export class UsageError extends Error {
@@ -15,8 +24,7 @@ export class UsageError extends Error {
 }
 
 export type Invocation =
-  | { kind: 'help'; command?: HelpTopic }
-  | { kind: 'run'; command: CommandName; positionals: string[]; options: Options };
+  { kind: 'help'; command?: HelpTopic } | { kind: 'run'; command: CommandName; positionals: string[]; options: Options };
 
 /** Option values by name, as given. */
 export class Options {
@@ -79,9 +87,13 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
 
   const { positionals } = parsed;
   const { names, required } = spec.positionals;
-  if (positionals.length < required) throw new UsageError(`${command} needs ${names.slice(positionals.length, required).join(' ')}`, command);
+  if (positionals.length < required)
+    throw new UsageError(`${command} needs ${names.slice(positionals.length, required).join(' ')}`, command);
   if (spec.positionals.rest !== true && positionals.length > names.length) {
-    const extra = positionals.slice(names.length).map((p) => `'${p}'`).join(' ');
+    const extra = positionals
+      .slice(names.length)
+      .map((p) => `'${p}'`)
+      .join(' ');
     throw new UsageError(`${command} takes ${names.length === 0 ? 'no arguments' : names.join(' ')}, not also ${extra}`, command);
   }
   if (command === 'help') {

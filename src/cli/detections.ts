@@ -34,9 +34,15 @@ export function exportRule(config: Config, rule: string, format: string | undefi
   if (as !== 'yaml' && as !== 'query') throw new UsageError(`--format is yaml or query, not '${as}'`, 'detections export');
   const detection = loadDetections(config.schedule.detectionsDir, options(config)).find((d) => d.id === rule || d.slug === rule);
   if (detection === undefined) {
-    throw new UsageError(`no rule '${rule}' in ${config.schedule.detectionsDir} (give its id or its file name without .yaml)`, 'detections export');
+    throw new UsageError(
+      `no rule '${rule}' in ${config.schedule.detectionsDir} (give its id or its file name without .yaml)`,
+      'detections export',
+    );
   }
-  const text = as === 'query' ? sentinelQuery(detection.query, detection.queryPeriod) : exportSentinelRule(readFileSync(detection.file, 'utf8'), detection);
+  const text =
+    as === 'query'
+      ? sentinelQuery(detection.query, detection.queryPeriod)
+      : exportSentinelRule(readFileSync(detection.file, 'utf8'), detection);
   out.write(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
 }
@@ -74,7 +80,9 @@ function rulesToTest(config: Config, files: string[]): { detections: Detection[]
     try {
       detections.push(parseDetection(readFileSync(file, 'utf8'), shown, options(config)).detection);
     } catch (err) {
-      rejected.push(err instanceof DetectionFileError ? err : new DetectionFileError(shown, '(file)', err instanceof Error ? err.message : String(err)));
+      rejected.push(
+        err instanceof DetectionFileError ? err : new DetectionFileError(shown, '(file)', err instanceof Error ? err.message : String(err)),
+      );
     }
   }
   return { detections, rejected };

@@ -15,16 +15,22 @@ export function pollReportLines(detection: string, outcome: PollOutcome, dryRun:
     const candidates = outcome.candidates ?? [];
     const known = outcome.alreadyAlerted ?? new Map<string, string>();
     const old = candidates.filter((c) => known.has(c.fingerprint)).length;
-    lines.push(`${head}: ${candidates.length} hit(s): ${candidates.length - old} new, ${old} already alerted (dry run: nothing stored or posted)`);
+    lines.push(
+      `${head}: ${candidates.length} hit(s): ${candidates.length - old} new, ${old} already alerted (dry run: nothing stored or posted)`,
+    );
     for (const c of candidates) {
       const id = known.get(c.fingerprint);
       lines.push(`  ${id === undefined ? 'new' : `already alerted as ${id}`}  ${c.eventTime.toISOString()}  ${c.title}`);
     }
   } else {
-    lines.push(`${head}: ${outcome.hits} hit(s), ${outcome.created.length} new alert(s)${outcome.created.length > 0 ? `: ${outcome.created.map((a) => a.id).join(', ')}` : ''}`);
+    lines.push(
+      `${head}: ${outcome.hits} hit(s), ${outcome.created.length} new alert(s)${outcome.created.length > 0 ? `: ${outcome.created.map((a) => a.id).join(', ')}` : ''}`,
+    );
   }
   if (outcome.late !== undefined && outcome.late.hits > 0) {
-    lines.push(`  ${outcome.late.hits} hit(s) among rows that arrived later than the look-back: ${outcome.late.alerted ? 'alerted too (LATE_ROWS=alert)' : 'not alerted (LATE_ROWS=count)'}`);
+    lines.push(
+      `  ${outcome.late.hits} hit(s) among rows that arrived later than the look-back: ${outcome.late.alerted ? 'alerted too (LATE_ROWS=alert)' : 'not alerted (LATE_ROWS=count)'}`,
+    );
   }
   if (outcome.enrichmentUnavailable !== undefined) lines.push(`  enrichment unavailable: ${outcome.enrichmentUnavailable}`);
   return lines;

@@ -14,7 +14,12 @@ export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super(problems.map((p) => p.message).join('; ').replace(/[\r\n]+/g, ' '));
+    super(
+      problems
+        .map((p) => p.message)
+        .join('; ')
+        .replace(/[\r\n]+/g, ' '),
+    );
     this.name = 'ConfigError';
     this.problems = Object.freeze([...problems]);
   }

@@ -102,4 +102,7 @@ export function url(opts: { what: string; check?: (u: URL) => boolean }): z.ZodT
 /** A host name or IP address to listen on. */
 export const host = z
   .string()
-  .regex(/^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)$/i, 'a host name or IP address such as 127.0.0.1 or 0.0.0.0');
+  .regex(
+    /^(\[[0-9a-f:.]+\]|[0-9a-f:.]*:[0-9a-f:.]*|[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?)$/i,
+    'a host name or IP address such as 127.0.0.1 or 0.0.0.0',
+  );

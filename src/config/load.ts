@@ -31,8 +31,7 @@ function deepFreeze<T>(value: T): T {
 
 /** Reads, validates and freezes the configuration; throws ConfigError listing every problem on one line. */
 export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {}): Config {
-  const file =
-    opts.envFile === false ? undefined : readEnvFile(opts.envFile ?? '.env', opts.envFile !== undefined);
+  const file = opts.envFile === false ? undefined : readEnvFile(opts.envFile ?? '.env', opts.envFile !== undefined);
   const r = new EnvReader(mergeEnv(env, file));
 
   const server = readServer(r);

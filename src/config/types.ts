@@ -12,11 +12,11 @@ export type { AzureConfig, WorkspaceConfig } from './sections/azure';
 export type { ScheduleConfig } from './sections/schedule';
 export type { WorkspaceEntry } from './sections/workspaces';
 export type { StorageConfig } from './sections/storage';
-export type {  ServerConfig } from './sections/server';
+export type { ServerConfig } from './sections/server';
 export type { TeamsConfig } from './sections/teams';
 export type { SlackConfig } from './sections/slack';
-export type { ConsoleConfig, HuntConfig,  LoggingConfig, RespondersConfig } from './sections/misc';
-export type { EscalationConfig,  } from './sections/escalation';
+export type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
+export type { EscalationConfig } from './sections/escalation';
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]

@@ -129,13 +129,23 @@ export class Dispatcher {
     // Digests first: a storm is summarised before any of its cards can be claimed.
     if (this.options.storm !== undefined) await this.digests(now, report);
     const deliveries = await this.options.store.claimDueDeliveries(now, this.batchSize);
-    await this.perTarget(deliveries, (w) => `${w.delivery.platform}:${w.delivery.target}`, (w) =>
-      this.deliver(w, report),
+    await this.perTarget(
+      deliveries,
+      (w) => `${w.delivery.platform}:${w.delivery.target}`,
+      (w) => this.deliver(w, report),
     );
     const stale = await this.options.store.staleCards(this.batchSize, this.clock());
-    await this.perTarget(stale, (w) => `${w.delivery.platform}:${w.delivery.target}`, (w) => this.update(w, report));
+    await this.perTarget(
+      stale,
+      (w) => `${w.delivery.platform}:${w.delivery.target}`,
+      (w) => this.update(w, report),
+    );
     const replies = await this.options.store.claimDueReplies(this.clock(), this.batchSize);
-    await this.perTarget(replies, (r) => `${r.ref.platform}:${r.ref.target}`, (r) => this.reply(r, report));
+    await this.perTarget(
+      replies,
+      (r) => `${r.ref.platform}:${r.ref.target}`,
+      (r) => this.reply(r, report),
+    );
     return report;
   }
 
@@ -192,7 +202,10 @@ export class Dispatcher {
         }
       }
       const options = this.cardOptions(delivery.platform, delivery.target);
-      const ref = options === undefined ? await platform.postAlert(delivery.target, alert) : await platform.postAlert(delivery.target, alert, options);
+      const ref =
+        options === undefined
+          ? await platform.postAlert(delivery.target, alert)
+          : await platform.postAlert(delivery.target, alert, options);
       this.tell({ kind: 'post', platform: delivery.platform, outcome: 'posted', alert, at: this.clock() });
       await store.markPosted(delivery.id, ref, alert.version);
       report.posted++;
@@ -206,20 +219,38 @@ export class Dispatcher {
     const storm = this.options.storm;
     if (storm === undefined) return;
     const { store } = this.options;
-    const able = (Object.keys(this.options.platforms) as ChatPlatformName[]).filter((n) => this.options.platforms[n]?.postDigest !== undefined);
-    const created = await store.summariseStorms({ threshold: storm.threshold, now, platforms: able, postIndividual: storm.postIndividual, ...(storm.paceMs !== undefined ? { paceMs: storm.paceMs } : {}) });
+    const able = (Object.keys(this.options.platforms) as ChatPlatformName[]).filter(
+      (n) => this.options.platforms[n]?.postDigest !== undefined,
+    );
+    const created = await store.summariseStorms({
+      threshold: storm.threshold,
+      now,
+      platforms: able,
+      postIndividual: storm.postIndividual,
+      ...(storm.paceMs !== undefined ? { paceMs: storm.paceMs } : {}),
+    });
     for (const d of created) {
-      this.options.logger.warn({ platform: d.platform, target: d.target, alerts: d.alertIds.length, digest: d.id }, 'alert storm: one digest card instead of each card');
+      this.options.logger.warn(
+        { platform: d.platform, target: d.target, alerts: d.alertIds.length, digest: d.id },
+        'alert storm: one digest card instead of each card',
+      );
     }
     const due = await store.claimDueDigests(now, this.batchSize);
-    await this.perTarget(due, (d) => `${d.platform}:${d.target}`, (d) => this.postDigest(d, storm.postIndividual, report));
+    await this.perTarget(
+      due,
+      (d) => `${d.platform}:${d.target}`,
+      (d) => this.postDigest(d, storm.postIndividual, report),
+    );
   }
 
   private async postDigest(digest: StormDigest, individualFollow: boolean, report: DrainReport): Promise<void> {
     const { store, logger } = this.options;
     const platform = this.options.platforms[digest.platform];
     if (platform?.postDigest === undefined) {
-      await store.finishDigest(digest.id, { error: `${digest.platform} cannot post digests in this process`, retryAt: this.retryAt(digest.attempts, undefined) });
+      await store.finishDigest(digest.id, {
+        error: `${digest.platform} cannot post digests in this process`,
+        retryAt: this.retryAt(digest.attempts, undefined),
+      });
       return;
     }
     try {
@@ -238,7 +269,10 @@ export class Dispatcher {
       if (fatal || digest.attempts >= this.maxAttempts) {
         await store.finishDigest(digest.id, { error: message });
         report.failed++;
-        logger.error({ platform: digest.platform, target: digest.target, error: message }, 'storm digest given up; its alerts are listed by the alerts command');
+        logger.error(
+          { platform: digest.platform, target: digest.target, error: message },
+          'storm digest given up; its alerts are listed by the alerts command',
+        );
       } else {
         await store.finishDigest(digest.id, { error: message, retryAt: this.retryAt(digest.attempts, err) });
       }
@@ -293,7 +327,10 @@ export class Dispatcher {
       if (drawn) {
         // Drawn, but the store did not take note: a later pass draws it once more.
         await this.options.store.deferRender(delivery.id, message, this.retryAt(1, err));
-        this.options.logger.warn({ alert: alert.id, target: delivery.target, error: message }, 'card redrawn but not recorded; will redraw again');
+        this.options.logger.warn(
+          { alert: alert.id, target: delivery.target, error: message },
+          'card redrawn but not recorded; will redraw again',
+        );
         return;
       }
       const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
@@ -303,12 +340,18 @@ export class Dispatcher {
         await this.options.store.stopRender(delivery.id, state, message);
         this.tell({ kind: 'redraw', platform: delivery.platform, outcome: state === 'failed' ? 'given-up' : 'waiting', alert });
         report.failed++;
-        this.options.logger.error({ alert: alert.id, platform: delivery.platform, target: delivery.target, error: message }, state === 'failed' ? 'card redraw given up' : 'card redraw waits for a setup fix');
+        this.options.logger.error(
+          { alert: alert.id, platform: delivery.platform, target: delivery.target, error: message },
+          state === 'failed' ? 'card redraw given up' : 'card redraw waits for a setup fix',
+        );
         return;
       }
       this.tell({ kind: 'redraw', platform: delivery.platform, outcome: 'failed', alert });
       await this.options.store.deferRender(delivery.id, message, this.retryAt(delivery.renderAttempts + 1, err));
-      this.options.logger.warn({ alert: alert.id, target: delivery.target, attempts: delivery.renderAttempts + 1, error: message }, 'card update failed; will retry');
+      this.options.logger.warn(
+        { alert: alert.id, target: delivery.target, attempts: delivery.renderAttempts + 1, error: message },
+        'card update failed; will retry',
+      );
     }
   }
 

@@ -158,10 +158,12 @@ export class Pacer<P extends Pace = Pace> {
       }
       lane.pace.take(this.nowMs());
     });
-    lane.tail = turn.catch(() => undefined).finally(() => {
-      lane.waiting--;
-      this.sweep(key, lane);
-    });
+    lane.tail = turn
+      .catch(() => undefined)
+      .finally(() => {
+        lane.waiting--;
+        this.sweep(key, lane);
+      });
     return turn;
   }
 

@@ -6,7 +6,9 @@ import { z } from 'zod';
  * errors, not warnings: this block is ours.
  */
 
-const column = z.string({ invalid_type_error: 'expected a column name' }).regex(/^[A-Za-z_]\w*$/, 'expected a column name (letters, digits, _)');
+const column = z
+  .string({ invalid_type_error: 'expected a column name' })
+  .regex(/^[A-Za-z_]\w*$/, 'expected a column name (letters, digits, _)');
 
 const COLUMN_TYPES = ['string', 'guid', 'int', 'long', 'real', 'decimal', 'bool', 'datetime', 'timespan', 'dynamic'] as const;
 
@@ -26,7 +28,11 @@ const row = z.record(z.unknown(), { invalid_type_error: 'expected a row (a map o
   const { $ingestionTime, ...rest } = values;
   for (const key of Object.keys(rest)) {
     if (!/^[A-Za-z_]\w*$/.test(key)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `"${key}" is not a column name (use $ingestionTime for the ingestion time)` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [key],
+        message: `"${key}" is not a column name (use $ingestionTime for the ingestion time)`,
+      });
       return z.NEVER;
     }
   }
@@ -44,7 +50,9 @@ const table = z.union(
     z.array(row).transform((rows) => ({ columns: {} as Record<string, string>, rows })),
     z
       .object({
-        columns: z.record(column, z.enum(COLUMN_TYPES, { errorMap: () => ({ message: `expected one of ${COLUMN_TYPES.join(', ')}` }) })).default({}),
+        columns: z
+          .record(column, z.enum(COLUMN_TYPES, { errorMap: () => ({ message: `expected one of ${COLUMN_TYPES.join(', ')}` }) }))
+          .default({}),
         rows: z.array(row),
       })
       .strict(),
@@ -81,9 +89,16 @@ const testCase = z
 export const firstwatchSchema = z
   .object(
     {
-      window: z.enum(['ingestion-time'], { errorMap: () => ({ message: 'expected ingestion-time (or leave window out for a rule imported unchanged)' }) }).optional(),
+      window: z
+        .enum(['ingestion-time'], {
+          errorMap: () => ({ message: 'expected ingestion-time (or leave window out for a rule imported unchanged)' }),
+        })
+        .optional(),
       enrichment: z.enum(['azure-vm-target'], { errorMap: () => ({ message: 'expected azure-vm-target' }) }).optional(),
-      fingerprint: z.array(column, { invalid_type_error: 'expected a list of column names' }).min(1, 'needs at least one column').optional(),
+      fingerprint: z
+        .array(column, { invalid_type_error: 'expected a list of column names' })
+        .min(1, 'needs at least one column')
+        .optional(),
       card: z
         .object({
           subjectUpn: column,
@@ -105,5 +120,3 @@ export const firstwatchSchema = z
   )
   .strict()
   .default({});
-
-type ParsedFirstWatch = z.infer<typeof firstwatchSchema>;

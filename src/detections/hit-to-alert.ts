@@ -121,15 +121,6 @@ function text(row: Record<string, unknown>, col: string | undefined): string | u
   return t === '' ? undefined : t;
 }
 
-/**
- * The columns of the dedup key: the rule's `fingerprint`; else its entity columns and TimeGenerated;
- * a row without TimeGenerated or without any entity column is keyed by all its values (see fingerprintOf).
- */
-function fingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
-  const { columns, explicit } = planOf(detection).fingerprint;
-  return { columns: [...columns], explicit };
-}
-
 function computeFingerprintColumns(detection: Detection): { columns: string[]; explicit: boolean } {
   if (detection.firstwatch.fingerprint.length > 0) return { columns: [...detection.firstwatch.fingerprint], explicit: true };
   const cols = new Set<string>();
@@ -146,7 +137,10 @@ function canonical(v: unknown): string {
   if (Array.isArray(parsed)) return `[${parsed.map(canonical).sort().join(',')}]`;
   if (typeof parsed === 'object') {
     const o = parsed as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return cellText(parsed);
 }
@@ -252,7 +246,12 @@ function eventTimeOf(row: Record<string, unknown>): Date | undefined {
  * One result row of a detection → the alert it raises (no target yet: enrichment fills it).
  * A row with no time of its own (an aggregate without one) is dated `observedAt`, the run's end.
  */
-export function hitToAlert(detection: Detection, row: Record<string, unknown>, workspaceName: string, observedAt: Date = new Date()): NewAlert {
+export function hitToAlert(
+  detection: Detection,
+  row: Record<string, unknown>,
+  workspaceName: string,
+  observedAt: Date = new Date(),
+): NewAlert {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     throw new DetectionHitError(detection.id, detection.name, 'a result row must be an object of column: value');
   }

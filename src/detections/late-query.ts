@@ -14,13 +14,29 @@ export interface LateQuery extends RunQuery {
 export function buildLateQuery(
   detection: Detection,
   window: IngestionWindow,
-  opts: { delayAllowanceMs: number; scanMs: number; /** Ingested after this only (the last watermark): the window's overlap is not counted twice. */ countFrom?: Date },
+  opts: {
+    delayAllowanceMs: number;
+    scanMs: number;
+    /** Ingested after this only (the last watermark): the window's overlap is not counted twice. */ countFrom?: Date;
+  },
 ): LateQuery | undefined {
   if (detection.firstwatch.window !== 'ingestion-time') return undefined;
-  if (!Number.isFinite(opts.scanMs) || opts.scanMs <= 0) throw new RangeError(`buildLateQuery: scanMs must be a positive number of ms, got ${opts.scanMs}`);
+  if (!Number.isFinite(opts.scanMs) || opts.scanMs <= 0)
+    throw new RangeError(`buildLateQuery: scanMs must be a positive number of ms, got ${opts.scanMs}`);
   const lookbackStart = buildRunQuery(detection, window, { delayAllowanceMs: opts.delayAllowanceMs }).timespan.start;
-  const from = opts.countFrom !== undefined && opts.countFrom > window.ingestStart && opts.countFrom < window.ingestEnd ? opts.countFrom : window.ingestStart;
-  const { query } = buildRunQuery(detection, { ingestStart: from, ingestEnd: window.ingestEnd }, { delayAllowanceMs: opts.delayAllowanceMs });
+  const from =
+    opts.countFrom !== undefined && opts.countFrom > window.ingestStart && opts.countFrom < window.ingestEnd
+      ? opts.countFrom
+      : window.ingestStart;
+  const { query } = buildRunQuery(
+    detection,
+    { ingestStart: from, ingestEnd: window.ingestEnd },
+    { delayAllowanceMs: opts.delayAllowanceMs },
+  );
   // Timespans include both ends: stop 1 ms short so no row is counted by both queries.
-  return { query, timespan: { start: new Date(lookbackStart.getTime() - opts.scanMs), end: new Date(lookbackStart.getTime() - 1) }, lookbackStart };
+  return {
+    query,
+    timespan: { start: new Date(lookbackStart.getTime() - opts.scanMs), end: new Date(lookbackStart.getTime() - 1) },
+    lookbackStart,
+  };
 }

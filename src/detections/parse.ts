@@ -79,7 +79,7 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   for (const key of Object.keys(raw)) {
     if (ACTED_ON_FIELDS.has(key)) continue;
     const known = KNOWN_IGNORED_FIELDS[key];
-    warn(key, known !== undefined ? `not acted on: ${known}` : 'not a field of Sentinel\'s scheduled rule format; ignored');
+    warn(key, known !== undefined ? `not acted on: ${known}` : "not a field of Sentinel's scheduled rule format; ignored");
   }
   for (const key of Object.keys(r.alertDetailsOverride ?? {})) {
     if (!KNOWN_OVERRIDE_FIELDS.has(key)) warn(`alertDetailsOverride.${key}`, 'not acted on; ignored');
@@ -90,15 +90,27 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   const usesEnd = r.query.includes(WINDOW_END);
   if (f.window === 'ingestion-time') {
     if (!usesStart || !usesEnd) {
-      throw new DetectionFileError(file, 'query', `firstwatch.window is ingestion-time but the query does not use ${!usesStart ? WINDOW_START : WINDOW_END} (bound it with: | where ingestion_time() > ${WINDOW_START} and ingestion_time() <= ${WINDOW_END})`);
+      throw new DetectionFileError(
+        file,
+        'query',
+        `firstwatch.window is ingestion-time but the query does not use ${!usesStart ? WINDOW_START : WINDOW_END} (bound it with: | where ingestion_time() > ${WINDOW_START} and ingestion_time() <= ${WINDOW_END})`,
+      );
     }
   } else if (nrt) {
     if (usesStart || usesEnd) {
-      throw new DetectionFileError(file, 'firstwatch.window', `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`);
+      throw new DetectionFileError(
+        file,
+        'firstwatch.window',
+        `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`,
+      );
     }
   } else {
     if (usesStart || usesEnd) {
-      throw new DetectionFileError(file, 'firstwatch.window', `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`);
+      throw new DetectionFileError(
+        file,
+        'firstwatch.window',
+        `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`,
+      );
     }
     warn(
       'queryPeriod',
@@ -106,17 +118,23 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
     );
   }
 
-  const override = opts.scheduleOverrides?.[r.id] ?? opts.scheduleOverrides?.[r.id.toLowerCase()] ?? opts.scheduleOverrides?.[slug] ?? opts.defaultCron;
+  const override =
+    opts.scheduleOverrides?.[r.id] ?? opts.scheduleOverrides?.[r.id.toLowerCase()] ?? opts.scheduleOverrides?.[slug] ?? opts.defaultCron;
   let cron: string;
   if (override !== undefined) {
-    if (!validateCron(override)) throw new DetectionFileError(file, 'queryFrequency', `schedule override "${override}" is not a cron expression`);
+    if (!validateCron(override))
+      throw new DetectionFileError(file, 'queryFrequency', `schedule override "${override}" is not a cron expression`);
     cron = override;
   } else if (nrt) {
     cron = NRT_CRON;
   } else {
     const chosen = cronForFrequency(r.queryFrequency.ms);
     cron = chosen.cron;
-    if (!chosen.exact) warn('queryFrequency', `${r.queryFrequency.text} has no exact cron expression; runs on "${cron}" (more often, which deduplication makes harmless)`);
+    if (!chosen.exact)
+      warn(
+        'queryFrequency',
+        `${r.queryFrequency.text} has no exact cron expression; runs on "${cron}" (more often, which deduplication makes harmless)`,
+      );
   }
 
   const detection: Detection = {

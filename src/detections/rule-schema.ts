@@ -31,10 +31,14 @@ const severity = z.string({ required_error: 'required' }).transform((s, ctx) => 
 });
 
 const OPERATORS: Record<string, 'gt' | 'lt' | 'eq' | 'ne'> = {
-  gt: 'gt', greaterthan: 'gt',
-  lt: 'lt', lessthan: 'lt',
-  eq: 'eq', equal: 'eq',
-  ne: 'ne', notequal: 'ne',
+  gt: 'gt',
+  greaterthan: 'gt',
+  lt: 'lt',
+  lessthan: 'lt',
+  eq: 'eq',
+  equal: 'eq',
+  ne: 'ne',
+  notequal: 'ne',
 };
 const triggerOperator = z.string({ required_error: 'required' }).transform((s, ctx) => {
   const op = OPERATORS[s.trim().toLowerCase()];
@@ -45,20 +49,28 @@ const triggerOperator = z.string({ required_error: 'required' }).transform((s, c
   return op;
 });
 
-const tactic = z.string().refine((s) => (TACTICS as readonly string[]).includes(s), (s) => ({
-  message: `"${s}" is not a Sentinel tactic (${TACTICS.join(', ')})`,
-}));
+const tactic = z.string().refine(
+  (s) => (TACTICS as readonly string[]).includes(s),
+  (s) => ({
+    message: `"${s}" is not a Sentinel tactic (${TACTICS.join(', ')})`,
+  }),
+);
 
 const technique = z.string().regex(/^T\d{4}(\.\d{3})?$/, 'expected a MITRE technique id such as T1651 or T1021.008');
 
-const columnName = z.string({ invalid_type_error: 'expected a column name' }).regex(/^[A-Za-z_]\w*$/, 'expected a column name (letters, digits, _)');
+const columnName = z
+  .string({ invalid_type_error: 'expected a column name' })
+  .regex(/^[A-Za-z_]\w*$/, 'expected a column name (letters, digits, _)');
 
 const entityMapping = z
   .object(
     {
-      entityType: z.string({ required_error: 'required' }).refine((t) => t in ENTITY_IDENTIFIERS, (t) => ({
-        message: `"${t}" is not a Sentinel entity type (${Object.keys(ENTITY_IDENTIFIERS).join(', ')})`,
-      })),
+      entityType: z.string({ required_error: 'required' }).refine(
+        (t) => t in ENTITY_IDENTIFIERS,
+        (t) => ({
+          message: `"${t}" is not a Sentinel entity type (${Object.keys(ENTITY_IDENTIFIERS).join(', ')})`,
+        }),
+      ),
       fieldMappings: z
         .array(z.object({ identifier: nonEmpty, columnName }).strict(), { required_error: 'required' })
         .min(1, 'needs at least 1 field mapping')
@@ -106,14 +118,24 @@ export const ruleSchema = z
     queryFrequency: ruleTimespan,
     queryPeriod: ruleTimespan,
     triggerOperator,
-    triggerThreshold: z.number({ required_error: 'required', invalid_type_error: 'expected a number' }).int('expected a whole number').min(0).max(10000),
+    triggerThreshold: z
+      .number({ required_error: 'required', invalid_type_error: 'expected a number' })
+      .int('expected a whole number')
+      .min(0)
+      .max(10000),
     tactics: z.array(tactic, { invalid_type_error: 'expected a list' }).default([]),
     relevantTechniques: z.array(technique, { invalid_type_error: 'expected a list' }).default([]),
     query: nonEmpty.pipe(z.string().max(10000, 'longer than 10000 characters')),
-    entityMappings: z.array(entityMapping, { invalid_type_error: 'expected a list' }).max(10, 'at most 10 entity mappings (Sentinel\'s limit)').default([]),
+    entityMappings: z
+      .array(entityMapping, { invalid_type_error: 'expected a list' })
+      .max(10, "at most 10 entity mappings (Sentinel's limit)")
+      .default([]),
     customDetails: z
       .record(
-        z.string().regex(/^[a-zA-Z]+\w*$/, 'labels start with a letter and hold only letters, digits, _').max(20, 'labels are at most 20 characters'),
+        z
+          .string()
+          .regex(/^[a-zA-Z]+\w*$/, 'labels start with a letter and hold only letters, digits, _')
+          .max(20, 'labels are at most 20 characters'),
         columnName,
         { invalid_type_error: 'expected a map of label: ColumnName' },
       )
@@ -121,17 +143,22 @@ export const ruleSchema = z
       .default({}),
     alertDetailsOverride: alertDetailsOverride.optional(),
     version: z.union([z.string(), z.number()]).transform(String).optional(),
-    kind: z.string({ required_error: 'required' }).refine((k) => k === 'Scheduled', (k) => ({
-      message: `"${k}" rules are not run by FirstWatch; only kind: Scheduled`,
-    })),
+    kind: z.string({ required_error: 'required' }).refine(
+      (k) => k === 'Scheduled',
+      (k) => ({
+        message: `"${k}" rules are not run by FirstWatch; only kind: Scheduled`,
+      }),
+    ),
   })
   .passthrough()
   .superRefine((r, ctx) => {
     if (r.queryPeriod.ms < r.queryFrequency.ms) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['queryPeriod'], message: `${r.queryPeriod.text} is shorter than queryFrequency ${r.queryFrequency.text}` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['queryPeriod'],
+        message: `${r.queryPeriod.text} is shorter than queryFrequency ${r.queryFrequency.text}`,
+      });
     }
   });
-
-type ParsedRule = z.infer<typeof ruleSchema>;
 
 export { placeholders };

@@ -30,8 +30,10 @@ function kqlDatetime(d: Date): string {
 
 function checkWindow(window: IngestionWindow): void {
   const { ingestStart, ingestEnd } = window ?? ({} as Partial<IngestionWindow>);
-  if (!(ingestStart instanceof Date) || Number.isNaN(ingestStart.getTime())) throw new RangeError('buildRunQuery: ingestStart must be a valid Date');
-  if (!(ingestEnd instanceof Date) || Number.isNaN(ingestEnd.getTime())) throw new RangeError('buildRunQuery: ingestEnd must be a valid Date');
+  if (!(ingestStart instanceof Date) || Number.isNaN(ingestStart.getTime()))
+    throw new RangeError('buildRunQuery: ingestStart must be a valid Date');
+  if (!(ingestEnd instanceof Date) || Number.isNaN(ingestEnd.getTime()))
+    throw new RangeError('buildRunQuery: ingestEnd must be a valid Date');
   if (ingestStart.getTime() >= ingestEnd.getTime()) {
     throw new RangeError(`buildRunQuery: ingestStart ${ingestStart.toISOString()} must be before ingestEnd ${ingestEnd.toISOString()}`);
   }

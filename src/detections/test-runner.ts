@@ -38,13 +38,27 @@ function runCase(detection: Detection, c: DetectionTestCase, opts: RunTestsOptio
   let query: string | undefined;
   try {
     const tables = buildTestTables(c.tables);
-    const window = caseWindow(c, tables.flatMap((t) => t.ingestionTimes ?? []));
-    const run = buildRunQuery(detection, { ingestStart: window.start, ingestEnd: window.end }, { delayAllowanceMs: opts.delayAllowanceMs ?? 48 * 3_600_000 });
+    const window = caseWindow(
+      c,
+      tables.flatMap((t) => t.ingestionTimes ?? []),
+    );
+    const run = buildRunQuery(
+      detection,
+      { ingestStart: window.start, ingestEnd: window.end },
+      { delayAllowanceMs: opts.delayAllowanceMs ?? 48 * 3_600_000 },
+    );
     query = run.query;
     const result = runQuery(run.query, tableSource(tables), { now: c.now ?? window.end, timespan: run.timespan });
     const keyIndex = result.columns.findIndex((col) => col.name === c.key);
     if (keyIndex < 0) {
-      return { ...base, passed: false, missed: [...c.hits], unexpected: [], error: `the result has no key column ${c.key} (columns: ${result.columns.map((x) => x.name).join(', ')})`, query };
+      return {
+        ...base,
+        passed: false,
+        missed: [...c.hits],
+        unexpected: [],
+        error: `the result has no key column ${c.key} (columns: ${result.columns.map((x) => x.name).join(', ')})`,
+        query,
+      };
     }
     const rows = triggerFires(detection, result.rows.length) ? result.rows : [];
     const errors: string[] = [];

@@ -67,7 +67,13 @@ export function buildTestTables(tables: Record<string, TestTable>): Table[] {
     for (const k of Object.keys(t.columns)) if (!names.includes(k)) names.push(k);
     const columns: Column[] = names.map((n) => ({
       name: n,
-      type: (t.columns[n] as ColumnType | undefined) ?? known[n] ?? inferType(n, t.rows.map((r) => r.values[n])),
+      type:
+        (t.columns[n] as ColumnType | undefined) ??
+        known[n] ??
+        inferType(
+          n,
+          t.rows.map((r) => r.values[n]),
+        ),
     }));
     const rows = t.rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, convert(c.name, c.type, r.values[c.name])])));
     const ingestionTimes = t.rows.map((r, i) => {

@@ -29,7 +29,10 @@ function tolerateKind(raw: Record<string, unknown>, warn: Warn): void {
     raw.queryPeriod ??= NRT_SCHEDULE;
     raw.triggerOperator ??= 'gt';
     raw.triggerThreshold ??= 0;
-    warn('kind', `NRT rule: runs every ${String(raw.queryFrequency)} over the last ${String(raw.queryPeriod)}, FirstWatch's shortest schedule`);
+    warn(
+      'kind',
+      `NRT rule: runs every ${String(raw.queryFrequency)} over the last ${String(raw.queryPeriod)}, FirstWatch's shortest schedule`,
+    );
   }
 }
 
@@ -81,7 +84,10 @@ function tolerateIdentifiers(raw: Record<string, unknown>, warn: Warn): void {
       }
     });
     if (m.fieldMappings.length > 3) {
-      warn(`entityMappings[${i}].fieldMappings`, `${m.fieldMappings.length} identifiers; Sentinel documents at most 3 per entity (all are used)`);
+      warn(
+        `entityMappings[${i}].fieldMappings`,
+        `${m.fieldMappings.length} identifiers; Sentinel documents at most 3 per entity (all are used)`,
+      );
     }
   });
 }

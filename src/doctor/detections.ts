@@ -12,18 +12,39 @@ export function checkDetections(config: Config): { results: CheckResult[]; detec
     const loaded = loadDetections(dir, { scheduleOverrides: config.schedule.scheduleOverrides, defaultCron: config.schedule.pollCron });
     const results: CheckResult[] = [];
     if (loaded.length === 0 && loaded.rejected.length === 0) {
-      results.push({ check: 'detections', verdict: 'FAIL', detail: `no detection rules in ${dir}`, fix: 'put Sentinel scheduled-rule YAML files there, or point DETECTIONS_DIR at them' });
+      results.push({
+        check: 'detections',
+        verdict: 'FAIL',
+        detail: `no detection rules in ${dir}`,
+        fix: 'put Sentinel scheduled-rule YAML files there, or point DETECTIONS_DIR at them',
+      });
     } else if (loaded.length > 0) {
-      results.push({ check: 'detections', verdict: 'ok', detail: `${loaded.length} loaded from ${dir}: ${loaded.map((d) => d.slug).join(', ')}` });
+      results.push({
+        check: 'detections',
+        verdict: 'ok',
+        detail: `${loaded.length} loaded from ${dir}: ${loaded.map((d) => d.slug).join(', ')}`,
+      });
     }
     for (const bad of loaded.rejected) {
-      results.push({ check: 'detections', verdict: 'FAIL', detail: `${bad.message} (not loaded; the other rules run)`, fix: `correct ${bad.field} in ${bad.file}` });
+      results.push({
+        check: 'detections',
+        verdict: 'FAIL',
+        detail: `${bad.message} (not loaded; the other rules run)`,
+        fix: `correct ${bad.field} in ${bad.file}`,
+      });
     }
     for (const warning of loaded.warnings) results.push({ check: 'detections', verdict: 'warn', detail: warning });
     return { results, detections: [...loaded] };
   } catch (err) {
     return {
-      results: [{ check: 'detections', verdict: 'FAIL', detail: messageOf(err), fix: `correct the rule file, or point DETECTIONS_DIR at the right folder (now ${dir})` }],
+      results: [
+        {
+          check: 'detections',
+          verdict: 'FAIL',
+          detail: messageOf(err),
+          fix: `correct the rule file, or point DETECTIONS_DIR at the right folder (now ${dir})`,
+        },
+      ],
       detections: [],
     };
   }
@@ -44,14 +65,23 @@ export function nextRuns(expression: string, count: number): Date[] | undefined 
 export function checkSchedules(config: Config, detections: readonly Detection[]): CheckResult[] {
   const entries: { check: string; expression: string; origin: string; fix: string }[] = [];
   if (config.schedule.pollCron !== undefined) {
-    entries.push({ check: 'schedule POLL_CRON', expression: config.schedule.pollCron, origin: 'POLL_CRON', fix: 'set POLL_CRON to a cron expression such as "0 * * * *"' });
+    entries.push({
+      check: 'schedule POLL_CRON',
+      expression: config.schedule.pollCron,
+      origin: 'POLL_CRON',
+      fix: 'set POLL_CRON to a cron expression such as "0 * * * *"',
+    });
   }
   for (const d of detections) {
     const overridden = config.schedule.scheduleOverrides[d.id] !== undefined || config.schedule.scheduleOverrides[d.slug] !== undefined;
     entries.push({
       check: `schedule ${d.slug}`,
       expression: d.cron,
-      origin: overridden ? 'DETECTION_SCHEDULE_OVERRIDES' : config.schedule.pollCron !== undefined ? 'POLL_CRON' : `queryFrequency ${d.queryFrequency}`,
+      origin: overridden
+        ? 'DETECTION_SCHEDULE_OVERRIDES'
+        : config.schedule.pollCron !== undefined
+          ? 'POLL_CRON'
+          : `queryFrequency ${d.queryFrequency}`,
       fix: overridden ? `correct ${d.slug}'s entry in DETECTION_SCHEDULE_OVERRIDES` : `correct queryFrequency in ${d.file}`,
     });
   }
@@ -60,6 +90,10 @@ export function checkSchedules(config: Config, detections: readonly Detection[])
     if (runs === undefined || runs.length === 0) {
       return { check, verdict: 'FAIL', detail: `"${expression}" (from ${origin}) is not a cron expression that ever fires`, fix };
     }
-    return { check, verdict: 'ok', detail: `"${expression}" (from ${origin}); next ${runs.map((r) => r.toISOString().replace(/:00\.000Z$/, 'Z')).join(', ')}` };
+    return {
+      check,
+      verdict: 'ok',
+      detail: `"${expression}" (from ${origin}); next ${runs.map((r) => r.toISOString().replace(/:00\.000Z$/, 'Z')).join(', ')}`,
+    };
   });
 }

@@ -31,7 +31,10 @@ export function identityOf(token: string): TokenIdentity {
   const managed = str(c.xms_mirid);
   const what = managed !== undefined ? `managed identity ${managed.split('/').pop() ?? managed}` : 'app';
   return {
-    description: `${what}${appId ? ` (client id ${appId}` : ' ('}${objectId ? `${appId ? ', ' : ''}object id ${objectId})` : ')'}`.replace(' ()', ''),
+    description: `${what}${appId ? ` (client id ${appId}` : ' ('}${objectId ? `${appId ? ', ' : ''}object id ${objectId})` : ')'}`.replace(
+      ' ()',
+      '',
+    ),
     objectId,
     principalType: 'ServicePrincipal',
   };

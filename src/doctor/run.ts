@@ -21,7 +21,13 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
   let credential: TokenCredential | undefined = options.credential;
   const lazyCredential = (): TokenCredential => (credential ??= new DefaultAzureCredential());
 
-  const results: CheckResult[] = [{ check: 'configuration', verdict: 'ok', detail: `valid; ${config.workspaces.length} workspace(s): ${config.workspaces.map((w) => w.name).join(', ')}` }];
+  const results: CheckResult[] = [
+    {
+      check: 'configuration',
+      verdict: 'ok',
+      detail: `valid; ${config.workspaces.length} workspace(s): ${config.workspaces.map((w) => w.name).join(', ')}`,
+    },
+  ];
   const detections = checkDetections(config);
   results.push(...detections.results);
   results.push(...checkSchedules(config, detections.detections));

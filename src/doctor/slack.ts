@@ -41,7 +41,11 @@ export async function checkSlack(config: Config, timeoutMs: number): Promise<Che
   try {
     const auth = await web.auth.test();
     botUserId = auth.user_id;
-    results.push({ check: 'slack bot token', verdict: 'ok', detail: `auth.test: bot @${auth.user ?? '?'} (${auth.user_id ?? '?'}) in ${auth.team ?? '?'} (${auth.team_id ?? '?'})` });
+    results.push({
+      check: 'slack bot token',
+      verdict: 'ok',
+      detail: `auth.test: bot @${auth.user ?? '?'} (${auth.user_id ?? '?'}) in ${auth.team ?? '?'} (${auth.team_id ?? '?'})`,
+    });
   } catch (err) {
     const code = slackError(err);
     const tokenProblem = ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].includes(code);
@@ -78,7 +82,12 @@ export async function checkSlack(config: Config, timeoutMs: number): Promise<Che
 
   const channels = alertChannels(config, slack);
   if (channels.size === 0) {
-    results.push({ check: 'slack channels', verdict: 'warn', detail: 'no channel receives alerts', fix: 'set SLACK_CHANNELS (or WORKSPACE_<NAME>_SLACK_CHANNELS) to channel ids such as C0123ABCD' });
+    results.push({
+      check: 'slack channels',
+      verdict: 'warn',
+      detail: 'no channel receives alerts',
+      fix: 'set SLACK_CHANNELS (or WORKSPACE_<NAME>_SLACK_CHANNELS) to channel ids such as C0123ABCD',
+    });
   }
   for (const [channel, workspaces] of channels) {
     const check = `slack channel ${channel}`;
@@ -107,7 +116,7 @@ export async function checkSlack(config: Config, timeoutMs: number): Promise<Che
             ? 'use the channel id (channel details → bottom of the About tab); a private channel is visible only after the bot is invited'
             : code === 'missing_scope'
               ? 'add the channels:read and groups:read scopes (manifests/slack/manifest.yml has them) and reinstall the app'
-              : 'check the channel id and the app\'s scopes',
+              : "check the channel id and the app's scopes",
       });
     }
   }

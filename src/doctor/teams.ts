@@ -9,9 +9,10 @@ const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com/.default';
 
 /** Hints for the Entra errors an operator meets when setting a bot up. */
 const AADSTS_FIXES: Record<string, string> = {
-  AADSTS7000215: 'TEAMS_APP_PASSWORD is not a valid client secret of TEAMS_APP_ID: create a new one (Certificates & secrets) and copy its Value, not its ID',
+  AADSTS7000215:
+    'TEAMS_APP_PASSWORD is not a valid client secret of TEAMS_APP_ID: create a new one (Certificates & secrets) and copy its Value, not its ID',
   AADSTS7000222: 'the client secret has expired: create a new one and update TEAMS_APP_PASSWORD',
-  AADSTS700016: 'TEAMS_APP_ID is not an app registration in TEAMS_TENANT_ID: check both on the Azure Bot\'s Configuration page',
+  AADSTS700016: "TEAMS_APP_ID is not an app registration in TEAMS_TENANT_ID: check both on the Azure Bot's Configuration page",
   AADSTS90002: 'TEAMS_TENANT_ID names no tenant: use the directory (tenant) id of the bot registration',
   AADSTS900023: 'TEAMS_TENANT_ID is not a tenant id or domain',
 };
@@ -46,10 +47,17 @@ async function botToken(bot: TeamsBot, authority: string, timeoutMs: number): Pr
       check,
       verdict: 'FAIL',
       detail: `no token for app ${bot.appId} from tenant ${tenant}: ${typeof b.error === 'string' ? `${b.error}: ` : ''}${description}`,
-      fix: (code !== undefined ? AADSTS_FIXES[code] : undefined) ?? 'check TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID against the Azure Bot registration',
+      fix:
+        (code !== undefined ? AADSTS_FIXES[code] : undefined) ??
+        'check TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID against the Azure Bot registration',
     };
   } catch (err) {
-    return { check, verdict: 'FAIL', detail: `${url}: ${messageOf(err)}`, fix: 'check that this host reaches login.microsoftonline.com (proxy, firewall)' };
+    return {
+      check,
+      verdict: 'FAIL',
+      detail: `${url}: ${messageOf(err)}`,
+      fix: 'check that this host reaches login.microsoftonline.com (proxy, firewall)',
+    };
   }
 }
 
@@ -58,9 +66,15 @@ function alertChannels(config: Config, channels: readonly string[]): string[] {
   return [...new Set(config.workspaces.flatMap((w) => w.teamsChannels ?? channels))];
 }
 
-export async function checkTeams(config: Config, store: ConversationStore | undefined, authority: string, timeoutMs: number): Promise<CheckResult[]> {
+export async function checkTeams(
+  config: Config,
+  store: ConversationStore | undefined,
+  authority: string,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
   const teams = config.teams;
-  if (teams.mode === 'off') return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
+  if (teams.mode === 'off')
+    return [{ check: 'teams', verdict: 'skip', detail: 'Teams is off (no TEAMS_APP_ID, and the Playground is off)' }];
   if (teams.mode === 'playground') {
     if (!playgroundInstalled()) {
       return [
@@ -82,11 +96,21 @@ export async function checkTeams(config: Config, store: ConversationStore | unde
   }
   const results: CheckResult[] = [await botToken(teams, authority, timeoutMs)];
   if (teams.tenantId === undefined) {
-    results.push({ check: 'teams tenant', verdict: 'warn', detail: 'TEAMS_TENANT_ID is not set: only multi-tenant bot registrations work without it, and Azure no longer creates new ones', fix: 'set TEAMS_TENANT_ID to the tenant of the single-tenant bot registration' });
+    results.push({
+      check: 'teams tenant',
+      verdict: 'warn',
+      detail: 'TEAMS_TENANT_ID is not set: only multi-tenant bot registrations work without it, and Azure no longer creates new ones',
+      fix: 'set TEAMS_TENANT_ID to the tenant of the single-tenant bot registration',
+    });
   }
   const channels = alertChannels(config, teams.channels);
   if (channels.length === 0) {
-    results.push({ check: 'teams channels', verdict: 'warn', detail: 'no channel receives alerts', fix: 'set TEAMS_CHANNELS (or WORKSPACE_<NAME>_TEAMS_CHANNELS) to channel names or ids' });
+    results.push({
+      check: 'teams channels',
+      verdict: 'warn',
+      detail: 'no channel receives alerts',
+      fix: 'set TEAMS_CHANNELS (or WORKSPACE_<NAME>_TEAMS_CHANNELS) to channel names or ids',
+    });
   }
   for (const channel of channels) {
     const check = `teams channel ${channel}`;

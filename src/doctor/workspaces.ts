@@ -29,7 +29,8 @@ function workspaceIdOf(w: Config['workspace'] | Entry): string | undefined {
 
 /** The variables that hold a workspace's settings, for the fix lines. */
 function variablesOf(config: Config, entry: Entry): { id: string; endpoint: string } {
-  const single = config.workspaces.length === 1 && entry.name === config.workspace.name && workspaceIdOf(entry) === workspaceIdOf(config.workspace);
+  const single =
+    config.workspaces.length === 1 && entry.name === config.workspace.name && workspaceIdOf(entry) === workspaceIdOf(config.workspace);
   if (single) return { id: 'LOG_ANALYTICS_WORKSPACE_ID', endpoint: 'LOG_ANALYTICS_ENDPOINT' };
   const prefix = workspaceVariablePrefix(entry.name);
   return { id: `${prefix}ID`, endpoint: `${prefix}ENDPOINT` };
@@ -58,7 +59,11 @@ export interface WorkspaceCheckOptions {
 }
 
 /** Token per Azure audience, each workspace's trivial query, its tables and how fresh their rows are. */
-export async function checkWorkspaces(config: Config, detections: readonly Detection[], options: WorkspaceCheckOptions): Promise<CheckResult[]> {
+export async function checkWorkspaces(
+  config: Config,
+  detections: readonly Detection[],
+  options: WorkspaceCheckOptions,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const tokens = new Map<string, Token>();
   for (const entry of config.workspaces) {
@@ -79,7 +84,11 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
             detail: `no token for ${audience}: ${token.identity?.description ?? 'no identity answered'}`,
             fix: 'in Azure give FirstWatch a managed identity; elsewhere set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, or run az login',
           }
-        : { check: 'azure token', verdict: 'ok', detail: `${token.identity?.description ?? 'an identity'} obtained a token for ${audience}` },
+        : {
+            check: 'azure token',
+            verdict: 'ok',
+            detail: `${token.identity?.description ?? 'an identity'} obtained a token for ${audience}`,
+          },
     );
   }
 
@@ -94,7 +103,8 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
   for (const d of detections) {
     const name = d.firstwatch.enrichment;
     if (name === undefined) continue;
-    for (const t of enricherFor(name).tables) enrichmentTables.set(t, [...(enrichmentTables.get(t) ?? []), `${d.slug}'s enrichment (${name})`]);
+    for (const t of enricherFor(name).tables)
+      enrichmentTables.set(t, [...(enrichmentTables.get(t) ?? []), `${d.slug}'s enrichment (${name})`]);
   }
   const wanted = [...new Set([...detectionTables.keys(), ...enrichmentTables.keys(), ...HUNT_TABLES])];
   // Rows later than an ingestion-time rule's look-back (queryPeriod + allowance) are its missed hits unless LATE_ROWS=alert.
@@ -121,7 +131,13 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
       if (entry.mode === 'local') {
         // The doctor looks; it never writes into the user's folder.
         server = await startLocalWorkspace(config.workspace.localDir, 0, options.logger, { readOnly: true });
-        source = new LogAnalyticsSource({ name: entry.name, workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
+        source = new LogAnalyticsSource({
+          name: entry.name,
+          workspaceId: server.workspaceIds[0] as string,
+          endpoint: server.url,
+          local: true,
+          maxRetries: 0,
+        });
       } else {
         source = new LogAnalyticsSource({
           name: entry.name,
@@ -133,9 +149,16 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
           ...(local ? {} : { credential: options.credential() }),
         });
       }
-      results.push(...(await checkOne(config, entry, source, wanted, { detectionTables, enrichmentTables, lateBounds }, token?.identity, options)));
+      results.push(
+        ...(await checkOne(config, entry, source, wanted, { detectionTables, enrichmentTables, lateBounds }, token?.identity, options)),
+      );
     } catch (err) {
-      results.push({ check: `workspace ${entry.name}`, verdict: 'FAIL', detail: messageOf(err), fix: `check LOCAL_WORKSPACE_DIR (${config.workspace.localDir}) is writable` });
+      results.push({
+        check: `workspace ${entry.name}`,
+        verdict: 'FAIL',
+        detail: messageOf(err),
+        fix: `check LOCAL_WORKSPACE_DIR (${config.workspace.localDir}) is writable`,
+      });
     } finally {
       await server?.close();
     }
@@ -146,7 +169,8 @@ export async function checkWorkspaces(config: Config, detections: readonly Detec
 async function obtainToken(credential: TokenCredential, scope: string, timeoutMs: number): Promise<Token> {
   try {
     const token = await credential.getToken(scope, { abortSignal: AbortSignal.timeout(timeoutMs) });
-    if (token === null) return { failed: true, identity: { description: 'the credential returned no token', principalType: 'ServicePrincipal' } };
+    if (token === null)
+      return { failed: true, identity: { description: 'the credential returned no token', principalType: 'ServicePrincipal' } };
     return { failed: false, identity: identityOf(token.token) };
   } catch (err) {
     // DefaultAzureCredential lists every credential it tried; the first sentence is what matters.
@@ -159,7 +183,11 @@ async function checkOne(
   entry: Entry,
   source: LogAnalyticsSource,
   wanted: string[],
-  readersOf: { detectionTables: Map<string, string[]>; enrichmentTables: Map<string, string[]>; lateBounds: Map<string, { ms: number; rules: string[] }> },
+  readersOf: {
+    detectionTables: Map<string, string[]>;
+    enrichmentTables: Map<string, string[]>;
+    lateBounds: Map<string, { ms: number; rules: string[] }>;
+  },
   identity: TokenIdentity | undefined,
   options: WorkspaceCheckOptions,
 ): Promise<CheckResult[]> {
@@ -174,17 +202,29 @@ async function checkOne(
   const query = `union isfuzzy=true ${wanted.join(', ')}${lag} | summarize Rows = count(), Newest = max(TimeGenerated), Ingested = max(ingestion_time())${late} by Type`;
   let result: QueryResult;
   try {
-    result = await source.query(query, { start: new Date(now.getTime() - LOOK_BACK_MS), end: now }, { signal: AbortSignal.timeout(options.timeoutMs) });
+    result = await source.query(
+      query,
+      { start: new Date(now.getTime() - LOOK_BACK_MS), end: now },
+      { signal: AbortSignal.timeout(options.timeoutMs) },
+    );
   } catch (err) {
     return [queryFailure(check, entry, err, vars, identity, options.timeoutMs)];
   }
   const results: CheckResult[] = [
-    { check, verdict: 'ok', detail: `answers at ${entry.mode === 'local' ? 'the embedded local workspace' : entry.endpoint}${entry.mode === 'log-analytics' ? ` (workspace id ${entry.workspaceId})` : ''}` },
+    {
+      check,
+      verdict: 'ok',
+      detail: `answers at ${entry.mode === 'local' ? 'the embedded local workspace' : entry.endpoint}${entry.mode === 'log-analytics' ? ` (workspace id ${entry.workspaceId})` : ''}`,
+    },
   ];
   const rows = new Map(result.rows.map((r) => [String(r.Type), r]));
   for (const table of wanted) {
     const readers = readersOf.detectionTables.get(table);
-    const everyone = [...(readers ?? []), ...(readersOf.enrichmentTables.get(table) ?? []), ...(HUNT_TABLES.includes(table) ? ['the hunt'] : [])];
+    const everyone = [
+      ...(readers ?? []),
+      ...(readersOf.enrichmentTables.get(table) ?? []),
+      ...(HUNT_TABLES.includes(table) ? ['the hunt'] : []),
+    ];
     const who = everyone.length > 0 ? `read by ${everyone.join(', ')}` : 'read';
     const row = rows.get(table);
     const newest = asDate(row?.Newest);
@@ -193,7 +233,10 @@ async function checkOne(
         check: `${check} ${table}`,
         verdict: readers ? 'FAIL' : 'warn',
         detail: `no rows in the last ${formatDuration(LOOK_BACK_MS)} (${who}): the table is missing or empty`,
-        fix: table === 'BehaviorAnalytics' ? 'turn on UEBA in Microsoft Sentinel (Settings → Entity behavior analytics)' : `connect the ${table} data connector in Microsoft Sentinel`,
+        fix:
+          table === 'BehaviorAnalytics'
+            ? 'turn on UEBA in Microsoft Sentinel (Settings → Entity behavior analytics)'
+            : `connect the ${table} data connector in Microsoft Sentinel`,
       });
       continue;
     }
@@ -215,18 +258,33 @@ async function checkOne(
       check: `${check} ${table}`,
       verdict: stale ? 'warn' : 'ok',
       detail: `${String(row.Rows)} rows in ${formatDuration(LOOK_BACK_MS)}, newest TimeGenerated ${ago(age)} ago${lag} (${who})`,
-      ...(stale ? { fix: `rows arrive later than INGESTION_DELAY_ALLOWANCE (${formatDuration(config.schedule.ingestionDelayAllowanceMs)}): check the data connector, or raise the allowance` } : {}),
+      ...(stale
+        ? {
+            fix: `rows arrive later than INGESTION_DELAY_ALLOWANCE (${formatDuration(config.schedule.ingestionDelayAllowanceMs)}): check the data connector, or raise the allowance`,
+          }
+        : {}),
     });
   }
   return results;
 }
 
-function queryFailure(check: string, entry: Entry, err: unknown, vars: { id: string; endpoint: string }, identity: TokenIdentity | undefined, timeoutMs: number): CheckResult {
+function queryFailure(
+  check: string,
+  entry: Entry,
+  err: unknown,
+  vars: { id: string; endpoint: string },
+  identity: TokenIdentity | undefined,
+  timeoutMs: number,
+): CheckResult {
   const detail = messageOf(err);
   if (err instanceof QueryError) {
     if (err.kind === 'forbidden') {
-      const scope = entry.resourceId ?? '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<workspace>';
-      const assignee = identity?.objectId ? `--assignee-object-id ${identity.objectId} --assignee-principal-type ${identity.principalType}` : '--assignee <principal object id>';
+      const scope =
+        entry.resourceId ??
+        '/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<workspace>';
+      const assignee = identity?.objectId
+        ? `--assignee-object-id ${identity.objectId} --assignee-principal-type ${identity.principalType}`
+        : '--assignee <principal object id>';
       return {
         check,
         verdict: 'FAIL',
@@ -235,18 +293,43 @@ function queryFailure(check: string, entry: Entry, err: unknown, vars: { id: str
       };
     }
     if (err.kind === 'not-found') {
-      return { check, verdict: 'FAIL', detail, fix: `check ${vars.id} (the workspace id on the workspace's Overview page) and ${vars.endpoint}` };
+      return {
+        check,
+        verdict: 'FAIL',
+        detail,
+        fix: `check ${vars.id} (the workspace id on the workspace's Overview page) and ${vars.endpoint}`,
+      };
     }
     if (err.kind === 'unavailable' || err.kind === 'timeout') {
-      return { check, verdict: 'FAIL', detail: `unreachable: ${detail}`, fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it (proxy, firewall, DNS)` };
+      return {
+        check,
+        verdict: 'FAIL',
+        detail: `unreachable: ${detail}`,
+        fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it (proxy, firewall, DNS)`,
+      };
     }
     if (err.kind === 'throttled') {
-      return { check, verdict: 'warn', detail: `throttled: ${detail}`, fix: 'run the doctor again in a minute; if it persists, lower HUNT_MAX_CONCURRENCY' };
+      return {
+        check,
+        verdict: 'warn',
+        detail: `throttled: ${detail}`,
+        fix: 'run the doctor again in a minute; if it persists, lower HUNT_MAX_CONCURRENCY',
+      };
     }
-    return { check, verdict: 'FAIL', detail, fix: 'the workspace rejected a query over the Sentinel tables: check that Microsoft Sentinel is enabled on it' };
+    return {
+      check,
+      verdict: 'FAIL',
+      detail,
+      fix: 'the workspace rejected a query over the Sentinel tables: check that Microsoft Sentinel is enabled on it',
+    };
   }
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return { check, verdict: 'FAIL', detail: `no answer within ${formatDuration(timeoutMs)}`, fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it` };
+    return {
+      check,
+      verdict: 'FAIL',
+      detail: `no answer within ${formatDuration(timeoutMs)}`,
+      fix: `check ${vars.endpoint} (${entry.endpoint}) and that this host can reach it`,
+    };
   }
   return { check, verdict: 'FAIL', detail, fix: `check ${vars.endpoint} (${entry.endpoint})` };
 }

@@ -27,4 +27,3 @@ export function autoDecision(alert: Alert, now: Date, after: AutoEscalateAfter, 
   if (remindBeforeMs !== undefined && remindBeforeMs > 0 && t >= due - remindBeforeMs) return { kind: 'remind', since, afterMs };
   return { kind: 'wait', since, afterMs };
 }
-

@@ -55,7 +55,8 @@ export class EscalationService {
     this.clock = options.clock ?? systemClock;
     this.interval = options.checkIntervalMs ?? 30_000;
     for (const [severity, ms] of Object.entries(options.autoEscalateAfter ?? {})) {
-      if (!(Number.isFinite(ms) && ms > 0)) throw new Error(`auto-escalation after for ${severity} must be a positive duration, got ${String(ms)}`);
+      if (!(Number.isFinite(ms) && ms > 0))
+        throw new Error(`auto-escalation after for ${severity} must be a positive duration, got ${String(ms)}`);
     }
   }
 
@@ -73,7 +74,10 @@ export class EscalationService {
   start(): void {
     this.attach();
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.check().catch((err: unknown) => this.options.logger.error({ err }, 'escalation check failed')), this.interval);
+    this.timer = setInterval(
+      () => void this.check().catch((err: unknown) => this.options.logger.error({ err }, 'escalation check failed')),
+      this.interval,
+    );
     this.timer.unref();
   }
 
@@ -136,7 +140,14 @@ export class EscalationService {
     const left = Math.max(0, since.getTime() + afterMs - now.getTime());
     const text = `Reminder: ${alert.id} is not acknowledged yet; it is escalated automatically in ${durationWords(left)}.`;
     await this.options.store.queueReplies(alert.id, text);
-    await this.options.alerts.audit({ actor: { ...SYSTEM_ACTOR }, action: 'remind', alertId: alert.id, outcome: 'allowed', origin: ORIGIN, detail: text });
+    await this.options.alerts.audit({
+      actor: { ...SYSTEM_ACTOR },
+      action: 'remind',
+      alertId: alert.id,
+      outcome: 'allowed',
+      origin: ORIGIN,
+      detail: text,
+    });
     this.options.onQueued?.();
     return true;
   }

@@ -1,3 +1,2 @@
-export { EscalationService,   } from './escalation-service';
-export { autoDecision,   } from './auto-policy';
-;
+export { EscalationService } from './escalation-service';
+export { autoDecision } from './auto-policy';

@@ -56,14 +56,43 @@ export type Op =
   | { k: 'take'; count: Expr; pos: Pos }
   | { k: 'distinct'; items: Assignment[] | '*'; pos: Pos }
   | { k: 'count'; pos: Pos }
-  | { k: 'join'; kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
+  | {
+      k: 'join';
+      kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter';
+      right: Pipeline;
+      on: { left: string; right: string }[];
+      pos: Pos;
+    }
   | { k: 'lookup'; kind: 'leftouter' | 'inner'; right: Pipeline; on: { left: string; right: string }[]; pos: Pos }
   | { k: 'parse'; kind: 'simple' | 'relaxed' | 'regex'; expr: Expr; pattern: ParsePart[]; pos: Pos }
-  | { k: 'mv-expand'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; bagAsArray: boolean; itemIndex?: string; pos: Pos }
+  | {
+      k: 'mv-expand';
+      items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[];
+      limit?: Expr;
+      bagAsArray: boolean;
+      itemIndex?: string;
+      pos: Pos;
+    }
   | { k: 'union'; isfuzzy: boolean; sources: Pipeline[]; pos: Pos }
-  | { k: 'make-series'; aggs: { agg: Assignment; default?: Expr }[]; axis: Expr; from?: Expr; to?: Expr; step: Expr; by: Assignment[]; pos: Pos }
+  | {
+      k: 'make-series';
+      aggs: { agg: Assignment; default?: Expr }[];
+      axis: Expr;
+      from?: Expr;
+      to?: Expr;
+      step: Expr;
+      by: Assignment[];
+      pos: Pos;
+    }
   /** mv-apply items on (subquery): the subquery runs over each row's expanded values. */
-  | { k: 'mv-apply'; items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[]; limit?: Expr; itemIndex?: string; ops: Op[]; pos: Pos };
+  | {
+      k: 'mv-apply';
+      items: { name?: string; expr: Expr; type?: ColumnType; pos: Pos }[];
+      limit?: Expr;
+      itemIndex?: string;
+      ops: Op[];
+      pos: Pos;
+    };
 
 /** One element of a parse pattern: `*`, a string constant, or `name[:type]`. */
 export type ParsePart = { k: 'star' } | { k: 'text'; text: string } | { k: 'column'; name: string; type: ColumnType; pos: Pos };

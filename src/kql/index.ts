@@ -19,8 +19,8 @@ import { KqlError } from './errors';
 export { KqlError } from './errors';
 export { SENTINEL_TABLES } from './sentinel-tables';
 export { encodeCell } from './encode';
-export { Timespan,     } from './values';
-export type { Column,  QueryOptions, ResultTable,  Table, TableSource } from './types';
+export { Timespan } from './values';
+export type { Column, QueryOptions, ResultTable, Table, TableSource } from './types';
 
 export interface CompiledQuery {
   readonly text: string;

@@ -23,8 +23,18 @@ export interface Token {
 
 /** Operator names written with a hyphen; any other `a-b` is subtraction. */
 const HYPHENATED = new Set([
-  'project-away', 'project-rename', 'project-keep', 'project-reorder', 'mv-expand', 'mv-apply',
-  'make-series', 'top-nested', 'top-hitters', 'parse-where', 'parse-kv', 'project-smart',
+  'project-away',
+  'project-rename',
+  'project-keep',
+  'project-reorder',
+  'mv-expand',
+  'mv-apply',
+  'make-series',
+  'top-nested',
+  'top-hitters',
+  'parse-where',
+  'parse-kv',
+  'project-smart',
 ]);
 
 const PUNCT2 = ['==', '!=', '<>', '<=', '>=', '=~', '!~', '..', '=>'];
@@ -79,7 +89,10 @@ export function tokenize(text: string): Token[] {
       i = r.end;
       continue;
     }
-    if ((c === 'h' || c === 'H') && (text[i + 1] === '"' || text[i + 1] === "'" || (text[i + 1] === '@' && (text[i + 2] === '"' || text[i + 2] === "'")))) {
+    if (
+      (c === 'h' || c === 'H') &&
+      (text[i + 1] === '"' || text[i + 1] === "'" || (text[i + 1] === '@' && (text[i + 2] === '"' || text[i + 2] === "'")))
+    ) {
       const verbatim = text[i + 1] === '@';
       const r = readQuoted(text, verbatim ? i + 2 : i + 1, verbatim, p);
       tokens.push({ kind: 'string', text: r.value, pos: p });
@@ -90,7 +103,11 @@ export function tokenize(text: string): Token[] {
       const end = text.indexOf('```', i + 3);
       if (end < 0) throw errorAt('unterminated multi-line string literal', p);
       const value = text.slice(i + 3, end);
-      for (let k = i; k < end + 3; k++) if (text[k] === '\n') { line++; lineStart = k + 1; }
+      for (let k = i; k < end + 3; k++)
+        if (text[k] === '\n') {
+          line++;
+          lineStart = k + 1;
+        }
       tokens.push({ kind: 'string', text: value, pos: p });
       i = end + 3;
       continue;
@@ -187,13 +204,27 @@ function readQuoted(text: string, i: number, verbatim: boolean, p: Pos): { value
     if (c === '\\') {
       const e = text[j + 1];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': out += '\0'; break;
-        case '\\': out += '\\'; break;
-        case '"': out += '"'; break;
-        case "'": out += "'"; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '0':
+          out += '\0';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case "'":
+          out += "'";
+          break;
         case 'u': {
           const hex = text.slice(j + 2, j + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw errorAt('bad \\u escape in string literal', p);
@@ -232,7 +263,10 @@ function readNumber(text: string, i: number, p: Pos, tokens: Token[]): number {
     real = true;
     j++;
   }
-  if ((text[j] === 'e' || text[j] === 'E') && (isDigit(text[j + 1] ?? '') || ((text[j + 1] === '+' || text[j + 1] === '-') && isDigit(text[j + 2] ?? '')))) {
+  if (
+    (text[j] === 'e' || text[j] === 'E') &&
+    (isDigit(text[j + 1] ?? '') || ((text[j + 1] === '+' || text[j + 1] === '-') && isDigit(text[j + 2] ?? '')))
+  ) {
     real = true;
     j += 2;
     while (j < n && isDigit(text[j])) j++;

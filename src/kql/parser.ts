@@ -6,17 +6,52 @@ import type { ColumnType } from './types';
 import { parseDatetimeText, parseTimespanText, Timespan, timespanUnitMs } from './values';
 
 const TYPE_NAMES: Record<string, ColumnType> = {
-  string: 'string', guid: 'guid', uniqueid: 'guid', int: 'int', long: 'long', real: 'real', double: 'real',
-  decimal: 'decimal', bool: 'bool', boolean: 'bool', datetime: 'datetime', date: 'datetime',
-  timespan: 'timespan', time: 'timespan', dynamic: 'dynamic',
+  string: 'string',
+  guid: 'guid',
+  uniqueid: 'guid',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  double: 'real',
+  decimal: 'decimal',
+  bool: 'bool',
+  boolean: 'bool',
+  datetime: 'datetime',
+  date: 'datetime',
+  timespan: 'timespan',
+  time: 'timespan',
+  dynamic: 'dynamic',
 };
 
 /** Binary operators written as words, between comparison and additive precedence. */
 const WORD_OPERATORS = new Set([
-  'has', '!has', 'has_cs', '!has_cs', 'hasprefix', '!hasprefix', 'hasprefix_cs', '!hasprefix_cs',
-  'hassuffix', '!hassuffix', 'hassuffix_cs', '!hassuffix_cs', 'contains', '!contains', 'contains_cs',
-  '!contains_cs', 'startswith', '!startswith', 'startswith_cs', '!startswith_cs', 'endswith', '!endswith',
-  'endswith_cs', '!endswith_cs', 'has_any', 'has_all', 'matches',
+  'has',
+  '!has',
+  'has_cs',
+  '!has_cs',
+  'hasprefix',
+  '!hasprefix',
+  'hasprefix_cs',
+  '!hasprefix_cs',
+  'hassuffix',
+  '!hassuffix',
+  'hassuffix_cs',
+  '!hassuffix_cs',
+  'contains',
+  '!contains',
+  'contains_cs',
+  '!contains_cs',
+  'startswith',
+  '!startswith',
+  'startswith_cs',
+  '!startswith_cs',
+  'endswith',
+  '!endswith',
+  'endswith_cs',
+  '!endswith_cs',
+  'has_any',
+  'has_all',
+  'matches',
 ]);
 const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
@@ -184,7 +219,12 @@ class Parser {
    */
   private isTabularAhead(inBody = false): boolean {
     if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
-    if (this.t.kind === 'ident' && this.isPunct('(', this.peek()) && (this.tabularFns.has(this.t.text) || ['table', 'materialize'].includes(this.t.text))) return true;
+    if (
+      this.t.kind === 'ident' &&
+      this.isPunct('(', this.peek()) &&
+      (this.tabularFns.has(this.t.text) || ['table', 'materialize'].includes(this.t.text))
+    )
+      return true;
     let depth = 0;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
@@ -248,7 +288,11 @@ class Parser {
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
       if (this.isPunct('(', this.peek())) return this.tabularCall();
-      if (['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase()) ) {
+      if (
+        ['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(
+          t.text.toLowerCase(),
+        )
+      ) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
       this.next();
@@ -392,7 +436,11 @@ class Parser {
             const star = this.next();
             n = '*';
             const rest = this.t;
-            if ((rest.kind === 'ident' || rest.kind === 'long') && rest.pos.line === star.pos.line && rest.pos.column === star.pos.column + 1) {
+            if (
+              (rest.kind === 'ident' || rest.kind === 'long') &&
+              rest.pos.line === star.pos.line &&
+              rest.pos.column === star.pos.column + 1
+            ) {
               n += rest.text;
               this.next();
             }
@@ -401,7 +449,10 @@ class Parser {
             this.next();
             n += '*';
           }
-          if (name === 'project-reorder' && (this.isWord('asc') || this.isWord('desc') || this.isWord('granny-asc') || this.isWord('granny-desc'))) {
+          if (
+            name === 'project-reorder' &&
+            (this.isWord('asc') || this.isWord('desc') || this.isWord('granny-asc') || this.isWord('granny-desc'))
+          ) {
             throw errorAt(`unsupported project-reorder ordering '${this.t.text}'`, this.t.pos);
           }
           names.push(n);
@@ -465,7 +516,8 @@ class Parser {
         this.next();
         const j = this.join(pos, 'lookup');
         if (j.k !== 'join') throw errorAt('lookup', pos);
-        if (j.kind !== 'leftouter' && j.kind !== 'inner') throw errorAt(`lookup supports kind=leftouter or kind=inner, not '${j.kind}'`, pos);
+        if (j.kind !== 'leftouter' && j.kind !== 'inner')
+          throw errorAt(`lookup supports kind=leftouter or kind=inner, not '${j.kind}'`, pos);
         return { k: 'lookup', kind: j.kind, right: j.right, on: j.on, pos };
       }
       case 'mv-expand':
@@ -481,14 +533,19 @@ class Parser {
       case 'serialize':
         // Rows keep their order in this engine; serialize only adds its optional columns.
         this.next();
-        return { k: 'extend', items: this.isPunct('|') || this.isPunct(')') || this.isPunct(';') || this.atEnd() ? [] : this.assignments(), pos };
+        return {
+          k: 'extend',
+          items: this.isPunct('|') || this.isPunct(')') || this.isPunct(';') || this.atEnd() ? [] : this.assignments(),
+          pos,
+        };
       case 'parse':
         this.next();
         return this.parseOp(pos);
       case 'union': {
         this.next();
         const { isfuzzy, withsource, sources } = this.unionBody(pos);
-        if (withsource !== undefined) throw errorAt('unsupported union withsource= after a pipe; start the query with union withsource=... instead', pos);
+        if (withsource !== undefined)
+          throw errorAt('unsupported union withsource= after a pipe; start the query with union withsource=... instead', pos);
         return { k: 'union', isfuzzy, sources, pos };
       }
       default:
@@ -513,7 +570,23 @@ class Parser {
       if (p.text.toLowerCase() !== 'kind') throw errorAt(`unsupported ${op} parameter '${p.text}'`, p.pos);
       kind = v.text.toLowerCase();
       this.rejectHint(op);
-      if (!['inner', 'innerunique', 'leftouter', 'leftanti', 'leftantisemi', 'leftsemi', 'rightouter', 'rightanti', 'rightantisemi', 'rightsemi', 'fullouter', 'anti', 'semi'].includes(kind)) {
+      if (
+        ![
+          'inner',
+          'innerunique',
+          'leftouter',
+          'leftanti',
+          'leftantisemi',
+          'leftsemi',
+          'rightouter',
+          'rightanti',
+          'rightantisemi',
+          'rightsemi',
+          'fullouter',
+          'anti',
+          'semi',
+        ].includes(kind)
+      ) {
         throw errorAt(`unknown ${op} kind '${v.text}'`, v.pos);
       }
       if (kind === 'leftantisemi' || kind === 'anti') kind = 'leftanti';
@@ -639,7 +712,8 @@ class Parser {
       itemIndex = this.columnName().name;
     }
     const expand = this.mvExpand(pos) as Extract<Op, { k: 'mv-expand' }>;
-    if (expand.bagAsArray || expand.itemIndex !== undefined) throw errorAt('unsupported mv-apply parameter (kind=, or with_itemindex after the first item)', pos);
+    if (expand.bagAsArray || expand.itemIndex !== undefined)
+      throw errorAt('unsupported mv-apply parameter (kind=, or with_itemindex after the first item)', pos);
     this.expectWord('on');
     this.expectPunct('(');
     const ops: Op[] = [this.operator()];
@@ -722,7 +796,8 @@ class Parser {
   /** `(a, b, c) = f(...)` names each output of a multi-output function; anything else is one assignment. */
   private assignmentOrTuple(): Assignment[] {
     const pos = this.t.pos;
-    if (!this.isPunct('(') || this.peek().kind !== 'ident' || !(this.isPunct(',', this.peek(2)) || this.isPunct(')', this.peek(2)))) return [this.assignment()];
+    if (!this.isPunct('(') || this.peek().kind !== 'ident' || !(this.isPunct(',', this.peek(2)) || this.isPunct(')', this.peek(2))))
+      return [this.assignment()];
     let j = this.i + 1;
     const names: string[] = [];
     for (;;) {
@@ -736,7 +811,11 @@ class Parser {
     if (!this.isPunct('=', this.toks[j + 2])) return [this.assignment()];
     this.i = j + 3;
     const expr = this.expr();
-    return names.map((name, i) => ({ name, expr: { k: 'call', name: TUPLE_ITEM, args: [expr, { k: 'lit', value: i, type: 'long', pos }], pos }, pos }));
+    return names.map((name, i) => ({
+      name,
+      expr: { k: 'call', name: TUPLE_ITEM, args: [expr, { k: 'lit', value: i, type: 'long', pos }], pos },
+      pos,
+    }));
   }
 
   private assignment(): Assignment {
@@ -954,7 +1033,8 @@ class Parser {
         const raw = unquote(t.text);
         if (raw.toLowerCase() === 'null') return { k: 'lit', value: null, type: 'datetime', pos: t.pos };
         // Kusto keeps 100-ns ticks; the engine keeps milliseconds, so finer literals would be cut silently.
-        if (/\.\d{3}\d*[1-9]/.test(raw)) throw errorAt(`unsupported datetime literal '${t.text}': the engine keeps millisecond precision, not 100-ns ticks`, t.pos);
+        if (/\.\d{3}\d*[1-9]/.test(raw))
+          throw errorAt(`unsupported datetime literal '${t.text}': the engine keeps millisecond precision, not 100-ns ticks`, t.pos);
         const d = parseDatetimeText(raw);
         if (!d) throw errorAt(`bad datetime literal '${t.text}'`, t.pos);
         return { k: 'lit', value: d, type: 'datetime', pos: t.pos };

@@ -10,17 +10,7 @@
  *   dynamic           → any JSON value (object, array, string, number, boolean, null)
  *   null / empty      → null
  */
-export type ColumnType =
-  | 'string'
-  | 'guid'
-  | 'int'
-  | 'long'
-  | 'real'
-  | 'decimal'
-  | 'bool'
-  | 'datetime'
-  | 'timespan'
-  | 'dynamic';
+export type ColumnType = 'string' | 'guid' | 'int' | 'long' | 'real' | 'decimal' | 'bool' | 'datetime' | 'timespan' | 'dynamic';
 
 export interface Column {
   name: string;

@@ -27,12 +27,7 @@ export class Timespan {
     const mm = Math.floor((secs % 3600) / 60);
     const ss = secs % 60;
     const two = (n: number): string => String(n).padStart(2, '0');
-    return (
-      sign +
-      (days > 0 ? `${days}.` : '') +
-      `${two(hh)}:${two(mm)}:${two(ss)}` +
-      (frac > 0 ? '.' + String(frac).padStart(7, '0') : '')
-    );
+    return sign + (days > 0 ? `${days}.` : '') + `${two(hh)}:${two(mm)}:${two(ss)}` + (frac > 0 ? '.' + String(frac).padStart(7, '0') : '');
   }
 }
 
@@ -44,19 +39,37 @@ export function parseTimespanText(text: string): Timespan | undefined {
   if (!m) return undefined;
   const days = m[2] ? Number(m[2]) : 0;
   const ticks =
-    ((days * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + (m[5] ? Number(m[5]) : 0)) * 10_000_000) +
+    (days * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + (m[5] ? Number(m[5]) : 0)) * 10_000_000 +
     (m[6] ? Number(m[6].padEnd(7, '0')) : 0);
   return Timespan.fromTicks(m[1] ? -ticks : ticks);
 }
 
 const UNIT_MS: Record<string, number> = {
-  d: 86400000, day: 86400000, days: 86400000,
-  h: 3600000, hr: 3600000, hrs: 3600000, hour: 3600000, hours: 3600000,
-  m: 60000, min: 60000, minute: 60000, minutes: 60000,
-  s: 1000, sec: 1000, second: 1000, seconds: 1000,
-  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  microsecond: 0.001, microseconds: 0.001,
-  tick: 0.0001, ticks: 0.0001,
+  d: 86400000,
+  day: 86400000,
+  days: 86400000,
+  h: 3600000,
+  hr: 3600000,
+  hrs: 3600000,
+  hour: 3600000,
+  hours: 3600000,
+  m: 60000,
+  min: 60000,
+  minute: 60000,
+  minutes: 60000,
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  microsecond: 0.001,
+  microseconds: 0.001,
+  tick: 0.0001,
+  ticks: 0.0001,
 };
 
 /** Milliseconds per unit for a timespan literal suffix such as `h` or `ms`; undefined for other words. */
@@ -129,17 +142,6 @@ export function toJsonValue(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-/** The KQL type a JS value would carry, used where no static type is known (datatable cells, dynamic contents). */
-function typeOfValue(v: unknown): ColumnType | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'real';
-  if (v instanceof Date) return 'datetime';
-  if (v instanceof Timespan) return 'timespan';
-  return 'dynamic';
 }
 
 export function isNumericType(t: ColumnType): boolean {

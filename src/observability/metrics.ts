@@ -3,9 +3,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** Where a 429 (rate-limit answer) came from. */
 export type RateLimitedService = 'slack' | 'teams' | 'workspace';
 
-/** Delivery outcomes as the outbox records them. */
-type DeliveryOutcome = 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed';
-
 /**
  * The process's Prometheus series. One registry per instance (not the global
  * one), so two apps in one test process do not collide.
@@ -125,7 +122,7 @@ export class Metrics {
     });
     this.queryQueueWait = new Histogram({
       name: 'firstwatch_workspace_query_queue_seconds',
-      help: 'Time a poll query waited for the query limiter (concurrency, rate, its workspace\'s turn or pause)',
+      help: "Time a poll query waited for the query limiter (concurrency, rate, its workspace's turn or pause)",
       labelNames: ['workspace'],
       buckets: [0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 180, 600],
       registers,
@@ -133,7 +130,7 @@ export class Metrics {
     const polledTo = this.polledTo;
     new Gauge({
       name: 'firstwatch_workspace_poll_lag_seconds',
-      help: 'By workspace: how far behind now the least advanced detection\'s last successful poll ends',
+      help: "By workspace: how far behind now the least advanced detection's last successful poll ends",
       labelNames: ['workspace'],
       registers,
       collect() {

@@ -132,7 +132,9 @@ export class Poller {
     // A window that kept failing would grow without end: past the cap the oldest time is reported, not read.
     const start = end.getTime() - wanted.getTime() > maxWindowMs ? new Date(end.getTime() - maxWindowMs) : wanted;
     const capped: UnreadSpan[] =
-      start.getTime() > wanted.getTime() ? [{ start: wanted, end: start, reason: `the window grew past its cap of ${Math.round(maxWindowMs / 60_000)} min` }] : [];
+      start.getTime() > wanted.getTime()
+        ? [{ start: wanted, end: start, reason: `the window grew past its cap of ${Math.round(maxWindowMs / 60_000)} min` }]
+        : [];
     const outcome: PollOutcome = {
       detectionId: detection.id,
       workspace: workspace.name,
@@ -144,24 +146,38 @@ export class Poller {
     };
     try {
       const budgetMs = detection.queryFrequencyMs * (this.options.budgetShare ?? 0.8);
-      const result = await readWindow(detection, workspace.source, { start, end }, {
-        queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-        splitFloorMs: this.options.splitFloorMs ?? DEFAULT_SPLIT_FLOOR_MS,
-        deadline: this.clock().getTime() + budgetMs,
-        now: () => this.clock().getTime(),
-        runQuery: { delayAllowanceMs: this.options.delayAllowanceMs },
-        ...(this.options.timeout ? { timeout: this.options.timeout } : {}),
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
-      });
+      const result = await readWindow(
+        detection,
+        workspace.source,
+        { start, end },
+        {
+          queryTimeoutMs: this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+          splitFloorMs: this.options.splitFloorMs ?? DEFAULT_SPLIT_FLOOR_MS,
+          deadline: this.clock().getTime() + budgetMs,
+          now: () => this.clock().getTime(),
+          runQuery: { delayAllowanceMs: this.options.delayAllowanceMs },
+          ...(this.options.timeout ? { timeout: this.options.timeout } : {}),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        },
+      );
       // Warnings alone (a fuzzy union leg missing, say) leave the rows complete: said, not fatal.
-      if (result.warnings.length > 0) log.warn({ warnings: [...new Set(result.warnings)], window: { start, end } }, 'the workspace answered with warnings; the rows are complete');
+      if (result.warnings.length > 0)
+        log.warn(
+          { warnings: [...new Set(result.warnings)], window: { start, end } },
+          'the workspace answered with warnings; the rows are complete',
+        );
       outcome.pieces = result.pieces;
       const unread = [...capped, ...result.unread];
       if (unread.length > 0) {
         outcome.unread = unread;
-        for (const u of unread) log.error({ unread: { start: u.start, end: u.end }, reason: u.reason }, 'part of the window could not be read; its hits are not alerted');
+        for (const u of unread)
+          log.error(
+            { unread: { start: u.start, end: u.end }, reason: u.reason },
+            'part of the window could not be read; its hits are not alerted',
+          );
       }
-      if (result.pieces > 1) log.info({ pieces: result.pieces, window: { start, end } }, 'window read in pieces after a query limit or timeout');
+      if (result.pieces > 1)
+        log.info({ pieces: result.pieces, window: { start, end } }, 'window read in pieces after a query limit or timeout');
       let rows = result.rows;
       const late = await this.lateHits(detection, workspace, { ingestStart: start, ingestEnd: end }, watermark);
       if (late !== undefined) {
@@ -178,21 +194,25 @@ export class Poller {
         }
       }
       outcome.hits = rows.length;
-      let alerts = triggerFires(detection, rows.length)
-        ? rows.map((row) => hitToAlert(detection, row, workspace.name, end))
-        : [];
+      let alerts = triggerFires(detection, rows.length) ? rows.map((row) => hitToAlert(detection, row, workspace.name, end)) : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
         const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
         alerts = enriched.alerts;
         if (enriched.unavailable !== undefined) {
           outcome.enrichmentUnavailable = enriched.unavailable;
-          log.warn({ enrichment: detection.firstwatch.enrichment, reason: enriched.unavailable, alerts: alerts.length }, 'enrichment unavailable; alerts go out without it');
+          log.warn(
+            { enrichment: detection.firstwatch.enrichment, reason: enriched.unavailable, alerts: alerts.length },
+            'enrichment unavailable; alerts go out without it',
+          );
         }
       }
       if (dryRun) {
         outcome.candidates = alerts;
-        const stored = await store.findAlertsByFingerprint(detection.id, alerts.map((a) => a.fingerprint));
+        const stored = await store.findAlertsByFingerprint(
+          detection.id,
+          alerts.map((a) => a.fingerprint),
+        );
         outcome.alreadyAlerted = new Map(stored.map((a) => [a.fingerprint, a.id]));
       } else {
         outcome.created = await store.recordPoll({
@@ -206,10 +226,7 @@ export class Poller {
         if (outcome.enrichmentUnavailable === undefined) outcome.targetsFilled = await this.retryEnrichment(detection, workspace, log);
       }
       outcome.ok = true;
-      log.info(
-        { hits: outcome.hits, created: outcome.created.length, window: { start, end }, dryRun },
-        'poll finished',
-      );
+      log.info({ hits: outcome.hits, created: outcome.created.length, window: { start, end }, dryRun }, 'poll finished');
     } catch (err) {
       outcome.error = err instanceof Error ? err.message : String(err);
       log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
@@ -242,7 +259,10 @@ export class Poller {
       }
       return filled.length;
     } catch (err) {
-      log.warn({ error: err instanceof Error ? err.message : String(err) }, 'could not fill in earlier alerts\' targets; the next run tries again');
+      log.warn(
+        { error: err instanceof Error ? err.message : String(err) },
+        "could not fill in earlier alerts' targets; the next run tries again",
+      );
       return 0;
     }
   }
@@ -256,7 +276,11 @@ export class Poller {
   ): Promise<{ rows: Record<string, unknown>[]; lookbackStart: Date } | undefined> {
     const setting = this.options.lateRows;
     if (setting === undefined) return undefined;
-    const late = buildLateQuery(detection, window, { delayAllowanceMs: this.options.delayAllowanceMs, scanMs: setting.scanMs, countFrom: watermark });
+    const late = buildLateQuery(detection, window, {
+      delayAllowanceMs: this.options.delayAllowanceMs,
+      scanMs: setting.scanMs,
+      countFrom: watermark,
+    });
     if (late === undefined) return undefined;
     const result = await workspace.source.query(late.query, late.timespan);
     return { rows: result.rows, lookbackStart: late.lookbackStart };

@@ -73,7 +73,8 @@ export class QueryLimiter {
     for (const key of ['maxConcurrent', 'maxRequests', 'windowMs', 'perWorkspaceConcurrent'] as const) {
       if (!Number.isSafeInteger(l[key]) || l[key] < 1) throw new Error(`query limit ${key} must be a positive integer, got ${l[key]}`);
     }
-    if (!Number.isFinite(l.throttlePauseMs) || l.throttlePauseMs < 0) throw new Error(`query limit throttlePauseMs must be >= 0, got ${l.throttlePauseMs}`);
+    if (!Number.isFinite(l.throttlePauseMs) || l.throttlePauseMs < 0)
+      throw new Error(`query limit throttlePauseMs must be >= 0, got ${l.throttlePauseMs}`);
     this.time = options.time ?? systemTime;
     this.rate = new SlidingWindows([{ limit: l.maxRequests, windowMs: l.windowMs }]);
   }
@@ -90,13 +91,17 @@ export class QueryLimiter {
           this.options.onEvent?.({ kind: 'started', workspace, queuedMs: startedAt - queuedAt });
           let ok = false;
           work()
-            .then((value) => {
-              ok = true;
-              resolve(value);
-            }, (err: unknown) => {
-              if (err instanceof QueryError && err.kind === 'throttled') this.throttle(workspace, err.retryAfterMs ?? this.limits.throttlePauseMs);
-              reject(err);
-            })
+            .then(
+              (value) => {
+                ok = true;
+                resolve(value);
+              },
+              (err: unknown) => {
+                if (err instanceof QueryError && err.kind === 'throttled')
+                  this.throttle(workspace, err.retryAfterMs ?? this.limits.throttlePauseMs);
+                reject(err);
+              },
+            )
             .finally(() => {
               this.running--;
               lane.running--;

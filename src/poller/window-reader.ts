@@ -60,14 +60,20 @@ function limitHit(err: unknown): string | undefined {
  * whole. A floor-sized piece still over the size limit is reported as unread;
  * any other failure (or one after the deadline) fails the read.
  */
-export async function readWindow(detection: Detection, source: QuerySource, window: { start: Date; end: Date }, options: WindowReadOptions): Promise<WindowRead> {
+export async function readWindow(
+  detection: Detection,
+  source: QuerySource,
+  window: { start: Date; end: Date },
+  options: WindowReadOptions,
+): Promise<WindowRead> {
   const read: WindowRead = { rows: [], warnings: [], pieces: 0, unread: [] };
   const splittable = detection.firstwatch.window === 'ingestion-time';
   const timeout = options.timeout ?? realTimeout;
 
   const queryPiece = async (start: Date, end: Date): Promise<void> => {
     const remaining = options.deadline - options.now();
-    if (remaining <= 0) throw new QueryError('timeout', `the run's time budget was spent before ${start.toISOString()}..${end.toISOString()} could be read`);
+    if (remaining <= 0)
+      throw new QueryError('timeout', `the run's time budget was spent before ${start.toISOString()}..${end.toISOString()} could be read`);
     const ms = Math.min(options.queryTimeoutMs, remaining);
     const timer = timeout(ms);
     const signal = options.signal === undefined ? timer : AbortSignal.any([timer, options.signal]);

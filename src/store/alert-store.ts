@@ -1,13 +1,4 @@
-import type {
-  Alert,
-  AlertAction,
-  AlertStatus,
-  AlertTarget,
-  AuditEntry,
-  Classification,
-  NewAlert,
-  StatusChange,
-} from '../alerts/types';
+import type { Alert, AlertAction, AlertStatus, AlertTarget, AuditEntry, Classification, NewAlert, StatusChange } from '../alerts/types';
 import type { DeliveryTarget } from '../delivery/types';
 
 export interface RecordPollInput {

@@ -1,3 +1,3 @@
 export * from './store';
-export { SqliteStore, openSqliteStore,  } from './sqlite/sqlite-store';
-export {  openPostgresStore,  } from './postgres/postgres-store';
+export { SqliteStore, openSqliteStore } from './sqlite/sqlite-store';
+export { openPostgresStore } from './postgres/postgres-store';

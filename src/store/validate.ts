@@ -65,7 +65,8 @@ export function checkNewAlert(a: unknown, index: number): asserts a is NewAlert 
   if (!isStringArray(a.techniques)) throw alertFieldError(a, index, 'techniques', 'an array of strings');
   if (!isStringArray(a.insights)) throw alertFieldError(a, index, 'insights', 'an array of strings');
   if (!isValidDate(a.eventTime)) throw alertFieldError(a, index, 'eventTime', 'a valid Date');
-  if (a.ingestionTime !== undefined && !isValidDate(a.ingestionTime)) throw alertFieldError(a, index, 'ingestionTime', 'a valid Date when present');
+  if (a.ingestionTime !== undefined && !isValidDate(a.ingestionTime))
+    throw alertFieldError(a, index, 'ingestionTime', 'a valid Date when present');
   const subject = a.subject;
   if (!isObject(subject)) throw alertFieldError(a, index, 'subject', 'an object');
   for (const f of SUBJECT_STRINGS) {
@@ -145,11 +146,13 @@ export function toJson(value: unknown, what: string): string {
 export function checkStormInput(input: unknown): { threshold: number; postIndividual: boolean } {
   if (!isObject(input)) throw new StoreInputError('summariseStorms needs an object');
   const { threshold, postIndividual, now, platforms, paceMs } = input;
-  if (!Number.isSafeInteger(threshold) || (threshold as number) < 1) throw new StoreInputError(`threshold must be a positive integer, got ${String(threshold)}`);
+  if (!Number.isSafeInteger(threshold) || (threshold as number) < 1)
+    throw new StoreInputError(`threshold must be a positive integer, got ${String(threshold)}`);
   if (typeof postIndividual !== 'boolean') throw new StoreInputError('postIndividual must be true or false');
   if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
   if (!Array.isArray(platforms)) throw new StoreInputError('platforms must be an array');
-  if (paceMs !== undefined && !(Number.isSafeInteger(paceMs) && (paceMs as number) >= 0)) throw new StoreInputError('paceMs must be a non-negative integer');
+  if (paceMs !== undefined && !(Number.isSafeInteger(paceMs) && (paceMs as number) >= 0))
+    throw new StoreInputError('paceMs must be a non-negative integer');
   return { threshold: threshold as number, postIndividual };
 }
 
@@ -179,7 +182,6 @@ export function checkMessageRef(ref: unknown): asserts ref is MessageRef {
   if (typeof r.target !== 'string') throw new StoreInputError('message ref target must be a string');
 }
 
-
 /** A target to fill in: an object with a boolean "found" and no "unavailable" (it is what enrichment found). */
 export function checkFilledTarget(target: unknown): void {
   if (!isObject(target) || typeof target.found !== 'boolean') throw new StoreInputError('target must be an object with a boolean "found"');
@@ -197,6 +199,7 @@ export function checkFingerprintQuery(detectionId: unknown, fingerprints: unknow
 /** Which workspaces a listing may show: a list of names, or undefined for all. */
 export function checkWorkspaces(workspaces: unknown): string[] | undefined {
   if (workspaces === undefined) return undefined;
-  if (!Array.isArray(workspaces) || workspaces.some((w) => typeof w !== 'string')) throw new StoreInputError('workspaces must be a list of names');
+  if (!Array.isArray(workspaces) || workspaces.some((w) => typeof w !== 'string'))
+    throw new StoreInputError('workspaces must be a list of names');
   return [...(workspaces as string[])];
 }

@@ -55,8 +55,3 @@ export function formatAge(at: Date, now: Date): string {
   if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
   return `${Math.floor(minutes / (24 * 60))}d`;
 }
-
-/** "14:02 UTC · 12 min ago" */
-function formatWhen(at: Date, now: Date): string {
-  return `${formatUtc(at, now)} · ${formatRelative(at, now)}`;
-}

@@ -24,7 +24,10 @@ async function exportFiles(from: string): Promise<string[]> {
     throw new WorkspaceDataError(from, 0, `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (!info.isDirectory()) return [from];
-  return (await readdir(from)).filter((n) => EXPORTS.has(path.extname(n).toLowerCase())).sort().map((n) => path.join(from, n));
+  return (await readdir(from))
+    .filter((n) => EXPORTS.has(path.extname(n).toLowerCase()))
+    .sort()
+    .map((n) => path.join(from, n));
 }
 
 /**
@@ -47,7 +50,8 @@ export async function importWorkspaceTables(sources: readonly string[], dir: str
   }
   for (const t of tables) {
     const target = path.join(dir, `${t.name}${TABLE_FILE_SUFFIX}`);
-    if (await exists(target)) throw new Error(`${target} already exists: FirstWatch does not write over a table it did not make (remove it first to replace it)`);
+    if (await exists(target))
+      throw new Error(`${target} already exists: FirstWatch does not write over a table it did not make (remove it first to replace it)`);
   }
   await writeTables(dir, tables);
   return tables;

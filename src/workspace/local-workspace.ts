@@ -52,7 +52,13 @@ async function exists(file: string): Promise<boolean> {
 function isManifest(v: unknown): v is WorkspaceManifest {
   if (typeof v !== 'object' || v === null) return false;
   const m = v as Record<string, unknown>;
-  return Number.isInteger(m.seed) && typeof m.now === 'string' && !Number.isNaN(Date.parse(m.now)) && typeof m.tables === 'object' && m.tables !== null;
+  return (
+    Number.isInteger(m.seed) &&
+    typeof m.now === 'string' &&
+    !Number.isNaN(Date.parse(m.now)) &&
+    typeof m.tables === 'object' &&
+    m.tables !== null
+  );
 }
 
 /** The manifest of a generated workspace folder, or undefined when there is none. */
@@ -92,11 +98,17 @@ export type EnsureSampleOptions = Omit<SampleDataOptions, 'now'>;
  * Generates the sample workspace in `dir` (relative to the current time) unless one is already
  * there. A folder with a broken manifest, or with tables and no manifest, is left alone and reported.
  */
-export async function ensureSampleWorkspace(dir: string, options: EnsureSampleOptions = {}): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
+export async function ensureSampleWorkspace(
+  dir: string,
+  options: EnsureSampleOptions = {},
+): Promise<{ dir: string; generated: boolean; manifest: WorkspaceManifest }> {
   const existing = await readManifest(dir);
   if (existing) return { dir, generated: false, manifest: existing };
   const tables = await tableFiles(dir);
-  if (tables.length > 0) throw new Error(`${dir} holds tables FirstWatch did not make (${tables.join(', ')}) and no ${MANIFEST_FILE}: not writing sample data over them`);
+  if (tables.length > 0)
+    throw new Error(
+      `${dir} holds tables FirstWatch did not make (${tables.join(', ')}) and no ${MANIFEST_FILE}: not writing sample data over them`,
+    );
   const generated = await generateWorkspace({ ...options, dir });
   return { dir, generated: true, manifest: generated.manifest };
 }
@@ -144,7 +156,10 @@ export type SamplePlan =
 
 async function tableFiles(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).filter((n) => n.endsWith(TABLE_FILE_SUFFIX)).map((n) => n.slice(0, -TABLE_FILE_SUFFIX.length)).sort();
+    return (await readdir(dir))
+      .filter((n) => n.endsWith(TABLE_FILE_SUFFIX))
+      .map((n) => n.slice(0, -TABLE_FILE_SUFFIX.length))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -32,10 +32,24 @@ export interface LogAnalyticsSourceOptions {
 }
 
 const WIRE_TYPES: Record<string, ColumnType> = {
-  string: 'string', guid: 'guid', int: 'int', long: 'long', real: 'real', decimal: 'decimal', bool: 'bool',
-  datetime: 'datetime', timespan: 'timespan', dynamic: 'dynamic',
+  string: 'string',
+  guid: 'guid',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  decimal: 'decimal',
+  bool: 'bool',
+  datetime: 'datetime',
+  timespan: 'timespan',
+  dynamic: 'dynamic',
   // Older responses and other Kusto front ends spell some types differently.
-  boolean: 'bool', int32: 'int', int64: 'long', double: 'real', date: 'datetime', object: 'dynamic', sbyte: 'bool',
+  boolean: 'bool',
+  int32: 'int',
+  int64: 'long',
+  double: 'real',
+  date: 'datetime',
+  object: 'dynamic',
+  sbyte: 'bool',
 };
 
 /** The caller's AbortSignal for the query in flight: LogsQueryClient 1.0 drops `abortSignal` from its options. */
@@ -145,7 +159,8 @@ function toColumns(table: LogsTable): Column[] {
   return table.columnDescriptors.map((c, i) => {
     const name = c.name ?? '';
     const type = WIRE_TYPES[(c.type ?? '').toLowerCase()];
-    if (!name || !type) throw new QueryError('unavailable', `the service returned column #${i + 1} as ${JSON.stringify(c)}, not a known {name, type}`);
+    if (!name || !type)
+      throw new QueryError('unavailable', `the service returned column #${i + 1} as ${JSON.stringify(c)}, not a known {name, type}`);
     return { name, type };
   });
 }
@@ -153,7 +168,10 @@ function toColumns(table: LogsTable): Column[] {
 function toRows(columns: Column[], table: LogsTable): Record<string, unknown>[] {
   return table.rows.map((cells, r) => {
     if (!Array.isArray(cells) || cells.length !== columns.length) {
-      throw new QueryError('unavailable', `the service returned row ${r + 1} with ${Array.isArray(cells) ? cells.length : 'no'} cells for ${columns.length} columns`);
+      throw new QueryError(
+        'unavailable',
+        `the service returned row ${r + 1} with ${Array.isArray(cells) ? cells.length : 'no'} cells for ${columns.length} columns`,
+      );
     }
     const row: Record<string, unknown> = {};
     columns.forEach((c, i) => {
@@ -184,10 +202,12 @@ export class LogAnalyticsSource implements QuerySource {
       throw new Error(`endpoint ${JSON.stringify(endpoint)} is not a URL`);
     }
     if (!/\/v1\/?$/.test(url.pathname)) throw new Error(`endpoint ${endpoint} must end in /v1 (the client uses it as given)`);
-    if (url.protocol === 'http:' && !options.local) throw new Error(`endpoint ${endpoint} is plain http: set local: true for a local workspace`);
+    if (url.protocol === 'http:' && !options.local)
+      throw new Error(`endpoint ${endpoint} is plain http: set local: true for a local workspace`);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`endpoint ${endpoint} must be http(s)`);
     const maxRetries = options.maxRetries ?? 3;
-    if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) throw new Error(`maxRetries must be an integer 0..10, got ${maxRetries}`);
+    if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10)
+      throw new Error(`maxRetries must be an integer 0..10, got ${maxRetries}`);
     const timeout = options.serverTimeoutSeconds;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 600)) {
       throw new Error(`serverTimeoutSeconds must be an integer 1..600, got ${timeout}`);
@@ -216,7 +236,12 @@ export class LogAnalyticsSource implements QuerySource {
 
   async query(kql: string, timespan: TimeRange, options: { signal?: AbortSignal } = {}): Promise<QueryResult> {
     if (typeof kql !== 'string' || kql.trim() === '') throw new QueryError('bad-query', 'the query is empty');
-    if (!(timespan?.start instanceof Date) || !(timespan.end instanceof Date) || Number.isNaN(timespan.start.getTime()) || Number.isNaN(timespan.end.getTime())) {
+    if (
+      !(timespan?.start instanceof Date) ||
+      !(timespan.end instanceof Date) ||
+      Number.isNaN(timespan.start.getTime()) ||
+      Number.isNaN(timespan.end.getTime())
+    ) {
       throw new QueryError('bad-query', 'timespan needs valid start and end Dates');
     }
     if (timespan.end.getTime() < timespan.start.getTime()) throw new QueryError('bad-query', 'timespan ends before it starts');
@@ -226,9 +251,14 @@ export class LogAnalyticsSource implements QuerySource {
     const partial: { error?: unknown } = {};
     try {
       const run = () =>
-        this.client.queryWorkspace(this.workspaceId, kql, { startTime: timespan.start, endTime: timespan.end }, {
-          ...(this.serverTimeoutSeconds ? { serverTimeoutInSeconds: this.serverTimeoutSeconds } : {}),
-        });
+        this.client.queryWorkspace(
+          this.workspaceId,
+          kql,
+          { startTime: timespan.start, endTime: timespan.end },
+          {
+            ...(this.serverTimeoutSeconds ? { serverTimeoutInSeconds: this.serverTimeoutSeconds } : {}),
+          },
+        );
       const withPartial = () => callPartial.run(partial, run);
       result = signal ? await callSignal.run(signal, withPartial) : await withPartial();
     } catch (err) {
@@ -238,7 +268,12 @@ export class LogAnalyticsSource implements QuerySource {
       const causes = partialCauses(partial.error ?? result.partialError);
       const errors = causes.filter((c) => c.severity === 'Error');
       if (errors.length > 0) {
-        throw new QueryError('partial', `${this.name}: the workspace returned a partial result: ${errors.map((c) => c.message).join('; ')}`, 200, errors[0]?.code);
+        throw new QueryError(
+          'partial',
+          `${this.name}: the workspace returned a partial result: ${errors.map((c) => c.message).join('; ')}`,
+          200,
+          errors[0]?.code,
+        );
       }
       // Warnings only: the rows are complete.
       const table = result.partialTables.find((t) => t.name === 'PrimaryResult') ?? result.partialTables[0];
@@ -247,7 +282,8 @@ export class LogAnalyticsSource implements QuerySource {
       const columns = toColumns(table);
       return { columns, rows: toRows(columns, table), warnings };
     }
-    if (result.status !== LogsQueryResultStatus.Success) throw new QueryError('unavailable', `unexpected query status ${String(result.status)}`);
+    if (result.status !== LogsQueryResultStatus.Success)
+      throw new QueryError('unavailable', `unexpected query status ${String(result.status)}`);
     const table = result.tables.find((t) => t.name === 'PrimaryResult') ?? result.tables[0];
     if (!table) return { columns: [], rows: [] };
     const columns = toColumns(table);
@@ -261,7 +297,13 @@ export class LogAnalyticsSource implements QuerySource {
       const status = err.statusCode;
       if (status === undefined) return new QueryError('unavailable', `${this.name}: the workspace could not be reached: ${err.message}`);
       const message = serviceMessage(err);
-      return new QueryError(kindForStatus(status), `${this.name}: HTTP ${status}${err.code ? ` ${err.code}` : ''}: ${message}`, status, undefined, retryAfterOfRestError(err));
+      return new QueryError(
+        kindForStatus(status),
+        `${this.name}: HTTP ${status}${err.code ? ` ${err.code}` : ''}: ${message}`,
+        status,
+        undefined,
+        retryAfterOfRestError(err),
+      );
     }
     const message = err instanceof Error ? err.message : String(err);
     return new QueryError('unavailable', `${this.name}: unexpected failure talking to the workspace: ${message}`);

@@ -41,14 +41,25 @@ function severityOf(node: Record<string, unknown>): 'Error' | 'Warning' {
 /** Every cause of a partial result; a body without details is one Error (nothing says it was harmless). */
 export function partialCauses(error: unknown): PartialCause[] {
   const e = record(error);
-  if (e === undefined) return [{ severity: 'Error', code: 'PartialError', message: 'the workspace returned a partial result without saying why' }];
+  if (e === undefined)
+    return [{ severity: 'Error', code: 'PartialError', message: 'the workspace returned a partial result without saying why' }];
   const details = Array.isArray(e.details) ? e.details.map(record).filter((d): d is Record<string, unknown> => d !== undefined) : [];
   if (details.length === 0) {
     const inner = innermost(e);
-    return [{ severity: inner === e ? 'Error' : severityOf(inner), code: text(inner.code) ?? text(e.code) ?? 'PartialError', message: text(inner.message) ?? text(e.message) ?? 'partial result' }];
+    return [
+      {
+        severity: inner === e ? 'Error' : severityOf(inner),
+        code: text(inner.code) ?? text(e.code) ?? 'PartialError',
+        message: text(inner.message) ?? text(e.message) ?? 'partial result',
+      },
+    ];
   }
   return details.map((d) => {
     const inner = innermost(d);
-    return { severity: severityOf(inner), code: text(inner.code) ?? text(d.code) ?? 'EngineError', message: text(inner.message) ?? text(d.message) ?? 'partial result' };
+    return {
+      severity: severityOf(inner),
+      code: text(inner.code) ?? text(d.code) ?? 'EngineError',
+      message: text(inner.message) ?? text(d.message) ?? 'partial result',
+    };
   });
 }

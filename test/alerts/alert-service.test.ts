@@ -62,7 +62,12 @@ describe('AlertService', () => {
 
     it('queues a thread reply under every copy of the card, sent once the cards are posted', async () => {
       const work = await h.store.claimDueDeliveries(h.clock.now(), 10);
-      for (const w of work) await h.store.markPosted(w.delivery.id, { platform: w.delivery.platform, target: w.delivery.target, messageId: `m${w.delivery.id}` }, 1);
+      for (const w of work)
+        await h.store.markPosted(
+          w.delivery.id,
+          { platform: w.delivery.platform, target: w.delivery.target, messageId: `m${w.delivery.id}` },
+          1,
+        );
       await h.service.escalate('FW-1', alex, 'slack:C0SEC', 'needs the platform team');
       await h.service.acknowledge('FW-1', alex, 'slack:C0SEC'); // from escalated: allowed
       await h.service.acknowledge('FW-1', bea, 'slack:C0SEC'); // no-op: no reply
@@ -75,12 +80,14 @@ describe('AlertService', () => {
           await h.store.markReplied(r.id);
         }
       }
-      expect(texts.sort()).toEqual([
-        'm1: Escalated by Alex Wilber · 14:02 UTC — needs the platform team',
-        'm1: Acknowledged by Alex Wilber · 14:02 UTC',
-        'm2: Escalated by Alex Wilber · 14:02 UTC — needs the platform team',
-        'm2: Acknowledged by Alex Wilber · 14:02 UTC',
-      ].sort());
+      expect(texts.sort()).toEqual(
+        [
+          'm1: Escalated by Alex Wilber · 14:02 UTC — needs the platform team',
+          'm1: Acknowledged by Alex Wilber · 14:02 UTC',
+          'm2: Escalated by Alex Wilber · 14:02 UTC — needs the platform team',
+          'm2: Acknowledged by Alex Wilber · 14:02 UTC',
+        ].sort(),
+      );
       expect((await h.store.staleCards(10)).map((s) => s.alert.version)).toEqual([3, 3]);
     });
 
@@ -181,10 +188,16 @@ describe('AlertService', () => {
       expect([ack.outcome, esc.outcome]).toEqual(['allowed', 'allowed']);
       expect(await h.store.getAlert('FW-1')).toMatchObject({ status: 'escalated', version: 3 });
 
-      const [res, ack2] = await Promise.all([h.service.resolve('FW-2', alex, 'cli', 'true_positive'), h.service.acknowledge('FW-2', bea, 'cli')]);
+      const [res, ack2] = await Promise.all([
+        h.service.resolve('FW-2', alex, 'cli', 'true_positive'),
+        h.service.acknowledge('FW-2', bea, 'cli'),
+      ]);
       // Both read "open"; the resolve commits first, so the acknowledge loses the compare-and-set and is judged again.
       expect(res.outcome).toBe('allowed');
-      expect(ack2).toMatchObject({ outcome: 'refused', message: 'FW-2 is resolved (true positive) by Alex Wilber at 14:02 UTC; reopen it first.' });
+      expect(ack2).toMatchObject({
+        outcome: 'refused',
+        message: 'FW-2 is resolved (true positive) by Alex Wilber at 14:02 UTC; reopen it first.',
+      });
       expect(await h.store.getAlert('FW-2')).toMatchObject({ status: 'resolved', version: 2 });
       const audit = await h.store.listAudit({ alertId: 'FW-2', limit: 5 });
       expect(audit.map((e) => [e.action, e.outcome])).toEqual([
@@ -210,9 +223,7 @@ describe('AlertService', () => {
       try {
         await seed(one.store, 1, clock);
         const people = ['A', 'B', 'C', 'D'].map((n) => person(n, `${n}@contoso.com`));
-        const results = await Promise.all(
-          people.map((p, i) => (i % 2 === 0 ? one : two).service.acknowledge('FW-1', p, 'cli')),
-        );
+        const results = await Promise.all(people.map((p, i) => (i % 2 === 0 ? one : two).service.acknowledge('FW-1', p, 'cli')));
         expect(results.filter((r) => r.outcome === 'allowed')).toHaveLength(1);
         expect(results.filter((r) => r.outcome === 'noop')).toHaveLength(3);
         expect((await two.store.getAlert('FW-1'))?.version).toBe(2);
@@ -240,7 +251,9 @@ describe('AlertService', () => {
       const before = await h.store.getAlert('FW-1');
       const r = await h.service.escalate('FW-1', alex, 'slack:C0SEC', undefined, { expectedVersion: 1 });
       expect(r.outcome).toBe('refused');
-      expect(r.message).toBe('FW-1 changed since this card was shown. FW-1 is resolved (false positive) by Bea Lopez at 14:02 UTC; reopen it first.');
+      expect(r.message).toBe(
+        'FW-1 changed since this card was shown. FW-1 is resolved (false positive) by Bea Lopez at 14:02 UTC; reopen it first.',
+      );
       expect(await h.store.getAlert('FW-1')).toEqual(before);
     });
 

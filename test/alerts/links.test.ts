@@ -35,7 +35,9 @@ describe('Log Analytics query link', () => {
     expect(links({ detectionQuery: undefined })).not.toContain('log-analytics');
     expect(links({ detectionQuery: '   ' })).not.toContain('log-analytics');
     expect(logAnalyticsQueryUrl('T', 'not-a-resource-id', TENANT_ID)).toBeUndefined();
-    expect(logAnalyticsQueryUrl('T', WORKSPACE_RESOURCE_ID, undefined)).toMatch(/^https:\/\/portal\.azure\.com\/#blade\/Microsoft_OperationsManagementSuite_Workspace\//);
+    expect(logAnalyticsQueryUrl('T', WORKSPACE_RESOURCE_ID, undefined)).toMatch(
+      /^https:\/\/portal\.azure\.com\/#blade\/Microsoft_OperationsManagementSuite_Workspace\//,
+    );
   });
 });
 
@@ -49,7 +51,9 @@ describe('portal links refuse what is not an id', () => {
   });
 
   it('Azure resource: only /subscriptions/… ids, each segment encoded', () => {
-    expect(azureResourceUrl('/subscriptions/s1/resourceGroups/rg-é(prod)/providers/Microsoft.Compute/virtualMachines/vm?1', TENANT_ID)).toBe(
+    expect(
+      azureResourceUrl('/subscriptions/s1/resourceGroups/rg-é(prod)/providers/Microsoft.Compute/virtualMachines/vm?1', TENANT_ID),
+    ).toBe(
       `https://portal.azure.com/#@${TENANT_ID}/resource/subscriptions/s1/resourceGroups/rg-%C3%A9(prod)/providers/Microsoft.Compute/virtualMachines/vm%3F1`,
     );
     expect(azureResourceUrl('javascript:alert(1)', TENANT_ID)).toBeUndefined();

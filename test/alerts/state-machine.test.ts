@@ -25,9 +25,17 @@ const TABLE: Record<AlertStatus, Record<AlertAction, Expect>> = {
     reopen: { outcome: 'refused', to: 'escalated', says: /escalated, not resolved/ },
   },
   resolved: {
-    acknowledge: { outcome: 'refused', to: 'resolved', says: /^FW-1 is resolved \(false positive\) by Setup at 14:02 UTC; reopen it first\.$/ },
+    acknowledge: {
+      outcome: 'refused',
+      to: 'resolved',
+      says: /^FW-1 is resolved \(false positive\) by Setup at 14:02 UTC; reopen it first\.$/,
+    },
     escalate: { outcome: 'refused', to: 'resolved', says: /reopen it first/ },
-    resolve: { outcome: 'refused', to: 'resolved', says: /already resolved \(false positive\).*reopen it first to classify it as true positive/ },
+    resolve: {
+      outcome: 'refused',
+      to: 'resolved',
+      says: /already resolved \(false positive\).*reopen it first to classify it as true positive/,
+    },
     reopen: { outcome: 'allowed', to: 'open', says: /^FW-1 reopened by Alex Wilber\.$/ },
   },
 };

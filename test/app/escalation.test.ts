@@ -30,13 +30,21 @@ describe('FirstWatch with an on-call channel and a low storm threshold', () => {
   it('a poll with several hits posts a digest instead of the cards; a summarised alert can still be escalated, and the on-call copy mentions the group', async () => {
     const alerts = await app.store.listAlerts({ status: 'all', limit: 100 });
     expect(alerts.length).toBeGreaterThan(1);
-    const digest = await standin.waitFor(() => standin.messagesIn('C0ALERTS').find((m) => (m.text ?? '').includes('Alert storm')), 'a storm digest');
+    const digest = await standin.waitFor(
+      () => standin.messagesIn('C0ALERTS').find((m) => (m.text ?? '').includes('Alert storm')),
+      'a storm digest',
+    );
     const summarised = alerts.filter((a) => JSON.stringify(digest.blocks).includes(a.id));
     expect(summarised.length).toBeGreaterThan(0);
     const target = summarised[0];
     expect(standin.messagesIn('C0ALERTS').some((m) => m.metadata?.event_payload.alert_id === target.id)).toBe(false);
 
-    await standin.sendSlashCommand({ command: '/escalate', text: `${target.id} many at once, please look`, user: 'U0ALICE', channel: 'C0ALERTS' });
+    await standin.sendSlashCommand({
+      command: '/escalate',
+      text: `${target.id} many at once, please look`,
+      user: 'U0ALICE',
+      channel: 'C0ALERTS',
+    });
     const copy = await standin.waitFor(
       () => standin.messagesIn('C0ONCALL').find((m) => m.metadata?.event_payload.alert_id === target.id),
       'the escalation copy in the on-call channel',

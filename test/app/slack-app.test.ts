@@ -24,7 +24,8 @@ describe('FirstWatch with Slack (HTTP mode) on the embedded workspace', () => {
     const alerts = await app.store.listAlerts({ status: 'all', limit: 100 });
     expect(alerts.map((a) => a.subject.upn).sort()).toEqual([...upns].sort());
     const messages = await standin.waitFor(
-      () => standin.messagesIn('C0ALERTS').filter((m) => m.metadata !== undefined).length >= alerts.length && standin.messagesIn('C0ALERTS'),
+      () =>
+        standin.messagesIn('C0ALERTS').filter((m) => m.metadata !== undefined).length >= alerts.length && standin.messagesIn('C0ALERTS'),
       'every alert posted',
     );
     const ids = messages.map((m) => (m.metadata?.event_payload as { alert_id?: string } | undefined)?.alert_id).sort();
@@ -38,20 +39,29 @@ describe('FirstWatch with Slack (HTTP mode) on the embedded workspace', () => {
     const before = await app.store.getAlert(alertId);
     const value = JSON.stringify({ verb: 'ack', alertId, version: before?.version });
 
-    const refused = await standin.sendBlockAction({ user: 'U0MALLORY', channel: 'C0ALERTS', messageTs: message?.ts as string, actionId: 'fw_ack', value });
+    const refused = await standin.sendBlockAction({
+      user: 'U0MALLORY',
+      channel: 'C0ALERTS',
+      messageTs: message?.ts as string,
+      actionId: 'fw_ack',
+      value,
+    });
     expect(refused.status).toBe(200);
     await standin.waitFor(() => standin.ephemerals.find((e) => e.user === 'U0MALLORY'), 'refusal shown to the outsider');
     expect((await app.store.getAlert(alertId))?.status).toBe('open');
 
-    const answer = await standin.sendBlockAction({ user: 'U0ALICE', channel: 'C0ALERTS', messageTs: message?.ts as string, actionId: 'fw_ack', value });
+    const answer = await standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: 'C0ALERTS',
+      messageTs: message?.ts as string,
+      actionId: 'fw_ack',
+      value,
+    });
     expect(answer.status).toBe(200);
-    const updated = await standin.waitFor(
-      () => {
-        const now = standin.message('C0ALERTS', message?.ts as string);
-        return now !== undefined && now.updates.length > 0 && JSON.stringify(now.blocks).includes('Acknowledged by Alice Analyst') && now;
-      },
-      'card updated to name the acknowledger',
-    );
+    const updated = await standin.waitFor(() => {
+      const now = standin.message('C0ALERTS', message?.ts as string);
+      return now !== undefined && now.updates.length > 0 && JSON.stringify(now.blocks).includes('Acknowledged by Alice Analyst') && now;
+    }, 'card updated to name the acknowledger');
     expect(updated).toBeDefined();
     const reply = await standin.waitFor(
       () => standin.messagesIn('C0ALERTS').find((m) => m.thread_ts === message?.ts && /Acknowledged by Alice Analyst/.test(m.text ?? '')),

@@ -77,10 +77,13 @@ describe('several workspaces, each with its own chat targets', () => {
     ]);
   });
 
-  it('posts each workspace\'s alerts to its own channel, each naming its workspace', async () => {
+  it("posts each workspace's alerts to its own channel, each naming its workspace", async () => {
     const alerts = await app.store.listAlerts({ status: 'all', limit: 200 });
     const byId = new Map(alerts.map((a) => [a.id, a]));
-    for (const [channel, workspace] of [['C0CONTOSO', 'contoso'], ['C0FABRIKAM', 'fabrikam']] as const) {
+    for (const [channel, workspace] of [
+      ['C0CONTOSO', 'contoso'],
+      ['C0FABRIKAM', 'fabrikam'],
+    ] as const) {
       const messages = standin.messagesIn(channel).filter((m) => m.thread_ts === undefined);
       expect(messages.length).toBeGreaterThan(0);
       expect(messages.length).toBe(alerts.filter((a) => a.workspace === workspace).length);
@@ -109,28 +112,42 @@ describe('several workspaces, each with its own chat targets', () => {
     expect(one.workspaces).toEqual(['fabrikam']);
     expect(contoso.requests.length).toBe(contosoQueries);
     expect(() => app.huntIn('northwind')).toThrow(UnknownWorkspaceError);
-    await expect(app.hunt.run({ upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'northwind' }, ctx)).rejects.toThrow(/no workspace named "northwind"/);
+    await expect(app.hunt.run({ upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'northwind' }, ctx)).rejects.toThrow(
+      /no workspace named "northwind"/,
+    );
     expect(() => app.huntIn('northwind')).toThrow(/configured are contoso, fabrikam/);
   });
 
   it("keeps each workspace's channel to its own workspace: a member of contoso's channel cannot hunt or act on fabrikam from it", async () => {
     const bob = { platform: 'slack' as const, id: 'U2', displayName: 'bob', email: 'bob@contoso.com' };
     const inContoso = { actor: bob, origin: 'slack:C0CONTOSO' };
-    expect(await app.router.handleText('hunt alice@contoso.com 1d fabrikam', inContoso)).toMatchObject({ kind: 'error', message: expect.stringMatching(/may not act on workspace fabrikam/) });
-    expect(await app.router.handleText('hunt alice@contoso.com 1d', inContoso)).toMatchObject({ kind: 'hunt', request: { workspace: 'contoso' } });
+    expect(await app.router.handleText('hunt alice@contoso.com 1d fabrikam', inContoso)).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/may not act on workspace fabrikam/),
+    });
+    expect(await app.router.handleText('hunt alice@contoso.com 1d', inContoso)).toMatchObject({
+      kind: 'hunt',
+      request: { workspace: 'contoso' },
+    });
     const fabrikamAlert = (await app.store.listAlerts({ status: 'all', workspaces: ['fabrikam'], limit: 1 }))[0];
     if (fabrikamAlert === undefined) throw new Error('expected a fabrikam alert');
     expect(await app.router.handleText(`ack ${fabrikamAlert.id}`, inContoso)).toMatchObject({ kind: 'error' });
     const listed = await app.router.handleText('alerts all', inContoso);
     expect(listed.kind === 'alerts' && listed.alerts.every((a) => a.workspace === 'contoso') && listed.alerts.length > 0).toBe(true);
-    expect(await app.router.handleText('alerts all', { actor: bob, origin: 'slack:D0BOB' })).toMatchObject({ kind: 'error', message: expect.stringMatching(/direct messages are open only to listed responders/) });
+    expect(await app.router.handleText('alerts all', { actor: bob, origin: 'slack:D0BOB' })).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/direct messages are open only to listed responders/),
+    });
     const refused = (await app.store.listAudit({ limit: 1000 })).filter((a) => a.outcome === 'refused' && a.actor.id === 'U2');
     expect(refused.map((a) => a.action)).toEqual(['hunt', 'acknowledge', 'list']);
   });
 
   it('takes a workspace as the last word of a chat hunt, and refuses an unknown one', async () => {
     // A direct message: alice is listed for every workspace.
-    const ctx = { actor: { platform: 'slack' as const, id: 'U1', displayName: 'alice', email: 'alice@contoso.com' }, origin: 'slack:D0ALICE' };
+    const ctx = {
+      actor: { platform: 'slack' as const, id: 'U1', displayName: 'alice', email: 'alice@contoso.com' },
+      origin: 'slack:D0ALICE',
+    };
     const reply = await app.router.handleText('hunt alice@contoso.com 1d Fabrikam', ctx);
     expect(reply).toEqual({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000, workspace: 'fabrikam' } });
     if (reply.kind !== 'hunt') throw new Error('expected a hunt');
@@ -144,6 +161,9 @@ describe('several workspaces, each with its own chat targets', () => {
     const everywhere = await app.router.handleText('hunt alice@contoso.com 1d', ctx);
     expect(everywhere).toEqual({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000 } });
     const unknown = await app.router.handleText('hunt alice@contoso.com 1d northwind', ctx);
-    expect(unknown).toMatchObject({ kind: 'error', message: expect.stringMatching(/no workspace "northwind" \(workspaces: contoso, fabrikam\)/) });
+    expect(unknown).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/no workspace "northwind" \(workspaces: contoso, fabrikam\)/),
+    });
   });
 });

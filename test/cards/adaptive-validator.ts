@@ -5,7 +5,7 @@ import type * as ACTypes from 'adaptivecards';
  * cannot load; its UMD bundle is the same library, built for plain require.
  * Parsing and validating never touch the DOM, so no document is needed.
  */
- 
+
 const AC = require('adaptivecards/dist/adaptivecards.js') as typeof ACTypes;
 
 export interface AdaptiveReport {

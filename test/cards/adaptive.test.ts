@@ -26,7 +26,11 @@ const ofType = (card: unknown, type: string) => walk(card).filter((o) => o.type 
 function withoutHostExtras(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutHostExtras);
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'msteams' && k !== 'fallback').map(([k, v]) => [k, withoutHostExtras(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== 'msteams' && k !== 'fallback')
+      .map(([k, v]) => [k, withoutHostExtras(v)]),
+  );
 }
 
 /** The card as a client without Universal Actions sees it: every Action.Execute replaced by its fallback. */
@@ -55,7 +59,12 @@ function stateVerbs(card: Json): string[] {
 /** What Teams sends back for one Execute: its data with the values of the inputs beside it merged in. */
 function clickAll(card: Json, inputValues: Record<string, string>): { execute: Json; submit: Json }[] {
   const clicks: { execute: Json; submit: Json }[] = [];
-  const scopes: Json[] = [card, ...walk(card.actions).filter((o) => o.type === 'Action.ShowCard').map((s) => s.card as Json)];
+  const scopes: Json[] = [
+    card,
+    ...walk(card.actions)
+      .filter((o) => o.type === 'Action.ShowCard')
+      .map((s) => s.card as Json),
+  ];
   for (const scope of scopes) {
     const inputs = ((scope.body ?? []) as Json[]).filter((e) => String(e.type).startsWith('Input.')).map((e) => e.id as string);
     const merged = Object.fromEntries(inputs.map((id) => [id, inputValues[id] ?? '']));
@@ -89,14 +98,17 @@ describe('the renderer check itself', () => {
 });
 
 describe('Teams alert card', () => {
-  it.each(alertCatalog())('%s: parses in the official renderer (schema 1.5) with no warnings, also as its Action.Submit fallback', (_name, alert) => {
-    const card = alertCard(toAlertView(alert, cardContext()));
-    expectClean(card);
-    const fallback = asFallback(card) as object;
-    const report = checkAdaptiveCard(fallback);
-    expect([...report.parseEvents, ...report.validationEvents]).toEqual([]);
-    expect(JSON.stringify(fallback)).not.toContain('Action.Execute');
-  });
+  it.each(alertCatalog())(
+    '%s: parses in the official renderer (schema 1.5) with no warnings, also as its Action.Submit fallback',
+    (_name, alert) => {
+      const card = alertCard(toAlertView(alert, cardContext()));
+      expectClean(card);
+      const fallback = asFallback(card) as object;
+      const report = checkAdaptiveCard(fallback);
+      expect([...report.parseEvents, ...report.validationEvents]).toEqual([]);
+      expect(JSON.stringify(fallback)).not.toContain('Action.Execute');
+    },
+  );
 
   it('without tenant, workspace or query it still has the portal link for the VM, and no empty link set without it', () => {
     const minimal = alertCard(toAlertView(makeAlert(), { now: cardContext().now }));
@@ -154,11 +166,20 @@ describe('Teams alert card', () => {
     const showCards = ofType(card, 'Action.ShowCard');
     expect(showCards.map((s) => s.title)).toEqual(['Escalate…', 'Resolve…']);
     const [escalate, resolve] = showCards.map((s) => (s.card as Json).body as Json[]);
-    expect(escalate).toEqual([expect.objectContaining({ type: 'Input.Text', id: TEAMS_INPUT_IDS.escalateNote, maxLength: 1000, isMultiline: true })]);
-    expect(resolve[0]).toMatchObject({ type: 'Input.ChoiceSet', id: TEAMS_INPUT_IDS.classification, isRequired: true, label: 'Classification' });
+    expect(escalate).toEqual([
+      expect.objectContaining({ type: 'Input.Text', id: TEAMS_INPUT_IDS.escalateNote, maxLength: 1000, isMultiline: true }),
+    ]);
+    expect(resolve[0]).toMatchObject({
+      type: 'Input.ChoiceSet',
+      id: TEAMS_INPUT_IDS.classification,
+      isRequired: true,
+      label: 'Classification',
+    });
     expect((resolve[0].choices as Json[]).map((c) => c.value)).toEqual(['true_positive', 'benign_positive', 'false_positive']);
     expect(resolve[1]).toMatchObject({ type: 'Input.Text', id: TEAMS_INPUT_IDS.resolveNote });
-    const ids = walk(card).filter((o) => String(o.type).startsWith('Input.')).map((o) => o.id);
+    const ids = walk(card)
+      .filter((o) => String(o.type).startsWith('Input.'))
+      .map((o) => o.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -172,7 +193,11 @@ describe('Teams alert card', () => {
     expect(texts).toContain('[T1021.008 Remote Services: Direct Cloud VM Connections](https://attack.mitre.org/techniques/T1021/008/)');
     expect(texts).toContain('Acknowledged by Alex Wilber · 14:10 UTC');
     expect(ofType(card, 'FactSet')[0].facts).toContainEqual({ title: 'When', value: '14:02 UTC · 12 min ago' });
-    expect(ofType(card, 'Action.OpenUrl').map((a) => a.title)).toEqual(['User in Defender', 'VM in Azure portal', 'Query in Log Analytics']);
+    expect(ofType(card, 'Action.OpenUrl').map((a) => a.title)).toEqual([
+      'User in Defender',
+      'VM in Azure portal',
+      'Query in Log Analytics',
+    ]);
     expect(card).toMatchObject({ version: '1.5', fallbackText: expect.stringContaining('FW-12') });
     expect(card).not.toHaveProperty('refresh');
   });
@@ -180,7 +205,9 @@ describe('Teams alert card', () => {
   it('keeps user-controlled text from becoming markdown links or formatting', () => {
     const hostile = alertCatalog().find(([n]) => n === 'hostile strings')![1];
     const card = alertCard(toAlertView(hostile, cardContext()));
-    const texts = walk(card).flatMap((o) => [o.text, o.value, o.title]).filter((t): t is string => typeof t === 'string');
+    const texts = walk(card)
+      .flatMap((o) => [o.text, o.value, o.title])
+      .filter((t): t is string => typeof t === 'string');
     const links = texts.flatMap((t) => [...t.matchAll(/(?<!\\)\[[^\]]*(?<!\\)\]\(([^)]*)\)/g)].map((m) => m[1]));
     expect(links.every((url) => url.startsWith('https://attack.mitre.org/techniques/'))).toBe(true);
     expect(texts).toContain('\\<!channel\\> \\[click\\](https://evil.example) \\*bold\\* & \\_x\\_');
@@ -207,7 +234,7 @@ describe('Teams command replies', () => {
     const [tbl] = ofType(card, 'Table');
     const rows = tbl.rows as Json[];
     expect(rows).toHaveLength(26);
-    const cell = (r: number, c: number) => ((((rows[r].cells as Json[])[c].items as Json[])[0]).text);
+    const cell = (r: number, c: number) => ((rows[r].cells as Json[])[c].items as Json[])[0].text;
     expect([0, 1, 2, 3].map((c) => cell(0, c))).toEqual(['Alert', 'Title', 'Status', 'Age']);
     expect([0, 2, 3].map((c) => cell(1, c))).toEqual(['FW-1', 'Open', '12m']);
     expect(ofType(card, 'TextBlock').map((t) => t.text)).toContain('…and 95 more alerts');
@@ -238,6 +265,11 @@ describe('Teams command replies', () => {
       'Searching the workspace (last 7 days, from FW-12). The results will replace this card.',
     ]);
     expect(card).not.toHaveProperty('actions');
-    expect(commandReplyCard({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 7 * 86_400_000, alertId: 'FW-12' } }, cardContext())).toEqual(card);
+    expect(
+      commandReplyCard(
+        { kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 7 * 86_400_000, alertId: 'FW-12' } },
+        cardContext(),
+      ),
+    ).toEqual(card);
   });
 });

@@ -15,14 +15,35 @@ describe('toAlertView', () => {
     expect(v.severity).toMatchObject({ level: 'High', emoji: '🔴', colour: 'attention' });
     expect(v.who).toEqual({ upn: 'alice@contoso.com', displayName: 'Alice Smith', text: 'Alice Smith (alice@contoso.com)' });
     expect(v.what).toMatchObject({ action: 'Run Command on Virtual Machine', mechanism: 'Run Command', outcome: 'Succeeded' });
-    expect(v.target).toMatchObject({ found: true, kind: 'azure-vm', kindLabel: 'Azure VM', name: 'vm-web-01', resourceGroup: 'rg-prod-web' });
+    expect(v.target).toMatchObject({
+      found: true,
+      kind: 'azure-vm',
+      kindLabel: 'Azure VM',
+      name: 'vm-web-01',
+      resourceGroup: 'rg-prod-web',
+    });
     expect(v.when.text).toBe('14:02 UTC · 12 min ago');
     expect(v.source?.text).toBe('203.0.113.7 · Amsterdam, NL');
     expect(v.investigationPriority).toBe(7);
     expect(v.insights[0]).toEqual({ key: 'FirstTimeUserPerformedAction', text: 'First time this user performed this action' });
-    expect(v.techniques[0]).toEqual({ id: 'T1021.008', name: 'Remote Services: Direct Cloud VM Connections', url: 'https://attack.mitre.org/techniques/T1021/008/' });
+    expect(v.techniques[0]).toEqual({
+      id: 'T1021.008',
+      name: 'Remote Services: Direct Cloud VM Connections',
+      url: 'https://attack.mitre.org/techniques/T1021/008/',
+    });
     expect(v.workspace).toBe('la-sec-prod');
-    expect(v.facts.map((f) => f.label)).toEqual(['User', 'Action', 'Target', 'Resource group', 'Subscription', 'When', 'Source', 'Priority', 'Workspace', 'Alert']);
+    expect(v.facts.map((f) => f.label)).toEqual([
+      'User',
+      'Action',
+      'Target',
+      'Resource group',
+      'Subscription',
+      'When',
+      'Source',
+      'Priority',
+      'Workspace',
+      'Alert',
+    ]);
     expect(fact(v, 'Alert')).toBe('FW-12');
     expect(v.statusLine).toBe('Open');
   });
@@ -33,8 +54,16 @@ describe('toAlertView', () => {
     expect(arc.what?.mechanism).toBe('Custom Script Extension');
     expect(arc.links.find((l) => l.kind === 'azure-resource')?.label).toBe('Machine in Azure portal');
 
-    const inferred = toAlertView(makeAlert({ target: arcTarget({ kind: undefined, name: undefined, resourceGroup: undefined, subscriptionId: undefined }) }), cardContext());
-    expect(inferred.target).toMatchObject({ kind: 'arc-machine', name: 'srv-dc-02', resourceGroup: 'rg-onprem', subscriptionId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0' });
+    const inferred = toAlertView(
+      makeAlert({ target: arcTarget({ kind: undefined, name: undefined, resourceGroup: undefined, subscriptionId: undefined }) }),
+      cardContext(),
+    );
+    expect(inferred.target).toMatchObject({
+      kind: 'arc-machine',
+      name: 'srv-dc-02',
+      resourceGroup: 'rg-onprem',
+      subscriptionId: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+    });
     const vm = toAlertView(makeAlert({ target: vmTarget({ kind: undefined }) }), cardContext());
     expect(vm.target).toMatchObject({ kind: 'azure-vm' });
   });
@@ -81,7 +110,11 @@ describe('toAlertView', () => {
   });
 
   it('offers hunt only when the alert names a user principal name', () => {
-    expect(verbs(toAlertView(makeAlert({ subject: { displayName: 'Alice', aadObjectId: 'a1b2c3d4-e5f6-4789-8abc-def012345678' } }), cardContext()))).toEqual(['ack', 'escalate', 'resolve']);
+    expect(
+      verbs(
+        toAlertView(makeAlert({ subject: { displayName: 'Alice', aadObjectId: 'a1b2c3d4-e5f6-4789-8abc-def012345678' } }), cardContext()),
+      ),
+    ).toEqual(['ack', 'escalate', 'resolve']);
     expect(verbs(toAlertView(alertIn('resolved', { subject: { upn: '  ' } }), cardContext()))).toEqual(['reopen']);
   });
 
@@ -103,13 +136,19 @@ describe('toAlertView', () => {
     );
     const noTenant = toAlertView(makeAlert(), { now: NOW });
     expect(noTenant.links).toEqual([
-      { kind: 'azure-resource', label: 'VM in Azure portal', url: expect.stringMatching(/^https:\/\/portal\.azure\.com\/#resource\/subscriptions\//) },
+      {
+        kind: 'azure-resource',
+        label: 'VM in Azure portal',
+        url: expect.stringMatching(/^https:\/\/portal\.azure\.com\/#resource\/subscriptions\//),
+      },
     ]);
   });
 
   it('renders the status line of each state', () => {
     expect(toAlertView(alertIn('acknowledged'), cardContext()).statusLine).toBe('Acknowledged by Alex Wilber · 14:10 UTC');
-    expect(toAlertView(alertIn('escalated', {}, { note: 'call the VM owner' }), cardContext()).statusLine).toBe('Escalated by Alex Wilber · 14:10 UTC · “call the VM owner”');
+    expect(toAlertView(alertIn('escalated', {}, { note: 'call the VM owner' }), cardContext()).statusLine).toBe(
+      'Escalated by Alex Wilber · 14:10 UTC · “call the VM owner”',
+    );
     expect(toAlertView(alertIn('resolved'), cardContext()).statusLine).toBe('Resolved as false positive by Alex Wilber · 14:10 UTC');
     expect(toAlertView(alertIn('open', {}, { action: 'reopen' }), cardContext()).statusLine).toBe('Reopened by Alex Wilber · 14:10 UTC');
   });
@@ -118,14 +157,24 @@ describe('toAlertView', () => {
 describe('describeStatus', () => {
   it('shows the date when the change was on another day, and the classification of a resolve', () => {
     const at = new Date('2026-11-25T09:05:00Z');
-    expect(describeStatus({ status: 'resolved', classification: 'benign_positive', lastChange: { action: 'resolve', actor: ALEX, at, classification: 'benign_positive' } }, NOW)).toBe(
-      'Resolved as benign positive by Alex Wilber · 25 Nov 09:05 UTC',
-    );
+    expect(
+      describeStatus(
+        {
+          status: 'resolved',
+          classification: 'benign_positive',
+          lastChange: { action: 'resolve', actor: ALEX, at, classification: 'benign_positive' },
+        },
+        NOW,
+      ),
+    ).toBe('Resolved as benign positive by Alex Wilber · 25 Nov 09:05 UTC');
     expect(describeStatus({ status: 'resolved', classification: 'true_positive' }, NOW)).toBe('Resolved as true positive');
     expect(describeStatus({ status: 'open' }, NOW)).toBe('Open');
-    expect(describeStatus({ status: 'acknowledged', lastChange: { action: 'acknowledge', actor: ALEX, at: new Date('2025-12-31T23:59:00Z') } }, NOW)).toBe(
-      'Acknowledged by Alex Wilber · 31 Dec 2025 23:59 UTC',
-    );
+    expect(
+      describeStatus(
+        { status: 'acknowledged', lastChange: { action: 'acknowledge', actor: ALEX, at: new Date('2025-12-31T23:59:00Z') } },
+        NOW,
+      ),
+    ).toBe('Acknowledged by Alex Wilber · 31 Dec 2025 23:59 UTC');
   });
 });
 

@@ -50,7 +50,8 @@ describe('Slack alert message', () => {
   });
 
   it.each(['open', 'acknowledged', 'escalated', 'resolved'] as const)('shows only the buttons valid when %s', (status) => {
-    const ids = (a: ReturnType<typeof makeAlert>) => ((actionsBlock(alertMessage(toAlertView(a, cardContext())).blocks)?.elements ?? []) as Json[]).map((e) => e.action_id);
+    const ids = (a: ReturnType<typeof makeAlert>) =>
+      ((actionsBlock(alertMessage(toAlertView(a, cardContext())).blocks)?.elements ?? []) as Json[]).map((e) => e.action_id);
     expect(ids(alertIn(status))).toEqual(availableVerbs(status, true).map((v) => `fw_${v}`));
     expect(ids(alertIn(status, { subject: {} }))).toEqual(availableVerbs(status, false).map((v) => `fw_${v}`));
   });
@@ -58,24 +59,39 @@ describe('Slack alert message', () => {
   it('round-trips every button: its value parses back into the payload it was made from', () => {
     const view = toAlertView(alertIn('open', { version: 9 }), cardContext());
     const buttons = actionsBlock(alertMessage(view).blocks)!.elements as Json[];
-    expect(buttons.map((b) => parseSlackButton({ action_id: b.action_id, value: b.value }))).toEqual(view.actions.map((a) => ({ ok: true, payload: a.payload })));
+    expect(buttons.map((b) => parseSlackButton({ action_id: b.action_id, value: b.value }))).toEqual(
+      view.actions.map((a) => ({ ok: true, payload: a.payload })),
+    );
     expect(buttons.map((b) => (b.text as Json).text)).toEqual(['Acknowledge', 'Escalate…', 'Resolve…', 'Hunt user']);
-    expect(parseSlackButton({ action_id: 'fw_ack', value: buttons[1].value })).toMatchObject({ ok: false, reason: 'button "fw_ack" carries verb escalate' });
+    expect(parseSlackButton({ action_id: 'fw_ack', value: buttons[1].value })).toMatchObject({
+      ok: false,
+      reason: 'button "fw_ack" carries verb escalate',
+    });
   });
 
   it('shows header, fields, insights, MITRE links, link buttons and the status line', () => {
     const msg = alertMessage(toAlertView(alertIn('escalated', {}, { note: 'call <!here> & Bob' }), cardContext()));
-    expect(msg.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '🔴 First-time Run Command by alice@contoso.com', emoji: true } });
+    expect(msg.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🔴 First-time Run Command by alice@contoso.com', emoji: true },
+    });
     const all = mrkdwnTexts(msg.blocks);
     expect(all).toContain('*User*\nAlice Smith (alice@contoso.com)');
     expect(all).toContain('*When*\n14:02 UTC · 12 min ago');
     expect(all.find((t) => t.startsWith('*Why it fired*'))).toContain('• First time this user performed this action');
-    expect(all.find((t) => t.startsWith('*MITRE'))).toContain('<https://attack.mitre.org/techniques/T1021/008/|T1021.008 Remote Services: Direct Cloud VM Connections>');
+    expect(all.find((t) => t.startsWith('*MITRE'))).toContain(
+      '<https://attack.mitre.org/techniques/T1021/008/|T1021.008 Remote Services: Direct Cloud VM Connections>',
+    );
     expect(all).toContain('*Status:* Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”');
     const links = msg.blocks.find((b) => b.block_id === SLACK_IDS.linksBlock)!.elements as Json[];
     expect(links.map((l) => (l.text as Json).text)).toEqual(['User in Defender', 'VM in Azure portal', 'Query in Log Analytics']);
-    expect(msg.text).toBe('🔴 High · FW-12: First-time Run Command by alice@contoso.com — Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”');
-    expect(alertMetadata(toAlertView(makeAlert(), cardContext()))).toEqual({ event_type: 'firstwatch_alert', event_payload: { alert_id: 'FW-12', version: 1 } });
+    expect(msg.text).toBe(
+      '🔴 High · FW-12: First-time Run Command by alice@contoso.com — Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”',
+    );
+    expect(alertMetadata(toAlertView(makeAlert(), cardContext()))).toEqual({
+      event_type: 'firstwatch_alert',
+      event_payload: { alert_id: 'FW-12', version: 1 },
+    });
   });
 
   it('cuts the longest realistic values visibly (10 KB UPN and note, 200 insights, 60 custom details)', () => {
@@ -122,10 +138,15 @@ describe('Slack modals', () => {
     expect((select.options as Json[]).map((o) => o.value)).toEqual(['true_positive', 'benign_positive', 'false_positive']);
 
     const submitted = submission(view, {
-      [SLACK_IDS.classificationBlock]: { [SLACK_IDS.classificationAction]: { type: 'static_select', selected_option: { value: 'false_positive' } } },
+      [SLACK_IDS.classificationBlock]: {
+        [SLACK_IDS.classificationAction]: { type: 'static_select', selected_option: { value: 'false_positive' } },
+      },
       [SLACK_IDS.noteBlock]: { [SLACK_IDS.noteAction]: { type: 'plain_text_input', value: 'maintenance' } },
     });
-    expect(parseModalSubmission(submitted)).toEqual({ ok: true, payload: { ...payload, classification: 'false_positive', note: 'maintenance' } });
+    expect(parseModalSubmission(submitted)).toEqual({
+      ok: true,
+      payload: { ...payload, classification: 'false_positive', note: 'maintenance' },
+    });
     expect(parseModalSubmission(submission(view, {}))).toEqual({ ok: false, reason: 'choose a classification to resolve the alert' });
   });
 
@@ -141,15 +162,24 @@ describe('Slack modals', () => {
   it('reads only the click from private_metadata that also says where the card was', () => {
     const view = escalateModal({ verb: 'escalate', alertId: 'FW-3', version: 1 }) as Json;
     const metadata = JSON.stringify({ verb: 'escalate', alertId: 'FW-3', version: 1, channel: 'C0ALERTS', messageTs: '1.2' });
-    expect(parseModalSubmission({ ...view, private_metadata: metadata, state: { values: {} } })).toEqual({ ok: true, payload: { verb: 'escalate', alertId: 'FW-3', version: 1 } });
+    expect(parseModalSubmission({ ...view, private_metadata: metadata, state: { values: {} } })).toEqual({
+      ok: true,
+      payload: { verb: 'escalate', alertId: 'FW-3', version: 1 },
+    });
   });
 
   it('refuses submissions that do not belong to FirstWatch or disagree with themselves', () => {
     const view = resolveModal(payload) as Json;
     expect(parseModalSubmission(undefined)).toMatchObject({ ok: false });
-    expect(parseModalSubmission({ ...view, callback_id: 'other' })).toMatchObject({ ok: false, reason: 'unknown modal callback_id "other"' });
+    expect(parseModalSubmission({ ...view, callback_id: 'other' })).toMatchObject({
+      ok: false,
+      reason: 'unknown modal callback_id "other"',
+    });
     expect(parseModalSubmission({ ...view, private_metadata: JSON.stringify({ ...payload, verb: 'ack' }) })).toMatchObject({ ok: false });
-    expect(parseModalSubmission({ ...view, private_metadata: 'garbage' })).toMatchObject({ ok: false, reason: 'the action payload is not valid JSON' });
+    expect(parseModalSubmission({ ...view, private_metadata: 'garbage' })).toMatchObject({
+      ok: false,
+      reason: 'the action payload is not valid JSON',
+    });
   });
 });
 
@@ -175,13 +205,16 @@ describe('Slack command replies', () => {
     expect(trail).toContain('12:39 UTC · Alex Wilber · view · allowed');
     expect(trail).not.toContain('12:14 UTC');
     expect(trail).toContain('not on the allow-list &lt;!channel&gt;');
-    expect(((actionsBlock(msg.blocks)!.elements as Json[]).map((e) => e.action_id))).toEqual(['fw_reopen', 'fw_hunt']);
+    expect((actionsBlock(msg.blocks)!.elements as Json[]).map((e) => e.action_id)).toEqual(['fw_reopen', 'fw_hunt']);
   });
 
   it('posts a small pending message for a hunt, not a result', () => {
     const msg = commandReplyBlocks({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 86_400_000 } }, cardContext());
     expect(msg.text).toBe('Hunting alice@contoso.com…');
-    expect(mrkdwnTexts(msg.blocks)).toEqual([':mag: *Hunting alice@contoso.com…*', 'Searching the workspace (last 1 day). The results will replace this message.']);
+    expect(mrkdwnTexts(msg.blocks)).toEqual([
+      ':mag: *Hunting alice@contoso.com…*',
+      'Searching the workspace (last 1 day). The results will replace this message.',
+    ]);
   });
 
   it('renders help and errors', () => {

@@ -12,12 +12,30 @@ export function alertCatalog(): [string, Alert][] {
     ['reopened', alertIn('open', {}, { action: 'reopen' })],
     ['Azure Arc machine, Custom Script Extension', makeAlert({ target: arcTarget(), severity: 'Medium' })],
     ['Managed Run Command', makeAlert({ target: vmTarget({ mechanism: 'Managed Run Command' }), severity: 'Low' })],
-    ['VM extension, kind inferred from the resource id', makeAlert({ target: vmTarget({ kind: undefined, mechanism: 'VM extension', name: undefined, resourceGroup: undefined, subscriptionId: undefined }) })],
+    [
+      'VM extension, kind inferred from the resource id',
+      makeAlert({
+        target: vmTarget({
+          kind: undefined,
+          mechanism: 'VM extension',
+          name: undefined,
+          resourceGroup: undefined,
+          subscriptionId: undefined,
+        }),
+      }),
+    ],
     ['target not found', makeAlert({ target: { found: false } })],
     ['no target (detection without enrichment)', makeAlert({ target: null, severity: 'Informational' })],
     ['generic detection with entities and custom details', genericAlert()],
     ['no subject at all', makeAlert({ subject: {}, insights: [], techniques: [], tactics: [] })],
-    ['hostile strings', makeAlert({ title: '<!channel> [click](https://evil.example) *bold* & _x_', subject: { upn: 'eve<@U123>@contoso.com', displayName: '<https://evil.example|Alex>' }, details: { '<!here>': '<@U1> & [x](y)' } })],
+    [
+      'hostile strings',
+      makeAlert({
+        title: '<!channel> [click](https://evil.example) *bold* & _x_',
+        subject: { upn: 'eve<@U123>@contoso.com', displayName: '<https://evil.example|Alex>' },
+        details: { '<!here>': '<@U1> & [x](y)' },
+      }),
+    ],
     ['every field far past the limits', hugeAlert()],
   ];
 }
@@ -30,7 +48,12 @@ function manyAlerts(n: number): Alert[] {
 /** Every command reply kind, with small and large contents. */
 export function replyCatalog(): [string, CommandReply][] {
   const audit = Array.from({ length: 40 }, (_, i) =>
-    auditEntry({ at: new Date(Date.UTC(2026, 10, 27, 12, i)), action: i % 3 === 0 ? 'view' : 'acknowledge', outcome: i % 5 === 0 ? 'refused' : 'allowed', detail: i % 5 === 0 ? 'not on the allow-list <!channel>' : undefined }),
+    auditEntry({
+      at: new Date(Date.UTC(2026, 10, 27, 12, i)),
+      action: i % 3 === 0 ? 'view' : 'acknowledge',
+      outcome: i % 5 === 0 ? 'refused' : 'allowed',
+      detail: i % 5 === 0 ? 'not on the allow-list <!channel>' : undefined,
+    }),
   );
   return [
     ['text', { kind: 'text', text: 'FW-12 acknowledged by Alex Wilber.' }],
@@ -44,7 +67,14 @@ export function replyCatalog(): [string, CommandReply][] {
     ['all alerts, many', { kind: 'alerts', alerts: manyAlerts(120), scope: 'all' }],
     ['alert detail, no audit', { kind: 'alert-detail', alert: makeAlert(), audit: [] }],
     ['alert detail, long audit', { kind: 'alert-detail', alert: alertIn('resolved'), audit }],
-    ['alert detail, huge', { kind: 'alert-detail', alert: hugeAlert(), audit: audit.map((e) => ({ ...e, actor: { ...ALEX, displayName: long(500, 'N ') }, detail: long(2_000, 'd ') })) }],
+    [
+      'alert detail, huge',
+      {
+        kind: 'alert-detail',
+        alert: hugeAlert(),
+        audit: audit.map((e) => ({ ...e, actor: { ...ALEX, displayName: long(500, 'N ') }, detail: long(2_000, 'd ') })),
+      },
+    ],
     [
       'help',
       {

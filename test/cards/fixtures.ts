@@ -16,7 +16,12 @@ export const DETECTION_QUERY = [
 ].join('\n');
 
 export const SUBSCRIPTION = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
-export const ALEX: Actor = { platform: 'teams', id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', displayName: 'Alex Wilber', email: 'alexw@contoso.com' };
+export const ALEX: Actor = {
+  platform: 'teams',
+  id: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+  displayName: 'Alex Wilber',
+  email: 'alexw@contoso.com',
+};
 
 export function cardContext(overrides: Partial<CardContext> = {}): CardContext {
   return { now: NOW, tenantId: TENANT_ID, workspaceResourceId: WORKSPACE_RESOURCE_ID, detectionQuery: DETECTION_QUERY, ...overrides };
@@ -126,7 +131,15 @@ export function genericAlert(overrides: Partial<Alert> = {}): Alert {
 }
 
 export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
-  return { at: new Date('2026-11-27T14:10:00Z'), actor: ALEX, action: 'acknowledge', alertId: 'FW-12', outcome: 'allowed', origin: 'teams:19:abc@thread.tacv2', ...overrides };
+  return {
+    at: new Date('2026-11-27T14:10:00Z'),
+    actor: ALEX,
+    action: 'acknowledge',
+    alertId: 'FW-12',
+    outcome: 'allowed',
+    origin: 'teams:19:abc@thread.tacv2',
+    ...overrides,
+  };
 }
 
 /** `n` repetitions of `unit`, cut to exactly `n` characters. */
@@ -139,20 +152,24 @@ export function hugeAlert(): Alert {
   const upn = `${long(10_000, 'a_b*')}@contoso.com`;
   const details: Record<string, string> = {};
   for (let i = 0; i < 60; i++) details[`${long(300, 'Key')}${i}`] = long(5_000, '<!channel> & ');
-  return alertIn('escalated', {
-    title: long(5_000, 'Title <@U123> '),
-    description: long(20_000, 'desc & <https://evil.example|click> '),
-    detectionName: long(2_000, 'Rule '),
-    subject: { upn, displayName: long(3_000, 'Name '), aadObjectId: 'a1b2c3d4-e5f6-4789-8abc-def012345678' },
-    action: long(3_000, 'Act '),
-    sourceIp: long(1_000, '1.'),
-    sourceLocation: long(2_000, 'Loc '),
-    insights: Array.from({ length: 200 }, (_, i) => `${long(400, 'Insight')}${i}`),
-    techniques: Array.from({ length: 60 }, (_, i) => `T${1000 + i}.00${i % 10}`),
-    tactics: Array.from({ length: 30 }, () => long(100, 'Tactic')),
-    entities: Array.from({ length: 80 }, (_, i) => ({ type: `Type${i}`, fields: { Name: long(2_000, 'n'), Other: long(1_000, 'o') } })),
-    details,
-    workspace: long(500, 'ws'),
-    target: vmTarget({ name: long(2_000, 'vm-'), resourceGroup: long(1_000, 'rg'), mechanism: long(500, 'Mech ') }),
-  }, { note: long(10_000, 'note <!here> ') });
+  return alertIn(
+    'escalated',
+    {
+      title: long(5_000, 'Title <@U123> '),
+      description: long(20_000, 'desc & <https://evil.example|click> '),
+      detectionName: long(2_000, 'Rule '),
+      subject: { upn, displayName: long(3_000, 'Name '), aadObjectId: 'a1b2c3d4-e5f6-4789-8abc-def012345678' },
+      action: long(3_000, 'Act '),
+      sourceIp: long(1_000, '1.'),
+      sourceLocation: long(2_000, 'Loc '),
+      insights: Array.from({ length: 200 }, (_, i) => `${long(400, 'Insight')}${i}`),
+      techniques: Array.from({ length: 60 }, (_, i) => `T${1000 + i}.00${i % 10}`),
+      tactics: Array.from({ length: 30 }, () => long(100, 'Tactic')),
+      entities: Array.from({ length: 80 }, (_, i) => ({ type: `Type${i}`, fields: { Name: long(2_000, 'n'), Other: long(1_000, 'o') } })),
+      details,
+      workspace: long(500, 'ws'),
+      target: vmTarget({ name: long(2_000, 'vm-'), resourceGroup: long(1_000, 'rg'), mechanism: long(500, 'Mech ') }),
+    },
+    { note: long(10_000, 'note <!here> ') },
+  );
 }

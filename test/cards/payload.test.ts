@@ -9,7 +9,10 @@ describe('parseCardActionPayload', () => {
 
   it('keeps only what the verb uses: a note on escalate, resolve and reopen, a classification on resolve', () => {
     const inputs = { note: 'seen', classification: 'true_positive' };
-    expect(parseCardActionPayload({ verb: 'ack', alertId: 'FW-1', version: 1, ...inputs })).toEqual({ ok: true, payload: { verb: 'ack', alertId: 'FW-1', version: 1 } });
+    expect(parseCardActionPayload({ verb: 'ack', alertId: 'FW-1', version: 1, ...inputs })).toEqual({
+      ok: true,
+      payload: { verb: 'ack', alertId: 'FW-1', version: 1 },
+    });
     expect(parseCardActionPayload({ verb: 'escalate', alertId: 'FW-1', version: 1, ...inputs })).toEqual({
       ok: true,
       payload: { verb: 'escalate', alertId: 'FW-1', version: 1, note: 'seen' },
@@ -17,7 +20,10 @@ describe('parseCardActionPayload', () => {
   });
 
   it('ignores the msteams object Teams adds to Action.Submit data', () => {
-    expect(parseCardActionPayload({ verb: 'ack', alertId: 'FW-1', version: 1, msteams: { x: 1 } })).toEqual({ ok: true, payload: { verb: 'ack', alertId: 'FW-1', version: 1 } });
+    expect(parseCardActionPayload({ verb: 'ack', alertId: 'FW-1', version: 1, msteams: { x: 1 } })).toEqual({
+      ok: true,
+      payload: { verb: 'ack', alertId: 'FW-1', version: 1 },
+    });
   });
 
   it('lets a resolve click without a classification through only when a form will ask for it', () => {
@@ -31,7 +37,9 @@ describe('parseCardActionPayload', () => {
       ok: true,
       payload: { verb: 'escalate', alertId: 'FW-1', version: 0 },
     });
-    expect(parseCardActionPayload({ verb: 'escalate', alertId: 'FW-1', version: 0, note: '  call Bob \n' })).toMatchObject({ payload: { note: 'call Bob' } });
+    expect(parseCardActionPayload({ verb: 'escalate', alertId: 'FW-1', version: 0, note: '  call Bob \n' })).toMatchObject({
+      payload: { note: 'call Bob' },
+    });
   });
 
   it.each([
@@ -46,9 +54,17 @@ describe('parseCardActionPayload', () => {
     ['a negative version', { verb: 'ack', alertId: 'FW-1', version: -1 }, /has -1/],
     ['a note that is not text', { verb: 'ack', alertId: 'FW-1', version: 1, note: 5 }, /note must be text/],
     ['a note over the limit', { verb: 'ack', alertId: 'FW-1', version: 1, note: 'x'.repeat(1001) }, /1001 characters; the limit is 1000/],
-    ['an unknown classification', { verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'maybe' }, /unknown classification "maybe"/],
+    [
+      'an unknown classification',
+      { verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'maybe' },
+      /unknown classification "maybe"/,
+    ],
     ['an unknown key (nothing else travels in a payload)', { verb: 'ack', alertId: 'FW-1', version: 1, extra: 'x' }, /unknown key "extra"/],
-    ['a key that could reach a prototype', JSON.parse('{"verb":"ack","alertId":"FW-1","version":1,"__proto__":{"x":1}}') as unknown, /forbidden key "__proto__"/],
+    [
+      'a key that could reach a prototype',
+      JSON.parse('{"verb":"ack","alertId":"FW-1","version":1,"__proto__":{"x":1}}') as unknown,
+      /forbidden key "__proto__"/,
+    ],
     ['a note with a control character', { verb: 'escalate', alertId: 'FW-1', version: 1, note: 'a\u0007b' }, /control character U\+0007/],
     ['resolve without a classification', { verb: 'resolve', alertId: 'FW-1', version: 1 }, /resolve needs a classification/],
   ])('refuses %s with a reason', (_name, input, reason) => {

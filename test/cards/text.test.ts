@@ -65,7 +65,11 @@ describe('commandReplyText', () => {
 
   it('lists alerts in aligned columns', () => {
     const text = commandReplyText(replyCatalog().find(([n]) => n === 'all alerts, few')![1], cardContext());
-    expect(text.split('\n').slice(0, 3)).toEqual(['All alerts (4)', '  Alert  Status        Age  Title', '  FW-1   Open          12m  Alert 1']);
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'All alerts (4)',
+      '  Alert  Status        Age  Title',
+      '  FW-1   Open          12m  Alert 1',
+    ]);
   });
 
   it('shows the audit trail under an alert detail', () => {
@@ -75,9 +79,17 @@ describe('commandReplyText', () => {
 
   it('renders errors, help and a pending hunt', () => {
     expect(commandReplyText({ kind: 'error', message: 'FW-99 does not exist' })).toBe('Error: FW-99 does not exist');
-    expect(commandReplyText({ kind: 'help', commands: [{ usage: 'ack <id>', summary: 'Acknowledge' }, { usage: 'list', summary: 'Open alerts' }] })).toBe(
-      'FirstWatch commands\n  ack <id>  Acknowledge\n  list      Open alerts',
+    expect(
+      commandReplyText({
+        kind: 'help',
+        commands: [
+          { usage: 'ack <id>', summary: 'Acknowledge' },
+          { usage: 'list', summary: 'Open alerts' },
+        ],
+      }),
+    ).toBe('FirstWatch commands\n  ack <id>  Acknowledge\n  list      Open alerts');
+    expect(commandReplyText({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 7 * 86_400_000 } })).toBe(
+      'Hunting alice@contoso.com… (last 7 days)',
     );
-    expect(commandReplyText({ kind: 'hunt', request: { upn: 'alice@contoso.com', lookbackMs: 7 * 86_400_000 } })).toBe('Hunting alice@contoso.com… (last 7 days)');
   });
 });

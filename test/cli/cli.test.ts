@@ -44,7 +44,16 @@ describe('firstwatch CLI on the embedded defaults', () => {
   }, 120_000);
 
   it('hands the router the note and classification as given, and shows them in the audit trail', async () => {
-    const resolve = await firstwatch(cwd, ['resolve', 'FW-2', '--classification', 'bp', '--note', 'patching job, see change 42', '--as', 'alex@contoso.com']);
+    const resolve = await firstwatch(cwd, [
+      'resolve',
+      'FW-2',
+      '--classification',
+      'bp',
+      '--note',
+      'patching job, see change 42',
+      '--as',
+      'alex@contoso.com',
+    ]);
     expect(resolve.code).toBe(0);
     const detail = await firstwatch(cwd, ['alert', 'FW-2']);
     expect(detail.stdout).toMatch(/patching job, see change 42/);
@@ -68,28 +77,48 @@ describe('firstwatch CLI usage', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it.each([['-h'], ['--help'], ['help']])('%s prints every command in CLI syntax, named as run from a clone, and exits 0', async (flag) => {
-    const run = await firstwatch(cwd, [flag]);
-    expect(run.code).toBe(0);
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toContain('npx firstwatch resolve <id> --classification tp|bp|fp [--note TEXT] --as EMAIL');
-    for (const command of ['start', 'poll', 'alerts', 'alert', 'ack', 'escalate', 'reopen', 'hunt', 'doctor', 'workspace generate', 'workspace serve']) {
-      expect(run.stdout).toContain(`npx firstwatch ${command}`);
-    }
-  }, 60_000);
+  it.each([['-h'], ['--help'], ['help']])(
+    '%s prints every command in CLI syntax, named as run from a clone, and exits 0',
+    async (flag) => {
+      const run = await firstwatch(cwd, [flag]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('npx firstwatch resolve <id> --classification tp|bp|fp [--note TEXT] --as EMAIL');
+      for (const command of [
+        'start',
+        'poll',
+        'alerts',
+        'alert',
+        'ack',
+        'escalate',
+        'reopen',
+        'hunt',
+        'doctor',
+        'workspace generate',
+        'workspace serve',
+      ]) {
+        expect(run.stdout).toContain(`npx firstwatch ${command}`);
+      }
+    },
+    60_000,
+  );
 
   it.each([
     [['ack', '--help'], 'npx firstwatch ack <id> --as EMAIL', '--as EMAIL'],
     [['resolve', '-h'], 'npx firstwatch resolve <id> --classification tp|bp|fp [--note TEXT] --as EMAIL', '--classification tp|bp|fp'],
     [['help', 'hunt'], 'npx firstwatch hunt <upn> [--lookback 7d] [--workspace NAME] [--as EMAIL]', '--lookback DURATION'],
     [['workspace', '--help'], 'npx firstwatch workspace serve [--dir DIR] [--port N] [--host HOST]', '--seed N'],
-  ])('%j prints that command\'s usage and options and exits 0', async (args, usage, option) => {
-    const run = await firstwatch(cwd, args);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`Usage: ${usage}`);
-    expect(run.stdout).toContain(option);
-    expect(run.stdout).toContain('-h, --help');
-  }, 60_000);
+  ])(
+    "%j prints that command's usage and options and exits 0",
+    async (args, usage, option) => {
+      const run = await firstwatch(cwd, args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: ${usage}`);
+      expect(run.stdout).toContain(option);
+      expect(run.stdout).toContain('-h, --help');
+    },
+    60_000,
+  );
 
   it.each([
     [['ack', 'FW-1', '--bogus', '--as', 'alex@contoso.com'], "firstwatch: ack: unknown option '--bogus'"],
@@ -98,12 +127,16 @@ describe('firstwatch CLI usage', () => {
     [['ack', '--as', 'alex@contoso.com'], 'firstwatch: ack needs <id>'],
     [['resolve', 'FW-1', '--as', 'alex@contoso.com'], 'firstwatch: resolve needs --classification tp|bp|fp'],
     [['frobnicate'], "firstwatch: unknown command 'frobnicate'"],
-  ])('%j is a usage error: one line saying what is wrong, the usage, exit 2', async (args, line) => {
-    const run = await firstwatch(cwd, args);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    const [first, ...rest] = run.stderr.trim().split('\n');
-    expect(first).toBe(line);
-    expect(rest.join('\n')).toMatch(/npx firstwatch/);
-  }, 60_000);
+  ])(
+    '%j is a usage error: one line saying what is wrong, the usage, exit 2',
+    async (args, line) => {
+      const run = await firstwatch(cwd, args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      const [first, ...rest] = run.stderr.trim().split('\n');
+      expect(first).toBe(line);
+      expect(rest.join('\n')).toMatch(/npx firstwatch/);
+    },
+    60_000,
+  );
 });

@@ -13,7 +13,18 @@ function capture(): { stream: Writable; text: () => string } {
 
 describe('firstwatch detections', () => {
   const dir = writeRules({
-    'good.yaml': baseRule({ firstwatch: { tests: [{ name: 'one row hits', key: 'K', tables: { BehaviorAnalytics: [{ TimeGenerated: '2026-11-27T12:00:00Z', K: 'a', UserPrincipalName: 'a@b.c' }] }, hits: ['a'] }] } }),
+    'good.yaml': baseRule({
+      firstwatch: {
+        tests: [
+          {
+            name: 'one row hits',
+            key: 'K',
+            tables: { BehaviorAnalytics: [{ TimeGenerated: '2026-11-27T12:00:00Z', K: 'a', UserPrincipalName: 'a@b.c' }] },
+            hits: ['a'],
+          },
+        ],
+      },
+    }),
     'bad.yaml': baseRule({ id: '22222222-2222-4333-8444-555555555555', triggerOperator: 'sometimes' }),
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

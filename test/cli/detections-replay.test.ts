@@ -26,28 +26,59 @@ describe('firstwatch detections test --data DIR', () => {
   writeFileSync(
     path.join(dir, 'AuditLogs.json'),
     JSON.stringify({
-      tables: [{
-        name: 'PrimaryResult',
-        columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'OperationName', type: 'string' }, { name: 'InitiatedBy', type: 'dynamic' }, { name: 'TargetResources', type: 'dynamic' }],
-        rows: [['2026-11-27T13:02:00Z', 'Delete conditional access policy', JSON.stringify({ user: { userPrincipalName: 'admin@contoso.com' } }), JSON.stringify([{ displayName: 'Require MFA' }])]],
-      }],
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [
+            { name: 'TimeGenerated', type: 'datetime' },
+            { name: 'OperationName', type: 'string' },
+            { name: 'InitiatedBy', type: 'dynamic' },
+            { name: 'TargetResources', type: 'dynamic' },
+          ],
+          rows: [
+            [
+              '2026-11-27T13:02:00Z',
+              'Delete conditional access policy',
+              JSON.stringify({ user: { userPrincipalName: 'admin@contoso.com' } }),
+              JSON.stringify([{ displayName: 'Require MFA' }]),
+            ],
+          ],
+        },
+      ],
     }),
   );
 
   it('reads the portal’s CSV (UTC times, quoted commas) and the query API’s JSON with the tables’ real types', async () => {
     const tables = await readExportedTables(dir);
     const signins = tables.find((t) => t.name === 'SigninLogs');
-    expect(signins?.rows[0]).toMatchObject({ TimeGenerated: new Date('2026-11-27T13:00:00Z'), UserAgent: 'python-requests/2.31, custom', ResultType: '0' });
+    expect(signins?.rows[0]).toMatchObject({
+      TimeGenerated: new Date('2026-11-27T13:00:00Z'),
+      UserAgent: 'python-requests/2.31, custom',
+      ResultType: '0',
+    });
     expect(signins?.columns.find((c) => c.name === 'LocationDetails')?.type).toBe('dynamic');
     expect(tables.find((t) => t.name === 'AuditLogs')?.rows[0]?.InitiatedBy).toEqual({ user: { userPrincipalName: 'admin@contoso.com' } });
-    expect(parseCsv('a,"b ""c""",d\r\n1,2,3\n')).toEqual([['a', 'b "c"', 'd'], ['1', '2', '3']]);
+    expect(parseCsv('a,"b ""c""",d\r\n1,2,3\n')).toEqual([
+      ['a', 'b "c"', 'd'],
+      ['1', '2', '3'],
+    ]);
   });
 
   it('prints what each rule would have alerted on, and names a rule that cannot run over the exports', async () => {
     const out = capture();
-    const files = ['entra-signins/scripted-client-signin.yaml', 'entra-audit/conditional-access-policy-deleted.yaml', 'ueba/ueba-first-time-high-priority.yaml'].map((f) => path.join(LIBRARY, f));
-    const code = await detectionsCommand(loadConfig({}, { envFile: false }), parseCommandLine(['detections', 'test', ...files, '--data', dir]), out.stream);
-    expect(out.text()).toMatch(/would alert +\S*scripted-client-signin\.yaml: 1 hit\(s\)\n +2026-11-27T13:00:00\.000Z +Successful sign-in from a scripting client +\[Account alice@contoso\.com, IP 10\.0\.0\.1\]/);
+    const files = [
+      'entra-signins/scripted-client-signin.yaml',
+      'entra-audit/conditional-access-policy-deleted.yaml',
+      'ueba/ueba-first-time-high-priority.yaml',
+    ].map((f) => path.join(LIBRARY, f));
+    const code = await detectionsCommand(
+      loadConfig({}, { envFile: false }),
+      parseCommandLine(['detections', 'test', ...files, '--data', dir]),
+      out.stream,
+    );
+    expect(out.text()).toMatch(
+      /would alert +\S*scripted-client-signin\.yaml: 1 hit\(s\)\n +2026-11-27T13:00:00\.000Z +Successful sign-in from a scripting client +\[Account alice@contoso\.com, IP 10\.0\.0\.1\]/,
+    );
     expect(out.text()).toMatch(/would alert +\S*conditional-access-policy-deleted\.yaml: 1 hit/);
     expect(out.text()).toMatch(/cannot run +\S*ueba-first-time-high-priority\.yaml: unknown table 'BehaviorAnalytics'/);
     expect(code).toBe(1);

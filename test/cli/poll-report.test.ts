@@ -23,12 +23,18 @@ describe('poll --once never says less than happened', () => {
   it.each([
     ['a dry run', ['poll', '--once', '--dry-run']],
     ['a real run', ['poll', '--once']],
-  ])('%s whose query fails says FAILED with the error, never "0 hit(s)", and exits non-zero', async (_name, args) => {
-    const run = await firstwatch(cwd, args, UNREACHABLE);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^first-time-runcommand on acme: FAILED: acme: the workspace could not be reached: .+ \(nothing stored; the next run covers this window again\)$/m);
-    expect(run.stdout).not.toMatch(/0 hit\(s\)/);
-  }, 60_000);
+  ])(
+    '%s whose query fails says FAILED with the error, never "0 hit(s)", and exits non-zero',
+    async (_name, args) => {
+      const run = await firstwatch(cwd, args, UNREACHABLE);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        /^first-time-runcommand on acme: FAILED: acme: the workspace could not be reached: .+ \(nothing stored; the next run covers this window again\)$/m,
+      );
+      expect(run.stdout).not.toMatch(/0 hit\(s\)/);
+    },
+    60_000,
+  );
 
   it('a dry run counts every hit as new until a real run stores it; after one, it names each candidate the real run alerted, with its id, and counts none as new', async () => {
     const fresh = await firstwatch(cwd, ['poll', '--once', '--dry-run']);
@@ -46,7 +52,10 @@ describe('poll --once never says less than happened', () => {
     // The dry run reads from the watermark minus the overlap: what it sees again was alerted by the real run.
     const dry = await firstwatch(cwd, ['poll', '--once', '--dry-run']);
     expect(dry.code).toBe(0);
-    const summary = /^first-time-runcommand on local: (\d+) hit\(s\): 0 new, (\d+) already alerted \(dry run: nothing stored or posted\)$/m.exec(dry.stdout);
+    const summary =
+      /^first-time-runcommand on local: (\d+) hit\(s\): 0 new, (\d+) already alerted \(dry run: nothing stored or posted\)$/m.exec(
+        dry.stdout,
+      );
     expect(summary?.[1]).toBe(summary?.[2]);
     const section = dry.stdout.split(/^suspicious-signin-burst/m)[0] ?? '';
     const named = [...section.matchAll(/^ {2}already alerted as (FW-\d+) {2}/gm)].map((m) => m[1] as string);

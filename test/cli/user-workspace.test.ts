@@ -12,7 +12,15 @@ function startUntilFirstPoll(cwd: string, env: Record<string, string>): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'src/cli.ts'), 'start'], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, DETECTIONS_DIR: path.join(ROOT, 'detections'), TEAMS_PLAYGROUND: 'false', LOG_LEVEL: 'info', PORT: '0', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: cwd,
+        DETECTIONS_DIR: path.join(ROOT, 'detections'),
+        TEAMS_PLAYGROUND: 'false',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        ...env,
+      },
     });
     let stderr = '';
     let stopped = false;
@@ -29,7 +37,7 @@ function startUntilFirstPoll(cwd: string, env: Record<string, string>): Promise<
   });
 }
 
-describe('a folder of the user\'s own tables as the local workspace', () => {
+describe("a folder of the user's own tables as the local workspace", () => {
   let cwd: string;
   let folder: string;
   beforeAll(async () => {

@@ -5,7 +5,13 @@ const BASE = {};
 describe('escalation settings', () => {
   it('are off by default', () => {
     const c = loadConfig(BASE, { envFile: false }).escalation;
-    expect(c).toEqual({ name: 'on-call', autoEscalateAfterMs: {}, checkIntervalMs: 30_000, storm: { threshold: 20, postIndividual: false }, threadReplies: { slack: true, teams: true, quietTargets: [] } });
+    expect(c).toEqual({
+      name: 'on-call',
+      autoEscalateAfterMs: {},
+      checkIntervalMs: 30_000,
+      storm: { threshold: 20, postIndividual: false },
+      threadReplies: { slack: true, teams: true, quietTargets: [] },
+    });
   });
 
   it('read destinations, mentions, per-severity times and the reminder', () => {
@@ -39,9 +45,15 @@ describe('escalation settings', () => {
   });
 
   it.each([
-    [{ ESCALATION_SLACK_CHANNEL: 'C0ONCALL', ESCALATION_SLACK_MENTION: '@oncall' }, /ESCALATION_SLACK_MENTION="@oncall" is not valid: expected a Slack mention/],
+    [
+      { ESCALATION_SLACK_CHANNEL: 'C0ONCALL', ESCALATION_SLACK_MENTION: '@oncall' },
+      /ESCALATION_SLACK_MENTION="@oncall" is not valid: expected a Slack mention/,
+    ],
     [{ ESCALATION_SLACK_MENTION: '<!here>' }, /ESCALATION_SLACK_MENTION is set but ESCALATION_SLACK_CHANNEL is not/],
-    [{ ESCALATION_TEAMS_CHANNEL: 'On-call', ESCALATION_TEAMS_MENTION: 'oncall' }, /ESCALATION_TEAMS_MENTION="oncall" is not valid: expected tag:<tag id>:<name>/],
+    [
+      { ESCALATION_TEAMS_CHANNEL: 'On-call', ESCALATION_TEAMS_MENTION: 'oncall' },
+      /ESCALATION_TEAMS_MENTION="oncall" is not valid: expected tag:<tag id>:<name>/,
+    ],
     [{ AUTO_ESCALATE_AFTER: 'Critical=5m' }, /"Critical=5m" is not <severity>=<duration>/],
     [{ AUTO_ESCALATE_AFTER: 'High=soon' }, /"High=soon": a whole number and a unit/],
     [{ AUTO_ESCALATE_AFTER: 'High=30s' }, /"High=30s": at least one minute/],

@@ -19,7 +19,13 @@ describe('loadConfig defaults', () => {
   const config = loadConfig({}, NO_FILE);
 
   it('falls back to the embedded defaults with no configuration', () => {
-    expect(config.workspace).toMatchObject({ mode: 'local', name: 'local', endpoint: 'https://api.loganalytics.io/v1', localDir: './data/workspace', localPort: 0 });
+    expect(config.workspace).toMatchObject({
+      mode: 'local',
+      name: 'local',
+      endpoint: 'https://api.loganalytics.io/v1',
+      localDir: './data/workspace',
+      localPort: 0,
+    });
     expect(config.storage).toEqual({ kind: 'sqlite', sqlitePath: './data/firstwatch.db' });
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3978, nodeEnv: 'development' });
     expect(config.teams).toEqual({ mode: 'playground', playgroundPort: 56150, channels: [] });
@@ -33,7 +39,13 @@ describe('loadConfig defaults', () => {
       detectionsDir: './detections',
       scheduleOverrides: {},
     });
-    expect(config.hunt).toEqual({ perUserPerMinute: 6, defaultLookbackMs: 7 * 86_400_000, maxLookbackMs: 30 * 86_400_000, maxConcurrency: 5, cacheSeconds: 60 });
+    expect(config.hunt).toEqual({
+      perUserPerMinute: 6,
+      defaultLookbackMs: 7 * 86_400_000,
+      maxLookbackMs: 30 * 86_400_000,
+      maxConcurrency: 5,
+      cacheSeconds: 60,
+    });
     // The embedded demo: no real chat platform, nobody listed.
     expect(config.responders).toEqual({ mode: 'open' });
     expect(config.logging.level).toBe('info');
@@ -70,7 +82,11 @@ describe('loadConfig with values', () => {
       },
       NO_FILE,
     );
-    expect(config.workspace).toMatchObject({ mode: 'log-analytics', name: 'sentinel', workspaceId: '11111111-2222-3333-4444-555555555555' });
+    expect(config.workspace).toMatchObject({
+      mode: 'log-analytics',
+      name: 'sentinel',
+      workspaceId: '11111111-2222-3333-4444-555555555555',
+    });
     expect(config.teams).toMatchObject({ mode: 'bot', channels: ['SOC alerts', '19:abc@thread.tacv2'] });
     expect(config.slack).toEqual({
       mode: 'socket',
@@ -87,34 +103,71 @@ describe('loadConfig with values', () => {
   });
 
   it('turns console output off by default once Slack or a Teams bot is configured', () => {
-    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
-    expect(config.slack).toEqual({ mode: 'http', botToken: 'xoxb-1', signingSecret: 'abcdef0123456789abcdef', channels: [], huntVisibility: 'in_channel' });
+    const config = loadConfig(
+      { RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' },
+      NO_FILE,
+    );
+    expect(config.slack).toEqual({
+      mode: 'http',
+      botToken: 'xoxb-1',
+      signingSecret: 'abcdef0123456789abcdef',
+      channels: [],
+      huntVisibility: 'in_channel',
+    });
     expect(config.console.enabled).toBe(false);
   });
 
   it('selects Postgres when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://fw:pw@db:5432/fw' }, NO_FILE).storage).toEqual({ kind: 'postgres', databaseUrl: 'postgres://fw:pw@db:5432/fw' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://fw:pw@db:5432/fw' }, NO_FILE).storage).toEqual({
+      kind: 'postgres',
+      databaseUrl: 'postgres://fw:pw@db:5432/fw',
+    });
   });
 
   it('reads a Teams bot with its credentials, and no tenant for a multi-tenant registration', () => {
-    const config = loadConfig({ RESPONDERS: 'channel-members', TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000', TEAMS_APP_PASSWORD: 'teams-pass' }, NO_FILE);
+    const config = loadConfig(
+      { RESPONDERS: 'channel-members', TEAMS_APP_ID: '66666666-7777-8888-9999-000000000000', TEAMS_APP_PASSWORD: 'teams-pass' },
+      NO_FILE,
+    );
     expect(config.teams).toEqual({ mode: 'bot', appId: '66666666-7777-8888-9999-000000000000', appPassword: 'teams-pass', channels: [] });
   });
 
   it('takes Socket Mode when both an app token and a signing secret are set', () => {
-    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' }, NO_FILE);
+    const config = loadConfig(
+      {
+        RESPONDERS: 'channel-members',
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef',
+      },
+      NO_FILE,
+    );
     expect(config.slack).toEqual({ mode: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1', channels: [], huntVisibility: 'in_channel' });
   });
 
   it('gives a log-analytics workspace its id', () => {
     const config = loadConfig({ LOG_ANALYTICS_WORKSPACE_ID: '11111111-2222-3333-4444-555555555555' }, NO_FILE);
     expect(config.workspaces).toEqual([
-      { name: 'sentinel', mode: 'log-analytics', workspaceId: '11111111-2222-3333-4444-555555555555', endpoint: 'https://api.loganalytics.io/v1' },
+      {
+        name: 'sentinel',
+        mode: 'log-analytics',
+        workspaceId: '11111111-2222-3333-4444-555555555555',
+        endpoint: 'https://api.loganalytics.io/v1',
+      },
     ]);
   });
 
   it('accepts every boolean spelling', () => {
-    for (const [text, value] of [['true', true], ['1', true], ['YES', true], ['on', true], ['false', false], ['0', false], ['no', false], ['Off', false]] as const) {
+    for (const [text, value] of [
+      ['true', true],
+      ['1', true],
+      ['YES', true],
+      ['on', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+      ['Off', false],
+    ] as const) {
       expect(loadConfig({ CONSOLE_OUTPUT: text }, NO_FILE).console.enabled).toBe(value);
     }
   });
@@ -190,7 +243,14 @@ describe('loadConfig errors', () => {
       DATABASE_URL: 'mysql://fw:db-secret-value@db/fw',
     };
     const err = errorOf(secrets);
-    for (const value of ['azure-secret-value', 'teams-secret-value', 'slack-secret-value', 'app-secret-value', 'short!', 'db-secret-value']) {
+    for (const value of [
+      'azure-secret-value',
+      'teams-secret-value',
+      'slack-secret-value',
+      'app-secret-value',
+      'short!',
+      'db-secret-value',
+    ]) {
       expect(err.message).not.toContain(value);
     }
     expect(err.message).toContain('SLACK_BOT_TOKEN=***');
@@ -198,7 +258,14 @@ describe('loadConfig errors', () => {
   });
 
   it('counts a platform with an invalid token as asked for, so no second line blames the missing token', () => {
-    const err = errorOf({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1', WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555', WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0123ABCD' });
+    const err = errorOf({
+      RESPONDERS: 'channel-members',
+      SLACK_BOT_TOKEN: 'xoxp-user',
+      SLACK_APP_TOKEN: 'xapp-1',
+      WORKSPACES: 'contoso',
+      WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555',
+      WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0123ABCD',
+    });
     expect(err.variables).toEqual(['SLACK_BOT_TOKEN']);
   });
 
@@ -226,7 +293,14 @@ describe('redactConfig', () => {
       NO_FILE,
     );
     const printed = JSON.stringify(redactConfig(config));
-    for (const value of ['azure-secret-value', 'teams-secret-value', 'slack-secret-value', 'app-secret-value', 'signingsecretvalue0123', 'db-secret-value']) {
+    for (const value of [
+      'azure-secret-value',
+      'teams-secret-value',
+      'slack-secret-value',
+      'app-secret-value',
+      'signingsecretvalue0123',
+      'db-secret-value',
+    ]) {
       expect(printed).not.toContain(value);
     }
     const redacted = redactConfig(config);
@@ -239,7 +313,10 @@ describe('redactConfig', () => {
   });
 
   it('hides the signing secret in HTTP mode', () => {
-    const config = loadConfig({ RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-slack-secret-value', SLACK_SIGNING_SECRET: 'signingsecretvalue0123' }, NO_FILE);
+    const config = loadConfig(
+      { RESPONDERS: 'channel-members', SLACK_BOT_TOKEN: 'xoxb-slack-secret-value', SLACK_SIGNING_SECRET: 'signingsecretvalue0123' },
+      NO_FILE,
+    );
     expect(redactConfig(config).slack).toMatchObject({ mode: 'http', botToken: '***', signingSecret: '***' });
   });
 

@@ -15,7 +15,7 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('WORKSPACES: several workspaces, each with its own chat targets', () => {
-  it('keeps the single-workspace variables working: one entry, the platforms\' own channels', () => {
+  it("keeps the single-workspace variables working: one entry, the platforms' own channels", () => {
     expect(loadConfig({}, NO_FILE).workspaces).toEqual([{ name: 'local', mode: 'local', endpoint: 'https://api.loganalytics.io/v1' }]);
     const remote = loadConfig({ LOG_ANALYTICS_WORKSPACE_ID: A, WORKSPACE_NAME: 'soc' }, NO_FILE);
     expect(remote.workspaces).toEqual([{ name: 'soc', mode: 'log-analytics', workspaceId: A, endpoint: 'https://api.loganalytics.io/v1' }]);
@@ -28,7 +28,8 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
         WORKSPACE_CONTOSO_ID: A,
         WORKSPACE_CONTOSO_SLACK_CHANNELS: 'C0CONTOSO',
         WORKSPACE_CONTOSO_RESPONDERS: 'carol@contoso.com, slack:U0CAROL',
-        WORKSPACE_CONTOSO_RESOURCE_ID: '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
+        WORKSPACE_CONTOSO_RESOURCE_ID:
+          '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
         WORKSPACE_FABRIKAM_EU_ID: B,
         WORKSPACE_FABRIKAM_EU_ENDPOINT: 'http://127.0.0.1:8123/v1',
         WORKSPACE_FABRIKAM_EU_TEAMS_CHANNELS: 'Fabrikam SOC',
@@ -44,7 +45,8 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
         mode: 'log-analytics',
         workspaceId: A,
         endpoint: 'https://api.loganalytics.io/v1',
-        resourceId: '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
+        resourceId:
+          '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/contoso',
         slackChannels: ['C0CONTOSO'],
         responders: ['carol@contoso.com', 'slack:U0CAROL'],
       },
@@ -53,8 +55,12 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
   });
 
   it('names every problem on one line each', () => {
-    expect(problems({ WORKSPACES: 'contoso' })).toEqual(['WORKSPACE_CONTOSO_ID is not set: workspace "contoso" needs its Log Analytics workspace id (a GUID)']);
-    expect(problems({ WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: 'nope' })[0]).toMatch(/^WORKSPACE_CONTOSO_ID="nope" is not valid: expected a GUID/);
+    expect(problems({ WORKSPACES: 'contoso' })).toEqual([
+      'WORKSPACE_CONTOSO_ID is not set: workspace "contoso" needs its Log Analytics workspace id (a GUID)',
+    ]);
+    expect(problems({ WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: 'nope' })[0]).toMatch(
+      /^WORKSPACE_CONTOSO_ID="nope" is not valid: expected a GUID/,
+    );
     expect(problems({ WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: A, WORKSPACE_CONTSO_ID: B })).toEqual([
       expect.stringMatching(/^WORKSPACE_CONTSO_ID is not a setting of any workspace in WORKSPACES="contoso"/),
     ]);
@@ -67,6 +73,8 @@ describe('WORKSPACES: several workspaces, each with its own chat targets', () =>
     ]);
     expect(problems({ WORKSPACES: 'a-b,a_b' })[0]).toMatch(/^WORKSPACES="a-b,a_b" is not valid/);
     expect(problems({ WORKSPACES: 'A-B,a-b', WORKSPACE_A_B_ID: A })).toEqual([expect.stringMatching(/share the variables WORKSPACE_A_B_/)]);
-    expect(problems({ WORKSPACES: 'x', WORKSPACE_X_ID: A, WORKSPACE_X_ENDPOINT: 'http://example.com/v1' })[0]).toMatch(/^WORKSPACE_X_ENDPOINT=.* is not valid: expected an https URL ending in \/v1/);
+    expect(problems({ WORKSPACES: 'x', WORKSPACE_X_ID: A, WORKSPACE_X_ENDPOINT: 'http://example.com/v1' })[0]).toMatch(
+      /^WORKSPACE_X_ENDPOINT=.* is not valid: expected an https URL ending in \/v1/,
+    );
   });
 });

@@ -91,7 +91,10 @@ describe('card redraws that can never succeed', () => {
     // Each deleted card was tried once: message_not_found is Slack's final word.
     expect(updates).toHaveLength(61);
     for (const id of broken) {
-      expect((await p.store.listDeliveries(id))[0]?.redraw).toEqual({ state: 'failed', reason: expect.stringContaining('message_not_found') as unknown });
+      expect((await p.store.listDeliveries(id))[0]?.redraw).toEqual({
+        state: 'failed',
+        reason: expect.stringContaining('message_not_found') as unknown,
+      });
     }
     const body = (await metrics.render()).body;
     expect(body).toContain('firstwatch_card_updates_total{platform="slack",outcome="given-up"} 60');
@@ -103,7 +106,12 @@ describe('card redraws that can never succeed', () => {
     await deleteMessages([id as string]);
     await p.alerts.acknowledge(id as string, cli, 'cli');
     await dispatcher.drainOnce();
-    const router = new CommandRouter({ alerts: p.alerts, store: p.store, deliveries: p.store, huntLimits: { defaultMs: MINUTE, maxMs: 2 * MINUTE } });
+    const router = new CommandRouter({
+      alerts: p.alerts,
+      store: p.store,
+      deliveries: p.store,
+      huntLimits: { defaultMs: MINUTE, maxMs: 2 * MINUTE },
+    });
     const reply = await router.handleText(`alert ${id}`, { actor: cli, origin: 'cli' });
     const text = commandReplyText(reply, { now: new Date(now) });
     expect(text).toContain('Delivery problems');

@@ -82,14 +82,23 @@ describe('one alert, a card in Slack and in Teams, one store', () => {
     const [one, two] = await seed(2);
 
     const card = slackCard(SLACK_ALERTS, one.id);
-    await standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_ALERTS, messageTs: card.ts, actionId: 'fw_ack', value: buttonOn(card.blocks, 'fw_ack').value });
+    await standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: SLACK_ALERTS,
+      messageTs: card.ts,
+      actionId: 'fw_ack',
+      value: buttonOn(card.blocks, 'fw_ack').value,
+    });
     await until('the Slack click to be applied', () => p.transitions.length >= 1);
     await p.dispatcher.drainUntilIdle();
     expect(await teamsText(one.id, TEAMS_ALERTS.name, TEAMS_ALERTS.id)).toContain('Acknowledged by Alice Analyst');
     expect(slackCard(SLACK_ALERTS, one.id).metadata?.event_payload).toEqual({ alert_id: one.id, version: 2 });
 
     const ref = await teamsRef(two.id, TEAMS_ALERTS.name);
-    const answer = await send(p.teamsEndpoint, executeClick(connector.url, ref.threadId ?? '', ref.messageId, alex, 'ack', { verb: 'ack', alertId: two.id, version: 1 }));
+    const answer = await send(
+      p.teamsEndpoint,
+      executeClick(connector.url, ref.threadId ?? '', ref.messageId, alex, 'ack', { verb: 'ack', alertId: two.id, version: 1 }),
+    );
     expect(answer.status).toBe(200);
     await p.teams.idle();
     await until('the Teams click to be applied', () => p.transitions.length >= 2);
@@ -115,21 +124,34 @@ describe('one alert, a card in Slack and in Teams, one store', () => {
 
   it('an escalation reaches both on-call channels with their mentions, and an acknowledgement there updates all four copies', async () => {
     const [alert] = await seed(1);
-    await standin.sendSlashCommand({ command: '/escalate', text: `${alert.id} owner not reachable`, user: 'U0ALICE', channel: SLACK_ALERTS });
+    await standin.sendSlashCommand({
+      command: '/escalate',
+      text: `${alert.id} owner not reachable`,
+      user: 'U0ALICE',
+      channel: SLACK_ALERTS,
+    });
     await until('the escalation', () => p.transitions.length >= 1);
     await p.dispatcher.drainUntilIdle();
 
     expect(slackCard(SLACK_ONCALL, alert.id).text?.startsWith(SLACK_MENTION)).toBe(true);
     const ref = await teamsRef(alert.id, TEAMS_ONCALL.name);
-    const copy = teamsCard(connector, TEAMS_ONCALL.id, alert.id, ref.messageId) as { body: { text?: string }[]; msteams: { entities: unknown[] } };
+    const copy = teamsCard(connector, TEAMS_ONCALL.id, alert.id, ref.messageId) as {
+      body: { text?: string }[];
+      msteams: { entities: unknown[] };
+    };
     expect(copy.body[0]?.text).toContain(`<at>${TEAMS_TAG.name}</at> Escalated by Alice Analyst to on-call`);
     expect(copy.body[0]?.text).toContain('owner not reachable');
-    expect(copy.msteams.entities).toEqual([{ type: 'mention', text: `<at>${TEAMS_TAG.name}</at>`, mentioned: { id: TEAMS_TAG.id, name: TEAMS_TAG.name, type: 'tag' } }]);
+    expect(copy.msteams.entities).toEqual([
+      { type: 'mention', text: `<at>${TEAMS_TAG.name}</at>`, mentioned: { id: TEAMS_TAG.id, name: TEAMS_TAG.name, type: 'tag' } },
+    ]);
     expect(await teamsText(alert.id, TEAMS_ALERTS.name, TEAMS_ALERTS.id)).toContain('Escalated by Alice Analyst to on-call');
     expect(await teamsText(alert.id, TEAMS_ALERTS.name, TEAMS_ALERTS.id)).not.toContain(TEAMS_TAG.name);
 
     // Bea, on call, acknowledges from the Teams escalation copy.
-    await send(p.teamsEndpoint, executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: 2 }));
+    await send(
+      p.teamsEndpoint,
+      executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: 2 }),
+    );
     await p.teams.idle();
     await until('the on-call acknowledgement', () => p.transitions.length >= 2);
     await p.dispatcher.drainUntilIdle();
@@ -165,8 +187,15 @@ describe('one alert, a card in Slack and in Teams, one store', () => {
     expect(await teamsText(alert.id, TEAMS_ALERTS.name, TEAMS_ALERTS.id)).toContain('Acknowledged by Alice Analyst');
     expect((await p.store.listDeliveries(alert.id)).map((d) => d.renderedVersion)).toEqual([2, 2]);
     // One thread reply per copy, not more.
-    expect(standin.messagesIn(SLACK_ALERTS).filter((m) => m.thread_ts !== undefined).map((m) => m.text)).toEqual([expect.stringContaining('Acknowledged by Alice Analyst')]);
-    expect(connector.find('POST', /activities$/).filter((c) => String(c.body.text ?? '').includes('Acknowledged by Alice Analyst'))).toHaveLength(1);
+    expect(
+      standin
+        .messagesIn(SLACK_ALERTS)
+        .filter((m) => m.thread_ts !== undefined)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining('Acknowledged by Alice Analyst')]);
+    expect(
+      connector.find('POST', /activities$/).filter((c) => String(c.body.text ?? '').includes('Acknowledged by Alice Analyst')),
+    ).toHaveLength(1);
     // A second restart finds nothing left to do.
     await p.close();
     p = await openProcess(file, standin);

@@ -80,7 +80,10 @@ describe('Dispatcher over the SQLite outbox', () => {
     store.recordPoll({ workspace: 'la-sec-prod', detectionId: 'first-time-run-command', watermark: clock, alerts: [newAlert(n)], targets });
 
   it('posts each pending delivery once, to every target, in order', async () => {
-    await record(1, [{ platform: 'slack', target: 'C1' }, { platform: 'console', target: 'console' }]);
+    await record(1, [
+      { platform: 'slack', target: 'C1' },
+      { platform: 'console', target: 'console' },
+    ]);
     await record(2);
     const report = await dispatcher.drainUntilIdle();
     expect(report.posted).toBe(3);
@@ -149,7 +152,16 @@ describe('Dispatcher over the SQLite outbox', () => {
 
   it('tells its onDelivery hook what became of each post and redraw, as it recorded them', async () => {
     const events: DeliveryEvent[] = [];
-    dispatcher = new Dispatcher({ store, platforms: { slack }, logger: silentLogger(), clock: () => clock, retryBaseMs: 1000, retryMaxMs: 1000, maxAttempts: 2, onDelivery: (e) => events.push(e) });
+    dispatcher = new Dispatcher({
+      store,
+      platforms: { slack },
+      logger: silentLogger(),
+      clock: () => clock,
+      retryBaseMs: 1000,
+      retryMaxMs: 1000,
+      maxAttempts: 2,
+      onDelivery: (e) => events.push(e),
+    });
     await record(1);
     await record(2);
     slack.failures = [new DeliveryError('not_in_channel', 'wait'), new Error('socket hang up')];
@@ -169,7 +181,15 @@ describe('Dispatcher over the SQLite outbox', () => {
   });
 
   it('a throwing onDelivery hook changes nothing the outbox does', async () => {
-    dispatcher = new Dispatcher({ store, platforms: { slack }, logger: silentLogger(), clock: () => clock, onDelivery: () => { throw new Error('metrics broke'); } });
+    dispatcher = new Dispatcher({
+      store,
+      platforms: { slack },
+      logger: silentLogger(),
+      clock: () => clock,
+      onDelivery: () => {
+        throw new Error('metrics broke');
+      },
+    });
     await record(1);
     expect((await dispatcher.drainUntilIdle()).posted).toBe(1);
     const service = new AlertService({ store, clock: () => clock, authorizer: new AllowListAuthorizer([]) });

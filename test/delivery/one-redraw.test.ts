@@ -7,7 +7,18 @@ import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
 import { buttonOn, newAlert } from '../chat/slack/harness';
 import { ALERTS as TEAMS_ALERTS, bea, botAddedToTeam, executeClick, invokeAnswer, send, submitClick } from '../chat/teams/activities';
 import { ConnectorStandIn } from '../chat/teams/connector-standin';
-import { SLACK_ALERTS, SLACK_CHANNELS, SLACK_ONCALL, TEAMS_ONCALL, TEAMS_TAG, openProcess, prepareConnector, teamsCard, until, type Process } from './two-platforms';
+import {
+  SLACK_ALERTS,
+  SLACK_CHANNELS,
+  SLACK_ONCALL,
+  TEAMS_ONCALL,
+  TEAMS_TAG,
+  openProcess,
+  prepareConnector,
+  teamsCard,
+  until,
+  type Process,
+} from './two-platforms';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const NOW = new Date('2026-11-27T14:00:00Z');
@@ -100,11 +111,22 @@ describe('one redraw path: every copy drawn once per change, by the outbox', () 
   it('an escalation copy clicked in Teams answers with the escalation intro and mention: exactly the card the outbox draws for that copy', async () => {
     const alert = await escalatedAlert();
     const ref = await copyRef(alert.id, 'teams', TEAMS_ONCALL.name);
-    const answer = invokeAnswer(await send(p.teamsEndpoint, executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version })));
+    const answer = invokeAnswer(
+      await send(
+        p.teamsEndpoint,
+        executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', {
+          verb: 'ack',
+          alertId: alert.id,
+          version: alert.version,
+        }),
+      ),
+    );
     expect(answer.type).toBe(CARD);
     const card = answer.value as { body: { text?: string }[]; msteams?: { entities?: unknown[] } };
     expect(card.body[0]?.text).toContain(`<at>${TEAMS_TAG.name}</at> Escalated by Alice at the CLI to on-call`);
-    expect(card.msteams?.entities).toEqual([{ type: 'mention', text: `<at>${TEAMS_TAG.name}</at>`, mentioned: { id: TEAMS_TAG.id, name: TEAMS_TAG.name, type: 'tag' } }]);
+    expect(card.msteams?.entities).toEqual([
+      { type: 'mention', text: `<at>${TEAMS_TAG.name}</at>`, mentioned: { id: TEAMS_TAG.id, name: TEAMS_TAG.name, type: 'tag' } },
+    ]);
     expect(JSON.stringify(card)).toContain('Acknowledged by Bea Lopez');
     await settle(1);
     // The shared draw of that copy, for everyone in the channel, is the outbox's: the same card.
@@ -114,7 +136,16 @@ describe('one redraw path: every copy drawn once per change, by the outbox', () 
   it('a click on a plain copy in Teams answers with the plain card the outbox draws there', async () => {
     const alert = await escalatedAlert();
     const ref = await copyRef(alert.id, 'teams', TEAMS_ALERTS.name);
-    const answer = invokeAnswer(await send(p.teamsEndpoint, executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version })));
+    const answer = invokeAnswer(
+      await send(
+        p.teamsEndpoint,
+        executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', {
+          verb: 'ack',
+          alertId: alert.id,
+          version: alert.version,
+        }),
+      ),
+    );
     expect(answer.type).toBe(CARD);
     expect(JSON.stringify(answer.value)).not.toContain(TEAMS_TAG.name);
     await settle(1);
@@ -125,7 +156,14 @@ describe('one redraw path: every copy drawn once per change, by the outbox', () 
     const alert = await escalatedAlert();
     const ref = await copyRef(alert.id, 'teams', TEAMS_ONCALL.name);
     const before = drawCounts();
-    await send(p.teamsEndpoint, executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version }));
+    await send(
+      p.teamsEndpoint,
+      executeClick(connector.url, ref.threadId ?? '', ref.messageId, bea, 'ack', {
+        verb: 'ack',
+        alertId: alert.id,
+        version: alert.version,
+      }),
+    );
     await settle(1);
     const draws = drawsSince(before);
     expect([...draws.keys()].sort()).toEqual(await everyCopy(alert.id));
@@ -137,7 +175,10 @@ describe('one redraw path: every copy drawn once per change, by the outbox', () 
     const alert = await escalatedAlert();
     const ref = await copyRef(alert.id, 'teams', TEAMS_ALERTS.name);
     const before = drawCounts();
-    await send(p.teamsEndpoint, submitClick(connector.url, ref.threadId ?? '', ref.messageId, bea, { verb: 'ack', alertId: alert.id, version: alert.version }));
+    await send(
+      p.teamsEndpoint,
+      submitClick(connector.url, ref.threadId ?? '', ref.messageId, bea, { verb: 'ack', alertId: alert.id, version: alert.version }),
+    );
     await settle(1);
     const draws = drawsSince(before);
     expect([...draws.keys()].sort()).toEqual(await everyCopy(alert.id));
@@ -150,7 +191,13 @@ describe('one redraw path: every copy drawn once per change, by the outbox', () 
     const ref = await copyRef(alert.id, 'slack', SLACK_ONCALL);
     const message = standin.message(SLACK_ONCALL, ref.messageId);
     const before = drawCounts();
-    await standin.sendBlockAction({ user: 'U0ALICE', channel: SLACK_ONCALL, messageTs: ref.messageId, actionId: 'fw_ack', value: buttonOn(message?.blocks, 'fw_ack').value });
+    await standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: SLACK_ONCALL,
+      messageTs: ref.messageId,
+      actionId: 'fw_ack',
+      value: buttonOn(message?.blocks, 'fw_ack').value,
+    });
     await settle(1);
     const draws = drawsSince(before);
     expect([...draws.keys()].sort()).toEqual(await everyCopy(alert.id));

@@ -51,7 +51,12 @@ describe('quiet threads', () => {
       [slack, 'C0CHATTY'],
       [teams, 'Alerts'],
     ] as const) {
-      expect(platform.updates.filter((u) => u.target === target).map((u) => u.version).pop()).toBe(last);
+      expect(
+        platform.updates
+          .filter((u) => u.target === target)
+          .map((u) => u.version)
+          .pop(),
+      ).toBe(last);
     }
     // Nothing is left queued for the quiet threads.
     expect(await dispatcher.drainUntilIdle()).toEqual({ posted: 0, reconciled: 0, updated: 0, replied: 0, failed: 0 });

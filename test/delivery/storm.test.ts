@@ -13,7 +13,16 @@ import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
 import { newAlert } from '../chat/slack/harness';
 import { ALERTS as TEAMS_ALERTS, botAddedToTeam, cardOf, cardText, send } from '../chat/teams/activities';
 import { ConnectorStandIn } from '../chat/teams/connector-standin';
-import { SLACK_ALERTS, SLACK_CHANNELS, TEAMS_ONCALL, openProcess, prepareConnector, until, type Process, type ProcessOptions } from './two-platforms';
+import {
+  SLACK_ALERTS,
+  SLACK_CHANNELS,
+  TEAMS_ONCALL,
+  openProcess,
+  prepareConnector,
+  until,
+  type Process,
+  type ProcessOptions,
+} from './two-platforms';
 
 const T0 = new Date('2026-11-27T14:00:00.000Z');
 
@@ -54,7 +63,10 @@ describe('alert storms', () => {
       watermark: clock.now,
       alerts: Array.from({ length: count }, () => {
         const n = ++seq;
-        return newAlert(n, { subject: { upn: user(n) }, target: { found: true, kind: 'azure-vm', name: `vm-${n % 3}`, mechanism: 'Run Command' } });
+        return newAlert(n, {
+          subject: { upn: user(n) },
+          target: { found: true, kind: 'azure-vm', name: `vm-${n % 3}`, mechanism: 'Run Command' },
+        });
       }),
       targets: [
         { platform: 'slack', target: SLACK_ALERTS },
@@ -64,7 +76,8 @@ describe('alert storms', () => {
   }
 
   const slackTopLevel = () => standin.messagesIn(SLACK_ALERTS).filter((m) => m.thread_ts === undefined);
-  const teamsThreads = () => connector.find('POST', /^\/v3\/conversations$/).map((c) => cardText(cardOf(c.body.activity as Record<string, unknown>)));
+  const teamsThreads = () =>
+    connector.find('POST', /^\/v3\/conversations$/).map((c) => cardText(cardOf(c.body.activity as Record<string, unknown>)));
 
   it('200 hits in one poll: one digest per target, a later alert posts right after it, the cards are summarised but listed', async () => {
     await start({ threshold: 20, postIndividual: false });
@@ -126,10 +139,19 @@ describe('alert storms', () => {
     // Paced from when the storm was summarised (T0+0.5s), one a second: T0+1.5s and T0+2.5s are due at T0+3s.
     clock.now = new Date(T0.getTime() + 3000);
     await p.dispatcher.drainUntilIdle();
-    expect(slackTopLevel().map((m) => m.metadata?.event_payload.alert_id ?? 'digest')).toEqual(['digest', later.id, storm[0].id, storm[1].id]);
+    expect(slackTopLevel().map((m) => m.metadata?.event_payload.alert_id ?? 'digest')).toEqual([
+      'digest',
+      later.id,
+      storm[0].id,
+      storm[1].id,
+    ]);
     clock.now = new Date(T0.getTime() + 60_000);
     await p.dispatcher.drainUntilIdle();
-    expect(slackTopLevel().map((m) => m.metadata?.event_payload.alert_id ?? 'digest')).toEqual(['digest', later.id, ...storm.map((a) => a.id)]);
+    expect(slackTopLevel().map((m) => m.metadata?.event_payload.alert_id ?? 'digest')).toEqual([
+      'digest',
+      later.id,
+      ...storm.map((a) => a.id),
+    ]);
     expect(teamsThreads()).toHaveLength(32);
     expect(teamsThreads()[0]).toContain('Their individual cards follow');
   });
@@ -141,7 +163,12 @@ describe('alert storms', () => {
     out.on('data', (d: Buffer) => (printed += d.toString()));
     const store = new SqliteStore(':memory:');
     const consolePlatform = new ConsolePlatform({ out, cardContext: cardContextFactory({ clock: () => T0 }) });
-    const dispatcher = new Dispatcher({ store, platforms: { console: consolePlatform }, logger: silentLogger(), storm: { threshold: 3, postIndividual: false } });
+    const dispatcher = new Dispatcher({
+      store,
+      platforms: { console: consolePlatform },
+      logger: silentLogger(),
+      storm: { threshold: 3, postIndividual: false },
+    });
     const alerts = await store.recordPoll({
       workspace: 'contoso-sentinel',
       detectionId: 'first-time-run-command',

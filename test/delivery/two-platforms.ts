@@ -33,7 +33,8 @@ export const SLACK_CHANNELS = [
 
 /** The connector knows the team's channels and people, as Teams would. */
 export function prepareConnector(connector: ConnectorStandIn): void {
-  for (const p of [alex, bea]) connector.members.set(p.id, { id: p.id, name: p.name, aadObjectId: p.aadObjectId, userPrincipalName: p.upn });
+  for (const p of [alex, bea])
+    connector.members.set(p.id, { id: p.id, name: p.name, aadObjectId: p.aadObjectId, userPrincipalName: p.upn });
   connector.teams.set(TEAM.id, [{ id: TEAM.id }, { id: TEAMS_ALERTS.id, name: TEAMS_ALERTS.name }, TEAMS_ONCALL]);
 }
 
@@ -82,7 +83,15 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
       logger: silentLogger(),
       queue: { ratePerSecond: 200, burst: 50 },
       ...(opts.sharedUpdateBudget === true
-        ? { updateBudget: () => store.takeBudget(CHAT_UPDATE_BUDGET.key, CHAT_UPDATE_BUDGET.limit, CHAT_UPDATE_BUDGET.windowMs, (opts.clock ?? (() => new Date()))()) }
+        ? {
+            updateBudget: () =>
+              store.takeBudget(
+                CHAT_UPDATE_BUDGET.key,
+                CHAT_UPDATE_BUDGET.limit,
+                CHAT_UPDATE_BUDGET.windowMs,
+                (opts.clock ?? (() => new Date()))(),
+              ),
+          }
         : {}),
     },
     {
@@ -137,7 +146,12 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.storm ? { storm: opts.storm } : {}),
     ...(withEscalation
-      ? { escalationCopies: { slack: { target: SLACK_ONCALL, mention: { id: SLACK_MENTION } }, teams: { target: TEAMS_ONCALL.name, mention: TEAMS_TAG } } }
+      ? {
+          escalationCopies: {
+            slack: { target: SLACK_ONCALL, mention: { id: SLACK_MENTION } },
+            teams: { target: TEAMS_ONCALL.name, mention: TEAMS_TAG },
+          },
+        }
       : {}),
   });
   const escalation = new EscalationService({

@@ -22,7 +22,11 @@ describe('the workspace-wide chat.update budget across replicas', () => {
   beforeEach(async () => {
     now = T0;
     // The stand-in counts chat.update per workspace on the same clock, as Slack's Tier 3 does.
-    standin = await startSlackStandin({ channels: SLACK_CHANNELS, clock: () => now, tierLimits: { 'chat.update': { limit: 50, windowMs: 60_000, retryAfterSec: 60 } } });
+    standin = await startSlackStandin({
+      channels: SLACK_CHANNELS,
+      clock: () => now,
+      tierLimits: { 'chat.update': { limit: 50, windowMs: 60_000, retryAfterSec: 60 } },
+    });
     dir = mkdtempSync(path.join(tmpdir(), 'fw-budget-'));
     const file = path.join(dir, 'firstwatch.db');
     const opts = { clock: () => new Date(now), escalation: false, sharedUpdateBudget: true };

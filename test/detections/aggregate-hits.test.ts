@@ -6,7 +6,8 @@ import { baseRule } from './fixtures';
 const aggregate = parseDetection(
   stringify(
     baseRule({
-      query: 'AzureActivity | summarize StartTime = min(TimeGenerated), EndTime = max(TimeGenerated), Operations = make_set(OperationNameValue), Count = count() by Caller',
+      query:
+        'AzureActivity | summarize StartTime = min(TimeGenerated), EndTime = max(TimeGenerated), Operations = make_set(OperationNameValue), Count = count() by Caller',
       entityMappings: [{ entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'Caller' }] }],
     }),
   ),
@@ -47,13 +48,19 @@ describe('a rule whose result rows have no TimeGenerated', () => {
   it('leaves out entity columns the result does not carry instead of refusing the row', () => {
     const t = new Date('2026-11-27T10:00:00Z');
     const rule = parseDetection(
-      stringify(baseRule({ entityMappings: [
-        { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
-        { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
-      ] })),
+      stringify(
+        baseRule({
+          entityMappings: [
+            { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
+            { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
+          ],
+        }),
+      ),
       'partial.yaml',
     ).detection;
     expect(() => hitToAlert(rule, { TimeGenerated: t, UserPrincipalName: 'a@b.c' }, 'w')).not.toThrow();
-    expect(fingerprintOf(rule, { TimeGenerated: t, UserPrincipalName: 'a@b.c', Other: 1 })).toBe(fingerprintOf(rule, { TimeGenerated: t, UserPrincipalName: 'a@b.c' }));
+    expect(fingerprintOf(rule, { TimeGenerated: t, UserPrincipalName: 'a@b.c', Other: 1 })).toBe(
+      fingerprintOf(rule, { TimeGenerated: t, UserPrincipalName: 'a@b.c' }),
+    );
   });
 });

@@ -14,7 +14,8 @@ import { baseRule, REPO_DETECTIONS } from './fixtures';
 /** The shipped rules, plus one whose severity Sentinel would not accept either. */
 function shippedPlusBroken(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fw-broken-'));
-  for (const f of readdirSync(REPO_DETECTIONS).filter((n) => n.endsWith('.yaml'))) copyFileSync(path.join(REPO_DETECTIONS, f), path.join(dir, f));
+  for (const f of readdirSync(REPO_DETECTIONS).filter((n) => n.endsWith('.yaml')))
+    copyFileSync(path.join(REPO_DETECTIONS, f), path.join(dir, f));
   writeFileSync(path.join(dir, 'zz-broken.yaml'), stringify(baseRule({ id: '99999999-2222-4333-8444-555555555555', severity: 'Urgent' })));
   return dir;
 }

@@ -51,7 +51,8 @@ describe('hitToAlert for first-time-runcommand', () => {
       detectionId: 'eaca3b98-b7eb-404b-9e37-4069f893dc64',
       detectionName: runCommand.name,
       title: 'First-time Run Command by alice@contoso.com on an Azure VM',
-      description: "alice@contoso.com performed Run Command on Virtual Machine for the first time in UEBA's 180-day baseline, from 203.0.113.10.",
+      description:
+        "alice@contoso.com performed Run Command on Virtual Machine for the first time in UEBA's 180-day baseline, from 203.0.113.10.",
       severity: 'Medium',
       tactics: ['LateralMovement', 'Execution'],
       techniques: ['T1021.008', 'T1651'],
@@ -93,12 +94,20 @@ describe('hitToAlert for first-time-runcommand', () => {
   });
 
   it('reads dynamic columns that arrive as JSON text', () => {
-    const fromText = hitToAlert(runCommand, runCommandRow({ ActivityInsights: JSON.stringify({ FirstTimeUserPerformedAction: true }) }), 'w');
+    const fromText = hitToAlert(
+      runCommand,
+      runCommandRow({ ActivityInsights: JSON.stringify({ FirstTimeUserPerformedAction: true }) }),
+      'w',
+    );
     expect(fromText.insights).toEqual(['FirstTimeUserPerformedAction']);
   });
 
   it('fingerprints by SourceRecordId and ActionType only', () => {
-    const again = hitToAlert(runCommand, runCommandRow({ TimeGenerated: new Date('2026-11-27T11:00:00Z'), SourceIPAddress: '1.2.3.4' }), 'other');
+    const again = hitToAlert(
+      runCommand,
+      runCommandRow({ TimeGenerated: new Date('2026-11-27T11:00:00Z'), SourceIPAddress: '1.2.3.4' }),
+      'other',
+    );
     expect(again.fingerprint).toBe(alert.fingerprint);
     expect(alert.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(hitToAlert(runCommand, runCommandRow({ SourceRecordId: 'rec-2' }), 'w').fingerprint).not.toBe(alert.fingerprint);
@@ -141,11 +150,18 @@ describe('hitToAlert for suspicious-signin-burst, on the engine result of its ow
 
   it('maps Account, IP and Host entities and the subject', () => {
     expect(alert.entities).toEqual([
-      { type: 'Account', fields: { FullName: 'alice@contoso.com', DisplayName: 'Alice Example', AadUserId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' } },
+      {
+        type: 'Account',
+        fields: { FullName: 'alice@contoso.com', DisplayName: 'Alice Example', AadUserId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' },
+      },
       { type: 'IP', fields: { Address: '198.51.100.7' } },
       { type: 'Host', fields: { HostName: 'ALICE-LAPTOP' } },
     ]);
-    expect(alert.subject).toEqual({ upn: 'alice@contoso.com', displayName: 'Alice Example', aadObjectId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b' });
+    expect(alert.subject).toEqual({
+      upn: 'alice@contoso.com',
+      displayName: 'Alice Example',
+      aadObjectId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    });
     expect(alert.sourceIp).toBe('198.51.100.7');
     expect(alert.insights).toEqual([]);
   });
@@ -163,7 +179,9 @@ describe('hitToAlert for suspicious-signin-burst, on the engine result of its ow
 
   it('fingerprints by entity columns and TimeGenerated when the rule names no fingerprint', () => {
     expect(hitToAlert(signin, { ...row }, 'local').fingerprint).toBe(alert.fingerprint);
-    expect(hitToAlert(signin, { ...row, TimeGenerated: new Date('2026-11-27T10:25:00Z') }, 'local').fingerprint).not.toBe(alert.fingerprint);
+    expect(hitToAlert(signin, { ...row, TimeGenerated: new Date('2026-11-27T10:25:00Z') }, 'local').fingerprint).not.toBe(
+      alert.fingerprint,
+    );
     expect(hitToAlert(signin, { ...row, FailedAttempts: 9 }, 'local').fingerprint).toBe(alert.fingerprint);
   });
 });

@@ -52,7 +52,12 @@ describe('loadDetections', () => {
     ['unknown severity', baseRule({ severity: 'Critical' }), 'severity', /Informational, Low, Medium, High/],
     ['bad queryFrequency', baseRule({ queryFrequency: 'hourly' }), 'queryFrequency', /5m to 14d/],
     ['queryFrequency under 5m', baseRule({ queryFrequency: '1m' }), 'queryFrequency', /5m to 14d/],
-    ['queryPeriod shorter than queryFrequency', baseRule({ queryFrequency: '1d', queryPeriod: '1h' }), 'queryPeriod', /shorter than queryFrequency/],
+    [
+      'queryPeriod shorter than queryFrequency',
+      baseRule({ queryFrequency: '1d', queryPeriod: '1h' }),
+      'queryPeriod',
+      /shorter than queryFrequency/,
+    ],
     ['bad triggerOperator', baseRule({ triggerOperator: 'gte' }), 'triggerOperator', /gt, lt, eq, ne/],
     ['bad triggerThreshold', baseRule({ triggerThreshold: 'zero' }), 'triggerThreshold', /number/],
     ['empty query', baseRule({ query: '  ' }), 'query', /empty/],

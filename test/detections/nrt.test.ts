@@ -49,19 +49,25 @@ describe('near-real-time rules (kind: NRT)', () => {
   });
 
   it('still takes a schedule override, and refuses a kind FirstWatch does not run', () => {
-    expect(parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml', { scheduleOverrides: { 'nrt-security-info': '*/2 * * * *' } }).detection.cron).toBe('*/2 * * * *');
+    expect(
+      parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml', { scheduleOverrides: { 'nrt-security-info': '*/2 * * * *' } }).detection.cron,
+    ).toBe('*/2 * * * *');
     expect(() => parseDetection(PUBLISHED_NRT.replace('kind: NRT', 'kind: Fusion'), 'f.yaml')).toThrow(/f.yaml/);
   });
 
   it('queries everything since the last run, widened by the delay allowance, not a fixed period', () => {
     const { detection } = parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml');
     const end = new Date('2026-12-01T10:00:00Z');
-    const run = buildRunQuery(detection, { ingestStart: new Date(end.getTime() - 3 * MINUTE), ingestEnd: end }, { delayAllowanceMs: 10 * MINUTE, clockSkewMs: 0 });
+    const run = buildRunQuery(
+      detection,
+      { ingestStart: new Date(end.getTime() - 3 * MINUTE), ingestEnd: end },
+      { delayAllowanceMs: 10 * MINUTE, clockSkewMs: 0 },
+    );
     expect(run.query).toBe(detection.query);
     expect(run.timespan).toEqual({ start: new Date(end.getTime() - 13 * MINUTE), end });
   });
 
-  it('turns a row added to the running local workspace into an alert on the next minute\'s run, once', async () => {
+  it("turns a row added to the running local workspace into an alert on the next minute's run, once", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'fw-nrt-'));
     let now = new Date('2026-12-01T10:00:00Z');
     const audit = (rows: { at: Date; target: string }[]): Table & { ingestionTimes: Date[] } => ({
@@ -80,8 +86,21 @@ describe('near-real-time rules (kind: NRT)', () => {
     const store = openSqliteStore(':memory:');
     try {
       const { detection } = parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml');
-      const source = new LogAnalyticsSource({ name: 'local', workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
-      const poller = new Poller({ store, workspaces: [{ name: 'local', source, targets: [] }], logger: silentLogger(), clock: () => now, overlapMs: MINUTE, delayAllowanceMs: 5 * MINUTE });
+      const source = new LogAnalyticsSource({
+        name: 'local',
+        workspaceId: server.workspaceIds[0] as string,
+        endpoint: server.url,
+        local: true,
+        maxRetries: 0,
+      });
+      const poller = new Poller({
+        store,
+        workspaces: [{ name: 'local', source, targets: [] }],
+        logger: silentLogger(),
+        clock: () => now,
+        overlapMs: MINUTE,
+        delayAllowanceMs: 5 * MINUTE,
+      });
       const [first] = await poller.runDetection(detection);
       expect(first?.created.map((a) => a.subject.upn)).toEqual(['alice@contoso.com']);
 

@@ -67,7 +67,7 @@ describe('runDetectionTests reports what a rule gets wrong', () => {
     expect(outcome.missed).toEqual(['managed', 'display-name']);
     expect(outcome.unexpected).toEqual(['kubernetes']);
     expect(describeOutcome(outcome)).toBe(
-      'FAIL seed-style.yaml › forms the seed\'s filters miss or wrongly catch: missed managed, display-name; unexpected kubernetes',
+      "FAIL seed-style.yaml › forms the seed's filters miss or wrongly catch: missed managed, display-name; unexpected kubernetes",
     );
   });
 
@@ -108,11 +108,17 @@ describe('test tables', () => {
   });
 
   it('gives a known table all its columns, typed as in Log Analytics', () => {
-    const tables = buildTestTables({ BehaviorAnalytics: { columns: {}, rows: [{ values: { TimeGenerated: '2026-11-27T10:00:00Z', InvestigationPriority: '3' } }] } });
+    const tables = buildTestTables({
+      BehaviorAnalytics: { columns: {}, rows: [{ values: { TimeGenerated: '2026-11-27T10:00:00Z', InvestigationPriority: '3' } }] },
+    });
     const [t] = tables;
-    expect(t.columns).toEqual(expect.arrayContaining([{ name: 'ActivityInsights', type: 'dynamic' }, { name: 'InvestigationPriority', type: 'int' }]));
+    expect(t.columns).toEqual(
+      expect.arrayContaining([
+        { name: 'ActivityInsights', type: 'dynamic' },
+        { name: 'InvestigationPriority', type: 'int' },
+      ]),
+    );
     expect(t.rows[0]).toMatchObject({ TimeGenerated: new Date('2026-11-27T10:00:00Z'), InvestigationPriority: 3, UserName: null });
     expect(t.ingestionTimes).toEqual([new Date('2026-11-27T10:00:00Z')]);
   });
-
 });

@@ -24,7 +24,11 @@ describe.each(library.map((d) => [path.relative(LIBRARY, d.file), d] as const))(
   it('passes its own test cases, with hits and misses', () => {
     const cases = detection.firstwatch.tests;
     expect(cases.some((c) => c.hits.length > 0) && cases.some((c) => c.misses.length > 0)).toBe(true);
-    expect(runDetectionTests(detection).filter((o) => !o.passed).map(describeOutcome)).toEqual([]);
+    expect(
+      runDetectionTests(detection)
+        .filter((o) => !o.passed)
+        .map(describeOutcome),
+    ).toEqual([]);
   });
 
   it("is valid KQL to Microsoft's parser", () => {

@@ -20,8 +20,16 @@ describe('what Sentinel accepts, the loader accepts with a warning', () => {
   });
 
   it('runs an NRT rule every 5 minutes over the last 5 minutes', () => {
-    const { detection, warnings } = loadOne(baseRule({ kind: 'NRT', queryFrequency: undefined, queryPeriod: undefined, triggerOperator: undefined, triggerThreshold: undefined }));
-    expect(detection).toMatchObject({ queryFrequency: '5m', queryPeriod: '5m', cron: '*/5 * * * *', triggerOperator: 'gt', triggerThreshold: 0 });
+    const { detection, warnings } = loadOne(
+      baseRule({ kind: 'NRT', queryFrequency: undefined, queryPeriod: undefined, triggerOperator: undefined, triggerThreshold: undefined }),
+    );
+    expect(detection).toMatchObject({
+      queryFrequency: '5m',
+      queryPeriod: '5m',
+      cron: '*/5 * * * *',
+      triggerOperator: 'gt',
+      triggerThreshold: 0,
+    });
     expect(warnings).toMatch(/kind: NRT rule/);
   });
 
@@ -40,16 +48,28 @@ describe('what Sentinel accepts, the loader accepts with a warning', () => {
   });
 
   it('accepts up to 10 entity mappings, more than 3 identifiers, and identifiers spelled in another case', () => {
-    const account = { entityType: 'Account', fieldMappings: ['FullName', 'Name', 'UPNSuffix', 'AadUserId'].map((identifier) => ({ identifier, columnName: identifier })) };
+    const account = {
+      entityType: 'Account',
+      fieldMappings: ['FullName', 'Name', 'UPNSuffix', 'AadUserId'].map((identifier) => ({ identifier, columnName: identifier })),
+    };
     const resource = { entityType: 'AzureResource', fieldMappings: [{ identifier: 'ResourceID', columnName: 'ResourceID' }] };
-    const { detection, warnings } = loadOne(baseRule({ entityMappings: [account, resource, ...Array.from({ length: 8 }, () => resource)] }));
+    const { detection, warnings } = loadOne(
+      baseRule({ entityMappings: [account, resource, ...Array.from({ length: 8 }, () => resource)] }),
+    );
     expect(detection.entityMappings).toHaveLength(10);
     expect(detection.entityMappings[1]?.fieldMappings[0]?.identifier).toBe('ResourceId');
     expect(warnings).toMatch(/4 identifiers/);
   });
 
   it('still refuses an eleventh entity mapping', () => {
-    const dir = writeRules({ 'rule.yaml': baseRule({ entityMappings: Array.from({ length: 11 }, () => ({ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IP' }] })) }) });
+    const dir = writeRules({
+      'rule.yaml': baseRule({
+        entityMappings: Array.from({ length: 11 }, () => ({
+          entityType: 'IP',
+          fieldMappings: [{ identifier: 'Address', columnName: 'IP' }],
+        })),
+      }),
+    });
     dirs.push(dir);
     expect(loadDetections(dir).rejected[0]?.field).toBe('entityMappings');
   });

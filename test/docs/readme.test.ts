@@ -18,7 +18,9 @@ describe('README', () => {
     const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true })
       .filter((e) => e.isDirectory())
       .map((e) => `src/${e.name}/`);
-    const rows = [...readme.matchAll(/^\| (`src\/[^|]+) \|/gm)].flatMap((m) => [...(m[1] as string).matchAll(/`(src\/[a-z-]+\/)`/g)].map((n) => n[1] as string));
+    const rows = [...readme.matchAll(/^\| (`src\/[^|]+) \|/gm)].flatMap((m) =>
+      [...(m[1] as string).matchAll(/`(src\/[a-z-]+\/)`/g)].map((n) => n[1] as string),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(folders.length);
     expect(folders.filter((f) => !rows.includes(f))).toEqual([]);
     expect(rows.filter((r) => !folders.includes(r))).toEqual([]);

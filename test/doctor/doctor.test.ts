@@ -62,15 +62,23 @@ describe('firstwatch doctor', () => {
     expect(fails(results)).toEqual([]);
     expect(exitCodeOf(results)).toBe(0);
     expect(line(results, 'detections').verdict).toBe('ok');
-    expect(line(results, 'schedule first-time-runcommand').detail).toMatch(/^"0 \* \* \* \*" \(from queryFrequency 1h\); next \S+Z, \S+Z, \S+Z$/);
+    expect(line(results, 'schedule first-time-runcommand').detail).toMatch(
+      /^"0 \* \* \* \*" \(from queryFrequency 1h\); next \S+Z, \S+Z, \S+Z$/,
+    );
     expect(line(results, 'store').verdict).toBe('ok');
     expect(line(results, 'azure token (local)').verdict).toBe('skip');
     expect(line(results, 'workspace local').verdict).toBe('ok');
     for (const table of ['BehaviorAnalytics', 'SigninLogs', 'AzureActivity', 'AuditLogs']) {
-      expect(line(results, `workspace local ${table}`)).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/rows in 7d, newest TimeGenerated .* ago/) });
+      expect(line(results, `workspace local ${table}`)).toMatchObject({
+        verdict: 'ok',
+        detail: expect.stringMatching(/rows in 7d, newest TimeGenerated .* ago/),
+      });
     }
     expect(line(results, 'slack').verdict).toBe('skip');
-    expect(line(results, 'teams')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/Playground, anonymous: no credentials to check/) });
+    expect(line(results, 'teams')).toMatchObject({
+      verdict: 'ok',
+      detail: expect.stringMatching(/Playground, anonymous: no credentials to check/),
+    });
     const report = formatReport(results);
     expect(report.split('\n')).toHaveLength(results.length + 1);
     expect(report).toMatch(/^Ready to alert/m);
@@ -94,14 +102,19 @@ describe('firstwatch doctor', () => {
     expect(line(results, 'workspace acme')).toMatchObject({
       verdict: 'FAIL',
       detail: expect.stringMatching(/refused \(HTTP 403\).*lacks the Log Analytics Reader role/),
-      fix: expect.stringMatching(/^az role assignment create --assignee <principal object id> --role "Log Analytics Reader" --scope \/subscriptions\//),
+      fix: expect.stringMatching(
+        /^az role assignment create --assignee <principal object id> --role "Log Analytics Reader" --scope \/subscriptions\//,
+      ),
     });
     expect(exitCodeOf(results)).toBe(1);
 
     const guarded = await serveWorkspace({ dir: wsDir, requireBearer: 'secret-token' });
     try {
       const refused = await runDoctorFromEnv({ ...base, ...served(guarded) }, NO_FILE);
-      expect(line(refused, 'workspace acme')).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/HTTP 401.*Log Analytics Reader/) });
+      expect(line(refused, 'workspace acme')).toMatchObject({
+        verdict: 'FAIL',
+        detail: expect.stringMatching(/HTTP 401.*Log Analytics Reader/),
+      });
     } finally {
       await guarded.close();
     }
@@ -125,13 +138,29 @@ describe('firstwatch doctor', () => {
       NO_FILE,
       { credential },
     );
-    expect(line(results, 'azure token')).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/^no token for https:\/\/127\.0\.0\.1:9: DefaultAzureCredential failed/) });
+    expect(line(results, 'azure token')).toMatchObject({
+      verdict: 'FAIL',
+      detail: expect.stringMatching(/^no token for https:\/\/127\.0\.0\.1:9: DefaultAzureCredential failed/),
+    });
     expect(line(results, 'workspace sentinel').verdict).toBe('skip');
   }, 60_000);
 
   it('names the identity a token speaks for', () => {
-    expect(identityOf(jwt({ upn: 'alice@contoso.com', oid: 'o-1' }))).toEqual({ description: 'user alice@contoso.com (object id o-1)', objectId: 'o-1', principalType: 'User' });
-    expect(identityOf(jwt({ idtyp: 'app', appid: 'a-1', oid: 'o-2', xms_mirid: '/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fw-id' }))).toEqual({
+    expect(identityOf(jwt({ upn: 'alice@contoso.com', oid: 'o-1' }))).toEqual({
+      description: 'user alice@contoso.com (object id o-1)',
+      objectId: 'o-1',
+      principalType: 'User',
+    });
+    expect(
+      identityOf(
+        jwt({
+          idtyp: 'app',
+          appid: 'a-1',
+          oid: 'o-2',
+          xms_mirid: '/subscriptions/s/resourcegroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fw-id',
+        }),
+      ),
+    ).toEqual({
       description: 'managed identity fw-id (client id a-1, object id o-2)',
       objectId: 'o-2',
       principalType: 'ServicePrincipal',
@@ -168,15 +197,26 @@ describe('firstwatch doctor', () => {
 
     it('fails a bad bot token', async () => {
       const results = await runDoctorFromEnv({ ...base, ...slack('xoxb-not-the-token', 'C0ALERTS') }, NO_FILE);
-      expect(line(results, 'slack bot token')).toMatchObject({ verdict: 'FAIL', detail: 'auth.test failed: invalid_auth', fix: expect.stringMatching(/^set SLACK_BOT_TOKEN/) });
+      expect(line(results, 'slack bot token')).toMatchObject({
+        verdict: 'FAIL',
+        detail: 'auth.test failed: invalid_auth',
+        fix: expect.stringMatching(/^set SLACK_BOT_TOKEN/),
+      });
       expect(exitCodeOf(results)).toBe(1);
     }, 60_000);
 
     it('fails a channel the bot is not in, and one that does not exist', async () => {
       const results = await runDoctorFromEnv({ ...base, ...slack(standin.botToken, 'C0ALERTS,C0OUTSIDE,C0NOWHERE') }, NO_FILE);
       expect(line(results, 'slack channel C0ALERTS').verdict).toBe('ok');
-      expect(line(results, 'slack channel C0OUTSIDE')).toMatchObject({ verdict: 'FAIL', detail: expect.stringMatching(/^#soc-outside: the bot is not a member/), fix: expect.stringMatching(/\/invite/) });
-      expect(line(results, 'slack channel C0NOWHERE')).toMatchObject({ verdict: 'FAIL', detail: 'conversations.info failed: channel_not_found' });
+      expect(line(results, 'slack channel C0OUTSIDE')).toMatchObject({
+        verdict: 'FAIL',
+        detail: expect.stringMatching(/^#soc-outside: the bot is not a member/),
+        fix: expect.stringMatching(/\/invite/),
+      });
+      expect(line(results, 'slack channel C0NOWHERE')).toMatchObject({
+        verdict: 'FAIL',
+        detail: 'conversations.info failed: channel_not_found',
+      });
       expect(fails(results)).toEqual(['slack channel C0OUTSIDE', 'slack channel C0NOWHERE']);
     }, 60_000);
   });
@@ -185,7 +225,11 @@ describe('firstwatch doctor', () => {
     it('fails an invalid cron expression with one line naming the variable', async () => {
       const results = await runDoctorFromEnv({ ...base, POLL_CRON: 'every hour' }, NO_FILE);
       expect(results).toEqual([
-        expect.objectContaining({ check: 'config POLL_CRON', verdict: 'FAIL', detail: expect.stringMatching(/^POLL_CRON="every hour" is not valid: expected a cron expression/) }),
+        expect.objectContaining({
+          check: 'config POLL_CRON',
+          verdict: 'FAIL',
+          detail: expect.stringMatching(/^POLL_CRON="every hour" is not valid: expected a cron expression/),
+        }),
       ]);
       expect(exitCodeOf(results)).toBe(1);
     });
@@ -209,9 +253,18 @@ describe('firstwatch doctor', () => {
         req.on('data', (d: Buffer) => (body += d.toString()));
         req.on('end', () => {
           const form = new URLSearchParams(body);
-          const good = req.url === '/contoso.onmicrosoft.com/oauth2/v2.0/token' && form.get('grant_type') === 'client_credentials' && form.get('client_secret') === 'right-secret';
+          const good =
+            req.url === '/contoso.onmicrosoft.com/oauth2/v2.0/token' &&
+            form.get('grant_type') === 'client_credentials' &&
+            form.get('client_secret') === 'right-secret';
           res.writeHead(good ? 200 : 401, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(good ? { token_type: 'Bearer', access_token: 'x', expires_in: 3600 } : { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1' }));
+          res.end(
+            JSON.stringify(
+              good
+                ? { token_type: 'Bearer', access_token: 'x', expires_in: 3600 }
+                : { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1' },
+            ),
+          );
         });
       });
       await new Promise<void>((resolve) => entra.listen(0, '127.0.0.1', resolve));
@@ -232,8 +285,14 @@ describe('firstwatch doctor', () => {
     it('obtains a token with the right secret, and knows a channel only once the bot has been there', async () => {
       const env = { ...base, SQLITE_PATH: path.join(dir, 'teams.db'), ...bot('right-secret') };
       const before = await runDoctorFromEnv(env, NO_FILE, { teamsAuthority: authority });
-      expect(line(before, 'teams bot credentials')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/obtained a Bot Framework token from tenant contoso\.onmicrosoft\.com/) });
-      expect(line(before, 'teams channel SOC Alerts')).toMatchObject({ verdict: 'FAIL', fix: expect.stringMatching(/npm run package:teams/) });
+      expect(line(before, 'teams bot credentials')).toMatchObject({
+        verdict: 'ok',
+        detail: expect.stringMatching(/obtained a Bot Framework token from tenant contoso\.onmicrosoft\.com/),
+      });
+      expect(line(before, 'teams channel SOC Alerts')).toMatchObject({
+        verdict: 'FAIL',
+        fix: expect.stringMatching(/npm run package:teams/),
+      });
 
       const store = openSqliteStore(path.join(dir, 'teams.db'));
       await store.saveConversationRef('teams', '19:abc@thread.tacv2', 'SOC Alerts', { conversation: { id: '19:abc@thread.tacv2' } });

@@ -19,7 +19,9 @@ describe('doctor names the tables each rule and enrichment needs', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'fw-doctor-tables-'));
     const now = new Date();
-    ws = await startHandMadeWorkspace({ BehaviorAnalytics: [firstTimeRunCommand('r1', 'alice@contoso.com', new Date(now.getTime() - 3_600_000), now)] });
+    ws = await startHandMadeWorkspace({
+      BehaviorAnalytics: [firstTimeRunCommand('r1', 'alice@contoso.com', new Date(now.getTime() - 3_600_000), now)],
+    });
   });
   afterAll(async () => {
     await ws.close();
@@ -38,10 +40,15 @@ describe('doctor names the tables each rule and enrichment needs', () => {
       },
       { envFile: false },
     );
-    expect(line(results, 'workspace acme BehaviorAnalytics')).toMatchObject({ verdict: 'ok', detail: expect.stringMatching(/read by first-time-runcommand\b/) });
+    expect(line(results, 'workspace acme BehaviorAnalytics')).toMatchObject({
+      verdict: 'ok',
+      detail: expect.stringMatching(/read by first-time-runcommand\b/),
+    });
     expect(line(results, 'workspace acme AzureActivity')).toMatchObject({
       verdict: 'warn',
-      detail: expect.stringMatching(/read by first-time-runcommand's enrichment \(azure-vm-target\), the hunt\): the table is missing or empty/),
+      detail: expect.stringMatching(
+        /read by first-time-runcommand's enrichment \(azure-vm-target\), the hunt\): the table is missing or empty/,
+      ),
     });
   }, 60_000);
 });

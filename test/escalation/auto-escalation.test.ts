@@ -18,7 +18,12 @@ const START = new Date('2026-11-27T14:00:00Z');
 function openProcess(file: string, clock: { now: Date }) {
   const now = (): Date => clock.now;
   const store = new SqliteStore(file, { clock: now });
-  const alerts = new AlertService({ store, clock: now, authorizer: new AllowListAuthorizer(['alice@contoso.com']), escalatesTo: 'on-call' });
+  const alerts = new AlertService({
+    store,
+    clock: now,
+    authorizer: new AllowListAuthorizer(['alice@contoso.com']),
+    escalatesTo: 'on-call',
+  });
   const slack = new RecordingPlatform('slack');
   const dispatcher = new Dispatcher({
     store,
@@ -85,7 +90,9 @@ describe('auto-escalation', () => {
     expect(await p.escalation.check()).toEqual({ copiesQueued: 0, escalated: 0, reminded: 1 });
     expect(await p.escalation.check()).toEqual({ copiesQueued: 0, escalated: 0, reminded: 0 });
     await p.dispatcher.drainUntilIdle();
-    expect(p.slack.replies.map((r) => r.text)).toEqual([`Reminder: ${high.id} is not acknowledged yet; it is escalated automatically in 5 minutes.`]);
+    expect(p.slack.replies.map((r) => r.text)).toEqual([
+      `Reminder: ${high.id} is not acknowledged yet; it is escalated automatically in 5 minutes.`,
+    ]);
 
     // A restart: new store, service and check on the same file; nothing was kept in memory.
     await p.close();
@@ -114,7 +121,9 @@ describe('auto-escalation', () => {
       escalation: { by: 'FirstWatch', to: 'on-call', note: 'not acknowledged within 15 minutes', auto: true },
     });
     const trail = await p.store.listAudit({ alertId: high.id, limit: 20 });
-    expect(trail.filter((e) => e.action === 'escalate').map((e) => [e.outcome, e.actor.platform, e.origin])).toEqual([['allowed', 'system', 'system:auto-escalation']]);
+    expect(trail.filter((e) => e.action === 'escalate').map((e) => [e.outcome, e.actor.platform, e.origin])).toEqual([
+      ['allowed', 'system', 'system:auto-escalation'],
+    ]);
     expect(trail.filter((e) => e.action === 'remind')).toHaveLength(1);
 
     // The new process posts the escalation copy with the mention and updates the original.
@@ -155,7 +164,11 @@ describe('auto-escalation', () => {
     expect(autoDecision(base, new Date(START.getTime() + 15 * MIN), after)?.kind).toBe('escalate');
     expect(autoDecision({ ...base, severity: 'Low' }, new Date(START.getTime() + 999 * MIN), after)).toBeUndefined();
     expect(autoDecision({ ...base, status: 'acknowledged' }, new Date(START.getTime() + 999 * MIN), after)).toBeUndefined();
-    const reopened = { ...base, version: 4, lastChange: { action: 'reopen' as const, actor: ALICE, at: new Date(START.getTime() + 60 * MIN) } };
+    const reopened = {
+      ...base,
+      version: 4,
+      lastChange: { action: 'reopen' as const, actor: ALICE, at: new Date(START.getTime() + 60 * MIN) },
+    };
     expect(autoDecision(reopened, new Date(START.getTime() + 70 * MIN), after)?.kind).toBe('wait');
     expect(autoDecision(reopened, new Date(START.getTime() + 71 * MIN), after, 5 * MIN)?.kind).toBe('remind');
     expect(autoDecision(reopened, new Date(START.getTime() + 75 * MIN), after)?.kind).toBe('escalate');

@@ -114,11 +114,15 @@ describe('dynamic values', () => {
   });
 
   it('indexes arrays (negative from the end) and bags by key', () => {
-    expect(rows('T | project a = j.arr[0], b = j.arr[-1], c = j["o"]["k k"], d = j.arr[7]', src)).toEqual([{ a: 10, b: 30, c: 'v', d: null }]);
+    expect(rows('T | project a = j.arr[0], b = j.arr[-1], c = j["o"]["k k"], d = j.arr[7]', src)).toEqual([
+      { a: 10, b: 30, c: 'v', d: null },
+    ]);
   });
 
   it('parses JSON text and leaves parsed values alone', () => {
-    expect(rows('T | project v = parse_json(raw).x.y[1], w = todynamic(raw).x, same = parse_json(j).n', src)).toEqual([{ v: 2, w: { y: [1, 2] }, same: 5 }]);
+    expect(rows('T | project v = parse_json(raw).x.y[1], w = todynamic(raw).x, same = parse_json(j).n', src)).toEqual([
+      { v: 2, w: { y: [1, 2] }, same: 5 },
+    ]);
     expect(scalar('parse_json("not json")')).toBe('not json');
     expect(scalar('dynamic(null)')).toBeNull();
     expect(scalar('dynamic({"a": [1, {"b": true}]})')).toEqual({ a: [1, { b: true }] });

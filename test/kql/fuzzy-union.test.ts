@@ -12,7 +12,9 @@ const src = source(events);
 describe('union isfuzzy=true', () => {
   it('runs over the legs that resolve and warns once for each missing one', () => {
     const warnings: string[] = [];
-    expect(rows('union isfuzzy=true Events, Missing, AlsoMissing | count', src, { onWarning: (w) => warnings.push(w) })).toEqual([{ Count: 2 }]);
+    expect(rows('union isfuzzy=true Events, Missing, AlsoMissing | count', src, { onWarning: (w) => warnings.push(w) })).toEqual([
+      { Count: 2 },
+    ]);
     expect(warnings).toEqual([
       "'union' operator: Failed to resolve table expression named 'Missing'",
       "'union' operator: Failed to resolve table expression named 'AlsoMissing'",
@@ -27,6 +29,8 @@ describe('union isfuzzy=true', () => {
 
   it('is an error when no leg resolves', () => {
     expect(() => run('union isfuzzy=true Missing, AlsoMissing', src)).toThrow(KqlError);
-    expect(() => run('union isfuzzy=true Missing', src)).toThrow(/must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode/);
+    expect(() => run('union isfuzzy=true Missing', src)).toThrow(
+      /must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { compileQuery, KqlError } from '../../src/kql';
 import type { Column, Table } from '../../src/kql/types';
 import {
-  kustoAnalysis, kustoSemanticErrors, kustoStringLiterals, kustoSyntaxErrors, loadKustoParser, SENTINEL_SCHEMA, type KustoSchema,
+  kustoAnalysis,
+  kustoSemanticErrors,
+  kustoStringLiterals,
+  kustoSyntaxErrors,
+  loadKustoParser,
+  SENTINEL_SCHEMA,
+  type KustoSchema,
 } from '../support/kusto-parser';
 
 // The parser is a 4 MB Bridge.NET build: load it once, outside any single test's time budget.
@@ -21,7 +27,11 @@ describe("Microsoft's parser as a test oracle", () => {
   });
 
   it('lists the decoded value of every string literal', () => {
-    expect(kustoStringLiterals(`T | where a == 'it\\'s' and b == @"C:\\x" | extend c = base64_decode_tostring("YQ==")`)).toEqual(["it's", 'C:\\x', 'YQ==']);
+    expect(kustoStringLiterals(`T | where a == 'it\\'s' and b == @"C:\\x" | extend c = base64_decode_tostring("YQ==")`)).toEqual([
+      "it's",
+      'C:\\x',
+      'YQ==',
+    ]);
   });
 });
 

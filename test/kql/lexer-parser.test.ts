@@ -69,7 +69,9 @@ describe('numbers, timespans and datetimes', () => {
   });
 
   it('refuses a datetime literal finer than a millisecond rather than cutting it', () => {
-    expect(errorOf('print datetime(2024-02-03T04:05:06.1234567Z)').message).toMatch(/^unsupported datetime literal .* millisecond precision.* at 1:7$/);
+    expect(errorOf('print datetime(2024-02-03T04:05:06.1234567Z)').message).toMatch(
+      /^unsupported datetime literal .* millisecond precision.* at 1:7$/,
+    );
   });
 
   it('rejects a malformed datetime with its position', () => {
@@ -113,7 +115,12 @@ describe('errors name the problem and its position', () => {
     ['datatable(a:long)[1] | extend b = count()', "aggregate function 'count' is only allowed in summarize", 1, 35],
     ['datatable(a:long)[1] | where a # 1', "unexpected character '#'", 1, 32],
     ['let f = (T:(x:long)) { T }; datatable(a:long)[1]', 'unsupported tabular parameter', 1, 10],
-    ['datatable(a:long)[1] | join (datatable(a:long)[1]) on a | summarize hint.strategy=shuffle count()', "unsupported summarize parameter 'hint.strategy'", 1, 69],
+    [
+      'datatable(a:long)[1] | join (datatable(a:long)[1]) on a | summarize hint.strategy=shuffle count()',
+      "unsupported summarize parameter 'hint.strategy'",
+      1,
+      69,
+    ],
   ])('%s', (query, message, line, column) => {
     const e = errorOf(query);
     expect(e).toBeInstanceOf(KqlError);

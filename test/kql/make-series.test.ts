@@ -7,16 +7,39 @@ const day = 86_400_000;
 const d0 = new Date('2024-04-20T00:00:00Z').getTime();
 const deletes: Record<string, unknown>[] = [];
 // alice deletes 2 a day for 14 days, then 40 on the last day; bob deletes 1 on day 3.
-for (let d = 0; d < 15; d++) for (let k = 0; k < (d === 14 ? 40 : 2); k++) deletes.push({ TimeGenerated: new Date(d0 + d * day + k * 60_000), Caller: 'alice' });
+for (let d = 0; d < 15; d++)
+  for (let k = 0; k < (d === 14 ? 40 : 2); k++) deletes.push({ TimeGenerated: new Date(d0 + d * day + k * 60_000), Caller: 'alice' });
 deletes.push({ TimeGenerated: new Date(d0 + 3 * day), Caller: 'bob' });
 const src = source(table('AzureActivity', 'TimeGenerated:datetime, Caller:string', deletes));
 
 describe('make-series', () => {
   it('makes one row per group with an array per aggregate and the bins’ starts, empty bins holding the default', () => {
-    const query = q(`AzureActivity | make-series Total = count() default = 0 on TimeGenerated from datetime(2024-04-20) to datetime(2024-04-25) step 1d by Caller | sort by Caller asc`);
+    const query = q(
+      `AzureActivity | make-series Total = count() default = 0 on TimeGenerated from datetime(2024-04-20) to datetime(2024-04-25) step 1d by Caller | sort by Caller asc`,
+    );
     expect(rows(query, src)).toEqual([
-      { Caller: 'alice', Total: [2, 2, 2, 2, 2], TimeGenerated: ['2024-04-20T00:00:00.000Z', '2024-04-21T00:00:00.000Z', '2024-04-22T00:00:00.000Z', '2024-04-23T00:00:00.000Z', '2024-04-24T00:00:00.000Z'] },
-      { Caller: 'bob', Total: [0, 0, 0, 1, 0], TimeGenerated: ['2024-04-20T00:00:00.000Z', '2024-04-21T00:00:00.000Z', '2024-04-22T00:00:00.000Z', '2024-04-23T00:00:00.000Z', '2024-04-24T00:00:00.000Z'] },
+      {
+        Caller: 'alice',
+        Total: [2, 2, 2, 2, 2],
+        TimeGenerated: [
+          '2024-04-20T00:00:00.000Z',
+          '2024-04-21T00:00:00.000Z',
+          '2024-04-22T00:00:00.000Z',
+          '2024-04-23T00:00:00.000Z',
+          '2024-04-24T00:00:00.000Z',
+        ],
+      },
+      {
+        Caller: 'bob',
+        Total: [0, 0, 0, 1, 0],
+        TimeGenerated: [
+          '2024-04-20T00:00:00.000Z',
+          '2024-04-21T00:00:00.000Z',
+          '2024-04-22T00:00:00.000Z',
+          '2024-04-23T00:00:00.000Z',
+          '2024-04-24T00:00:00.000Z',
+        ],
+      },
     ]);
   });
 
@@ -44,7 +67,9 @@ describe('series_decompose_anomalies and friends', () => {
   });
 
   it('fits a line with series_fit_line', () => {
-    const query = q('print s = dynamic([1, 3, 5, 7]) | extend (rsquare, slope, variance, rvariance, interception, line_fit) = series_fit_line(s) | project rsquare, slope, interception');
+    const query = q(
+      'print s = dynamic([1, 3, 5, 7]) | extend (rsquare, slope, variance, rvariance, interception, line_fit) = series_fit_line(s) | project rsquare, slope, interception',
+    );
     expect(rows(query)).toEqual([{ rsquare: 1, slope: 2, interception: 1 }]);
   });
 

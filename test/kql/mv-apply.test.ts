@@ -8,7 +8,11 @@ const audit = table('AuditLogs', 'Id:string, TargetResources:dynamic, Size:strin
     Id: 'a1',
     Size: 'Standard_NC24',
     TargetResources: [
-      { type: 'User', userPrincipalName: 'bob@contoso.com', modifiedProperties: [{ displayName: 'Role.DisplayName', newValue: '"Global Administrator"' }] },
+      {
+        type: 'User',
+        userPrincipalName: 'bob@contoso.com',
+        modifiedProperties: [{ displayName: 'Role.DisplayName', newValue: '"Global Administrator"' }],
+      },
       { type: 'Group', displayName: 'Admins' },
     ],
   },
@@ -72,7 +76,9 @@ describe('the legacy spelling mvexpand, and mv-expand of a converted column', ()
   });
 
   it('mv-expand todynamic(Col) expands into Col', () => {
-    const query = q('AuditLogs | where Id == "a2" | extend Text = tostring(TargetResources) | mv-expand todynamic(Text) | project T = tostring(Text.type)');
+    const query = q(
+      'AuditLogs | where Id == "a2" | extend Text = tostring(TargetResources) | mv-expand todynamic(Text) | project T = tostring(Text.type)',
+    );
     expect(rows(query, src)).toEqual([{ T: 'Group' }]);
   });
 });

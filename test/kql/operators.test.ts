@@ -26,7 +26,12 @@ const src = source(events, users);
 
 describe('where, extend, project', () => {
   it('filters and computes columns in order', () => {
-    expect(rows('Events | where User == "alice" and Count > 1 | extend Double = Count * 2, Triple = Double + Count | project User, Double, Triple', src)).toEqual([
+    expect(
+      rows(
+        'Events | where User == "alice" and Count > 1 | extend Double = Count * 2, Triple = Double + Count | project User, Double, Triple',
+        src,
+      ),
+    ).toEqual([
       { User: 'alice', Double: 6, Triple: 9 },
       { User: 'alice', Double: 10, Triple: 15 },
     ]);
@@ -34,7 +39,11 @@ describe('where, extend, project', () => {
 
   it('extend replaces a column in place; project renames and computes', () => {
     expect(columns('Events | extend Count = tostring(Count)', src)).toEqual([
-      'TimeGenerated:datetime', 'User:string', 'Action:string', 'Count:string', 'Props:dynamic',
+      'TimeGenerated:datetime',
+      'User:string',
+      'Action:string',
+      'Count:string',
+      'Props:dynamic',
     ]);
     expect(rows('Events | take 1 | project Who = User, Ok = Props.ok, tostring(Count), strlen(User)', src)).toEqual([
       { Who: 'alice', Ok: true, Count: '1', strlen_User: 5 },
@@ -43,7 +52,9 @@ describe('where, extend, project', () => {
 
   it('project-away and project-rename', () => {
     expect(columns('Events | project-away Props, Count | project-rename Who = User', src)).toEqual([
-      'TimeGenerated:datetime', 'Who:string', 'Action:string',
+      'TimeGenerated:datetime',
+      'Who:string',
+      'Action:string',
     ]);
     expect(columns('Events | project-away P*', src)).not.toContain('Props:dynamic');
     expect(() => run('Events | project-away Nope', src)).toThrow("project-away: unknown column 'Nope'");
@@ -53,7 +64,11 @@ describe('where, extend, project', () => {
   it('project-keep and project-reorder', () => {
     expect(columns('Events | project-keep Count, T*', src)).toEqual(['TimeGenerated:datetime', 'Count:long']);
     expect(columns('Events | project-reorder Props, User', src)).toEqual([
-      'Props:dynamic', 'User:string', 'TimeGenerated:datetime', 'Action:string', 'Count:long',
+      'Props:dynamic',
+      'User:string',
+      'TimeGenerated:datetime',
+      'Action:string',
+      'Count:long',
     ]);
     expect(() => run('Events | project-keep Nope', src)).toThrow("project-keep: unknown column 'Nope'");
   });
@@ -71,7 +86,11 @@ describe('order, top, distinct, count', () => {
     expect(rows('Events | sort by Count asc | project Count', src).map((r) => r.Count)).toEqual([null, 1, 2, 3, 5]);
     expect(rows('Events | sort by Count asc nulls last | project Count', src).map((r) => r.Count)).toEqual([1, 2, 3, 5, null]);
     expect(rows('Events | sort by User asc, TimeGenerated desc | project User, Count', src)).toEqual([
-      { User: 'alice', Count: 5 }, { User: 'alice', Count: 3 }, { User: 'alice', Count: 1 }, { User: 'bob', Count: 2 }, { User: 'carol', Count: null },
+      { User: 'alice', Count: 5 },
+      { User: 'alice', Count: 3 },
+      { User: 'alice', Count: 1 },
+      { User: 'bob', Count: 2 },
+      { User: 'carol', Count: null },
     ]);
   });
 
@@ -96,8 +115,17 @@ describe('summarize', () => {
       src,
     );
     expect(r[0]).toEqual({
-      User: 'alice', count_: 3, countif_: 2, dcount_Action: 2, sum_Count: 9, avg_Count: 3, min_TimeGenerated: at(0),
-      max_Count: 5, set_Action: ['login', 'runCommand'], list_User: ['alice', 'alice', 'alice'], Action: 'login',
+      User: 'alice',
+      count_: 3,
+      countif_: 2,
+      dcount_Action: 2,
+      sum_Count: 9,
+      avg_Count: 3,
+      min_TimeGenerated: at(0),
+      max_Count: 5,
+      set_Action: ['login', 'runCommand'],
+      list_User: ['alice', 'alice', 'alice'],
+      Action: 'login',
     });
     expect(r[2]).toMatchObject({ User: 'carol', count_: 1, sum_Count: 0, avg_Count: NaN, max_Count: null });
   });
@@ -116,13 +144,19 @@ describe('summarize', () => {
   });
 
   it('arg_max(col, *) returns the whole latest row per key; arg_min picks the earliest', () => {
-    expect(rows('Events | summarize arg_max(TimeGenerated, *) by User | order by User asc | project User, TimeGenerated, Action, Count', src)).toEqual([
+    expect(
+      rows('Events | summarize arg_max(TimeGenerated, *) by User | order by User asc | project User, TimeGenerated, Action, Count', src),
+    ).toEqual([
       { User: 'alice', TimeGenerated: at(40), Action: 'login', Count: 5 },
       { User: 'bob', TimeGenerated: at(10), Action: 'login', Count: 2 },
       { User: 'carol', TimeGenerated: at(30), Action: 'delete', Count: null },
     ]);
     expect(columns('Events | summarize arg_max(TimeGenerated, *) by User', src)).toEqual([
-      'User:string', 'TimeGenerated:datetime', 'Action:string', 'Count:long', 'Props:dynamic',
+      'User:string',
+      'TimeGenerated:datetime',
+      'Action:string',
+      'Count:long',
+      'Props:dynamic',
     ]);
     expect(rows('Events | summarize arg_min(TimeGenerated, Action) by User | where User == "alice"', src)).toEqual([
       { User: 'alice', TimeGenerated: at(0), Action: 'login' },
@@ -145,7 +179,9 @@ describe('union', () => {
     const r = run('union Events, Users | count', src);
     expect(r.rows).toEqual([[9]]);
     expect(columns('union (Events | project User, Count), (Users | project User = Name, Dept)', src)).toEqual([
-      'User:string', 'Count:long', 'Dept:string',
+      'User:string',
+      'Count:long',
+      'Dept:string',
     ]);
   });
 
@@ -168,7 +204,13 @@ describe('join', () => {
     const r = run('Events | join kind=inner (Users) on $left.User == $right.Name | project User, Dept, Count', src);
     expect(r.rows).toHaveLength(7);
     expect(columns('Events | join kind=inner Users on $left.User == $right.Name', src)).toEqual([
-      'TimeGenerated:datetime', 'User:string', 'Action:string', 'Count:long', 'Props:dynamic', 'Name:string', 'Dept:string',
+      'TimeGenerated:datetime',
+      'User:string',
+      'Action:string',
+      'Count:long',
+      'Props:dynamic',
+      'Name:string',
+      'Dept:string',
     ]);
   });
 
@@ -188,20 +230,29 @@ describe('join', () => {
   });
 
   it('joins on a shared column name', () => {
-    const r = rows('(Users | project User = Name, Dept) | join kind=inner (Events | project User, Action) on User | where Dept == "dev"', src);
+    const r = rows(
+      '(Users | project User = Name, Dept) | join kind=inner (Events | project User, Action) on User | where Dept == "dev"',
+      src,
+    );
     expect(r).toEqual([{ User: 'bob', Dept: 'dev', User1: 'bob', Action: 'login' }]);
   });
 
   it('rejects a missing key column and mismatched key types', () => {
     expect(() => run('Events | join kind=inner Users on Nope', src)).toThrow("join: the left side has no column 'Nope'");
-    expect(() => run('Events | join kind=inner Users on $left.Count == $right.Name', src)).toThrow(/cannot match Count \(long\) with Name \(string\)/);
+    expect(() => run('Events | join kind=inner Users on $left.Count == $right.Name', src)).toThrow(
+      /cannot match Count \(long\) with Name \(string\)/,
+    );
   });
 });
 
 describe('mv-expand', () => {
   it('expands arrays into rows, drops empty arrays and keeps scalars', () => {
     expect(rows('Events | mv-expand Tag = Props.tags | project User, Tag', src)).toEqual([
-      { User: 'alice', Tag: 'a' }, { User: 'alice', Tag: 'b' }, { User: 'alice', Tag: 'c' }, { User: 'carol', Tag: null }, { User: 'alice', Tag: 'a' },
+      { User: 'alice', Tag: 'a' },
+      { User: 'alice', Tag: 'b' },
+      { User: 'alice', Tag: 'c' },
+      { User: 'carol', Tag: null },
+      { User: 'alice', Tag: 'a' },
     ]);
   });
 
@@ -217,7 +268,9 @@ describe('mv-expand', () => {
 
 describe('datatable', () => {
   it('builds typed rows', () => {
-    const r = run('datatable(s:string, n:long, r:real, b:bool, d:datetime, t:timespan, j:dynamic)["x", 1, 1.5, true, datetime(2024-01-01), 1h, dynamic({"k":1})]');
+    const r = run(
+      'datatable(s:string, n:long, r:real, b:bool, d:datetime, t:timespan, j:dynamic)["x", 1, 1.5, true, datetime(2024-01-01), 1h, dynamic({"k":1})]',
+    );
     expect(r.columns.map((c) => c.type)).toEqual(['string', 'long', 'real', 'bool', 'datetime', 'timespan', 'dynamic']);
     expect(r.rows[0].slice(0, 4)).toEqual(['x', 1, 1.5, true]);
   });
@@ -238,7 +291,12 @@ describe('options: timespan and ingestion_time()', () => {
   });
 
   it('ingestion_time() follows the stored row through where, extend, project, sort and take', () => {
-    expect(rows('Events | where User == "alice" | extend it = ingestion_time() | sort by TimeGenerated desc | take 2 | project Count, it, again = ingestion_time()', src)).toEqual([
+    expect(
+      rows(
+        'Events | where User == "alice" | extend it = ingestion_time() | sort by TimeGenerated desc | take 2 | project Count, it, again = ingestion_time()',
+        src,
+      ),
+    ).toEqual([
       { Count: 5, it: at(41), again: at(41) },
       { Count: 3, it: at(21), again: at(21) },
     ]);

@@ -29,8 +29,16 @@ ${SEED}
       'BehaviorAnalytics',
       'TimeGenerated:datetime, SourceRecordId:string, ActivityInsights:string',
       [
-        { TimeGenerated: new Date('2024-05-01T11:10:00Z'), SourceRecordId: 'r1', ActivityInsights: '{"EventMessage":"x/runCommand/action","FirstTimeUserPerformedAction":"True"}' },
-        { TimeGenerated: new Date('2024-05-01T11:50:00Z'), SourceRecordId: 'r2', ActivityInsights: '{"EventMessage":"x/extensions/write","FirstTimeUserPerformedAction":"True"}' },
+        {
+          TimeGenerated: new Date('2024-05-01T11:10:00Z'),
+          SourceRecordId: 'r1',
+          ActivityInsights: '{"EventMessage":"x/runCommand/action","FirstTimeUserPerformedAction":"True"}',
+        },
+        {
+          TimeGenerated: new Date('2024-05-01T11:50:00Z'),
+          SourceRecordId: 'r2',
+          ActivityInsights: '{"EventMessage":"x/extensions/write","FirstTimeUserPerformedAction":"True"}',
+        },
         { TimeGenerated: new Date('2024-05-01T11:55:00Z'), SourceRecordId: 'r3', ActivityInsights: 'not json' },
       ],
       [new Date('2024-05-01T11:20:00Z'), new Date('2024-05-01T11:58:00Z'), new Date('2024-05-01T11:59:00Z')],
@@ -81,6 +89,11 @@ describe('encodeCell: the Log Analytics wire format', () => {
 
   it('encodes a whole result consistently with its column types', () => {
     const r = run('datatable(d:datetime, t:timespan, j:dynamic, b:bool)[datetime(2024-01-01), 90m, dynamic({"k":true}), false]');
-    expect(r.rows[0].map((v, i) => encodeCell(v, r.columns[i].type))).toEqual(['2024-01-01T00:00:00.0000000Z', '01:30:00', '{"k":true}', false]);
+    expect(r.rows[0].map((v, i) => encodeCell(v, r.columns[i].type))).toEqual([
+      '2024-01-01T00:00:00.0000000Z',
+      '01:30:00',
+      '{"k":true}',
+      false,
+    ]);
   });
 });

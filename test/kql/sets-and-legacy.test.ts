@@ -25,13 +25,17 @@ describe('array_index_of', () => {
 });
 
 describe('makelist and makeset, the legacy spellings', () => {
-  const src = source(table('T', 'User:string, Action:string', [
-    { User: 'a', Action: 'x' },
-    { User: 'a', Action: 'x' },
-    { User: 'a', Action: 'y' },
-  ]));
+  const src = source(
+    table('T', 'User:string, Action:string', [
+      { User: 'a', Action: 'x' },
+      { User: 'a', Action: 'x' },
+      { User: 'a', Action: 'y' },
+    ]),
+  );
   it('are make_list and make_set, named list_ and set_ as those are', () => {
-    expect(rows(q('T | summarize makelist(Action), makeset(Action) by User'), src)).toEqual([{ User: 'a', list_Action: ['x', 'x', 'y'], set_Action: ['x', 'y'] }]);
+    expect(rows(q('T | summarize makelist(Action), makeset(Action) by User'), src)).toEqual([
+      { User: 'a', list_Action: ['x', 'x', 'y'], set_Action: ['x', 'y'] },
+    ]);
   });
 });
 

@@ -10,7 +10,10 @@ const src = source(t);
 
 describe('a missing string is the empty string in grouping and distinct', () => {
   it('summarize by a string groups null with "" and shows it as ""', () => {
-    expect(rows('T | summarize c = count() by s', src)).toEqual([{ s: '', c: 2 }, { s: 'a', c: 1 }]);
+    expect(rows('T | summarize c = count() by s', src)).toEqual([
+      { s: '', c: 2 },
+      { s: 'a', c: 1 },
+    ]);
   });
 
   it('distinct treats null and "" as one value', () => {

@@ -15,7 +15,8 @@ const src = source(signins, nonInteractive);
 
 describe('user-defined functions', () => {
   it('calls a tabular function once per table name, through table()', () => {
-    const query = q(`let failures = (tableName:string) { table(tableName) | where ResultType != "0" | project UserPrincipalName, Source = tableName };
+    const query =
+      q(`let failures = (tableName:string) { table(tableName) | where ResultType != "0" | project UserPrincipalName, Source = tableName };
 let a = failures("SigninLogs");
 let b = failures("AADNonInteractiveUserSignInLogs");
 union a, b | sort by UserPrincipalName asc`);
@@ -53,7 +54,9 @@ SigninLogs | project UserPrincipalName, Domain = domainOf(UserPrincipalName), Ne
   });
 
   it('lets union isfuzzy=true leave out a call over a table the workspace lacks', () => {
-    const query = q('let f = (t:string) { table(t) | project UserPrincipalName }; union isfuzzy=true f("SigninLogs"), f("NoSuchTable") | count');
+    const query = q(
+      'let f = (t:string) { table(t) | project UserPrincipalName }; union isfuzzy=true f("SigninLogs"), f("NoSuchTable") | count',
+    );
     expect(rows(query, src)).toEqual([{ Count: 2 }]);
   });
 

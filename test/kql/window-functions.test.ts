@@ -15,7 +15,9 @@ const src = source(signins);
 
 describe('window functions over serialized rows', () => {
   it('prev and next read the neighbouring rows, with a default past the ends', () => {
-    const query = q('SigninLogs | sort by UserPrincipalName asc, TimeGenerated asc | serialize | extend Before = prev(Outcome), After = next(Outcome, 1, "none") | take 2 | project Before, After');
+    const query = q(
+      'SigninLogs | sort by UserPrincipalName asc, TimeGenerated asc | serialize | extend Before = prev(Outcome), After = next(Outcome, 1, "none") | take 2 | project Before, After',
+    );
     expect(rows(query, src)).toEqual([
       { Before: null, After: 'Failure' },
       { Before: 'Failure', After: 'Success' },
@@ -23,7 +25,10 @@ describe('window functions over serialized rows', () => {
   });
 
   it('serialize numbers the rows with row_number', () => {
-    expect(rows(q('SigninLogs | sort by TimeGenerated asc | serialize n = row_number() | where n > 4 | project n'), src)).toEqual([{ n: 5 }, { n: 6 }]);
+    expect(rows(q('SigninLogs | sort by TimeGenerated asc | serialize n = row_number() | where n > 4 | project n'), src)).toEqual([
+      { n: 5 },
+      { n: 6 },
+    ]);
   });
 
   it('row_window_session starts a session on a long gap, and when the restart condition (with prev) holds', () => {

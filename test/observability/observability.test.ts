@@ -33,7 +33,10 @@ describe('metrics, request ids and redaction on the whole process (Slack HTTP mo
   it('/metrics exposes polls, deliveries, latency, 429s, interactions, hunts and the process series after a poll and a click', async () => {
     const alerts = await app.store.listAlerts({ status: 'all', limit: 100 });
     expect(alerts.length).toBeGreaterThan(0);
-    await standin.waitFor(() => standin.messagesIn('C0ALERTS').filter((m) => m.metadata !== undefined).length >= alerts.length, 'every alert posted');
+    await standin.waitFor(
+      () => standin.messagesIn('C0ALERTS').filter((m) => m.metadata !== undefined).length >= alerts.length,
+      'every alert posted',
+    );
     const message = standin.messagesIn('C0ALERTS').find((m) => m.metadata !== undefined);
     const alertId = (message?.metadata?.event_payload as { alert_id: string }).alert_id;
     const version = (await app.store.getAlert(alertId))?.version;
@@ -46,10 +49,15 @@ describe('metrics, request ids and redaction on the whole process (Slack HTTP mo
     });
     expect(ack.status).toBe(200);
     await standin.waitFor(() => standin.message('C0ALERTS', message?.ts as string)?.updates.length, 'card updated after the click');
-    await app.hunt.run({ upn: alerts[0]?.subject.upn as string, lookbackMs: 86_400_000 } as never, {
-      actor: { platform: 'cli', id: 'alice@contoso.com', displayName: 'Alice', email: 'alice@contoso.com' },
-      origin: 'cli',
-    } as never).catch(() => undefined);
+    await app.hunt
+      .run(
+        { upn: alerts[0]?.subject.upn as string, lookbackMs: 86_400_000 } as never,
+        {
+          actor: { platform: 'cli', id: 'alice@contoso.com', displayName: 'Alice', email: 'alice@contoso.com' },
+          origin: 'cli',
+        } as never,
+      )
+      .catch(() => undefined);
 
     const answer = await request(running.http.url, { path: '/metrics' });
     expect(answer.status).toBe(200);

@@ -13,7 +13,7 @@ const outcome = (workspace: string, ok: boolean, end: Date): PollOutcome => ({
 });
 
 describe('per-workspace lag and throttling in /metrics', () => {
-  it('shows each workspace\'s lag as the age of its least advanced detection\'s last successful poll', async () => {
+  it("shows each workspace's lag as the age of its least advanced detection's last successful poll", async () => {
     let now = new Date('2026-12-01T10:00:00Z');
     const metrics = new Metrics({ defaultMetrics: false, clock: () => now });
     observePoll(metrics, 'rule-a', [outcome('alpha', true, now), outcome('beta', true, new Date(now.getTime() - 60_000))], now);
@@ -26,7 +26,7 @@ describe('per-workspace lag and throttling in /metrics', () => {
     expect(body).toContain('firstwatch_workspace_poll_lag_seconds{workspace="beta"} 70');
   });
 
-  it('counts 429s and queue waits by workspace from the query limiter\'s events', async () => {
+  it("counts 429s and queue waits by workspace from the query limiter's events", async () => {
     const metrics = new Metrics({ defaultMetrics: false });
     const onEvent = observeQueryLimiter(metrics);
     onEvent({ kind: 'throttled', workspace: 'hot', pauseMs: 30_000 });

@@ -28,19 +28,31 @@ function plantedSequence(): Array<{ name: string; columns: Column[]; rows: Recor
     Authorization: authorization,
     Type: 'AzureActivity',
   }));
-  const ueba = [{
-    TimeGenerated: at(-30),
-    UserPrincipalName: 'alice@contoso.com',
-    ActionType: 'Sign-in',
-    EventSource: 'Azure AD',
-    SourceIPLocation: 'Belgium',
-    ActivityInsights: { ActionUncommonlyPerformedByUser: 'True' },
-    Type: 'BehaviorAnalytics',
-  }];
+  const ueba = [
+    {
+      TimeGenerated: at(-30),
+      UserPrincipalName: 'alice@contoso.com',
+      ActionType: 'Sign-in',
+      EventSource: 'Azure AD',
+      SourceIPLocation: 'Belgium',
+      ActivityInsights: { ActionUncommonlyPerformedByUser: 'True' },
+      Type: 'BehaviorAnalytics',
+    },
+  ];
   const columns = (name: string): Column[] => (SENTINEL_TABLES[name] ?? []).map((c) => ({ ...c }));
   return [
-    { name: 'AzureActivity', columns: columns('AzureActivity'), rows: activity, ingestionTimes: activity.map((r) => new Date(r.TimeGenerated.getTime() + 5 * 60_000)) },
-    { name: 'BehaviorAnalytics', columns: columns('BehaviorAnalytics'), rows: ueba, ingestionTimes: ueba.map((r) => new Date(r.TimeGenerated.getTime() + 20 * 60_000)) },
+    {
+      name: 'AzureActivity',
+      columns: columns('AzureActivity'),
+      rows: activity,
+      ingestionTimes: activity.map((r) => new Date(r.TimeGenerated.getTime() + 5 * 60_000)),
+    },
+    {
+      name: 'BehaviorAnalytics',
+      columns: columns('BehaviorAnalytics'),
+      rows: ueba,
+      ingestionTimes: ueba.map((r) => new Date(r.TimeGenerated.getTime() + 20 * 60_000)),
+    },
   ];
 }
 
@@ -66,7 +78,13 @@ describe('a RunCommandUEBABreach-shaped rule (rows without TimeGenerated) over c
   });
 
   it('alerts exactly once for one planted sequence across three polls', async () => {
-    const source = new LogAnalyticsSource({ name: 'local', workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
+    const source = new LogAnalyticsSource({
+      name: 'local',
+      workspaceId: server.workspaceIds[0] as string,
+      endpoint: server.url,
+      local: true,
+      maxRetries: 0,
+    });
     let clock = new Date(planted.getTime() + 2 * HOUR);
     const poller = new Poller({
       store,

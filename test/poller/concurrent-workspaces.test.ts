@@ -45,7 +45,7 @@ describe('Poller over many workspaces through one query limiter', () => {
     targets: [{ platform: 'console', target: 'console' }],
   });
 
-  it('polls every workspace, stores each one\'s alerts under its own watermark, and a failing one changes nothing for the rest', async () => {
+  it("polls every workspace, stores each one's alerts under its own watermark, and a failing one changes nothing for the rest", async () => {
     const events: QueryLimiterEvent[] = [];
     const limiter = new QueryLimiter({ limits: { maxConcurrent: 2 }, onEvent: (e) => events.push(e) });
     const workspaces = [
@@ -65,7 +65,12 @@ describe('Poller over many workspaces through one query limiter', () => {
       limiter,
     });
     const outcomes = await poller.runDetection(runCommand);
-    expect(outcomes.map((o) => [o.workspace, o.ok])).toEqual([['alpha', true], ['gone', false], ['beta', true], ['gamma', true]]);
+    expect(outcomes.map((o) => [o.workspace, o.ok])).toEqual([
+      ['alpha', true],
+      ['gone', false],
+      ['beta', true],
+      ['gamma', true],
+    ]);
     // The three are served the same rows; the fingerprint (per detection, not per workspace) stores each hit once.
     const ok = outcomes.filter((x) => x.ok);
     for (const o of ok) expect(o.hits).toBe(ok[0]?.hits);
@@ -94,7 +99,15 @@ describe('Poller over many workspaces through one query limiter', () => {
       },
     });
     const workspaces = IDS.flatMap((id, i) => [binding(`w${i}a`, id), binding(`w${i}b`, id)]);
-    const poller = new Poller({ store, workspaces, logger: silentLogger(), clock: () => now, overlapMs: 0, delayAllowanceMs: 6 * 60 * MINUTE, limiter });
+    const poller = new Poller({
+      store,
+      workspaces,
+      logger: silentLogger(),
+      clock: () => now,
+      overlapMs: 0,
+      delayAllowanceMs: 6 * 60 * MINUTE,
+      limiter,
+    });
     const outcomes = await poller.runDetection(runCommand, { dryRun: true });
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(most).toBe(2);

@@ -38,12 +38,24 @@ describe('naming the mechanism and the machine', () => {
   });
 
   it('tells the Custom Script Extension from other extensions', () => {
-    expect(extensionMechanism('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/extensions/CustomScriptExtension', undefined)).toBe('Custom Script Extension');
-    expect(extensionMechanism('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/extensions/AzureMonitorAgent', undefined)).toBe('VM extension');
+    expect(
+      extensionMechanism(
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/extensions/CustomScriptExtension',
+        undefined,
+      ),
+    ).toBe('Custom Script Extension');
+    expect(
+      extensionMechanism(
+        '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/extensions/AzureMonitorAgent',
+        undefined,
+      ),
+    ).toBe('VM extension');
   });
 
   it('reads subscription, resource group and machine from a child resource id', () => {
-    expect(parseResourceId('/subscriptions/S1/resourceGroups/RG-1/providers/Microsoft.HybridCompute/machines/srv-01/runCommands/fw')).toEqual({
+    expect(
+      parseResourceId('/subscriptions/S1/resourceGroups/RG-1/providers/Microsoft.HybridCompute/machines/srv-01/runCommands/fw'),
+    ).toEqual({
       subscriptionId: 'S1',
       resourceGroup: 'RG-1',
       machineId: '/subscriptions/S1/resourceGroups/RG-1/providers/Microsoft.HybridCompute/machines/srv-01',

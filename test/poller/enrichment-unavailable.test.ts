@@ -20,7 +20,11 @@ function captureLogs(): { logger: ReturnType<typeof createLogger>; lines: () => 
   out.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   return {
     logger: createLogger('info', out),
-    lines: () => text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
 
@@ -70,7 +74,9 @@ describe('enrichment never costs an alert', () => {
 
     const metrics = new Metrics({ defaultMetrics: false });
     observePollFindings(metrics, runCommand.slug, [outcome!]);
-    expect((await metrics.render()).body).toContain(`firstwatch_enrichment_unavailable_total{detection="${runCommand.slug}",workspace="hand"} 1`);
+    expect((await metrics.render()).body).toContain(
+      `firstwatch_enrichment_unavailable_total{detection="${runCommand.slug}",workspace="hand"} 1`,
+    );
   });
 
   it('an AzureActivity table without the columns the enrichment reads: the alert stands and names the rejected query', async () => {
@@ -78,7 +84,19 @@ describe('enrichment never costs an alert', () => {
     ws = await startHandMadeWorkspace(
       { BehaviorAnalytics: [firstTimeRunCommand('r1', 'alice@contoso.com', at, new Date(NOW.getTime() - 30 * 60_000))] },
       // Not the real schema: a table of that name with two columns only.
-      { raw: [{ name: 'AzureActivity', columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'Caller', type: 'string' }], rows: [{ TimeGenerated: at, Caller: 'alice@contoso.com' }], ingestionTimes: [at] }] },
+      {
+        raw: [
+          {
+            name: 'AzureActivity',
+            columns: [
+              { name: 'TimeGenerated', type: 'datetime' },
+              { name: 'Caller', type: 'string' },
+            ],
+            rows: [{ TimeGenerated: at, Caller: 'alice@contoso.com' }],
+            ingestionTimes: [at],
+          },
+        ],
+      },
     );
     store = openSqliteStore(':memory:');
     const poller = new Poller({

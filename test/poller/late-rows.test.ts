@@ -42,8 +42,11 @@ const TOO_LATE: Array<[string, number, Date]> = [
 ];
 
 function rows(): HandRow[] {
-  const all = Object.entries(CASES).map(([upn, [late, ingested]]) => firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
-  for (const [upn, late, ingested] of TOO_LATE) all.push(firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
+  const all = Object.entries(CASES).map(([upn, [late, ingested]]) =>
+    firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested),
+  );
+  for (const [upn, late, ingested] of TOO_LATE)
+    all.push(firstTimeRunCommand(`rec-${upn}`, upn, new Date(ingested.getTime() - late), ingested));
   return all;
 }
 
@@ -51,7 +54,14 @@ function logs(): { logger: ReturnType<typeof createLogger>; lines: () => Array<R
   const out = new PassThrough();
   let text = '';
   out.on('data', (c: Buffer) => (text += c.toString('utf8')));
-  return { logger: createLogger('info', out), lines: () => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger: createLogger('info', out),
+    lines: () =>
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('late rows with the default settings', () => {
@@ -93,7 +103,7 @@ describe('late rows with the default settings', () => {
     return outcomes;
   }
 
-  it('the default look-back covers 48 hours of lateness beyond the rule\'s period', () => {
+  it("the default look-back covers 48 hours of lateness beyond the rule's period", () => {
     expect(defaults.ingestionDelayAllowanceMs).toBe(48 * HOUR);
     expect(defaults.lateRows).toBe('count');
   });
@@ -115,13 +125,17 @@ describe('late rows with the default settings', () => {
     // Ingested at T0 + 1h45m and T0 + 2h55m: counted by the runs at T0 + 2h and T0 + 3h, and the
     // second not again by the run at T0 + 4h, although its window reaches back over it (the overlap).
     expect(outcomes.map((o) => o.late?.hits)).toEqual([0, 0, 1, 1, 0]);
-    const warned = log.lines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('hits among rows that arrived later than the look-back'));
+    const warned = log
+      .lines()
+      .filter((l) => typeof l.msg === 'string' && l.msg.startsWith('hits among rows that arrived later than the look-back'));
     expect(warned).toHaveLength(2);
     expect(warned[0]).toMatchObject({ detection: runCommand.slug, workspace: 'hand', lateHits: 1, alerting: false });
 
     const metrics = new Metrics({ defaultMetrics: false });
     for (const o of outcomes) observePollFindings(metrics, runCommand.slug, [o]);
-    expect((await metrics.render()).body).toContain(`firstwatch_late_hits_total{detection="${runCommand.slug}",workspace="hand",alerted="false"} 2`);
+    expect((await metrics.render()).body).toContain(
+      `firstwatch_late_hits_total{detection="${runCommand.slug}",workspace="hand",alerted="false"} 2`,
+    );
   }, 60_000);
 
   it('with LATE_ROWS=alert the 60 h and 72 h rows alert too, exactly once, and so does every other', async () => {
@@ -151,7 +165,9 @@ describe('late rows with the default settings', () => {
       if (line === undefined) throw new Error(`no late-rows line in:\n${formatReport(results)}`);
       expect(line).toMatchObject({
         verdict: 'warn',
-        detail: expect.stringMatching(/^2 row\(s\) in 7d reached the workspace more than 2d1h after their TimeGenerated, later than the look-back of first-time-runcommand: their hits are counted, not alerted \(LATE_ROWS=count\)$/),
+        detail: expect.stringMatching(
+          /^2 row\(s\) in 7d reached the workspace more than 2d1h after their TimeGenerated, later than the look-back of first-time-runcommand: their hits are counted, not alerted \(LATE_ROWS=count\)$/,
+        ),
         fix: 'raise INGESTION_DELAY_ALLOWANCE (now 2d) or set LATE_ROWS=alert',
       });
     } finally {

@@ -64,6 +64,7 @@ describe('Poller: partial results by cause', () => {
     const [outcome] = await poller.runDetection(runCommand);
     expect(outcome?.error).toBeUndefined();
     expect(outcome?.created.length).toBeGreaterThan(0);
-    for (const alert of outcome?.created ?? []) expect(alert.target).toEqual({ found: false, unavailable: 'AzureActivity not available in this workspace' });
+    for (const alert of outcome?.created ?? [])
+      expect(alert.target).toEqual({ found: false, unavailable: 'AzureActivity not available in this workspace' });
   });
 });

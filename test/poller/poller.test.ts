@@ -136,7 +136,6 @@ describe('Poller against the local workspace through LogsQueryClient', () => {
 
 /** The same workspace with a server-side wait limit of one second (Prefer: wait=1 → 504). */
 function timeoutSource(ws: LocalWorkspace): LocalWorkspace['source'] {
-   
   const { LogAnalyticsSource } = require('../../src/workspace') as typeof import('../../src/workspace');
   return new LogAnalyticsSource({
     name: 'local',

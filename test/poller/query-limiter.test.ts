@@ -45,14 +45,19 @@ describe('QueryLimiter (Azure Monitor per-identity query limits)', () => {
     expect(await Promise.all(done)).toHaveLength(500);
     expect(maxInFlight).toBe(5);
     const times = starts.map((s) => s.at).sort((a, b) => a - b);
-    for (let i = 0; i + 200 < times.length; i++) expect((times[i + 200] as number) - (times[i] as number)).toBeGreaterThanOrEqual(30 * SECOND);
+    for (let i = 0; i + 200 < times.length; i++)
+      expect((times[i + 200] as number) - (times[i] as number)).toBeGreaterThanOrEqual(30 * SECOND);
     // 500 requests at 200 per 30 s: the third batch may start at 60 s, and its 100 queries, 5 at a time, take 2 s.
     expect((times[400] as number) - (times[0] as number)).toBe(60 * SECOND);
     expect((times[499] as number) - (times[0] as number)).toBe(61_900);
   });
 
   it('takes limits from configuration and refuses ones that are not positive integers', () => {
-    expect(new QueryLimiter({ limits: { maxConcurrent: 2, maxRequests: 10 } }).limits).toMatchObject({ maxConcurrent: 2, maxRequests: 10, windowMs: 30_000 });
+    expect(new QueryLimiter({ limits: { maxConcurrent: 2, maxRequests: 10 } }).limits).toMatchObject({
+      maxConcurrent: 2,
+      maxRequests: 10,
+      windowMs: 30_000,
+    });
     expect(() => new QueryLimiter({ limits: { maxConcurrent: 0 } })).toThrow(/maxConcurrent/);
     expect(() => new QueryLimiter({ limits: { windowMs: 1.5 } })).toThrow(/windowMs/);
   });
@@ -115,7 +120,9 @@ describe('QueryLimiter (Azure Monitor per-identity query limits)', () => {
 
   it('lets a failing workspace fail without taking anything from the others', async () => {
     const limiter = new QueryLimiter({ time });
-    const failing = expect(limiter.run('down', query('down', 0, new QueryError('unavailable', 'HTTP 503', 503)))).rejects.toThrow('HTTP 503');
+    const failing = expect(limiter.run('down', query('down', 0, new QueryError('unavailable', 'HTTP 503', 503)))).rejects.toThrow(
+      'HTTP 503',
+    );
     const ok = limiter.run('up', query('up', SECOND));
     await drain();
     await failing;

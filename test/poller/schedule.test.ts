@@ -36,7 +36,14 @@ describe('Schedule', () => {
 
   it('a failing run is logged and the next one still runs', async () => {
     let runs = 0;
-    const job = { name: 'flaky', cron: '0 * * * *', run: async () => { runs++; throw new Error('boom'); } };
+    const job = {
+      name: 'flaky',
+      cron: '0 * * * *',
+      run: async () => {
+        runs++;
+        throw new Error('boom');
+      },
+    };
     const schedule = new Schedule([job], silentLogger());
     await schedule.start();
     await schedule.trigger(job);

@@ -50,7 +50,11 @@ describe('Poller: windows over a query limit or a timeout', () => {
     await ws.close();
   });
 
-  const mustAlert = (): string[] => ws.planted.filter((p) => p.expect === 'alert').map((p) => p.upn).sort();
+  const mustAlert = (): string[] =>
+    ws.planted
+      .filter((p) => p.expect === 'alert')
+      .map((p) => p.upn)
+      .sort();
 
   it('a window that returns more rows than the limit alerts every hit after splitting', async () => {
     await start(2);
@@ -71,10 +75,14 @@ describe('Poller: windows over a query limit or a timeout', () => {
     const outcomes = await makePoller({ splitFloorMs: 365 * 24 * HOUR }).runDetection(runCommand);
     const [outcome] = outcomes;
     expect(outcome?.ok).toBe(true);
-    expect(outcome?.unread).toEqual([{ start: outcome?.window.start, end: outcome?.window.end, reason: expect.stringMatching(/record count limit 1 /) as unknown }]);
+    expect(outcome?.unread).toEqual([
+      { start: outcome?.window.start, end: outcome?.window.end, reason: expect.stringMatching(/record count limit 1 /) as unknown },
+    ]);
     expect(await store.getWatermark('local', runCommand.id)).toEqual(clock);
     observePoll(metrics, runCommand.slug, outcomes, clock);
-    expect((await metrics.render()).body).toMatch(/firstwatch_poll_unread_seconds_total\{detection="first-time-runcommand",workspace="local"\} [1-9]/);
+    expect((await metrics.render()).body).toMatch(
+      /firstwatch_poll_unread_seconds_total\{detection="first-time-runcommand",workspace="local"\} [1-9]/,
+    );
   });
 
   it('a hanging query is abandoned at its timeout and the halves of its window are read instead', async () => {
@@ -110,12 +118,22 @@ describe('Poller: windows over a query limit or a timeout', () => {
   it('a window that grew past its cap reads the newest part and reports the rest', async () => {
     await start();
     // The last good run was three days ago.
-    await store.recordPoll({ workspace: 'local', detectionId: runCommand.id, watermark: new Date(clock.getTime() - 72 * HOUR), alerts: [], targets: [] });
+    await store.recordPoll({
+      workspace: 'local',
+      detectionId: runCommand.id,
+      watermark: new Date(clock.getTime() - 72 * HOUR),
+      alerts: [],
+      targets: [],
+    });
     const [outcome] = await makePoller({ maxWindowMs: 12 * HOUR }).runDetection(runCommand);
     expect(outcome?.ok).toBe(true);
     expect(outcome?.window.start).toEqual(new Date(clock.getTime() - 12 * HOUR));
     expect(outcome?.unread).toEqual([
-      { start: new Date(clock.getTime() - 72 * HOUR - 10 * MINUTE), end: new Date(clock.getTime() - 12 * HOUR), reason: expect.stringMatching(/cap of 720 min/) as unknown },
+      {
+        start: new Date(clock.getTime() - 72 * HOUR - 10 * MINUTE),
+        end: new Date(clock.getTime() - 12 * HOUR),
+        reason: expect.stringMatching(/cap of 720 min/) as unknown,
+      },
     ]);
     expect(await store.getWatermark('local', runCommand.id)).toEqual(clock);
   });

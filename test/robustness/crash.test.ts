@@ -7,7 +7,7 @@ import { runCrashScenario } from '../support/crash/harness';
  * (bench/soak.ts runs the same with many more kill points.)
  */
 describe('crash safety (SIGKILL and restart)', () => {
-  it('ends with every hit alerted once, posted once, and every card showing its alert\'s version', async () => {
+  it("ends with every hit alerted once, posted once, and every card showing its alert's version", async () => {
     const report = await runCrashScenario({ kills: 3, seed: 7, extraHits: 4, transitionEvery: 2 });
     expect(report.kills).toHaveLength(3);
     expect(report.expectedHits).toBeGreaterThan(5);

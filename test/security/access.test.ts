@@ -50,11 +50,18 @@ async function world(opts: { channelMembers?: boolean; huntsPerMinute?: number }
         { name: 'contoso', responders: ['carol@mssp.example'] },
         { name: 'fabrikam', responders: ['frank@mssp.example'] },
       ],
-      places: placeResolver({ workspaces: bindings, escalation: [{ platform: 'slack', target: ESCALATION_CHANNEL }], conversations: store }),
+      places: placeResolver({
+        workspaces: bindings,
+        escalation: [{ platform: 'slack', target: ESCALATION_CHANNEL }],
+        conversations: store,
+      }),
     }),
   });
   // FW-1 is contoso's, FW-2 fabrikam's.
-  for (const [n, workspace, channel] of [[1, 'contoso', CONTOSO_CHANNEL], [2, 'fabrikam', FABRIKAM_CHANNEL]] as const) {
+  for (const [n, workspace, channel] of [
+    [1, 'contoso', CONTOSO_CHANNEL],
+    [2, 'fabrikam', FABRIKAM_CHANNEL],
+  ] as const) {
     await store.recordPoll({
       workspace,
       detectionId: DETECTION,
@@ -101,13 +108,22 @@ describe('deny unless allowed: start-up', () => {
 
   it('keeps the embedded demo open, and reads channel-members and per-workspace lists', () => {
     expect(loadConfig({}, NO_FILE).responders).toEqual({ mode: 'open' });
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', RESPONDERS: 'channel-members,lead@mssp.example' }, NO_FILE).responders).toEqual({
+    expect(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', RESPONDERS: 'channel-members,lead@mssp.example' }, NO_FILE)
+        .responders,
+    ).toEqual({
       mode: 'restricted',
       allow: ['lead@mssp.example'],
       channelMembers: true,
     });
     const scoped = loadConfig(
-      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', WORKSPACES: 'contoso', WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555', WORKSPACE_CONTOSO_RESPONDERS: 'carol@mssp.example' },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        WORKSPACES: 'contoso',
+        WORKSPACE_CONTOSO_ID: '11111111-2222-3333-4444-555555555555',
+        WORKSPACE_CONTOSO_RESPONDERS: 'carol@mssp.example',
+      },
       NO_FILE,
     );
     expect(scoped.responders).toEqual({ mode: 'restricted', allow: [], channelMembers: false });
@@ -126,7 +142,9 @@ describe('deny unless allowed: who and from where', () => {
     expect(errorOf(await w.router.handleText('alerts all', ctx))).toMatch(/^Not allowed/);
     expect(errorOf(await w.router.handleText('alert FW-1', ctx))).toMatch(/^Not allowed/);
     expect(errorOf(await w.router.handleText('hunt user1@contoso.com 30d', ctx))).toMatch(/^Not allowed/);
-    expect(errorOf(await w.router.handleAction({ verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'false_positive' }, ctx))).toMatch(/^Not allowed/);
+    expect(
+      errorOf(await w.router.handleAction({ verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'false_positive' }, ctx)),
+    ).toMatch(/^Not allowed/);
     expect((await w.store.getAlert('FW-1'))?.status).toBe('open');
     const audit = await w.store.listAudit({ limit: 100 });
     expect(audit.map((a) => [a.action, a.outcome])).toEqual([
@@ -147,8 +165,12 @@ describe('deny unless allowed: who and from where', () => {
     w = await world({ channelMembers: true });
     expect((await w.router.handleText('ack FW-1', at(stranger, CONTOSO_CHANNEL))).kind).toBe('alert');
     expect((await w.router.handleText('escalate FW-2', at(stranger, ESCALATION_CHANNEL))).kind).toBe('alert');
-    expect(errorOf(await w.router.handleText('alerts all', at(stranger, 'C0RANDOM')))).toMatch(/not a configured alert or escalation channel/);
-    expect(errorOf(await w.router.handleText('resolve FW-1 fp', at(stranger, 'D0DIRECT')))).toMatch(/direct messages are open only to listed responders/);
+    expect(errorOf(await w.router.handleText('alerts all', at(stranger, 'C0RANDOM')))).toMatch(
+      /not a configured alert or escalation channel/,
+    );
+    expect(errorOf(await w.router.handleText('resolve FW-1 fp', at(stranger, 'D0DIRECT')))).toMatch(
+      /direct messages are open only to listed responders/,
+    );
     expect(errorOf(await w.router.handleText('hunt user1@contoso.com 30d', at(stranger, 'D0DIRECT')))).toMatch(/^Not allowed/);
     expect((await w.store.getAlert('FW-1'))?.status).toBe('acknowledged');
     const refused = (await w.store.listAudit({ limit: 100 })).filter((a) => a.outcome === 'refused');
@@ -170,28 +192,35 @@ describe('workspaces are a boundary', () => {
   it.each([
     ['contoso', carol, 'FW-1', 'FW-2', CONTOSO_CHANNEL],
     ['fabrikam', frank, 'FW-2', 'FW-1', FABRIKAM_CHANNEL],
-  ] as const)('a %s responder acts on, lists and hunts only their workspace, each refusal audited', async (own, who, mine, theirs, channel) => {
-    w = await world();
-    const other = own === 'contoso' ? 'fabrikam' : 'contoso';
-    const dm = at(who, 'D0SELF');
-    expect((await w.router.handleText(`ack ${mine}`, dm)).kind).toBe('alert');
-    expect(errorOf(await w.router.handleText(`ack ${theirs}`, dm))).toMatch(new RegExp(`may not act on workspace ${other}`));
-    expect(errorOf(await w.router.handleAction({ verb: 'resolve', alertId: theirs, version: 1, classification: 'true_positive' }, dm))).toMatch(/may not act/);
-    expect(errorOf(await w.router.handleText(`alert ${theirs}`, dm))).toMatch(/may not act/);
-    const listed = await w.router.handleText('alerts all', dm);
-    expect(listed.kind === 'alerts' && listed.alerts.map((a) => a.id)).toEqual([mine]);
-    expect(errorOf(await w.router.handleText(`hunt user1@contoso.com 7d ${other}`, dm))).toMatch(/may not act on workspace/);
-    const hunt = await w.router.handleText('hunt user1@contoso.com 7d', dm);
-    // "Every workspace" is narrowed to the one they may see.
-    expect(hunt.kind === 'hunt' && hunt.request.workspace).toBe(own);
-    // Their own channel works too; the other's channel shows them nothing.
-    expect(errorOf(await w.router.handleText('alerts all', at(who, own === 'contoso' ? FABRIKAM_CHANNEL : CONTOSO_CHANNEL)))).toMatch(/this channel shows only/);
-    expect((await w.router.handleText('alerts all', at(who, channel))).kind).toBe('alerts');
-    expect((await w.store.getAlert(theirs))?.status).toBe('open');
-    const refused = (await w.store.listAudit({ limit: 100 })).filter((a) => a.outcome === 'refused');
-    expect(refused.map((a) => a.action)).toEqual(['acknowledge', 'resolve', 'view', 'hunt', 'list']);
-    expect(refused.every((a) => a.detail?.startsWith('not authorized: '))).toBe(true);
-  });
+  ] as const)(
+    'a %s responder acts on, lists and hunts only their workspace, each refusal audited',
+    async (own, who, mine, theirs, channel) => {
+      w = await world();
+      const other = own === 'contoso' ? 'fabrikam' : 'contoso';
+      const dm = at(who, 'D0SELF');
+      expect((await w.router.handleText(`ack ${mine}`, dm)).kind).toBe('alert');
+      expect(errorOf(await w.router.handleText(`ack ${theirs}`, dm))).toMatch(new RegExp(`may not act on workspace ${other}`));
+      expect(
+        errorOf(await w.router.handleAction({ verb: 'resolve', alertId: theirs, version: 1, classification: 'true_positive' }, dm)),
+      ).toMatch(/may not act/);
+      expect(errorOf(await w.router.handleText(`alert ${theirs}`, dm))).toMatch(/may not act/);
+      const listed = await w.router.handleText('alerts all', dm);
+      expect(listed.kind === 'alerts' && listed.alerts.map((a) => a.id)).toEqual([mine]);
+      expect(errorOf(await w.router.handleText(`hunt user1@contoso.com 7d ${other}`, dm))).toMatch(/may not act on workspace/);
+      const hunt = await w.router.handleText('hunt user1@contoso.com 7d', dm);
+      // "Every workspace" is narrowed to the one they may see.
+      expect(hunt.kind === 'hunt' && hunt.request.workspace).toBe(own);
+      // Their own channel works too; the other's channel shows them nothing.
+      expect(errorOf(await w.router.handleText('alerts all', at(who, own === 'contoso' ? FABRIKAM_CHANNEL : CONTOSO_CHANNEL)))).toMatch(
+        /this channel shows only/,
+      );
+      expect((await w.router.handleText('alerts all', at(who, channel))).kind).toBe('alerts');
+      expect((await w.store.getAlert(theirs))?.status).toBe('open');
+      const refused = (await w.store.listAudit({ limit: 100 })).filter((a) => a.outcome === 'refused');
+      expect(refused.map((a) => a.action)).toEqual(['acknowledge', 'resolve', 'view', 'hunt', 'list']);
+      expect(refused.every((a) => a.detail?.startsWith('not authorized: '))).toBe(true);
+    },
+  );
 
   it("a channel bound to one workspace shows and changes only that workspace's alerts, even for a lead allowed everywhere", async () => {
     w = await world({ channelMembers: true });
@@ -199,7 +228,9 @@ describe('workspaces are a boundary', () => {
     const listed = await w.router.handleText('alerts all', inContoso);
     expect(listed.kind === 'alerts' && listed.alerts.map((a) => a.id)).toEqual(['FW-1']);
     expect(errorOf(await w.router.handleText('ack FW-2', inContoso))).toMatch(/may not act on workspace fabrikam/);
-    expect(errorOf(await w.router.handleAction({ verb: 'hunt', alertId: 'FW-2', version: 1 }, inContoso))).toMatch(/may not act on workspace fabrikam/);
+    expect(errorOf(await w.router.handleAction({ verb: 'hunt', alertId: 'FW-2', version: 1 }, inContoso))).toMatch(
+      /may not act on workspace fabrikam/,
+    );
     // The lead in a direct message sees both; the escalation channel shows both.
     const all = await w.router.handleText('alerts all', at(lead, 'D0LEAD'));
     expect(all.kind === 'alerts' && all.alerts.map((a) => a.id)).toEqual(['FW-2', 'FW-1']);
@@ -214,17 +245,44 @@ describe('every refusal audited, rate-limited per actor', () => {
 
   it.each([
     ['an unknown alert id', (r: CommandRouter, c: CommandContext) => r.handleText('ack FW-99', c), 'acknowledge', /no such alert/],
-    ['a card version from the future', (r: CommandRouter, c: CommandContext) => r.handleAction({ verb: 'ack', alertId: 'FW-1', version: 9 }, c), 'acknowledge', /card claims version 9/],
-    ['a malformed button', (r: CommandRouter, c: CommandContext) => r.handleAction({ verb: 'ack', alertId: 'FW-1', version: 1, isAdmin: true }, c), 'button', /malformed button/],
+    [
+      'a card version from the future',
+      (r: CommandRouter, c: CommandContext) => r.handleAction({ verb: 'ack', alertId: 'FW-1', version: 9 }, c),
+      'acknowledge',
+      /card claims version 9/,
+    ],
+    [
+      'a malformed button',
+      (r: CommandRouter, c: CommandContext) => r.handleAction({ verb: 'ack', alertId: 'FW-1', version: 1, isAdmin: true }, c),
+      'button',
+      /malformed button/,
+    ],
     ['a hunt with a bad UPN', (r: CommandRouter, c: CommandContext) => r.handleText('hunt "x"@contoso.com', c), 'hunt', /invalid UPN/],
-    ['a hunt with a look-back over the maximum', (r: CommandRouter, c: CommandContext) => r.handleText('hunt user1@contoso.com 90d', c), 'hunt', /invalid look-back/],
-    ['a hunt of an unknown workspace', (r: CommandRouter, c: CommandContext) => r.handleText('hunt user1@contoso.com 7d globex', c), 'hunt', /no workspace/],
-    ['a bad classification', (r: CommandRouter, c: CommandContext) => r.handleText('resolve FW-1 maybe', c), 'resolve', /not a classification/],
+    [
+      'a hunt with a look-back over the maximum',
+      (r: CommandRouter, c: CommandContext) => r.handleText('hunt user1@contoso.com 90d', c),
+      'hunt',
+      /invalid look-back/,
+    ],
+    [
+      'a hunt of an unknown workspace',
+      (r: CommandRouter, c: CommandContext) => r.handleText('hunt user1@contoso.com 7d globex', c),
+      'hunt',
+      /no workspace/,
+    ],
+    [
+      'a bad classification',
+      (r: CommandRouter, c: CommandContext) => r.handleText('resolve FW-1 maybe', c),
+      'resolve',
+      /not a classification/,
+    ],
   ])('audits %s with its reason', async (_label, call, action, detail) => {
     w = await world();
     const ctx = at(lead, CONTOSO_CHANNEL);
     expect((await call(w.router, ctx)).kind).toBe('error');
-    expect(await w.store.listAudit({ limit: 10 })).toEqual([expect.objectContaining({ action, outcome: 'refused', origin: ctx.origin, actor: lead, detail: expect.stringMatching(detail) })]);
+    expect(await w.store.listAudit({ limit: 10 })).toEqual([
+      expect.objectContaining({ action, outcome: 'refused', origin: ctx.origin, actor: lead, detail: expect.stringMatching(detail) }),
+    ]);
   });
 
   it('records at most 30 refusals of one actor a minute, then says how many went unrecorded', async () => {
@@ -252,7 +310,9 @@ describe('fair use: the per-user hunt limit', () => {
       expect((await w.router.handleText('hunt user1@contoso.com 1d', ctx)).kind).toBe('hunt');
       w.clock.advance(1_000);
     }
-    expect(errorOf(await w.router.handleText('hunt user1@contoso.com 1d', ctx))).toBe('Hunt limit reached: 6 hunts a minute per person. Try again in 54 s.');
+    expect(errorOf(await w.router.handleText('hunt user1@contoso.com 1d', ctx))).toBe(
+      'Hunt limit reached: 6 hunts a minute per person. Try again in 54 s.',
+    );
     // Another person is not held up by the first.
     expect((await w.router.handleText('hunt user1@contoso.com 1d', at(carol, 'D0CAROL'))).kind).toBe('hunt');
     const refused = (await w.store.listAudit({ limit: 100 })).filter((a) => a.outcome === 'refused');

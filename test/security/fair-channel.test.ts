@@ -19,7 +19,9 @@ describe('answers keep priority in a channel but never starve cards', () => {
   it('posts a new card and a changed card within 10 s of paced time while 200 hunt answers wait', async () => {
     const sent: { what: string; at: number }[] = [];
     const start = Date.now();
-    const answers = Array.from({ length: 200 }, (_, i) => q.post('C1', async () => sent.push({ what: `answer ${i}`, at: Date.now() }), { urgent: true }));
+    const answers = Array.from({ length: 200 }, (_, i) =>
+      q.post('C1', async () => sent.push({ what: `answer ${i}`, at: Date.now() }), { urgent: true }),
+    );
     await jest.advanceTimersByTimeAsync(3_000);
     const cardQueued = Date.now();
     const card = q.post('C1', async () => sent.push({ what: 'new card', at: Date.now() }));

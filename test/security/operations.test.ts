@@ -41,7 +41,9 @@ describe('/metrics and /readyz behind METRICS_TOKEN', () => {
     const config = loadConfig({ METRICS_TOKEN: TOKEN }, { envFile: false });
     expect(config.server.metricsToken).toBe(TOKEN);
     expect(JSON.stringify(redactConfig(config))).not.toContain(TOKEN);
-    expect(() => loadConfig({ METRICS_TOKEN: 'short' }, { envFile: false })).toThrow(/METRICS_TOKEN=\*\*\* is not valid: expected at least 16 printable characters/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' }, { envFile: false })).toThrow(
+      /METRICS_TOKEN=\*\*\* is not valid: expected at least 16 printable characters/,
+    );
   });
 });
 

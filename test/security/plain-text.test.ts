@@ -18,7 +18,10 @@ function hostileAlert() {
     'escalated',
     {
       title: `Run Command by ev${RLO}lexe.ps1`,
-      details: { Command: '*bold* _italic_ `code` ~strike~ <@U0BOSS> <!channel> [click](https://evil.example/)', Machine: `vm${ZWSP}-prod` },
+      details: {
+        Command: '*bold* _italic_ `code` ~strike~ <@U0BOSS> <!channel> [click](https://evil.example/)',
+        Machine: `vm${ZWSP}-prod`,
+      },
     },
     { note: FORGED, actor: { platform: 'slack', id: 'U0MAL', displayName: `Mallory${RLO}nimda` } },
   );
@@ -58,7 +61,9 @@ describe('user text is plain text everywhere', () => {
     expect(status).toHaveLength(1);
     expect(status[0]).not.toContain('\n');
     expect(status[0]).toContain('“patching job / \\*Status:\\* Resolved by CISO”');
-    expect(blocks.join('\n')).toContain('\\*bold\\* \\_italic\\_ \\`code\\` \\~strike\\~ \\<@U0BOSS\\> \\<!channel\\> \\[click\\](https://evil.example/)');
+    expect(blocks.join('\n')).toContain(
+      '\\*bold\\* \\_italic\\_ \\`code\\` \\~strike\\~ \\<@U0BOSS\\> \\<!channel\\> \\[click\\](https://evil.example/)',
+    );
   });
 
   it('keeps the note on its own status line on the console', () => {
@@ -82,7 +87,15 @@ describe('user text is plain text everywhere', () => {
   it('keeps a thread reply and an escalation intro to one plain line in Slack', () => {
     const reply = escapeMrkdwn(`Escalated by Mallory${RLO} · 14:02 UTC — ${FORGED.replace(/\n/g, ' / ')}`);
     expect(reply).toBe('Escalated by Mallory{U+202E} · 14:02 UTC — patching job / ∗Status:∗ Resolved by CISO');
-    const intro = escalationIntro({ id: 'FW-1', lastChange: { action: 'escalate', actor: { platform: 'slack', id: 'U', displayName: 'M' }, at: new Date(0), escalation: { by: 'M', at: new Date(0).toISOString(), note: FORGED } } });
+    const intro = escalationIntro({
+      id: 'FW-1',
+      lastChange: {
+        action: 'escalate',
+        actor: { platform: 'slack', id: 'U', displayName: 'M' },
+        at: new Date(0),
+        escalation: { by: 'M', at: new Date(0).toISOString(), note: FORGED },
+      },
+    });
     expect(intro).not.toContain('\n');
     expect(escapeMrkdwn(intro)).toContain('— “patching job / ∗Status:∗ Resolved by CISO”');
   });

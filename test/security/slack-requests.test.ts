@@ -52,7 +52,9 @@ describe('Slack requests: a five-minute window either way, and 4xx for malformed
   });
 
   it('still accepts a click dated within the window (a few seconds ahead, as clocks drift)', async () => {
-    const answer = await postToBot(url, h.standin.signingSecret, click(), 'application/x-www-form-urlencoded', { timestampSec: Math.floor(Date.now() / 1000) + 20 });
+    const answer = await postToBot(url, h.standin.signingSecret, click(), 'application/x-www-form-urlencoded', {
+      timestampSec: Math.floor(Date.now() / 1000) + 20,
+    });
     expect(answer.status).toBe(200);
     expect((await h.transitioned(1)).status).toBe('acknowledged');
   });

@@ -188,7 +188,10 @@ describe('SqliteLeadership (lock file next to the database)', () => {
   it('treats a lock naming a process that has exited as stale', async () => {
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     children.push(sleeper);
-    fs.writeFileSync(lockFile(), JSON.stringify({ pid: sleeper.pid, host: os.hostname(), token: 'other', since: new Date().toISOString() }));
+    fs.writeFileSync(
+      lockFile(),
+      JSON.stringify({ pid: sleeper.pid, host: os.hostname(), token: 'other', since: new Date().toISOString() }),
+    );
     const here = make();
     expect(await here.tryAcquire()).toBe(false);
     expect(here.describe()).toContain(`(pid ${sleeper.pid})`);
@@ -209,8 +212,11 @@ describe('SqliteLeadership (lock file next to the database)', () => {
     expect(await b.tryAcquire()).toBe(true);
   });
 
-  it("takes over a lock left by an earlier life of this same pid (a restarted container)", async () => {
-    fs.writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: 'old-container', token: 'previous', since: '2026-01-01T00:00:00Z' }));
+  it('takes over a lock left by an earlier life of this same pid (a restarted container)', async () => {
+    fs.writeFileSync(
+      lockFile(),
+      JSON.stringify({ pid: process.pid, host: 'old-container', token: 'previous', since: '2026-01-01T00:00:00Z' }),
+    );
     const l = make();
     expect(await l.tryAcquire()).toBe(true);
     expect(owner().pid).toBe(process.pid);

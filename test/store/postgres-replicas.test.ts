@@ -48,7 +48,13 @@ describe('PostgreSQL store: opening and migrations', () => {
   it('migrates once when several replicas start together, records the versions, and keeps the data on reopen', async () => {
     const schema = fresh('mig');
     const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(PG_URL, { schema, poolSize: 2 })));
-    await stores[0].recordPoll({ workspace: WORKSPACE, detectionId: DETECTION, watermark: new Date(), alerts: [newAlert(1)], targets: [SLACK] });
+    await stores[0].recordPoll({
+      workspace: WORKSPACE,
+      detectionId: DETECTION,
+      watermark: new Date(),
+      alerts: [newAlert(1)],
+      targets: [SLACK],
+    });
     expect((await stores[2].getAlert('FW-1'))?.fingerprint).toBe(newAlert(1).fingerprint);
     await Promise.all(stores.map((s) => s.close()));
 
@@ -198,7 +204,10 @@ describe('two PostgresStore replicas on one schema', () => {
     await seed(a, 1, COUNT);
     const at = clock.now();
     const results = await Promise.all(
-      Array.from({ length: COUNT }, (_, i) => [a.transition(ack(`FW-${i + 1}`, 'Alpha', at)), b.transition(ack(`FW-${i + 1}`, 'Beta', at))]).flat(),
+      Array.from({ length: COUNT }, (_, i) => [
+        a.transition(ack(`FW-${i + 1}`, 'Alpha', at)),
+        b.transition(ack(`FW-${i + 1}`, 'Beta', at)),
+      ]).flat(),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(COUNT);
     expect(results.filter((r) => !r.ok && r.reason === 'status')).toHaveLength(COUNT);

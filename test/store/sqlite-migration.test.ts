@@ -20,7 +20,13 @@ const T0 = '2026-11-27T09:00:00.000Z';
 const T1 = '2026-11-27T09:05:00.000Z';
 const T2 = '2026-11-27T09:10:00.000Z';
 const alex = person('Alex', 'alex@contoso.com');
-const ackChange = { action: 'acknowledge' as const, actor: alex, at: new Date(T1), note: 'on it', classification: 'benign_positive' as const };
+const ackChange = {
+  action: 'acknowledge' as const,
+  actor: alex,
+  at: new Date(T1),
+  note: 'on it',
+  classification: 'benign_positive' as const,
+};
 
 const fw1: Alert = storedAlert(1, {
   eventTime: new Date('2026-11-27T08:59:01.000Z'),
@@ -53,7 +59,15 @@ const fw2: Alert = {
   updatedAt: new Date(T1),
 };
 
-const fw3: Alert = { ...fw1, id: 'FW-3', fingerprint: 'rec-3|x', title: 'Third', status: 'resolved', classification: 'true_positive', version: 3 };
+const fw3: Alert = {
+  ...fw1,
+  id: 'FW-3',
+  fingerprint: 'rec-3|x',
+  title: 'Third',
+  status: 'resolved',
+  classification: 'true_positive',
+  version: 3,
+};
 
 /** The v3 alerts row for an alert, as that store wrote it. */
 function v3AlertRow(a: Alert, seq: number): Record<string, unknown> {
@@ -103,7 +117,11 @@ const teamsRef = { platform: 'teams', target: '19:sec@thread.tacv2', messageId: 
 function writeV3(file: string, tweak?: (db: Database.Database) => void): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  migrate(db, loadMigrations().filter((m) => m.version <= 3), () => new Date(T0));
+  migrate(
+    db,
+    loadMigrations().filter((m) => m.version <= 3),
+    () => new Date(T0),
+  );
   db.exec('PRAGMA foreign_keys = ON');
   db.transaction(() => {
     insert(db, 'alerts', v3AlertRow(fw1, 1));
@@ -111,7 +129,18 @@ function writeV3(file: string, tweak?: (db: Database.Database) => void): void {
     insert(db, 'alerts', v3AlertRow(fw3, 3));
     db.prepare("UPDATE counters SET value = 3 WHERE name = 'alert'").run();
     const delivery = (id: number, alertId: string, platform: string, target: string, state: string, extra: Record<string, unknown> = {}) =>
-      insert(db, 'deliveries', { id, alert_id: alertId, platform, target, state, attempts: 1, next_attempt_at: null, created_at: T0, updated_at: T1, ...extra });
+      insert(db, 'deliveries', {
+        id,
+        alert_id: alertId,
+        platform,
+        target,
+        state,
+        attempts: 1,
+        next_attempt_at: null,
+        created_at: T0,
+        updated_at: T1,
+        ...extra,
+      });
     delivery(1, 'FW-1', 'slack', 'C0SEC', 'posted', { message_ref: JSON.stringify(slackRef), rendered_version: 1 });
     delivery(2, 'FW-1', 'teams', '19:sec@thread.tacv2', 'posted', { message_ref: JSON.stringify(teamsRef), rendered_version: 1 });
     delivery(3, 'FW-2', 'slack', 'C0SEC', 'failed', { next_attempt_at: T1, last_error: 'rate limited', attempts: 2 });
@@ -120,19 +149,52 @@ function writeV3(file: string, tweak?: (db: Database.Database) => void): void {
     // Ids up to 9 were handed out once (rows since gone); AUTOINCREMENT must not reuse them.
     db.prepare("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'deliveries'").run();
     const reply = (id: number, alertId: string, deliveryId: number, text: string, state: string) =>
-      insert(db, 'replies', { id, alert_id: alertId, delivery_id: deliveryId, text, state, attempts: 0, next_attempt_at: T1, created_at: T1, updated_at: T1 });
+      insert(db, 'replies', {
+        id,
+        alert_id: alertId,
+        delivery_id: deliveryId,
+        text,
+        state,
+        attempts: 0,
+        next_attempt_at: T1,
+        created_at: T1,
+        updated_at: T1,
+      });
     reply(1, 'FW-1', 1, 'Acknowledged by Alex', 'pending');
     reply(2, 'FW-1', 2, 'Acknowledged by Alex', 'sent');
     const audit = (at: string, action: string, alertId: string | null, outcome: string, detail: string | null) =>
       insert(db, 'audit_log', {
-        at, actor: JSON.stringify(alex), actor_platform: alex.platform, actor_id: alex.id, action, alert_id: alertId, outcome, detail, origin: 'slack:C0SEC',
+        at,
+        actor: JSON.stringify(alex),
+        actor_platform: alex.platform,
+        actor_id: alex.id,
+        action,
+        alert_id: alertId,
+        outcome,
+        detail,
+        origin: 'slack:C0SEC',
       });
     audit(T1, 'acknowledge', 'FW-2', 'allowed', 'open → acknowledged');
     audit(T2, 'resolve', 'FW-9', 'refused', 'no such alert');
     insert(db, 'watermarks', { workspace: WORKSPACE, detection_id: DETECTION, watermark: T2, updated_at: T2 });
-    insert(db, 'conversation_refs', { platform: 'teams', key: '19:sec@thread.tacv2', name: 'Security Ops', name_lower: 'security ops', ref: JSON.stringify(convRef), updated_at: T0 });
+    insert(db, 'conversation_refs', {
+      platform: 'teams',
+      key: '19:sec@thread.tacv2',
+      name: 'Security Ops',
+      name_lower: 'security ops',
+      ref: JSON.stringify(convRef),
+      updated_at: T0,
+    });
     insert(db, 'digests', {
-      platform: 'slack', target: 'C0SEC', poll_at: T0, alert_ids: JSON.stringify(['FW-1', 'FW-2']), state: 'pending', attempts: 0, next_attempt_at: T0, created_at: T0, updated_at: T0,
+      platform: 'slack',
+      target: 'C0SEC',
+      poll_at: T0,
+      alert_ids: JSON.stringify(['FW-1', 'FW-2']),
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: T0,
+      created_at: T0,
+      updated_at: T0,
     });
   })();
   // A damaged database, for the tests that expect the migration to refuse it.
@@ -179,17 +241,60 @@ describe('SQLite migration 0004 (alerts keyed by seq, one JSON body)', () => {
         ...d,
       });
       expect(await store.listDeliveries('FW-1')).toEqual([
-        delivery({ id: 1, alertId: 'FW-1', platform: 'slack', target: 'C0SEC', state: 'posted', ref: slackRef as Delivery['ref'], renderedVersion: 1 }),
-        delivery({ id: 2, alertId: 'FW-1', platform: 'teams', target: '19:sec@thread.tacv2', state: 'posted', ref: teamsRef as Delivery['ref'], renderedVersion: 1 }),
+        delivery({
+          id: 1,
+          alertId: 'FW-1',
+          platform: 'slack',
+          target: 'C0SEC',
+          state: 'posted',
+          ref: slackRef as Delivery['ref'],
+          renderedVersion: 1,
+        }),
+        delivery({
+          id: 2,
+          alertId: 'FW-1',
+          platform: 'teams',
+          target: '19:sec@thread.tacv2',
+          state: 'posted',
+          ref: teamsRef as Delivery['ref'],
+          renderedVersion: 1,
+        }),
       ]);
       expect(await store.listDeliveries('FW-2')).toEqual([
-        delivery({ id: 3, alertId: 'FW-2', platform: 'slack', target: 'C0SEC', state: 'failed', attempts: 2, nextAttemptAt: new Date(T1), lastError: 'rate limited' }),
+        delivery({
+          id: 3,
+          alertId: 'FW-2',
+          platform: 'slack',
+          target: 'C0SEC',
+          state: 'failed',
+          attempts: 2,
+          nextAttemptAt: new Date(T1),
+          lastError: 'rate limited',
+        }),
         delivery({ id: 4, alertId: 'FW-2', platform: 'teams', target: 'other', state: 'waiting', lastError: 'bot not in channel' }),
       ]);
 
       const audit: AuditEntry[] = [
-        { id: 1, at: new Date(T1), actor: alex, action: 'acknowledge', alertId: 'FW-2', outcome: 'allowed', detail: 'open → acknowledged', origin: 'slack:C0SEC' },
-        { id: 2, at: new Date(T2), actor: alex, action: 'resolve', alertId: 'FW-9', outcome: 'refused', detail: 'no such alert', origin: 'slack:C0SEC' },
+        {
+          id: 1,
+          at: new Date(T1),
+          actor: alex,
+          action: 'acknowledge',
+          alertId: 'FW-2',
+          outcome: 'allowed',
+          detail: 'open → acknowledged',
+          origin: 'slack:C0SEC',
+        },
+        {
+          id: 2,
+          at: new Date(T2),
+          actor: alex,
+          action: 'resolve',
+          alertId: 'FW-9',
+          outcome: 'refused',
+          detail: 'no such alert',
+          origin: 'slack:C0SEC',
+        },
       ];
       expect(await store.listAudit({ limit: 10 })).toEqual(audit);
       expect(await store.listAudit({ alertId: 'FW-2', limit: 10 })).toEqual([audit[0]]);
@@ -239,7 +344,11 @@ describe('SQLite migration 0004 (alerts keyed by seq, one JSON body)', () => {
     const db = new Database(file);
     db.pragma('foreign_keys = ON');
     expect(() =>
-      db.prepare("INSERT INTO replies (alert_seq, delivery_id, text, state, created_at, updated_at) VALUES (99, 1, 'x', 'pending', 'x', 'x')").run(),
+      db
+        .prepare(
+          "INSERT INTO replies (alert_seq, delivery_id, text, state, created_at, updated_at) VALUES (99, 1, 'x', 'pending', 'x', 'x')",
+        )
+        .run(),
     ).toThrow(/FOREIGN KEY/);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
@@ -250,7 +359,7 @@ describe('SQLite migration 0004 (alerts keyed by seq, one JSON body)', () => {
     expect(() => new SqliteStore(file)).toThrow(/every alert id is FW-<seq>/);
     expect(version(file)).toBe(3);
     const db = new Database(file, { readonly: true });
-    expect(db.prepare("SELECT id FROM alerts WHERE seq = 3").get()).toEqual({ id: 'FW-77' });
+    expect(db.prepare('SELECT id FROM alerts WHERE seq = 3').get()).toEqual({ id: 'FW-77' });
     db.close();
   });
 

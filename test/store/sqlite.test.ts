@@ -63,9 +63,9 @@ describe('SQLite specifics', () => {
   it('rolls back a migration that fails, leaving it unrecorded', () => {
     const db = new Database(':memory:');
     const now = () => new Date();
-    expect(() => migrate(db, [{ version: 1, name: 'broken', sql: 'CREATE TABLE t (x INTEGER); CREATE TABLE t (y INTEGER);' }], now)).toThrow(
-      /already exists/,
-    );
+    expect(() =>
+      migrate(db, [{ version: 1, name: 'broken', sql: 'CREATE TABLE t (x INTEGER); CREATE TABLE t (y INTEGER);' }], now),
+    ).toThrow(/already exists/);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't'").get()).toBeUndefined();
     expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get()).toEqual({ n: 0 });
     db.close();
@@ -76,7 +76,11 @@ describe('SQLite specifics', () => {
     db.pragma('foreign_keys = ON');
     const now = () => new Date();
     const base = [
-      { version: 1, name: 'parent_child', sql: 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER NOT NULL REFERENCES p (id));' },
+      {
+        version: 1,
+        name: 'parent_child',
+        sql: 'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (p_id INTEGER NOT NULL REFERENCES p (id));',
+      },
       { version: 2, name: 'rows', sql: 'INSERT INTO p (id) VALUES (1), (2); INSERT INTO c (p_id) VALUES (1), (2);' },
     ];
     const rebuild = {
@@ -104,7 +108,9 @@ describe('SQLite specifics', () => {
     db.pragma('foreign_keys = ON');
     expect(() =>
       db
-        .prepare("INSERT INTO deliveries (alert_seq, platform, target, state, created_at, updated_at) VALUES (9, 'slack', 'C', 'pending', 'x', 'x')")
+        .prepare(
+          "INSERT INTO deliveries (alert_seq, platform, target, state, created_at, updated_at) VALUES (9, 'slack', 'C', 'pending', 'x', 'x')",
+        )
         .run(),
     ).toThrow(/FOREIGN KEY/);
     db.close();
@@ -136,7 +142,12 @@ describe('SQLite specifics', () => {
     expect((await b.getAlert('FW-1'))?.version).toBe(2);
 
     const claims = await Promise.all([a.claimDueDeliveries(at, 10), b.claimDueDeliveries(at, 10)]);
-    expect(claims.flat().map((w) => w.delivery.id).sort()).toEqual([1, 2]);
+    expect(
+      claims
+        .flat()
+        .map((w) => w.delivery.id)
+        .sort(),
+    ).toEqual([1, 2]);
     await a.close();
     await b.close();
   });

@@ -38,7 +38,10 @@ export async function startHandMadeWorkspace(
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fw-hand-'));
   const asTestTables: Record<string, TestTable> = Object.fromEntries(
     // Log Analytics fills Type with the table's name on every row.
-    Object.entries(tables).map(([name, rows]) => [name, { columns: {}, rows: rows.map((r) => ({ ...r, values: { Type: name, ...r.values } })) }]),
+    Object.entries(tables).map(([name, rows]) => [
+      name,
+      { columns: {}, rows: rows.map((r) => ({ ...r, values: { Type: name, ...r.values } })) },
+    ]),
   );
   const built = buildTestTables(asTestTables).map((t) => ({ ...t, ingestionTimes: t.ingestionTimes ?? [] }));
   await writeTables(dir, [...built, ...(options.raw ?? [])]);

@@ -23,15 +23,12 @@ export function request(base: string, req: RawRequest, agent?: http.Agent): Prom
     headers['content-length'] = String(Buffer.byteLength(req.body));
   }
   return new Promise((resolve, reject) => {
-    const r = http.request(
-      { host: url.hostname, port: url.port, path: req.path, method: req.method ?? 'GET', headers, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
+    const r = http.request({ host: url.hostname, port: url.port, path: req.path, method: req.method ?? 'GET', headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
     r.on('error', reject);
     if (req.body !== undefined) r.write(req.body);
     r.end();

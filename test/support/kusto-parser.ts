@@ -54,9 +54,7 @@ function position(text: string, offset: number): string {
 
 function messages(query: string, list: unknown): string[] {
   const { B } = load();
-  return (B.toArray(list) as Diagnostic[])
-    .filter((d) => d.Severity === 'Error')
-    .map((d) => `${d.Message} at ${position(query, d.Start)}`);
+  return (B.toArray(list) as Diagnostic[]).filter((d) => d.Severity === 'Error').map((d) => `${d.Message} at ${position(query, d.Start)}`);
 }
 
 /** Syntax errors as Microsoft's parser reports them ("message at line:column"); empty when the syntax is valid. */
@@ -123,11 +121,6 @@ export function kustoSemanticErrors(query: string, schema: KustoSchema = SENTINE
   return messages(query, K.KustoCode.ParseAndAnalyze(query, globalsFor(schema)).GetDiagnostics());
 }
 
-/** The result columns ("name:type") Microsoft's analyzer infers for a query over a schema. */
-function kustoResultColumns(query: string, schema: KustoSchema = SENTINEL_SCHEMA): string[] {
-  return kustoAnalysis(query, schema).columns;
-}
-
 /** Errors and result columns from one analysis (analysis is the slow part; do it once per query). */
 export function kustoAnalysis(query: string, schema: KustoSchema = SENTINEL_SCHEMA): { errors: string[]; columns: string[] } {
   const { K, B } = load();
@@ -151,7 +144,13 @@ function globalsFor(schema: KustoSchema): unknown {
   if (!globals) {
     const tables = Object.entries(schema).map(
       ([name, columns]) =>
-        new K.Symbols.TableSymbol.$ctor7(name, `(${Object.entries(columns).map(([c, t]) => `['${c}']:${t}`).join(', ')})`, null),
+        new K.Symbols.TableSymbol.$ctor7(
+          name,
+          `(${Object.entries(columns)
+            .map(([c, t]) => `['${c}']:${t}`)
+            .join(', ')})`,
+          null,
+        ),
     );
     globals = K.GlobalState.Default.WithDatabase(new K.Symbols.DatabaseSymbol.$ctor1('workspace', tables, false));
     globalsCache.set(schema, globals);

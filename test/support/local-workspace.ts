@@ -1,13 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  LogAnalyticsSource,
-  generateWorkspace,
-  serveWorkspace,
-  type PlantedCase,
-  type WorkspaceServer,
-} from '../../src/workspace';
+import { LogAnalyticsSource, generateWorkspace, serveWorkspace, type PlantedCase, type WorkspaceServer } from '../../src/workspace';
 
 export interface LocalWorkspace {
   dir: string;

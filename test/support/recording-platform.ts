@@ -12,7 +12,12 @@ export class RecordingPlatform implements ChatPlatform {
   constructor(readonly name: ChatPlatformName = 'slack') {}
 
   async postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef> {
-    const post: RecordingPlatform['posts'][number] = { target, alertId: alert.id, version: alert.version, escalation: options?.escalation !== undefined };
+    const post: RecordingPlatform['posts'][number] = {
+      target,
+      alertId: alert.id,
+      version: alert.version,
+      escalation: options?.escalation !== undefined,
+    };
     if (options?.escalation?.mention !== undefined) post.mention = options.escalation.mention.id;
     this.posts.push(post);
     const messageId = `m${++this.n}`;

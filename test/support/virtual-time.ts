@@ -25,10 +25,14 @@ export class VirtualTime implements Timekeeper {
       signal?.throwIfAborted();
       const timer = { at: this.t + Math.max(0, ms), resolve };
       this.timers.push(timer);
-      signal?.addEventListener('abort', () => {
-        this.timers = this.timers.filter((x) => x !== timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((x) => x !== timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
 
   /** Moves time forward by `ms`, firing each due sleep in time order and letting its continuations run. */

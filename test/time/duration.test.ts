@@ -30,7 +30,12 @@ describe('durations, one module for config, hunts and cards', () => {
   });
 
   it('says durations in words for cards, messages and reports', () => {
-    expect([604_800_000, 86_400_000, 24 * 3_600_000 * 3 + 3_600_000, 5_400_000].map(durationShortWords)).toEqual(['7 days', '1 day', '73 h', '90 min']);
+    expect([604_800_000, 86_400_000, 24 * 3_600_000 * 3 + 3_600_000, 5_400_000].map(durationShortWords)).toEqual([
+      '7 days',
+      '1 day',
+      '73 h',
+      '90 min',
+    ]);
     expect([900_000, 3_600_000, 5_400_000, 7_200_000].map(durationWords)).toEqual(['15 minutes', '1 hour', '90 minutes', '2 hours']);
     expect([604_800_000, 36 * 3_600_000, 60_000].map(spanWords)).toEqual(['7 days', '36 hours', '1 minute']);
   });

@@ -36,13 +36,22 @@ beforeAll(() => {
   write('package.json', JSON.stringify({ name: 'probe', private: true, main: 'src/cli.ts' }));
   write(
     'tsconfig.json',
-    JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', types: [], skipLibCheck: true }, include: ['src'] }),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', types: [], skipLibCheck: true },
+      include: ['src'],
+    }),
   );
   write('src/chat/platform.ts', 'export interface Platform { name: string }\n');
-  write('src/store/bad-arrow.ts', "import type { Platform } from '../chat/platform';\nexport const names = (p: Platform): string => p.name;\n");
+  write(
+    'src/store/bad-arrow.ts',
+    "import type { Platform } from '../chat/platform';\nexport const names = (p: Platform): string => p.name;\n",
+  );
   write('src/delivery/floating.ts', 'async function post(): Promise<void> {}\nexport function send(): void {\n  post();\n}\n');
   write('src/unused.ts', 'export const used = 1;\nexport const neverImported = 2;\n');
-  write('src/cli.ts', "import { names } from './store/bad-arrow';\nimport { send } from './delivery/floating';\nimport { used } from './unused';\nsend();\nconsole.log(names({ name: 'x' }), used);\n");
+  write(
+    'src/cli.ts',
+    "import { names } from './store/bad-arrow';\nimport { send } from './delivery/floating';\nimport { used } from './unused';\nsend();\nconsole.log(names({ name: 'x' }), used);\n",
+  );
 });
 
 afterAll(() => {

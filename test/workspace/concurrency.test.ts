@@ -14,7 +14,15 @@ const SPAN = { start: new Date(NOW.getTime() - 3600_000), end: NOW };
 describe('local workspace: per-user query concurrency', () => {
   let server: WorkspaceServer;
   const source = (maxRetries = 0): LogAnalyticsSource =>
-    new LogAnalyticsSource({ name: 'local', workspaceId: 'w', endpoint: server.url, local: true, maxRetries, retryDelayMs: 5, maxRetryDelayMs: 10 });
+    new LogAnalyticsSource({
+      name: 'local',
+      workspaceId: 'w',
+      endpoint: server.url,
+      local: true,
+      maxRetries,
+      retryDelayMs: 5,
+      maxRetryDelayMs: 10,
+    });
 
   afterEach(async () => {
     await server.close();
@@ -23,15 +31,27 @@ describe('local workspace: per-user query concurrency', () => {
   async function holdSlots(n: number): Promise<AbortController[]> {
     const held = Array.from({ length: n }, () => new AbortController());
     server.faults.next({ delayMs: 170_000 }, n);
-    held.forEach((c) => void source().query('datatable(x: long)[1]', SPAN, { signal: c.signal }).catch(() => undefined));
+    held.forEach(
+      (c) =>
+        void source()
+          .query('datatable(x: long)[1]', SPAN, { signal: c.signal })
+          .catch(() => undefined),
+    );
     for (let i = 0; i < 500 && server.faults.pending > 0; i++) await new Promise((r) => setTimeout(r, 5));
     return held;
   }
 
   it('a query waiting past the queue time for one of the running slots gets 429', async () => {
-    server = await startWorkspaceServer({ source: { getTable: () => undefined }, workspaceId: 'w', clock: () => NOW, concurrency: { running: 2, queueTimeoutMs: 50, maxQueued: 10 } });
+    server = await startWorkspaceServer({
+      source: { getTable: () => undefined },
+      workspaceId: 'w',
+      clock: () => NOW,
+      concurrency: { running: 2, queueTimeoutMs: 50, maxQueued: 10 },
+    });
     const held = await holdSlots(2);
-    const err = await source().query('datatable(x: long)[1]', SPAN).catch((e: unknown) => e);
+    const err = await source()
+      .query('datatable(x: long)[1]', SPAN)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QueryError);
     expect((err as QueryError).kind).toBe('throttled');
     expect((err as QueryError).statusCode).toBe(429);
@@ -39,7 +59,12 @@ describe('local workspace: per-user query concurrency', () => {
   });
 
   it('a queued query runs as soon as a slot frees', async () => {
-    server = await startWorkspaceServer({ source: { getTable: () => undefined }, workspaceId: 'w', clock: () => NOW, concurrency: { running: 1, queueTimeoutMs: 60_000, maxQueued: 10 } });
+    server = await startWorkspaceServer({
+      source: { getTable: () => undefined },
+      workspaceId: 'w',
+      clock: () => NOW,
+      concurrency: { running: 1, queueTimeoutMs: 60_000, maxQueued: 10 },
+    });
     const [held] = await holdSlots(1);
     const queued = source().query('datatable(x: long)[1]', SPAN);
     held?.abort();
@@ -47,9 +72,16 @@ describe('local workspace: per-user query concurrency', () => {
   });
 
   it('a query arriving when the queue is full gets 429 at once', async () => {
-    server = await startWorkspaceServer({ source: { getTable: () => undefined }, workspaceId: 'w', clock: () => NOW, concurrency: { running: 1, queueTimeoutMs: 60_000, maxQueued: 0 } });
+    server = await startWorkspaceServer({
+      source: { getTable: () => undefined },
+      workspaceId: 'w',
+      clock: () => NOW,
+      concurrency: { running: 1, queueTimeoutMs: 60_000, maxQueued: 0 },
+    });
     const held = await holdSlots(1);
-    const err = await source().query('datatable(x: long)[1]', SPAN).catch((e: unknown) => e);
+    const err = await source()
+      .query('datatable(x: long)[1]', SPAN)
+      .catch((e: unknown) => e);
     expect((err as QueryError).statusCode).toBe(429);
     held.forEach((c) => c.abort());
   });

@@ -39,20 +39,36 @@ describe('workspace files', () => {
   it('round-trips every column type, with Dates, parsed dynamics and ingestion times', async () => {
     const rows = [
       {
-        TimeGenerated: new Date('2026-01-01T00:00:00.123Z'), S: 'x', G: '0187c13a-10d9-49ac-91f4-98a34dbd0d29', I: 3, L: 2 ** 40, R: 1.5, B: true,
-        TS: new Timespan(90_000), D: { user: { id: 'a' }, list: [1, 'two'] },
+        TimeGenerated: new Date('2026-01-01T00:00:00.123Z'),
+        S: 'x',
+        G: '0187c13a-10d9-49ac-91f4-98a34dbd0d29',
+        I: 3,
+        L: 2 ** 40,
+        R: 1.5,
+        B: true,
+        TS: new Timespan(90_000),
+        D: { user: { id: 'a' }, list: [1, 'two'] },
       },
       { TimeGenerated: new Date('2026-01-02T00:00:00Z'), S: null, G: null, I: null, L: null, R: null, B: null, TS: null, D: null },
     ];
-    await writeTables(dir, [{
-      name: 'All',
-      columns: [
-        { name: 'TimeGenerated', type: 'datetime' }, { name: 'S', type: 'string' }, { name: 'G', type: 'guid' }, { name: 'I', type: 'int' },
-        { name: 'L', type: 'long' }, { name: 'R', type: 'real' }, { name: 'B', type: 'bool' }, { name: 'TS', type: 'timespan' }, { name: 'D', type: 'dynamic' },
-      ],
-      rows,
-      ingestionTimes: [new Date('2026-01-01T03:00:00Z'), new Date('2026-01-02T00:01:00Z')],
-    }]);
+    await writeTables(dir, [
+      {
+        name: 'All',
+        columns: [
+          { name: 'TimeGenerated', type: 'datetime' },
+          { name: 'S', type: 'string' },
+          { name: 'G', type: 'guid' },
+          { name: 'I', type: 'int' },
+          { name: 'L', type: 'long' },
+          { name: 'R', type: 'real' },
+          { name: 'B', type: 'bool' },
+          { name: 'TS', type: 'timespan' },
+          { name: 'D', type: 'dynamic' },
+        ],
+        rows,
+        ingestionTimes: [new Date('2026-01-01T03:00:00Z'), new Date('2026-01-02T00:01:00Z')],
+      },
+    ]);
     await writeFile(path.join(dir, 'notes.txt'), 'ignored');
     const ws = await loadWorkspace(dir);
     const t = ws.getTable('All');
@@ -72,9 +88,21 @@ describe('workspace files', () => {
 
   it.each([
     ['a line that is not JSON', `${HEADER}\n${GOOD_ROW}\n{"N": 1,\n`, /T\.ndjson:3: not valid JSON/],
-    ['a field that is no column', `${HEADER}\n${GOOD_ROW}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', Nope: 1 })}\n`, /T\.ndjson:3: field Nope is not a column of T/],
-    ['a value of the wrong type', `${HEADER}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', N: 'one' })}\n`, /T\.ndjson:2: column N \(int\): expected a 32-bit integer, got "one"/],
-    ['a datetime without a zone', `${HEADER}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', TimeGenerated: '2026-01-01 10:00' })}\n`, /T\.ndjson:2: column TimeGenerated \(datetime\)/],
+    [
+      'a field that is no column',
+      `${HEADER}\n${GOOD_ROW}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', Nope: 1 })}\n`,
+      /T\.ndjson:3: field Nope is not a column of T/,
+    ],
+    [
+      'a value of the wrong type',
+      `${HEADER}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', N: 'one' })}\n`,
+      /T\.ndjson:2: column N \(int\): expected a 32-bit integer, got "one"/,
+    ],
+    [
+      'a datetime without a zone',
+      `${HEADER}\n${JSON.stringify({ _ingestion_time: '2026-01-01T00:00:00Z', TimeGenerated: '2026-01-01 10:00' })}\n`,
+      /T\.ndjson:2: column TimeGenerated \(datetime\)/,
+    ],
     ['a row without ingestion time', `${HEADER}\n${JSON.stringify({ N: 1 })}\n`, /T\.ndjson:2: _ingestion_time is missing/],
     ['a row that is an array', `${HEADER}\n[1,2]\n`, /T\.ndjson:2: a row must be a JSON object/],
     ['a header naming another table', `${HEADER.replace('"T"', '"U"')}\n`, /T\.ndjson:1: the schema names table "U"/],

@@ -33,12 +33,14 @@ const ACTIVITY_JSON = JSON.stringify({
         { name: 'CorrelationId', type: 'string' },
         { name: '_ResourceId', type: 'string' },
       ],
-      rows: [['2026-11-27T12:10:30Z', 'dana@contoso.com', 'MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION', 'Succeeded', 'corr-1', VM]],
+      rows: [
+        ['2026-11-27T12:10:30Z', 'dana@contoso.com', 'MICROSOFT.COMPUTE/VIRTUALMACHINES/RUNCOMMAND/ACTION', 'Succeeded', 'corr-1', VM],
+      ],
     },
   ],
 });
 
-describe('workspace import: the user\'s own exported tables', () => {
+describe("workspace import: the user's own exported tables", () => {
   let root: string;
   beforeEach(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'fw-import-'));
@@ -53,7 +55,10 @@ describe('workspace import: the user\'s own exported tables', () => {
     await writeFile(path.join(root, 'exports', 'AzureActivity.json'), ACTIVITY_JSON);
     const dir = path.join(root, 'workspace');
     const tables = await importWorkspaceTables([path.join(root, 'exports')], dir);
-    expect(tables.map((t) => [t.name, t.rows.length])).toEqual([['AzureActivity', 1], ['BehaviorAnalytics', 2]]);
+    expect(tables.map((t) => [t.name, t.rows.length])).toEqual([
+      ['AzureActivity', 1],
+      ['BehaviorAnalytics', 2],
+    ]);
     // Types come from the known Sentinel schema (every real column present), the ingestion time from the export.
     const ba = tables.find((t) => t.name === 'BehaviorAnalytics');
     expect(ba?.columns.find((c) => c.name === 'InvestigationPriority')?.type).toBe('int');
@@ -65,8 +70,21 @@ describe('workspace import: the user\'s own exported tables', () => {
     const server = await serveWorkspace({ dir, clock: () => NOW });
     const store = openSqliteStore(':memory:');
     try {
-      const source = new LogAnalyticsSource({ name: 'mine', workspaceId: server.workspaceIds[0] as string, endpoint: server.url, local: true, maxRetries: 0 });
-      const poller = new Poller({ store, workspaces: [{ name: 'mine', source, targets: [] }], logger: silentLogger(), clock: () => NOW, overlapMs: 600_000, delayAllowanceMs: 48 * 3_600_000 });
+      const source = new LogAnalyticsSource({
+        name: 'mine',
+        workspaceId: server.workspaceIds[0] as string,
+        endpoint: server.url,
+        local: true,
+        maxRetries: 0,
+      });
+      const poller = new Poller({
+        store,
+        workspaces: [{ name: 'mine', source, targets: [] }],
+        logger: silentLogger(),
+        clock: () => NOW,
+        overlapMs: 600_000,
+        delayAllowanceMs: 48 * 3_600_000,
+      });
       const [outcome] = await poller.runDetection(runCommand);
       expect(outcome?.ok).toBe(true);
       expect(outcome?.created.map((a) => a.subject.upn)).toEqual(['dana@contoso.com']);
@@ -79,18 +97,59 @@ describe('workspace import: the user\'s own exported tables', () => {
 
   it('also reads an array of row objects (az monitor log-analytics query)', async () => {
     const file = path.join(root, 'exports', 'SigninLogs.json');
-    await writeFile(file, JSON.stringify([{ TimeGenerated: '2026-11-27T12:00:00Z', UserPrincipalName: 'dana@contoso.com', ResultType: '0', IPAddress: '203.0.113.9' }], null, 2));
+    await writeFile(
+      file,
+      JSON.stringify(
+        [{ TimeGenerated: '2026-11-27T12:00:00Z', UserPrincipalName: 'dana@contoso.com', ResultType: '0', IPAddress: '203.0.113.9' }],
+        null,
+        2,
+      ),
+    );
     const [t] = await importWorkspaceTables([file], path.join(root, 'workspace'));
-    expect(t?.rows[0]).toMatchObject({ UserPrincipalName: 'dana@contoso.com', ResultType: '0', TimeGenerated: new Date('2026-11-27T12:00:00Z') });
+    expect(t?.rows[0]).toMatchObject({
+      UserPrincipalName: 'dana@contoso.com',
+      ResultType: '0',
+      TimeGenerated: new Date('2026-11-27T12:00:00Z'),
+    });
   });
 
   it.each([
-    ['a date that is not one', 'BehaviorAnalytics.csv', 'TimeGenerated [UTC],SourceRecordId\n"11/27/2026, 12:10:00.000 PM",a\nyesterday,b\n', /BehaviorAnalytics\.csv:3: column TimeGenerated \(datetime\): expected a date and time .*, got "yesterday"/],
-    ['a row with too many fields', 'MyTable.csv', 'TimeGenerated,Name\n2026-11-27T12:00:00Z,a\n2026-11-27T12:00:00Z,b,c\n', /MyTable\.csv:3: 3 fields, the header names 2 columns/],
-    ['a quote never closed', 'MyTable.csv', 'TimeGenerated,Name\n2026-11-27T12:00:00Z,"a\n', /MyTable\.csv:2: a quoted field is not closed/],
-    ['a number that is not one', 'BehaviorAnalytics.csv', 'TimeGenerated,InvestigationPriority\n2026-11-27T12:00:00Z,high\n', /BehaviorAnalytics\.csv:2: column InvestigationPriority \(int\): expected a whole number, got "high"/],
-    ['broken JSON', 'AzureActivity.json', '{\n  "tables": [\n    { "name": "PrimaryResult", }\n  ]\n}', /AzureActivity\.json:3: not valid JSON \(column \d+\)/],
-    ['a JSON cell of the wrong type', 'AzureActivity.json', JSON.stringify({ tables: [{ columns: [{ name: 'TimeGenerated', type: 'datetime' }], rows: [['2026-11-27T12:00:00Z'], ['noon']] }] }), /AzureActivity\.json: row 2, column TimeGenerated \(datetime\): expected a date and time/],
+    [
+      'a date that is not one',
+      'BehaviorAnalytics.csv',
+      'TimeGenerated [UTC],SourceRecordId\n"11/27/2026, 12:10:00.000 PM",a\nyesterday,b\n',
+      /BehaviorAnalytics\.csv:3: column TimeGenerated \(datetime\): expected a date and time .*, got "yesterday"/,
+    ],
+    [
+      'a row with too many fields',
+      'MyTable.csv',
+      'TimeGenerated,Name\n2026-11-27T12:00:00Z,a\n2026-11-27T12:00:00Z,b,c\n',
+      /MyTable\.csv:3: 3 fields, the header names 2 columns/,
+    ],
+    [
+      'a quote never closed',
+      'MyTable.csv',
+      'TimeGenerated,Name\n2026-11-27T12:00:00Z,"a\n',
+      /MyTable\.csv:2: a quoted field is not closed/,
+    ],
+    [
+      'a number that is not one',
+      'BehaviorAnalytics.csv',
+      'TimeGenerated,InvestigationPriority\n2026-11-27T12:00:00Z,high\n',
+      /BehaviorAnalytics\.csv:2: column InvestigationPriority \(int\): expected a whole number, got "high"/,
+    ],
+    [
+      'broken JSON',
+      'AzureActivity.json',
+      '{\n  "tables": [\n    { "name": "PrimaryResult", }\n  ]\n}',
+      /AzureActivity\.json:3: not valid JSON \(column \d+\)/,
+    ],
+    [
+      'a JSON cell of the wrong type',
+      'AzureActivity.json',
+      JSON.stringify({ tables: [{ columns: [{ name: 'TimeGenerated', type: 'datetime' }], rows: [['2026-11-27T12:00:00Z'], ['noon']] }] }),
+      /AzureActivity\.json: row 2, column TimeGenerated \(datetime\): expected a date and time/,
+    ],
   ])('refuses %s, naming file, line and column, and writes nothing', async (_name, file, text, message) => {
     await writeFile(path.join(root, 'exports', 'Good.csv'), 'TimeGenerated,Name\n2026-11-27T12:00:00Z,a\n');
     await writeFile(path.join(root, 'exports', file), text);
@@ -99,12 +158,14 @@ describe('workspace import: the user\'s own exported tables', () => {
     await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
   });
 
-  it('never writes over a table already in the folder, nor into FirstWatch\'s sample data', async () => {
+  it("never writes over a table already in the folder, nor into FirstWatch's sample data", async () => {
     await writeFile(path.join(root, 'exports', 'MyTable.csv'), 'TimeGenerated,Name\n2026-11-27T12:00:00Z,a\n');
     const mine = path.join(root, 'mine');
     await mkdir(mine);
     await writeFile(path.join(mine, 'MyTable.ndjson'), 'theirs');
-    await expect(importWorkspaceTables([path.join(root, 'exports')], mine)).rejects.toThrow(/MyTable\.ndjson already exists: FirstWatch does not write over a table it did not make/);
+    await expect(importWorkspaceTables([path.join(root, 'exports')], mine)).rejects.toThrow(
+      /MyTable\.ndjson already exists: FirstWatch does not write over a table it did not make/,
+    );
     const sample = path.join(root, 'sample');
     await generateWorkspace({ dir: sample, now: NOW, days: 1 });
     const before = (await readdir(sample)).sort();

@@ -1,7 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureSampleWorkspace, generateWorkspace, prepareSampleWorkspace, readManifest, readPlanted, LogAnalyticsSource, serveWorkspace, DEFAULT_LOCAL_WORKSPACE_ID } from '../../src/workspace';
+import {
+  ensureSampleWorkspace,
+  generateWorkspace,
+  prepareSampleWorkspace,
+  readManifest,
+  readPlanted,
+  LogAnalyticsSource,
+  serveWorkspace,
+  DEFAULT_LOCAL_WORKSPACE_ID,
+} from '../../src/workspace';
 import { seedQuery } from './seed-query';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -17,7 +26,14 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
   it('writes the tables, the manifest and the planted cases, and serves them', async () => {
     const out = path.join(dir, 'a');
     const gen = await generateWorkspace({ dir: out, seed: 5, now: NOW, days: 1 });
-    expect(Object.keys(gen.manifest.tables).sort()).toEqual(['AADNonInteractiveUserSignInLogs', 'AuditLogs', 'AzureActivity', 'BehaviorAnalytics', 'IdentityInfo', 'SigninLogs']);
+    expect(Object.keys(gen.manifest.tables).sort()).toEqual([
+      'AADNonInteractiveUserSignInLogs',
+      'AuditLogs',
+      'AzureActivity',
+      'BehaviorAnalytics',
+      'IdentityInfo',
+      'SigninLogs',
+    ]);
     expect(await readPlanted(out)).toEqual(gen.planted);
     const firstLine = (await readFile(path.join(out, 'BehaviorAnalytics.ndjson'), 'utf8')).split('\n')[0];
     expect(JSON.parse(firstLine)).toMatchObject({ table: 'BehaviorAnalytics' });
@@ -28,9 +44,15 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
       expect(server.workspaceIds).toEqual([DEFAULT_LOCAL_WORKSPACE_ID]);
       const source = new LogAnalyticsSource({ name: 'local', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true });
       const r = await source.query(seedQuery(), { start: new Date(NOW.getTime() - 86400_000), end: NOW });
-      expect(r.rows.map((x) => x.SourceRecordId).sort()).toEqual(gen.planted.filter((p) => p.matchesSeedQuery).map((p) => p.sourceRecordId).sort());
+      expect(r.rows.map((x) => x.SourceRecordId).sort()).toEqual(
+        gen.planted
+          .filter((p) => p.matchesSeedQuery)
+          .map((p) => p.sourceRecordId)
+          .sort(),
+      );
       const count = async (): Promise<number> =>
-        (await source.query('BehaviorAnalytics | count', { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW })).rows[0].Count as number;
+        (await source.query('BehaviorAnalytics | count', { start: new Date(NOW.getTime() - 30 * 86400_000), end: NOW })).rows[0]
+          .Count as number;
       expect(await count()).toBe(gen.manifest.tables.BehaviorAnalytics);
 
       // Reload picks up new data; a broken file is refused and the old data stays served.

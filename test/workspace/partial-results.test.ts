@@ -20,7 +20,12 @@ const HOUR_BEFORE = { start: at(60), end: NOW };
 let server: WorkspaceServer;
 
 beforeAll(async () => {
-  server = await startWorkspaceServer({ source: { getTable: (n) => (n === 'SigninLogs' ? signIns : undefined) }, workspaceId: 'w', clock: () => NOW, maxRows: 5 });
+  server = await startWorkspaceServer({
+    source: { getTable: (n) => (n === 'SigninLogs' ? signIns : undefined) },
+    workspaceId: 'w',
+    clock: () => NOW,
+    maxRows: 5,
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -34,7 +39,9 @@ function raw(query: string): Promise<{ status: number; body: Record<string, unkn
     const req = request(`${server.url}/workspaces/w/query`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -42,7 +49,14 @@ function raw(query: string): Promise<{ status: number; body: Record<string, unkn
 }
 
 function source(): LogAnalyticsSource {
-  return new LogAnalyticsSource({ name: 'local', workspaceId: 'w', endpoint: server.url, local: true, retryDelayMs: 5, maxRetryDelayMs: 20 });
+  return new LogAnalyticsSource({
+    name: 'local',
+    workspaceId: 'w',
+    endpoint: server.url,
+    local: true,
+    retryDelayMs: 5,
+    maxRetryDelayMs: 20,
+  });
 }
 
 async function queryError(p: Promise<unknown>): Promise<QueryError> {
@@ -93,7 +107,12 @@ describe('local workspace: partial results in the service shape', () => {
     expect((body.tables as { rows: unknown[] }[])[0]?.rows).toHaveLength(2);
     const details = (body.error as { details: { innererror: Record<string, unknown> }[] }).details;
     expect(details.map((d) => d.innererror)).toEqual([
-      { code: '-2133196790', message: "'union' operator: Failed to resolve table expression named 'BehaviorAnalytics'", severity: 3, severityName: 'Warning' },
+      {
+        code: '-2133196790',
+        message: "'union' operator: Failed to resolve table expression named 'BehaviorAnalytics'",
+        severity: 3,
+        severityName: 'Warning',
+      },
     ]);
   });
 
@@ -104,7 +123,12 @@ describe('local workspace: partial results in the service shape', () => {
   });
 
   it('a result over the size limit is cut the same way', async () => {
-    const small = await startWorkspaceServer({ source: { getTable: (n) => (n === 'SigninLogs' ? signIns : undefined) }, workspaceId: 'w', clock: () => NOW, maxResultBytes: 200 });
+    const small = await startWorkspaceServer({
+      source: { getTable: (n) => (n === 'SigninLogs' ? signIns : undefined) },
+      workspaceId: 'w',
+      clock: () => NOW,
+      maxResultBytes: 200,
+    });
     try {
       const s = new LogAnalyticsSource({ name: 'small', workspaceId: 'w', endpoint: small.url, local: true });
       const err = await queryError(s.query('SigninLogs', HOUR_BEFORE));

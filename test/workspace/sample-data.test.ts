@@ -25,7 +25,9 @@ function insights(row: Row): Record<string, unknown> {
 }
 function runsCode(row: Row): boolean {
   const em = insights(row).EventMessage;
-  return (typeof em === 'string' && RUN_CODE_OPS.includes(em.toLowerCase())) || RUN_CODE_ACTIONS.includes(String(row.ActionType).toLowerCase());
+  return (
+    (typeof em === 'string' && RUN_CODE_OPS.includes(em.toLowerCase())) || RUN_CODE_ACTIONS.includes(String(row.ActionType).toLowerCase())
+  );
 }
 function firstTime(row: Row): boolean {
   return String(insights(row).FirstTimeUserPerformedAction).toLowerCase() === 'true';
@@ -41,8 +43,16 @@ describe('sample data generator', () => {
   });
 
   it('writes the six tables with their real columns and types, and nothing else in the rows', () => {
-    expect(data.tables.map((t) => t.name)).toEqual(['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs', 'AADNonInteractiveUserSignInLogs', 'IdentityInfo']);
-    for (const name of ['HTTPRequest', 'Properties', 'Hierarchy', 'Claims', 'Authorization']) expect(aa.columns.find((c) => c.name === name)?.type).toBe('string');
+    expect(data.tables.map((t) => t.name)).toEqual([
+      'BehaviorAnalytics',
+      'AzureActivity',
+      'SigninLogs',
+      'AuditLogs',
+      'AADNonInteractiveUserSignInLogs',
+      'IdentityInfo',
+    ]);
+    for (const name of ['HTTPRequest', 'Properties', 'Hierarchy', 'Claims', 'Authorization'])
+      expect(aa.columns.find((c) => c.name === name)?.type).toBe('string');
     expect(aa.columns.find((c) => c.name === 'Properties_d')?.type).toBe('dynamic');
     expect(table('AuditLogs').columns.find((c) => c.name === 'AADOperationType')?.type).toBe('string');
     expect(table('AADNonInteractiveUserSignInLogs').columns.find((c) => c.name === 'LocationDetails')?.type).toBe('string');
@@ -86,7 +96,11 @@ describe('sample data generator', () => {
     const failures = table('SigninLogs').rows.filter((r) => r.ResultType !== '0');
     expect(failures.length).toBeGreaterThan(0);
     expect(new Set(table('SigninLogs').rows.map((r) => r.Location)).size).toBeGreaterThanOrEqual(4);
-    expect(table('AuditLogs').rows.every((r) => typeof (r.InitiatedBy as { user: { userPrincipalName: string } }).user.userPrincipalName === 'string')).toBe(true);
+    expect(
+      table('AuditLogs').rows.every(
+        (r) => typeof (r.InitiatedBy as { user: { userPrincipalName: string } }).user.userPrincipalName === 'string',
+      ),
+    ).toBe(true);
   });
 
   it('keeps every record id when regenerated relative to a later now (so refreshed data deduplicates)', () => {
@@ -98,7 +112,9 @@ describe('sample data generator', () => {
 
   it('matches the planted-case table of src/workspace/README.md for seed 1', () => {
     const readme = readFileSync(path.join(__dirname, '../../src/workspace/README.md'), 'utf8');
-    const documented = [...readme.matchAll(/^\| ([a-z-]+) \| (alert|no-alert) \| `([0-9a-f-]{36})` \| (\S+) \|.*\| (yes|no) \|$/gm)].map((m) => [m[1], m[2], m[3], m[4], m[5]]);
+    const documented = [...readme.matchAll(/^\| ([a-z-]+) \| (alert|no-alert) \| `([0-9a-f-]{36})` \| (\S+) \|.*\| (yes|no) \|$/gm)].map(
+      (m) => [m[1], m[2], m[3], m[4], m[5]],
+    );
     const actual = planted(NOW, 1).map((c) => [c.id, c.expect, c.sourceRecordId, c.upn, c.matchesSeedQuery ? 'yes' : 'no']);
     expect(documented).toEqual(actual);
   });
@@ -118,7 +134,9 @@ describe('sample data generator', () => {
       expect((row.TimeGenerated as Date).getTime()).toBe(c.timeGenerated.getTime());
       expect(ba.ingestionTimes[idx].getTime()).toBe(c.ingestionTime.getTime());
       const flag = insights(row).FirstTimeUserPerformedAction;
-      expect(flag).toBe(c.encoding.firstTime === 'string' ? (c.firstTimeUserPerformedAction ? 'True' : 'False') : c.firstTimeUserPerformedAction);
+      expect(flag).toBe(
+        c.encoding.firstTime === 'string' ? (c.firstTimeUserPerformedAction ? 'True' : 'False') : c.firstTimeUserPerformedAction,
+      );
       expect(insights(row).EventMessage).toBe(c.encoding.eventMessage ? c.operation : undefined);
     }
   });
@@ -131,15 +149,25 @@ describe('sample data generator', () => {
     expect(forms).toEqual(new Set(['true/string', 'true/boolean', 'false/string', 'false/boolean']));
     expect(alerts.some((c) => c.late)).toBe(true);
     expect(alerts.filter((c) => c.azureActivity === null)).toHaveLength(1);
-    expect(data.planted.filter((c) => c.expect === 'no-alert' && c.mechanism !== 'vm-start').every((c) => !c.firstTimeUserPerformedAction)).toBe(true);
+    expect(
+      data.planted.filter((c) => c.expect === 'no-alert' && c.mechanism !== 'vm-start').every((c) => !c.firstTimeUserPerformedAction),
+    ).toBe(true);
   });
 
   it('has no first-time run-code row other than the must-alert cases', () => {
-    const expected = data.planted.filter((c) => c.expect === 'alert').map((c) => c.sourceRecordId).sort();
-    const found = ba.rows.filter((r) => runsCode(r) && firstTime(r)).map((r) => r.SourceRecordId as string).sort();
+    const expected = data.planted
+      .filter((c) => c.expect === 'alert')
+      .map((c) => c.sourceRecordId)
+      .sort();
+    const found = ba.rows
+      .filter((r) => runsCode(r) && firstTime(r))
+      .map((r) => r.SourceRecordId as string)
+      .sort();
     expect(found).toEqual(expected);
     // Repeat run-code activity exists beyond the planted rows, so "first time" is what decides.
-    expect(ba.rows.filter((r) => runsCode(r) && !firstTime(r)).length).toBeGreaterThan(data.planted.filter((c) => c.expect === 'no-alert').length);
+    expect(ba.rows.filter((r) => runsCode(r) && !firstTime(r)).length).toBeGreaterThan(
+      data.planted.filter((c) => c.expect === 'no-alert').length,
+    );
   });
 
   it('backs each planted hit with Started/Accepted/Succeeded AzureActivity rows that name the machine', () => {
@@ -147,7 +175,9 @@ describe('sample data generator', () => {
       const rows = aa.rows.filter((r) => r.CorrelationId === c.azureActivity?.correlationId);
       if (c.azureActivity === null) {
         const near = aa.rows.filter(
-          (r) => String(r.Caller).toLowerCase() === c.upn && Math.abs((r.TimeGenerated as Date).getTime() - c.timeGenerated.getTime()) < 3600_000 &&
+          (r) =>
+            String(r.Caller).toLowerCase() === c.upn &&
+            Math.abs((r.TimeGenerated as Date).getTime() - c.timeGenerated.getTime()) < 3600_000 &&
             String(r.OperationNameValue).toLowerCase() === c.operation.toLowerCase(),
         );
         expect(near).toEqual([]);
@@ -170,7 +200,10 @@ describe('sample data generator', () => {
   });
 
   it('marks as seed matches exactly the EventMessage + "True" rows the seed can see within its hour', () => {
-    const seen = data.planted.filter((c) => c.matchesSeedQuery).map((c) => c.id).sort();
+    const seen = data.planted
+      .filter((c) => c.matchesSeedQuery)
+      .map((c) => c.id)
+      .sort();
     expect(seen).toEqual(['alice-run-command', 'erin-arc-extension', 'grace-custom-script-no-activity']);
   });
 

@@ -17,7 +17,15 @@ let server: WorkspaceServer;
 let source: LogAnalyticsSource;
 
 function localSource(extra: Partial<ConstructorParameters<typeof LogAnalyticsSource>[0]> = {}): LogAnalyticsSource {
-  return new LogAnalyticsSource({ name: 'local', workspaceId: 'ws-main', endpoint: server.url, local: true, retryDelayMs: 5, maxRetryDelayMs: 20, ...extra });
+  return new LogAnalyticsSource({
+    name: 'local',
+    workspaceId: 'ws-main',
+    endpoint: server.url,
+    local: true,
+    retryDelayMs: 5,
+    maxRetryDelayMs: 20,
+    ...extra,
+  });
 }
 
 async function queryError(p: Promise<unknown>): Promise<QueryError> {
@@ -35,7 +43,11 @@ function requestsFor(query: string): number {
 }
 
 beforeAll(async () => {
-  server = await startWorkspaceServer({ source: { getTable: (n) => tables.get(n) }, workspaceId: ['ws-main', 'ws-other'], clock: () => NOW });
+  server = await startWorkspaceServer({
+    source: { getTable: (n) => tables.get(n) },
+    workspaceId: ['ws-main', 'ws-other'],
+    clock: () => NOW,
+  });
   source = localSource();
 });
 afterAll(async () => {
@@ -63,14 +75,20 @@ describe('local workspace through the real LogsQueryClient', () => {
     expect(r.rows).toHaveLength(1);
     expect(r.rows[0].TimeGenerated).toEqual(alice?.timeGenerated);
     expect(r.rows[0].UserPrincipalName).toBe('alice@contoso.com');
-    expect(r.rows[0].ActivityInsights).toMatchObject({ EventMessage: 'Microsoft.Compute/virtualMachines/runCommand/action', FirstTimeUserPerformedAction: 'True' });
+    expect(r.rows[0].ActivityInsights).toMatchObject({
+      EventMessage: 'Microsoft.Compute/virtualMachines/runCommand/action',
+      FirstTimeUserPerformedAction: 'True',
+    });
     expect(typeof r.rows[0].InvestigationPriority).toBe('number');
   });
 
   it('runs the seed query and returns exactly the planted rows in its EventMessage + "True" form within the hour', async () => {
     expect(seedQuery().replace(/\r/g, '')).toBe(SEED_KQL);
     const r = await source.query(seedQuery(), DAY_BEFORE);
-    const expected = data.planted.filter((c) => c.matchesSeedQuery).map((c) => c.sourceRecordId).sort();
+    const expected = data.planted
+      .filter((c) => c.matchesSeedQuery)
+      .map((c) => c.sourceRecordId)
+      .sort();
     expect(expected).toHaveLength(3);
     expect(r.rows.map((row) => row.SourceRecordId).sort()).toEqual(expected);
   });
@@ -108,7 +126,12 @@ describe('local workspace through the real LogsQueryClient', () => {
   });
 
   it('flags a result over the row limit as partial', async () => {
-    const small = await startWorkspaceServer({ source: { getTable: (n) => tables.get(n) }, workspaceId: 'w', clock: () => NOW, maxRows: 5 });
+    const small = await startWorkspaceServer({
+      source: { getTable: (n) => tables.get(n) },
+      workspaceId: 'w',
+      clock: () => NOW,
+      maxRows: 5,
+    });
     try {
       const s = new LogAnalyticsSource({ name: 'small', workspaceId: 'w', endpoint: small.url, local: true });
       const err = await queryError(s.query('AuditLogs', DAY_BEFORE));
@@ -185,7 +208,9 @@ describe('local workspace through the real LogsQueryClient', () => {
   });
 
   it('reports an unknown workspace as not-found', async () => {
-    const err = await queryError(new LogAnalyticsSource({ name: 'x', workspaceId: 'nope', endpoint: server.url, local: true }).query('AuditLogs', DAY_BEFORE));
+    const err = await queryError(
+      new LogAnalyticsSource({ name: 'x', workspaceId: 'nope', endpoint: server.url, local: true }).query('AuditLogs', DAY_BEFORE),
+    );
     expect(err.kind).toBe('not-found');
     expect(err.statusCode).toBe(404);
     expect(err.message).toMatch(/workspace nope could not be found/);
@@ -206,11 +231,19 @@ describe('local workspace through the real LogsQueryClient', () => {
   });
 
   it('checks its own inputs', async () => {
-    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'w', endpoint: 'http://127.0.0.1:1/api' , local: true })).toThrow(/must end in \/v1/);
-    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'w', endpoint: 'http://127.0.0.1:1/v1' })).toThrow(/plain http: set local: true/);
-    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'a/b', local: true, endpoint: server.url })).toThrow(/not a workspace id/);
+    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'w', endpoint: 'http://127.0.0.1:1/api', local: true })).toThrow(
+      /must end in \/v1/,
+    );
+    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'w', endpoint: 'http://127.0.0.1:1/v1' })).toThrow(
+      /plain http: set local: true/,
+    );
+    expect(() => new LogAnalyticsSource({ name: 'x', workspaceId: 'a/b', local: true, endpoint: server.url })).toThrow(
+      /not a workspace id/,
+    );
     expect((await queryError(source.query(' ', DAY_BEFORE))).kind).toBe('bad-query');
-    expect((await queryError(source.query('AuditLogs', { start: NOW, end: new Date(NOW.getTime() - 1) }))).message).toMatch(/ends before it starts/);
+    expect((await queryError(source.query('AuditLogs', { start: NOW, end: new Date(NOW.getTime() - 1) }))).message).toMatch(
+      /ends before it starts/,
+    );
   });
 });
 
@@ -219,14 +252,31 @@ describe('unreachable workspaces', () => {
     const gone = await startWorkspaceServer({ source: { getTable: () => undefined }, workspaceId: 'w' });
     const port = gone.port;
     await gone.close();
-    const local = new LogAnalyticsSource({ name: 'gone', workspaceId: 'w', endpoint: `http://127.0.0.1:${port}/v1`, local: true, maxRetries: 0 });
+    const local = new LogAnalyticsSource({
+      name: 'gone',
+      workspaceId: 'w',
+      endpoint: `http://127.0.0.1:${port}/v1`,
+      local: true,
+      maxRetries: 0,
+    });
     const err = await queryError(local.query('AuditLogs', DAY_BEFORE));
     expect(err.kind).toBe('unavailable');
     expect(err.message).toMatch(/^gone: the workspace could not be reached/);
 
     const scopes: string[][] = [];
-    const credential = { getToken: async (s: string | string[]) => { scopes.push(([] as string[]).concat(s)); return { token: 't', expiresOnTimestamp: Date.now() + HOUR }; } };
-    const azure = new LogAnalyticsSource({ name: 'azure', workspaceId: 'w', endpoint: `https://127.0.0.1:${port}/v1`, credential, maxRetries: 0 });
+    const credential = {
+      getToken: async (s: string | string[]) => {
+        scopes.push(([] as string[]).concat(s));
+        return { token: 't', expiresOnTimestamp: Date.now() + HOUR };
+      },
+    };
+    const azure = new LogAnalyticsSource({
+      name: 'azure',
+      workspaceId: 'w',
+      endpoint: `https://127.0.0.1:${port}/v1`,
+      credential,
+      maxRetries: 0,
+    });
     expect((await queryError(azure.query('AuditLogs', DAY_BEFORE))).kind).toBe('unavailable');
     expect(scopes).toEqual([[`https://127.0.0.1:${port}/.default`]]);
   });
@@ -235,7 +285,12 @@ describe('unreachable workspaces', () => {
 describe('bearer token check', () => {
   let guarded: WorkspaceServer;
   beforeAll(async () => {
-    guarded = await startWorkspaceServer({ source: { getTable: (n) => tables.get(n) }, workspaceId: 'w', clock: () => NOW, requireBearer: 'local-secret' });
+    guarded = await startWorkspaceServer({
+      source: { getTable: (n) => tables.get(n) },
+      workspaceId: 'w',
+      clock: () => NOW,
+      requireBearer: 'local-secret',
+    });
   });
   afterAll(() => guarded.close());
 
@@ -248,19 +303,44 @@ describe('bearer token check', () => {
     const signed = new LogAnalyticsSource({ name: 'g', workspaceId: 'w', endpoint: guarded.url, local: true, credential });
     expect((await signed.query('AuditLogs | take 1', DAY_BEFORE)).rows).toHaveLength(1);
     const wrong = { getToken: async () => ({ token: 'other', expiresOnTimestamp: Date.now() + HOUR }) };
-    expect((await queryError(new LogAnalyticsSource({ name: 'g', workspaceId: 'w', endpoint: guarded.url, local: true, credential: wrong }).query('AuditLogs', DAY_BEFORE))).kind).toBe('forbidden');
+    expect(
+      (
+        await queryError(
+          new LogAnalyticsSource({ name: 'g', workspaceId: 'w', endpoint: guarded.url, local: true, credential: wrong }).query(
+            'AuditLogs',
+            DAY_BEFORE,
+          ),
+        )
+      ).kind,
+    ).toBe('forbidden');
   });
 });
 
 describe('the query API over plain HTTP', () => {
-  async function post(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, path = '/workspaces/ws-main/query') {
+  async function post(
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    path = '/workspaces/ws-main/query',
+  ) {
     const res = await fetch(`${server.url}${path}`, { method: 'POST', headers, body });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as { error?: { code: string; message: string }; tables?: Array<{ name: string; columns: unknown[]; rows: unknown[][] }> }) : undefined };
+    return {
+      status: res.status,
+      body: text
+        ? (JSON.parse(text) as {
+            error?: { code: string; message: string };
+            tables?: Array<{ name: string; columns: unknown[]; rows: unknown[][] }>;
+          })
+        : undefined,
+    };
   }
 
   it('answers the Log Analytics shape with encoded cells', async () => {
-    const r = await post(JSON.stringify({ query: `BehaviorAnalytics | where SourceRecordId == "${alice?.sourceRecordId}" | project TimeGenerated, ActivityInsights` }));
+    const r = await post(
+      JSON.stringify({
+        query: `BehaviorAnalytics | where SourceRecordId == "${alice?.sourceRecordId}" | project TimeGenerated, ActivityInsights`,
+      }),
+    );
     expect(r.status).toBe(200);
     expect(r.body?.tables?.[0].name).toBe('PrimaryResult');
     const [tg, insights] = r.body?.tables?.[0].rows[0] ?? [];
@@ -275,7 +355,9 @@ describe('the query API over plain HTTP', () => {
     [`PT30M/${NOW.toISOString()}`, HOUR / 2],
     [`${new Date(NOW.getTime() - HOUR).toISOString()}/${NOW.toISOString()}`, HOUR],
   ])('accepts timespan %s', async (timespan, spanMs) => {
-    const r = await post(JSON.stringify({ query: 'SigninLogs | summarize first = min(TimeGenerated), last = max(TimeGenerated)', timespan }));
+    const r = await post(
+      JSON.stringify({ query: 'SigninLogs | summarize first = min(TimeGenerated), last = max(TimeGenerated)', timespan }),
+    );
     expect(r.status).toBe(200);
     const [first, last] = (r.body?.tables?.[0].rows[0] ?? []) as string[];
     expect(Date.parse(last) - Date.parse(first)).toBeLessThanOrEqual(spanMs);
@@ -286,9 +368,19 @@ describe('the query API over plain HTTP', () => {
     ['a body without query', JSON.stringify({ timespan: 'PT1H' }), 400, /needs "query"/],
     ['a timespan that is not ISO 8601', JSON.stringify({ query: 'AuditLogs', timespan: 'yesterday' }), 400, /timespan "yesterday"/],
     ['a timespan in months', JSON.stringify({ query: 'AuditLogs', timespan: 'P1M' }), 400, /years and months are not supported/],
-    ['a timespan ending before it starts', JSON.stringify({ query: 'AuditLogs', timespan: '2026-01-02T00:00:00Z/2026-01-01T00:00:00Z' }), 400, /end is before the start/],
+    [
+      'a timespan ending before it starts',
+      JSON.stringify({ query: 'AuditLogs', timespan: '2026-01-02T00:00:00Z/2026-01-01T00:00:00Z' }),
+      400,
+      /end is before the start/,
+    ],
     ['workspaces that are not strings', JSON.stringify({ query: 'AuditLogs', workspaces: [1] }), 400, /"workspaces" must be an array/],
-    ['an unknown additional workspace', JSON.stringify({ query: 'AuditLogs', workspaces: ['elsewhere'] }), 404, /workspace elsewhere could not be found/],
+    [
+      'an unknown additional workspace',
+      JSON.stringify({ query: 'AuditLogs', workspaces: ['elsewhere'] }),
+      404,
+      /workspace elsewhere could not be found/,
+    ],
   ])('rejects %s clearly', async (_what, body, status, message) => {
     const r = await post(body);
     expect(r.status).toBe(status);

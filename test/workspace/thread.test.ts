@@ -12,7 +12,13 @@ afterAll(async () => {
 });
 
 function sourceFor(thread: WorkspaceThread): LogAnalyticsSource {
-  return new LogAnalyticsSource({ name: 'local', workspaceId: thread.workspaceIds[0] as string, endpoint: thread.url, local: true, maxRetries: 0 });
+  return new LogAnalyticsSource({
+    name: 'local',
+    workspaceId: thread.workspaceIds[0] as string,
+    endpoint: thread.url,
+    local: true,
+    maxRetries: 0,
+  });
 }
 
 const lastDay = (): { start: Date; end: Date } => ({ start: new Date(Date.now() - 86_400_000), end: new Date() });
@@ -27,7 +33,10 @@ describe('the local workspace in its own thread', () => {
       expect(thread.prepared).toBe('existing');
       expect(thread.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
       // A query sent before the tables are in memory waits for them rather than failing.
-      const count = await sourceFor(thread).query('BehaviorAnalytics | count', { start: new Date(Date.now() - 30 * 86_400_000), end: new Date() });
+      const count = await sourceFor(thread).query('BehaviorAnalytics | count', {
+        start: new Date(Date.now() - 30 * 86_400_000),
+        end: new Date(),
+      });
       expect(count.rows[0]?.Count).toBe(gen.manifest.tables.BehaviorAnalytics);
       await expect(thread.loaded).resolves.toBeUndefined();
       expect(events).toContain('loaded');
@@ -49,10 +58,13 @@ describe('the local workspace in its own thread', () => {
       await thread.loaded;
       // Same seed, so the planted record ids survive the refresh.
       const planted = old.planted.filter((p) => p.expect === 'alert').map((p) => p.sourceRecordId);
-      const r = await sourceFor(thread).query(`BehaviorAnalytics | where SourceRecordId in (${planted.map((id) => `'${id}'`).join(', ')}) | distinct SourceRecordId`, {
-        start: new Date(Date.now() - 2 * 86_400_000),
-        end: new Date(),
-      });
+      const r = await sourceFor(thread).query(
+        `BehaviorAnalytics | where SourceRecordId in (${planted.map((id) => `'${id}'`).join(', ')}) | distinct SourceRecordId`,
+        {
+          start: new Date(Date.now() - 2 * 86_400_000),
+          end: new Date(),
+        },
+      );
       expect(r.rows.map((x) => x.SourceRecordId).sort()).toEqual([...planted].sort());
     } finally {
       await thread.close();
@@ -64,10 +76,16 @@ describe('the local workspace in its own thread', () => {
     await generateWorkspace({ dir: out, seed: 5, now: new Date(), days: 1 });
     await appendFile(path.join(out, 'AuditLogs.ndjson'), '{"oops": \n');
     const events: string[] = [];
-    const thread = await startWorkspaceThread({ dir: out, freshForMs: 3_600_000, onEvent: (e) => events.push(e.kind === 'load-failed' ? `load-failed: ${e.message}` : e.kind) });
+    const thread = await startWorkspaceThread({
+      dir: out,
+      freshForMs: 3_600_000,
+      onEvent: (e) => events.push(e.kind === 'load-failed' ? `load-failed: ${e.message}` : e.kind),
+    });
     try {
       await expect(thread.loaded).rejects.toThrow(/AuditLogs\.ndjson:\d+: not valid JSON/);
-      await expect(sourceFor(thread).query('BehaviorAnalytics | count', lastDay())).rejects.toThrow(/could not load its data: .*AuditLogs\.ndjson:\d+: not valid JSON/);
+      await expect(sourceFor(thread).query('BehaviorAnalytics | count', lastDay())).rejects.toThrow(
+        /could not load its data: .*AuditLogs\.ndjson:\d+: not valid JSON/,
+      );
       expect(events.some((e) => /^load-failed: .*AuditLogs\.ndjson/.test(e))).toBe(true);
     } finally {
       await thread.close();
@@ -78,7 +96,9 @@ describe('the local workspace in its own thread', () => {
     const out = path.join(dir, 'broken-manifest');
     await generateWorkspace({ dir: out, seed: 6, now: new Date(), days: 1 });
     await writeFile(path.join(out, 'workspace.json'), '{"seed": "x"}');
-    await expect(startWorkspaceThread({ dir: out, freshForMs: 3_600_000 })).rejects.toThrow(/did not start: .*workspace\.json: expected \{"seed": integer/);
+    await expect(startWorkspaceThread({ dir: out, freshForMs: 3_600_000 })).rejects.toThrow(
+      /did not start: .*workspace\.json: expected \{"seed": integer/,
+    );
     expect(await readFile(path.join(out, 'workspace.json'), 'utf8')).toBe('{"seed": "x"}');
   });
 });

@@ -1,7 +1,13 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureSampleWorkspace, generateWorkspace, planSampleWorkspace, prepareSampleWorkspace, startWorkspaceThread } from '../../src/workspace';
+import {
+  ensureSampleWorkspace,
+  generateWorkspace,
+  planSampleWorkspace,
+  prepareSampleWorkspace,
+  startWorkspaceThread,
+} from '../../src/workspace';
 import { fingerprintFolder, userTables } from '../support/folders';
 
 describe('the local workspace never writes over data FirstWatch did not make', () => {
@@ -13,7 +19,7 @@ describe('the local workspace never writes over data FirstWatch did not make', (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('a folder of tables without a manifest is the user\'s: never generated over, whatever its age', async () => {
+  it("a folder of tables without a manifest is the user's: never generated over, whatever its age", async () => {
     await userTables(dir, new Date('2020-01-01T00:00:00Z'));
     const before = await fingerprintFolder(dir);
     expect(await planSampleWorkspace(dir, { freshForMs: 1 })).toEqual({ kind: 'user-data', tables: ['BehaviorAnalytics'] });
@@ -30,7 +36,7 @@ describe('the local workspace never writes over data FirstWatch did not make', (
     expect(await fingerprintFolder(dir)).toEqual(before);
   });
 
-  it('FirstWatch\'s own stale sample data is regenerated; an empty folder is generated', async () => {
+  it("FirstWatch's own stale sample data is regenerated; an empty folder is generated", async () => {
     await generateWorkspace({ dir, now: new Date('2020-01-01T00:00:00Z'), days: 1 });
     expect(await prepareSampleWorkspace(dir, { freshForMs: 3_600_000 })).toBe('refreshed');
     const empty = path.join(dir, 'empty');

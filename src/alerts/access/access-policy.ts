@@ -1,4 +1,11 @@
-import { AllowListAuthorizer, notListed, type AccessRequest, type AuthorizationDecision, type Authorizer, type WorkspaceScope } from '../authorizer';
+import {
+  AllowListAuthorizer,
+  notListed,
+  type AccessRequest,
+  type AuthorizationDecision,
+  type Authorizer,
+  type WorkspaceScope,
+} from '../authorizer';
 import type { Actor } from '../types';
 import type { PlaceResolver } from './place';
 
@@ -35,7 +42,9 @@ export class AccessPolicy implements Authorizer {
     const listed = this.everywhere.lists(actor) ? this.names : this.perWorkspace.filter((w) => w.list.lists(actor)).map((w) => w.name);
     switch (place.kind) {
       case 'elsewhere':
-        return none(`${origin} is not a configured alert or escalation channel; act from one of those, or from a direct message if you are a listed responder`);
+        return none(
+          `${origin} is not a configured alert or escalation channel; act from one of those, or from a direct message if you are a listed responder`,
+        );
       case 'direct':
       case 'local':
         if (listed.length === 0) {

@@ -41,7 +41,10 @@ export function describeQueryFailure(e: unknown, workspace: string, multiple: bo
       case 'timeout':
         return new HuntError('timeout', `the workspace query timed out${where}: ${detail}`);
       case 'forbidden':
-        return new HuntError('workspace', `FirstWatch may not read the workspace${where} (it needs the Log Analytics Reader role): ${detail}`);
+        return new HuntError(
+          'workspace',
+          `FirstWatch may not read the workspace${where} (it needs the Log Analytics Reader role): ${detail}`,
+        );
       case 'not-found':
         return new HuntError('workspace', `the workspace was not found${where}: ${detail}`);
       case 'unavailable':

@@ -1,6 +1,4 @@
-export { HuntService,    type HuntTiming } from './service';
-export { HuntError,  } from './errors';
-export { buildHuntQuery, formatTimespanLiteral,     } from './query';
-;
-;
-export { validateUpn,     } from './upn';
+export { HuntService, type HuntTiming } from './service';
+export { HuntError } from './errors';
+export { buildHuntQuery, formatTimespanLiteral } from './query';
+export { validateUpn } from './upn';

@@ -3,7 +3,12 @@ import { defenderUserUrl, isGuid, isoDuration, logAnalyticsQueryUrl } from '../l
 
 export { isGuid, isoDuration };
 
-export function logAnalyticsQueryLink(query: string, workspaceResourceId: string | undefined, tenantId: string | undefined, lookbackMs: number): string | undefined {
+export function logAnalyticsQueryLink(
+  query: string,
+  workspaceResourceId: string | undefined,
+  tenantId: string | undefined,
+  lookbackMs: number,
+): string | undefined {
   return logAnalyticsQueryUrl(query, workspaceResourceId, tenantId, isoDuration(lookbackMs));
 }
 

@@ -18,7 +18,10 @@ export function parseLookback(text: string | undefined, limits: LookbackLimits):
   const t = text.trim().toLowerCase();
   const ms = LOOKBACK_SHAPE.test(t) ? parseInOneUnit(t) : undefined;
   if (ms === undefined) {
-    return { ok: false, reason: `"${text.trim().slice(0, 40)}" is not a look-back; use a whole number with m, h or d, like 90m, 24h or 7d` };
+    return {
+      ok: false,
+      reason: `"${text.trim().slice(0, 40)}" is not a look-back; use a whole number with m, h or d, like 90m, 24h or 7d`,
+    };
   }
   if (ms > limits.max) return { ok: false, reason: `${t} is longer than the maximum look-back of ${formatInOneUnit(limits.max)}` };
   return { ok: true, ms };

@@ -22,9 +22,6 @@ export const HUNT_QUERY_LIMITS = {
 /** The source tables a hunt reads, in the order the report lists them. */
 export const HUNT_SOURCES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'] as const;
 
-/** What each row of the result is (the `Kind` column). */
-type HuntRowKind = 'activity' | 'day' | 'ip' | 'target' | 'signin' | 'insight' | 'identity' | 'event' | 'total';
-
 /** The capped rankings whose true size the query also returns (`Kind = "total"`, `Key` = which). */
 export type HuntTotalKey = 'ips' | 'resources';
 

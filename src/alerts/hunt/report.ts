@@ -67,7 +67,11 @@ export function assembleReport(input: ReportInput): HuntReport {
     bySource,
     timeline: dailyTimeline(start, now, agg.days),
     activities,
-    signIns: ranked([...agg.signIns].map(([result, count]) => ({ result, count })), (s) => s.result, REPORT_LIMITS.ranking),
+    signIns: ranked(
+      [...agg.signIns].map(([result, count]) => ({ result, count })),
+      (s) => s.result,
+      REPORT_LIMITS.ranking,
+    ),
     sourceIps: ranked(
       [...agg.ips].map(([ip, v]) => {
         const location = [...v.locations].find((l) => l.trim() !== '');
@@ -76,8 +80,16 @@ export function assembleReport(input: ReportInput): HuntReport {
       (s) => s.ip,
       REPORT_LIMITS.ranking,
     ),
-    resources: ranked([...agg.targets].map(([resource, count]) => ({ resource, count })), (r) => r.resource, REPORT_LIMITS.ranking),
-    insights: ranked([...agg.insights].map(([insight, count]) => ({ insight, count })), (i) => i.insight, REPORT_LIMITS.ranking),
+    resources: ranked(
+      [...agg.targets].map(([resource, count]) => ({ resource, count })),
+      (r) => r.resource,
+      REPORT_LIMITS.ranking,
+    ),
+    insights: ranked(
+      [...agg.insights].map(([insight, count]) => ({ insight, count })),
+      (i) => i.insight,
+      REPORT_LIMITS.ranking,
+    ),
     recent: [...agg.events].sort((a, b) => b.time.getTime() - a.time.getTime()).slice(0, HUNT_QUERY_LIMITS.recent),
     alerts: input.alerts
       .slice()

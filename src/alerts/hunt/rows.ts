@@ -94,7 +94,10 @@ function strings(row: Record<string, unknown>, col: string): string[] {
     }
   }
   if (!Array.isArray(v)) throw new RowError(`column ${col} should be a list`);
-  return v.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map(String).filter((s) => s !== '');
+  return v
+    .filter((x): x is string | number => typeof x === 'string' || typeof x === 'number')
+    .map(String)
+    .filter((s) => s !== '');
 }
 
 function addSet(into: string[], items: string[], cap: number): void {

@@ -85,7 +85,8 @@ export class HuntService implements HuntRunner {
       throw new Error('HuntService needs at least one workspace QuerySource');
     }
     for (const s of options.sources) {
-      if (!s || typeof s.query !== 'function' || typeof s.name !== 'string') throw new Error('every hunt source must be a QuerySource with a name');
+      if (!s || typeof s.query !== 'function' || typeof s.name !== 'string')
+        throw new Error('every hunt source must be a QuerySource with a name');
     }
     const names = options.sources.map((s) => s.name);
     if (new Set(names).size !== names.length) throw new Error(`hunt workspace names must be distinct, got ${names.join(', ')}`);
@@ -93,8 +94,10 @@ export class HuntService implements HuntRunner {
       throw new Error('HuntService needs a store with findAlertsBySubject and appendAudit');
     }
     const limits = { ...DEFAULTS, ...stripUndefined(options.limits ?? {}) };
-    if (!Number.isFinite(limits.cacheSeconds) || limits.cacheSeconds < 0) throw new Error(`cacheSeconds must be ≥ 0, got ${limits.cacheSeconds}`);
-    if (!Number.isInteger(limits.timeoutMs) || limits.timeoutMs < 1) throw new Error(`timeoutMs must be a whole number ≥ 1, got ${limits.timeoutMs}`);
+    if (!Number.isFinite(limits.cacheSeconds) || limits.cacheSeconds < 0)
+      throw new Error(`cacheSeconds must be ≥ 0, got ${limits.cacheSeconds}`);
+    if (!Number.isInteger(limits.timeoutMs) || limits.timeoutMs < 1)
+      throw new Error(`timeoutMs must be a whole number ≥ 1, got ${limits.timeoutMs}`);
     checkLookback(limits.maxLookbackMs);
     this.sources = [...options.sources];
     this.store = options.store;
@@ -174,7 +177,9 @@ export class HuntService implements HuntRunner {
     const lookbackMs = request.lookbackMs;
     checkLookback(lookbackMs);
     if (lookbackMs > this.limits.maxLookbackMs) {
-      throw new Error(`the look-back may be at most ${formatTimespanLiteral(this.limits.maxLookbackMs)}, got ${formatTimespanLiteral(lookbackMs)}`);
+      throw new Error(
+        `the look-back may be at most ${formatTimespanLiteral(this.limits.maxLookbackMs)}, got ${formatTimespanLiteral(lookbackMs)}`,
+      );
     }
     if (request.alertId !== undefined && (typeof request.alertId !== 'string' || !/^[A-Za-z0-9-]{1,40}$/.test(request.alertId))) {
       throw new Error('the hunt request names a malformed alert id');
@@ -230,7 +235,9 @@ export class HuntService implements HuntRunner {
 
       const aggregate = emptyAggregate();
       results.forEach((r, i) => addRows(aggregate, r.rows, this.sources[i].name));
-      const missingTables = results.flatMap((r, i) => missingTablesOf(r.warnings).map((t) => (multiple ? `${t} in ${this.sources[i].name}` : t)));
+      const missingTables = results.flatMap((r, i) =>
+        missingTablesOf(r.warnings).map((t) => (multiple ? `${t} in ${this.sources[i].name}` : t)),
+      );
       const report = assembleReport({
         upn,
         lookbackMs,
@@ -267,6 +274,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** The tables a fuzzy union's warnings say did not resolve ("'union' operator: Failed to resolve table expression named 'X'"). */
 function missingTablesOf(warnings: readonly string[] | undefined): string[] {
-  const names = (warnings ?? []).map((w) => /Failed to resolve table (?:or column )?expression named '([^']{1,200})'/.exec(w)?.[1]).filter((n): n is string => n !== undefined);
+  const names = (warnings ?? [])
+    .map((w) => /Failed to resolve table (?:or column )?expression named '([^']{1,200})'/.exec(w)?.[1])
+    .filter((n): n is string => n !== undefined);
   return [...new Set(names)];
 }

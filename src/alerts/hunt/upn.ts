@@ -53,11 +53,12 @@ export function validateUpn(input: unknown): UpnCheck {
   if (labels.length < 2) return { ok: false, reason: `the domain "${domain}" needs at least one dot, like contoso.com` };
   for (const label of labels) {
     if (label.length > MAX_LABEL) return { ok: false, reason: `the domain label "${label.slice(0, 20)}…" is longer than ${MAX_LABEL}` };
-    if (label.startsWith('-') || label.endsWith('-')) return { ok: false, reason: `the domain label "${label}" may not start or end with a hyphen` };
+    if (label.startsWith('-') || label.endsWith('-'))
+      return { ok: false, reason: `the domain label "${label}" may not start or end with a hyphen` };
   }
   // The character checks above imply this; kept as the single statement of the accepted shape.
   if (!UPN.test(text)) return { ok: false, reason: 'the UPN is not of the form name@domain.tld' };
   return { ok: true, upn: text.toLowerCase() };
 }
 
-export { parseLookback,   } from './lookback';
+export { parseLookback } from './lookback';

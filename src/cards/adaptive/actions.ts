@@ -36,14 +36,6 @@ export const TEAMS_INPUT_IDS = {
   classification: 'fwClassification',
 } as const;
 
-/** Machine-readable summary of the data shape described above. */
-const TEAMS_ACTION_DATA_SHAPE = {
-  execute: 'activity.value.action.data',
-  submit: 'activity.value',
-  fields: { verb: 'CardVerb', alertId: 'FW-<n>', version: 'number' },
-  inputs: TEAMS_INPUT_IDS,
-} as const;
-
 /** The data object both the Execute action and its Submit fallback carry. */
 export function teamsActionData(payload: CardActionPayload): AcObject {
   return { ...payload };
@@ -78,6 +70,7 @@ export function parseTeamsActionData(value: unknown): PayloadParse {
   const v = value as Record<string, unknown>;
   const noteKey = v.verb === 'escalate' ? TEAMS_INPUT_IDS.escalateNote : v.verb === 'resolve' ? TEAMS_INPUT_IDS.resolveNote : undefined;
   const note = noteKey !== undefined && nonEmpty(v[noteKey]) ? v[noteKey] : v.note;
-  const classification = v.verb === 'resolve' && nonEmpty(v[TEAMS_INPUT_IDS.classification]) ? v[TEAMS_INPUT_IDS.classification] : v.classification;
+  const classification =
+    v.verb === 'resolve' && nonEmpty(v[TEAMS_INPUT_IDS.classification]) ? v[TEAMS_INPUT_IDS.classification] : v.classification;
   return parseCardActionPayload({ verb: v.verb, alertId: v.alertId, version: v.version, note, classification });
 }

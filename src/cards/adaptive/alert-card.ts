@@ -150,7 +150,14 @@ export function alertCardParts(view: AlertView, level = 0): { body: AcObject[]; 
   body.push(factSet(view.facts.map((f) => ({ title: f.label, value: safeText(f.value, caps.fact) }))));
   body.push(...insightSection(view, caps));
   body.push(...mitreSection(view, caps));
-  body.push(...listSection('Entities', view.entities.map((e) => ({ label: e.type, value: e.text })), caps, 'entities'));
+  body.push(
+    ...listSection(
+      'Entities',
+      view.entities.map((e) => ({ label: e.type, value: e.text })),
+      caps,
+      'entities',
+    ),
+  );
   body.push(...listSection('Details', view.details, caps, 'details'));
   body.push(...linkSet(view));
   body.push({

@@ -4,7 +4,12 @@ import { digestLines, digestTitle, type DigestView } from '../digest-view';
 /** The digest as a Teams Adaptive Card. */
 export function digestCard(view: DigestView): object {
   const l = digestLines(view);
-  const text = (t: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: 'TextBlock', text: t, wrap: true, ...extra });
+  const text = (t: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    type: 'TextBlock',
+    text: t,
+    wrap: true,
+    ...extra,
+  });
   return card(
     [
       text(safeText(`⚠️ ${digestTitle(view)}`, 200), { weight: 'Bolder', size: 'Medium', color: 'Attention' }),

@@ -28,7 +28,11 @@ function moreRows(more: number, what: string): AcObject[] {
 function alertsTable(reply: Extract<CommandReply, { kind: 'alerts' }>, ctx: CardContext): object {
   const title = `${reply.scope === 'open' ? 'Open alerts' : 'All alerts'} (${reply.alerts.length})`;
   if (reply.alerts.length === 0) {
-    return card([heading(title), textBlock(reply.scope === 'open' ? 'No open alerts. 🎉' : 'No alerts yet.', { isSubtle: true })], [], title);
+    return card(
+      [heading(title), textBlock(reply.scope === 'open' ? 'No open alerts. 🎉' : 'No alerts yet.', { isSubtle: true })],
+      [],
+      title,
+    );
   }
   const { items, more } = takeFirst(reply.alerts, MAX_TABLE_ROWS);
   const rows = items.map((a) => [a.id, safeText(a.title, 120), STATUS_WORD[a.status], formatAge(a.eventTime, ctx.now)]);
@@ -53,15 +57,26 @@ function auditRows(audit: AuditEntry[], ctx: CardContext, max: number): { rows: 
 function detailCard(reply: Extract<CommandReply, { kind: 'alert-detail' }>, ctx: CardContext): object {
   const view = toAlertView(reply.alert, ctx);
   let result: object = {};
-  for (const [level, maxRows] of [[0, MAX_TABLE_ROWS], [1, 10], [2, 5]] as const) {
+  for (const [level, maxRows] of [
+    [0, MAX_TABLE_ROWS],
+    [1, 10],
+    [2, 5],
+  ] as const) {
     const parts = alertCardParts(view, level);
     const { rows, more } = auditRows(reply.audit, ctx, maxRows);
     const audit =
       rows.length > 0
-        ? [heading('Audit trail'), table(['When', 'Who', 'Action', 'Outcome', 'Detail'], rows, [2, 2, 2, 1, 3]), ...(more > 0 ? [textBlock(`${more} earlier entries not shown`, { isSubtle: true, size: 'Small' })] : [])]
+        ? [
+            heading('Audit trail'),
+            table(['When', 'Who', 'Action', 'Outcome', 'Detail'], rows, [2, 2, 2, 1, 3]),
+            ...(more > 0 ? [textBlock(`${more} earlier entries not shown`, { isSubtle: true, size: 'Small' })] : []),
+          ]
         : [heading('Audit trail'), textBlock('No actions recorded yet.', { isSubtle: true })];
     const lines = deliveryProblemLines(reply.deliveryProblems);
-    const problems = lines.length > 0 ? [heading('Delivery problems'), ...lines.slice(0, maxRows).map((l) => textBlock(safeText(l, 400), { wrap: true }))] : [];
+    const problems =
+      lines.length > 0
+        ? [heading('Delivery problems'), ...lines.slice(0, maxRows).map((l) => textBlock(safeText(l, 400), { wrap: true }))]
+        : [];
     result = card([...parts.body, ...audit, ...problems], parts.actions, alertFallbackText(view));
     if (jsonBytes(result) <= TEAMS_CARD_BUDGET_BYTES) break;
   }

@@ -42,7 +42,9 @@ function fields(view: AlertView, caps: Caps): SlackBlock | undefined {
   if (facts.length === 0) return undefined;
   return {
     type: 'section',
-    fields: facts.map((f) => mrkdwn(`*${f.label}*\n${safeMrkdwn(f.value, Math.min(caps.field, SLACK_LIMITS.fieldText - f.label.length - 4))}`)),
+    fields: facts.map((f) =>
+      mrkdwn(`*${f.label}*\n${safeMrkdwn(f.value, Math.min(caps.field, SLACK_LIMITS.fieldText - f.label.length - 4))}`),
+    ),
   };
 }
 
@@ -81,10 +83,25 @@ export function alertBlocks(view: AlertView, level = 0): SlackBlock[] {
     },
     view.description ? section(safeMrkdwn(view.description, caps.description, true)) : undefined,
     fields(view, caps),
-    listSection('Why it fired', view.insights.map((i) => `• ${safeMrkdwn(i.text, caps.insight)}`), 'insights', caps.section),
+    listSection(
+      'Why it fired',
+      view.insights.map((i) => `• ${safeMrkdwn(i.text, caps.insight)}`),
+      'insights',
+      caps.section,
+    ),
     listSection('MITRE ATT&amp;CK', mitreLines(view, caps), 'techniques', caps.section),
-    listSection('Entities', view.entities.map((e) => `• *${safeMrkdwn(e.type, 60)}*: ${safeMrkdwn(e.text, caps.item)}`), 'entities', caps.section),
-    listSection('Details', view.details.map((d) => `• *${safeMrkdwn(d.label, 80)}*: ${safeMrkdwn(d.value, caps.item)}`), 'details', caps.section),
+    listSection(
+      'Entities',
+      view.entities.map((e) => `• *${safeMrkdwn(e.type, 60)}*: ${safeMrkdwn(e.text, caps.item)}`),
+      'entities',
+      caps.section,
+    ),
+    listSection(
+      'Details',
+      view.details.map((d) => `• *${safeMrkdwn(d.label, 80)}*: ${safeMrkdwn(d.value, caps.item)}`),
+      'details',
+      caps.section,
+    ),
     linkButtons(view),
     { type: 'context', elements: [mrkdwn(`*Status:* ${safeMrkdwn(view.statusLine, caps.status, true)}`)] },
   ];
@@ -96,7 +113,10 @@ export function alertBlocks(view: AlertView, level = 0): SlackBlock[] {
 
 /** "🔴 High · FW-12: First-time Run Command by alice@contoso.com — Open" */
 export function alertFallback(view: AlertView): string {
-  return safeMrkdwn(`${view.severity.emoji} ${view.severity.level} · ${view.alertId}: ${truncate(view.title, 200)} — ${view.statusLine}`, 300);
+  return safeMrkdwn(
+    `${view.severity.emoji} ${view.severity.level} · ${view.alertId}: ${truncate(view.title, 200)} — ${view.statusLine}`,
+    300,
+  );
 }
 
 /** The Slack alert message, cut down until it fits SLACK_LIMITS.messageChars. */

@@ -11,7 +11,13 @@ export function digestMessage(view: DigestView): { text: string; blocks: unknown
     text: esc(`⚠️ ${digestTitle(view)}`),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(`⚠️ ${digestTitle(view)}`, 150), emoji: true } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Severity:* ${esc(l.severities)}\n*Top users:* ${esc(l.users, 1000)}\n*Top VMs:* ${esc(l.targets, 1000)}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*Severity:* ${esc(l.severities)}\n*Top users:* ${esc(l.users, 1000)}\n*Top VMs:* ${esc(l.targets, 1000)}`,
+        },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`*First alerts*\n${first}`, 2900) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `${esc(l.follow)} List them all: \`${view.listHint.slack}\`` }] },
     ],

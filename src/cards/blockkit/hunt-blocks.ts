@@ -9,7 +9,16 @@ import { huntModel, SHRINKING_LIMITS, type HuntLine, type HuntModel } from '../h
 
 export type Block = Record<string, unknown>;
 
-export const BLOCK_LIMITS = { blocks: 50, text: 3000, header: 150, fields: 10, field: 2000, button: 75, url: 3000, message: 12_000 } as const;
+export const BLOCK_LIMITS = {
+  blocks: 50,
+  text: 3000,
+  header: 150,
+  fields: 10,
+  field: 2000,
+  button: 75,
+  url: 3000,
+  message: 12_000,
+} as const;
 
 /** Slack's three control characters in mrkdwn and plain_text. */
 export function escapeSlack(text: string): string {
@@ -63,7 +72,10 @@ function buildBlocks(m: HuntModel): Block[] {
     blocks.push(
       { type: 'section', text: mrkdwn(`*${escapeSlack(m.total)}*  ${escapeSlack(m.sources.join(' · '))}`) },
       // The bars are ours (▁…█), never data: safe inside a code span.
-      { type: 'section', text: mrkdwn(`\`${m.timeline.bars}\`\n${escapeSlack(m.timeline.range)} · one bar per day · ${escapeSlack(m.timeline.peak)}`) },
+      {
+        type: 'section',
+        text: mrkdwn(`\`${m.timeline.bars}\`\n${escapeSlack(m.timeline.range)} · one bar per day · ${escapeSlack(m.timeline.peak)}`),
+      },
       ...listSection('First-time and uncommon', m.insights, m.more.insights),
       ...listSection('Top actions', m.actions, m.more.actions),
       ...fieldsSection([
@@ -77,7 +89,12 @@ function buildBlocks(m: HuntModel): Block[] {
   blocks.push(...listSection('FirstWatch alerts for this user', m.alerts, m.more.alerts));
   const buttons = m.links
     .filter((l) => l.url.length <= BLOCK_LIMITS.url)
-    .map((l, i) => ({ type: 'button', action_id: `hunt_link_${i}`, text: { type: 'plain_text', text: truncate(l.label, BLOCK_LIMITS.button) }, url: l.url }));
+    .map((l, i) => ({
+      type: 'button',
+      action_id: `hunt_link_${i}`,
+      text: { type: 'plain_text', text: truncate(l.label, BLOCK_LIMITS.button) },
+      url: l.url,
+    }));
   if (buttons.length) blocks.push({ type: 'actions', elements: buttons });
   return blocks.slice(0, BLOCK_LIMITS.blocks);
 }

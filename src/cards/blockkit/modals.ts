@@ -98,7 +98,8 @@ function clickIn(privateMetadata: string): unknown {
 export function parseModalSubmission(view: unknown): PayloadParse {
   const v = record(view);
   if (!v) return { ok: false, reason: 'the modal submission has no view object' };
-  const expected = v.callback_id === SLACK_IDS.escalateCallback ? 'escalate' : v.callback_id === SLACK_IDS.resolveCallback ? 'resolve' : undefined;
+  const expected =
+    v.callback_id === SLACK_IDS.escalateCallback ? 'escalate' : v.callback_id === SLACK_IDS.resolveCallback ? 'resolve' : undefined;
   if (!expected) return { ok: false, reason: `unknown modal callback_id ${JSON.stringify(v.callback_id)}` };
   if (typeof v.private_metadata !== 'string') return { ok: false, reason: 'the modal has no private_metadata' };
   // The click carries no classification; the form's own select supplies it below.
@@ -111,7 +112,11 @@ export function parseModalSubmission(view: unknown): PayloadParse {
   if (expected === 'resolve' && (typeof selected !== 'string' || selected === '')) {
     return { ok: false, reason: 'choose a classification to resolve the alert' };
   }
-  return parseCardActionPayload({ ...base.payload, note: typeof note === 'string' ? note : undefined, classification: expected === 'resolve' ? selected : undefined });
+  return parseCardActionPayload({
+    ...base.payload,
+    note: typeof note === 'string' ? note : undefined,
+    classification: expected === 'resolve' ? selected : undefined,
+  });
 }
 
 /** Reads a block_actions button ({ action_id, value }) into a CardActionPayload, checking the two agree. */

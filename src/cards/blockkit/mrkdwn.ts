@@ -68,7 +68,12 @@ export function section(text: string): SlackBlock {
  * Lines under a bold heading, as one section no longer than the section limit;
  * lines that do not fit are counted in a visible "…and N more".
  */
-export function listSection(title: string, lines: string[], moreWhat: string, budget: number = SLACK_LIMITS.sectionText): SlackBlock | undefined {
+export function listSection(
+  title: string,
+  lines: string[],
+  moreWhat: string,
+  budget: number = SLACK_LIMITS.sectionText,
+): SlackBlock | undefined {
   if (lines.length === 0) return undefined;
   let text = `*${title}*`;
   let shown = 0;

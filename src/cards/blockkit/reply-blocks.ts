@@ -14,7 +14,9 @@ const STATUS_WORD = { open: 'Open', acknowledged: 'Acknowledged', escalated: 'Es
 export const MAX_LIST_ROWS = 25;
 
 function messageReply(text: string, error: boolean): SlackMessage {
-  const body = error ? `:warning: ${safeMrkdwn(text, SLACK_LIMITS.sectionText - 12, true)}` : safeMrkdwn(text, SLACK_LIMITS.sectionText, true);
+  const body = error
+    ? `:warning: ${safeMrkdwn(text, SLACK_LIMITS.sectionText - 12, true)}`
+    : safeMrkdwn(text, SLACK_LIMITS.sectionText, true);
   return { text: safeMrkdwn(error ? `Error: ${text}` : text, 300), blocks: [section(body)] };
 }
 
@@ -30,7 +32,13 @@ function fit(build: (level: number) => SlackBlock[]): SlackBlock[] {
 function alertList(reply: Extract<CommandReply, { kind: 'alerts' }>, ctx: CardContext): SlackMessage {
   const title = `${reply.scope === 'open' ? 'Open alerts' : 'All alerts'} (${reply.alerts.length})`;
   if (reply.alerts.length === 0) {
-    return { text: title, blocks: [{ type: 'header', text: plain(title, SLACK_LIMITS.headerText) }, section(reply.scope === 'open' ? 'No open alerts. :tada:' : 'No alerts yet.')] };
+    return {
+      text: title,
+      blocks: [
+        { type: 'header', text: plain(title, SLACK_LIMITS.headerText) },
+        section(reply.scope === 'open' ? 'No open alerts. :tada:' : 'No alerts yet.'),
+      ],
+    };
   }
   const lines = reply.alerts
     .slice(0, MAX_LIST_ROWS)
@@ -38,7 +46,8 @@ function alertList(reply: Extract<CommandReply, { kind: 'alerts' }>, ctx: CardCo
   const list = listSection('Alert · status · age — title', lines, 'alerts');
   const blocks: SlackBlock[] = [{ type: 'header', text: plain(title, SLACK_LIMITS.headerText) }];
   if (list) blocks.push(list);
-  if (reply.alerts.length > MAX_LIST_ROWS) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${reply.alerts.length - MAX_LIST_ROWS} more alerts`)] });
+  if (reply.alerts.length > MAX_LIST_ROWS)
+    blocks.push({ type: 'context', elements: [mrkdwn(`…and ${reply.alerts.length - MAX_LIST_ROWS} more alerts`)] });
   return { text: title, blocks };
 }
 
@@ -55,8 +64,17 @@ function auditLines(audit: AuditEntry[], ctx: CardContext, max: number): string[
 function detail(reply: Extract<CommandReply, { kind: 'alert-detail' }>, ctx: CardContext): SlackMessage {
   const view = toAlertView(reply.alert, ctx);
   const blocks = fit((level) => {
-    const trail = listSection('Audit trail', auditLines(reply.audit, ctx, [MAX_LIST_ROWS, 10, 5][level]), 'entries', [SLACK_LIMITS.sectionText, 1500, 800][level]);
-    const problems = listSection('Delivery problems', deliveryProblemLines(reply.deliveryProblems).map((l) => `• ${safeMrkdwn(l, 400)}`), 'copies');
+    const trail = listSection(
+      'Audit trail',
+      auditLines(reply.audit, ctx, [MAX_LIST_ROWS, 10, 5][level]),
+      'entries',
+      [SLACK_LIMITS.sectionText, 1500, 800][level],
+    );
+    const problems = listSection(
+      'Delivery problems',
+      deliveryProblemLines(reply.deliveryProblems).map((l) => `• ${safeMrkdwn(l, 400)}`),
+      'copies',
+    );
     return [...alertBlocks(view, level), trail ?? section('*Audit trail*\nNo actions recorded yet.'), ...(problems ? [problems] : [])];
   });
   return { text: alertFallback(view), blocks };
@@ -79,12 +97,20 @@ function help(reply: Extract<CommandReply, { kind: 'help' }>): SlackMessage {
 
 /** The small message posted while a hunt runs; the hunt result replaces it. */
 export function huntPendingBlocks(upn: string, opts: { alertId?: string; lookbackMs?: number } = {}): SlackMessage {
-  const scope = [opts.lookbackMs !== undefined ? `last ${durationShortWords(opts.lookbackMs)}` : undefined, opts.alertId ? `from ${opts.alertId}` : undefined].filter(
-    (s): s is string => s !== undefined,
-  );
+  const scope = [
+    opts.lookbackMs !== undefined ? `last ${durationShortWords(opts.lookbackMs)}` : undefined,
+    opts.alertId ? `from ${opts.alertId}` : undefined,
+  ].filter((s): s is string => s !== undefined);
   const who = safeMrkdwn(upn, 300);
   const blocks: SlackBlock[] = [section(`:mag: *Hunting ${who}…*`)];
-  blocks.push({ type: 'context', elements: [mrkdwn(`Searching the workspace${scope.length ? ` (${safeMrkdwn(scope.join(', '), 200)})` : ''}. The results will replace this message.`)] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `Searching the workspace${scope.length ? ` (${safeMrkdwn(scope.join(', '), 200)})` : ''}. The results will replace this message.`,
+      ),
+    ],
+  });
   return { text: `Hunting ${who}…`, blocks };
 }
 

@@ -10,9 +10,22 @@ export interface TextOptions {
   cliUser?: string;
 }
 
-const ANSI = { reset: '\u001b[0m', bold: '\u001b[1m', red: '\u001b[31m', yellow: '\u001b[33m', blue: '\u001b[34m', green: '\u001b[32m', dim: '\u001b[2m' };
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  blue: '\u001b[34m',
+  green: '\u001b[32m',
+  dim: '\u001b[2m',
+};
 const SEVERITY_ANSI = { attention: ANSI.red, warning: ANSI.yellow, accent: ANSI.blue, default: ANSI.dim } as const;
-const STATUS_ANSI: Readonly<Record<AlertStatus, string>> = { open: ANSI.bold, acknowledged: ANSI.blue, escalated: ANSI.red, resolved: ANSI.green };
+const STATUS_ANSI: Readonly<Record<AlertStatus, string>> = {
+  open: ANSI.bold,
+  acknowledged: ANSI.blue,
+  escalated: ANSI.red,
+  resolved: ANSI.green,
+};
 
 const LABEL_WIDTH = 15;
 const FIELD_MAX = 500;
@@ -70,15 +83,47 @@ export function alertText(view: AlertView, opts: TextOptions = {}): string {
   if (view.detectionName !== view.title) out.push(line('Detection', clean(view.detectionName, 300)));
   if (view.description) out.push(line('Description', clean(view.description, 1000)));
   for (const f of view.facts) out.push(line(f.label, clean(f.value)));
-  out.push(...list('Why it fired', view.insights.map((i) => clean(i.text, 200)), 'insights'));
+  out.push(
+    ...list(
+      'Why it fired',
+      view.insights.map((i) => clean(i.text, 200)),
+      'insights',
+    ),
+  );
   const mitre = view.techniques.map((t) => clean(`${t.id}${t.name ? ` ${t.name}` : ''}${t.url ? `  ${t.url}` : ''}`, 300));
   if (view.tactics.length > 0) mitre.push(`Tactics: ${clean(view.tactics.join(', '), 300)}`);
   out.push(...list('MITRE ATT&CK', mitre, 'techniques'));
-  out.push(...list('Entities', view.entities.map((e) => `${clean(e.type, 60)}: ${clean(e.text)}`), 'entities'));
-  out.push(...list('Details', view.details.map((d) => `${clean(d.label, 80)}: ${clean(d.value)}`), 'details'));
-  out.push(...list('Links', view.links.map((l) => `${l.label}: ${l.url}`), 'links'));
-  out.push(line('Status', paint(truncate(stripControl(view.statusLine).replace(/\s*[\r\n]+\s*/g, ' / '), 1200), STATUS_ANSI[view.status], color)));
+  out.push(
+    ...list(
+      'Entities',
+      view.entities.map((e) => `${clean(e.type, 60)}: ${clean(e.text)}`),
+      'entities',
+    ),
+  );
+  out.push(
+    ...list(
+      'Details',
+      view.details.map((d) => `${clean(d.label, 80)}: ${clean(d.value)}`),
+      'details',
+    ),
+  );
+  out.push(
+    ...list(
+      'Links',
+      view.links.map((l) => `${l.label}: ${l.url}`),
+      'links',
+    ),
+  );
+  out.push(
+    line('Status', paint(truncate(stripControl(view.statusLine).replace(/\s*[\r\n]+\s*/g, ' / '), 1200), STATUS_ANSI[view.status], color)),
+  );
   const upn = view.who?.upn;
-  out.push(...list('Actions', view.actions.map((a) => cliCommand(a, upn, cliUser)), 'actions'));
+  out.push(
+    ...list(
+      'Actions',
+      view.actions.map((a) => cliCommand(a, upn, cliUser)),
+      'actions',
+    ),
+  );
   return out.join('\n');
 }

@@ -23,7 +23,11 @@ function table(title: string, lines: HuntLine[], more: number): string[] {
 /** A readable report; times are shown relative to the end of the hunted period. */
 export function huntText(report: HuntReport): string {
   const m = huntModel(report, report.period.end);
-  const out = [m.title, `${m.period} · workspaces: ${m.workspaces}`, ...(m.missing ? [`Not in the workspace (not hunted): ${m.missing}`] : [])];
+  const out = [
+    m.title,
+    `${m.period} · workspaces: ${m.workspaces}`,
+    ...(m.missing ? [`Not in the workspace (not hunted): ${m.missing}`] : []),
+  ];
   if (m.empty) {
     out.push('', m.emptyMessage);
   } else {

@@ -128,7 +128,12 @@ export class CommandRouter {
     return this.observed('action', payload, ctx, () => this.action(payload, ctx));
   }
 
-  private async observed(type: InteractionEvent['type'], input: unknown, ctx: CommandContext, work: () => Promise<CommandReply>): Promise<CommandReply> {
+  private async observed(
+    type: InteractionEvent['type'],
+    input: unknown,
+    ctx: CommandContext,
+    work: () => Promise<CommandReply>,
+  ): Promise<CommandReply> {
     let reply: CommandReply;
     try {
       reply = await work();
@@ -166,7 +171,13 @@ export class CommandRouter {
 
     const parsed = this.commandFromText(command, rest);
     if (!('kind' in parsed)) return this.run(parsed, ctx);
-    if (parsed.kind === 'error') await this.alerts.refuse({ actor: ctx.actor, origin: ctx.origin, action: command, detail: `malformed command: ${parsed.message.split('\n')[0]}` });
+    if (parsed.kind === 'error')
+      await this.alerts.refuse({
+        actor: ctx.actor,
+        origin: ctx.origin,
+        action: command,
+        detail: `malformed command: ${parsed.message.split('\n')[0]}`,
+      });
     return parsed;
   }
 
@@ -183,7 +194,8 @@ export class CommandRouter {
     const problem = contextProblem(ctx);
     if (problem) return error(`Cannot act on this button: ${problem}.`);
     const parsed = parseCardActionPayload(payload);
-    if (!parsed.ok) return this.refused(ctx, 'button', `That button could not be used: ${parsed.reason}.`, `malformed button: ${parsed.reason}`);
+    if (!parsed.ok)
+      return this.refused(ctx, 'button', `That button could not be used: ${parsed.reason}.`, `malformed button: ${parsed.reason}`);
     const p = parsed.payload;
     const opts = { expectedVersion: p.version };
     const { actor, origin } = ctx;
@@ -253,7 +265,8 @@ export class CommandRouter {
       const last = words[words.length - 1] as string;
       workspace = this.workspaces.find((w) => w.toLowerCase() === last.toLowerCase());
       if (workspace !== undefined) words.pop();
-      else if (words.length === 3) return error(`Cannot hunt: there is no workspace "${last}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
+      else if (words.length === 3)
+        return error(`Cannot hunt: there is no workspace "${last}" (workspaces: ${this.workspaces.join(', ')}).`, USAGE.hunt);
     }
     return {
       verb: 'hunt',
@@ -282,17 +295,26 @@ export class CommandRouter {
     }
   }
 
-  private async change(command: Extract<Command, { alertId: string; verb: 'ack' | 'escalate' | 'reopen' | 'resolve' }>, ctx: CommandContext): Promise<CommandReply> {
+  private async change(
+    command: Extract<Command, { alertId: string; verb: 'ack' | 'escalate' | 'reopen' | 'resolve' }>,
+    ctx: CommandContext,
+  ): Promise<CommandReply> {
     const usage = USAGE[command.verb];
     const action = command.verb === 'ack' ? 'acknowledge' : command.verb;
     const id = parseAlertId(command.alertId);
     if (!id) {
-      return this.refused(ctx, action, `"${command.alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${usage}`, `not an alert id: ${JSON.stringify(command.alertId.slice(0, 40))}`);
+      return this.refused(
+        ctx,
+        action,
+        `"${command.alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${usage}`,
+        `not an alert id: ${JSON.stringify(command.alertId.slice(0, 40))}`,
+      );
     }
     if (command.verb === 'ack') return fromResult(await this.alerts.acknowledge(id, ctx.actor, ctx.origin));
     let classification: Classification | undefined;
     if (command.verb === 'resolve') {
-      if (command.classification.trim() === '') return this.refused(ctx, action, `resolve needs a classification for ${id}.\nUsage: ${usage}`, 'no classification', id);
+      if (command.classification.trim() === '')
+        return this.refused(ctx, action, `resolve needs a classification for ${id}.\nUsage: ${usage}`, 'no classification', id);
       classification = parseClassification(command.classification);
       if (!classification) {
         return this.refused(
@@ -305,7 +327,14 @@ export class CommandRouter {
       }
     }
     const note = validateNote(command.note);
-    if (!note.ok) return this.refused(ctx, action, `Cannot ${command.verb} ${id}: ${note.reason}.\nUsage: ${usage}`, `invalid note: ${note.reason}`, id);
+    if (!note.ok)
+      return this.refused(
+        ctx,
+        action,
+        `Cannot ${command.verb} ${id}: ${note.reason}.\nUsage: ${usage}`,
+        `invalid note: ${note.reason}`,
+        id,
+      );
     switch (command.verb) {
       case 'escalate':
         return fromResult(await this.alerts.escalate(id, ctx.actor, ctx.origin, note.note));
@@ -318,7 +347,8 @@ export class CommandRouter {
 
   private async listAlerts(given: string | undefined, ctx: CommandContext): Promise<CommandReply> {
     const scope = (given ?? 'open').toLowerCase();
-    if (scope !== 'open' && scope !== 'all') return error(`"${(given ?? '').slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
+    if (scope !== 'open' && scope !== 'all')
+      return error(`"${(given ?? '').slice(0, 40)}" is not a list scope; use open or all.`, USAGE.alerts);
     const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'list');
     if (!auth.ok) return error(auth.message);
     // Only the workspaces this person may see from here are listed.
@@ -329,7 +359,13 @@ export class CommandRouter {
 
   private async showAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
     const id = parseAlertId(alertId);
-    if (!id) return this.refused(ctx, 'view', `"${alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${USAGE.alert}`, `not an alert id: ${JSON.stringify(alertId.slice(0, 40))}`);
+    if (!id)
+      return this.refused(
+        ctx,
+        'view',
+        `"${alertId.slice(0, 40)}" is not an alert id (expected FW-<number>).\nUsage: ${USAGE.alert}`,
+        `not an alert id: ${JSON.stringify(alertId.slice(0, 40))}`,
+      );
     const auth = await this.alerts.authorize(ctx.actor, ctx.origin, 'view', id);
     if (!auth.ok) return error(auth.message);
     const alert = await this.store.getAlert(id);
@@ -338,17 +374,23 @@ export class CommandRouter {
     if (!inWorkspace.ok) return error(inWorkspace.message);
     const audit = await this.store.listAudit({ alertId: id, limit: TRAIL_LIMIT });
     const problems = this.deliveries === undefined ? [] : (await this.deliveries.listDeliveries(id)).flatMap(deliveryProblem);
-    return problems.length > 0 ? { kind: 'alert-detail', alert, audit, deliveryProblems: problems } : { kind: 'alert-detail', alert, audit };
+    return problems.length > 0
+      ? { kind: 'alert-detail', alert, audit, deliveryProblems: problems }
+      : { kind: 'alert-detail', alert, audit };
   }
 
   private async huntCommand(command: Extract<Command, { verb: 'hunt' }>, ctx: CommandContext): Promise<CommandReply> {
-    const refuse = (message: string, detail: string): Promise<CommandReply> => this.refused(ctx, 'hunt', `${message}\nUsage: ${USAGE.hunt}`, detail);
+    const refuse = (message: string, detail: string): Promise<CommandReply> =>
+      this.refused(ctx, 'hunt', `${message}\nUsage: ${USAGE.hunt}`, detail);
     let workspace: string | undefined;
     if (command.workspace !== undefined) {
       const wanted = command.workspace;
       workspace = this.workspaces.find((w) => w.toLowerCase() === wanted.toLowerCase());
       if (workspace === undefined) {
-        return refuse(`Cannot hunt: there is no workspace "${wanted.slice(0, 40)}" (workspaces: ${this.workspaces.join(', ')}).`, `no workspace ${JSON.stringify(wanted.slice(0, 40))}`);
+        return refuse(
+          `Cannot hunt: there is no workspace "${wanted.slice(0, 40)}" (workspaces: ${this.workspaces.join(', ')}).`,
+          `no workspace ${JSON.stringify(wanted.slice(0, 40))}`,
+        );
       }
     }
     const upn = validateUpn(command.upn);
@@ -361,9 +403,11 @@ export class CommandRouter {
   private async huntFromAlert(alertId: string, ctx: CommandContext): Promise<CommandReply> {
     const alert = await this.store.getAlert(alertId);
     if (!alert) return this.refused(ctx, 'hunt', `There is no alert ${alertId}.`, 'no such alert', alertId);
-    if (!alert.subject.upn) return this.refused(ctx, 'hunt', `${alertId} names no account to hunt on.`, 'the alert names no account', alertId);
+    if (!alert.subject.upn)
+      return this.refused(ctx, 'hunt', `${alertId} names no account to hunt on.`, 'the alert names no account', alertId);
     const upn = validateUpn(alert.subject.upn);
-    if (!upn.ok) return this.refused(ctx, 'hunt', `Cannot hunt on ${alertId}'s account: ${upn.reason}.`, `invalid UPN: ${upn.reason}`, alertId);
+    if (!upn.ok)
+      return this.refused(ctx, 'hunt', `Cannot hunt on ${alertId}'s account: ${upn.reason}.`, `invalid UPN: ${upn.reason}`, alertId);
     const inWorkspace = await this.alerts.authorize(ctx.actor, ctx.origin, 'hunt', alertId, alert.workspace);
     if (!inWorkspace.ok) return error(inWorkspace.message);
     // A person limited to some workspaces hunts where the alert came from.
@@ -424,7 +468,8 @@ function deliveryProblem(d: Delivery): DeliveryProblem[] {
   const where = { platform: d.platform, target: d.target };
   if (d.redraw !== undefined) return [{ ...where, what: 'redraw', state: d.redraw.state, reason: d.redraw.reason }];
   if (d.state === 'waiting') return [{ ...where, what: 'post', state: 'waiting', reason: d.lastError ?? '' }];
-  if (d.state === 'failed') return [{ ...where, what: 'post', state: d.nextAttemptAt === undefined ? 'failed' : 'retrying', reason: d.lastError ?? '' }];
+  if (d.state === 'failed')
+    return [{ ...where, what: 'post', state: d.nextAttemptAt === undefined ? 'failed' : 'retrying', reason: d.lastError ?? '' }];
   if (d.state === 'posted' && d.renderAttempts > 0) return [{ ...where, what: 'redraw', state: 'retrying', reason: d.lastError ?? '' }];
   return [];
 }

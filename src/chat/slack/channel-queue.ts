@@ -177,7 +177,8 @@ export class ChannelQueue {
         }
         // The oldest card goes before the answers queued ahead of it once it has waited its limit.
         const now = this.nowMs();
-        const starved = lane.items[0]?.urgent === true ? lane.items.findIndex((i) => !i.urgent && now - i.queuedAt >= CARD_MAX_WAIT_MS) : -1;
+        const starved =
+          lane.items[0]?.urgent === true ? lane.items.findIndex((i) => !i.urgent && now - i.queuedAt >= CARD_MAX_WAIT_MS) : -1;
         const item = starved > 0 ? lane.items.splice(starved, 1)[0] : lane.items.shift();
         if (this.stopped || item === undefined) return;
         await this.runItem(channel, lane, item);

@@ -100,18 +100,22 @@ export class SlackConfigError extends Error {
 const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 
 function checkOptions(o: SlackOptions): void {
-  if (typeof o.botToken !== 'string' || !o.botToken.startsWith('xoxb-')) throw new SlackConfigError('Slack bot token must start with xoxb-');
-  if (o.appToken !== undefined && !o.appToken.startsWith('xapp-')) throw new SlackConfigError('Slack app token must start with xapp- (Socket Mode)');
+  if (typeof o.botToken !== 'string' || !o.botToken.startsWith('xoxb-'))
+    throw new SlackConfigError('Slack bot token must start with xoxb-');
+  if (o.appToken !== undefined && !o.appToken.startsWith('xapp-'))
+    throw new SlackConfigError('Slack app token must start with xapp- (Socket Mode)');
   if (o.appToken === undefined && (o.signingSecret === undefined || o.signingSecret.length === 0)) {
     throw new SlackConfigError('Slack needs an app token (xapp-, Socket Mode) or a signing secret (HTTP mode)');
   }
   for (const c of o.channels) {
-    if (!CHANNEL_ID.test(c)) throw new SlackConfigError(`Slack channel "${c}" is not a channel id (C…, G… or D…; copy it from the channel's details)`);
+    if (!CHANNEL_ID.test(c))
+      throw new SlackConfigError(`Slack channel "${c}" is not a channel id (C…, G… or D…; copy it from the channel's details)`);
   }
   if (o.huntVisibility !== 'ephemeral' && o.huntVisibility !== 'in_channel') {
     throw new SlackConfigError(`Slack huntVisibility must be ephemeral or in_channel, not ${String(o.huntVisibility)}`);
   }
-  if (o.apiUrl !== undefined && !/^https?:\/\/.+\/$/.test(o.apiUrl)) throw new SlackConfigError('Slack apiUrl must be an http(s) URL ending in /');
+  if (o.apiUrl !== undefined && !/^https?:\/\/.+\/$/.test(o.apiUrl))
+    throw new SlackConfigError('Slack apiUrl must be an http(s) URL ending in /');
 }
 
 /**
@@ -134,10 +138,16 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
   // Deliveries: no retries in the client; the queue and the dispatcher's outbox own them.
   const deliveryClient = new WebClient(options.botToken, { ...common, retryConfig: { retries: 0 } });
   // Interactions: a quick second try on a network blip, inside Slack's patience.
-  const interactiveClient = new WebClient(options.botToken, { ...common, retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400 } });
+  const interactiveClient = new WebClient(options.botToken, {
+    ...common,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400 },
+  });
 
   const given = options.cardContext;
-  const cardContext = (alert: Alert | undefined): CardContext => ({ ...(typeof given === 'function' ? given(alert) : (given ?? {})), now: clock() });
+  const cardContext = (alert: Alert | undefined): CardContext => ({
+    ...(typeof given === 'function' ? given(alert) : (given ?? {})),
+    now: clock(),
+  });
   const render = (alert: Alert): SlackMessage => alertMessage(toAlertView(alert, cardContext(alert)));
   const platform = new SlackPlatform({
     client: deliveryClient,
@@ -154,7 +164,8 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
       const res = await interactiveClient.auth.test();
       botUserId = typeof res.user_id === 'string' ? res.user_id : undefined;
       botId = typeof res.bot_id === 'string' ? res.bot_id : undefined;
-      if (botUserId === undefined || botId === undefined) throw new SlackConfigError('Slack auth.test did not name the bot user; is this a bot token?');
+      if (botUserId === undefined || botId === undefined)
+        throw new SlackConfigError('Slack auth.test did not name the bot user; is this a bot token?');
     }
     return { botUserId, botId };
   };
@@ -162,7 +173,10 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
   const mode: Slack['mode'] = options.appToken !== undefined ? 'socket' : 'http';
   let receiver: ExpressReceiver | undefined;
   let app: App;
-  const authorize = async (): Promise<{ botToken: string; botUserId: string; botId: string }> => ({ botToken: options.botToken, ...(await whoAmI()) });
+  const authorize = async (): Promise<{ botToken: string; botUserId: string; botId: string }> => ({
+    botToken: options.botToken,
+    ...(await whoAmI()),
+  });
   const clientOptions: WebClientOptions = { ...common, retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400 } };
   if (mode === 'socket') {
     app = new App({ appToken: options.appToken, socketMode: true, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions });
@@ -192,7 +206,8 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     huntVisibility: options.huntVisibility,
     huntTimeoutMs: options.huntTimeoutMs ?? 120_000,
     clock,
-    renderReply: (reply: CommandReply) => commandReplyBlocks(reply, cardContext(reply.kind === 'alert' || reply.kind === 'alert-detail' ? reply.alert : undefined)),
+    renderReply: (reply: CommandReply) =>
+      commandReplyBlocks(reply, cardContext(reply.kind === 'alert' || reply.kind === 'alert-detail' ? reply.alert : undefined)),
     renderHunt: (report: HuntReport) => huntBlocks(report, clock()),
     buildModal,
     tasks,
@@ -214,20 +229,27 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     platform,
     app,
     mode,
-    ...(receiver !== undefined ? { httpHandler: withRequestAge(slackRequestAge(clock, logger), receiver.router as unknown as RequestHandler) } : {}),
+    ...(receiver !== undefined
+      ? { httpHandler: withRequestAge(slackRequestAge(clock, logger), receiver.router as unknown as RequestHandler) }
+      : {}),
     async start(startOptions = {}) {
       try {
         await whoAmI();
       } catch (err) {
         if (err instanceof SlackConfigError) throw err;
         const f = classifySlackError(err);
-        throw new SlackConfigError(f.disposition === 'wait' ? explainSetupProblem(f.code, undefined, f.needed) : `Slack auth.test failed: ${f.detail}`);
+        throw new SlackConfigError(
+          f.disposition === 'wait' ? explainSetupProblem(f.code, undefined, f.needed) : `Slack auth.test failed: ${f.detail}`,
+        );
       }
       for (const channel of options.channels) {
         try {
           const res = await interactiveClient.conversations.info({ channel });
           if (res.channel?.is_member === false && !res.channel.is_im) {
-            platform.setupProblems.report({ code: 'not_in_channel', disposition: 'wait', ambiguous: false, detail: 'not_in_channel' }, channel);
+            platform.setupProblems.report(
+              { code: 'not_in_channel', disposition: 'wait', ambiguous: false, detail: 'not_in_channel' },
+              channel,
+            );
           }
         } catch (err) {
           const f = classifySlackError(err);

@@ -64,7 +64,13 @@ export function classifySlackError(err: unknown): SlackFailure {
   const code = e?.code;
   if (code === ErrorCode.RateLimitedError) {
     const retryAfter = typeof e?.retryAfter === 'number' ? e.retryAfter : 1;
-    return { code: 'ratelimited', disposition: 'retry', retryAfterMs: retryAfter * 1000, ambiguous: false, detail: `rate limited; retry after ${retryAfter}s` };
+    return {
+      code: 'ratelimited',
+      disposition: 'retry',
+      retryAfterMs: retryAfter * 1000,
+      ambiguous: false,
+      detail: `rate limited; retry after ${retryAfter}s`,
+    };
   }
   if (code === ErrorCode.PlatformError) {
     const data = record(e?.data);
@@ -77,7 +83,13 @@ export function classifySlackError(err: unknown): SlackFailure {
       return { code: 'ratelimited', disposition: 'retry', retryAfterMs: 1000, ambiguous: false, detail: `rate limited (${slackCode})` };
     }
     if (SETUP_ERRORS.has(slackCode)) {
-      return { code: slackCode, disposition: 'wait', ambiguous: false, detail: `${slackCode}${needed ? ` (needs ${needed})` : ''}`, ...(needed ? { needed } : {}) };
+      return {
+        code: slackCode,
+        disposition: 'wait',
+        ambiguous: false,
+        detail: `${slackCode}${needed ? ` (needs ${needed})` : ''}`,
+        ...(needed ? { needed } : {}),
+      };
     }
     if (FATAL_ERRORS.has(slackCode)) return { code: slackCode, disposition: 'fatal', ambiguous: false, detail: `${slackCode}${extra}` };
     // Slack's own trouble (internal_error, fatal_error, service_unavailable, request_timeout) and unknown codes: try again.
@@ -88,7 +100,12 @@ export function classifySlackError(err: unknown): SlackFailure {
     if (status === 429) return { code: 'ratelimited', disposition: 'retry', retryAfterMs: 1000, ambiguous: false, detail: 'HTTP 429' };
     if (status >= 500) return { code: `http_${status}`, disposition: 'retry', ambiguous: true, detail: `HTTP ${status} from Slack` };
     // Any other status means the API URL or a proxy in between is wrong: a setup problem.
-    return { code: `http_${status}`, disposition: 'wait', ambiguous: false, detail: `HTTP ${status} from the Slack API URL (proxy or apiUrl misconfigured?)` };
+    return {
+      code: `http_${status}`,
+      disposition: 'wait',
+      ambiguous: false,
+      detail: `HTTP ${status} from the Slack API URL (proxy or apiUrl misconfigured?)`,
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'network', disposition: 'retry', ambiguous: true, detail: `network error: ${message}` };

@@ -1,9 +1,3 @@
-export { createSlack,  type Slack,  type SlackOptions } from './create-slack';
-export { SlackPlatform,  type SlackMessage,  } from './platform';
-;
-;
-;
-export { SLASH_COMMANDS,  } from './listeners/commands';
-;
-;
-;
+export { createSlack, type Slack, type SlackOptions } from './create-slack';
+export { SlackPlatform, type SlackMessage } from './platform';
+export { SLASH_COMMANDS } from './listeners/commands';

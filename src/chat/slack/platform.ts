@@ -163,7 +163,11 @@ export class SlackPlatform implements ChatPlatform {
     if (this.updateBudget === undefined) return;
     const grant = await this.updateBudget();
     if (!grant.granted) {
-      throw new DeliveryError(`Slack chat.update in ${channel}: the workspace's budget of ${CHAT_UPDATE_BUDGET.limit} a minute is spent; next slot in ${Math.ceil(grant.retryAfterMs / 1000)} s`, 'retry', grant.retryAfterMs);
+      throw new DeliveryError(
+        `Slack chat.update in ${channel}: the workspace's budget of ${CHAT_UPDATE_BUDGET.limit} a minute is spent; next slot in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+        'retry',
+        grant.retryAfterMs,
+      );
     }
   }
 
@@ -172,7 +176,13 @@ export class SlackPlatform implements ChatPlatform {
     const message = digestMessage(digest);
     const res = await this.call('chat.postMessage (storm digest)', target, undefined, () =>
       this.queue.post(target, () =>
-        this.client.chat.postMessage({ channel: target, text: message.text, blocks: message.blocks as never, unfurl_links: false, unfurl_media: false }),
+        this.client.chat.postMessage({
+          channel: target,
+          text: message.text,
+          blocks: message.blocks as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
       ),
     );
     const ts = tsOf(res);
@@ -212,19 +222,23 @@ export class SlackPlatform implements ChatPlatform {
   /** Posts an answer to someone (hunt notes, replies to mentions) ahead of queued cards; returns its ts. */
   async postMessage(channel: string, message: { text: string; blocks?: unknown[]; threadTs?: string }): Promise<string> {
     checkChannel(channel);
-    const res = await this.call('chat.postMessage', channel, undefined, () =>
-      this.queue.post(
-        channel,
-        () =>
-        this.client.chat.postMessage({
+    const res = await this.call(
+      'chat.postMessage',
+      channel,
+      undefined,
+      () =>
+        this.queue.post(
           channel,
-          text: message.text,
-          ...(message.blocks !== undefined ? { blocks: message.blocks as never } : {}),
-          ...(message.threadTs !== undefined ? { thread_ts: message.threadTs } : {}),
-          unfurl_links: false,
-        }),
-        { urgent: true },
-      ),
+          () =>
+            this.client.chat.postMessage({
+              channel,
+              text: message.text,
+              ...(message.blocks !== undefined ? { blocks: message.blocks as never } : {}),
+              ...(message.threadTs !== undefined ? { thread_ts: message.threadTs } : {}),
+              unfurl_links: false,
+            }),
+          { urgent: true },
+        ),
       false,
     );
     return tsOf(res);
@@ -233,12 +247,22 @@ export class SlackPlatform implements ChatPlatform {
   /** Replaces an answer FirstWatch posted (a hunt note becomes its report), ahead of queued cards. */
   async updateMessage(channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<void> {
     checkChannel(channel);
-    await this.call('chat.update', channel, undefined, () =>
-      this.queue.post(
-        channel,
-        () => this.client.chat.update({ channel, ts, text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : { blocks: [] }) }),
-        { urgent: true },
-      ),
+    await this.call(
+      'chat.update',
+      channel,
+      undefined,
+      () =>
+        this.queue.post(
+          channel,
+          () =>
+            this.client.chat.update({
+              channel,
+              ts,
+              text: message.text,
+              ...(message.blocks !== undefined ? { blocks: message.blocks as never } : { blocks: [] }),
+            }),
+          { urgent: true },
+        ),
       false,
     );
   }
@@ -262,7 +286,10 @@ export class SlackPlatform implements ChatPlatform {
     try {
       message = this.render(alert);
     } catch (err) {
-      throw new DeliveryError(`Slack card for ${alert.id} could not be rendered: ${err instanceof Error ? err.message : String(err)}`, 'fatal');
+      throw new DeliveryError(
+        `Slack card for ${alert.id} could not be rendered: ${err instanceof Error ? err.message : String(err)}`,
+        'fatal',
+      );
     }
     if (typeof message.text !== 'string' || message.text.length === 0 || !Array.isArray(message.blocks)) {
       throw new DeliveryError(`Slack card for ${alert.id} rendered without fallback text or blocks`, 'fatal');
@@ -271,7 +298,13 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   /** Runs one Slack call and turns its failure into a DeliveryError (setup problems logged once). */
-  private async call<T>(what: string, channel: string, uncertainKey: string | undefined, fn: () => Promise<T>, deliveries = true): Promise<T> {
+  private async call<T>(
+    what: string,
+    channel: string,
+    uncertainKey: string | undefined,
+    fn: () => Promise<T>,
+    deliveries = true,
+  ): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -280,7 +313,8 @@ export class SlackPlatform implements ChatPlatform {
       if (failure.ambiguous && uncertainKey !== undefined) this.uncertain.add(uncertainKey);
       // Setup problems are reported for alert deliveries; a hunt note's caller answers the person instead.
       if (failure.disposition === 'wait' && deliveries) this.setupProblems.report(failure, channel);
-      else if (failure.disposition === 'fatal') this.logger.error({ channel, slackError: failure.code }, `Slack ${what} refused: ${failure.detail}`);
+      else if (failure.disposition === 'fatal')
+        this.logger.error({ channel, slackError: failure.code }, `Slack ${what} refused: ${failure.detail}`);
       else this.logger.warn({ channel, slackError: failure.code }, `Slack ${what} failed: ${failure.detail}`);
       throw toDeliveryError(failure, `${what} in ${channel}`);
     }

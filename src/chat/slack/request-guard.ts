@@ -34,7 +34,9 @@ const userId = (v: unknown): boolean => isRecord(v) && typeof v.id === 'string' 
 export function slackBodyProblem(body: unknown): string | undefined {
   if (!isRecord(body)) return 'the payload is not an object';
   if (typeof body.command === 'string') {
-    return typeof body.user_id === 'string' && typeof body.channel_id === 'string' ? undefined : 'a slash command without user_id or channel_id';
+    return typeof body.user_id === 'string' && typeof body.channel_id === 'string'
+      ? undefined
+      : 'a slash command without user_id or channel_id';
   }
   switch (body.type) {
     case 'block_actions':

@@ -85,7 +85,10 @@ export class MemberDirectory {
       if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value as string);
       return email;
     } catch (err) {
-      this.logger.warn({ user: userId, err: err instanceof Error ? err.message : String(err) }, 'Teams: member lookup failed; acting without a UPN');
+      this.logger.warn(
+        { user: userId, err: err instanceof Error ? err.message : String(err) },
+        'Teams: member lookup failed; acting without a UPN',
+      );
       return undefined;
     }
   }

@@ -41,7 +41,8 @@ function given(v: string | undefined): v is string {
 export function resolveTeamsAuth(credentials: TeamsCredentials, nodeEnv: string | undefined): TeamsAuth {
   const { appId, appPassword, tenantId, authority } = credentials;
   if (given(appId)) {
-    if (!given(appPassword)) throw new TeamsSetupError('Teams: TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not; the bot needs its client secret.');
+    if (!given(appPassword))
+      throw new TeamsSetupError('Teams: TEAMS_APP_ID is set but TEAMS_APP_PASSWORD is not; the bot needs its client secret.');
     const config = hosting().getAuthConfigWithDefaults({
       clientId: appId.trim(),
       clientSecret: appPassword,
@@ -51,7 +52,9 @@ export function resolveTeamsAuth(credentials: TeamsCredentials, nodeEnv: string 
     return { mode: 'authenticated', config, appId: appId.trim() };
   }
   if (given(appPassword) || given(tenantId)) {
-    throw new TeamsSetupError('Teams: TEAMS_APP_PASSWORD or TEAMS_TENANT_ID is set without TEAMS_APP_ID; set the bot registration\'s client id too.');
+    throw new TeamsSetupError(
+      "Teams: TEAMS_APP_PASSWORD or TEAMS_TENANT_ID is set without TEAMS_APP_ID; set the bot registration's client id too.",
+    );
   }
   if (nodeEnv === 'production') {
     throw new TeamsSetupError(

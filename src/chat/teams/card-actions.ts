@@ -3,7 +3,16 @@ import { parseTeamsActionData } from '../../cards/adaptive/actions';
 import type { CardActionPayload, CommandContext, CommandReply } from '../../alerts/commands';
 import type { PostedCopy } from '../../delivery/types';
 import { startHunt } from './hunts';
-import { answerWithCard, answerWithMessage, commandContext, errorText, notifyTransition, placeOf, type TeamsTurnDeps, type TurnPlace } from './turn-deps';
+import {
+  answerWithCard,
+  answerWithMessage,
+  commandContext,
+  errorText,
+  notifyTransition,
+  placeOf,
+  type TeamsTurnDeps,
+  type TurnPlace,
+} from './turn-deps';
 import { TIMED_OUT, within } from '../../time/timeout';
 
 function obj(v: unknown): Record<string, unknown> | undefined {
@@ -74,7 +83,10 @@ async function postedCopyOf(deps: TeamsTurnDeps, click: Click): Promise<PostedCo
   try {
     return await deps.postedCopy(click.payload.alertId, click.messageId);
   } catch (err) {
-    deps.logger.warn({ err: errorText(err), alert: click.payload.alertId }, 'Teams: could not tell which copy was clicked; redrawing it from the click');
+    deps.logger.warn(
+      { err: errorText(err), alert: click.payload.alertId },
+      'Teams: could not tell which copy was clicked; redrawing it from the click',
+    );
     return undefined;
   }
 }
@@ -109,7 +121,12 @@ function afterAnswer(deps: TeamsTurnDeps, click: Click, copy: PostedCopy | undef
     deps.tasks.run(`hunt from ${click.payload.alertId}`, () => startHunt(deps, click.place, outcome.reply.request, click.cmdCtx));
   } else if (replyInThread) {
     deps.tasks.run(`reply about ${click.payload.alertId}`, async () => {
-      await deps.proactive.send(click.place.conversation, click.place.threadId, { text: `⚠️ ${outcome.text}` }, `reply about ${click.payload.alertId}`);
+      await deps.proactive.send(
+        click.place.conversation,
+        click.place.threadId,
+        { text: `⚠️ ${outcome.text}` },
+        `reply about ${click.payload.alertId}`,
+      );
     });
   }
 }
@@ -177,7 +194,13 @@ export async function handleSubmit(ctx: TurnContext, deps: TeamsTurnDeps): Promi
   }
   if (outcome.kind === 'card' && click.messageId) {
     if (copy === undefined) {
-      await deps.proactive.update(click.place.conversation, click.place.threadId, click.messageId, { card: outcome.card }, `update card of ${click.payload.alertId}`);
+      await deps.proactive.update(
+        click.place.conversation,
+        click.place.threadId,
+        click.messageId,
+        { card: outcome.card },
+        `update card of ${click.payload.alertId}`,
+      );
     }
     notifyTransition(deps, outcome.reply.alert);
     return;

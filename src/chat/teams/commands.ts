@@ -14,7 +14,9 @@ export function replyMessage(reply: CommandReply, deps: TeamsTurnDeps): Outgoing
     case 'error':
       return { text: `⚠️ ${reply.message}` };
     default:
-      return { card: commandReplyCard(reply, deps.cardContext(reply.kind === 'alert' || reply.kind === 'alert-detail' ? reply.alert : undefined)) };
+      return {
+        card: commandReplyCard(reply, deps.cardContext(reply.kind === 'alert' || reply.kind === 'alert-detail' ? reply.alert : undefined)),
+      };
   }
 }
 
@@ -31,7 +33,12 @@ export async function handleCommandMessage(ctx: TurnContext, deps: TeamsTurnDeps
   }
   const cmdCtx = await commandContext(ctx, deps, place);
   if (!cmdCtx) {
-    await deps.proactive.send(place.conversation, place.threadId, { text: '⚠️ Teams did not say who sent this message, so FirstWatch cannot act on it.' }, 'command reply');
+    await deps.proactive.send(
+      place.conversation,
+      place.threadId,
+      { text: '⚠️ Teams did not say who sent this message, so FirstWatch cannot act on it.' },
+      'command reply',
+    );
     return;
   }
   const text = commandText(ctx.activity.text);

@@ -121,10 +121,20 @@ export function conversationOf(activity: ActivityLike): TeamsConversation | unde
     };
   }
   if (type === 'groupChat' || activity.conversation?.isGroup === true) {
-    return { ...base, kind: 'groupChat', conversationId: rawId, name: str(activity.conversation?.name) ?? `Group chat ${rawId.slice(0, 12)}` };
+    return {
+      ...base,
+      kind: 'groupChat',
+      conversationId: rawId,
+      name: str(activity.conversation?.name) ?? `Group chat ${rawId.slice(0, 12)}`,
+    };
   }
   const who = str(activity.from?.name);
-  return { ...base, kind: 'personal', conversationId: rawId, name: who ? `Personal chat with ${who}` : `Personal chat ${rawId.slice(0, 12)}` };
+  return {
+    ...base,
+    kind: 'personal',
+    conversationId: rawId,
+    name: who ? `Personal chat with ${who}` : `Personal chat ${rawId.slice(0, 12)}`,
+  };
 }
 
 /** A channel of a team, as GET /v3/teams/{id}/conversations lists it. */
@@ -134,8 +144,7 @@ export function channelOfTeam(team: TeamsConversation, channel: { id: string; na
 }
 
 export type TargetLookup =
-  | { ok: true; conversation: TeamsConversation }
-  | { ok: false; reason: 'unknown' | 'ambiguous' | 'invalid'; message: string };
+  { ok: true; conversation: TeamsConversation } | { ok: false; reason: 'unknown' | 'ambiguous' | 'invalid'; message: string };
 
 /**
  * Where Teams posts can go: every channel or chat the bot was added to or
@@ -157,7 +166,8 @@ export class ConversationDirectory {
     if (this.known.get(c.conversationId) === fingerprint) return false;
     const before = parseTeamsConversation((await this.store.getConversationRef('teams', c.conversationId))?.ref);
     // A message that carries no channel name must not erase the one a listing gave.
-    const merged: TeamsConversation = before && before.conversationId === c.conversationId && c.name === c.conversationId ? { ...c, name: before.name } : c;
+    const merged: TeamsConversation =
+      before && before.conversationId === c.conversationId && c.name === c.conversationId ? { ...c, name: before.name } : c;
     this.known.set(c.conversationId, fingerprint);
     if (before && JSON.stringify(before) === JSON.stringify(merged)) return false;
     await this.store.saveConversationRef('teams', merged.conversationId, merged.name, merged);
@@ -181,7 +191,8 @@ export class ConversationDirectory {
 
   async lookup(target: string): Promise<TargetLookup> {
     const wanted = typeof target === 'string' ? target.trim() : '';
-    if (wanted.length === 0 || wanted.length > 400) return { ok: false, reason: 'invalid', message: `"${String(target).slice(0, 60)}" is not a Teams channel id or name` };
+    if (wanted.length === 0 || wanted.length > 400)
+      return { ok: false, reason: 'invalid', message: `"${String(target).slice(0, 60)}" is not a Teams channel id or name` };
     const key = threadKey(wanted);
     const direct = await this.store.getConversationRef('teams', key);
     if (direct && direct.key === key) return this.fromRecord(direct, wanted);
@@ -197,9 +208,17 @@ export class ConversationDirectory {
     if (matches.length === 1) return this.fromRecord(matches[0], wanted);
     if (matches.length > 1) {
       const where = matches.map((m) => `${parseTeamsConversation(m.ref)?.teamName ?? '?'}/${m.name} (${m.key})`).join(', ');
-      return { ok: false, reason: 'ambiguous', message: `Teams channel ${wanted}: the name matches ${matches.length} channels (${where}); configure the channel id or "Team/Channel"` };
+      return {
+        ok: false,
+        reason: 'ambiguous',
+        message: `Teams channel ${wanted}: the name matches ${matches.length} channels (${where}); configure the channel id or "Team/Channel"`,
+      };
     }
-    return { ok: false, reason: 'unknown', message: `Teams channel ${wanted}: the bot has not been added there yet (add the FirstWatch app to the team, or @mention it in that channel)` };
+    return {
+      ok: false,
+      reason: 'unknown',
+      message: `Teams channel ${wanted}: the bot has not been added there yet (add the FirstWatch app to the team, or @mention it in that channel)`,
+    };
   }
 
   async list(): Promise<TeamsConversation[]> {
@@ -209,7 +228,12 @@ export class ConversationDirectory {
 
   private fromRecord(r: ConversationRefRecord, wanted: string): TargetLookup {
     const c = parseTeamsConversation(r.ref);
-    if (!c) return { ok: false, reason: 'invalid', message: `Teams channel ${wanted}: the stored reference is not readable; remove and re-add the bot there` };
+    if (!c)
+      return {
+        ok: false,
+        reason: 'invalid',
+        message: `Teams channel ${wanted}: the stored reference is not readable; remove and re-add the bot there`,
+      };
     return { ok: true, conversation: c };
   }
 }

@@ -15,7 +15,16 @@ export interface ConnectorFailure {
 
 /** Statuses Microsoft documents as "retry with backoff". */
 const TRANSIENT = new Set([412, 429, 502, 504]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function record(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
@@ -76,18 +85,34 @@ export function classifyConnectorError(err: unknown, now: number = Date.now()): 
     const detail = `Teams connector answered ${status}: ${reason(err)}`;
     if (TRANSIENT.has(status)) return { status, retryAfterMs, transient: true, disposition: 'retry', detail };
     if (status === 401 || status === 403) {
-      return { status, transient: false, disposition: 'wait', detail: `${detail} (the bot is not allowed in this conversation: removed from the team, or wrong app credentials)` };
+      return {
+        status,
+        transient: false,
+        disposition: 'wait',
+        detail: `${detail} (the bot is not allowed in this conversation: removed from the team, or wrong app credentials)`,
+      };
     }
-    if (status === 404) return { status, transient: false, disposition: 'wait', detail: `${detail} (the conversation or message no longer exists, or the bot was removed)` };
+    if (status === 404)
+      return {
+        status,
+        transient: false,
+        disposition: 'wait',
+        detail: `${detail} (the conversation or message no longer exists, or the bot was removed)`,
+      };
     if (status === 408 || status >= 500) return { status, retryAfterMs, transient: false, disposition: 'retry', detail };
     return { status, transient: false, disposition: 'fatal', detail };
   }
   const code = networkCode(err);
-  if (code !== undefined) return { transient: false, disposition: 'retry', detail: `Teams connector unreachable (${code}): ${reason(err)}` };
+  if (code !== undefined)
+    return { transient: false, disposition: 'retry', detail: `Teams connector unreachable (${code}): ${reason(err)}` };
   const message = reason(err);
   // MSAL: the registration's id or secret is wrong; retrying will not fix it.
   if (/invalid_client|unauthorized_client|AADSTS7000215|AADSTS700016/i.test(message)) {
-    return { transient: false, disposition: 'wait', detail: `Teams sign-in failed; check TEAMS_APP_ID / TEAMS_APP_PASSWORD / TEAMS_TENANT_ID: ${message}` };
+    return {
+      transient: false,
+      disposition: 'wait',
+      detail: `Teams sign-in failed; check TEAMS_APP_ID / TEAMS_APP_PASSWORD / TEAMS_TENANT_ID: ${message}`,
+    };
   }
   return { transient: false, disposition: 'retry', detail: `Teams call failed: ${message}` };
 }

@@ -18,8 +18,16 @@ export async function startHunt(deps: TeamsTurnDeps, place: TurnPlace, request: 
     await deps.proactive.send(conversation, threadId, { text: HUNT_NOT_CONFIGURED }, 'hunt reply');
     return;
   }
-  const pending = huntPendingCard(request.upn, { lookbackMs: request.lookbackMs, ...(request.alertId ? { alertId: request.alertId } : {}) });
-  const messageId = await deps.proactive.send(conversation, threadId, { card: pending, summary: `Hunting ${request.upn}…` }, `hunt ${request.upn}`);
+  const pending = huntPendingCard(request.upn, {
+    lookbackMs: request.lookbackMs,
+    ...(request.alertId ? { alertId: request.alertId } : {}),
+  });
+  const messageId = await deps.proactive.send(
+    conversation,
+    threadId,
+    { card: pending, summary: `Hunting ${request.upn}…` },
+    `hunt ${request.upn}`,
+  );
   deps.tasks.run(`hunt ${request.upn}`, async () => {
     let card: object;
     try {

@@ -91,7 +91,12 @@ export class TeamsPlatform implements ChatPlatform {
     const { AgentApplication, CloudAdapter } = hosting();
     this.adapter = new CloudAdapter(auth.config);
     this.adapter.onTurnError = async (ctx, err) => this.onTurnError(ctx, err);
-    this.app = new AgentApplication<TurnState>({ adapter: this.adapter, removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+    this.app = new AgentApplication<TurnState>({
+      adapter: this.adapter,
+      removeRecipientMention: true,
+      startTypingTimer: false,
+      longRunningMessages: false,
+    });
     this.sender = new TeamsSender({ logger: this.logger, retry: options.retry, limiter: options.limiter });
     this.proactive = new ProactiveClient(this.adapter, auth.appId, this.sender);
     this.conversations = new ConversationDirectory(options.store, this.logger);
@@ -107,7 +112,8 @@ export class TeamsPlatform implements ChatPlatform {
     const renderAlert = options.renderAlert ?? ((alert: Alert, ctx: CardContext) => alertCard(toAlertView(alert, ctx)));
     this.render = (alert) => renderAlert(alert, this.cardContext(alert));
     const budget = options.actionBudgetMs ?? 4_000;
-    if (!(budget > 0 && budget <= 4_500)) throw new Error('TeamsPlatform: actionBudgetMs must be between 1 and 4500 (Teams waits 5 s for a card action)');
+    if (!(budget > 0 && budget <= 4_500))
+      throw new Error('TeamsPlatform: actionBudgetMs must be between 1 and 4500 (Teams waits 5 s for a card action)');
     this.deps = {
       router: options.router,
       proactive: this.proactive,
@@ -143,14 +149,24 @@ export class TeamsPlatform implements ChatPlatform {
       logRemoval(ctx, deps);
       return true;
     });
-    this.app.addRoute(async (ctx) => isExecuteAction(ctx), (ctx) => handleExecute(ctx, deps), true);
-    this.app.addRoute(async (ctx) => isSubmitAction(ctx), (ctx) => handleSubmit(ctx, deps));
+    this.app.addRoute(
+      async (ctx) => isExecuteAction(ctx),
+      (ctx) => handleExecute(ctx, deps),
+      true,
+    );
+    this.app.addRoute(
+      async (ctx) => isSubmitAction(ctx),
+      (ctx) => handleSubmit(ctx, deps),
+    );
     this.app.addRoute(
       async (ctx) => ctx.activity.type === 'message' && typeof ctx.activity.text === 'string' && ctx.activity.text.trim().length > 0,
       (ctx) => handleCommandMessage(ctx, deps),
     );
     // Installation and membership events only need the capture above.
-    this.app.addRoute(async (ctx) => ctx.activity.type === 'installationUpdate' || ctx.activity.type === 'conversationUpdate', async () => undefined);
+    this.app.addRoute(
+      async (ctx) => ctx.activity.type === 'installationUpdate' || ctx.activity.type === 'conversationUpdate',
+      async () => undefined,
+    );
   }
 
   private async onTurnError(ctx: TurnContext, err: Error): Promise<void> {
@@ -166,7 +182,9 @@ export class TeamsPlatform implements ChatPlatform {
 
   private handle(req: Request, res: Response, next: NextFunction): void {
     if (this.authMode === 'anonymous' && !isLoopbackAddress(req.socket.remoteAddress)) {
-      res.status(401).json({ error: 'This FirstWatch has no Teams credentials; it accepts unauthenticated requests from this machine only.' });
+      res
+        .status(401)
+        .json({ error: 'This FirstWatch has no Teams credentials; it accepts unauthenticated requests from this machine only.' });
       return;
     }
     const body: unknown = req.body;
@@ -184,7 +202,10 @@ export class TeamsPlatform implements ChatPlatform {
       return send.call(this, body);
     } as Response['send'];
     const unauthorized = (detail: unknown): Response => {
-      this.logger.warn({ detail: typeof detail === 'string' ? detail.slice(0, 300) : JSON.stringify(detail ?? null).slice(0, 300) }, 'Teams: request refused');
+      this.logger.warn(
+        { detail: typeof detail === 'string' ? detail.slice(0, 300) : JSON.stringify(detail ?? null).slice(0, 300) },
+        'Teams: request refused',
+      );
       return res.status(401).json({ error: 'unauthorized' });
     };
     this.adapter
@@ -241,7 +262,13 @@ export class TeamsPlatform implements ChatPlatform {
     const what = `update ${alert.id} in Teams ${ref.target}`;
     this.checkRef(ref, what);
     const c = await this.target(ref.target, what);
-    await this.proactive.update(c, ref.threadId ?? c.conversationId, ref.messageId, { card: this.renderCopy(alert, options), summary: `${alert.id}: ${alert.title}`.slice(0, 200) }, what);
+    await this.proactive.update(
+      c,
+      ref.threadId ?? c.conversationId,
+      ref.messageId,
+      { card: this.renderCopy(alert, options), summary: `${alert.id}: ${alert.title}`.slice(0, 200) },
+      what,
+    );
   }
 
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {

@@ -63,7 +63,8 @@ function validEndpoint(endpoint: string): URL {
   } catch {
     throw new Error(`Agents Playground: botEndpoint "${endpoint}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Agents Playground: botEndpoint "${endpoint}" must be http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`Agents Playground: botEndpoint "${endpoint}" must be http(s)`);
   return url;
 }
 
@@ -113,11 +114,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Agents Playground: port ${port} is not a TCP port`);
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'firstwatch-playground-'));
   const cli = options.cliPath ?? playgroundCliPath();
-  const child = spawn(process.execPath, ['--import', LOOPBACK_ONLY, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'], {
-    cwd,
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', LOOPBACK_ONLY, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'],
+    {
+      cwd,
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // The Playground must not outlive us (a crash, a test run cut short).
   const killOnExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -134,7 +139,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   try {
     const actualPort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Agents Playground did not start within ${timeoutMs} ms. Output:\n${output.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`Agents Playground did not start within ${timeoutMs} ms. Output:\n${output.slice(-2000)}`)),
+        timeoutMs,
+      );
       const onData = (): void => {
         const m = /Listening on (\d+)/.exec(output);
         if (m) {
@@ -205,7 +213,10 @@ async function installEverywhere(port: number, logger: Logger | undefined): Prom
       if (!r.ok) logger?.warn({ conversation: id, status: r.status }, 'Agents Playground: could not install the bot there');
     }
   } catch (err) {
-    logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'Agents Playground: could not install the bot ahead of time; open a channel in its UI to install it');
+    logger?.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      'Agents Playground: could not install the bot ahead of time; open a channel in its UI to install it',
+    );
   }
 }
 

@@ -54,7 +54,11 @@ export class ProactiveClient {
   }
 
   /** Runs `fn` with a connector client for `conversationId` of `c`. */
-  async withConnector<T>(c: TeamsConversation, conversationId: string, fn: (client: ConnectorClient, reference: ReturnType<typeof toReference>) => Promise<T>): Promise<T> {
+  async withConnector<T>(
+    c: TeamsConversation,
+    conversationId: string,
+    fn: (client: ConnectorClient, reference: ReturnType<typeof toReference>) => Promise<T>,
+  ): Promise<T> {
     const reference = toReference(c, conversationId);
     let result: { value: T } | undefined;
     // The adapter hands errors thrown in here to onTurnError and resolves; keep them for the caller.
@@ -95,8 +99,10 @@ export class ProactiveClient {
           const res: unknown = await client.createConversation(params);
           const threadId = idOf(res);
           const r = typeof res === 'object' && res !== null ? (res as { activityId?: unknown }) : {};
-          const messageId = typeof r.activityId === 'string' && r.activityId.length > 0 ? r.activityId : threadId ? messageIdOfThread(threadId) : undefined;
-          if (!threadId || !messageId) throw new Error(`Teams created the thread but returned no ids (${JSON.stringify(res).slice(0, 200)})`);
+          const messageId =
+            typeof r.activityId === 'string' && r.activityId.length > 0 ? r.activityId : threadId ? messageIdOfThread(threadId) : undefined;
+          if (!threadId || !messageId)
+            throw new Error(`Teams created the thread but returned no ids (${JSON.stringify(res).slice(0, 200)})`);
           return { threadId, messageId };
         }),
       { ...limits, creates: true },
@@ -121,7 +127,14 @@ export class ProactiveClient {
   }
 
   /** Replaces a posted message (PUT /v3/conversations/{conversation}/activities/{id}). */
-  async update(c: TeamsConversation, conversationId: string, messageId: string, message: OutgoingMessage, what: string, limits?: SendLimits): Promise<void> {
+  async update(
+    c: TeamsConversation,
+    conversationId: string,
+    messageId: string,
+    message: OutgoingMessage,
+    what: string,
+    limits?: SendLimits,
+  ): Promise<void> {
     await this.sender.run(
       conversationId,
       what,
@@ -140,7 +153,10 @@ export class ProactiveClient {
   async listChannels(c: TeamsConversation, teamId: string): Promise<{ id: string; name?: string }[]> {
     return this.sender.run(c.conversationId, `list the channels of team ${teamId}`, () =>
       this.withConnector(c, c.conversationId, async (client) => {
-        const res = await client.httpClient.request<unknown>({ method: 'get', url: `/v3/teams/${encodeURIComponent(teamId)}/conversations` });
+        const res = await client.httpClient.request<unknown>({
+          method: 'get',
+          url: `/v3/teams/${encodeURIComponent(teamId)}/conversations`,
+        });
         const data = typeof res.data === 'object' && res.data !== null ? (res.data as { conversations?: unknown }) : {};
         const list = Array.isArray(data.conversations) ? data.conversations : [];
         const out: { id: string; name?: string }[] = [];

@@ -9,7 +9,6 @@ let loaded: typeof Hosting | undefined;
  * the Teams platform (the CLI, other modules' tests) clear of it.
  */
 export function hosting(): typeof Hosting {
-   
   loaded ??= require('@microsoft/agents-hosting') as typeof Hosting;
   return loaded;
 }

@@ -67,7 +67,8 @@ export class TeamsSender {
     this.time = options.time ?? systemTime;
     this.limiter = options.limiter ?? new ThreadRateLimiter(undefined, this.time);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) throw new Error('TeamsSender: retry.maxAttempts must be a positive integer');
+    if (!Number.isSafeInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1)
+      throw new Error('TeamsSender: retry.maxAttempts must be a positive integer');
     this.random = options.random ?? Math.random;
     this.logger = options.logger;
   }
@@ -82,17 +83,26 @@ export class TeamsSender {
         return await call();
       } catch (err) {
         const failure = classifyConnectorError(err, this.nowMs());
-        const ambiguous = limits.creates === true && failure.disposition === 'retry' && (failure.status === undefined || AMBIGUOUS_STATUSES.has(failure.status));
+        const ambiguous =
+          limits.creates === true &&
+          failure.disposition === 'retry' &&
+          (failure.status === undefined || AMBIGUOUS_STATUSES.has(failure.status));
         if (ambiguous) {
           this.ambiguousPosts++;
-          this.logger.warn({ conversation: key, status: failure.status }, `Teams: ${what} failed in a way that does not say whether it was posted; a retry may show it twice`);
+          this.logger.warn(
+            { conversation: key, status: failure.status },
+            `Teams: ${what} failed in a way that does not say whether it was posted; a retry may show it twice`,
+          );
         }
         const backoff = backoffMs(attempt, this.retry.baseDelayMs, this.retry.maxDelayMs, this.random);
         const wait = Math.max(backoff, failure.retryAfterMs ?? 0);
         const spent = this.nowMs() - started;
         const withinBudget = limits.budgetMs === undefined || spent + wait <= limits.budgetMs;
         const retryable =
-          failure.transient && attempt < this.retry.maxAttempts && (failure.retryAfterMs ?? 0) <= this.retry.maxInlineWaitMs && withinBudget;
+          failure.transient &&
+          attempt < this.retry.maxAttempts &&
+          (failure.retryAfterMs ?? 0) <= this.retry.maxInlineWaitMs &&
+          withinBudget;
         if (!retryable) throw toDeliveryError(failure, what);
         this.retriedCount++;
         if (failure.retryAfterMs !== undefined) this.limiter.pause(key, failure.retryAfterMs);

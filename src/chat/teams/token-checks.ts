@@ -28,7 +28,12 @@ export function acceptedIssuers(policy: TokenPolicy): string[] {
   const tenant = policy.tenantId?.trim();
   if (tenant !== undefined && tenant.length > 0) {
     const authority = (policy.authority ?? DEFAULT_AUTHORITY).replace(/\/+$/, '');
-    out.push(`https://sts.windows.net/${tenant}/`, `${DEFAULT_AUTHORITY}/${tenant}/v2.0`, `${authority}/${tenant}/v2.0`, `${authority}/${tenant}/`);
+    out.push(
+      `https://sts.windows.net/${tenant}/`,
+      `${DEFAULT_AUTHORITY}/${tenant}/v2.0`,
+      `${authority}/${tenant}/v2.0`,
+      `${authority}/${tenant}/`,
+    );
   }
   return out.map((i) => i.toLowerCase());
 }
@@ -47,7 +52,8 @@ function activityTenant(activity: unknown): string | undefined {
 export function tokenProblem(claims: unknown, activity: unknown, policy: TokenPolicy): string | undefined {
   if (!isRecord(claims)) return 'no verified token claims';
   const iss = typeof claims.iss === 'string' ? claims.iss.toLowerCase() : undefined;
-  if (iss === undefined || !acceptedIssuers(policy).includes(iss)) return `issuer ${JSON.stringify(claims.iss)} is not the Bot Framework or the configured tenant`;
+  if (iss === undefined || !acceptedIssuers(policy).includes(iss))
+    return `issuer ${JSON.stringify(claims.iss)} is not the Bot Framework or the configured tenant`;
   const exp = claims.exp;
   const start = typeof claims.nbf === 'number' ? claims.nbf : claims.iat;
   if (typeof exp !== 'number' || typeof start !== 'number') return 'the token has no lifetime (exp with nbf or iat)';
@@ -55,7 +61,8 @@ export function tokenProblem(claims: unknown, activity: unknown, policy: TokenPo
   if (exp - start > max) return `the token lives ${exp - start} s, more than the ${max} s any issuer grants`;
   const tenant = policy.tenantId?.trim();
   if (tenant !== undefined && GUID.test(tenant)) {
-    if (typeof claims.tid === 'string' && claims.tid.toLowerCase() !== tenant.toLowerCase()) return `token tenant ${claims.tid} is not ${tenant}`;
+    if (typeof claims.tid === 'string' && claims.tid.toLowerCase() !== tenant.toLowerCase())
+      return `token tenant ${claims.tid} is not ${tenant}`;
     const from = activityTenant(activity);
     if (from === undefined) return 'the activity names no tenant';
     if (from.toLowerCase() !== tenant.toLowerCase()) return `activity tenant ${from} is not ${tenant}`;

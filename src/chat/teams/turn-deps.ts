@@ -74,12 +74,19 @@ const MESSAGE = 'application/vnd.microsoft.activity.message';
 
 /** Answers an Action.Execute invoke with a card that replaces the clicked one. */
 export async function answerWithCard(ctx: TurnContext, card: object): Promise<void> {
-  await ctx.sendActivity(Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD, value: card } } }));
+  await ctx.sendActivity(
+    Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD, value: card } } }),
+  );
 }
 
 /** Answers an Action.Execute invoke with a message shown under the card; the card stays as it was. */
 export async function answerWithMessage(ctx: TurnContext, text: string): Promise<void> {
-  await ctx.sendActivity(Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: MESSAGE, value: text.slice(0, 1000) } } }));
+  await ctx.sendActivity(
+    Activity.fromObject({
+      type: 'invokeResponse',
+      value: { status: 200, body: { statusCode: 200, type: MESSAGE, value: text.slice(0, 1000) } },
+    }),
+  );
 }
 
 export function errorText(err: unknown): string {
@@ -92,7 +99,9 @@ export function notifyTransition(deps: TeamsTurnDeps, alert: Alert): void {
   try {
     const r = deps.onTransition(alert);
     if (r && typeof (r as Promise<void>).catch === 'function') {
-      (r as Promise<void>).catch((err: unknown) => deps.logger.warn({ alert: alert.id, err: errorText(err) }, 'Teams: onTransition failed'));
+      (r as Promise<void>).catch((err: unknown) =>
+        deps.logger.warn({ alert: alert.id, err: errorText(err) }, 'Teams: onTransition failed'),
+      );
     }
   } catch (err) {
     deps.logger.warn({ alert: alert.id, err: errorText(err) }, 'Teams: onTransition failed');

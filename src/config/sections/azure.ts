@@ -67,7 +67,9 @@ export function readWorkspace(r: EnvReader): WorkspaceConfig | undefined {
   const remote = r.isSet('LOG_ANALYTICS_WORKSPACE_ID');
   const common: WorkspaceCommon = {
     endpoint: endpointUrl ? endpointUrl.toString().replace(/\/+$/, '') : DEFAULT_LOG_ANALYTICS_ENDPOINT,
-    name: r.get('WORKSPACE_NAME', z.string().regex(/^[\w .@-]{1,64}$/, 'a label of 1–64 letters, digits, spaces or . _ @ -')) ?? (remote ? 'sentinel' : 'local'),
+    name:
+      r.get('WORKSPACE_NAME', z.string().regex(/^[\w .@-]{1,64}$/, 'a label of 1–64 letters, digits, spaces or . _ @ -')) ??
+      (remote ? 'sentinel' : 'local'),
     resourceId: r.get('WORKSPACE_RESOURCE_ID', resourceId),
     localDir: r.get('LOCAL_WORKSPACE_DIR', nonEmpty) ?? './data/workspace',
     localPort: r.get('LOCAL_WORKSPACE_PORT', int(0, 65535)) ?? 0,

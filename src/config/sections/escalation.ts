@@ -36,7 +36,10 @@ const SEVERITIES: readonly EscalationSeverity[] = ['Informational', 'Low', 'Medi
 /** '<!subteam^S123>', '<@U123>', '<!here>' or '<!channel>' — as Slack writes them in a message. */
 const slackMention = z
   .string()
-  .regex(/^(<!subteam\^S[A-Z0-9]{2,}(\|[^>]{1,80})?>|<@[UW][A-Z0-9]{2,}>|<!here>|<!channel>)$/, 'a Slack mention such as <!subteam^S0123ABCD> (a user group), <@U0123ABCD> or <!here>');
+  .regex(
+    /^(<!subteam\^S[A-Z0-9]{2,}(\|[^>]{1,80})?>|<@[UW][A-Z0-9]{2,}>|<!here>|<!channel>)$/,
+    'a Slack mention such as <!subteam^S0123ABCD> (a user group), <@U0123ABCD> or <!here>',
+  );
 
 /** 'slack:C0123ABCD' or 'teams:Alerts'. */
 const quietTarget = z.string().regex(/^(slack|teams|console):[^\s,][^,]{0,199}$/, 'platform:target, e.g. slack:C0123ABCD or teams:Alerts');
@@ -45,7 +48,10 @@ const quietTarget = z.string().regex(/^(slack|teams|console):[^\s,][^,]{0,199}$/
 const teamsMention = z.string().transform((s, ctx): TeamsMentionConfig => {
   const m = /^(tag|user):([^:\s]{1,200}):([^<>]{1,100})$/.exec(s.trim());
   if (m === null) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'tag:<tag id>:<name> or user:<AAD object id>:<name>, e.g. tag:MjQ1…:SecOps On-call' });
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: 'tag:<tag id>:<name> or user:<AAD object id>:<name>, e.g. tag:MjQ1…:SecOps On-call',
+    });
     return z.NEVER;
   }
   return { kind: m[1] === 'tag' ? 'tag' : 'person', id: m[2] as string, name: (m[3] as string).trim() };
@@ -54,11 +60,17 @@ const teamsMention = z.string().transform((s, ctx): TeamsMentionConfig => {
 /** 'High=15m,Medium=60m' */
 const autoAfter = z.string().transform((s, ctx) => {
   const out: Partial<Record<EscalationSeverity, number>> = {};
-  for (const part of s.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const m = /^([A-Za-z]+)\s*=\s*(\S+)$/.exec(part);
     const severity = m ? SEVERITIES.find((x) => x.toLowerCase() === (m[1] as string).toLowerCase()) : undefined;
     if (m === null || severity === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${part}" is not <severity>=<duration> with severity one of ${SEVERITIES.join(', ')} (e.g. High=15m,Medium=60m)` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${part}" is not <severity>=<duration> with severity one of ${SEVERITIES.join(', ')} (e.g. High=15m,Medium=60m)`,
+      });
       return z.NEVER;
     }
     let ms: number;
@@ -94,17 +106,36 @@ export function readEscalation(r: EnvReader): EscalationConfig {
   };
   const slackChannel = r.get('ESCALATION_SLACK_CHANNEL', channelId);
   const slackMentionText = r.get('ESCALATION_SLACK_MENTION', slackMention);
-  if (slackChannel !== undefined) config.slack = slackMentionText === undefined ? { channel: slackChannel } : { channel: slackChannel, mention: slackMentionText };
-  else if (slackMentionText !== undefined) r.fail('ESCALATION_SLACK_MENTION', 'ESCALATION_SLACK_MENTION is set but ESCALATION_SLACK_CHANNEL is not: the mention needs a channel to be posted in');
+  if (slackChannel !== undefined)
+    config.slack = slackMentionText === undefined ? { channel: slackChannel } : { channel: slackChannel, mention: slackMentionText };
+  else if (slackMentionText !== undefined)
+    r.fail(
+      'ESCALATION_SLACK_MENTION',
+      'ESCALATION_SLACK_MENTION is set but ESCALATION_SLACK_CHANNEL is not: the mention needs a channel to be posted in',
+    );
   const teamsChannelName = r.get('ESCALATION_TEAMS_CHANNEL', teamsChannel);
   const teamsMentionValue = r.get('ESCALATION_TEAMS_MENTION', teamsMention);
-  if (teamsChannelName !== undefined) config.teams = teamsMentionValue === undefined ? { channel: teamsChannelName } : { channel: teamsChannelName, mention: teamsMentionValue };
-  else if (teamsMentionValue !== undefined) r.fail('ESCALATION_TEAMS_MENTION', 'ESCALATION_TEAMS_MENTION is set but ESCALATION_TEAMS_CHANNEL is not: the mention needs a channel to be posted in');
+  if (teamsChannelName !== undefined)
+    config.teams =
+      teamsMentionValue === undefined ? { channel: teamsChannelName } : { channel: teamsChannelName, mention: teamsMentionValue };
+  else if (teamsMentionValue !== undefined)
+    r.fail(
+      'ESCALATION_TEAMS_MENTION',
+      'ESCALATION_TEAMS_MENTION is set but ESCALATION_TEAMS_CHANNEL is not: the mention needs a channel to be posted in',
+    );
   const remind = r.get('AUTO_ESCALATE_REMIND_BEFORE', duration);
   if (remind !== undefined) {
     const shortest = Math.min(...Object.values(config.autoEscalateAfterMs));
-    if (!Number.isFinite(shortest)) r.fail('AUTO_ESCALATE_REMIND_BEFORE', 'AUTO_ESCALATE_REMIND_BEFORE is set but AUTO_ESCALATE_AFTER is not: there is nothing to remind of');
-    else if (remind <= 0 || remind >= shortest) r.fail('AUTO_ESCALATE_REMIND_BEFORE', `AUTO_ESCALATE_REMIND_BEFORE=${JSON.stringify(r.raw('AUTO_ESCALATE_REMIND_BEFORE'))} is not valid: expected above zero and shorter than the shortest AUTO_ESCALATE_AFTER`);
+    if (!Number.isFinite(shortest))
+      r.fail(
+        'AUTO_ESCALATE_REMIND_BEFORE',
+        'AUTO_ESCALATE_REMIND_BEFORE is set but AUTO_ESCALATE_AFTER is not: there is nothing to remind of',
+      );
+    else if (remind <= 0 || remind >= shortest)
+      r.fail(
+        'AUTO_ESCALATE_REMIND_BEFORE',
+        `AUTO_ESCALATE_REMIND_BEFORE=${JSON.stringify(r.raw('AUTO_ESCALATE_REMIND_BEFORE'))} is not valid: expected above zero and shorter than the shortest AUTO_ESCALATE_AFTER`,
+      );
     else config.remindBeforeMs = remind;
   }
   if (config.checkIntervalMs < 1000) r.fail('ESCALATION_CHECK_INTERVAL', 'ESCALATION_CHECK_INTERVAL must be at least 1s');

@@ -69,7 +69,10 @@ export function readHunt(r: EnvReader): HuntConfig {
   const defaultLookbackMs = r.get('HUNT_DEFAULT_LOOKBACK', duration) ?? 7 * 86_400_000;
   const maxLookbackMs = r.get('HUNT_MAX_LOOKBACK', duration) ?? 30 * 86_400_000;
   if (defaultLookbackMs <= 0 && r.isSet('HUNT_DEFAULT_LOOKBACK')) {
-    r.fail('HUNT_DEFAULT_LOOKBACK', `HUNT_DEFAULT_LOOKBACK=${JSON.stringify(r.raw('HUNT_DEFAULT_LOOKBACK'))} is not valid: expected a duration above zero`);
+    r.fail(
+      'HUNT_DEFAULT_LOOKBACK',
+      `HUNT_DEFAULT_LOOKBACK=${JSON.stringify(r.raw('HUNT_DEFAULT_LOOKBACK'))} is not valid: expected a duration above zero`,
+    );
   } else if (defaultLookbackMs > maxLookbackMs) {
     r.fail(
       'HUNT_DEFAULT_LOOKBACK',

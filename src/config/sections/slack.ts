@@ -31,7 +31,7 @@ export type SlackConfig = { mode: 'off' } | SlackSocketConfig | SlackHttpConfig;
 
 const botToken = z.string().regex(/^xoxb-[\w-]+$/, 'a bot token starting with xoxb-');
 const appToken = z.string().regex(/^xapp-[\w-]+$/, 'an app-level token starting with xapp-');
-const signingSecret = z.string().regex(/^[0-9a-zA-Z]{16,}$/, 'the app\'s signing secret (letters and digits, at least 16)');
+const signingSecret = z.string().regex(/^[0-9a-zA-Z]{16,}$/, "the app's signing secret (letters and digits, at least 16)");
 export const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a channel id such as C0123ABCD');
 
 /** undefined when Slack is asked for but a value it needs is missing or invalid (the problem is recorded). */

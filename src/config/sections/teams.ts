@@ -38,19 +38,28 @@ export function readTeams(r: EnvReader, nodeEnv: NodeEnv): TeamsConfig | undefin
     r.fail('TEAMS_APP_PASSWORD', 'TEAMS_APP_PASSWORD is not set but TEAMS_APP_ID is: the bot needs its client secret');
   }
   if (!hasId && r.isSet('TEAMS_APP_PASSWORD')) {
-    r.fail('TEAMS_APP_ID', 'TEAMS_APP_ID is not set but TEAMS_APP_PASSWORD=*** is: set the bot registration\'s client id');
+    r.fail('TEAMS_APP_ID', "TEAMS_APP_ID is not set but TEAMS_APP_PASSWORD=*** is: set the bot registration's client id");
   }
   if (!hasId && r.isSet('TEAMS_TENANT_ID')) {
-    r.fail('TEAMS_APP_ID', `TEAMS_APP_ID is not set but TEAMS_TENANT_ID="${r.raw('TEAMS_TENANT_ID')}" is: set the bot registration's client id`);
+    r.fail(
+      'TEAMS_APP_ID',
+      `TEAMS_APP_ID is not set but TEAMS_TENANT_ID="${r.raw('TEAMS_TENANT_ID')}" is: set the bot registration's client id`,
+    );
   }
   const explicit = r.get('TEAMS_PLAYGROUND', bool);
   // The Playground sends no token; the Agents SDK rejects tokenless requests once a
   // clientId is configured, and always in production.
   if (explicit === true && hasId) {
-    r.fail('TEAMS_PLAYGROUND', 'TEAMS_PLAYGROUND="true" is not valid with TEAMS_APP_ID set: the Playground sends no token, so the bot would refuse it');
+    r.fail(
+      'TEAMS_PLAYGROUND',
+      'TEAMS_PLAYGROUND="true" is not valid with TEAMS_APP_ID set: the Playground sends no token, so the bot would refuse it',
+    );
   }
   if (explicit === true && nodeEnv === 'production') {
-    r.fail('TEAMS_PLAYGROUND', 'TEAMS_PLAYGROUND="true" is not valid with NODE_ENV="production": the Agents SDK refuses anonymous requests in production');
+    r.fail(
+      'TEAMS_PLAYGROUND',
+      'TEAMS_PLAYGROUND="true" is not valid with NODE_ENV="production": the Agents SDK refuses anonymous requests in production',
+    );
   }
   const playground = explicit ?? (!hasId && nodeEnv !== 'production');
   const channels = r.get('TEAMS_CHANNELS', list(channel, 'channel ids or names')) ?? [];

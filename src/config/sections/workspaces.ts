@@ -58,13 +58,20 @@ export function readWorkspaces(
       r.fail(variable, `${variable} is set but ${LIST_VARIABLE} is not: list the workspace names, e.g. ${LIST_VARIABLE}=contoso,fabrikam`);
     }
     if (single === undefined) return [];
-    const common = { name: single.name, endpoint: single.endpoint, ...(single.resourceId !== undefined ? { resourceId: single.resourceId } : {}) };
+    const common = {
+      name: single.name,
+      endpoint: single.endpoint,
+      ...(single.resourceId !== undefined ? { resourceId: single.resourceId } : {}),
+    };
     return [single.mode === 'local' ? { mode: 'local', ...common } : { mode: 'log-analytics', workspaceId: single.workspaceId, ...common }];
   }
 
   for (const variable of ['LOG_ANALYTICS_WORKSPACE_ID', 'WORKSPACE_NAME', 'WORKSPACE_RESOURCE_ID']) {
     if (r.isSet(variable)) {
-      r.fail(variable, `${variable} is set together with ${LIST_VARIABLE}: with several workspaces, give each its own WORKSPACE_<NAME>_… variables instead`);
+      r.fail(
+        variable,
+        `${variable} is set together with ${LIST_VARIABLE}: with several workspaces, give each its own WORKSPACE_<NAME>_… variables instead`,
+      );
     }
   }
   const prefixes = new Map<string, string>();
@@ -79,22 +86,32 @@ export function readWorkspaces(
   const known = new Set([...prefixes.keys()].flatMap((p) => FIELDS.map((f) => `${p}${f}`)));
   for (const variable of r.namesStartingWith(PREFIX)) {
     if (!SINGLE.has(variable) && !known.has(variable)) {
-      r.fail(variable, `${variable} is not a setting of any workspace in ${LIST_VARIABLE}=${JSON.stringify(r.raw(LIST_VARIABLE))}: expected WORKSPACE_<NAME>_{${FIELDS.join(',')}}`);
+      r.fail(
+        variable,
+        `${variable} is not a setting of any workspace in ${LIST_VARIABLE}=${JSON.stringify(r.raw(LIST_VARIABLE))}: expected WORKSPACE_<NAME>_{${FIELDS.join(',')}}`,
+      );
     }
   }
   const fallbackEndpoint = single?.endpoint ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
   return names.flatMap((name): WorkspaceEntry[] => {
     const prefix = workspaceVariablePrefix(name);
-    if (!r.isSet(`${prefix}ID`)) r.fail(`${prefix}ID`, `${prefix}ID is not set: workspace "${name}" needs its Log Analytics workspace id (a GUID)`);
+    if (!r.isSet(`${prefix}ID`))
+      r.fail(`${prefix}ID`, `${prefix}ID is not set: workspace "${name}" needs its Log Analytics workspace id (a GUID)`);
     const workspaceId = r.get(`${prefix}ID`, guid);
     const url = r.get(`${prefix}ENDPOINT`, endpoint);
     const slackChannels = r.get(`${prefix}SLACK_CHANNELS`, list(channelId, 'channel ids such as C0123ABCD'));
     const teamsChannels = r.get(`${prefix}TEAMS_CHANNELS`, list(teamsChannel, 'channel ids or names'));
     if (slackChannels !== undefined && !chat.slackEnabled) {
-      r.fail(`${prefix}SLACK_CHANNELS`, `${prefix}SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not: Slack is enabled only by a bot token (xoxb-…)`);
+      r.fail(
+        `${prefix}SLACK_CHANNELS`,
+        `${prefix}SLACK_CHANNELS is set but SLACK_BOT_TOKEN is not: Slack is enabled only by a bot token (xoxb-…)`,
+      );
     }
     if (teamsChannels !== undefined && !chat.teamsEnabled) {
-      r.fail(`${prefix}TEAMS_CHANNELS`, `${prefix}TEAMS_CHANNELS is set but Teams is off: set TEAMS_APP_ID (or TEAMS_PLAYGROUND=true locally)`);
+      r.fail(
+        `${prefix}TEAMS_CHANNELS`,
+        `${prefix}TEAMS_CHANNELS is set but Teams is off: set TEAMS_APP_ID (or TEAMS_PLAYGROUND=true locally)`,
+      );
     }
     const resource = r.get(`${prefix}RESOURCE_ID`, resourceId);
     const responders = r.get(`${prefix}RESPONDERS`, list(responder, 'emails, UPNs or platform user ids'));

@@ -19,8 +19,23 @@ export function exprName(e: Expr): string {
 
 /** Functions whose result keeps the name of the column they convert, as KQL names it. */
 const NAME_KEEPING = new Set([
-  'tostring', 'toint', 'tolong', 'toreal', 'todouble', 'todecimal', 'todatetime', 'totimespan', 'tobool', 'toboolean',
-  'parse_json', 'todynamic', 'split', 'format_datetime', 'bin', 'floor', 'startofday',
+  'tostring',
+  'toint',
+  'tolong',
+  'toreal',
+  'todouble',
+  'todecimal',
+  'todatetime',
+  'totimespan',
+  'tobool',
+  'toboolean',
+  'parse_json',
+  'todynamic',
+  'split',
+  'format_datetime',
+  'bin',
+  'floor',
+  'startofday',
 ]);
 
 /**

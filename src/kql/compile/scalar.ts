@@ -107,7 +107,10 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       if (name === TUPLE_ITEM) return compileTupleItem(e, scope);
       if (Object.prototype.hasOwnProperty.call(TUPLE_FUNCTIONS, name)) {
         const outs = (TUPLE_FUNCTIONS[name] as { outputs: string[] }).outputs;
-        throw errorAt(`${name}() returns ${outs.length} values (${outs.join(', ')}): assign them with extend (${outs.join(', ')}) = ${name}(...)`, e.pos);
+        throw errorAt(
+          `${name}() returns ${outs.length} values (${outs.join(', ')}): assign them with extend (${outs.join(', ')}) = ${name}(...)`,
+          e.pos,
+        );
       }
       const udf = scope.functions?.get(name);
       if (udf !== undefined) return compileUserCall(udf, e, scope, compileExpr);
@@ -193,11 +196,23 @@ function logical(op: 'and' | 'or', l: Compiled, r: Compiled, pos: { line: number
 function compileTupleItem(e: Extract<Expr, { k: 'call' }>, scope: Scope): Compiled {
   const [inner, index] = e.args;
   const i = index?.k === 'lit' && typeof index.value === 'number' ? index.value : -1;
-  const fn = inner?.k === 'call' && Object.prototype.hasOwnProperty.call(TUPLE_FUNCTIONS, inner.name) ? TUPLE_FUNCTIONS[inner.name] : undefined;
+  const fn =
+    inner?.k === 'call' && Object.prototype.hasOwnProperty.call(TUPLE_FUNCTIONS, inner.name) ? TUPLE_FUNCTIONS[inner.name] : undefined;
   if (inner?.k !== 'call' || fn === undefined) {
     throw errorAt(`unsupported tuple assignment: only ${Object.keys(TUPLE_FUNCTIONS).join(', ')} return several values`, e.pos);
   }
   if (i < 0 || i >= fn.outputs.length) throw errorAt(`${inner.name}() returns ${fn.outputs.length} values, not ${i + 1}`, e.pos);
-  const all = fn.impl(inner.args.map((a) => compileExpr(a, scope)), inner.pos, scope).ev;
-  return { ev: (c) => { const v = all(c); return Array.isArray(v) ? (v[i] ?? null) : null; }, type: 'dynamic', isConst: false };
+  const all = fn.impl(
+    inner.args.map((a) => compileExpr(a, scope)),
+    inner.pos,
+    scope,
+  ).ev;
+  return {
+    ev: (c) => {
+      const v = all(c);
+      return Array.isArray(v) ? (v[i] ?? null) : null;
+    },
+    type: 'dynamic',
+    isConst: false,
+  };
 }

@@ -15,7 +15,8 @@ let depth = 0;
  */
 export function compileUserCall(fn: FunctionDef, call: Extract<Expr, { k: 'call' }>, scope: Scope, compileExpr: CompileExpr): Compiled {
   if (fn.body.k !== 'expr') throw errorAt(`'${fn.name}' is a tabular function; call it where a table is expected`, call.pos);
-  if (call.args.length > fn.params.length) throw errorAt(`${fn.name} takes ${fn.params.length} argument(s), not ${call.args.length}`, call.pos);
+  if (call.args.length > fn.params.length)
+    throw errorAt(`${fn.name} takes ${fn.params.length} argument(s), not ${call.args.length}`, call.pos);
   if (depth >= MAX_DEPTH) throw errorAt(`${fn.name}: functions nest deeper than ${MAX_DEPTH} (recursion is not allowed)`, call.pos);
   depth++;
   try {

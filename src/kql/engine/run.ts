@@ -79,7 +79,8 @@ function bindLets(lets: Statement[], st: RunState): void {
 function callTabular(src: Extract<Source, { k: 'call' }>, st: RunState): Rel {
   const fn = st.env.functions.get(src.name);
   if (fn === undefined || fn.body.k !== 'query') throw errorAt(`unsupported tabular function '${src.name}'`, src.pos);
-  if (src.args.length > fn.params.length) throw errorAt(`${fn.name} takes ${fn.params.length} argument(s), not ${src.args.length}`, src.pos);
+  if (src.args.length > fn.params.length)
+    throw errorAt(`${fn.name} takes ${fn.params.length} argument(s), not ${src.args.length}`, src.pos);
   if ((st.depth ?? 0) >= 32) throw errorAt(`${fn.name}: functions nest deeper than 32 (recursion is not allowed)`, src.pos);
   const env: Env = { now: st.env.now, lets: new Map(st.env.lets), functions: new Map(st.env.functions) };
   const child: RunState = { env, source: st.source, opts: st.opts, tabular: new Map(st.tabular), depth: (st.depth ?? 0) + 1 };
@@ -115,7 +116,13 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
     const rowOps: RowOp[] = [];
     while (k < ops.length && isRowOp(ops[k]) && !usesWindowFunctions(ops[k] as Op)) rowOps.push(ops[k++] as RowOp);
     rel = runSegment(
-      { columns: stored.columns, rows: stored.rows, byName: true, ingest: stored.ingestionTimes ?? null, prefilter: timespanFilter(stored, st.opts) },
+      {
+        columns: stored.columns,
+        rows: stored.rows,
+        byName: true,
+        ingest: stored.ingestionTimes ?? null,
+        prefilter: timespanFilter(stored, st.opts),
+      },
       rowOps,
       st.env,
     );
@@ -127,7 +134,11 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
     if (usesWindowFunctions(op)) {
       // prev/next/row_number/row_window_session read neighbouring rows: computed first, then the operator runs.
       const lifted = liftWindows(rel, op, st.env);
-      rel = runSegment({ columns: lifted.rel.columns, rows: lifted.rel.rows, byName: false, ingest: lifted.rel.ingest }, [lifted.op as RowOp], st.env);
+      rel = runSegment(
+        { columns: lifted.rel.columns, rows: lifted.rel.rows, byName: false, ingest: lifted.rel.ingest },
+        [lifted.op as RowOp],
+        st.env,
+      );
       if (op.k !== 'project') rel = dropColumns(rel, lifted.hidden);
       k++;
       continue;
@@ -143,7 +154,8 @@ function runPipeline(p: Pipeline, st: RunState): Rel {
       // side loses its duplicate keys (join-innerunique.md); doing them after could drop every row.
       const pushed: RowOp[] = [];
       let j = k + 1;
-      while (j < ops.length && ops[j].k === 'where' && onlyNames((ops[j] as Extract<Op, { k: 'where' }>).pred, rel, st.env)) pushed.push(ops[j++] as RowOp);
+      while (j < ops.length && ops[j].k === 'where' && onlyNames((ops[j] as Extract<Op, { k: 'where' }>).pred, rel, st.env))
+        pushed.push(ops[j++] as RowOp);
       if (pushed.length > 0) rel = runSegment({ columns: rel.columns, rows: rel.rows, byName: false, ingest: rel.ingest }, pushed, st.env);
       rel = runOp(rel, op, st);
       k = j;
@@ -246,7 +258,8 @@ function storedTableOf(src: Source, st: RunState): Table | undefined {
 }
 
 function validateTable(t: Table, pos: Pos): void {
-  if (!Array.isArray(t.rows) || !Array.isArray(t.columns)) throw errorAt(`table '${t.name}' is malformed (rows and columns must be arrays)`, pos);
+  if (!Array.isArray(t.rows) || !Array.isArray(t.columns))
+    throw errorAt(`table '${t.name}' is malformed (rows and columns must be arrays)`, pos);
   if (t.ingestionTimes && t.ingestionTimes.length !== t.rows.length) {
     throw errorAt(`table '${t.name}' has ${t.ingestionTimes.length} ingestion times for ${t.rows.length} rows`, pos);
   }
@@ -280,7 +293,13 @@ function runSource(src: Source, st: RunState): Rel {
       const stored = storedTableOf(src, st);
       if (!stored) throw errorAt(`unknown table '${src.name}'`, src.pos);
       return runSegment(
-        { columns: stored.columns, rows: stored.rows, byName: true, ingest: stored.ingestionTimes ?? null, prefilter: timespanFilter(stored, st.opts) },
+        {
+          columns: stored.columns,
+          rows: stored.rows,
+          byName: true,
+          ingest: stored.ingestionTimes ?? null,
+          prefilter: timespanFilter(stored, st.opts),
+        },
         [],
         st.env,
       );
@@ -328,17 +347,20 @@ function rangeRows(src: Extract<Source, { k: 'range' }>, st: RunState): Rel {
   const a = constValue(from);
   const b = constValue(to);
   const s = constValue(step);
-  const num = (v: unknown): number | null => (typeof v === 'number' ? v : v instanceof Date ? v.getTime() : v instanceof Timespan ? v.ms : null);
+  const num = (v: unknown): number | null =>
+    typeof v === 'number' ? v : v instanceof Date ? v.getTime() : v instanceof Timespan ? v.ms : null;
   const x = num(a);
   const y = num(b);
   const d = num(s);
   const kinds = (v: unknown): string => (v instanceof Date ? 'datetime' : v instanceof Timespan ? 'timespan' : typeof v);
-  const stepOk = kinds(a) === 'datetime' ? s instanceof Timespan : kinds(s) === kinds(a) || (typeof a === 'number' && typeof s === 'number');
+  const stepOk =
+    kinds(a) === 'datetime' ? s instanceof Timespan : kinds(s) === kinds(a) || (typeof a === 'number' && typeof s === 'number');
   if (x === null || y === null || d === null || !stepOk || kinds(a) !== kinds(b)) {
     throw errorAt('range needs from and to of one type (number, datetime or timespan) and a matching step', src.pos);
   }
   if (d === 0) throw errorAt('range step must not be zero', src.pos);
-  const type: ColumnType = from.type === 'int' ? (step.type === 'real' ? 'real' : 'long') : from.type === 'long' && step.type === 'real' ? 'real' : from.type;
+  const type: ColumnType =
+    from.type === 'int' ? (step.type === 'real' ? 'real' : 'long') : from.type === 'long' && step.type === 'real' ? 'real' : from.type;
   const make = (n: number): unknown => (a instanceof Date ? new Date(n) : a instanceof Timespan ? new Timespan(n) : n);
   const rows: unknown[][] = [];
   for (let k = 0; ; k++) {
@@ -370,10 +392,20 @@ function unionInputs(sources: Pipeline[], isfuzzy: boolean, st: RunState, pos: P
     else {
       // withsource=Name: a first column telling which table each row came from.
       const label = p.source.name;
-      out.push({ columns: [{ name: withsource, type: 'string' }, ...rel.columns], rows: rel.rows.map((r) => [label, ...r]), ingest: rel.ingest });
+      out.push({
+        columns: [{ name: withsource, type: 'string' }, ...rel.columns],
+        rows: rel.rows.map((r) => [label, ...r]),
+        ingest: rel.ingest,
+      });
     }
   }
-  if (out.length === 0) throw errorAt(isfuzzy ? "union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode" : 'union has no tables', pos);
+  if (out.length === 0)
+    throw errorAt(
+      isfuzzy
+        ? "union: must have at least one operand that can be evaluated successfully when running with 'Fuzzy' mode"
+        : 'union has no tables',
+      pos,
+    );
   return out;
 }
 

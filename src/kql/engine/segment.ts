@@ -10,7 +10,10 @@ import { arrayEntries, scopeOf, type Env, type Rel } from './relation';
 /** Operators that keep each row as the same source row, so they can run in one pass. */
 const ROW_OPS = new Set(['where', 'extend', 'project', 'project-away', 'project-keep', 'project-reorder', 'project-rename', 'take']);
 
-export type RowOp = Extract<Op, { k: 'where' | 'extend' | 'project' | 'project-away' | 'project-keep' | 'project-reorder' | 'project-rename' | 'take' }>;
+export type RowOp = Extract<
+  Op,
+  { k: 'where' | 'extend' | 'project' | 'project-away' | 'project-keep' | 'project-reorder' | 'project-rename' | 'take' }
+>;
 
 export function isRowOp(op: Op): op is RowOp {
   return ROW_OPS.has(op.k);
@@ -46,7 +49,14 @@ function propertyReader(name: string): (c: Ctx) => unknown {
 
 function wildcard(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (n) => n === pattern;
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return (n) => re.test(n);
 }
 
@@ -121,7 +131,8 @@ export function runSegment(input: SegmentInput, ops: RowOp[], env: Env): Rel {
         for (const item of op.items) {
           if (item.expr.k === 'star') throw errorAt('unsupported wildcard in project', item.pos);
           const compiled = compileExpr(item.expr, scope);
-          if (item.name !== undefined && next.some((x) => x.name === item.name)) throw errorAt(`project names column '${item.name}' twice`, item.pos);
+          if (item.name !== undefined && next.some((x) => x.name === item.name))
+            throw errorAt(`project names column '${item.name}' twice`, item.pos);
           const name = namer.name(item.name, item.expr);
           if (item.expr.k === 'name' || compiled.isConst) {
             next.push({ name, type: compiled.type, ev: compiled.ev });

@@ -15,7 +15,6 @@ import { defaultColumnName, exprName } from '../compile/naming';
 
 export { AGGREGATE_NAMES };
 
-
 export interface AggState {
   add(c: Ctx): void;
   result(): unknown[];
@@ -28,7 +27,8 @@ export interface AggPlan {
 }
 
 function arity(name: string, args: Expr[], pos: Pos, min: number, max = min): void {
-  if (args.length < min || args.length > max) throw errorAt(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`, pos);
+  if (args.length < min || args.length > max)
+    throw errorAt(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`, pos);
 }
 
 function predicate(c: Compiled): (x: Ctx) => boolean {
@@ -61,7 +61,8 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
       arity(fn, args, pos, 0, 1);
       // count(x) counts every row, nulls included (summarize-operator.md); Microsoft's analyzer reads a
       // bool argument as a predicate instead, so which one Kusto does with a bool is unclear: refuse it.
-      if (args[0] && arg(0).type === 'bool') throw errorAt('count() of a bool expression is ambiguous; use countif() to count rows where it is true, or count()', pos);
+      if (args[0] && arg(0).type === 'bool')
+        throw errorAt('count() of a bool expression is ambiguous; use countif() to count rows where it is true, or count()', pos);
       return single(`count_${argName}`, 'long', () => {
         let n = 0;
         return { add: () => void n++, result: () => [n] };
@@ -249,10 +250,12 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
     }
     case 'percentile':
     case 'percentiles': {
-      if (args.length < 2 || (fn === 'percentile' && args.length !== 2)) throw errorAt(`${fn}() needs an expression and ${fn === 'percentile' ? 'one percentage' : 'percentages'}`, pos);
+      if (args.length < 2 || (fn === 'percentile' && args.length !== 2))
+        throw errorAt(`${fn}() needs an expression and ${fn === 'percentile' ? 'one percentage' : 'percentages'}`, pos);
       const a = arg(0);
       const f = family(a.type);
-      if (f !== 'number' && f !== 'datetime' && f !== 'timespan') throw errorAt(`${fn}() needs a number, datetime or timespan, not ${a.type}`, pos);
+      if (f !== 'number' && f !== 'datetime' && f !== 'timespan')
+        throw errorAt(`${fn}() needs a number, datetime or timespan, not ${a.type}`, pos);
       const ps = args.slice(1).map((x, i) => {
         const c = compileExpr(x, scope);
         const n = c.isConst ? toNumber(c.ev(newCtx())) : null;
@@ -336,7 +339,13 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
 }
 
 /** The columns an arg_max/take_any returns: named expressions, or every column for `*`. */
-function expandOutputs(args: Expr[], scope: Scope, byNames: Set<string>, pos: Pos, keyName: string | null): { name: string; c: Compiled }[] {
+function expandOutputs(
+  args: Expr[],
+  scope: Scope,
+  byNames: Set<string>,
+  pos: Pos,
+  keyName: string | null,
+): { name: string; c: Compiled }[] {
   const out: { name: string; c: Compiled }[] = [];
   for (const a of args) {
     if (a.k === 'star') {

@@ -13,4 +13,3 @@ export function arity(name: string, args: Compiled[], pos: Pos, min: number, max
 export function need(name: string, a: Compiled, pos: Pos, ...families: ReturnType<typeof family>[]): void {
   if (!families.includes(family(a.type))) throw errorAt(`${name}() does not accept a ${a.type} argument`, pos);
 }
-

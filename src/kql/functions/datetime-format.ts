@@ -1,6 +1,29 @@
 import { errorAt, type Pos } from '../errors';
 
-const TOKENS = ['yyyy', 'yy', 'MM', 'M', 'dd', 'd', 'HH', 'H', 'hh', 'h', 'mm', 'm', 'ss', 's', 'fffffff', 'ffffff', 'fffff', 'ffff', 'fff', 'ff', 'f', 'tt'];
+const TOKENS = [
+  'yyyy',
+  'yy',
+  'MM',
+  'M',
+  'dd',
+  'd',
+  'HH',
+  'H',
+  'hh',
+  'h',
+  'mm',
+  'm',
+  'ss',
+  's',
+  'fffffff',
+  'ffffff',
+  'fffff',
+  'ffff',
+  'fff',
+  'ff',
+  'f',
+  'tt',
+];
 
 /** format_datetime's .NET-style format specifiers, in UTC. */
 export function formatDatetime(fmt: string, pos: Pos): (d: Date) => string {
@@ -27,21 +50,36 @@ function pad(n: number, w: number): string {
 
 function tokenFn(tok: string): (d: Date) => string {
   switch (tok) {
-    case 'yyyy': return (d) => pad(d.getUTCFullYear(), 4);
-    case 'yy': return (d) => pad(d.getUTCFullYear() % 100, 2);
-    case 'MM': return (d) => pad(d.getUTCMonth() + 1, 2);
-    case 'M': return (d) => String(d.getUTCMonth() + 1);
-    case 'dd': return (d) => pad(d.getUTCDate(), 2);
-    case 'd': return (d) => String(d.getUTCDate());
-    case 'HH': return (d) => pad(d.getUTCHours(), 2);
-    case 'H': return (d) => String(d.getUTCHours());
-    case 'hh': return (d) => pad(d.getUTCHours() % 12 || 12, 2);
-    case 'h': return (d) => String(d.getUTCHours() % 12 || 12);
-    case 'mm': return (d) => pad(d.getUTCMinutes(), 2);
-    case 'm': return (d) => String(d.getUTCMinutes());
-    case 'ss': return (d) => pad(d.getUTCSeconds(), 2);
-    case 's': return (d) => String(d.getUTCSeconds());
-    case 'tt': return (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM');
+    case 'yyyy':
+      return (d) => pad(d.getUTCFullYear(), 4);
+    case 'yy':
+      return (d) => pad(d.getUTCFullYear() % 100, 2);
+    case 'MM':
+      return (d) => pad(d.getUTCMonth() + 1, 2);
+    case 'M':
+      return (d) => String(d.getUTCMonth() + 1);
+    case 'dd':
+      return (d) => pad(d.getUTCDate(), 2);
+    case 'd':
+      return (d) => String(d.getUTCDate());
+    case 'HH':
+      return (d) => pad(d.getUTCHours(), 2);
+    case 'H':
+      return (d) => String(d.getUTCHours());
+    case 'hh':
+      return (d) => pad(d.getUTCHours() % 12 || 12, 2);
+    case 'h':
+      return (d) => String(d.getUTCHours() % 12 || 12);
+    case 'mm':
+      return (d) => pad(d.getUTCMinutes(), 2);
+    case 'm':
+      return (d) => String(d.getUTCMinutes());
+    case 'ss':
+      return (d) => pad(d.getUTCSeconds(), 2);
+    case 's':
+      return (d) => String(d.getUTCSeconds());
+    case 'tt':
+      return (d) => (d.getUTCHours() < 12 ? 'AM' : 'PM');
     default: {
       // f..fffffff: fraction digits; JS dates stop at milliseconds.
       const n = tok.length;

@@ -19,7 +19,19 @@ function addMonths(d: Date, months: number): Date {
 
 type Unit = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond' | 'microsecond' | 'nanosecond';
 
-const UNITS = new Set<Unit>(['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond', 'microsecond', 'nanosecond']);
+const UNITS = new Set<Unit>([
+  'year',
+  'quarter',
+  'month',
+  'week',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'millisecond',
+  'microsecond',
+  'nanosecond',
+]);
 
 /** The period argument of datetime_add/datetime_diff/datetime_part: a constant, case-insensitive. */
 function unitArg(name: string, c: Compiled, pos: Pos): Unit {
@@ -30,7 +42,14 @@ function unitArg(name: string, c: Compiled, pos: Pos): Unit {
 }
 
 const FIXED_MS: Partial<Record<Unit, number>> = {
-  week: 7 * DAY, day: DAY, hour: 3_600_000, minute: 60_000, second: 1000, millisecond: 1, microsecond: 0.001, nanosecond: 0.000001,
+  week: 7 * DAY,
+  day: DAY,
+  hour: 3_600_000,
+  minute: 60_000,
+  second: 1000,
+  millisecond: 1,
+  microsecond: 0.001,
+  nanosecond: 0.000001,
 };
 
 function startOfWeek(d: Date): number {
@@ -72,7 +91,10 @@ function startOf(unit: 'day' | 'week' | 'month' | 'year'): FunctionImpl {
 /** The end of a period is one tick before the next one starts; the engine keeps milliseconds only. */
 function endOf(unit: string): FunctionImpl {
   return (_args, pos) => {
-    throw errorAt(`unsupported function 'endof${unit}': its result (…59.9999999) needs 100-ns precision, which the engine does not keep; compare with < startof${unit}(d, 1) instead`, pos);
+    throw errorAt(
+      `unsupported function 'endof${unit}': its result (…59.9999999) needs 100-ns precision, which the engine does not keep; compare with < startof${unit}(d, 1) instead`,
+      pos,
+    );
   };
 }
 
@@ -81,9 +103,9 @@ function diff(unit: Unit, a: Date, b: Date): number {
     case 'year':
       return a.getUTCFullYear() - b.getUTCFullYear();
     case 'quarter':
-      return (a.getUTCFullYear() * 4 + Math.floor(a.getUTCMonth() / 3)) - (b.getUTCFullYear() * 4 + Math.floor(b.getUTCMonth() / 3));
+      return a.getUTCFullYear() * 4 + Math.floor(a.getUTCMonth() / 3) - (b.getUTCFullYear() * 4 + Math.floor(b.getUTCMonth() / 3));
     case 'month':
-      return (a.getUTCFullYear() * 12 + a.getUTCMonth()) - (b.getUTCFullYear() * 12 + b.getUTCMonth());
+      return a.getUTCFullYear() * 12 + a.getUTCMonth() - (b.getUTCFullYear() * 12 + b.getUTCMonth());
     case 'week':
       return Math.round((startOfWeek(a) - startOfWeek(b)) / (7 * DAY));
     default: {
@@ -137,7 +159,8 @@ export const DATETIME_FUNCTIONS: Record<string, FunctionImpl> = {
     const unit = unitArg('datetime_add', args[0], pos);
     need('datetime_add', args[1], pos, 'number');
     need('datetime_add', args[2], pos, 'datetime');
-    if (unit === 'microsecond' || unit === 'nanosecond') throw errorAt(`datetime_add('${unit}', ...) needs sub-millisecond precision, which the engine does not keep`, pos);
+    if (unit === 'microsecond' || unit === 'nanosecond')
+      throw errorAt(`datetime_add('${unit}', ...) needs sub-millisecond precision, which the engine does not keep`, pos);
     return call([args[1], args[2]], 'datetime', (n, d) => {
       const k = offsetOf(n);
       return d === null || k === null || n === null ? null : add(unit, k, d as Date);
@@ -148,9 +171,16 @@ export const DATETIME_FUNCTIONS: Record<string, FunctionImpl> = {
     const unit = unitArg('datetime_part', args[0], pos);
     need('datetime_part', args[1], pos, 'datetime');
     const pick: Record<Unit, ((d: Date) => number) | undefined> = {
-      year: (d) => d.getUTCFullYear(), quarter: (d) => Math.floor(d.getUTCMonth() / 3) + 1, month: (d) => d.getUTCMonth() + 1,
-      week: undefined, day: (d) => d.getUTCDate(), hour: (d) => d.getUTCHours(), minute: (d) => d.getUTCMinutes(),
-      second: (d) => d.getUTCSeconds(), millisecond: (d) => d.getUTCMilliseconds(), microsecond: (d) => d.getUTCMilliseconds() * 1000,
+      year: (d) => d.getUTCFullYear(),
+      quarter: (d) => Math.floor(d.getUTCMonth() / 3) + 1,
+      month: (d) => d.getUTCMonth() + 1,
+      week: undefined,
+      day: (d) => d.getUTCDate(),
+      hour: (d) => d.getUTCHours(),
+      minute: (d) => d.getUTCMinutes(),
+      second: (d) => d.getUTCSeconds(),
+      millisecond: (d) => d.getUTCMilliseconds(),
+      microsecond: (d) => d.getUTCMilliseconds() * 1000,
       nanosecond: (d) => d.getUTCMilliseconds() * 1_000_000,
     };
     const f = pick[unit];

@@ -213,7 +213,8 @@ export const IP_FUNCTIONS: Record<string, FunctionImpl> = {
     return call(args, 'string', (v, p) => {
       const bits = prefixArg(p, 32);
       if (bits === null) return '';
-      if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? formatV4(masked({ addr: v, prefix: 32 }, bits ?? 32)) : '';
+      if (typeof v === 'number')
+        return Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? formatV4(masked({ addr: v, prefix: 32 }, bits ?? 32)) : '';
       const x = parseV4(v);
       return x ? formatV4(masked(x, Math.min(x.prefix, bits ?? 32))) : '';
     });

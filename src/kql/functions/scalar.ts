@@ -279,7 +279,9 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   abs: (args, pos) => {
     arity('abs', args, pos, 1);
     need('abs', args[0], pos, 'number', 'timespan');
-    return call(args, args[0].type, (v) => (v === null ? null : v instanceof Timespan ? new Timespan(Math.abs(v.ms)) : Math.abs(v as number)));
+    return call(args, args[0].type, (v) =>
+      v === null ? null : v instanceof Timespan ? new Timespan(Math.abs(v.ms)) : Math.abs(v as number),
+    );
   },
   round: (args, pos) => {
     arity('round', args, pos, 1, 2);
@@ -337,12 +339,15 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
     if (!args[1].isConst || !args[2].isConst) throw errorAt('replace_regex() needs a constant pattern and rewrite', pos);
     const re = kustoRegex(asText(constValue(args[1])), pos, 'g');
     // RE2 rewrites refer to groups as \0, \1 ...; JS as $&, $1 ...; a literal $ must be doubled.
-    const rewrite = asText(constValue(args[2])).replace(/\$/g, '$$$$').replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
+    const rewrite = asText(constValue(args[2]))
+      .replace(/\$/g, '$$$$')
+      .replace(/\\(\d)/g, (_m, d: string) => (d === '0' ? '$&' : `$${d}`));
     return call([args[0]], 'string', (v) => asText(v).replace(re, rewrite));
   },
   extract_all: (args, pos) => {
     arity('extract_all', args, pos, 2, 3);
-    if (!args[0].isConst || (args.length === 3 && !args[1].isConst)) throw errorAt('extract_all() needs a constant pattern and groups', pos);
+    if (!args[0].isConst || (args.length === 3 && !args[1].isConst))
+      throw errorAt('extract_all() needs a constant pattern and groups', pos);
     const re = kustoRegex(asText(constValue(args[0])), pos, 'g');
     const groups = args.length === 3 ? constValue(args[1]) : undefined;
     if (groups !== undefined && !Array.isArray(groups)) throw errorAt('extract_all() capture groups must be a dynamic array', pos);
@@ -354,7 +359,9 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
         if (m[0] === '') continue;
         const values = pick
           ? pick.map((g) => (typeof g === 'number' ? m[g] : m.groups?.[g]) ?? '')
-          : m.length > 1 ? m.slice(1).map((x) => x ?? '') : [m[0]];
+          : m.length > 1
+            ? m.slice(1).map((x) => x ?? '')
+            : [m[0]];
         out.push(values.length === 1 ? values[0] : values);
       }
       return out.length === 0 ? null : out;
@@ -412,4 +419,3 @@ function packImpl(name: string): FunctionImpl {
     });
   };
 }
-

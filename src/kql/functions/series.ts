@@ -85,7 +85,12 @@ function detectPeriod(s: Series, threshold: number): number {
 }
 
 /** series_decompose: baseline = seasonal + trend, residual = series − baseline. */
-function decompose(s: Series, seasonality: number, trend: string, pos: Pos): { baseline: number[]; seasonal: number[]; trend: number[]; residual: (number | null)[] } {
+function decompose(
+  s: Series,
+  seasonality: number,
+  trend: string,
+  pos: Pos,
+): { baseline: number[]; seasonal: number[]; trend: number[]; residual: (number | null)[] } {
   let trendLine: number[];
   if (trend === 'linefit') trendLine = lineFit(s).line;
   else if (trend === 'avg') trendLine = s.map(() => mean(numbers(s)));
@@ -109,7 +114,14 @@ function decompose(s: Series, seasonality: number, trend: string, pos: Pos): { b
 
 /** Tukey's fence test; ctukey uses the 10th–90th percentile range (series_outliers). */
 function outlierScores(s: Series, kind: string, pos: Pos): (number | null)[] {
-  const [lo, hi] = kind === 'ctukey' ? [10, 90] : kind === 'tukey' ? [25, 75] : (() => { throw errorAt(`unknown outlier kind '${kind}' (tukey or ctukey)`, pos); })();
+  const [lo, hi] =
+    kind === 'ctukey'
+      ? [10, 90]
+      : kind === 'tukey'
+        ? [25, 75]
+        : (() => {
+            throw errorAt(`unknown outlier kind '${kind}' (tukey or ctukey)`, pos);
+          })();
   const sorted = numbers(s).sort((a, b) => a - b);
   const q1 = percentile(sorted, lo);
   const q3 = percentile(sorted, hi);
@@ -122,7 +134,8 @@ function outlierScores(s: Series, kind: string, pos: Pos): (number | null)[] {
   });
 }
 
-const finite = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? (x === null ? null : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE) : x);
+const finite = (x: number | null): number | null =>
+  x === null || !Number.isFinite(x) ? (x === null ? null : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE) : x;
 
 function constArg<T>(args: Compiled[], i: number, fallback: T, name: string, pos: Pos): T {
   const a = args[i];
@@ -200,7 +213,15 @@ export const SERIES_FUNCTIONS: Record<string, FunctionImpl> = {
       const variance = xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : 0;
       const min = xs.length > 0 ? Math.min(...xs) : null;
       const max = xs.length > 0 ? Math.max(...xs) : null;
-      return { min, min_idx: min === null ? null : s.indexOf(min), max, max_idx: max === null ? null : s.indexOf(max), avg: xs.length > 0 ? m : null, stdev: Math.sqrt(variance), variance };
+      return {
+        min,
+        min_idx: min === null ? null : s.indexOf(min),
+        max,
+        max_idx: max === null ? null : s.indexOf(max),
+        avg: xs.length > 0 ? m : null,
+        stdev: Math.sqrt(variance),
+        variance,
+      };
     });
   },
   series_fill_const: (args, pos) => {

@@ -51,17 +51,21 @@ export function compileArithmetic(op: string, l: Compiled, r: Compiled, pos: Pos
   if ((fl === 'number' || fl === 'dynamic') && (fr === 'number' || fr === 'dynamic')) {
     type = numericResult(l.type, r.type);
     const inner = numOp(op, type !== 'real');
-    fn = fl === 'dynamic' || fr === 'dynamic' ? (a, b) => {
-      const x = toNumber(a);
-      const y = toNumber(b);
-      return x === null || y === null ? null : inner(x, y);
-    } : inner;
+    fn =
+      fl === 'dynamic' || fr === 'dynamic'
+        ? (a, b) => {
+            const x = toNumber(a);
+            const y = toNumber(b);
+            return x === null || y === null ? null : inner(x, y);
+          }
+        : inner;
   } else if (fl === 'datetime' && fr === 'timespan' && (op === '+' || op === '-')) {
     subMillisecond(r, pos);
     type = 'datetime';
-    fn = op === '+'
-      ? (a, b) => new Date((a as Date).getTime() + (b as Timespan).ms)
-      : (a, b) => new Date((a as Date).getTime() - (b as Timespan).ms);
+    fn =
+      op === '+'
+        ? (a, b) => new Date((a as Date).getTime() + (b as Timespan).ms)
+        : (a, b) => new Date((a as Date).getTime() - (b as Timespan).ms);
   } else if (fl === 'timespan' && fr === 'datetime' && op === '+') {
     subMillisecond(l, pos);
     type = 'datetime';
@@ -72,7 +76,10 @@ export function compileArithmetic(op: string, l: Compiled, r: Compiled, pos: Pos
   } else if (fl === 'timespan' && fr === 'timespan') {
     if (op === '+' || op === '-') {
       type = 'timespan';
-      fn = op === '+' ? (a, b) => new Timespan((a as Timespan).ms + (b as Timespan).ms) : (a, b) => new Timespan((a as Timespan).ms - (b as Timespan).ms);
+      fn =
+        op === '+'
+          ? (a, b) => new Timespan((a as Timespan).ms + (b as Timespan).ms)
+          : (a, b) => new Timespan((a as Timespan).ms - (b as Timespan).ms);
     } else if (op === '/') {
       type = 'real';
       fn = (a, b) => ((b as Timespan).ms === 0 ? null : (a as Timespan).ms / (b as Timespan).ms);
@@ -82,7 +89,10 @@ export function compileArithmetic(op: string, l: Compiled, r: Compiled, pos: Pos
     } else throw bad();
   } else if (fl === 'timespan' && fr === 'number' && (op === '*' || op === '/')) {
     type = 'timespan';
-    fn = op === '*' ? (a, b) => new Timespan((a as Timespan).ms * (b as number)) : (a, b) => ((b as number) === 0 ? null : new Timespan((a as Timespan).ms / (b as number)));
+    fn =
+      op === '*'
+        ? (a, b) => new Timespan((a as Timespan).ms * (b as number))
+        : (a, b) => ((b as number) === 0 ? null : new Timespan((a as Timespan).ms / (b as number)));
   } else if (fl === 'number' && fr === 'timespan' && op === '*') {
     type = 'timespan';
     fn = (a, b) => new Timespan((b as Timespan).ms * (a as number));
@@ -108,10 +118,24 @@ export function compileNegate(v: Compiled, pos: Pos): Compiled {
   const f = family(v.type);
   const e = v.ev;
   if (f === 'number' || f === 'dynamic') {
-    return fold({ ev: (c) => { const x = toNumber(e(c)); return x === null ? null : -x; }, type: f === 'dynamic' ? 'real' : v.type, isConst: v.isConst });
+    return fold({
+      ev: (c) => {
+        const x = toNumber(e(c));
+        return x === null ? null : -x;
+      },
+      type: f === 'dynamic' ? 'real' : v.type,
+      isConst: v.isConst,
+    });
   }
   if (f === 'timespan') {
-    return fold({ ev: (c) => { const x = e(c) as Timespan | null; return x === null ? null : new Timespan(-x.ms); }, type: 'timespan', isConst: v.isConst });
+    return fold({
+      ev: (c) => {
+        const x = e(c) as Timespan | null;
+        return x === null ? null : new Timespan(-x.ms);
+      },
+      type: 'timespan',
+      isConst: v.isConst,
+    });
   }
   throw errorAt(`cannot negate a ${v.type}`, pos);
 }

@@ -70,7 +70,14 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
     if (r.isConst) {
       const y = kr(b(null as never));
       if (y === null || y === undefined) {
-        return fold({ ev: (c) => { const x = kl(a(c)); return withNull(op, x === null || x === undefined, true); }, type: 'bool', isConst });
+        return fold({
+          ev: (c) => {
+            const x = kl(a(c));
+            return withNull(op, x === null || x === undefined, true);
+          },
+          type: 'bool',
+          isConst,
+        });
       }
       if (fl === 'datetime' && typeof y === 'number') return fold({ ev: datetimeVsConst(op, a, y), type: 'bool', isConst });
       const onNull = withNull(op, true, false);
@@ -117,7 +124,14 @@ export function compileComparison(op: string, l: Compiled, r: Compiled, pos: Pos
   });
 }
 
-function dynamicVs(op: string, dyn: Ev, other: Compiled, test: (a: unknown, b: unknown) => boolean, swapped: boolean, isConst: boolean): Compiled {
+function dynamicVs(
+  op: string,
+  dyn: Ev,
+  other: Compiled,
+  test: (a: unknown, b: unknown) => boolean,
+  swapped: boolean,
+  isConst: boolean,
+): Compiled {
   const t: ColumnType = other.type;
   const f = family(t);
   const key = keyOf(f);
@@ -182,17 +196,35 @@ function datetimeVsConst(op: string, a: Ev, y: number): Ev {
   };
   switch (op) {
     case '==':
-      return (c) => { const x = get(c); return x === null ? false : x === y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? false : x === y;
+      };
     case '!=':
-      return (c) => { const x = get(c); return x === null ? true : x !== y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? true : x !== y;
+      };
     case '>':
-      return (c) => { const x = get(c); return x === null ? null : x > y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? null : x > y;
+      };
     case '>=':
-      return (c) => { const x = get(c); return x === null ? null : x >= y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? null : x >= y;
+      };
     case '<':
-      return (c) => { const x = get(c); return x === null ? null : x < y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? null : x < y;
+      };
     case '<=':
-      return (c) => { const x = get(c); return x === null ? null : x <= y; };
+      return (c) => {
+        const x = get(c);
+        return x === null ? null : x <= y;
+      };
     default:
       throw new Error(`unknown comparison ${op}`);
   }

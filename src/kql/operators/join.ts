@@ -31,13 +31,26 @@ function rowKey(row: unknown[], idx: number[], cols: Column[]): string | null {
 
 /** join kind=inner|innerunique|leftouter|leftanti|leftsemi|rightouter|rightanti|rightsemi|fullouter. */
 export function joinRels(left: Rel, right: Rel, op: JoinOp): Rel {
-  const li = keyCols(left, op.on.map((o) => o.left), 'left', op);
-  const ri = keyCols(right, op.on.map((o) => o.right), 'right', op);
+  const li = keyCols(
+    left,
+    op.on.map((o) => o.left),
+    'left',
+    op,
+  );
+  const ri = keyCols(
+    right,
+    op.on.map((o) => o.right),
+    'right',
+    op,
+  );
   li.forEach((l, k) => {
     const a = family(left.columns[l].type);
     const b = family(right.columns[ri[k]].type);
     if (a !== b && a !== 'dynamic' && b !== 'dynamic') {
-      throw errorAt(`join: cannot match ${left.columns[l].name} (${left.columns[l].type}) with ${right.columns[ri[k]].name} (${right.columns[ri[k]].type})`, op.pos);
+      throw errorAt(
+        `join: cannot match ${left.columns[l].name} (${left.columns[l].type}) with ${right.columns[ri[k]].name} (${right.columns[ri[k]].type})`,
+        op.pos,
+      );
     }
   });
   let leftRows = left.rows;

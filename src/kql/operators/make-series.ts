@@ -33,7 +33,11 @@ export function makeSeries(input: Rel, op: MakeSeriesOp, env: Env): Rel {
     const c = compileExpr(e, scopeOf([], env));
     const v = c.isConst ? constValue(c) : undefined;
     const n = v instanceof Date ? v.getTime() : v instanceof Timespan ? v.ms : typeof v === 'number' ? v : undefined;
-    if (n === undefined || !Number.isFinite(n)) throw errorAt(`make-series: ${what} must be a constant ${what === 'step' ? (isTime ? 'timespan' : 'number') : isTime ? 'datetime' : 'number'}`, e.pos);
+    if (n === undefined || !Number.isFinite(n))
+      throw errorAt(
+        `make-series: ${what} must be a constant ${what === 'step' ? (isTime ? 'timespan' : 'number') : isTime ? 'datetime' : 'number'}`,
+        e.pos,
+      );
     return n;
   };
   const step = constant(op.step, 'step');

@@ -32,7 +32,7 @@ export function mvApply(input: Rel, op: MvApplyOp, env: Env, runOps: RunOps): Re
   const subIndex = new Map(subColumns.map((c, i) => [c.name, i]));
   const columns: Column[] = input.columns.map((c) => {
     const i = subIndex.get(c.name);
-    return i === undefined ? { ...c } : { ...(subColumns as Column[])[i] as Column };
+    return i === undefined ? { ...c } : { ...((subColumns as Column[])[i] as Column) };
   });
   const outerNames = new Set(input.columns.map((c) => c.name));
   const added = subColumns.map((c, i) => ({ c, i })).filter(({ c }) => !outerNames.has(c.name));

@@ -18,5 +18,12 @@ export function stringNumberOperands(op: string, l: Compiled, r: Compiled): [Com
 
 function asString(c: Compiled): Compiled {
   const ev = c.ev;
-  return fold({ ev: (ctx) => { const v = ev(ctx); return v === null ? null : asText(v); }, type: 'string', isConst: c.isConst });
+  return fold({
+    ev: (ctx) => {
+      const v = ev(ctx);
+      return v === null ? null : asText(v);
+    },
+    type: 'string',
+    isConst: c.isConst,
+  });
 }

@@ -128,7 +128,9 @@ function flatten(values: unknown[]): unknown[] {
 /** has_any / has_all with a constant list: one regex for all terms. */
 export function compileHasAny(op: 'has_any' | 'has_all', l: Compiled, list: Compiled[], pos: Pos): Compiled {
   if (!list.every((x) => x.isConst)) throw errorAt(`${op} needs constant values`, pos);
-  const needles = flatten(list.map(constValue)).map(asText).filter((n) => n !== '');
+  const needles = flatten(list.map(constValue))
+    .map(asText)
+    .filter((n) => n !== '');
   const hay = textEv(l);
   if (needles.length === 0) return fold({ ev: () => op === 'has_all', type: 'bool', isConst: true });
   if (op === 'has_any') {
@@ -168,9 +170,7 @@ export function compileIn(op: string, l: Compiled, list: Compiled[], pos: Pos): 
     const set = new Set(values.map((v) => (caseless ? asText(v).toLowerCase() : asText(v))));
     const str = textEv(l);
     return fold({
-      ev: caseless
-        ? (c) => set.has(str(c).toLowerCase()) !== negate
-        : (c) => set.has(str(c)) !== negate,
+      ev: caseless ? (c) => set.has(str(c).toLowerCase()) !== negate : (c) => set.has(str(c)) !== negate,
       type: 'bool',
       isConst: l.isConst,
     });

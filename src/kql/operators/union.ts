@@ -7,11 +7,12 @@ import type { Rel } from '../engine/relation';
  */
 export function unionRels(rels: Rel[]): Rel {
   const typesByName = new Map<string, Set<string>>();
-  for (const r of rels) for (const c of r.columns) {
-    const s = typesByName.get(c.name) ?? new Set<string>();
-    s.add(c.type);
-    typesByName.set(c.name, s);
-  }
+  for (const r of rels)
+    for (const c of r.columns) {
+      const s = typesByName.get(c.name) ?? new Set<string>();
+      s.add(c.type);
+      typesByName.set(c.name, s);
+    }
   const outName = (c: Column): string => ((typesByName.get(c.name)?.size ?? 1) > 1 ? `${c.name}_${c.type}` : c.name);
   const columns: Column[] = [];
   const index = new Map<string, number>();

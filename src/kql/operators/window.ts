@@ -73,11 +73,16 @@ export function liftWindows(input: Rel, op: WindowedOp, env: Env): { rel: Rel; o
         return e;
     }
   };
-  const rewritten: WindowedOp = op.k === 'where' ? { ...op, pred: lift(op.pred) } : { ...op, items: op.items.map((a) => ({ ...a, expr: lift(a.expr) })) };
+  const rewritten: WindowedOp =
+    op.k === 'where' ? { ...op, pred: lift(op.pred) } : { ...op, items: op.items.map((a) => ({ ...a, expr: lift(a.expr) })) };
   return { rel, op: rewritten, hidden };
 }
 
-function windowValues(e: Extract<Expr, { k: 'call' }>, rel: Rel, env: Env): { values: unknown[]; type: ReturnType<typeof compileExpr>['type'] } {
+function windowValues(
+  e: Extract<Expr, { k: 'call' }>,
+  rel: Rel,
+  env: Env,
+): { values: unknown[]; type: ReturnType<typeof compileExpr>['type'] } {
   const scope = scopeOf(arrayEntries(rel.columns), env);
   const n = rel.rows.length;
   const c = newCtx();
@@ -127,7 +132,12 @@ function windowValues(e: Extract<Expr, { k: 'call' }>, rel: Rel, env: Env): { va
       const values = rel.rows.map((_, i) => {
         const t = at(x.ev, i);
         if (!(t instanceof Date)) return null;
-        const fresh = first === null || last === null || (restart !== undefined && at(restart.ev, i) === true) || t.getTime() - first.getTime() > maxFromFirst || t.getTime() - last.getTime() > maxGap;
+        const fresh =
+          first === null ||
+          last === null ||
+          (restart !== undefined && at(restart.ev, i) === true) ||
+          t.getTime() - first.getTime() > maxFromFirst ||
+          t.getTime() - last.getTime() > maxGap;
         if (fresh) first = t;
         last = t;
         return first;

@@ -1,14 +1,7 @@
 import type { AlertTarget, NewAlert } from '../../alerts/types';
 import { QueryError, type QuerySource } from '../../workspace/query-source';
 import type { Enricher, EnrichmentResult } from './types';
-import {
-  VM_OPERATIONS,
-  extensionMechanism,
-  familyOf,
-  findOperation,
-  operationFamily,
-  parseResourceId,
-} from './operations';
+import { VM_OPERATIONS, extensionMechanism, familyOf, findOperation, operationFamily, parseResourceId } from './operations';
 
 /** How far apart the UEBA row and its AzureActivity rows may be. */
 const MATCH_WINDOW_MS = 60 * 60 * 1000;
@@ -130,16 +123,11 @@ function matchTarget(alert: NewAlert, rows: ActivityRow[]): AlertTarget {
   const op = findOperation(chosen.operation);
   // One operation writes Started/Accepted/Succeeded rows: report the group's outcome.
   const group = rows.filter((r) => chosen.correlationId !== '' && r.correlationId === chosen.correlationId);
-  const outcome =
-    group.find((r) => /^(succeeded|failed|canceled)$/i.test(r.status))?.status ?? chosen.status;
+  const outcome = group.find((r) => /^(succeeded|failed|canceled)$/i.test(r.status))?.status ?? chosen.status;
   const parts = parseResourceId(chosen.resourceId);
   const extensionType = extensionName(chosen.resourceId);
   const mechanism =
-    op === undefined
-      ? undefined
-      : familyOf(op) === 'extension'
-        ? extensionMechanism(chosen.resourceId, extensionType)
-        : op.mechanism;
+    op === undefined ? undefined : familyOf(op) === 'extension' ? extensionMechanism(chosen.resourceId, extensionType) : op.mechanism;
   return {
     found: true,
     kind: op?.kind ?? 'other',

@@ -66,7 +66,6 @@ export function parseResourceId(resourceId: string): {
     return l === 'virtualmachines' || l === 'machines';
   });
   const name = machineKey >= 0 ? parts[machineKey + 1] : undefined;
-  const machineId =
-    machineKey >= 0 && name !== undefined ? '/' + parts.slice(0, machineKey + 2).join('/') : undefined;
+  const machineId = machineKey >= 0 && name !== undefined ? '/' + parts.slice(0, machineKey + 2).join('/') : undefined;
   return { subscriptionId: at('subscriptions'), resourceGroup: at('resourcegroups'), machineId, name };
 }

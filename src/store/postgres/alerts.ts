@@ -1,7 +1,19 @@
 import type { Alert, AlertTarget, AuditEntry, NewAlert } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, checkWorkspaces, isValidDate, toJson } from '../validate';
+import {
+  checkActor,
+  checkAudit,
+  checkFilledTarget,
+  checkFingerprintQuery,
+  checkLimit,
+  checkNewAlert,
+  checkReplyText,
+  checkTargets,
+  checkWorkspaces,
+  isValidDate,
+  toJson,
+} from '../validate';
 import type { PgConnection, Queryable } from './connection';
 import { insertReplies } from './outbox';
 import { alertFromRow, auditFromRow, changeToJson, type AlertRow, type AuditRow } from './rows';
@@ -11,11 +23,32 @@ const CLASSIFICATIONS = new Set(['true_positive', 'benign_positive', 'false_posi
 
 /** Alert columns in insert order; the values come from alertValues in the same order. */
 const ALERT_COLUMNS = [
-  ['id', ''], ['seq', ''], ['detection_id', ''], ['detection_name', ''], ['fingerprint', ''], ['workspace', ''],
-  ['title', ''], ['description', ''], ['severity', ''], ['tactics', '::json'], ['techniques', '::json'],
-  ['event_time', ''], ['subject', '::json'], ['subject_upn', ''], ['action', ''], ['source_ip', ''],
-  ['source_location', ''], ['insights', '::json'], ['investigation_priority', ''], ['entities', '::json'],
-  ['details', '::json'], ['target', '::json'], ['raw', '::json'], ['ingestion_time', ''], ['created_at', ''], ['updated_at', ''],
+  ['id', ''],
+  ['seq', ''],
+  ['detection_id', ''],
+  ['detection_name', ''],
+  ['fingerprint', ''],
+  ['workspace', ''],
+  ['title', ''],
+  ['description', ''],
+  ['severity', ''],
+  ['tactics', '::json'],
+  ['techniques', '::json'],
+  ['event_time', ''],
+  ['subject', '::json'],
+  ['subject_upn', ''],
+  ['action', ''],
+  ['source_ip', ''],
+  ['source_location', ''],
+  ['insights', '::json'],
+  ['investigation_priority', ''],
+  ['entities', '::json'],
+  ['details', '::json'],
+  ['target', '::json'],
+  ['raw', '::json'],
+  ['ingestion_time', ''],
+  ['created_at', ''],
+  ['updated_at', ''],
 ] as const;
 const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.map(([c]) => c).join(', ')})
   VALUES (${ALERT_COLUMNS.map(([, cast], i) => `$${i + 1}${cast}`).join(', ')})
@@ -107,7 +140,10 @@ export class PgAlerts implements AlertStore {
     const conditions = status === 'open' ? ["status <> 'resolved'"] : [];
     if (workspaces !== undefined) conditions.push('workspace = ANY($2::text[])');
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const { rows } = await this.conn.db.query<AlertRow>(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT $1`, workspaces === undefined ? [limit] : [limit, workspaces]);
+    const { rows } = await this.conn.db.query<AlertRow>(
+      `SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT $1`,
+      workspaces === undefined ? [limit] : [limit, workspaces],
+    );
     return rows.map(alertFromRow);
   }
 
@@ -146,10 +182,10 @@ export class PgAlerts implements AlertStore {
     this.conn.checkOpen();
     checkFingerprintQuery(detectionId, fingerprints);
     if (fingerprints.length === 0) return [];
-    const { rows } = await this.conn.db.query<AlertRow>('SELECT * FROM alerts WHERE detection_id = $1 AND fingerprint = ANY($2::text[]) ORDER BY seq', [
-      detectionId,
-      [...fingerprints],
-    ]);
+    const { rows } = await this.conn.db.query<AlertRow>(
+      'SELECT * FROM alerts WHERE detection_id = $1 AND fingerprint = ANY($2::text[]) ORDER BY seq',
+      [detectionId, [...fingerprints]],
+    );
     return rows.map(alertFromRow);
   }
 
@@ -158,11 +194,13 @@ export class PgAlerts implements AlertStore {
     if (typeof req !== 'object' || req === null) throw new StoreInputError('transition request must be an object');
     if (typeof req.alertId !== 'string') throw new StoreInputError('transition: alertId must be a string');
     if (!Array.isArray(req.from) || req.from.length === 0) throw new StoreInputError('transition: from must list at least one status');
-    if (typeof req.to !== 'string' || !STATUSES.has(req.to)) throw new StoreInputError('transition: to must be open, acknowledged, escalated or resolved');
+    if (typeof req.to !== 'string' || !STATUSES.has(req.to))
+      throw new StoreInputError('transition: to must be open, acknowledged, escalated or resolved');
     if (req.classification !== undefined && req.classification !== null && !CLASSIFICATIONS.has(req.classification)) {
       throw new StoreInputError('transition: classification must be true_positive, benign_positive, false_positive or null');
     }
-    if (req.ifVersion !== undefined && !Number.isSafeInteger(req.ifVersion)) throw new StoreInputError('transition: ifVersion must be an integer');
+    if (req.ifVersion !== undefined && !Number.isSafeInteger(req.ifVersion))
+      throw new StoreInputError('transition: ifVersion must be an integer');
     if (!isValidDate(req.change?.at)) throw new StoreInputError('transition: change.at must be a valid Date');
     checkActor(req.change.actor, 'transition change');
     checkAudit({ ...req.audit, outcome: 'allowed' });
@@ -203,7 +241,9 @@ export class PgAlerts implements AlertStore {
     const limit = checkLimit(query?.limit);
     const { rows } =
       query.alertId === undefined
-        ? await this.conn.db.query<AuditRow>('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT $1) AS recent ORDER BY id', [limit])
+        ? await this.conn.db.query<AuditRow>('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT $1) AS recent ORDER BY id', [
+            limit,
+          ])
         : await this.conn.db.query<AuditRow>(
             'SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = $1 ORDER BY id DESC LIMIT $2) AS recent ORDER BY id',
             [String(query.alertId), limit],
@@ -216,7 +256,17 @@ async function insertAudit(q: Queryable, e: AuditEntry): Promise<AuditEntry> {
   const { rows } = await q.query<AuditRow>(
     `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
      VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-    [e.at, toJson(e.actor, 'audit actor'), e.actor.platform, e.actor.id, e.action, e.alertId ?? null, e.outcome, e.detail ?? null, e.origin],
+    [
+      e.at,
+      toJson(e.actor, 'audit actor'),
+      e.actor.platform,
+      e.actor.id,
+      e.action,
+      e.alertId ?? null,
+      e.outcome,
+      e.detail ?? null,
+      e.origin,
+    ],
   );
   return auditFromRow(rows[0]);
 }

@@ -64,9 +64,7 @@ export class PostgresLeadership implements Leadership {
         this.key,
       ]);
       this.held = rows[0].acquired === true && this.client === client;
-      this.state = this.held
-        ? `this process polls (PostgreSQL advisory lock for schema ${this.scope})`
-        : await this.holderText(client);
+      this.state = this.held ? `this process polls (PostgreSQL advisory lock for schema ${this.scope})` : await this.holderText(client);
       return this.held;
     } catch (err) {
       this.options.onError?.(err as Error);

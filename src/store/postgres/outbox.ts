@@ -3,7 +3,17 @@ import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../deliver
 import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput, BudgetGrant } from '../outbox-store';
 import { checkBudgetInput } from '../budget-input';
 import { StoreInputError } from '../store';
-import { checkId, checkLimit, checkMessageRef, checkReplyText, checkStormInput, checkTargets, isValidDate, leaseWindow, toJson } from '../validate';
+import {
+  checkId,
+  checkLimit,
+  checkMessageRef,
+  checkReplyText,
+  checkStormInput,
+  checkTargets,
+  isValidDate,
+  leaseWindow,
+  toJson,
+} from '../validate';
 import type { PgConnection, Queryable } from './connection';
 import { alertFromRow, deliveryFromRow, replyFromRow, type AlertRow, type DeliveryRow, type ReplyRow } from './rows';
 
@@ -138,15 +148,20 @@ export class PgOutbox implements OutboxStore {
     this.conn.checkOpen();
     if (!Number.isInteger(version) || version < 1) throw new StoreInputError('version must be a positive integer');
     // GREATEST ignores NULL: an unknown rendering takes the version as given.
-    await this.updateDelivery(id, 'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL, render_attempts = 0', [
-      version,
-    ]);
+    await this.updateDelivery(
+      id,
+      'rendered_version = GREATEST(rendered_version, $3), render_next_at = NULL, last_error = NULL, render_attempts = 0',
+      [version],
+    );
   }
 
   async deferRender(id: number, error: string, nextAttemptAt: Date): Promise<void> {
     this.conn.checkOpen();
     if (!isValidDate(nextAttemptAt)) throw new StoreInputError('nextAttemptAt must be a valid Date');
-    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4, render_attempts = render_attempts + 1', [nextAttemptAt, String(error)]);
+    await this.updateDelivery(id, 'render_next_at = $3, last_error = $4, render_attempts = render_attempts + 1', [
+      nextAttemptAt,
+      String(error),
+    ]);
   }
 
   async stopRender(id: number, state: 'failed' | 'waiting', reason: string): Promise<void> {
@@ -194,11 +209,10 @@ export class PgOutbox implements OutboxStore {
             [ids, now, paceMs],
           );
         } else {
-          await c.query(`UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = ANY($1::bigint[])`, [
-            ids,
-            `summarised in digest #${digestId}`,
-            now,
-          ]);
+          await c.query(
+            `UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = ANY($1::bigint[])`,
+            [ids, `summarised in digest #${digestId}`, now],
+          );
         }
         created.push({ id: digestId, platform: g.platform, target: g.target, alertIds, attempts: 0, createdAt: now });
       }
@@ -210,7 +224,14 @@ export class PgOutbox implements OutboxStore {
     this.conn.checkOpen();
     const { at, until } = leaseWindow(now, leaseMs);
     const max = checkLimit(limit);
-    const { rows } = await this.conn.db.query<{ id: string | number; platform: ChatPlatformName; target: string; alert_ids: string[]; attempts: number; created_at: Date }>(
+    const { rows } = await this.conn.db.query<{
+      id: string | number;
+      platform: ChatPlatformName;
+      target: string;
+      alert_ids: string[];
+      attempts: number;
+      created_at: Date;
+    }>(
       `UPDATE digests SET next_attempt_at = $2, attempts = attempts + 1, updated_at = $1
        WHERE id IN (SELECT id FROM digests WHERE state = 'pending' AND next_attempt_at IS NOT NULL AND next_attempt_at <= $1
                     ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -218,7 +239,14 @@ export class PgOutbox implements OutboxStore {
       [at, until, max],
     );
     return rows
-      .map((r) => ({ id: Number(r.id), platform: r.platform, target: r.target, alertIds: r.alert_ids, attempts: r.attempts, createdAt: r.created_at }))
+      .map((r) => ({
+        id: Number(r.id),
+        platform: r.platform,
+        target: r.target,
+        alertIds: r.alert_ids,
+        attempts: r.attempts,
+        createdAt: r.created_at,
+      }))
       .sort((a, b) => a.id - b.id);
   }
 
@@ -229,16 +257,23 @@ export class PgOutbox implements OutboxStore {
     let res: QueryResult;
     if ('ref' in result) {
       checkMessageRef(result.ref);
-      res = await this.conn.db.query(`UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`, [
-        id,
-        toJson(result.ref, 'ref'),
-        now,
-      ]);
+      res = await this.conn.db.query(
+        `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`,
+        [id, toJson(result.ref, 'ref'), now],
+      );
     } else if (result.retryAt !== undefined) {
       if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
-      res = await this.conn.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [id, result.retryAt, String(result.error).slice(0, 2000), now]);
+      res = await this.conn.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [
+        id,
+        result.retryAt,
+        String(result.error).slice(0, 2000),
+        now,
+      ]);
     } else {
-      res = await this.conn.db.query(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`, [id, String(result.error).slice(0, 2000), now]);
+      res = await this.conn.db.query(
+        `UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
+        [id, String(result.error).slice(0, 2000), now],
+      );
     }
     if (res.rowCount === 0) throw new StoreInputError(`no digest ${id}`);
   }
@@ -272,7 +307,10 @@ export class PgOutbox implements OutboxStore {
       // Replicas taking slots under one key go one at a time.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send_budget:${key}`]);
       await c.query('DELETE FROM send_budget WHERE key = $1 AND at <= $2', [key, since]);
-      const { rows } = await c.query<{ n: string; oldest: Date | null }>('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = $1', [key]);
+      const { rows } = await c.query<{ n: string; oldest: Date | null }>(
+        'SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = $1',
+        [key],
+      );
       const used = Number(rows[0]?.n ?? 0);
       if (used >= limit) {
         const frees = (rows[0]?.oldest ?? now).getTime() + windowMs;

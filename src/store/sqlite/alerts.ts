@@ -1,7 +1,19 @@
 import type { Alert, AlertTarget, AuditEntry } from '../../alerts/types';
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from '../alert-store';
 import { StoreInputError } from '../store';
-import { checkActor, checkAudit, checkFilledTarget, checkFingerprintQuery, checkLimit, checkNewAlert, checkReplyText, checkTargets, checkWorkspaces, isValidDate, toJson } from '../validate';
+import {
+  checkActor,
+  checkAudit,
+  checkFilledTarget,
+  checkFingerprintQuery,
+  checkLimit,
+  checkNewAlert,
+  checkReplyText,
+  checkTargets,
+  checkWorkspaces,
+  isValidDate,
+  toJson,
+} from '../validate';
 import type { SqliteConnection } from './connection';
 import { alertBody, INSERT_ALERT, queueSql, storedAlert } from './new-alert';
 import { insertReplies } from './outbox';
@@ -59,19 +71,21 @@ export class SqliteAlerts implements AlertStore {
           this.conn.sql(queueSql(uniqueTargets.length)).run(now, ...uniqueTargets.flatMap((t) => [t.platform, t.target]), start, seq);
         }
       }
-      this.conn.sql(
-        `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
+      this.conn
+        .sql(
+          `INSERT INTO watermarks (workspace, detection_id, watermark, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (workspace, detection_id) DO UPDATE SET
            watermark = CASE WHEN excluded.watermark > watermarks.watermark THEN excluded.watermark ELSE watermarks.watermark END,
            updated_at = excluded.updated_at`,
-      )
-      .run(workspace, detectionId, watermark.toISOString(), now);
+        )
+        .run(workspace, detectionId, watermark.toISOString(), now);
       return created;
     });
   }
 
   async getWatermark(workspace: string, detectionId: string): Promise<Date | undefined> {
-    const row = this.conn.sql('SELECT watermark FROM watermarks WHERE workspace = ? AND detection_id = ?')
+    const row = this.conn
+      .sql('SELECT watermark FROM watermarks WHERE workspace = ? AND detection_id = ?')
       .get(String(workspace), String(detectionId)) as { watermark: string } | undefined;
     return row ? new Date(row.watermark) : undefined;
   }
@@ -97,7 +111,8 @@ export class SqliteAlerts implements AlertStore {
 
   async findAlertsBySubject(upn: string, limit: number): Promise<Alert[]> {
     if (typeof upn !== 'string') throw new StoreInputError('upn must be a string');
-    const rows = this.conn.sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
+    const rows = this.conn
+      .sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
     return rows.map(alertFromRow);
   }
@@ -137,7 +152,8 @@ export class SqliteAlerts implements AlertStore {
   async transition(req: TransitionRequest): Promise<TransitionResult> {
     if (typeof req !== 'object' || req === null) throw new StoreInputError('transition request must be an object');
     if (!Array.isArray(req.from) || req.from.length === 0) throw new StoreInputError('transition: from must list at least one status');
-    if (req.ifVersion !== undefined && !Number.isSafeInteger(req.ifVersion)) throw new StoreInputError('transition: ifVersion must be an integer');
+    if (req.ifVersion !== undefined && !Number.isSafeInteger(req.ifVersion))
+      throw new StoreInputError('transition: ifVersion must be an integer');
     if (!isValidDate(req.change?.at)) throw new StoreInputError('transition: change.at must be a valid Date');
     checkActor(req.change.actor, 'transition change');
     checkAudit({ ...req.audit, outcome: 'allowed' });
@@ -151,10 +167,11 @@ export class SqliteAlerts implements AlertStore {
       if (req.ifVersion !== undefined && previous.version !== req.ifVersion) return { ok: false, reason: 'changed', alert: previous };
       if (!req.from.includes(previous.status)) return { ok: false, reason: 'status', alert: previous };
       const classification = req.classification === undefined ? row.classification : req.classification;
-      const updated = this.conn.sql(
-        `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
+      const updated = this.conn
+        .sql(
+          `UPDATE alerts SET status = ?, classification = ?, last_change = ?, version = version + 1, updated_at = ?
          WHERE seq = ? AND version = ? RETURNING *`,
-      )
+        )
         .get(req.to, classification, changeToJson(req.change), this.conn.now(), row.seq, row.version) as AlertRow | undefined;
       // Unreachable under the write lock; kept so the statement is a true compare-and-set on any backend.
       if (!updated) throw new Error(`alert ${req.alertId} changed during its own transaction`);
@@ -170,10 +187,11 @@ export class SqliteAlerts implements AlertStore {
   }
 
   private insertAudit(e: AuditEntry): AuditEntry {
-    const row = this.conn.sql(
-      `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
+    const row = this.conn
+      .sql(
+        `INSERT INTO audit_log (at, actor, actor_platform, actor_id, action, alert_id, outcome, detail, origin)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    )
+      )
       .get(
         e.at.toISOString(),
         toJson(e.actor, 'audit actor'),
@@ -193,7 +211,8 @@ export class SqliteAlerts implements AlertStore {
     const rows = (
       query.alertId === undefined
         ? this.conn.sql('SELECT * FROM (SELECT * FROM audit_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id').all(limit)
-        : this.conn.sql('SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id')
+        : this.conn
+            .sql('SELECT * FROM (SELECT * FROM audit_log WHERE alert_id = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id')
             .all(String(query.alertId), limit)
     ) as AuditRow[];
     return rows.map(auditFromRow);

@@ -24,9 +24,7 @@ export function loadMigrations(dir: string = migrationsDir()): Migration[] {
  * foreign_key_check before it commits, so none can leave a dangling reference.
  */
 export function migrate(db: Database.Database, migrations: Migration[], now: () => Date): number[] {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied: number[] = [];
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');

@@ -30,15 +30,16 @@ export class SqliteOutbox implements OutboxStore {
     const max = checkLimit(limit);
     return this.conn.write(() => {
       // On Postgres the inner SELECT gains FOR UPDATE SKIP LOCKED.
-      const rows = this.conn.sql(
-        `UPDATE deliveries SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+      const rows = this.conn
+        .sql(
+          `UPDATE deliveries SET lease_until = @until, attempts = attempts + 1, updated_at = @at
          WHERE id IN (
            SELECT id FROM deliveries
            WHERE state IN ('pending', 'failed') AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
              AND (lease_until IS NULL OR lease_until <= @at)
            ORDER BY next_attempt_at, id LIMIT @max)
          RETURNING *`,
-      )
+        )
         .all({ at, until, max }) as DeliveryRow[];
       return this.withAlerts(rows.sort((a, b) => a.id - b.id));
     });
@@ -50,7 +51,8 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   private updateDelivery(id: number, sql: string, params: Record<string, unknown>): void {
-    const info = this.conn.sql(`UPDATE deliveries SET ${sql}, updated_at = @updated WHERE id = @id`)
+    const info = this.conn
+      .sql(`UPDATE deliveries SET ${sql}, updated_at = @updated WHERE id = @id`)
       .run({ ...params, id: checkId(id), updated: this.conn.now() });
     if (info.changes === 0) throw new StoreInputError(`no delivery ${id}`);
   }
@@ -90,24 +92,24 @@ export class SqliteOutbox implements OutboxStore {
   }
 
   async markWaiting(id: number, reason: string): Promise<void> {
-    this.conn.write(() =>
-      this.updateDelivery(id, `state = 'waiting', last_error = @error, lease_until = NULL`, { error: String(reason) }),
-    );
+    this.conn.write(() => this.updateDelivery(id, `state = 'waiting', last_error = @error, lease_until = NULL`, { error: String(reason) }));
   }
 
   async releaseWaiting(platform: ChatPlatformName, target: string): Promise<number> {
     const now = this.conn.now();
     return this.conn.write(
       () =>
-        this.conn.sql(
-          `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
+        this.conn
+          .sql(
+            `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ?
            WHERE platform = ? AND target = ? AND state = 'waiting'`,
-        )
+          )
           .run(now, now, String(platform), String(target)).changes +
-        this.conn.sql(
-          `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = ?
+        this.conn
+          .sql(
+            `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = ?
            WHERE platform = ? AND target = ? AND render_state = 'waiting'`,
-        )
+          )
           .run(now, String(platform), String(target)).changes,
     );
   }
@@ -121,12 +123,13 @@ export class SqliteOutbox implements OutboxStore {
 
   async staleCards(limit: number, now: Date = this.conn.clock()): Promise<DeliveryWork[]> {
     if (!isValidDate(now)) throw new StoreInputError('now must be a valid Date');
-    const rows = this.conn.sql(
-      `SELECT d.* FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
+    const rows = this.conn
+      .sql(
+        `SELECT d.* FROM deliveries d JOIN alerts a ON a.seq = d.alert_seq
        WHERE d.state = 'posted' AND d.rendered_version < a.version
          AND (d.render_next_at IS NULL OR d.render_next_at <= ?) AND d.render_state IS NULL
        ORDER BY d.render_attempts, d.id LIMIT ?`,
-    )
+      )
       .all(now.toISOString(), checkLimit(limit)) as DeliveryRow[];
     return this.withAlerts(rows);
   }
@@ -170,22 +173,28 @@ export class SqliteOutbox implements OutboxStore {
     const paceMs = input.paceMs ?? 1000;
     return this.conn.write(() => {
       const now = this.conn.now();
-      const groups = this.conn.sql(
-        `SELECT platform, target, created_at FROM deliveries
+      const groups = this.conn
+        .sql(
+          `SELECT platform, target, created_at FROM deliveries
          WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform IN (${platforms.map(() => '?').join(', ')})
          GROUP BY platform, target, created_at HAVING COUNT(*) > ?`,
-      ).all(...platforms, threshold) as { platform: ChatPlatformName; target: string; created_at: string }[];
+        )
+        .all(...platforms, threshold) as { platform: ChatPlatformName; target: string; created_at: string }[];
       const created: StormDigest[] = [];
       for (const g of groups) {
-        const rows = this.conn.sql(
-          `SELECT id, alert_seq FROM deliveries
+        const rows = this.conn
+          .sql(
+            `SELECT id, alert_seq FROM deliveries
            WHERE state = 'pending' AND attempts = 0 AND lease_until IS NULL AND platform = ? AND target = ? AND created_at = ? ORDER BY id`,
-        ).all(g.platform, g.target, g.created_at) as { id: number; alert_seq: number }[];
+          )
+          .all(g.platform, g.target, g.created_at) as { id: number; alert_seq: number }[];
         const alertIds = rows.map((r) => alertId(r.alert_seq));
-        const inserted = this.conn.sql(
-          `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
+        const inserted = this.conn
+          .sql(
+            `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
-        ).get(g.platform, g.target, g.created_at, JSON.stringify(alertIds), now, now, now) as { id: number } | undefined;
+          )
+          .get(g.platform, g.target, g.created_at, JSON.stringify(alertIds), now, now, now) as { id: number } | undefined;
         if (inserted === undefined) continue;
         const base = this.conn.clock().getTime();
         const mark = postIndividual
@@ -205,15 +214,31 @@ export class SqliteOutbox implements OutboxStore {
     const { at, until } = leaseWindow(now, leaseMs);
     const max = checkLimit(limit);
     return this.conn.write(() => {
-      const rows = this.conn.sql(
-        `UPDATE digests SET next_attempt_at = @until, attempts = attempts + 1, updated_at = @at
+      const rows = this.conn
+        .sql(
+          `UPDATE digests SET next_attempt_at = @until, attempts = attempts + 1, updated_at = @at
          WHERE id IN (SELECT id FROM digests WHERE state = 'pending' AND next_attempt_at IS NOT NULL AND next_attempt_at <= @at
                       ORDER BY next_attempt_at, id LIMIT @max)
          RETURNING id, platform, target, alert_ids, attempts, created_at`,
-      ).all({ at, until, max }) as { id: number; platform: ChatPlatformName; target: string; alert_ids: string; attempts: number; created_at: string }[];
+        )
+        .all({ at, until, max }) as {
+        id: number;
+        platform: ChatPlatformName;
+        target: string;
+        alert_ids: string;
+        attempts: number;
+        created_at: string;
+      }[];
       return rows
         .sort((a, b) => a.id - b.id)
-        .map((r) => ({ id: r.id, platform: r.platform, target: r.target, alertIds: JSON.parse(r.alert_ids) as string[], attempts: r.attempts, createdAt: new Date(r.created_at) }));
+        .map((r) => ({
+          id: r.id,
+          platform: r.platform,
+          target: r.target,
+          alertIds: JSON.parse(r.alert_ids) as string[],
+          attempts: r.attempts,
+          createdAt: new Date(r.created_at),
+        }));
     });
   }
 
@@ -224,12 +249,20 @@ export class SqliteOutbox implements OutboxStore {
       let info: Database.RunResult;
       if ('ref' in result) {
         checkMessageRef(result.ref);
-        info = this.conn.sql(`UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`).run(toJson(result.ref, 'ref'), now, id);
+        info = this.conn
+          .sql(
+            `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`,
+          )
+          .run(toJson(result.ref, 'ref'), now, id);
       } else if (result.retryAt !== undefined) {
         if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
-        info = this.conn.sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(result.retryAt.toISOString(), String(result.error).slice(0, 2000), now, id);
+        info = this.conn
+          .sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?')
+          .run(result.retryAt.toISOString(), String(result.error).slice(0, 2000), now, id);
       } else {
-        info = this.conn.sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(String(result.error).slice(0, 2000), now, id);
+        info = this.conn
+          .sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+          .run(String(result.error).slice(0, 2000), now, id);
       }
       if (info.changes === 0) throw new StoreInputError(`no digest ${id}`);
     });
@@ -240,7 +273,8 @@ export class SqliteOutbox implements OutboxStore {
     checkTargets(targets);
     const seq = alertSeq(alertId);
     return this.conn.write(() => {
-      if (seq === undefined || !this.conn.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq)) throw new StoreInputError(`no alert ${alertId}`);
+      if (seq === undefined || !this.conn.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq))
+        throw new StoreInputError(`no alert ${alertId}`);
       const now = this.conn.now();
       const insert = this.conn.sql(
         `INSERT INTO deliveries (alert_seq, platform, target, state, attempts, next_attempt_at, created_at, updated_at)
@@ -258,7 +292,10 @@ export class SqliteOutbox implements OutboxStore {
     // One write transaction: replicas on this file take slots one at a time.
     return this.conn.write(() => {
       this.conn.sql('DELETE FROM send_budget WHERE key = ? AND at <= ?').run(key, since);
-      const used = this.conn.sql('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = ?').get(key) as { n: number; oldest: string | null };
+      const used = this.conn.sql('SELECT COUNT(*) AS n, MIN(at) AS oldest FROM send_budget WHERE key = ?').get(key) as {
+        n: number;
+        oldest: string | null;
+      };
       if (used.n >= limit) {
         const frees = Date.parse(used.oldest ?? now.toISOString()) + windowMs;
         return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
@@ -272,7 +309,8 @@ export class SqliteOutbox implements OutboxStore {
     checkReplyText(text);
     const seq = alertSeq(alertId);
     return this.conn.write(() => {
-      if (seq === undefined || !this.conn.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq)) throw new StoreInputError(`no alert ${alertId}`);
+      if (seq === undefined || !this.conn.sql('SELECT 1 FROM alerts WHERE seq = ?').get(seq))
+        throw new StoreInputError(`no alert ${alertId}`);
       return insertReplies(this.conn, seq, text);
     });
   }
@@ -282,8 +320,9 @@ export class SqliteOutbox implements OutboxStore {
     const max = checkLimit(limit);
     return this.conn.write(() => {
       // One reply per card per claim, and only after the earlier ones went: threads stay in order.
-      const claimed = this.conn.sql(
-        `UPDATE replies SET lease_until = @until, attempts = attempts + 1, updated_at = @at
+      const claimed = this.conn
+        .sql(
+          `UPDATE replies SET lease_until = @until, attempts = attempts + 1, updated_at = @at
          WHERE id IN (
            SELECT r.id FROM replies r JOIN deliveries d ON d.id = r.delivery_id
            WHERE r.state IN ('pending', 'failed') AND r.next_attempt_at IS NOT NULL AND r.next_attempt_at <= @at
@@ -294,7 +333,7 @@ export class SqliteOutbox implements OutboxStore {
                  AND e.state IN ('pending', 'failed') AND e.next_attempt_at IS NOT NULL)
            ORDER BY r.id LIMIT @max)
          RETURNING id`,
-      )
+        )
         .all({ at, until, max }) as { id: number }[];
       const get = this.conn.sql(
         `SELECT r.id, r.alert_seq, r.delivery_id, r.text, r.attempts, d.message_ref
@@ -304,14 +343,29 @@ export class SqliteOutbox implements OutboxStore {
         .map((c) => c.id)
         .sort((a, b) => a - b)
         .map((id) => {
-          const r = get.get(id) as { id: number; alert_seq: number; delivery_id: number; text: string; attempts: number; message_ref: string };
-          return { id: r.id, alertId: alertId(r.alert_seq), deliveryId: r.delivery_id, text: r.text, attempts: r.attempts, ref: JSON.parse(r.message_ref) as MessageRef };
+          const r = get.get(id) as {
+            id: number;
+            alert_seq: number;
+            delivery_id: number;
+            text: string;
+            attempts: number;
+            message_ref: string;
+          };
+          return {
+            id: r.id,
+            alertId: alertId(r.alert_seq),
+            deliveryId: r.delivery_id,
+            text: r.text,
+            attempts: r.attempts,
+            ref: JSON.parse(r.message_ref) as MessageRef,
+          };
         });
     });
   }
 
   private updateReply(id: number, sql: string, params: Record<string, unknown>): void {
-    const info = this.conn.sql(`UPDATE replies SET ${sql}, lease_until = NULL, updated_at = @updated WHERE id = @id`)
+    const info = this.conn
+      .sql(`UPDATE replies SET ${sql}, lease_until = NULL, updated_at = @updated WHERE id = @id`)
       .run({ ...params, id: checkId(id), updated: this.conn.now() });
     if (info.changes === 0) throw new StoreInputError(`no reply ${id}`);
   }
@@ -338,12 +392,13 @@ export class SqliteOutbox implements OutboxStore {
 /** Queues `text` under every copy of the alert's card not given up on; inside the caller's write. */
 export function insertReplies(conn: SqliteConnection, seq: number, text: string): number {
   const now = conn.now();
-  return conn.sql(
-    `INSERT INTO replies (alert_seq, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
+  return conn
+    .sql(
+      `INSERT INTO replies (alert_seq, delivery_id, text, state, attempts, next_attempt_at, created_at, updated_at)
      SELECT d.alert_seq, d.id, ?, 'pending', 0, ?, ?, ? FROM deliveries d
      WHERE d.alert_seq = ? AND ${NOT_GIVEN_UP}
      ORDER BY d.id`,
-  )
+    )
     .run(text, now, now, now, seq).changes;
 }
 

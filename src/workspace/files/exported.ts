@@ -27,8 +27,18 @@ export class ExportedTableError extends Error {
 }
 
 const API_TYPES: Record<string, ColumnType> = {
-  string: 'string', guid: 'guid', int: 'int', long: 'long', real: 'real', double: 'real', decimal: 'decimal',
-  bool: 'bool', boolean: 'bool', datetime: 'datetime', timespan: 'string', dynamic: 'dynamic',
+  string: 'string',
+  guid: 'guid',
+  int: 'int',
+  long: 'long',
+  real: 'real',
+  double: 'real',
+  decimal: 'decimal',
+  bool: 'bool',
+  boolean: 'bool',
+  datetime: 'datetime',
+  timespan: 'string',
+  dynamic: 'dynamic',
 };
 
 /** "11/27/2026, 10:00:00.000 AM" (portal CSV, UTC) or ISO text → Date. */
@@ -129,7 +139,13 @@ function fromJson(file: string, name: string, text: string): ExportedTable[] {
   if (Array.isArray(data)) {
     const rows = data.filter((r): r is Row => r !== null && typeof r === 'object' && !Array.isArray(r));
     const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    return [tableFrom(name, names.map((n) => ({ name: n, type: 'string' })), rows)];
+    return [
+      tableFrom(
+        name,
+        names.map((n) => ({ name: n, type: 'string' })),
+        rows,
+      ),
+    ];
   }
   const tables = (data as { tables?: unknown }).tables;
   if (!Array.isArray(tables)) throw new ExportedTableError(file, 'expected a list of rows or {"tables": [...]} as the query API returns');
@@ -149,7 +165,11 @@ function fromCsv(file: string, name: string, text: string): ExportedTable {
     if (l.length !== names.length) throw new ExportedTableError(file, `line ${i + 2} has ${l.length} fields, the header ${names.length}`);
   });
   const rows = lines.map((l) => Object.fromEntries(names.map((n, j) => [n, l[j]])));
-  return tableFrom(name, names.map((n) => ({ name: n, type: 'string' })), rows);
+  return tableFrom(
+    name,
+    names.map((n) => ({ name: n, type: 'string' })),
+    rows,
+  );
 }
 
 /** Every *.csv and *.json in `dir`, as tables; several files of one table are appended. */

@@ -52,7 +52,8 @@ function fromCsv(file: string, text: string): Parsed {
   const names = header.cells.map((c) => c.trim().replace(/\s*\[[^\]]*\]$/, ''));
   checkNames(file, header.line, names);
   const rows = records.map((r, i) => {
-    if (r.cells.length !== names.length) throw new WorkspaceDataError(file, r.line, `${r.cells.length} fields, the header names ${names.length} columns`);
+    if (r.cells.length !== names.length)
+      throw new WorkspaceDataError(file, r.line, `${r.cells.length} fields, the header names ${names.length} columns`);
     return new Map(names.map((n, c) => [n, { line: r.line, row: i + 1, value: r.cells[c] as string }]));
   });
   return { names, declared: new Map(), rows };
@@ -92,13 +93,15 @@ function fromApiTable(file: string, table: unknown): Parsed {
   const names = table.columns.map((c: unknown, i) => {
     if (!isRecord(c) || typeof c.name !== 'string') throw new WorkspaceDataError(file, 0, `column #${i + 1} must be {"name", "type"}`);
     const type = String(c.type ?? 'string').toLowerCase();
-    if (!(TYPES as readonly string[]).includes(type)) throw new WorkspaceDataError(file, 0, `column ${c.name}: unknown type ${JSON.stringify(c.type)}`);
+    if (!(TYPES as readonly string[]).includes(type))
+      throw new WorkspaceDataError(file, 0, `column ${c.name}: unknown type ${JSON.stringify(c.type)}`);
     declared.set(c.name, type as ColumnType);
     return c.name;
   });
   checkNames(file, 0, names);
   const rows = table.rows.map((r: unknown, i) => {
-    if (!Array.isArray(r) || r.length !== names.length) throw new WorkspaceDataError(file, 0, `row ${i + 1}: expected an array of ${names.length} cells`);
+    if (!Array.isArray(r) || r.length !== names.length)
+      throw new WorkspaceDataError(file, 0, `row ${i + 1}: expected an array of ${names.length} cells`);
     return new Map(names.map((n, c) => [n, { line: 0, row: i + 1, value: r[c] as unknown }]));
   });
   return { names, declared, rows };
@@ -119,16 +122,26 @@ function toTable(file: string, name: string, parsed: Parsed): ImportedTable {
   const own = parsed.names.filter((n) => n !== ingestionColumn);
   // A known table gets every column of the real one, so rules naming a column the export left out still run.
   const names = [...own, ...Object.keys(known).filter((n) => !own.includes(n))];
-  const columns: Column[] = names.map((n) => ({ name: n, type: parsed.declared.get(n) ?? known[n] ?? inferType(parsed.rows.map((r) => r.get(n)?.value)) }));
+  const columns: Column[] = names.map((n) => ({
+    name: n,
+    type: parsed.declared.get(n) ?? known[n] ?? inferType(parsed.rows.map((r) => r.get(n)?.value)),
+  }));
   const rows: Row[] = [];
   const ingestionTimes: Date[] = [];
   for (const cells of parsed.rows) {
     const row: Row = {};
     for (const c of columns) row[c.name] = convert(file, c, cells.get(c.name));
-    const at = ingestionColumn !== undefined ? convert(file, { name: ingestionColumn, type: 'datetime' }, cells.get(ingestionColumn)) : row.TimeGenerated;
+    const at =
+      ingestionColumn !== undefined
+        ? convert(file, { name: ingestionColumn, type: 'datetime' }, cells.get(ingestionColumn))
+        : row.TimeGenerated;
     if (!(at instanceof Date)) {
       const where = cells.values().next().value as Cell | undefined;
-      throw new WorkspaceDataError(file, where?.line ?? 0, `row ${where?.row ?? '?'}: needs TimeGenerated${ingestionColumn ? ` or ${ingestionColumn}` : ''} to know when it was ingested`);
+      throw new WorkspaceDataError(
+        file,
+        where?.line ?? 0,
+        `row ${where?.row ?? '?'}: needs TimeGenerated${ingestionColumn ? ` or ${ingestionColumn}` : ''} to know when it was ingested`,
+      );
     }
     rows.push(row);
     ingestionTimes.push(at);

@@ -42,7 +42,11 @@ function parseHeader(file: string, text: string, expectedName: string): Column[]
     throw new WorkspaceDataError(file, 1, 'the first line must be the schema: {"table": "<name>", "columns": [{"name", "type"}, ...]}');
   }
   if (h.table !== expectedName) {
-    throw new WorkspaceDataError(file, 1, `the schema names table ${JSON.stringify(h.table)} but the file is named for ${JSON.stringify(expectedName)}`);
+    throw new WorkspaceDataError(
+      file,
+      1,
+      `the schema names table ${JSON.stringify(h.table)} but the file is named for ${JSON.stringify(expectedName)}`,
+    );
   }
   const seen = new Set<string>();
   return h.columns.map((c: unknown, i: number): Column => {
@@ -51,9 +55,14 @@ function parseHeader(file: string, text: string, expectedName: string): Column[]
     }
     if (!NAME.test(c.name)) throw new WorkspaceDataError(file, 1, `column name ${JSON.stringify(c.name)} is not a valid identifier`);
     if (seen.has(c.name)) throw new WorkspaceDataError(file, 1, `column ${c.name} is declared twice`);
-    if (c.name === INGESTION_TIME_FIELD) throw new WorkspaceDataError(file, 1, `${INGESTION_TIME_FIELD} is reserved for the ingestion time`);
+    if (c.name === INGESTION_TIME_FIELD)
+      throw new WorkspaceDataError(file, 1, `${INGESTION_TIME_FIELD} is reserved for the ingestion time`);
     if (!(COLUMN_TYPES as readonly string[]).includes(c.type)) {
-      throw new WorkspaceDataError(file, 1, `column ${c.name} has unknown type ${JSON.stringify(c.type)} (expected one of ${COLUMN_TYPES.join(', ')})`);
+      throw new WorkspaceDataError(
+        file,
+        1,
+        `column ${c.name} has unknown type ${JSON.stringify(c.type)} (expected one of ${COLUMN_TYPES.join(', ')})`,
+      );
     }
     seen.add(c.name);
     return { name: c.name, type: c.type as ColumnType };
@@ -139,7 +148,11 @@ export async function loadWorkspace(dir: string): Promise<LoadedWorkspace> {
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new WorkspaceDataError(dir, 0, `cannot read the workspace folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new WorkspaceDataError(
+      dir,
+      0,
+      `cannot read the workspace folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   const files = names.filter((n) => n.endsWith(TABLE_FILE_SUFFIX)).sort();
   if (files.length === 0) throw new WorkspaceDataError(dir, 0, `no table files (*${TABLE_FILE_SUFFIX}) in the workspace folder`);

@@ -51,7 +51,11 @@ export function activityRows(ent: SampleEntities, call: ActivityCall): Array<{ r
       ...jsonPair('Authorization', {
         action: call.op.operation,
         scope,
-        evidence: { role: 'Virtual Machine Contributor', roleAssignmentScope: `/subscriptions/${subscriptionId}`, principalType: call.caller.includes('@') ? 'User' : 'ServicePrincipal' },
+        evidence: {
+          role: 'Virtual Machine Contributor',
+          roleAssignmentScope: `/subscriptions/${subscriptionId}`,
+          principalType: call.caller.includes('@') ? 'User' : 'ServicePrincipal',
+        },
       }),
       ...jsonPair('Claims', {
         name: call.caller.split('@')[0] ?? call.caller,

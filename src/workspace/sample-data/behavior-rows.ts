@@ -24,7 +24,12 @@ const USERS_INSIGHTS = new WeakMap<SampleUser, Readonly<Record<string, unknown>>
 function usersInsights(user: SampleUser): Readonly<Record<string, unknown>> {
   let v = USERS_INSIGHTS.get(user);
   if (!v) {
-    v = Object.freeze({ AccountDisplayName: user.displayName, AccountObjectID: user.objectId, AccountUPNSuffix: 'contoso.com', IsDormantAccount: false });
+    v = Object.freeze({
+      AccountDisplayName: user.displayName,
+      AccountObjectID: user.objectId,
+      AccountUPNSuffix: 'contoso.com',
+      IsDormantAccount: false,
+    });
     USERS_INSIGHTS.set(user, v);
   }
   return v;

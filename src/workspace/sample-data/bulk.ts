@@ -42,15 +42,20 @@ export function generateBehaviorAnalytics(n: number, options: BulkOptions = {}):
     if (hit) {
       hitSourceRecordIds.push(id);
       rows[i] = armBehaviorRow(ent, user, MECHANISMS['run-command'], prng.pick(azureVms), { tg, ingested }, id, {
-        firstTime: true, uncommon: true, encoding: { eventMessage: true, firstTime: 'string' }, priority: 5,
+        firstTime: true,
+        uncommon: true,
+        encoding: { eventMessage: true, firstTime: 'string' },
+        priority: 5,
       });
     } else if (prng.chance(0.5)) {
       rows[i] = signinBehaviorRow(prng, ent, user, { tg, ingested }, id);
     } else {
       const op = ORDINARY_OPERATIONS[Math.floor(prng.next() * ORDINARY_OPERATIONS.length)];
       rows[i] = armBehaviorRow(ent, user, op, undefined, { tg, ingested }, id, {
-        firstTime: prng.chance(0.05), uncommon: false,
-        encoding: { eventMessage: prng.chance(0.5), firstTime: prng.chance(0.5) ? 'string' : 'boolean' }, priority: 1,
+        firstTime: prng.chance(0.05),
+        uncommon: false,
+        encoding: { eventMessage: prng.chance(0.5), firstTime: prng.chance(0.5) ? 'string' : 'boolean' },
+        priority: 1,
       });
     }
     ingestionTimes[i] = ingested;

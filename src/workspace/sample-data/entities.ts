@@ -31,14 +31,38 @@ export interface SampleEntities {
 }
 
 const PEOPLE: Array<[string, string]> = [
-  ['alice', 'Alice Johnson'], ['bob', 'Bob Smith'], ['carol', 'Carol Martinez'], ['dave', 'Dave Wilson'],
-  ['erin', 'Erin Brown'], ['frank', 'Frank Miller'], ['grace', 'Grace Lee'], ['heidi', 'Heidi Schmidt'],
-  ['ivan', 'Ivan Petrov'], ['judy', 'Judy Clark'], ['mallory', 'Mallory Evans'], ['niaj', 'Niaj Patel'],
-  ['olivia', 'Olivia Green'], ['peggy', 'Peggy Adams'], ['rupert', 'Rupert Hall'], ['sybil', 'Sybil Young'],
-  ['trent', 'Trent King'], ['victor', 'Victor Wright'], ['walter', 'Walter Scott'], ['xavier', 'Xavier Lopez'],
-  ['yolanda', 'Yolanda Hill'], ['zoe', 'Zoe Baker'], ['aaron', 'Aaron Nelson'], ['bianca', 'Bianca Rossi'],
-  ['chen', 'Chen Wei'], ['dmitri', 'Dmitri Ivanov'], ['elena', 'Elena Garcia'], ['farah', 'Farah Khan'],
-  ['gustav', 'Gustav Berg'], ['hana', 'Hana Sato'], ['isla', 'Isla Murphy'], ['jonas', 'Jonas Weber'],
+  ['alice', 'Alice Johnson'],
+  ['bob', 'Bob Smith'],
+  ['carol', 'Carol Martinez'],
+  ['dave', 'Dave Wilson'],
+  ['erin', 'Erin Brown'],
+  ['frank', 'Frank Miller'],
+  ['grace', 'Grace Lee'],
+  ['heidi', 'Heidi Schmidt'],
+  ['ivan', 'Ivan Petrov'],
+  ['judy', 'Judy Clark'],
+  ['mallory', 'Mallory Evans'],
+  ['niaj', 'Niaj Patel'],
+  ['olivia', 'Olivia Green'],
+  ['peggy', 'Peggy Adams'],
+  ['rupert', 'Rupert Hall'],
+  ['sybil', 'Sybil Young'],
+  ['trent', 'Trent King'],
+  ['victor', 'Victor Wright'],
+  ['walter', 'Walter Scott'],
+  ['xavier', 'Xavier Lopez'],
+  ['yolanda', 'Yolanda Hill'],
+  ['zoe', 'Zoe Baker'],
+  ['aaron', 'Aaron Nelson'],
+  ['bianca', 'Bianca Rossi'],
+  ['chen', 'Chen Wei'],
+  ['dmitri', 'Dmitri Ivanov'],
+  ['elena', 'Elena Garcia'],
+  ['farah', 'Farah Khan'],
+  ['gustav', 'Gustav Berg'],
+  ['hana', 'Hana Sato'],
+  ['isla', 'Isla Murphy'],
+  ['jonas', 'Jonas Weber'],
 ];
 
 const COUNTRIES = ['US', 'US', 'US', 'NL', 'GB', 'DE', 'IN'];
@@ -46,12 +70,38 @@ const COUNTRIES = ['US', 'US', 'US', 'NL', 'GB', 'DE', 'IN'];
 const RESOURCE_GROUPS = ['rg-prod-web', 'rg-prod-data', 'rg-dev', 'rg-shared-services', 'rg-arc-onprem'];
 
 const AZURE_VMS = [
-  'vm-web-01', 'vm-web-02', 'vm-web-03', 'vm-web-04', 'vm-db-01', 'vm-db-02', 'vm-app-01', 'vm-app-02',
-  'vm-app-03', 'vm-jump-01', 'vm-build-01', 'vm-build-02', 'vm-dc-01', 'vm-dc-02', 'vm-dev-01', 'vm-dev-02',
-  'vm-dev-03', 'vm-sql-01', 'vm-sql-02', 'vm-file-01',
+  'vm-web-01',
+  'vm-web-02',
+  'vm-web-03',
+  'vm-web-04',
+  'vm-db-01',
+  'vm-db-02',
+  'vm-app-01',
+  'vm-app-02',
+  'vm-app-03',
+  'vm-jump-01',
+  'vm-build-01',
+  'vm-build-02',
+  'vm-dc-01',
+  'vm-dc-02',
+  'vm-dev-01',
+  'vm-dev-02',
+  'vm-dev-03',
+  'vm-sql-01',
+  'vm-sql-02',
+  'vm-file-01',
 ];
 
-const ARC_MACHINES = ['arc-srv-01', 'arc-srv-02', 'arc-srv-03', 'arc-srv-04', 'arc-linux-01', 'arc-linux-02', 'arc-hyperv-01', 'arc-hyperv-02'];
+const ARC_MACHINES = [
+  'arc-srv-01',
+  'arc-srv-02',
+  'arc-srv-03',
+  'arc-srv-04',
+  'arc-linux-01',
+  'arc-linux-02',
+  'arc-hyperv-01',
+  'arc-hyperv-02',
+];
 
 function ipFor(prng: Prng, country: string): string {
   const firstOctet: Record<string, number> = { US: 52, NL: 145, GB: 81, DE: 91, IN: 49, BR: 177, RU: 95, CN: 116, NG: 105 };
@@ -78,7 +128,10 @@ export function sampleEntities(seed: number): SampleEntities {
     const subscriptionId = prng.pick(subscriptions);
     const resourceGroup = prng.pick(RESOURCE_GROUPS.slice(0, 4));
     machines.push({
-      name, kind: 'azure-vm', subscriptionId, resourceGroup,
+      name,
+      kind: 'azure-vm',
+      subscriptionId,
+      resourceGroup,
       resourceId: machineResourceId(subscriptionId, resourceGroup, 'azure-vm', name),
       ip: `10.${prng.int(0, 9)}.${prng.int(0, 255)}.${prng.int(4, 250)}`,
     });
@@ -87,11 +140,13 @@ export function sampleEntities(seed: number): SampleEntities {
     const subscriptionId = subscriptions[0];
     const resourceGroup = 'rg-arc-onprem';
     machines.push({
-      name, kind: 'arc', subscriptionId, resourceGroup,
+      name,
+      kind: 'arc',
+      subscriptionId,
+      resourceGroup,
       resourceId: machineResourceId(subscriptionId, resourceGroup, 'arc', name),
       ip: `192.168.${prng.int(0, 20)}.${prng.int(4, 250)}`,
     });
   }
   return { tenantId, users, servicePrincipals, subscriptions, machines };
 }
-

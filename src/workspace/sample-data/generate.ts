@@ -122,7 +122,10 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
     const rows = activityRows(ent, {
       caller: byPerson ? user.upn : prng.pick(ent.servicePrincipals),
       callerIp: byPerson ? user.ip : `20.${prng.int(1, 254)}.${prng.int(1, 254)}.${prng.int(1, 254)}`,
-      op, machine, time, correlationId: prng.guid(),
+      op,
+      machine,
+      time,
+      correlationId: prng.guid(),
       otherResourceId: otherResource(prng, ent, op),
       failed: prng.chance(0.05),
       upperCaseValue: prng.chance(0.5),
@@ -151,7 +154,15 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
     const op: ArmOperation = MECHANISMS[prng.pick(Object.keys(MECHANISMS) as Array<keyof typeof MECHANISMS>)];
     const machine = prng.pick(ent.machines.filter((m) => m.kind === op.machineKind));
     const time = new Date(now.getTime() - 2 * HOUR - Math.floor(prng.next() * (span - 2 * HOUR)));
-    const rows = activityRows(ent, { caller: user.upn, callerIp: user.ip, op, machine, time, correlationId: prng.guid(), otherResourceId: machine.resourceId });
+    const rows = activityRows(ent, {
+      caller: user.upn,
+      callerIp: user.ip,
+      op,
+      machine,
+      time,
+      correlationId: prng.guid(),
+      otherResourceId: machine.resourceId,
+    });
     const delay = delayFor(prng, 'AzureActivity');
     for (const r of rows) aa.add(r.row, r.tg, new Date(r.tg.getTime() + delay));
     const ingested = ingest('BehaviorAnalytics', time);
@@ -182,7 +193,11 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   for (let i = 0; i < perDay(300); i++) {
     const user = prng.pick(ent.users);
     const tg = randomTime();
-    ni.add({ TimeGenerated: tg, ...nonInteractive(signinRow(prng, user, tg, ent.tenantId)) }, tg, ingest('AADNonInteractiveUserSignInLogs', tg));
+    ni.add(
+      { TimeGenerated: tg, ...nonInteractive(signinRow(prng, user, tg, ent.tenantId)) },
+      tg,
+      ingest('AADNonInteractiveUserSignInLogs', tg),
+    );
   }
 
   for (let i = 0; i < perDay(200); i++) {
@@ -201,7 +216,13 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   const burst = signinBurst(now, seed, ent);
   for (const r of burst.rows) si.add(r.row, r.tg, r.ingested);
 
-  return { seed, now, tables: [ba.build(), aa.build(), si.build(), au.build(), ni.build(), ii.build()], planted: cases, signinBurst: burst.burst };
+  return {
+    seed,
+    now,
+    tables: [ba.build(), aa.build(), si.build(), au.build(), ni.build(), ii.build()],
+    planted: cases,
+    signinBurst: burst.burst,
+  };
 }
 
 function otherResource(prng: Prng, ent: SampleEntities, op: ArmOperation): string {
@@ -229,8 +250,14 @@ function addPlanted(ent: SampleEntities, c: PlantedCase, ba: TableBuilder, aa: T
   // Extension writes appear in upper case in real AzureActivity; classic Run Command in mixed case.
   const upper = c.mechanism === 'custom-script-extension' || c.mechanism === 'arc-extension';
   const rows = activityRows(ent, {
-    caller: user.upn, callerIp: user.ip, op, machine, time: c.timeGenerated,
-    correlationId: c.azureActivity.correlationId, otherResourceId: machine.resourceId, upperCaseValue: upper,
+    caller: user.upn,
+    callerIp: user.ip,
+    op,
+    machine,
+    time: c.timeGenerated,
+    correlationId: c.azureActivity.correlationId,
+    otherResourceId: machine.resourceId,
+    upperCaseValue: upper,
   });
   const delay = (3 + prng.int(0, 3)) * MINUTE;
   for (const r of rows) aa.add(r.row, r.tg, new Date(Math.min(r.tg.getTime() + delay, c.ingestionTime.getTime())));
@@ -244,9 +271,15 @@ const SIGNIN_RESULTS: Array<[string, string]> = [
 ];
 
 const CITIES: Record<string, [string, string, number, number]> = {
-  US: ['Seattle', 'Washington', 47.6, -122.3], NL: ['Amsterdam', 'Noord-Holland', 52.37, 4.9], GB: ['London', 'England', 51.5, -0.12],
-  DE: ['Berlin', 'Berlin', 52.52, 13.4], IN: ['Bengaluru', 'Karnataka', 12.97, 77.59], BR: ['Sao Paulo', 'Sao Paulo', -23.55, -46.63],
-  RU: ['Moscow', 'Moscow', 55.75, 37.61], NG: ['Lagos', 'Lagos', 6.52, 3.37], CN: ['Shanghai', 'Shanghai', 31.23, 121.47],
+  US: ['Seattle', 'Washington', 47.6, -122.3],
+  NL: ['Amsterdam', 'Noord-Holland', 52.37, 4.9],
+  GB: ['London', 'England', 51.5, -0.12],
+  DE: ['Berlin', 'Berlin', 52.52, 13.4],
+  IN: ['Bengaluru', 'Karnataka', 12.97, 77.59],
+  BR: ['Sao Paulo', 'Sao Paulo', -23.55, -46.63],
+  RU: ['Moscow', 'Moscow', 55.75, 37.61],
+  NG: ['Lagos', 'Lagos', 6.52, 3.37],
+  CN: ['Shanghai', 'Shanghai', 31.23, 121.47],
 };
 
 const MFA_RESULTS = ['MFA successfully completed', 'MFA denied; user declined the authentication', 'MFA completed in Azure AD'];
@@ -271,22 +304,39 @@ function signinRow(prng: Prng, user: SampleUser, tg: Date, tenantId: string): Ro
     CorrelationId: prng.guid(),
     OperationName: 'Sign-in activity',
     Category: 'SignInLogs',
-    DeviceDetail: { displayName: `${user.upn.split('@')[0]}-laptop`, operatingSystem: prng.pick(['Windows 11', 'MacOs', 'iOS']), browser: 'Edge 131' },
+    DeviceDetail: {
+      displayName: `${user.upn.split('@')[0]}-laptop`,
+      operatingSystem: prng.pick(['Windows 11', 'MacOs', 'iOS']),
+      browser: 'Edge 131',
+    },
     IPAddress: away ? `${prng.int(100, 200)}.${prng.int(1, 254)}.${prng.int(1, 254)}.${prng.int(1, 254)}` : user.ip,
     Location: country,
     LocationDetails: { city, state, countryOrRegion: country, geoCoordinates: { latitude, longitude } },
     ResultType: code,
     ResultDescription: description,
-    Status: failed ? { errorCode: Number(code), failureReason: description, additionalDetails: description } : { errorCode: 0, additionalDetails: mfa ? 'MFA completed in Azure AD' : '' },
+    Status: failed
+      ? { errorCode: Number(code), failureReason: description, additionalDetails: description }
+      : { errorCode: 0, additionalDetails: mfa ? 'MFA completed in Azure AD' : '' },
     AppDisplayName: app[0],
     AppId: app[1],
     ResourceDisplayName: app[2],
     ClientAppUsed: prng.pick(['Browser', 'Browser', 'Mobile Apps and Desktop clients']),
-    UserAgent: prng.pick(['Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1', 'Microsoft Authentication Broker']),
+    UserAgent: prng.pick([
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) Safari/605.1',
+      'Microsoft Authentication Broker',
+    ]),
     ConditionalAccessStatus: caFailed ? 'failure' : prng.pick(['success', 'success', 'notApplied']),
     ConditionalAccessPolicies: [{ id: 'ca-0001', displayName: 'Require MFA for admins', result: caFailed ? 'failure' : 'success' }],
     AuthenticationRequirement: mfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-    AuthenticationDetails: JSON.stringify(mfa ? [{ authenticationMethod: 'Password', succeeded: true }, { authenticationMethod: 'Mobile app notification', authenticationStepResultDetail: prng.pick(MFA_RESULTS) }] : [{ authenticationMethod: 'Password', succeeded: !failed }]),
+    AuthenticationDetails: JSON.stringify(
+      mfa
+        ? [
+            { authenticationMethod: 'Password', succeeded: true },
+            { authenticationMethod: 'Mobile app notification', authenticationStepResultDetail: prng.pick(MFA_RESULTS) },
+          ]
+        : [{ authenticationMethod: 'Password', succeeded: !failed }],
+    ),
     IsInteractive: true,
     RiskLevelDuringSignIn: away ? prng.pick(['medium', 'high']) : 'none',
     AADTenantId: tenantId,
@@ -370,7 +420,9 @@ function auditRow(prng: Prng, ent: SampleEntities, tg: Date): Row {
     Category: category,
     Result: prng.chance(0.95) ? 'success' : 'failure',
     InitiatedBy: { user: { userPrincipalName: actor.upn, id: actor.objectId, ipAddress: actor.ip } },
-    TargetResources: [{ id: target.objectId, displayName: target.displayName, type: 'User', userPrincipalName: target.upn, modifiedProperties: [] }],
+    TargetResources: [
+      { id: target.objectId, displayName: target.displayName, type: 'User', userPrincipalName: target.upn, modifiedProperties: [] },
+    ],
     AdditionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/131.0' }],
     CorrelationId: prng.guid(),
     LoggedByService: 'Core Directory',

@@ -45,7 +45,13 @@ export class IdentitySlots {
           const q = this.queues.get(identity) ?? [];
           const at = q.indexOf(waiter);
           if (at >= 0) q.splice(at, 1);
-          reject(new HttpError(429, 'ThrottledError', `the query waited more than ${Math.round(this.limits.queueTimeoutMs / 1000)} s for one of this user's ${this.limits.running} concurrent query slots`));
+          reject(
+            new HttpError(
+              429,
+              'ThrottledError',
+              `the query waited more than ${Math.round(this.limits.queueTimeoutMs / 1000)} s for one of this user's ${this.limits.running} concurrent query slots`,
+            ),
+          );
         }, this.limits.queueTimeoutMs),
       };
       waiter.timer.unref?.();

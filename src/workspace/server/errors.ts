@@ -31,15 +31,25 @@ export function errorBody(code: string, message: string, innererror?: Record<str
 /** Azure's code for a status the server is told to fail with. */
 export function codeForStatus(status: number): string {
   switch (status) {
-    case 400: return 'BadArgumentError';
-    case 401: return 'AuthorizationRequiredError';
-    case 403: return 'InsufficientAccessError';
-    case 404: return 'WorkspaceNotFoundError';
-    case 408: return 'RequestTimeout';
-    case 429: return 'ThrottledError';
-    case 502: return 'BadGateway';
-    case 503: return 'ServiceUnavailable';
-    case 504: return 'GatewayTimeout';
-    default: return status >= 500 ? 'InternalServerError' : 'BadRequest';
+    case 400:
+      return 'BadArgumentError';
+    case 401:
+      return 'AuthorizationRequiredError';
+    case 403:
+      return 'InsufficientAccessError';
+    case 404:
+      return 'WorkspaceNotFoundError';
+    case 408:
+      return 'RequestTimeout';
+    case 429:
+      return 'ThrottledError';
+    case 502:
+      return 'BadGateway';
+    case 503:
+      return 'ServiceUnavailable';
+    case 504:
+      return 'GatewayTimeout';
+    default:
+      return status >= 500 ? 'InternalServerError' : 'BadRequest';
   }
 }

@@ -132,7 +132,11 @@ function parseBody(text: string): QueryBody {
     throw new HttpError(400, 'BadArgumentError', `the request body is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'BadArgumentError', 'the request body must be a JSON object {"query": "...", "timespan"?: "...", "workspaces"?: [...]}');
+    throw new HttpError(
+      400,
+      'BadArgumentError',
+      'the request body must be a JSON object {"query": "...", "timespan"?: "...", "workspaces"?: [...]}',
+    );
   }
   const b = body as Record<string, unknown>;
   if (typeof b.query !== 'string' || b.query.trim() === '') {
@@ -141,7 +145,11 @@ function parseBody(text: string): QueryBody {
   if (b.timespan !== undefined && b.timespan !== null && typeof b.timespan !== 'string') {
     throw new HttpError(400, 'BadArgumentError', '"timespan" must be an ISO 8601 string such as "PT2H" or "<start>/<end>"');
   }
-  if (b.workspaces !== undefined && b.workspaces !== null && (!Array.isArray(b.workspaces) || !b.workspaces.every((w) => typeof w === 'string'))) {
+  if (
+    b.workspaces !== undefined &&
+    b.workspaces !== null &&
+    (!Array.isArray(b.workspaces) || !b.workspaces.every((w) => typeof w === 'string'))
+  ) {
     throw new HttpError(400, 'BadArgumentError', '"workspaces" must be an array of workspace ids');
   }
   return {
@@ -214,7 +222,12 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       return;
     }
     const match = WORKSPACE_QUERY_PATH.exec(path);
-    if (!match) throw new HttpError(404, 'PathNotFoundError', `no such API: ${req.method} ${path} (this server answers POST /v1/workspaces/{id}/query)`);
+    if (!match)
+      throw new HttpError(
+        404,
+        'PathNotFoundError',
+        `no such API: ${req.method} ${path} (this server answers POST /v1/workspaces/{id}/query)`,
+      );
     if (req.method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `use POST for ${path}`, undefined, { allow: 'POST' });
     let workspaceId: string;
     try {
@@ -244,7 +257,8 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     if (fault?.delayMs) {
       await pause(Math.min(fault.delayMs, waitMs), res);
       if (res.destroyed) return;
-      if (fault.delayMs > waitMs) throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
+      if (fault.delayMs > waitMs)
+        throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
     }
     if (fault?.drop) {
       req.socket.destroy();
@@ -265,7 +279,8 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     const auth = req.headers.authorization;
     record.hasBearer = typeof auth === 'string' && /^Bearer \S+/.test(auth);
     if (options.requireBearer !== undefined) {
-      if (!record.hasBearer) throw new HttpError(401, 'AuthorizationRequiredError', 'Valid authentication was not provided: send Authorization: Bearer <token>');
+      if (!record.hasBearer)
+        throw new HttpError(401, 'AuthorizationRequiredError', 'Valid authentication was not provided: send Authorization: Bearer <token>');
       if (options.requireBearer !== true && (auth as string).slice(7) !== options.requireBearer) {
         throw new HttpError(401, 'InvalidTokenError', 'The provided authentication is not valid for this resource');
       }
@@ -297,7 +312,9 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     let result;
     const warnings: PartialCause[] = [];
     try {
-      result = evaluate(body.query, tables, now, range, (message) => warnings.push({ severity: 'Warning', code: SEMANTIC_WARNING_CODE, message }));
+      result = evaluate(body.query, tables, now, range, (message) =>
+        warnings.push({ severity: 'Warning', code: SEMANTIC_WARNING_CODE, message }),
+      );
     } catch (err) {
       if (err instanceof KqlError) {
         throw new HttpError(400, 'BadArgumentError', `Query could not be run: ${err.message}`, {
@@ -309,7 +326,8 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       throw err;
     }
     // Evaluation is synchronous, so the time limit is checked once it returns.
-    if (Date.now() - started > waitMs) throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
+    if (Date.now() - started > waitMs)
+      throw new HttpError(504, 'GatewayTimeout', `the query ran longer than the ${waitMs / 1000} s allowed (Prefer: wait)`);
 
     const causes: PartialCause[] = [...warnings];
     let kept = result.rows;
@@ -326,7 +344,12 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       }
     }
     const out = [{ name: 'PrimaryResult', columns: result.columns.map((c) => ({ name: c.name, type: c.type })), rows }];
-    if (fault?.partial) causes.push({ severity: fault.partial === 'warning' ? 'Warning' : 'Error', code: 'InjectedFault', message: 'injected partial failure' });
+    if (fault?.partial)
+      causes.push({
+        severity: fault.partial === 'warning' ? 'Warning' : 'Error',
+        code: 'InjectedFault',
+        message: 'injected partial failure',
+      });
     if (causes.length > 0) {
       record.status = 200;
       send(res, 200, { tables: out, ...partialErrorBody(causes) });
@@ -336,7 +359,12 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     send(res, 200, { tables: out });
   }
 
-  async function serveIncidents(standIn: SentinelIncidentStandIn, req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+  async function serveIncidents(
+    standIn: SentinelIncidentStandIn,
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: RequestRecord,
+  ): Promise<void> {
     const auth = req.headers.authorization;
     record.hasBearer = typeof auth === 'string' && /^Bearer \S+/.test(auth);
     const body = req.method === 'PUT' ? await readBody(req, maxBody) : '';
@@ -347,11 +375,20 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
       throw new HttpError(fault.status, codeForStatus(fault.status), `injected fault: HTTP ${fault.status}`, undefined, headers);
     }
     if (options.requireBearer !== undefined) {
-      if (!record.hasBearer) throw new HttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
-      if (options.requireBearer !== true && (auth as string).slice(7) !== options.requireBearer) throw new HttpError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
+      if (!record.hasBearer)
+        throw new HttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+      if (options.requireBearer !== true && (auth as string).slice(7) !== options.requireBearer)
+        throw new HttpError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    const out = standIn.handle({ method: req.method ?? 'GET', origin: url.origin, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    const out = standIn.handle({
+      method: req.method ?? 'GET',
+      origin: url.origin,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    });
     record.status = out.status;
     send(res, out.status, out.body);
   }

@@ -71,7 +71,8 @@ export class ServiceLimits {
     const id = this.identity(identity);
     const now = this.time.now().getTime();
     const wait = id.rate.waitMs(now);
-    if (wait > 0) throw this.refusal(wait, `The request rate limit of ${this.maxRequests} requests per ${this.windowMs / 1000} seconds was exceeded`);
+    if (wait > 0)
+      throw this.refusal(wait, `The request rate limit of ${this.maxRequests} requests per ${this.windowMs / 1000} seconds was exceeded`);
     id.rate.take(now);
     if (id.running >= this.maxConcurrent) await this.enqueue(id);
     else id.running++;

@@ -26,7 +26,9 @@ function parseInstant(text: string): Date | undefined {
 export function parseTimespan(text: string, now: Date): { start: Date; end: Date } {
   const parts = text.trim().split('/');
   if (parts.length > 2 || parts.some((p) => p === '')) {
-    throw new TimespanError(`timespan ${JSON.stringify(text)} is not ISO 8601: use "<start>/<end>", "<start>/<duration>", "<duration>/<end>" or "<duration>" (e.g. "PT2H")`);
+    throw new TimespanError(
+      `timespan ${JSON.stringify(text)} is not ISO 8601: use "<start>/<end>", "<start>/<duration>", "<duration>/<end>" or "<duration>" (e.g. "PT2H")`,
+    );
   }
   const what = (p: string): { date?: Date; ms?: number } => {
     const date = parseInstant(p);
@@ -34,7 +36,9 @@ export function parseTimespan(text: string, now: Date): { start: Date; end: Date
     const ms = parseIsoDuration(p);
     if (ms !== undefined) return { ms };
     if (/^P/i.test(p) && /[YM]/i.test(p.split(/T/i)[0])) {
-      throw new TimespanError(`timespan ${JSON.stringify(text)}: years and months are not supported, give the duration in weeks, days, hours, minutes or seconds`);
+      throw new TimespanError(
+        `timespan ${JSON.stringify(text)}: years and months are not supported, give the duration in weeks, days, hours, minutes or seconds`,
+      );
     }
     throw new TimespanError(`timespan ${JSON.stringify(text)}: ${JSON.stringify(p)} is neither an ISO 8601 datetime nor a duration`);
   };

@@ -42,7 +42,8 @@ async function main(start: ThreadStart): Promise<void> {
 /** The folder to serve. A read-only run that needs sample data generates it in a folder of its own. */
 async function prepare(start: ThreadStart): Promise<{ dir: string; prepared: PreparedWorkspace; cleanup: () => Promise<void> }> {
   const none = async (): Promise<void> => undefined;
-  if (start.readOnly !== true) return { dir: start.dir, prepared: await prepareSampleWorkspace(start.dir, { freshForMs: start.freshForMs }), cleanup: none };
+  if (start.readOnly !== true)
+    return { dir: start.dir, prepared: await prepareSampleWorkspace(start.dir, { freshForMs: start.freshForMs }), cleanup: none };
   const plan = await planSampleWorkspace(start.dir, { freshForMs: start.freshForMs });
   if (plan.kind !== 'generate' && plan.kind !== 'refresh') return { dir: start.dir, prepared: plan.kind, cleanup: none };
   const dir = await mkdtemp(path.join(os.tmpdir(), 'firstwatch-sample-'));

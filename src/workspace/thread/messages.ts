@@ -30,7 +30,13 @@ export function isThreadEvent(v: unknown): v is ThreadEvent {
   if (typeof m.kind !== 'string' || !KINDS.has(m.kind)) return false;
   switch (m.kind) {
     case 'listening':
-      return typeof m.url === 'string' && typeof m.host === 'string' && typeof m.port === 'number' && Array.isArray(m.workspaceIds) && typeof m.prepared === 'string';
+      return (
+        typeof m.url === 'string' &&
+        typeof m.host === 'string' &&
+        typeof m.port === 'number' &&
+        Array.isArray(m.workspaceIds) &&
+        typeof m.prepared === 'string'
+      );
     case 'loaded':
       return typeof m.ms === 'number';
     case 'load-failed':

@@ -44,7 +44,13 @@ function spawnWorker(start: ThreadStart): Worker {
 
 /** Starts the thread and resolves once it listens; the tables load after that (see `loaded`). */
 export function startWorkspaceThread(options: WorkspaceThreadOptions): Promise<WorkspaceThread> {
-  const start: ThreadStart = { dir: path.resolve(options.dir), host: options.host ?? '127.0.0.1', port: options.port ?? 0, freshForMs: options.freshForMs, readOnly: options.readOnly };
+  const start: ThreadStart = {
+    dir: path.resolve(options.dir),
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    freshForMs: options.freshForMs,
+    readOnly: options.readOnly,
+  };
   const worker = spawnWorker(start);
   let settleLoaded: { resolve: () => void; reject: (err: Error) => void } | undefined;
   const loaded = new Promise<void>((resolve, reject) => (settleLoaded = { resolve, reject }));

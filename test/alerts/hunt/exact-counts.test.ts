@@ -47,10 +47,20 @@ function rows(): { activity: Activity[]; signIns: SignIn[] } {
     });
   }
   // Older than the look-back: must count for nobody.
-  activity.push({ caller: 'alice@contoso.com', at: new Date(NOW.getTime() - 8 * 24 * HOUR), resource: '/subscriptions/s1/x/old', ip: '10.9.9.9' });
+  activity.push({
+    caller: 'alice@contoso.com',
+    at: new Date(NOW.getTime() - 8 * 24 * HOUR),
+    resource: '/subscriptions/s1/x/old',
+    ip: '10.9.9.9',
+  });
   const signIns: SignIn[] = [];
   for (let i = 0; i < 40; i++) {
-    signIns.push({ upn: 'alice@contoso.com', at: new Date(NOW.getTime() - (i + 1) * 3 * HOUR), ip: `10.1.${i}.1`, resultType: i % 3 === 0 ? '50126' : '0' });
+    signIns.push({
+      upn: 'alice@contoso.com',
+      at: new Date(NOW.getTime() - (i + 1) * 3 * HOUR),
+      ip: `10.1.${i}.1`,
+      resultType: i % 3 === 0 ? '50126' : '0',
+    });
   }
   signIns.push({ upn: 'bob@contoso.com', at: new Date(NOW.getTime() - HOUR), ip: '198.51.100.4', resultType: '0' });
   return { activity, signIns };
@@ -86,7 +96,14 @@ function tables(): Record<string, HandRow[]> {
       },
     })),
     SigninLogs: signIns.map((s) => ({
-      values: { TimeGenerated: s.at, UserPrincipalName: s.upn, IPAddress: s.ip, ResultType: s.resultType, ResultDescription: s.resultType === '0' ? '' : 'Invalid credentials', AppDisplayName: 'Azure Portal' },
+      values: {
+        TimeGenerated: s.at,
+        UserPrincipalName: s.upn,
+        IPAddress: s.ip,
+        ResultType: s.resultType,
+        ResultDescription: s.resultType === '0' ? '' : 'Invalid credentials',
+        AppDisplayName: 'Azure Portal',
+      },
     })),
   };
 }
@@ -105,30 +122,41 @@ describe('hunt report counts are exact, beside capped lists', () => {
   });
 
   const hunt = (upn: string): Promise<HuntReport> =>
-    new HuntService({ sources: [ws.source], store, clock: () => NOW, limits: { cacheSeconds: 0 }, links: {} }).run({ upn, lookbackMs: WEEK_MS }, ctx());
+    new HuntService({ sources: [ws.source], store, clock: () => NOW, limits: { cacheSeconds: 0 }, links: {} }).run(
+      { upn, lookbackMs: WEEK_MS },
+      ctx(),
+    );
 
-  it.each(['alice@contoso.com', 'bob@contoso.com'])('%s: totals, "… and N more" and the views agree with a count made without the engine', async (upn) => {
-    const truth = expected(upn);
-    const report = await hunt(upn);
-    expect(report.totalEvents).toBe(truth.events);
-    expect(report.totals).toMatchObject({ recent: truth.events, resources: truth.resources, sourceIps: truth.ips, signIns: truth.signInResults });
+  it.each(['alice@contoso.com', 'bob@contoso.com'])(
+    '%s: totals, "… and N more" and the views agree with a count made without the engine',
+    async (upn) => {
+      const truth = expected(upn);
+      const report = await hunt(upn);
+      expect(report.totalEvents).toBe(truth.events);
+      expect(report.totals).toMatchObject({
+        recent: truth.events,
+        resources: truth.resources,
+        sourceIps: truth.ips,
+        signIns: truth.signInResults,
+      });
 
-    const model = huntModel(report, NOW);
-    expect(model.more.resources).toBe(truth.resources - model.resources.length);
-    expect(model.more.ips).toBe(truth.ips - model.ips.length);
-    expect(model.more.recent).toBe(truth.events - model.recent.length);
-    expect(model.more.signIns).toBe(truth.signInResults - model.signIns.length);
+      const model = huntModel(report, NOW);
+      expect(model.more.resources).toBe(truth.resources - model.resources.length);
+      expect(model.more.ips).toBe(truth.ips - model.ips.length);
+      expect(model.more.recent).toBe(truth.events - model.recent.length);
+      expect(model.more.signIns).toBe(truth.signInResults - model.signIns.length);
 
-    const text = huntText(report);
-    const more = (section: string): number | undefined => {
-      const block = text.split('\n\n').find((b) => b.startsWith(section)) ?? '';
-      const m = /… and (\d+) more/.exec(block);
-      return m ? Number(m[1]) : undefined;
-    };
-    const shownOrNone = (n: number): number | undefined => (n > 0 ? n : undefined);
-    expect(more('Resources touched')).toBe(shownOrNone(truth.resources - model.resources.length));
-    expect(more('Most recent')).toBe(shownOrNone(truth.events - model.recent.length));
-  });
+      const text = huntText(report);
+      const more = (section: string): number | undefined => {
+        const block = text.split('\n\n').find((b) => b.startsWith(section)) ?? '';
+        const m = /… and (\d+) more/.exec(block);
+        return m ? Number(m[1]) : undefined;
+      };
+      const shownOrNone = (n: number): number | undefined => (n > 0 ? n : undefined);
+      expect(more('Resources touched')).toBe(shownOrNone(truth.resources - model.resources.length));
+      expect(more('Most recent')).toBe(shownOrNone(truth.events - model.recent.length));
+    },
+  );
 
   it('the busy account is the one the issue met: 53 machines and 343 + 40 events, more than any list holds', () => {
     const alice = expected('alice@contoso.com');

@@ -51,12 +51,26 @@ const HOSTILE: [string, string][] = [
 ];
 
 /** Inputs a person may legitimately type. */
-const LEGITIMATE = ['alice@contoso.com', 'ALICE@Contoso.COM', 'o.brien+soc@sub.contoso.co.uk', 'first_last-1@x-y.io', 'a%b@c.com', '  bob@contoso.com  '];
+const LEGITIMATE = [
+  'alice@contoso.com',
+  'ALICE@Contoso.COM',
+  'o.brien+soc@sub.contoso.co.uk',
+  'first_last-1@x-y.io',
+  'a%b@c.com',
+  '  bob@contoso.com  ',
+];
 
 const REFERENCE = buildHuntQuery('alice@contoso.com', WEEK_MS);
 
 /** The nastiest inputs, also checked with Microsoft's parser (slow under jest: about 0.3 s a parse). */
-const WORST = new Set(['quote breaking out into a union', 'single-quote break-out', 'comment before a newline', 'NUL', 'trailing backslash', '10 KB of quotes']);
+const WORST = new Set([
+  'quote breaking out into a union',
+  'single-quote break-out',
+  'comment before a newline',
+  'NUL',
+  'trailing backslash',
+  '10 KB of quotes',
+]);
 
 function base64(s: string): string {
   return Buffer.from(s, 'utf8').toString('base64');
@@ -121,9 +135,12 @@ describe('the query builder renders any string inert', () => {
     expect(kustoSemanticErrors(REFERENCE)).toEqual([]);
   });
 
-  it.each([...new Set(LEGITIMATE.map((l) => validateUpn(l)).map((c) => (c.ok ? c.upn : '')))])('accepted %j: Microsoft parser finds one literal, no error, the same structure', (upn) => {
-    expectInert(upn, true);
-  });
+  it.each([...new Set(LEGITIMATE.map((l) => validateUpn(l)).map((c) => (c.ok ? c.upn : '')))])(
+    'accepted %j: Microsoft parser finds one literal, no error, the same structure',
+    (upn) => {
+      expectInert(upn, true);
+    },
+  );
 
   it.each(HOSTILE.filter(([, input]) => input !== ''))('refused input still inert if it ever got through: %s', (name, input) => {
     expectInert(input, WORST.has(name));
@@ -164,7 +181,15 @@ describe('HuntService refuses hostile requests before any query runs', () => {
     server = await startWorkspaceServer({ source: tableSource(), clock: () => NOW });
     store = new SqliteStore(':memory:', { clock: () => NOW });
     hunts = new HuntService({
-      sources: [new LogAnalyticsSource({ name: 'contoso-sentinel', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true, maxRetries: 0 })],
+      sources: [
+        new LogAnalyticsSource({
+          name: 'contoso-sentinel',
+          workspaceId: DEFAULT_LOCAL_WORKSPACE_ID,
+          endpoint: server.url,
+          local: true,
+          maxRetries: 0,
+        }),
+      ],
       store,
       clock: () => NOW,
     });
@@ -177,7 +202,10 @@ describe('HuntService refuses hostile requests before any query runs', () => {
 
   it.each(HOSTILE)('%s: refused, audited as refused, no request sent', async (_name, input) => {
     const before = server.requests.length;
-    const error = await hunts.run({ upn: input, lookbackMs: WEEK_MS }, ctx()).then(() => undefined, (e: unknown) => e);
+    const error = await hunts.run({ upn: input, lookbackMs: WEEK_MS }, ctx()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(HuntError);
     expect((error as HuntError).failure).toBe('invalid');
     const check = validateUpn(input);
@@ -190,11 +218,14 @@ describe('HuntService refuses hostile requests before any query runs', () => {
     expect(last?.detail).not.toMatch(/[\u0000\r\n]/);
   });
 
-  it.each([Number.NaN, -1, 0, 1.5, 91 * 86_400_000, '7d' as unknown as number])('look-back %p: refused before any query', async (lookbackMs) => {
-    const before = server.requests.length;
-    await expect(hunts.run({ upn: 'alice@contoso.com', lookbackMs }, ctx())).rejects.toThrow(/look-back/);
-    expect(server.requests.length).toBe(before);
-  });
+  it.each([Number.NaN, -1, 0, 1.5, 91 * 86_400_000, '7d' as unknown as number])(
+    'look-back %p: refused before any query',
+    async (lookbackMs) => {
+      const before = server.requests.length;
+      await expect(hunts.run({ upn: 'alice@contoso.com', lookbackMs }, ctx())).rejects.toThrow(/look-back/);
+      expect(server.requests.length).toBe(before);
+    },
+  );
 
   it('a malformed request object is refused, not crashed on', async () => {
     await expect(hunts.run(null as unknown as { upn: string; lookbackMs: number }, ctx())).rejects.toThrow('the hunt request is missing');

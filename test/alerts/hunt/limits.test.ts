@@ -63,7 +63,15 @@ let t = NOW.getTime();
 const clock = (): Date => new Date(t);
 
 function counting(): CountingSource {
-  return new CountingSource(new LogAnalyticsSource({ name: 'contoso-sentinel', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: server.url, local: true, maxRetries: 0 }));
+  return new CountingSource(
+    new LogAnalyticsSource({
+      name: 'contoso-sentinel',
+      workspaceId: DEFAULT_LOCAL_WORKSPACE_ID,
+      endpoint: server.url,
+      local: true,
+      maxRetries: 0,
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -121,7 +129,12 @@ describe('concurrency', () => {
   it('a hunt that times out while queued frees its place', async () => {
     useFakeTimeouts();
     const source = counting();
-    const hunts = new HuntService({ sources: [source], store, clock, limits: { maxConcurrency: 1, maxQueued: 1, cacheSeconds: 0, timeoutMs: 1500 } });
+    const hunts = new HuntService({
+      sources: [source],
+      store,
+      clock,
+      limits: { maxConcurrency: 1, maxQueued: 1, cacheSeconds: 0, timeoutMs: 1500 },
+    });
     server.faults.next({ delayMs: 3000 });
     const first = hunts.run({ upn: 'alice@contoso.com', lookbackMs: WEEK_MS }, ctx());
     const second = hunts.run({ upn: 'bob@contoso.com', lookbackMs: WEEK_MS }, ctx());

@@ -16,7 +16,9 @@ let store: SqliteStore;
 
 function service(...servers: [WorkspaceServer, string][]): HuntService {
   return new HuntService({
-    sources: servers.map(([s, name]) => new LogAnalyticsSource({ name, workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: s.url, local: true, maxRetries: 0 })),
+    sources: servers.map(
+      ([s, name]) => new LogAnalyticsSource({ name, workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: s.url, local: true, maxRetries: 0 }),
+    ),
     store,
     clock: () => NOW,
     limits: { cacheSeconds: 0 },

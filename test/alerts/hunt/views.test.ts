@@ -82,7 +82,7 @@ describe('huntBlocks (Slack Block Kit)', () => {
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(12_000);
     for (const b of blocks) {
-      if (b.type === 'header') expect(((b.text as { text: string }).text).length).toBeLessThanOrEqual(150);
+      if (b.type === 'header') expect((b.text as { text: string }).text.length).toBeLessThanOrEqual(150);
       if (b.type === 'section') {
         const t = b.text as { text: string } | undefined;
         if (t) expect(t.text.length).toBeLessThanOrEqual(3000);
@@ -113,11 +113,21 @@ describe('huntBlocks (Slack Block Kit)', () => {
     const { text, blocks } = huntBlocks(aliceReport(), NOW);
     expect(text).toBe('Hunt: Alice Johnson (alice@contoso.com): 10 events in the last 7 days');
     const all = allTexts(blocks).join('\n');
-    for (const s of ['First time this user performed this action', 'Run Command on Virtual Machine', 'Sign-in outcomes', '91.1.123.184', 'FW-12', sparkline([0, 0, 2, 0, 1, 0, 3, 4])]) {
+    for (const s of [
+      'First time this user performed this action',
+      'Run Command on Virtual Machine',
+      'Sign-in outcomes',
+      '91.1.123.184',
+      'FW-12',
+      sparkline([0, 0, 2, 0, 1, 0, 3, 4]),
+    ]) {
       expect(all).toContain(s);
     }
     const actions = blocks.find((b) => b.type === 'actions');
-    expect((actions?.elements as { url: string }[]).map((e) => e.url)).toEqual([aliceReport().links.query, aliceReport().links.defenderUser]);
+    expect((actions?.elements as { url: string }[]).map((e) => e.url)).toEqual([
+      aliceReport().links.query,
+      aliceReport().links.defenderUser,
+    ]);
   });
 
   it('says plainly when nothing was found', () => {

@@ -40,7 +40,13 @@ beforeAll(async () => {
   // A workspace without SigninLogs and AuditLogs (no Entra ID connector).
   partialServer = await startWorkspaceServer({ source: tableSource(['SigninLogs', 'AuditLogs']), clock: () => NOW });
   store = new SqliteStore(':memory:', { clock: () => NOW });
-  await store.recordPoll({ workspace: 'contoso-sentinel', detectionId: 'first-time-run-command', watermark: NOW, alerts: [aliceAlert()], targets: [] });
+  await store.recordPoll({
+    workspace: 'contoso-sentinel',
+    detectionId: 'first-time-run-command',
+    watermark: NOW,
+    alerts: [aliceAlert()],
+    targets: [],
+  });
 });
 
 afterAll(async () => {
@@ -63,11 +69,20 @@ describe('hunting alice@contoso.com in the local workspace', () => {
 
   it('finds the planted first-time Run Command among the most recent events, with its VM', () => {
     const c = planted();
-    const ev = report.recent.find((e) => e.source === 'BehaviorAnalytics' && e.action === c.actionType && e.time.getTime() === c.timeGenerated.getTime());
+    const ev = report.recent.find(
+      (e) => e.source === 'BehaviorAnalytics' && e.action === c.actionType && e.time.getTime() === c.timeGenerated.getTime(),
+    );
     expect(ev).toBeDefined();
     expect(ev?.target).toBe(c.machine?.name);
     // The ARM side of the same Run Command is there too, on the same VM.
-    expect(report.recent.some((e) => e.source === 'AzureActivity' && /runCommand\/action/i.test(e.action) && e.target?.toLowerCase() === c.azureActivity?.resourceId.toLowerCase())).toBe(true);
+    expect(
+      report.recent.some(
+        (e) =>
+          e.source === 'AzureActivity' &&
+          /runCommand\/action/i.test(e.action) &&
+          e.target?.toLowerCase() === c.azureActivity?.resourceId.toLowerCase(),
+      ),
+    ).toBe(true);
   });
 
   it('flags the Run Command as first-time for this user', () => {
@@ -77,7 +92,8 @@ describe('hunting alice@contoso.com in the local workspace', () => {
   });
 
   it('has activity from all four tables, and totals that add up', () => {
-    for (const table of ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs']) expect(report.bySource[table]).toBeGreaterThan(0);
+    for (const table of ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'])
+      expect(report.bySource[table]).toBeGreaterThan(0);
     const sum = Object.values(report.bySource).reduce((a, b) => a + b, 0);
     expect(report.totalEvents).toBe(sum);
     expect(report.timeline.reduce((a, d) => a + d.count, 0)).toBe(sum);
@@ -99,7 +115,16 @@ describe('hunting alice@contoso.com in the local workspace', () => {
   });
 
   it('has one timeline entry per UTC day of the period, oldest first', () => {
-    expect(report.timeline.map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27']);
+    expect(report.timeline.map((d) => d.day)).toEqual([
+      '2026-11-20',
+      '2026-11-21',
+      '2026-11-22',
+      '2026-11-23',
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+      '2026-11-27',
+    ]);
     expect(report.period).toEqual({ start: new Date(NOW.getTime() - WEEK_MS), end: NOW });
   });
 
@@ -196,7 +221,10 @@ describe('a failing workspace', () => {
     const upn = `fail-${Object.keys(fault)[0]}-${String(Object.values(fault)[0])}@contoso.com`;
     const error = await service()
       .run({ upn, lookbackMs: WEEK_MS }, ctx())
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(HuntError);
     expect((error as Error).message).toMatch(message);
     const last = huntAudit(await store.listAudit({ limit: 100 })).pop();
@@ -208,14 +236,18 @@ describe('a failing workspace', () => {
   it('fails the whole hunt when one of several workspaces fails, naming it', async () => {
     const hunts = service([source(partialServer, 'ws-ok'), source(server, 'ws-down')]);
     server.faults.next({ status: 503 });
-    await expect(hunts.run({ upn: 'dave@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow(/could not be reached \(workspace ws-down\)/);
+    await expect(hunts.run({ upn: 'dave@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow(
+      /could not be reached \(workspace ws-down\)/,
+    );
   });
 
   it('gives up after the time limit with a readable reason', async () => {
     useFakeTimeouts();
     server.faults.next({ delayMs: 1000 });
     const hunts = new HuntService({ sources: [source(server)], store, clock, limits: { timeoutMs: 200 } });
-    const timedOut = expect(hunts.run({ upn: 'erin@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow('the hunt timed out after 0.2 s');
+    const timedOut = expect(hunts.run({ upn: 'erin@contoso.com', lookbackMs: WEEK_MS }, ctx())).rejects.toThrow(
+      'the hunt timed out after 0.2 s',
+    );
     await whenReal('the slow query to reach the workspace', () => server.faults.pending === 0);
     await jest.advanceTimersByTimeAsync(200);
     await timedOut;

@@ -135,7 +135,11 @@ describe('CommandRouter text commands', () => {
     ['escalate without an id', 'escalate', /escalate needs an alert id\.\nUsage: escalate <id> \[note\]/],
     ['escalate with a huge note', `escalate FW-1 ${'x'.repeat(1001)}`, /1001 characters; the limit is 1000\.\nUsage: escalate/],
     ['escalate with a control character', 'escalate FW-1 bell\u0007', /control character U\+0007/],
-    ['resolve without a classification', 'resolve FW-1', /resolve needs a classification for FW-1\.\nUsage: resolve <id> <tp\|bp\|fp> \[note\]/],
+    [
+      'resolve without a classification',
+      'resolve FW-1',
+      /resolve needs a classification for FW-1\.\nUsage: resolve <id> <tp\|bp\|fp> \[note\]/,
+    ],
     ['resolve with a bad classification', 'resolve FW-1 maybe', /"maybe" is not a classification; use tp, bp or fp/],
     ['resolve with a near-miss classification', 'resolve FW-1 true positive', /"true" is not a classification/],
     ['resolve of an unknown alert', 'resolve FW-42 tp', /There is no alert FW-42/],
@@ -208,7 +212,9 @@ describe('CommandRouter card actions', () => {
   afterEach(() => h.store.close());
 
   it('acts through the same service for every verb', async () => {
-    expect(expectKind(await router.handleAction({ verb: 'ack', alertId: 'FW-1', version: 1 }, ctx), 'alert').alert.status).toBe('acknowledged');
+    expect(expectKind(await router.handleAction({ verb: 'ack', alertId: 'FW-1', version: 1 }, ctx), 'alert').alert.status).toBe(
+      'acknowledged',
+    );
     const esc = expectKind(await router.handleAction({ verb: 'escalate', alertId: 'FW-1', version: 2, note: 'tier 2' }, ctx), 'alert');
     expect(esc.alert.lastChange).toMatchObject({ action: 'escalate', note: 'tier 2' });
     const res = expectKind(
@@ -221,7 +227,10 @@ describe('CommandRouter card actions', () => {
 
   it('ignores card inputs a Teams card sends with every button, on verbs that do not use them', async () => {
     const reply = expectKind(
-      await router.handleAction({ verb: 'ack', alertId: 'FW-1', version: 1, classification: '', note: 'typed for resolve', msteams: {} }, ctx),
+      await router.handleAction(
+        { verb: 'ack', alertId: 'FW-1', version: 1, classification: '', note: 'typed for resolve', msteams: {} },
+        ctx,
+      ),
       'alert',
     );
     expect(reply.alert.lastChange?.note).toBeUndefined();
@@ -273,15 +282,27 @@ describe('CommandRouter card actions', () => {
     ['a huge version', { verb: 'ack', alertId: 'FW-1', version: 2 ** 60 }, /version/],
     ['a missing version', { verb: 'ack', alertId: 'FW-1' }, /version/],
     ['a note that is not text', { verb: 'escalate', alertId: 'FW-1', version: 1, note: { $gt: '' } }, /note must be text/],
-    ['a note over 1000 characters', { verb: 'escalate', alertId: 'FW-1', version: 1, note: 'n'.repeat(1001) }, /1001 characters; the limit is 1000/],
+    [
+      'a note over 1000 characters',
+      { verb: 'escalate', alertId: 'FW-1', version: 1, note: 'n'.repeat(1001) },
+      /1001 characters; the limit is 1000/,
+    ],
     ['a megabyte note', { verb: 'escalate', alertId: 'FW-1', version: 1, note: 'n'.repeat(1 << 20) }, /the limit is 1000/],
     ['resolve without a classification', { verb: 'resolve', alertId: 'FW-1', version: 1 }, /resolve needs a classification/],
-    ['resolve with a short classification', { verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'fp' }, /resolve needs a classification/],
+    [
+      'resolve with a short classification',
+      { verb: 'resolve', alertId: 'FW-1', version: 1, classification: 'fp' },
+      /resolve needs a classification/,
+    ],
     ['a wrong classification on ack', { verb: 'ack', alertId: 'FW-1', version: 1, classification: 'bogus' }, /classification must be/],
     ['a classification that is not text', { verb: 'ack', alertId: 'FW-1', version: 1, classification: 1 }, /classification must be text/],
     ['an unknown key', { verb: 'ack', alertId: 'FW-1', version: 1, actor: 'admin' }, /unknown key "actor"/],
     ['a __proto__ key', polluted, /forbidden key "__proto__"/],
-    ['a constructor key', { verb: 'ack', alertId: 'FW-1', version: 1, constructor: { prototype: { x: 1 } } }, /forbidden key "constructor"/],
+    [
+      'a constructor key',
+      { verb: 'ack', alertId: 'FW-1', version: 1, constructor: { prototype: { x: 1 } } },
+      /forbidden key "constructor"/,
+    ],
     ['a prototype key', { verb: 'ack', alertId: 'FW-1', version: 1, prototype: {} }, /forbidden key "prototype"/],
     ['a symbol key', { verb: 'ack', alertId: 'FW-1', version: 1, [Symbol('x')]: 1 }, /symbol key/],
     ['a class instance', new Payload(), /not a plain object/],
@@ -317,8 +338,15 @@ describe('CommandRouter structured commands', () => {
   afterEach(() => h.store.close());
 
   it('resolves with a classification and a note given as parts, the note kept whole', async () => {
-    const reply = expectKind(await router.handleCommand({ verb: 'resolve', alertId: 'FW-3', classification: 'fp', note: 'patching job\nsee change 42' }, ctx), 'alert');
-    expect(reply.alert).toMatchObject({ status: 'resolved', classification: 'false_positive', lastChange: { note: 'patching job\nsee change 42' } });
+    const reply = expectKind(
+      await router.handleCommand({ verb: 'resolve', alertId: 'FW-3', classification: 'fp', note: 'patching job\nsee change 42' }, ctx),
+      'alert',
+    );
+    expect(reply.alert).toMatchObject({
+      status: 'resolved',
+      classification: 'false_positive',
+      lastChange: { note: 'patching job\nsee change 42' },
+    });
   });
 
   it('answers a structured command with the same reply as the same words typed', async () => {
@@ -352,7 +380,11 @@ describe('CommandRouter structured commands', () => {
 describe('CommandRouter construction', () => {
   it('refuses hunt limits that make no sense', async () => {
     const h = await harness();
-    for (const huntLimits of [{ defaultMs: 0, maxMs: DAY }, { defaultMs: 2 * DAY, maxMs: DAY }, { defaultMs: 1.5, maxMs: DAY }]) {
+    for (const huntLimits of [
+      { defaultMs: 0, maxMs: DAY },
+      { defaultMs: 2 * DAY, maxMs: DAY },
+      { defaultMs: 1.5, maxMs: DAY },
+    ]) {
       expect(() => new CommandRouter({ alerts: h.service, store: h.store, huntLimits })).toThrow(/huntLimits/);
     }
     await h.store.close();
@@ -369,7 +401,12 @@ describe('CommandRouter onInteraction hook', () => {
 
   it('is told of every command and button with its answer, or with what it threw', async () => {
     const events: InteractionEvent[] = [];
-    const router = new CommandRouter({ alerts: h.service, store: h.store, huntLimits: { defaultMs: DAY, maxMs: 30 * DAY }, onInteraction: (e) => events.push(e) });
+    const router = new CommandRouter({
+      alerts: h.service,
+      store: h.store,
+      huntLimits: { defaultMs: DAY, maxMs: 30 * DAY },
+      onInteraction: (e) => events.push(e),
+    });
     await router.handleText('ack FW-1', ctx);
     await router.handleAction({ verb: 'reopen', alertId: 'FW-1', version: 2 }, ctx);
     const gone = openSqliteStore(':memory:');
@@ -380,7 +417,10 @@ describe('CommandRouter onInteraction hook', () => {
       huntLimits: { defaultMs: DAY, maxMs: 30 * DAY },
       onInteraction: (e) => events.push(e),
     });
-    const thrown = await failing.handleText('alerts', ctx).then(() => undefined, (err: unknown) => err);
+    const thrown = await failing.handleText('alerts', ctx).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(thrown).toBeDefined();
     expect(events.map((e) => [e.type, e.input, 'reply' in e ? e.reply.kind : String(e.error)])).toEqual([
       ['text', 'ack FW-1', 'alert'],

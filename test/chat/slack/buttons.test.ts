@@ -17,7 +17,10 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     expect(messages[0].text).toContain(alert.id);
     expect(buttonOn(messages[0].blocks, 'fw_ack').value).toBeDefined();
     const [delivery] = await h.store.listDeliveries(alert.id);
-    expect(delivery).toMatchObject({ state: 'posted', ref: { platform: 'slack', target: ALERTS_CHANNEL, messageId: messages[0].ts, threadId: messages[0].ts } });
+    expect(delivery).toMatchObject({
+      state: 'posted',
+      ref: { platform: 'slack', target: ALERTS_CHANNEL, messageId: messages[0].ts, threadId: messages[0].ts },
+    });
   });
 
   it('acknowledges before resolving the clicker, then acts as that person', async () => {
@@ -91,7 +94,13 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     const card = h.cardOf(alert.id);
     const callsBefore = h.standin.calls.length;
     const answer = await h.standin.sendBlockAction(
-      { user: 'U0ALICE', channel: card.channel, messageTs: card.ts, actionId: 'fw_ack', value: buttonOn(h.standin.message(card.channel, card.ts)?.blocks, 'fw_ack').value },
+      {
+        user: 'U0ALICE',
+        channel: card.channel,
+        messageTs: card.ts,
+        actionId: 'fw_ack',
+        value: buttonOn(h.standin.message(card.channel, card.ts)?.blocks, 'fw_ack').value,
+      },
       sign,
     );
     expect(answer.status).toBe(401);
@@ -125,7 +134,11 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     const [alert] = await h.postAlerts(1);
     const card = h.cardOf(alert.id);
     const value = buttonOn(h.standin.message(card.channel, card.ts)?.blocks, 'fw_ack').value;
-    await h.service.acknowledge(alert.id, { platform: 'slack', id: 'U0BOB', displayName: 'Bob Builder', email: 'bob@contoso.com' }, 'slack:C0ALERTS');
+    await h.service.acknowledge(
+      alert.id,
+      { platform: 'slack', id: 'U0BOB', displayName: 'Bob Builder', email: 'bob@contoso.com' },
+      'slack:C0ALERTS',
+    );
     await h.standin.sendBlockAction({ user: 'U0ALICE', channel: card.channel, messageTs: card.ts, actionId: 'fw_ack', value });
     const note = await h.standin.waitFor(() => h.standin.ephemerals.find((e) => e.user === 'U0ALICE'), 'the no-op note');
     expect(note.text).toMatch(/already acknowledged by Bob Builder/);

@@ -101,9 +101,11 @@ describe('ChannelQueue', () => {
 
   it('gives a call back as DeliveryError retry when Retry-After is longer than it waits inline', async () => {
     q = new ChannelQueue({ ratePerSecond: 1000, burst: 5, maxInlineWaitMs: 1000, rateLimitOf, time });
-    const err = await q.post('C1', async () => {
-      throw new RateLimited(60_000);
-    }).catch((e: unknown) => e);
+    const err = await q
+      .post('C1', async () => {
+        throw new RateLimited(60_000);
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ disposition: 'retry', retryAfterMs: 60_000 });
   });

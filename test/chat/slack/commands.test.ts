@@ -18,7 +18,12 @@ describe('Slack slash commands, hunts and mentions', () => {
     });
 
     it('/hunt is acknowledged at once, then answered with the report in place of the note', async () => {
-      const answer = await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });
+      const answer = await h.standin.sendSlashCommand({
+        command: '/hunt',
+        text: 'alice@contoso.com',
+        user: 'U0ALICE',
+        channel: ALERTS_CHANNEL,
+      });
       // The command was acknowledged while the hunt is still running (it only ends on finish()).
       expect(answer.status).toBe(200);
       expect(answer.body).toBe('');
@@ -90,11 +95,25 @@ describe('Slack slash commands, hunts and mentions', () => {
     it('/ack, /resolve and /escalate act as the person who typed them', async () => {
       const [a1, a2, a3] = await h.postAlerts(3);
       await h.standin.sendSlashCommand({ command: '/ack', text: a1.id, user: 'U0ALICE', channel: ALERTS_CHANNEL });
-      await h.standin.sendSlashCommand({ command: '/resolve', text: `${a2.id} fp maintenance window`, user: 'U0BOB', channel: ALERTS_CHANNEL });
-      await h.standin.sendSlashCommand({ command: '/escalate', text: `${a3.id} needs the platform team`, user: 'U0ALICE', channel: ALERTS_CHANNEL });
+      await h.standin.sendSlashCommand({
+        command: '/resolve',
+        text: `${a2.id} fp maintenance window`,
+        user: 'U0BOB',
+        channel: ALERTS_CHANNEL,
+      });
+      await h.standin.sendSlashCommand({
+        command: '/escalate',
+        text: `${a3.id} needs the platform team`,
+        user: 'U0ALICE',
+        channel: ALERTS_CHANNEL,
+      });
       await h.transitioned(3);
       expect(await h.store.getAlert(a1.id)).toMatchObject({ status: 'acknowledged', lastChange: { actor: { id: 'U0ALICE' } } });
-      expect(await h.store.getAlert(a2.id)).toMatchObject({ status: 'resolved', classification: 'false_positive', lastChange: { note: 'maintenance window', actor: { id: 'U0BOB' } } });
+      expect(await h.store.getAlert(a2.id)).toMatchObject({
+        status: 'resolved',
+        classification: 'false_positive',
+        lastChange: { note: 'maintenance window', actor: { id: 'U0BOB' } },
+      });
       expect(await h.store.getAlert(a3.id)).toMatchObject({ status: 'escalated', lastChange: { note: 'needs the platform team' } });
       await h.standin.waitFor(() => h.standin.responses.length >= 3 || undefined, 'three answers');
       expect(h.standin.responses.every((r) => r.body.response_type === 'ephemeral')).toBe(true);
@@ -115,8 +134,14 @@ describe('Slack slash commands, hunts and mentions', () => {
 
     it('a mention in a channel is a text command answered in its thread', async () => {
       const [alert] = await h.postAlerts(1);
-      const mention = h.standin.addHistoryMessage({ channel: ALERTS_CHANNEL, user: 'U0ALICE', text: `<@${h.standin.botUserId}> ack ${alert.id}` });
-      const answer = await h.standin.sendEvent({ event: { type: 'app_mention', user: 'U0ALICE', text: mention.text, channel: ALERTS_CHANNEL, ts: mention.ts } });
+      const mention = h.standin.addHistoryMessage({
+        channel: ALERTS_CHANNEL,
+        user: 'U0ALICE',
+        text: `<@${h.standin.botUserId}> ack ${alert.id}`,
+      });
+      const answer = await h.standin.sendEvent({
+        event: { type: 'app_mention', user: 'U0ALICE', text: mention.text, channel: ALERTS_CHANNEL, ts: mention.ts },
+      });
       expect(answer.status).toBe(200);
       await h.transitioned();
       expect((await h.store.getAlert(alert.id))?.status).toBe('acknowledged');
@@ -126,19 +151,36 @@ describe('Slack slash commands, hunts and mentions', () => {
   });
 
   it('a direct message is a text command answered in the DM', async () => {
-    h = await slackHarness({ standin: { channels: [{ id: 'C0ALERTS', name: 'secops-alerts', member: true }, { id: 'D0ALICE', name: 'alice', member: true, isIm: true }] } });
+    h = await slackHarness({
+      standin: {
+        channels: [
+          { id: 'C0ALERTS', name: 'secops-alerts', member: true },
+          { id: 'D0ALICE', name: 'alice', member: true, isIm: true },
+        ],
+      },
+    });
     await h.postAlerts(1);
     const dm = h.standin.addHistoryMessage({ channel: 'D0ALICE', user: 'U0ALICE', text: 'alerts all' });
-    const answer = await h.standin.sendEvent({ event: { type: 'message', channel_type: 'im', user: 'U0ALICE', text: dm.text, channel: 'D0ALICE', ts: dm.ts } });
+    const answer = await h.standin.sendEvent({
+      event: { type: 'message', channel_type: 'im', user: 'U0ALICE', text: dm.text, channel: 'D0ALICE', ts: dm.ts },
+    });
     expect(answer.status).toBe(200);
-    const reply = await h.standin.waitFor(() => h.standin.messagesIn('D0ALICE').find((m) => m.user === h.standin.botUserId), 'the DM answer');
+    const reply = await h.standin.waitFor(
+      () => h.standin.messagesIn('D0ALICE').find((m) => m.user === h.standin.botUserId),
+      'the DM answer',
+    );
     expect(JSON.stringify(reply.blocks ?? reply.text)).toContain('FW-1');
     expect(reply.thread_ts).toBeUndefined();
   });
 
   it('without a hunt runner, /hunt says plainly that hunting is not configured', async () => {
     h = await slackHarness();
-    const answer = await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });
+    const answer = await h.standin.sendSlashCommand({
+      command: '/hunt',
+      text: 'alice@contoso.com',
+      user: 'U0ALICE',
+      channel: ALERTS_CHANNEL,
+    });
     expect(answer.status).toBe(200);
     const reply = await h.standin.waitFor(() => h.standin.responses[0], 'the answer');
     expect(String(reply.body.text)).toMatch(/Hunting is not configured/);
@@ -153,7 +195,10 @@ describe('Slack slash commands, hunts and mentions', () => {
     // The hunt never answers; its time limit passes on the fake clock.
     await jest.advanceTimersByTimeAsync(200);
     const result = await h.standin.waitFor(() => h.standin.responses[1], 'the timeout report');
-    expect(result.body).toMatchObject({ replace_original: true, text: expect.stringMatching(/Hunt for alice@contoso\.com timed out: no answer within 1s/) });
+    expect(result.body).toMatchObject({
+      replace_original: true,
+      text: expect.stringMatching(/Hunt for alice@contoso\.com timed out: no answer within 1s/),
+    });
   });
 
   it('with huntVisibility in_channel, the note and result are a channel message', async () => {
@@ -161,7 +206,10 @@ describe('Slack slash commands, hunts and mentions', () => {
     h = await slackHarness({ hunt, huntVisibility: 'in_channel' });
     await h.standin.sendSlashCommand({ command: '/hunt', text: 'alice@contoso.com 2d', user: 'U0ALICE', channel: ALERTS_CHANNEL });
     await hunt.called();
-    const note = await h.standin.waitFor(() => h.standin.messagesIn(ALERTS_CHANNEL).find((m) => /Hunting/.test(m.text ?? '')), 'the channel note');
+    const note = await h.standin.waitFor(
+      () => h.standin.messagesIn(ALERTS_CHANNEL).find((m) => /Hunting/.test(m.text ?? '')),
+      'the channel note',
+    );
     expect(note.thread_ts).toBeUndefined();
     hunt.finish(huntReport('alice@contoso.com'));
     await h.standin.waitFor(() => note.updates.length === 1, 'the note replaced');

@@ -78,9 +78,17 @@ describe('SlackPlatform against the stand-in', () => {
     ['channel_not_found', 'wait', () => platform.postAlert('C0NOSUCH', alertOf(1))],
     ['invalid_auth', 'wait', () => ((standin.tokenState = 'invalid'), platform.postAlert(ALERTS_CHANNEL, alertOf(1)))],
     ['account_inactive', 'wait', () => ((standin.tokenState = 'inactive'), platform.postAlert(ALERTS_CHANNEL, alertOf(1)))],
-    ['missing_scope', 'wait', () => (standin.failNext('chat.postMessage', { error: 'missing_scope' }), platform.postAlert(ALERTS_CHANNEL, alertOf(1)))],
+    [
+      'missing_scope',
+      'wait',
+      () => (standin.failNext('chat.postMessage', { error: 'missing_scope' }), platform.postAlert(ALERTS_CHANNEL, alertOf(1))),
+    ],
     ['HTTP 503', 'retry', () => (standin.failNext('chat.postMessage', { status: 503 }), platform.postAlert(ALERTS_CHANNEL, alertOf(1)))],
-    ['internal_error', 'retry', () => (standin.failNext('chat.postMessage', { error: 'internal_error' }), platform.postAlert(ALERTS_CHANNEL, alertOf(1)))],
+    [
+      'internal_error',
+      'retry',
+      () => (standin.failNext('chat.postMessage', { error: 'internal_error' }), platform.postAlert(ALERTS_CHANNEL, alertOf(1))),
+    ],
   ] as const)('%s is a "%s" error', async (_code, disposition, act) => {
     const err = await rejection(act());
     expect(err.disposition).toBe(disposition);
@@ -167,7 +175,9 @@ describe('Slack delivery through the dispatcher', () => {
     expect(h.logs.matching(/not a member of channel C0OTHER/)).toHaveLength(1);
 
     h.standin.channels.get('C0OTHER')!.member = true;
-    const answer = await h.standin.sendEvent({ event: { type: 'member_joined_channel', user: h.standin.botUserId, channel: 'C0OTHER', channel_type: 'C', team: h.standin.teamId } });
+    const answer = await h.standin.sendEvent({
+      event: { type: 'member_joined_channel', user: h.standin.botUserId, channel: 'C0OTHER', channel_type: 'C', team: h.standin.teamId },
+    });
     expect(answer.status).toBe(200);
     await h.slack.settled();
     expect((await h.store.listDeliveries(alert.id))[0]).toMatchObject({ state: 'pending' });
@@ -187,6 +197,9 @@ describe('Slack delivery through the dispatcher', () => {
     skippedMs += 60_000;
     await h.dispatcher.drainUntilIdle();
     expect(h.standin.messagesIn(ALERTS_CHANNEL)).toHaveLength(1);
-    expect((await h.store.listDeliveries(alert.id))[0]).toMatchObject({ state: 'posted', ref: { messageId: h.standin.messagesIn(ALERTS_CHANNEL)[0].ts } });
+    expect((await h.store.listDeliveries(alert.id))[0]).toMatchObject({
+      state: 'posted',
+      ref: { messageId: h.standin.messagesIn(ALERTS_CHANNEL)[0].ts },
+    });
   });
 });

@@ -48,7 +48,11 @@ describe('escalation to the Slack on-call channel', () => {
       ],
     });
     store = new SqliteStore(':memory:');
-    service = new AlertService({ store, authorizer: new AllowListAuthorizer(['alice@contoso.com', 'bob@contoso.com']), escalatesTo: 'on-call' });
+    service = new AlertService({
+      store,
+      authorizer: new AllowListAuthorizer(['alice@contoso.com', 'bob@contoso.com']),
+      escalatesTo: 'on-call',
+    });
     const router = new CommandRouter({ alerts: service, store, huntLimits: { defaultMs: DAY, maxMs: 30 * DAY } });
     slack = createSlack(
       {
@@ -73,7 +77,13 @@ describe('escalation to the Slack on-call channel', () => {
       },
     );
     await slack.start();
-    server = await startHttpServer({ host: '127.0.0.1', port: 0, logger: silentLogger(), ...(slack.httpHandler ? { slack: slack.httpHandler } : {}), readiness: async () => [] });
+    server = await startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: silentLogger(),
+      ...(slack.httpHandler ? { slack: slack.httpHandler } : {}),
+      readiness: async () => [],
+    });
     standin.botEndpoint = `${server.url}/slack/events`;
     dispatcher = new Dispatcher({
       store,
@@ -83,7 +93,12 @@ describe('escalation to the Slack on-call channel', () => {
       retryMaxMs: 5,
       escalationCopies: { slack: { target: ONCALL, mention: { id: MENTION } } },
     });
-    escalation = new EscalationService({ store, alerts: service, logger: silentLogger(), destinations: [{ platform: 'slack', target: ONCALL }] });
+    escalation = new EscalationService({
+      store,
+      alerts: service,
+      logger: silentLogger(),
+      destinations: [{ platform: 'slack', target: ONCALL }],
+    });
     escalation.attach();
   });
 

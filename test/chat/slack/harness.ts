@@ -263,7 +263,12 @@ export function buttonOn(blocks: unknown[] | undefined, actionId: string): { act
     const b = block as { type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown };
     for (const el of [...(b.elements ?? []), ...(b.accessory !== undefined ? [b.accessory] : [])]) {
       const e = el as { action_id?: string; value?: string };
-      if (e.action_id === actionId) return { action_id: actionId, ...(e.value !== undefined ? { value: e.value } : {}), ...(b.block_id !== undefined ? { block_id: b.block_id } : {}) };
+      if (e.action_id === actionId)
+        return {
+          action_id: actionId,
+          ...(e.value !== undefined ? { value: e.value } : {}),
+          ...(b.block_id !== undefined ? { block_id: b.block_id } : {}),
+        };
     }
   }
   throw new Error(`no ${actionId} button on the message`);

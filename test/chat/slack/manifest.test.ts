@@ -47,7 +47,8 @@ const code = sources(join(ROOT, 'src', 'chat', 'slack'))
 
 function calledMethods(): string[] {
   const found = new Set<string>();
-  for (const m of code.matchAll(/[cC]lient\.(chat|conversations|users|views|auth|apps|reactions|files)\.([a-zA-Z]+)\(/g)) found.add(`${m[1]}.${m[2]}`);
+  for (const m of code.matchAll(/[cC]lient\.(chat|conversations|users|views|auth|apps|reactions|files)\.([a-zA-Z]+)\(/g))
+    found.add(`${m[1]}.${m[2]}`);
   return [...found].sort();
 }
 

@@ -9,7 +9,10 @@ describe('Slack resolve and escalate modals', () => {
     await h.close();
   });
 
-  async function clickAndOpen(verb: 'resolve' | 'escalate', user = 'U0ALICE'): Promise<{ alertId: string; privateMetadata: string; ts: string }> {
+  async function clickAndOpen(
+    verb: 'resolve' | 'escalate',
+    user = 'U0ALICE',
+  ): Promise<{ alertId: string; privateMetadata: string; ts: string }> {
     const [alert] = await h.postAlerts(1);
     const card = h.cardOf(alert.id);
     const answer = await h.standin.sendBlockAction({
@@ -35,7 +38,12 @@ describe('Slack resolve and escalate modals', () => {
       callbackId: 'fw_resolve_modal',
       privateMetadata,
       values: {
-        fw_classification: { fw_classification: { type: 'static_select', selected_option: { value: 'benign_positive', text: { type: 'plain_text', text: 'Benign positive' } } } },
+        fw_classification: {
+          fw_classification: {
+            type: 'static_select',
+            selected_option: { value: 'benign_positive', text: { type: 'plain_text', text: 'Benign positive' } },
+          },
+        },
         fw_note: { fw_note: { type: 'plain_text_input', value: 'approved change CHG-1234' } },
       },
     });
@@ -55,7 +63,10 @@ describe('Slack resolve and escalate modals', () => {
       user: 'U0ALICE',
       callbackId: 'fw_resolve_modal',
       privateMetadata,
-      values: { fw_classification: { fw_classification: { type: 'static_select', selected_option: null } }, fw_note: { fw_note: { type: 'plain_text_input', value: null } } },
+      values: {
+        fw_classification: { fw_classification: { type: 'static_select', selected_option: null } },
+        fw_note: { fw_note: { type: 'plain_text_input', value: null } },
+      },
     });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ response_action: 'errors', errors: { fw_classification: expect.stringMatching(/Choose/) } });
@@ -72,7 +83,10 @@ describe('Slack resolve and escalate modals', () => {
       privateMetadata,
       values: { fw_note: { fw_note: { type: 'plain_text_input', value: 'paging the platform team' } } },
     });
-    expect(await h.transitioned()).toMatchObject({ status: 'escalated', lastChange: { note: 'paging the platform team', actor: { id: 'U0ALICE' } } });
+    expect(await h.transitioned()).toMatchObject({
+      status: 'escalated',
+      lastChange: { note: 'paging the platform team', actor: { id: 'U0ALICE' } },
+    });
   });
 
   it('a person outside the allow-list gets no modal, only a private refusal', async () => {

@@ -25,11 +25,21 @@ describe('Slack in Socket Mode (app token) against the stand-in', () => {
 
   it('with interactive: false it posts but does not connect', async () => {
     const { createSlack } = await import('../../../src/chat/slack');
-    const router = { handleText: async () => ({ kind: 'text' as const, text: '' }), handleAction: async () => ({ kind: 'text' as const, text: '' }) };
+    const router = {
+      handleText: async () => ({ kind: 'text' as const, text: '' }),
+      handleAction: async () => ({ kind: 'text' as const, text: '' }),
+    };
     await h.standin.socket.connected();
     const before = h.standin.callsTo('apps.connections.open').length;
     const oneShot = createSlack(
-      { botToken: h.standin.botToken, appToken: h.standin.socket.appToken, channels: [ALERTS_CHANNEL], apiUrl: h.standin.url, huntVisibility: 'ephemeral', logger: h.logs.logger },
+      {
+        botToken: h.standin.botToken,
+        appToken: h.standin.socket.appToken,
+        channels: [ALERTS_CHANNEL],
+        apiUrl: h.standin.url,
+        huntVisibility: 'ephemeral',
+        logger: h.logs.logger,
+      },
       { router },
     );
     await oneShot.start({ interactive: false });
@@ -62,7 +72,12 @@ describe('Slack in Socket Mode (app token) against the stand-in', () => {
 
   it('answers /hunt over the socket, the result through the response_url', async () => {
     await h.standin.socket.connected();
-    const ack = await h.standin.socket.slashCommand({ command: '/hunt', text: 'alice@contoso.com', user: 'U0ALICE', channel: ALERTS_CHANNEL });
+    const ack = await h.standin.socket.slashCommand({
+      command: '/hunt',
+      text: 'alice@contoso.com',
+      user: 'U0ALICE',
+      channel: ALERTS_CHANNEL,
+    });
     expect(ack.envelope_id).toBeDefined();
     await hunt.called();
     hunt.finish(huntReport('alice@contoso.com'));

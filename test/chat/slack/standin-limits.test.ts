@@ -32,8 +32,16 @@ describe('Slack stand-in: expiries and tier limits', () => {
       });
     });
     await new Promise<void>((r) => bot.listen(0, '127.0.0.1', () => r()));
-    standin = await startSlackStandin({ clock: () => now, botEndpoint: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events` });
-    client = new WebClient(standin.botToken, { slackApiUrl: standin.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(silentLogger()) });
+    standin = await startSlackStandin({
+      clock: () => now,
+      botEndpoint: `http://127.0.0.1:${(bot.address() as AddressInfo).port}/slack/events`,
+    });
+    client = new WebClient(standin.botToken, {
+      slackApiUrl: standin.url,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logger: boltLogger(silentLogger()),
+    });
   });
   afterEach(async () => {
     await standin.close();
@@ -55,12 +63,15 @@ describe('Slack stand-in: expiries and tier limits', () => {
     await expect(client.views.open({ trigger_id: fresh.trigger_id as string, view: modal })).resolves.toMatchObject({ ok: true });
     const late = await slashCommand();
     now += 3_100;
-    await expect(client.views.open({ trigger_id: late.trigger_id as string, view: modal })).rejects.toMatchObject({ data: { error: 'expired_trigger_id' } });
+    await expect(client.views.open({ trigger_id: late.trigger_id as string, view: modal })).rejects.toMatchObject({
+      data: { error: 'expired_trigger_id' },
+    });
   });
 
   it('a response_url takes 5 posts, then answers 404 used_url; after 30 minutes 404 expired_url', async () => {
     const { response_url: url } = await slashCommand();
-    const post = (text: string) => fetch(url as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const post = (text: string) =>
+      fetch(url as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
     for (let i = 1; i <= 5; i++) expect((await post(`answer ${i}`)).status).toBe(200);
     const sixth = await post('answer 6');
     expect(sixth.status).toBe(404);
@@ -69,7 +80,11 @@ describe('Slack stand-in: expiries and tier limits', () => {
 
     const { response_url: other } = await slashCommand();
     now += 30 * 60_000 + 1;
-    const stale = await fetch(other as string, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"late"}' });
+    const stale = await fetch(other as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"late"}',
+    });
     expect(stale.status).toBe(404);
     expect(await stale.text()).toBe('expired_url');
   });
@@ -81,7 +96,10 @@ describe('Slack stand-in: expiries and tier limits', () => {
       await client.chat.update({ channel: 'C0ALERTS', ts: posted.ts as string, text: `v${i}` });
       now += 1_000;
     }
-    await expect(client.chat.update({ channel: 'C0ALERTS', ts: posted.ts as string, text: 'v51' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 10 });
+    await expect(client.chat.update({ channel: 'C0ALERTS', ts: posted.ts as string, text: 'v51' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 10,
+    });
     now += 10_000;
     await expect(client.chat.update({ channel: 'C0ALERTS', ts: posted.ts as string, text: 'v52' })).resolves.toMatchObject({ ok: true });
   });

@@ -12,7 +12,12 @@ describe('Slack stand-in', () => {
   let client: WebClient;
   beforeEach(async () => {
     standin = await startSlackStandin();
-    client = new WebClient(standin.botToken, { slackApiUrl: standin.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(silentLogger()) });
+    client = new WebClient(standin.botToken, {
+      slackApiUrl: standin.url,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logger: boltLogger(silentLogger()),
+    });
   });
   afterEach(() => standin.close());
 
@@ -24,12 +29,20 @@ describe('Slack stand-in', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: false, error: 'channel_not_found' });
-    const wrong = new WebClient('xoxb-wrong', { slackApiUrl: standin.url, retryConfig: { retries: 0 }, logger: boltLogger(silentLogger()) });
+    const wrong = new WebClient('xoxb-wrong', {
+      slackApiUrl: standin.url,
+      retryConfig: { retries: 0 },
+      logger: boltLogger(silentLogger()),
+    });
     await expect(wrong.auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
   });
 
   it('returns metadata in history only when asked, and leaves thread replies out', async () => {
-    const posted = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'card', metadata: { event_type: 'firstwatch_alert', event_payload: { alert_id: 'FW-1', version: 1 } } });
+    const posted = await client.chat.postMessage({
+      channel: 'C0ALERTS',
+      text: 'card',
+      metadata: { event_type: 'firstwatch_alert', event_payload: { alert_id: 'FW-1', version: 1 } },
+    });
     await client.chat.postMessage({ channel: 'C0ALERTS', text: 'reply', thread_ts: posted.ts });
     const plain = await client.conversations.history({ channel: 'C0ALERTS' });
     expect(plain.messages).toHaveLength(1);
@@ -43,14 +56,18 @@ describe('Slack stand-in', () => {
     await client.chat.postMessage({ channel: 'C0ALERTS', text: '1' });
     await client.chat.postMessage({ channel: 'C0ALERTS', text: '2' });
     await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: '3' })).rejects.toMatchObject({ retryAfter: 30 });
-    await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: '4' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+    await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: '4' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+    });
     expect(standin.rateLimitViolations).toBe(1);
     expect(standin.messagesIn('C0ALERTS')).toHaveLength(2);
   });
 
   it('checks Block Kit limits', async () => {
     const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-    await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: 'x', blocks: [section('y'.repeat(3001))] })).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(client.chat.postMessage({ channel: 'C0ALERTS', text: 'x', blocks: [section('y'.repeat(3001))] })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
     await expect(
       client.chat.postMessage({ channel: 'C0ALERTS', text: 'x', blocks: Array.from({ length: 5 }, () => section('z'.repeat(2900))) }),
     ).rejects.toMatchObject({ data: { error: 'msg_blocks_too_long' } });
@@ -72,7 +89,10 @@ describe('Slack stand-in', () => {
 describe('createSlack', () => {
   it('refuses settings it cannot work with, naming the setting', () => {
     const logger = new LogCapture().logger;
-    const router = { handleText: async () => ({ kind: 'text' as const, text: '' }), handleAction: async () => ({ kind: 'text' as const, text: '' }) };
+    const router = {
+      handleText: async () => ({ kind: 'text' as const, text: '' }),
+      handleAction: async () => ({ kind: 'text' as const, text: '' }),
+    };
     const base = { botToken: 'xoxb-1', signingSecret: 's', channels: ['C0ALERTS'], huntVisibility: 'ephemeral' as const, logger };
     expect(() => createSlack({ ...base, botToken: 'xoxp-user' }, { router })).toThrow(/xoxb-/);
     expect(() => createSlack({ ...base, signingSecret: undefined }, { router })).toThrow(/app token .* or a signing secret/);
@@ -83,9 +103,19 @@ describe('createSlack', () => {
   it('start() fails with a plain sentence when the token is refused', async () => {
     const standin = await startSlackStandin();
     standin.tokenState = 'invalid';
-    const router = { handleText: async () => ({ kind: 'text' as const, text: '' }), handleAction: async () => ({ kind: 'text' as const, text: '' }) };
+    const router = {
+      handleText: async () => ({ kind: 'text' as const, text: '' }),
+      handleAction: async () => ({ kind: 'text' as const, text: '' }),
+    };
     const slack = createSlack(
-      { botToken: standin.botToken, signingSecret: 's', channels: ['C0ALERTS'], apiUrl: standin.url, huntVisibility: 'ephemeral', logger: new LogCapture().logger },
+      {
+        botToken: standin.botToken,
+        signingSecret: 's',
+        channels: ['C0ALERTS'],
+        apiUrl: standin.url,
+        huntVisibility: 'ephemeral',
+        logger: new LogCapture().logger,
+      },
       { router },
     );
     await expect(slack.start()).rejects.toThrow(/bot token was refused \(invalid_auth\)/);
@@ -93,10 +123,15 @@ describe('createSlack', () => {
     await standin.close();
   });
 
-  it('answers Slack\'s url_verification challenge (signed) in HTTP mode', async () => {
+  it("answers Slack's url_verification challenge (signed) in HTTP mode", async () => {
     const h = await slackHarness();
     try {
-      const answer = await postToBot(h.standin.botEndpoint as string, h.standin.signingSecret, JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' }), 'application/json');
+      const answer = await postToBot(
+        h.standin.botEndpoint as string,
+        h.standin.signingSecret,
+        JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' }),
+        'application/json',
+      );
       expect(answer).toMatchObject({ status: 200, json: { challenge: 'c-123' } });
     } finally {
       await h.close();

@@ -21,7 +21,12 @@ export const mallory: Person = { id: '29:1mallory', name: 'Mallory', aadObjectId
 
 type Activity = Record<string, unknown>;
 
-function envelope(serviceUrl: string, conversation: Record<string, unknown>, from: Record<string, unknown>, channelData: Record<string, unknown>): Activity {
+function envelope(
+  serviceUrl: string,
+  conversation: Record<string, unknown>,
+  from: Record<string, unknown>,
+  channelData: Record<string, unknown>,
+): Activity {
   return {
     id: randomUUID(),
     channelId: 'msteams',
@@ -65,14 +70,30 @@ export function channelMention(serviceUrl: string, channel: { id: string }, from
 }
 
 export function personalMessage(serviceUrl: string, from: Person, text: string, chatId = `a:personal-${from.aadObjectId}`): Activity {
-  return { ...envelope(serviceUrl, { id: chatId, conversationType: 'personal' }, user(from), {}), type: 'message', text, textFormat: 'plain' };
+  return {
+    ...envelope(serviceUrl, { id: chatId, conversationType: 'personal' }, user(from), {}),
+    type: 'message',
+    text,
+    textFormat: 'plain',
+  };
 }
 
 /** A click on an Action.Execute button of the card `replyToId` in thread `threadId`. */
-export function executeClick(serviceUrl: string, threadId: string, replyToId: string, from: Person, verb: string, data: Record<string, unknown>): Activity {
+export function executeClick(
+  serviceUrl: string,
+  threadId: string,
+  replyToId: string,
+  from: Person,
+  verb: string,
+  data: Record<string, unknown>,
+): Activity {
   const channelId = threadId.split(';')[0];
   return {
-    ...envelope(serviceUrl, { id: threadId, conversationType: 'channel', isGroup: true }, user(from), { team: { id: TEAM.id }, channel: { id: channelId }, source: { name: 'message' } }),
+    ...envelope(serviceUrl, { id: threadId, conversationType: 'channel', isGroup: true }, user(from), {
+      team: { id: TEAM.id },
+      channel: { id: channelId },
+      source: { name: 'message' },
+    }),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId,
@@ -81,10 +102,19 @@ export function executeClick(serviceUrl: string, threadId: string, replyToId: st
 }
 
 /** A click on the Action.Submit fallback: a message whose value is the flat data. */
-export function submitClick(serviceUrl: string, threadId: string, replyToId: string, from: Person, data: Record<string, unknown>): Activity {
+export function submitClick(
+  serviceUrl: string,
+  threadId: string,
+  replyToId: string,
+  from: Person,
+  data: Record<string, unknown>,
+): Activity {
   const channelId = threadId.split(';')[0];
   return {
-    ...envelope(serviceUrl, { id: threadId, conversationType: 'channel', isGroup: true }, user(from), { team: { id: TEAM.id }, channel: { id: channelId } }),
+    ...envelope(serviceUrl, { id: threadId, conversationType: 'channel', isGroup: true }, user(from), {
+      team: { id: TEAM.id },
+      channel: { id: channelId },
+    }),
     type: 'message',
     replyToId,
     value: data,
@@ -114,7 +144,11 @@ export async function send(endpoint: string, activity: Activity, headers: Record
 }
 
 /** The same POST as plain data, serialised now, for a load-generating thread to send. */
-export function prepareActivity(endpoint: string, activity: Activity, headers: Record<string, string> = {}): { url: string; headers: Record<string, string>; body: string } {
+export function prepareActivity(
+  endpoint: string,
+  activity: Activity,
+  headers: Record<string, string> = {},
+): { url: string; headers: Record<string, string>; body: string } {
   return { url: endpoint, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) };
 }
 

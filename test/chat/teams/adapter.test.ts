@@ -32,7 +32,8 @@ let bot: BotHarness;
 
 beforeEach(async () => {
   connector = await new ConnectorStandIn().start();
-  for (const p of [alex, bea, mallory]) connector.members.set(p.id, { id: p.id, name: p.name, aadObjectId: p.aadObjectId, userPrincipalName: p.upn });
+  for (const p of [alex, bea, mallory])
+    connector.members.set(p.id, { id: p.id, name: p.name, aadObjectId: p.aadObjectId, userPrincipalName: p.upn });
   connector.teams.set(TEAM.id, [{ id: TEAM.id }, { id: ALERTS.id, name: ALERTS.name }]);
   bot = await startBot({ allow: [alex.upn, bea.upn], retry: { baseDelayMs: 5, maxDelayMs: 20 } });
 });
@@ -45,7 +46,9 @@ afterEach(async () => {
 /** Installs the bot in the team and waits until both channels are known. */
 async function install(): Promise<void> {
   expect((await send(bot.endpoint, botAddedToTeam(connector.url))).status).toBe(200);
-  await eventually('the Alerts channel to be stored', async () => ((await bot.platform.conversations.lookup('Alerts')).ok ? true : undefined));
+  await eventually('the Alerts channel to be stored', async () =>
+    (await bot.platform.conversations.lookup('Alerts')).ok ? true : undefined,
+  );
 }
 
 async function postedAlert() {
@@ -59,7 +62,12 @@ describe('channels and proactive posts', () => {
   test('being added to a team stores every channel, by id and by name (General for the team channel)', async () => {
     await install();
     const stored = (await bot.store.listConversationRefs('teams')).map((r) => [r.key, r.name]).sort();
-    expect(stored).toEqual([[ALERTS.id, 'Alerts'], [TEAM.id, 'General']].sort());
+    expect(stored).toEqual(
+      [
+        [ALERTS.id, 'Alerts'],
+        [TEAM.id, 'General'],
+      ].sort(),
+    );
     expect((await bot.platform.conversations.lookup(`${TEAM.name}/General`)).ok).toBe(true);
   });
 
@@ -69,7 +77,12 @@ describe('channels and proactive posts', () => {
     expect(create.body).toMatchObject({ isGroup: true, channelData: { channel: { id: ALERTS.id } }, bot: { id: expect.any(String) } });
     const activity = create.body.activity as Record<string, unknown>;
     expect(cardText(cardOf(activity))).toContain(alert.title);
-    expect(ref).toEqual({ platform: 'teams', target: 'Alerts', messageId: expect.any(String), threadId: `${ALERTS.id};messageid=${ref.messageId}` });
+    expect(ref).toEqual({
+      platform: 'teams',
+      target: 'Alerts',
+      messageId: expect.any(String),
+      threadId: `${ALERTS.id};messageid=${ref.messageId}`,
+    });
   });
 
   test('a channel the bot was never added to is a "wait" delivery error that names it', async () => {
@@ -118,7 +131,10 @@ describe('channels and proactive posts', () => {
 describe('card buttons (Action.Execute)', () => {
   test('Acknowledge answers with a card that names the acknowledger, redraws it for everyone, and reports the transition', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const answer = await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version }));
+    const answer = await send(
+      bot.endpoint,
+      executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version }),
+    );
     expect(answer.status).toBe(200);
     const { type, value } = invokeAnswer(answer);
     expect(type).toBe(CARD);
@@ -137,7 +153,10 @@ describe('card buttons (Action.Execute)', () => {
 
   test('someone not on the allow-list is refused with a visible message, and the card does not change', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const answer = await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, mallory, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version }));
+    const answer = await send(
+      bot.endpoint,
+      executeClick(connector.url, threadId, ref.messageId, mallory, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version }),
+    );
     const { type, value } = invokeAnswer(answer);
     expect(type).toBe(MESSAGE);
     expect(String(value)).toMatch(/^Not allowed: Mallory .* is not on the FirstWatch allow-list/);
@@ -151,7 +170,8 @@ describe('card buttons (Action.Execute)', () => {
 
   test('two people clicking Acknowledge on the same card: one transition, and both see a card naming the first', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const click = (p: typeof alex) => executeClick(connector.url, threadId, ref.messageId, p, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version });
+    const click = (p: typeof alex) =>
+      executeClick(connector.url, threadId, ref.messageId, p, 'ack', { verb: 'ack', alertId: alert.id, version: alert.version });
     const first = invokeAnswer(await send(bot.endpoint, click(alex)));
     const second = invokeAnswer(await send(bot.endpoint, click(bea)));
     expect(first.type).toBe(CARD);
@@ -169,15 +189,28 @@ describe('card buttons (Action.Execute)', () => {
 
   test('a click on an up-to-date card that changes nothing is answered with a message, not a redraw', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 }));
-    const again = invokeAnswer(await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: 2 })));
+    await send(
+      bot.endpoint,
+      executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 }),
+    );
+    const again = invokeAnswer(
+      await send(
+        bot.endpoint,
+        executeClick(connector.url, threadId, ref.messageId, bea, 'ack', { verb: 'ack', alertId: alert.id, version: 2 }),
+      ),
+    );
     expect(again.type).toBe(MESSAGE);
     expect(String(again.value)).toContain(`${alert.id} is already acknowledged by Alex Wilber`);
   });
 
   test('a malformed button payload is refused with the reason and changes nothing', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const answer = invokeAnswer(await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: 'FW-x', version: 1 })));
+    const answer = invokeAnswer(
+      await send(
+        bot.endpoint,
+        executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: 'FW-x', version: 1 }),
+      ),
+    );
     expect(answer.type).toBe(MESSAGE);
     expect(String(answer.value)).toContain('That button could not be used');
     expect((await bot.store.getAlert(alert.id))?.status).toBe('open');
@@ -185,7 +218,12 @@ describe('card buttons (Action.Execute)', () => {
 
   test('Hunt on a card without a hunt runner says so in the thread; the card stays', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const answer = invokeAnswer(await send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'hunt', { verb: 'hunt', alertId: alert.id, version: 1 })));
+    const answer = invokeAnswer(
+      await send(
+        bot.endpoint,
+        executeClick(connector.url, threadId, ref.messageId, alex, 'hunt', { verb: 'hunt', alertId: alert.id, version: 1 }),
+      ),
+    );
     expect(answer.type).toBe(MESSAGE);
     expect(String(answer.value)).toContain(`Hunting ${alert.subject.upn}`);
     await bot.platform.idle();
@@ -198,7 +236,10 @@ describe('card buttons (Action.Execute)', () => {
 describe('Action.Submit fallback', () => {
   test('a flat submit payload acknowledges and updates the clicked card via replyToId', async () => {
     const { alert, ref, threadId } = await postedAlert();
-    const answer = await send(bot.endpoint, submitClick(connector.url, threadId, ref.messageId, bea, { verb: 'ack', alertId: alert.id, version: 1 }));
+    const answer = await send(
+      bot.endpoint,
+      submitClick(connector.url, threadId, ref.messageId, bea, { verb: 'ack', alertId: alert.id, version: 1 }),
+    );
     expect(answer.status).toBe(200);
     const [put] = connector.find('PUT', /activities/);
     expect(put.path).toBe(`/v3/conversations/${threadId}/activities/${ref.messageId}`);
@@ -271,7 +312,10 @@ describe('the 5 s budget of a card action', () => {
       }),
     });
     const { alert, ref, threadId } = await postedAlert();
-    const click = send(bot.endpoint, executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 }));
+    const click = send(
+      bot.endpoint,
+      executeClick(connector.url, threadId, ref.messageId, alex, 'ack', { verb: 'ack', alertId: alert.id, version: 1 }),
+    );
     void click.then(answered, answered);
     const answer = invokeAnswer(await click);
     expect(answer.type).toBe(MESSAGE);

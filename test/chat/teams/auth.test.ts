@@ -47,7 +47,11 @@ afterAll(async () => {
 
 function token(claims: Record<string, unknown>, key: KeyObject = privateKey): string {
   const now = Math.floor(Date.now() / 1000);
-  return jwt.sign({ iss: `${authority}/${TENANT_ID}/v2.0`, tid: TENANT_ID, aud: APP_ID, iat: now, nbf: now, exp: now + 600, ...claims }, key, { algorithm: 'RS256', keyid: KID });
+  return jwt.sign(
+    { iss: `${authority}/${TENANT_ID}/v2.0`, tid: TENANT_ID, aud: APP_ID, iat: now, nbf: now, exp: now + 600, ...claims },
+    key,
+    { algorithm: 'RS256', keyid: KID },
+  );
 }
 
 /** An activity that needs no connector call back (expectReplies, no serviceUrl). */
@@ -100,22 +104,26 @@ describe('with bot credentials', () => {
   ])('a trusted-key token with %s is refused with 401 and a fixed body, the detail only in the log', async (_name, make) => {
     const answer = await send(bot.endpoint, quietActivity(), { authorization: `Bearer ${make()}` });
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: "unauthorized" });
+    expect(answer.body).toEqual({ error: 'unauthorized' });
     expect(await bot.store.listConversationRefs('teams')).toEqual([]);
   });
 
   test("a valid token carrying another tenant's activity is refused", async () => {
     const activity = quietActivity();
-    const foreign = { ...activity, conversation: { ...(activity.conversation as object), tenantId: OTHER_TENANT }, channelData: { ...(activity.channelData as object), tenant: { id: OTHER_TENANT } } };
+    const foreign = {
+      ...activity,
+      conversation: { ...(activity.conversation as object), tenantId: OTHER_TENANT },
+      channelData: { ...(activity.channelData as object), tenant: { id: OTHER_TENANT } },
+    };
     const answer = await send(bot.endpoint, foreign, { authorization: `Bearer ${token({})}` });
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: "unauthorized" });
+    expect(answer.body).toEqual({ error: 'unauthorized' });
   });
 
   test("the SDK's own refusals answer the same fixed body", async () => {
     const answer = await send(bot.endpoint, quietActivity(), { authorization: `Bearer ${token({}, strangerKey)}` });
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual({ error: "unauthorized" });
+    expect(answer.body).toEqual({ error: 'unauthorized' });
   });
 
   test('a token signed by the authority for this bot is accepted', async () => {

@@ -75,7 +75,10 @@ export class ConnectorStandIn {
         const lost = { status: () => lost, set: () => lost, json: () => lost };
         this.answer(req.method, path, body, lost as unknown as Response);
       }
-      res.status(f.status).set(f.headers ?? {}).json({ error: { code: 'Injected', message: `injected ${f.status}` } });
+      res
+        .status(f.status)
+        .set(f.headers ?? {})
+        .json({ error: { code: 'Injected', message: `injected ${f.status}` } });
       return;
     }
     this.answer(req.method, path, body, res);

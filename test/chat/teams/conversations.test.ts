@@ -15,7 +15,12 @@ function channelActivity(team: { id: string; name?: string }, channel: { id: str
     serviceUrl: SERVICE,
     recipient: BOT,
     from: { id: '29:u', name: 'U' },
-    conversation: { id: messageId ? `${channel.id};messageid=${messageId}` : channel.id, conversationType: 'channel', isGroup: true, tenantId: 't' },
+    conversation: {
+      id: messageId ? `${channel.id};messageid=${messageId}` : channel.id,
+      conversationType: 'channel',
+      isGroup: true,
+      tenantId: 't',
+    },
     channelData: { team, channel },
   };
 }
@@ -23,11 +28,24 @@ function channelActivity(team: { id: string; name?: string }, channel: { id: str
 describe('conversationOf', () => {
   test('a message in a thread is captured as its channel, General named for the team channel', () => {
     const c = conversationOf(channelActivity({ id: '19:team', name: 'SecOps' }, { id: '19:team' }, '42'));
-    expect(c).toMatchObject({ kind: 'channel', conversationId: '19:team', name: 'General', teamId: '19:team', teamName: 'SecOps', tenantId: 't' });
+    expect(c).toMatchObject({
+      kind: 'channel',
+      conversationId: '19:team',
+      name: 'General',
+      teamId: '19:team',
+      teamName: 'SecOps',
+      tenantId: 't',
+    });
   });
 
   test('a personal chat keeps its id and is named after the person', () => {
-    const c = conversationOf({ type: 'message', serviceUrl: SERVICE, recipient: BOT, from: { id: '29:a', name: 'Alex' }, conversation: { id: 'a:1', conversationType: 'personal' } });
+    const c = conversationOf({
+      type: 'message',
+      serviceUrl: SERVICE,
+      recipient: BOT,
+      from: { id: '29:a', name: 'Alex' },
+      conversation: { id: 'a:1', conversationType: 'personal' },
+    });
     expect(c).toMatchObject({ kind: 'personal', conversationId: 'a:1', name: 'Personal chat with Alex' });
   });
 

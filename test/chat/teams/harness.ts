@@ -83,7 +83,13 @@ export async function startBot(options: BotHarnessOptions = {}): Promise<BotHarn
     transitions,
     async seed(count) {
       const alerts = Array.from({ length: count }, () => sampleAlert(++n));
-      return store.recordPoll({ workspace: 'contoso-sentinel', detectionId: 'first-time-run-command', watermark: new Date(), alerts, targets: [] });
+      return store.recordPoll({
+        workspace: 'contoso-sentinel',
+        detectionId: 'first-time-run-command',
+        watermark: new Date(),
+        alerts,
+        targets: [],
+      });
     },
     async close() {
       await platform.stop(5_000);

@@ -33,7 +33,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function resolvePointer(root: unknown, ref: string): Schema {
   if (!ref.startsWith('#')) throw new Error(`only local $ref are supported, got ${ref}`);
   let node: unknown = root;
-  for (const raw of ref.slice(1).split('/').filter((s) => s.length > 0)) {
+  for (const raw of ref
+    .slice(1)
+    .split('/')
+    .filter((s) => s.length > 0)) {
     const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     node = (node as Record<string, unknown> | undefined)?.[key];
     if (node === undefined) throw new Error(`$ref ${ref} does not resolve`);
@@ -68,7 +71,8 @@ function check(schema: Schema, v: unknown, path: string, root: unknown, out: Sch
       return;
     }
   }
-  if (Array.isArray(s.enum) && !s.enum.some((e) => deepEqual(e, v))) fail(`should be one of ${JSON.stringify(s.enum)}, is ${JSON.stringify(v)}`);
+  if (Array.isArray(s.enum) && !s.enum.some((e) => deepEqual(e, v)))
+    fail(`should be one of ${JSON.stringify(s.enum)}, is ${JSON.stringify(v)}`);
   if ('const' in s && !deepEqual(s.const, v)) fail(`should be ${JSON.stringify(s.const)}, is ${JSON.stringify(v)}`);
 
   if (typeof v === 'string') {
@@ -99,7 +103,8 @@ function check(schema: Schema, v: unknown, path: string, root: unknown, out: Sch
     for (const key of Array.isArray(s.required) ? (s.required as string[]) : []) {
       if (!(key in o)) fail(`is missing required property "${key}"`);
     }
-    if (typeof s.minProperties === 'number' && Object.keys(o).length < s.minProperties) fail(`has fewer than ${s.minProperties} properties`);
+    if (typeof s.minProperties === 'number' && Object.keys(o).length < s.minProperties)
+      fail(`has fewer than ${s.minProperties} properties`);
     for (const [key, value] of Object.entries(o)) {
       const child = `${path}/${key}`;
       if (key in props) check(props[key], value, child, root, out);

@@ -24,7 +24,13 @@ let driver: PlaygroundDriver;
 
 beforeAll(async () => {
   workspace = await startWorkspaceServer({ source: tableSource(), clock: () => NOW });
-  const source = new LogAnalyticsSource({ name: 'contoso-sentinel', workspaceId: DEFAULT_LOCAL_WORKSPACE_ID, endpoint: workspace.url, local: true, maxRetries: 0 });
+  const source = new LogAnalyticsSource({
+    name: 'contoso-sentinel',
+    workspaceId: DEFAULT_LOCAL_WORKSPACE_ID,
+    endpoint: workspace.url,
+    local: true,
+    maxRetries: 0,
+  });
   // Only the Playground's signed-in user (Alex Wilber) may act, by UPN: the UPN comes from the member lookup.
   bot = await startBot({
     allow: ['alexw@example.com'],
@@ -43,8 +49,12 @@ afterAll(async () => {
 
 test('an alert posted from the store arrives in General, and Acknowledge changes the card in place to name the acknowledger', async () => {
   // The installation told the platform about the team; it stored every channel of it.
-  await eventually('the General channel reference', async () => ((await bot.platform.conversations.lookup('General')).ok ? true : undefined));
-  await eventually('the Announcements channel reference', async () => ((await bot.platform.conversations.lookup('Announcements')).ok ? true : undefined));
+  await eventually('the General channel reference', async () =>
+    (await bot.platform.conversations.lookup('General')).ok ? true : undefined,
+  );
+  await eventually('the Announcements channel reference', async () =>
+    (await bot.platform.conversations.lookup('Announcements')).ok ? true : undefined,
+  );
 
   await driver.open(playground.url);
   await driver.openChannel('General');

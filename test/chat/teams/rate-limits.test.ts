@@ -55,7 +55,7 @@ describe('ThreadRateLimiter with the Teams per-thread limits', () => {
     expect(() => new ThreadRateLimiter([{ limit: 0, windowMs: 1_000 }])).toThrow(/positive integer/);
   });
 
-  test('threads of a channel share the channel\'s budget', () => {
+  test("threads of a channel share the channel's budget", () => {
     expect(threadKey('19:x@thread.tacv2;messageid=17')).toBe('19:x@thread.tacv2');
     expect(threadKey('a:personal')).toBe('a:personal');
   });
@@ -63,7 +63,12 @@ describe('ThreadRateLimiter with the Teams per-thread limits', () => {
 
 describe('TeamsSender retries', () => {
   function sender(clock: ManualTime) {
-    return new TeamsSender({ logger: silentLogger(), time: clock, random: () => 0.5, retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxInlineWaitMs: 30_000 } });
+    return new TeamsSender({
+      logger: silentLogger(),
+      time: clock,
+      random: () => 0.5,
+      retry: { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxInlineWaitMs: 30_000 },
+    });
   }
 
   test.each([429, 412, 502, 504])('%i then success: retried with backoff, honouring Retry-After', async (status) => {
@@ -102,10 +107,15 @@ describe('TeamsSender retries', () => {
     const clock = new ManualTime();
     let calls = 0;
     const err = await sender(clock)
-      .run('c', 'update', async () => {
-        calls++;
-        throw httpError(429, '2');
-      }, { budgetMs: 3_000 })
+      .run(
+        'c',
+        'update',
+        async () => {
+          calls++;
+          throw httpError(429, '2');
+        },
+        { budgetMs: 3_000 },
+      )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ disposition: 'retry' });
     expect(calls).toBe(2);
@@ -126,7 +136,9 @@ describe('classifyConnectorError', () => {
   });
 
   test('a refused connection is worth retrying later', () => {
-    const err = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const err = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     expect(classifyConnectorError(err)).toMatchObject({ disposition: 'retry', transient: false });
   });
 

@@ -34,7 +34,14 @@ export function isRefusal(c: ConformanceCase): c is RefusalCase {
 }
 
 /** Builds result cases compactly: ok(ref, spec, query, columns, rows). */
-export function ok(ref: string, spec: string, query: string, columns: string[], rows: unknown[][], extra: Partial<ResultCase> = {}): ResultCase {
+export function ok(
+  ref: string,
+  spec: string,
+  query: string,
+  columns: string[],
+  rows: unknown[][],
+  extra: Partial<ResultCase> = {},
+): ResultCase {
   return { ref, spec, query, columns, rows, ...extra };
 }
 
@@ -51,6 +58,7 @@ export const dt = (s: string): Date => new Date(s);
 export const ts = (text: string): Timespan => {
   const m = /^(-)?(?:(\d+)\.)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(text);
   if (!m) throw new Error(`bad timespan in a test: ${text}`);
-  const ticks = ((Number(m[2] ?? 0) * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5])) * 10_000_000) + Number((m[6] ?? '').padEnd(7, '0'));
+  const ticks =
+    (Number(m[2] ?? 0) * 86400 + Number(m[3]) * 3600 + Number(m[4]) * 60 + Number(m[5])) * 10_000_000 + Number((m[6] ?? '').padEnd(7, '0'));
   return Timespan.fromTicks(m[1] ? -ticks : ticks);
 };

@@ -66,8 +66,28 @@ export class Gen {
 }
 
 const KEYS = [
-  'type', 'name', 'value', 'verb', 'alertId', 'version', 'note', 'classification', 'from', 'conversation', 'channelData',
-  'serviceUrl', 'text', 'action', 'data', '__proto__', 'constructor', 'prototype', 'id', 'recipient', 'payload', 'actions',
+  'type',
+  'name',
+  'value',
+  'verb',
+  'alertId',
+  'version',
+  'note',
+  'classification',
+  'from',
+  'conversation',
+  'channelData',
+  'serviceUrl',
+  'text',
+  'action',
+  'data',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'id',
+  'recipient',
+  'payload',
+  'actions',
 ];
 
 /** An alert id that no store holds (the fuzz must never name a real alert). */
@@ -85,15 +105,32 @@ export function actionPayload(g: Gen): unknown {
     case 2:
       return g.text(g.int(200));
     case 3:
-      return { verb: g.pick(['ack', 'escalate', 'resolve', 'reopen', 'hunt', 'ACK', 'delete', '']), alertId: ghostId(g), version: g.json(0) };
+      return {
+        verb: g.pick(['ack', 'escalate', 'resolve', 'reopen', 'hunt', 'ACK', 'delete', '']),
+        alertId: ghostId(g),
+        version: g.json(0),
+      };
     case 4:
-      return JSON.stringify({ verb: g.pick(['ack', 'resolve']), alertId: ghostId(g), version: g.int(5), classification: g.json(1), note: g.text(g.int(3000)) });
+      return JSON.stringify({
+        verb: g.pick(['ack', 'resolve']),
+        alertId: ghostId(g),
+        version: g.int(5),
+        classification: g.json(1),
+        note: g.text(g.int(3000)),
+      });
     default:
       return { verb: 'resolve', alertId: { toString: 'FW-1' }, version: '1', classification: g.pick(['tp', 'true_positive', 'x', null]) };
   }
 }
 
-const WRONG_TYPES = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', ''];
+const WRONG_TYPES = [
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=utf-16',
+  'application/x-www-form-urlencoded',
+  '',
+];
 
 /** One hostile request for /api/messages (Teams, anonymous loopback mode). */
 function teamsRequest(g: Gen): RawRequest {
@@ -136,7 +173,9 @@ function teamsRequest(g: Gen): RawRequest {
         conversation: g.chance(0.7) ? { id: g.text(10), conversationType: g.pick(['channel', 'personal', 7]) } : g.json(1),
         channelData: g.json(2),
         text: g.chance(0.5) ? g.text(g.int(100)) : g.json(1),
-        value: g.chance(0.5) ? { action: { type: 'Action.Execute', verb: g.pick(['ack', 'resolve', 'x']), data: actionPayload(g) } } : g.json(2),
+        value: g.chance(0.5)
+          ? { action: { type: 'Action.Execute', verb: g.pick(['ack', 'resolve', 'x']), data: actionPayload(g) } }
+          : g.json(2),
       });
       headers['content-type'] = 'application/json';
       break;
@@ -156,7 +195,9 @@ function slackRequest(g: Gen, secret: string): RawRequest {
     : g.chance(0.5)
       ? `command=%2Ffw&text=${encodeURIComponent(g.text(g.int(60)))}&user_id=U0ALICE`
       : JSON.stringify(g.json(3));
-  const headers: Record<string, string> = { 'content-type': g.pick(['application/x-www-form-urlencoded', 'application/json', ...WRONG_TYPES]) };
+  const headers: Record<string, string> = {
+    'content-type': g.pick(['application/x-www-form-urlencoded', 'application/json', ...WRONG_TYPES]),
+  };
   let body: string | Buffer = payload;
   // Oversized bodies are rarer: each one costs half a megabyte of loopback traffic.
   switch (g.chance(0.04) ? 4 : g.pick([0, 1, 2, 3, 5, 6, 7])) {
@@ -200,14 +241,31 @@ function slackRequest(g: Gen, secret: string): RawRequest {
       headers['x-slack-signature'] = slackSignature(secret, nowSec, body);
       break;
     default:
-      headers['x-slack-request-timestamp'] = g.pick(['', 'NaN', '-1', '99999999999999999999', g.text(5).replace(/\n|\u0000|[^\x20-\x7e]/g, 'x')]);
+      headers['x-slack-request-timestamp'] = g.pick([
+        '',
+        'NaN',
+        '-1',
+        '99999999999999999999',
+        g.text(5).replace(/\n|\u0000|[^\x20-\x7e]/g, 'x'),
+      ]);
       headers['x-slack-signature'] = g.pick(['', 'v0=', 'v1=abc', g.text(10).replace(/\n|\u0000|[^\x20-\x7e]/g, 'x')]);
   }
   return { method: g.chance(0.95) ? 'POST' : g.pick(['GET', 'PUT']), path: '/slack/events', headers, body };
 }
 
 function otherRequest(g: Gen): RawRequest {
-  const paths = ['/healthz', '/healthz?x=%00', '/readyz/..%2f..%2fetc', '/%ff%fe', '/api/messages/extra', '/slack', '/metrics/../healthz', `/${encodeURIComponent(g.text(30))}`, '/__proto__', '//'];
+  const paths = [
+    '/healthz',
+    '/healthz?x=%00',
+    '/readyz/..%2f..%2fetc',
+    '/%ff%fe',
+    '/api/messages/extra',
+    '/slack',
+    '/metrics/../healthz',
+    `/${encodeURIComponent(g.text(30))}`,
+    '/__proto__',
+    '//',
+  ];
   const method = g.pick(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD']);
   const withBody = method !== 'GET' && method !== 'HEAD' && g.chance(0.6);
   return {

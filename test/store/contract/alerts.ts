@@ -48,7 +48,12 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         const [created] = await poll([newAlert(1, { raw, insights: ['a', , 'b'] as string[] })]);
         const stored = await store.getAlert('FW-1');
         expect(created).toEqual(stored);
-        expect(stored?.raw).toStrictEqual({ SourceRecordId: 'rec-1', At: '2026-11-27T10:00:00.000Z', Odd: [null, null, 0], Custom: 'custom' });
+        expect(stored?.raw).toStrictEqual({
+          SourceRecordId: 'rec-1',
+          At: '2026-11-27T10:00:00.000Z',
+          Odd: [null, null, 0],
+          Custom: 'custom',
+        });
         expect(stored?.insights).toStrictEqual(['a', null, 'b']);
       });
 
@@ -75,8 +80,20 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
       it('numbers the deliveries alert by alert, targets in the order given, skipping repeat sightings', async () => {
         await poll([newAlert(1)], [SLACK]);
         await poll([newAlert(2), newAlert(1), newAlert(3)], [TEAMS, SLACK]);
-        const ids = await Promise.all(['FW-1', 'FW-2', 'FW-3'].map(async (id) => (await store.listDeliveries(id)).map((d) => [d.id, d.platform])));
-        expect(ids).toEqual([[[1, 'slack']], [[2, 'teams'], [3, 'slack']], [[4, 'teams'], [5, 'slack']]]);
+        const ids = await Promise.all(
+          ['FW-1', 'FW-2', 'FW-3'].map(async (id) => (await store.listDeliveries(id)).map((d) => [d.id, d.platform])),
+        );
+        expect(ids).toEqual([
+          [[1, 'slack']],
+          [
+            [2, 'teams'],
+            [3, 'slack'],
+          ],
+          [
+            [4, 'teams'],
+            [5, 'slack'],
+          ],
+        ]);
       });
 
       it('advances the watermark, never backwards, even when nothing new was found', async () => {
@@ -120,7 +137,6 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
       });
     });
 
-
     describe('queries', () => {
       it('lists open alerts newest first, all alerts, and finds alerts by subject case-insensitively', async () => {
         await poll([newAlert(1), newAlert(2), newAlert(3)]);
@@ -140,7 +156,7 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         await expect(store.listAlerts({ limit: 0 })).rejects.toThrow(/limit/);
       });
 
-      it('keeps an alert\'s ingestion time beside its event time, leaves it out when absent, and refuses an invalid one', async () => {
+      it("keeps an alert's ingestion time beside its event time, leaves it out when absent, and refuses an invalid one", async () => {
         const ingestionTime = new Date('2026-11-28T14:00:00Z');
         const created = await poll([newAlert(1, { ingestionTime }), newAlert(2)]);
         expect(created[0]?.ingestionTime).toEqual(ingestionTime);
@@ -155,7 +171,12 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         await poll([newAlert(1, { target: unknown }), newAlert(2, { target: { found: false } }), newAlert(3, { target: unknown })]);
         expect((await store.findAlertsAwaitingTarget(DETECTION, WORKSPACE, 10)).map((a) => a.id)).toEqual(['FW-1', 'FW-3']);
         expect(await store.findAlertsAwaitingTarget(DETECTION, 'elsewhere', 10)).toEqual([]);
-        const target = { found: true, kind: 'azure-vm' as const, name: 'vm-1', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1' };
+        const target = {
+          found: true,
+          kind: 'azure-vm' as const,
+          name: 'vm-1',
+          resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1',
+        };
         const filled = await store.fillTarget('FW-1', target);
         expect(filled).toMatchObject({ id: 'FW-1', target, version: 2 });
         expect(await store.getAlert('FW-1')).toEqual(filled);
@@ -166,7 +187,7 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         expect((await store.findAlertsAwaitingTarget(DETECTION, WORKSPACE, 10)).map((a) => a.id)).toEqual(['FW-3']);
       });
 
-      it('finds a detection\'s stored alerts by fingerprint, and refuses a malformed lookup', async () => {
+      it("finds a detection's stored alerts by fingerprint, and refuses a malformed lookup", async () => {
         await poll([newAlert(1), newAlert(2), newAlert(3)]);
         const found = await store.findAlertsByFingerprint(DETECTION, [newAlert(3).fingerprint, 'never-stored', newAlert(1).fingerprint]);
         expect(found.map((a) => a.id)).toEqual(['FW-1', 'FW-3']);
@@ -178,14 +199,22 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
 
       it('lists only the alerts of the workspaces asked for, and none for an empty list', async () => {
         await poll([newAlert(1)]);
-        await store.recordPoll({ workspace: 'fabrikam', detectionId: DETECTION, watermark: clock.now(), alerts: [{ ...newAlert(2), workspace: 'fabrikam' }], targets: [SLACK] });
+        await store.recordPoll({
+          workspace: 'fabrikam',
+          detectionId: DETECTION,
+          watermark: clock.now(),
+          alerts: [{ ...newAlert(2), workspace: 'fabrikam' }],
+          targets: [SLACK],
+        });
         expect((await store.listAlerts({ status: 'all', workspaces: ['fabrikam'], limit: 10 })).map((a) => a.id)).toEqual(['FW-2']);
         expect((await store.listAlerts({ status: 'open', workspaces: [WORKSPACE], limit: 10 })).map((a) => a.id)).toEqual(['FW-1']);
-        expect((await store.listAlerts({ status: 'all', workspaces: [WORKSPACE, 'fabrikam'], limit: 10 })).map((a) => a.id)).toEqual(['FW-2', 'FW-1']);
+        expect((await store.listAlerts({ status: 'all', workspaces: [WORKSPACE, 'fabrikam'], limit: 10 })).map((a) => a.id)).toEqual([
+          'FW-2',
+          'FW-1',
+        ]);
         expect(await store.listAlerts({ status: 'all', workspaces: [], limit: 10 })).toEqual([]);
       });
     });
-
 
     describe('transition', () => {
       beforeEach(async () => {
@@ -228,7 +257,12 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
       });
 
       it('sets and clears the classification (null clears, undefined keeps)', async () => {
-        const resolve = { ...ackRequest('FW-1', clock.now()), action: 'resolve' as const, from: ['open' as const], to: 'resolved' as const };
+        const resolve = {
+          ...ackRequest('FW-1', clock.now()),
+          action: 'resolve' as const,
+          from: ['open' as const],
+          to: 'resolved' as const,
+        };
         const r1 = await store.transition({ ...resolve, classification: 'benign_positive' });
         expect(r1.ok && r1.alert.classification).toBe('benign_positive');
         const r2 = await store.transition({ ...resolve, from: ['resolved'], to: 'resolved' });
@@ -250,7 +284,6 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
       });
     });
 
-
     describe('audit log', () => {
       it('appends entries and lists the newest ones, oldest first, by alert or all', async () => {
         const entry = (n: number, alertId?: string): AuditEntry => ({
@@ -269,9 +302,10 @@ export function describeAlertStoreContract(name: string, makeStore: MakeStore): 
         expect((await store.listAudit({ alertId: 'FW-7', limit: 10 })).map((e) => e.detail)).toEqual(['attempt 1', 'attempt 3']);
         expect((await store.listAudit({ limit: 2 })).map((e) => e.detail)).toEqual(['attempt 2', 'attempt 3']);
         await expect(store.appendAudit({ ...entry(4), outcome: 'maybe' as never })).rejects.toThrow(/outcome/);
-        await expect(store.appendAudit({ ...entry(4), actor: { platform: 'slack', id: '', displayName: 'x' } })).rejects.toThrow(/actor.id/);
+        await expect(store.appendAudit({ ...entry(4), actor: { platform: 'slack', id: '', displayName: 'x' } })).rejects.toThrow(
+          /actor.id/,
+        );
       });
     });
-
   });
 }

@@ -116,7 +116,6 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
       });
     });
 
-
     describe('thread replies', () => {
       beforeEach(async () => {
         await poll([newAlert(1)]);
@@ -156,7 +155,6 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
       });
     });
 
-
     describe('escalation copies and storm digests', () => {
       const pollMany = (from: number, count: number) =>
         store.recordPoll({
@@ -172,7 +170,12 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
 
       it('addDeliveries queues one copy per new target, idempotently, and refuses bad input', async () => {
         const [a] = await pollMany(1, 1);
-        expect(await store.addDeliveries(a.id, [{ platform: 'slack', target: 'C0ONCALL' }, { platform: 'slack', target: 'C1' }])).toBe(1);
+        expect(
+          await store.addDeliveries(a.id, [
+            { platform: 'slack', target: 'C0ONCALL' },
+            { platform: 'slack', target: 'C1' },
+          ]),
+        ).toBe(1);
         expect(await store.addDeliveries(a.id, [{ platform: 'slack', target: 'C0ONCALL' }])).toBe(0);
         expect((await store.listDeliveries(a.id)).map((d) => [d.target, d.state])).toEqual([
           ['C1', 'pending'],
@@ -180,7 +183,9 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
           ['C0ONCALL', 'pending'],
         ]);
         await expect(store.addDeliveries('FW-999', [{ platform: 'slack', target: 'C2' }])).rejects.toThrow('no alert FW-999');
-        await expect(store.addDeliveries(a.id, [{ platform: 'email' as never, target: 'x' }])).rejects.toThrow('platform must be teams, slack or console');
+        await expect(store.addDeliveries(a.id, [{ platform: 'email' as never, target: 'x' }])).rejects.toThrow(
+          'platform must be teams, slack or console',
+        );
         expect(await store.listDeliveries(a.id)).toHaveLength(3);
       });
 
@@ -189,12 +194,18 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
         clock.advance(1000);
         let now = clock.now();
         const [later] = await pollMany(100, 1);
-        await expect(store.summariseStorms({ threshold: 0, now, platforms: ['slack'], postIndividual: false })).rejects.toThrow('threshold must be a positive integer');
+        await expect(store.summariseStorms({ threshold: 0, now, platforms: ['slack'], postIndividual: false })).rejects.toThrow(
+          'threshold must be a positive integer',
+        );
 
         const digests = await store.summariseStorms({ threshold: 4, now, platforms: ['slack'], postIndividual: false });
         expect(digests.map((d) => [d.platform, d.target, d.alertIds])).toEqual([['slack', 'C1', storm.map((a) => a.id)]]);
-        expect(await store.summariseStorms({ threshold: 4, now, platforms: ['slack', 'teams'], postIndividual: true, paceMs: 1000 })).toHaveLength(1);
-        expect(await store.summariseStorms({ threshold: 4, now, platforms: ['slack', 'teams'], postIndividual: true, paceMs: 1000 })).toHaveLength(0);
+        expect(
+          await store.summariseStorms({ threshold: 4, now, platforms: ['slack', 'teams'], postIndividual: true, paceMs: 1000 }),
+        ).toHaveLength(1);
+        expect(
+          await store.summariseStorms({ threshold: 4, now, platforms: ['slack', 'teams'], postIndividual: true, paceMs: 1000 }),
+        ).toHaveLength(0);
 
         // Slack: summarised; Teams: paced behind the later alert.
         const claimed = await store.claimDueDeliveries(now, 100);
@@ -202,7 +213,12 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
           ['slack', later.id],
           ['teams', later.id],
         ]);
-        const first = (await store.listDeliveries(storm[0].id)).map((d) => [d.platform, d.state, d.lastError ?? null, d.nextAttemptAt?.toISOString() ?? null]);
+        const first = (await store.listDeliveries(storm[0].id)).map((d) => [
+          d.platform,
+          d.state,
+          d.lastError ?? null,
+          d.nextAttemptAt?.toISOString() ?? null,
+        ]);
         expect(first).toEqual([
           ['slack', 'failed', `summarised in digest #${digests[0].id}`, null],
           ['teams', 'pending', null, new Date(now.getTime() + 1000).toISOString()],
@@ -226,6 +242,5 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
         await expect(store.finishDigest(987654, { error: 'x' })).rejects.toThrow('no digest 987654');
       });
     });
-
   });
 }

@@ -5,7 +5,9 @@ import { DETECTION, WORKSPACE } from '../../support/alert-builder';
 import { person, type TestClock } from '../fixtures';
 
 /** Builds a fresh, empty store whose clock is the given one. */
-export type MakeStore<S extends { close(): Promise<void> } = Store> = (clock: TestClock) => Promise<{ store: S; cleanup?: () => Promise<void> }>;
+export type MakeStore<S extends { close(): Promise<void> } = Store> = (
+  clock: TestClock,
+) => Promise<{ store: S; cleanup?: () => Promise<void> }>;
 
 export const SLACK = { platform: 'slack' as const, target: 'C0SEC' };
 export const TEAMS = { platform: 'teams' as const, target: '19:sec@thread.tacv2' };

@@ -122,14 +122,17 @@ export async function runCrashScenario(options: CrashScenarioOptions): Promise<C
       reconciled += fw.lines.filter((l) => l.msg === 'delivery reconciled with an earlier post').length;
       kills.push({ life, phase, postsAtKill: cards(standin).length });
       say(`life ${life}: killed during the ${phase}, ${cards(standin).length} cards in Slack`);
-      if (options.transitionEvery !== undefined && life % options.transitionEvery === 0 && (await acknowledgeOne(db, standin, random))) transitions++;
+      if (options.transitionEvery !== undefined && life % options.transitionEvery === 0 && (await acknowledgeOne(db, standin, random)))
+        transitions++;
     }
 
     // The final life runs until Slack is quiet, then stops cleanly.
     expireLeases(db);
     const fw = (current = startFirstWatch(dir, env));
     await fw.listening;
-    await standin.waitFor(() => new Set(cards(standin).map(alertIdOf)).size >= expected.size, 'every alert posted', 180_000).catch(() => undefined);
+    await standin
+      .waitFor(() => new Set(cards(standin).map(alertIdOf)).size >= expected.size, 'every alert posted', 180_000)
+      .catch(() => undefined);
     await quiet(standin, 2_500);
     fw.kill('SIGTERM');
     const finalExit = await fw.exited;

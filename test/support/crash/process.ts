@@ -69,7 +69,11 @@ export function startFirstWatch(cwd: string, env: Record<string, string>): First
   let gone = false;
   void exited.then(() => (gone = true));
 
-  const waitForLog = (pick: (line: Record<string, unknown>) => boolean, what: string, timeoutMs = 60_000): Promise<Record<string, unknown>> =>
+  const waitForLog = (
+    pick: (line: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
         const found = lines.find(pick);

@@ -11,7 +11,13 @@ export interface PlaygroundConfig {
   users: { id: string; name: string; aadObjectId: string; email?: string }[];
   personalChat: { id: string; name: string };
   groupChats: { id: string; name: string; members: string[] }[];
-  teams: { id: string; name: string; aadGroupId?: string; channels: { id: string; name: string; channelType?: string }[]; members: string[] }[];
+  teams: {
+    id: string;
+    name: string;
+    aadGroupId?: string;
+    channels: { id: string; name: string; channelType?: string }[];
+    members: string[];
+  }[];
 }
 
 export interface TestPlayground extends PlaygroundHandle {

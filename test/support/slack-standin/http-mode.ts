@@ -16,7 +16,13 @@ export function httpMode(world: World, interactions: Interactions): HttpMode {
     return e;
   };
   const prepareForm = (fields: Record<string, string>, sign?: SignOptions): PreparedRequest =>
-    signedRequest(endpoint(), world.records.signingSecret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', sign);
+    signedRequest(
+      endpoint(),
+      world.records.signingSecret,
+      new URLSearchParams(fields).toString(),
+      'application/x-www-form-urlencoded',
+      sign,
+    );
   const sendForm = (fields: Record<string, string>, sign?: SignOptions): Promise<BotAnswer> => sendPrepared(prepareForm(fields, sign));
   const payloadForm = (payload: Record<string, unknown>): Record<string, string> => ({ payload: JSON.stringify(payload) });
 

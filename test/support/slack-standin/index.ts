@@ -26,9 +26,8 @@ import { webApi } from './web-api';
 import { createWorld } from './world';
 
 export * from './types';
-;
-export type {  SlackStandin, SlackStandinOptions,  } from './standin';
-export {  slackSignature,    } from './sender';
+export type { SlackStandin, SlackStandinOptions } from './standin';
+export { slackSignature } from './sender';
 
 export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise<SlackStandin> {
   const world = createWorld(opts);

@@ -34,7 +34,15 @@ export class InteractionLinks {
   trigger(id: string): { used: boolean; expired: boolean } | undefined {
     const t = this.triggers.get(id);
     if (t === undefined) return undefined;
-    return { get used() { return t.used; }, set used(v: boolean) { t.used = v; }, expired: this.world.records.now() - t.issuedAt > TRIGGER_TTL_MS };
+    return {
+      get used() {
+        return t.used;
+      },
+      set used(v: boolean) {
+        t.used = v;
+      },
+      expired: this.world.records.now() - t.issuedAt > TRIGGER_TTL_MS,
+    };
   }
 
   /**

@@ -50,7 +50,9 @@ export function recordQueries(world: World): Queries {
 }
 
 /** Records each Web API call with its outcome, numbered in the order the stand-in answered them. */
-export function callRecorder(world: World): (method: string, args: Record<string, unknown>, token: string | undefined, result: ApiResult) => void {
+export function callRecorder(
+  world: World,
+): (method: string, args: Record<string, unknown>, token: string | undefined, result: ApiResult) => void {
   let seq = 0;
   return (method, args, token, result) => {
     seq += 1;

@@ -43,7 +43,14 @@ export class SocketModeServer {
       this.pendingAcks.delete(id);
       resolve?.(ack as EnvelopeAck);
     };
-    peer.sendText(JSON.stringify({ type: 'hello', num_connections: this.peers.size, debug_info: { host: 'standin' }, connection_info: { app_id: 'A0FIRSTWATCH' } }));
+    peer.sendText(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.peers.size,
+        debug_info: { host: 'standin' },
+        connection_info: { app_id: 'A0FIRSTWATCH' },
+      }),
+    );
     this.world.changed();
   }
 
@@ -69,7 +76,16 @@ export class SocketModeServer {
     if (peer === undefined) return Promise.reject(new Error('slack stand-in: no Socket Mode connection'));
     const id = this.world.nextId('env-');
     const acked = new Promise<EnvelopeAck>((resolve) => this.pendingAcks.set(id, resolve));
-    peer.sendText(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    peer.sendText(
+      JSON.stringify({
+        envelope_id: id,
+        type,
+        payload,
+        accepts_response_payload: type !== 'events_api',
+        retry_attempt: 0,
+        retry_reason: '',
+      }),
+    );
     return acked;
   }
 }

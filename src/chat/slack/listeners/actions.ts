@@ -11,7 +11,9 @@ import { answerAction } from './outcome';
 import { tellPrivately } from './private-reply';
 
 /** Card buttons: action_id fw_<verb>, value = the CardActionPayload as JSON. */
-export const BUTTON_ACTION_IDS: Readonly<Record<CardVerb, string>> = Object.fromEntries(CARD_VERBS.map((v) => [v, slackActionId(v)])) as Record<CardVerb, string>;
+export const BUTTON_ACTION_IDS: Readonly<Record<CardVerb, string>> = Object.fromEntries(
+  CARD_VERBS.map((v) => [v, slackActionId(v)]),
+) as Record<CardVerb, string>;
 const LINK_BUTTON = new RegExp(`^${SLACK_IDS.linkActionPrefix}`);
 
 export function registerActionListeners(app: App, deps: SlackHandlerDeps): void {
@@ -28,7 +30,13 @@ export function registerActionListeners(app: App, deps: SlackHandlerDeps): void 
   });
 }
 
-async function onButton(deps: SlackHandlerDeps, verb: CardVerb, body: BlockButtonAction, action: unknown, respond: RespondFn): Promise<void> {
+async function onButton(
+  deps: SlackHandlerDeps,
+  verb: CardVerb,
+  body: BlockButtonAction,
+  action: unknown,
+  respond: RespondFn,
+): Promise<void> {
   const user = body.user.id;
   const channel = body.channel?.id ?? (typeof body.container.channel_id === 'string' ? body.container.channel_id : undefined);
   const messageTs = body.message?.ts ?? (typeof body.container.message_ts === 'string' ? body.container.message_ts : undefined);
@@ -90,6 +98,8 @@ async function onButton(deps: SlackHandlerDeps, verb: CardVerb, body: BlockButto
       return;
     }
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: button handling failed');
-    await tellPrivately(deps, target, { text: ':x: FirstWatch could not complete that action; nothing was changed by this click. Try again in a moment.' });
+    await tellPrivately(deps, target, {
+      text: ':x: FirstWatch could not complete that action; nothing was changed by this click. Try again in a moment.',
+    });
   }
 }

@@ -14,12 +14,22 @@ export interface SlashCommandSpec {
 
 /** Every slash command FirstWatch answers; manifests/slack/manifest.yml declares exactly these. */
 export const SLASH_COMMANDS: readonly SlashCommandSpec[] = [
-  { command: '/hunt', description: "Hunt one account's activity across the workspace", usageHint: '<upn> [lookback, e.g. 7d]', routerVerb: 'hunt' },
+  {
+    command: '/hunt',
+    description: "Hunt one account's activity across the workspace",
+    usageHint: '<upn> [lookback, e.g. 7d]',
+    routerVerb: 'hunt',
+  },
   { command: '/ack', description: 'Acknowledge an alert', usageHint: '<alert id>', routerVerb: 'ack' },
   { command: '/escalate', description: 'Escalate an alert', usageHint: '<alert id> [note]', routerVerb: 'escalate' },
   { command: '/resolve', description: 'Resolve an alert', usageHint: '<alert id> <tp|bp|fp> [note]', routerVerb: 'resolve' },
   { command: '/alerts', description: 'List open (or all) alerts', usageHint: '[open|all]', routerVerb: 'alerts' },
-  { command: '/firstwatch', description: 'Any FirstWatch command (try "help")', usageHint: '<command> — e.g. help, alert FW-12, reopen FW-12', routerVerb: '' },
+  {
+    command: '/firstwatch',
+    description: 'Any FirstWatch command (try "help")',
+    usageHint: '<command> — e.g. help, alert FW-12, reopen FW-12',
+    routerVerb: '',
+  },
 ];
 
 export function registerCommandListeners(app: App, deps: SlackHandlerDeps): void {
@@ -44,13 +54,23 @@ async function onCommand(deps: SlackHandlerDeps, spec: SlashCommandSpec, command
       return;
     }
     deps.logger.error({ err: err instanceof Error ? err.message : String(err), command: spec.command }, 'Slack: command failed');
-    await respond({ response_type: 'ephemeral', text: ':x: FirstWatch could not complete that command; nothing was changed. Try again in a moment.' }).catch(() => undefined);
+    await respond({
+      response_type: 'ephemeral',
+      text: ':x: FirstWatch could not complete that command; nothing was changed. Try again in a moment.',
+    }).catch(() => undefined);
   }
 }
 
-async function answerCommand(deps: SlackHandlerDeps, reply: CommandReply, ctx: CommandContext, channel: string, respond: RespondFn): Promise<void> {
+async function answerCommand(
+  deps: SlackHandlerDeps,
+  reply: CommandReply,
+  ctx: CommandContext,
+  channel: string,
+  respond: RespondFn,
+): Promise<void> {
   if (reply.kind === 'hunt') {
-    const place = deps.huntVisibility === 'in_channel' ? ({ kind: 'channel', channel, respond } as const) : ({ kind: 'ephemeral', respond } as const);
+    const place =
+      deps.huntVisibility === 'in_channel' ? ({ kind: 'channel', channel, respond } as const) : ({ kind: 'ephemeral', respond } as const);
     await runHunt(deps, reply.request, ctx, place);
     return;
   }

@@ -16,7 +16,12 @@ export interface SlackCommandRouter {
 }
 
 /** An allow-list check before a modal is opened (AlertService.authorize). */
-export type AuthorizeFn = (actor: Actor, origin: string, action: string, alertId?: string) => Promise<{ ok: true } | { ok: false; message: string }>;
+export type AuthorizeFn = (
+  actor: Actor,
+  origin: string,
+  action: string,
+  alertId?: string,
+) => Promise<{ ok: true } | { ok: false; message: string }>;
 
 export type HuntVisibility = 'ephemeral' | 'in_channel';
 

@@ -33,17 +33,29 @@ async function postNote(deps: SlackHandlerDeps, place: HuntPlace, message: { tex
     } catch (err) {
       // Not in that channel (a /hunt typed anywhere): answer the person privately instead.
       if (place.kind === 'channel' && place.respond !== undefined) {
-        deps.logger.warn({ channel: place.channel, err: err instanceof Error ? err.message : String(err) }, 'Slack: hunt note could not be posted in the channel; answering privately');
+        deps.logger.warn(
+          { channel: place.channel, err: err instanceof Error ? err.message : String(err) },
+          'Slack: hunt note could not be posted in the channel; answering privately',
+        );
         return postNote(deps, { kind: 'ephemeral', respond: place.respond }, message);
       }
       throw err;
     }
   }
   const respond = place.respond;
-  await respond({ response_type: 'ephemeral', text: message.text, ...(message.blocks !== undefined ? { blocks: message.blocks as never } : {}) });
+  await respond({
+    response_type: 'ephemeral',
+    text: message.text,
+    ...(message.blocks !== undefined ? { blocks: message.blocks as never } : {}),
+  });
   return {
     replace: async (m) => {
-      await respond({ response_type: 'ephemeral', replace_original: true, text: m.text, ...(m.blocks !== undefined ? { blocks: m.blocks as never } : {}) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: m.text,
+        ...(m.blocks !== undefined ? { blocks: m.blocks as never } : {}),
+      });
     },
   };
 }
@@ -85,6 +97,8 @@ export async function runHunt(deps: SlackHandlerDeps, request: HuntRequest, ctx:
     await note.replace(deps.renderHunt(report));
   } catch (err) {
     log.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: could not post the hunt result');
-    await note.replace({ text: `:x: Hunt for ${upn} finished (${report.totalEvents} events) but its result could not be shown in Slack.` }).catch(() => undefined);
+    await note
+      .replace({ text: `:x: Hunt for ${upn} finished (${report.totalEvents} events) but its result could not be shown in Slack.` })
+      .catch(() => undefined);
   }
 }

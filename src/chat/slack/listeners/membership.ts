@@ -24,6 +24,9 @@ async function onJoined(deps: SlackHandlerDeps, membership: MembershipDeps, chan
     if (count > 0) deps.logger.info({ channel, count }, 'Slack: waiting alerts released for posting');
     membership.onReleased?.(channel, count);
   } catch (err) {
-    deps.logger.error({ channel, err: err instanceof Error ? err.message : String(err) }, 'Slack: could not release the alerts waiting for a channel');
+    deps.logger.error(
+      { channel, err: err instanceof Error ? err.message : String(err) },
+      'Slack: could not release the alerts waiting for a channel',
+    );
   }
 }

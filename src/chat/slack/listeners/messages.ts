@@ -6,7 +6,10 @@ import { runHunt } from './hunt-flow';
 
 /** "<@U0FWBOT> ack FW-3" → "ack FW-3". */
 export function stripMentions(text: string): string {
-  return text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Mentions in channels and direct messages are text commands, answered in the thread / DM. */
@@ -27,14 +30,23 @@ export function registerMessageListeners(app: App, deps: SlackHandlerDeps): void
 
 async function onText(deps: SlackHandlerDeps, user: string, channel: string, threadTs: string | undefined, raw: string): Promise<void> {
   const say = async (text: string, blocks?: unknown[]): Promise<void> => {
-    await deps.platform.postMessage(channel, { text, ...(blocks !== undefined ? { blocks } : {}), ...(threadTs !== undefined ? { threadTs } : {}) });
+    await deps.platform.postMessage(channel, {
+      text,
+      ...(blocks !== undefined ? { blocks } : {}),
+      ...(threadTs !== undefined ? { threadTs } : {}),
+    });
   };
   try {
     const actor = await deps.identity.resolve(user);
     const ctx: CommandContext = { actor, origin: `slack:${channel}` };
     const reply = await deps.router.handleText(stripMentions(raw), ctx);
     if (reply.kind === 'hunt') {
-      await runHunt(deps, reply.request, ctx, threadTs !== undefined ? { kind: 'thread', channel, threadTs } : { kind: 'channel', channel });
+      await runHunt(
+        deps,
+        reply.request,
+        ctx,
+        threadTs !== undefined ? { kind: 'thread', channel, threadTs } : { kind: 'channel', channel },
+      );
       return;
     }
     if (reply.kind === 'alert') deps.onTransition?.(reply.alert);

@@ -24,7 +24,9 @@ const TS = /^\d+\.\d+$/;
  */
 export function buildModal(request: ModalRequest): Record<string, unknown> {
   const payload = cardPayload(request.verb, request.alertId, request.version);
-  const view = (request.verb === 'resolve' ? resolveModal(payload, { title: request.title }) : escalateModal(payload, { title: request.title })) as Record<string, unknown>;
+  const view = (
+    request.verb === 'resolve' ? resolveModal(payload, { title: request.title }) : escalateModal(payload, { title: request.title })
+  ) as Record<string, unknown>;
   const base: unknown = typeof view.private_metadata === 'string' ? JSON.parse(view.private_metadata) : {};
   const origin: ModalOrigin = {};
   if (request.channel !== undefined && CHANNEL_ID.test(request.channel)) origin.channel = request.channel;

@@ -19,7 +19,9 @@ export async function answerAction(
   if (reply.kind === 'alert') {
     deps.onTransition?.(reply.alert);
     const changedByThisClick =
-      reply.alert.version > shownVersion && reply.alert.lastChange?.actor.platform === 'slack' && reply.alert.lastChange.actor.id === actor.id;
+      reply.alert.version > shownVersion &&
+      reply.alert.lastChange?.actor.platform === 'slack' &&
+      reply.alert.lastChange.actor.id === actor.id;
     if (changedByThisClick) return;
   }
   await tellPrivately(deps, target, deps.renderReply(reply));

@@ -21,7 +21,10 @@ export async function tellPrivately(
       });
       return;
     } catch (err) {
-      deps.logger.warn({ channel: target.channel, slackError: classifySlackError(err).code }, 'Slack: ephemeral reply failed; trying the response_url');
+      deps.logger.warn(
+        { channel: target.channel, slackError: classifySlackError(err).code },
+        'Slack: ephemeral reply failed; trying the response_url',
+      );
     }
   }
   if (target.respond !== undefined) {

@@ -62,6 +62,8 @@ async function onSubmit(deps: SlackHandlerDeps, body: ViewSubmitAction): Promise
       return;
     }
     deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'Slack: modal submission failed');
-    await tellPrivately(deps, target, { text: ':x: FirstWatch could not complete that action; nothing was changed. Try again in a moment.' });
+    await tellPrivately(deps, target, {
+      text: ':x: FirstWatch could not complete that action; nothing was changed. Try again in a moment.',
+    });
   }
 }

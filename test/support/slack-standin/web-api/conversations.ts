@@ -30,7 +30,14 @@ export function conversationsMethods(world: World): MethodTable {
       const ch = channelFor(world, args.channel, false);
       if (isResult(ch)) return ch;
       return ok({
-        channel: { id: ch.id, name: ch.name, is_channel: !ch.isPrivate && !ch.isIm, is_private: ch.isPrivate === true, is_im: ch.isIm === true, is_member: ch.member },
+        channel: {
+          id: ch.id,
+          name: ch.name,
+          is_channel: !ch.isPrivate && !ch.isIm,
+          is_private: ch.isPrivate === true,
+          is_im: ch.isIm === true,
+          is_member: ch.member,
+        },
       });
     },
   };

@@ -14,7 +14,10 @@ export type { ApiResult } from './result';
 /** Answers one Web API call: an injected failure if one is due, then the token checks, then the method. */
 export type WebApi = (method: string, args: Record<string, unknown>, token: string | undefined) => ApiResult;
 
-export function webApi(world: World, parts: { faults: Faults; limiter: PostRateLimiter; links: InteractionLinks; appToken: string }): WebApi {
+export function webApi(
+  world: World,
+  parts: { faults: Faults; limiter: PostRateLimiter; links: InteractionLinks; appToken: string },
+): WebApi {
   const methods: MethodTable = {
     ...authMethods(world),
     ...chatMethods(world, parts.limiter),
