@@ -5,9 +5,6 @@ import { ENTITY_IDENTIFIERS, TACTICS } from './sentinel-vocabulary';
  * fixed here, before validation, each with a warning, so a published rule loads as it ships.
  */
 
-/** An NRT rule runs on FirstWatch's shortest schedule, over the same span. */
-export const NRT_SCHEDULE = '5m';
-
 const TECHNIQUE = /^T\d{4}(\.\d{3})?$/;
 
 type Warn = (field: string, text: string) => void;
@@ -23,16 +20,9 @@ function tolerateKind(raw: Record<string, unknown>, warn: Warn): void {
     if (raw.kind !== 'Scheduled') warn('kind', `"${raw.kind}" read as Scheduled (Sentinel compares kinds without regard to case)`);
     raw.kind = 'Scheduled';
   } else if (kind === 'nrt') {
-    // Sentinel runs NRT rules every minute over the last minute; cron's and FirstWatch's shortest step is 5 minutes.
-    raw.kind = 'Scheduled';
-    raw.queryFrequency ??= NRT_SCHEDULE;
-    raw.queryPeriod ??= NRT_SCHEDULE;
-    raw.triggerOperator ??= 'gt';
-    raw.triggerThreshold ??= 0;
-    warn(
-      'kind',
-      `NRT rule: runs every ${String(raw.queryFrequency)} over the last ${String(raw.queryPeriod)}, FirstWatch's shortest schedule`,
-    );
+    // Near-real-time rules run every minute (nrt.ts); only the spelling is Sentinel's to forgive here.
+    if (raw.kind !== 'NRT') warn('kind', `"${raw.kind}" read as NRT (Sentinel compares kinds without regard to case)`);
+    raw.kind = 'NRT';
   }
 }
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Alert } from '../../src/alerts/types';
@@ -158,9 +158,14 @@ describe('alert storms', () => {
 
   it('the console (and the CLI, which prints through it) shows the same digest', async () => {
     p = await openProcess(path.join(dir, 'firstwatch.db'), standin, { escalation: false });
-    const out = new PassThrough();
     let printed = '';
-    out.on('data', (d: Buffer) => (printed += d.toString()));
+    // Collected as it is written: a readable side's 'data' events could still be pending when the drain resolves.
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        printed += chunk.toString();
+        done();
+      },
+    });
     const store = new SqliteStore(':memory:');
     const consolePlatform = new ConsolePlatform({ out, cardContext: cardContextFactory({ clock: () => T0 }) });
     const dispatcher = new Dispatcher({

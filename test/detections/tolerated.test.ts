@@ -19,18 +19,12 @@ describe('what Sentinel accepts, the loader accepts with a warning', () => {
     expect(loadOne(baseRule({ kind: 'scheduled' })).detection.kind).toBe('Scheduled');
   });
 
-  it('runs an NRT rule every 5 minutes over the last 5 minutes', () => {
+  it('reads kind NRT in any case, and runs an NRT rule every minute on any row', () => {
     const { detection, warnings } = loadOne(
-      baseRule({ kind: 'NRT', queryFrequency: undefined, queryPeriod: undefined, triggerOperator: undefined, triggerThreshold: undefined }),
+      baseRule({ kind: 'nrt', queryFrequency: undefined, queryPeriod: undefined, triggerOperator: undefined, triggerThreshold: undefined }),
     );
-    expect(detection).toMatchObject({
-      queryFrequency: '5m',
-      queryPeriod: '5m',
-      cron: '*/5 * * * *',
-      triggerOperator: 'gt',
-      triggerThreshold: 0,
-    });
-    expect(warnings).toMatch(/kind: NRT rule/);
+    expect(detection).toMatchObject({ kind: 'NRT', cron: '* * * * *', triggerOperator: 'gt', triggerThreshold: 0 });
+    expect(warnings).toMatch(/"nrt" read as NRT/);
   });
 
   it('leaves out tactics and techniques it does not know, naming each', () => {
