@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { parseCommandLine } from '../../src/cli/args';
 import { detectionsCommand } from '../../src/cli/detections';
 import { loadConfig } from '../../src/config';
-import { parseCsv, readExportedTables } from '../../src/workspace/files/exported';
+import { parseCsv } from '../../src/workspace/files/csv';
+import { readExportedTables, tableNameOf } from '../../src/workspace/files/exported';
 
 const LIBRARY = path.join(__dirname, '../../detections-library');
 
@@ -58,10 +59,36 @@ describe('firstwatch detections test --data DIR', () => {
     });
     expect(signins?.columns.find((c) => c.name === 'LocationDetails')?.type).toBe('dynamic');
     expect(tables.find((t) => t.name === 'AuditLogs')?.rows[0]?.InitiatedBy).toEqual({ user: { userPrincipalName: 'admin@contoso.com' } });
-    expect(parseCsv('a,"b ""c""",d\r\n1,2,3\n')).toEqual([
+    expect(parseCsv('t.csv', 'a,"b ""c""",d\r\n1,2,3\n').map((r) => r.cells)).toEqual([
       ['a', 'b "c"', 'd'],
       ['1', '2', '3'],
     ]);
+  });
+
+  it('appends the dated parts of one table and refuses parts that disagree on a column’s type', async () => {
+    expect(['SigninLogs_2026-11-27.csv', 'SigninLogs_2.json', 'Custom_CL.csv', 'AuditLogs.json'].map(tableNameOf)).toEqual([
+      'SigninLogs',
+      'SigninLogs',
+      'Custom_CL',
+      'AuditLogs',
+    ]);
+    const parts = mkdtempSync(path.join(tmpdir(), 'fw-exports-parts-'));
+    try {
+      writeFileSync(path.join(parts, 'Custom_CL_1.csv'), 'TimeGenerated,Host\n2026-11-27T13:00:00Z,vm-1\n');
+      writeFileSync(path.join(parts, 'Custom_CL_2.csv'), 'TimeGenerated,Host,Count\n2026-11-27T14:00:00Z,vm-2,3\n');
+      const [custom] = await readExportedTables(parts);
+      expect(custom?.name).toBe('Custom_CL');
+      expect(custom?.rows).toEqual([
+        { TimeGenerated: new Date('2026-11-27T13:00:00Z'), Host: 'vm-1', Count: null },
+        { TimeGenerated: new Date('2026-11-27T14:00:00Z'), Host: 'vm-2', Count: 3 },
+      ]);
+      writeFileSync(path.join(parts, 'Custom_CL_3.csv'), 'TimeGenerated,Host,Count\n2026-11-27T15:00:00Z,vm-3,many\n');
+      await expect(readExportedTables(parts)).rejects.toThrow(
+        /Custom_CL_3\.csv: column Count reads as string here but as long in Custom_CL_2\.csv/,
+      );
+    } finally {
+      rmSync(parts, { recursive: true, force: true });
+    }
   });
 
   it('prints what each rule would have alerted on, and names a rule that cannot run over the exports', async () => {

@@ -29,9 +29,8 @@ interface Cell {
  * named for its file (`BehaviorAnalytics.csv`). Column types come from the export (JSON API),
  * else from the known Sentinel tables, else from the values. Errors name file, line and column.
  */
-export function importExport(file: string, text: string): ImportedTable {
+export function importExport(file: string, text: string, name = path.basename(file, path.extname(file))): ImportedTable {
   const ext = path.extname(file).toLowerCase();
-  const name = path.basename(file, path.extname(file));
   if (!NAME.test(name)) throw new WorkspaceDataError(file, 0, `${JSON.stringify(name)} is not a table name: name the file <Table>${ext}`);
   const parsed = ext === '.csv' ? fromCsv(file, text) : ext === '.json' ? fromJson(file, text) : undefined;
   if (parsed === undefined) throw new WorkspaceDataError(file, 0, 'expected a .csv or .json export');
