@@ -15,6 +15,8 @@ export interface ViewFact {
   value: string;
   /** The value is this point in time; renderers show it in the reader's time zone where they can, `value` (UTC) elsewhere. */
   at?: Date;
+  /** Said after the time wherever it is shown: "event 26 h before it reached the workspace". */
+  atNote?: string;
 }
 
 export interface ViewLink {
@@ -253,7 +255,7 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
   if (what) facts.push({ label: 'Action', value: what.text });
   if (target) facts.push({ label: 'Machine', value: target.text });
   else if (host) facts.push({ label: 'Device', value: host });
-  facts.push({ label: 'When', value: when.text, ...(when.at ? { at: when.at } : {}) });
+  facts.push({ label: 'When', value: when.text, ...(when.at ? { at: when.at } : {}), ...(when.at && delay ? { atNote: delay } : {}) });
   if (source) facts.push({ label: 'Source', value: source.text });
 
   const moreFacts: ViewFact[] = [];

@@ -62,7 +62,7 @@ export function stateView(alert: Pick<Alert, 'status' | 'lastChange' | 'classifi
     view.by =
       change.action === 'escalate'
         ? escalatedBy(change.actor.displayName, mark?.to, mark?.auto)
-        : `${DONE[change.action] ?? change.action} by ${change.actor.displayName}`;
+        : `${DONE[change.action] ?? change.action}${change.action === 'resolve' && classification ? ` as ${classificationLabel(classification)}` : ''} by ${change.actor.displayName}`;
     const at = validDate(change.at);
     if (at) view.at = at;
     const note = change.note?.trim();

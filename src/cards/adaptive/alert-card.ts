@@ -42,7 +42,8 @@ function moreLine(more: number, what: string): AcObject[] {
 }
 
 function factValue(f: ViewFact, max: number): string {
-  return f.at !== undefined ? localTime(f.at, safeText(f.value, max)) : safeText(f.value, max);
+  if (f.at === undefined) return safeText(f.value, max);
+  return localTime(f.at, safeText(f.value, max)) + (f.atNote !== undefined ? ` · ${safeText(f.atNote, max)}` : '');
 }
 
 /** The glance's labels are short (User, Action, Machine, When, Source); the details' are longer. */

@@ -58,7 +58,7 @@ export function factRows(facts: { title: string; value: string }[], labelWidth: 
     type: 'Container',
     items: facts.map((f, i) => ({
       type: 'ColumnSet',
-      spacing: i === 0 ? 'Default' : 'Small',
+      ...(i === 0 ? {} : { spacing: 'Small' }),
       columns: [
         { type: 'Column', width: labelWidth, items: [textBlock(f.title, { weight: 'Bolder' })] },
         { type: 'Column', width: 'stretch', items: [textBlock(f.value)] },
