@@ -19,6 +19,8 @@ export interface ScreenCase {
   marker: string;
   /** The alert card that must be read at a glance: buttons within the first 600 px. */
   glance: boolean;
+  /** An alert card: it has a Details toggle. */
+  alert?: true;
 }
 
 const fileName = (name: string): string =>
@@ -31,7 +33,7 @@ const fileName = (name: string): string =>
 function alertCase(name: string, alert: Alert, n: number, glance: boolean): ScreenCase {
   const id = `FW-${700 + n}`;
   const a = { ...alert, id };
-  return { name, card: alertCard(toAlertView(a, cardContext())), marker: id, glance };
+  return { name, card: alertCard(toAlertView(a, cardContext())), marker: id, glance, alert: true };
 }
 
 /** Every card kind FirstWatch posts to Teams, in each state an alert can be in. */
@@ -47,8 +49,8 @@ export function screenCases(): ScreenCase[] {
     ['run command resolved false positive', runCommandHit(stateOf('resolved', {}, 'false_positive'))],
   ];
   for (const [name, alert] of runCommandStates) cases.push(alertCase(name, alert, ++n, true));
-  cases.push(alertCase('sign-in burst open', signInBurstHit(), ++n, false));
-  cases.push(alertCase('sign-in burst acknowledged', signInBurstHit(stateOf('acknowledged')), ++n, false));
+  cases.push(alertCase('sign-in burst open', signInBurstHit(), ++n, true));
+  cases.push(alertCase('sign-in burst acknowledged', signInBurstHit(stateOf('acknowledged')), ++n, true));
   // The catalog's other kinds; its state cases are the Run Command ones above.
   const kinds = new Set([
     'Azure Arc machine, Custom Script Extension',
@@ -58,7 +60,10 @@ export function screenCases(): ScreenCase[] {
     'hostile strings',
     'every field far past the limits',
   ]);
-  for (const [name, alert] of alertCatalog()) if (kinds.has(name)) cases.push(alertCase(name, alert, ++n, false));
+  // Only data far past every limit may push the buttons down (its title alone is capped at 160 characters).
+  for (const [name, alert] of alertCatalog()) {
+    if (kinds.has(name)) cases.push(alertCase(name, alert, ++n, name !== 'every field far past the limits'));
+  }
 
   const escalated = { ...runCommandHit(stateOf('escalated', { to: 'on-call' })), id: `FW-${700 + ++n}` };
   cases.push({
@@ -69,7 +74,8 @@ export function screenCases(): ScreenCase[] {
       kind: 'tag',
     }),
     marker: escalated.id,
-    glance: false,
+    glance: true,
+    alert: true,
   });
   const storm = Array.from({ length: 30 }, (_, i) => ({ ...runCommandHit(), id: `FW-${800 + i}` }));
   cases.push({ name: 'storm digest', card: digestCard(toDigestView(storm, { individualFollow: false })), marker: 'FW-800', glance: false });
