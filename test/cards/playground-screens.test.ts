@@ -101,7 +101,6 @@ beforeAll(async () => {
   for (const c of cases) {
     await bot.platform.proactive.createThread(general.conversation, { card: c.card, summary: c.name }, `post ${c.name}`);
     const card = await driver.cardInChannel('General', c.marker);
-    await card.scrollIntoViewIfNeeded();
     await driver.screenshot(join(OUT, `${c.name}.png`), card);
     const entry: Shown = { m: await card.evaluate(measure as unknown as (e: unknown) => Measured) };
     const toggle = card.getByRole('button', { name: 'Details', exact: true });
