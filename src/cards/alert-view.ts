@@ -1,16 +1,22 @@
 import type { Alert, AlertEntity, AlertStatus, AlertTarget } from '../alerts/types';
 import { viewActions, type ViewAction } from './actions';
 import type { CardContext } from './context';
-import { humaniseInsight } from './insights';
+import { humaniseInsight, insightOrder } from './insights';
 import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../alerts/links';
 import { techniqueRef, type TechniqueRef } from './mitre';
 import { severityHint, type SeverityHint } from './severity';
 import { describeStatus } from './status';
-import { formatRelative, formatUtc } from '../time/when';
+import { formatUtc } from '../time/when';
+import { asPointInTime, humanLabel, readableValue } from './labels';
+import { stateView, type StateView } from './state';
 
 export interface ViewFact {
   label: string;
   value: string;
+  /** The value is this point in time; renderers show it in the reader's time zone where they can, `value` (UTC) elsewhere. */
+  at?: Date;
+  /** Said after the time wherever it is shown: "event 26 h before it reached the workspace". */
+  atNote?: string;
 }
 
 export interface ViewLink {
@@ -51,8 +57,10 @@ export interface AlertView {
   target: TargetView | null;
   when: {
     iso: string;
+    /** The event time, when it is a valid date (renderers show it in the reader's time zone). */
+    at?: Date;
     utc: string;
-    relative: string;
+    /** UTC, and the reporting delay when large; never a relative time, which a posted card would freeze. */
     text: string;
     /** "event 26 h before it reached the workspace", when that delay is large. */ delay?: string;
   };
@@ -61,14 +69,20 @@ export interface AlertView {
   investigationPriority?: number;
   techniques: TechniqueRef[];
   tactics: string[];
+  /** Entities with whatever the card does not already show (a value appears once on a card). */
   entities: { type: string; text: string }[];
+  /** Custom details with readable labels and values, without values shown elsewhere on the card. */
   details: ViewFact[];
   links: ViewLink[];
-  /** "Acknowledged by Alex Wilber · 14:02 UTC" */
+  /** "Acknowledged by Alex Wilber · 14:02 UTC" (text and notifications). */
   statusLine: string;
+  /** The state as cards show it at a glance: word, icon, tone, who and when. */
+  state: StateView;
   workspace: string;
-  /** The key facts, in display order (user, action, target, when, source, priority, workspace, alert). */
+  /** What a responder needs at a glance, in display order: user, action, machine, when, source. */
   facts: ViewFact[];
+  /** The rest, behind "Details": priority, resource group, subscription, workspace, rule. */
+  moreFacts: ViewFact[];
   actions: ViewAction[];
 }
 
@@ -96,7 +110,12 @@ function present(s: string | undefined): s is string {
 function targetView(target: AlertTarget | null): TargetView | null {
   if (target === null) return null;
   if (!target.found) {
-    return { found: false, text: present(target.unavailable) ? `Target unknown: ${target.unavailable}` : 'Target not found' };
+    return {
+      found: false,
+      text: present(target.unavailable)
+        ? `Unknown: ${target.unavailable}`
+        : 'Not found: AzureActivity shows no Run Command or extension write by this account around that time',
+    };
   }
   const kind = inferKind(target);
   const kindLabel = KIND_LABEL[kind];
@@ -118,7 +137,10 @@ function targetView(target: AlertTarget | null): TargetView | null {
 
 function whoView(alert: Alert): AlertView['who'] {
   const { upn, displayName } = alert.subject;
-  if (present(upn) && present(displayName) && displayName !== upn) return { upn, displayName, text: `${displayName} (${upn})` };
+  // A display name that is only the UPN's first part ("alice") says nothing the UPN does not.
+  const sameAsUpn =
+    present(upn) && present(displayName) && [upn, upn.split('@')[0]].some((u) => u.toLowerCase() === displayName.toLowerCase());
+  if (present(upn) && present(displayName) && !sameAsUpn) return { upn, displayName, text: `${displayName} (${upn})` };
   if (present(upn)) return { upn, text: upn };
   if (present(displayName)) return { displayName, text: displayName };
   return undefined;
@@ -128,7 +150,8 @@ function whatView(alert: Alert): AlertView['what'] {
   const action = present(alert.action) ? alert.action : undefined;
   const mechanism = present(alert.target?.mechanism) ? alert.target?.mechanism : undefined;
   const outcome = alert.target?.found && present(alert.target.operationStatus) ? alert.target.operationStatus : undefined;
-  const parts = [action, mechanism !== action ? mechanism : undefined].filter(present);
+  const repeats = action !== undefined && mechanism !== undefined && action.toLowerCase().includes(mechanism.toLowerCase());
+  const parts = [action, repeats ? undefined : mechanism].filter(present);
   if (parts.length === 0) return undefined;
   const text = parts.join(' · ') + (outcome ? ` (${outcome})` : '');
   const view: NonNullable<AlertView['what']> = { text };
@@ -138,17 +161,33 @@ function whatView(alert: Alert): AlertView['what'] {
   return view;
 }
 
-const ENTITY_PREFERRED = ['FullName', 'Name', 'HostName', 'Address', 'ResourceId', 'Url', 'CommandLine', 'AadUserId', 'Value'];
+// Identifying fields, shown bare; any other field is shown with its label ("Entra object ID …").
+const ENTITY_PREFERRED = ['FullName', 'Name', 'HostName', 'Address', 'ResourceId', 'Url', 'CommandLine'];
 
-function entityText(entity: AlertEntity): string {
-  const entries = Object.entries(entity.fields).filter(([, v]) => present(v));
-  if (entries.length === 1) return entries[0][1];
-  if (entity.type === 'Account' && present(entity.fields.Name) && present(entity.fields.UPNSuffix) && entries.length === 2) {
-    return `${entity.fields.Name}@${entity.fields.UPNSuffix}`;
+const norm = (v: string): string => v.trim().toLowerCase();
+
+/**
+ * An entity as a person reads it, leaving out what the card already shows:
+ * "ws-042 · DNS domain corp.contoso.com", "Entra object ID 0e9d…"; empty when everything is shown.
+ */
+function entityText(entity: AlertEntity, shown: ReadonlySet<string>): string {
+  const f = entity.fields;
+  if (entity.type === 'Account' && present(f.Name) && present(f.UPNSuffix) && !present(f.FullName)) {
+    const { Name: name, UPNSuffix: suffix, ...rest } = f;
+    return entityText({ type: entity.type, fields: { FullName: `${name}@${suffix}`, ...rest } }, shown);
   }
-  const primary = ENTITY_PREFERRED.find((k) => present(entity.fields[k]));
-  const rest = entries.filter(([k]) => k !== primary).map(([k, v]) => `${k}: ${v}`);
-  return primary ? [entity.fields[primary], ...(rest.length ? [`(${rest.join(', ')})`] : [])].join(' ') : rest.join(', ');
+  const entries = Object.entries(f).filter(([, v]) => present(v) && !shown.has(norm(v)));
+  if (entries.length === 0) return '';
+  const primary = ENTITY_PREFERRED.find((k) => entries.some(([key]) => key === k));
+  const first = primary !== undefined ? [f[primary] as string] : [];
+  const rest = entries.filter(([k]) => k !== primary).map(([k, v]) => `${humanLabel(k)} ${v}`);
+  return [...first, ...rest].join(' · ');
+}
+
+/** The first host an alert without enrichment names: which machine, at a glance. */
+function hostOf(alert: Alert): string | undefined {
+  for (const e of alert.entities) if (e.type === 'Host' && present(e.fields.HostName)) return e.fields.HostName;
+  return undefined;
 }
 
 function links(alert: Alert, target: TargetView | null, ctx: CardContext): ViewLink[] {
@@ -189,15 +228,15 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
   const who = whoView(alert);
   const what = whatView(alert);
   const utc = formatUtc(alert.eventTime, ctx.now);
-  const relative = formatRelative(alert.eventTime, ctx.now);
   const delay = reportingDelay(alert);
+  const eventValid = !Number.isNaN(alert.eventTime.getTime());
   // The delay goes into the When line rather than a fact of its own: Slack shows at most ten fields.
   const when: AlertView['when'] = {
-    iso: Number.isNaN(alert.eventTime.getTime()) ? '' : alert.eventTime.toISOString(),
+    iso: eventValid ? alert.eventTime.toISOString() : '',
     utc,
-    relative,
-    text: [utc, relative, delay].filter(present).join(' · '),
+    text: [utc, delay].filter(present).join(' · '),
   };
+  if (eventValid) when.at = alert.eventTime;
   if (delay !== undefined) when.delay = delay;
   const ip = present(alert.sourceIp) ? alert.sourceIp : undefined;
   const location = present(alert.sourceLocation) ? alert.sourceLocation : undefined;
@@ -209,18 +248,53 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
     typeof alert.investigationPriority === 'number' && Number.isFinite(alert.investigationPriority)
       ? alert.investigationPriority
       : undefined;
+  const host = target === null ? hostOf(alert) : undefined;
 
   const facts: ViewFact[] = [];
   if (who) facts.push({ label: 'User', value: who.text });
   if (what) facts.push({ label: 'Action', value: what.text });
-  if (target) facts.push({ label: 'Target', value: target.text });
-  if (target?.found && target.resourceGroup) facts.push({ label: 'Resource group', value: target.resourceGroup });
-  if (target?.found && target.subscriptionId) facts.push({ label: 'Subscription', value: target.subscriptionId });
-  facts.push({ label: 'When', value: when.text });
+  if (target) facts.push({ label: 'Machine', value: target.text });
+  else if (host) facts.push({ label: 'Device', value: host });
+  facts.push({ label: 'When', value: when.text, ...(when.at ? { at: when.at } : {}), ...(when.at && delay ? { atNote: delay } : {}) });
   if (source) facts.push({ label: 'Source', value: source.text });
-  if (priority !== undefined) facts.push({ label: 'Priority', value: `${priority} / 10` });
-  facts.push({ label: 'Workspace', value: alert.workspace });
-  facts.push({ label: 'Alert', value: alert.id });
+
+  const moreFacts: ViewFact[] = [];
+  if (priority !== undefined) moreFacts.push({ label: 'Investigation priority', value: `${priority} / 10` });
+  if (target?.found && target.resourceGroup) moreFacts.push({ label: 'Resource group', value: target.resourceGroup });
+  if (target?.found && target.subscriptionId) moreFacts.push({ label: 'Subscription', value: target.subscriptionId });
+  moreFacts.push({ label: 'Workspace', value: alert.workspace });
+  if (alert.detectionName.trim() !== '' && alert.detectionName !== alert.title)
+    moreFacts.push({ label: 'Rule', value: alert.detectionName });
+
+  // Every value the card states already; entities and custom details do not say them again.
+  const shown = new Set(
+    [
+      alert.id,
+      who?.upn,
+      who?.displayName,
+      what?.action,
+      what?.mechanism,
+      what?.outcome,
+      target?.found ? target.name : undefined,
+      target?.found ? target.kindLabel : undefined,
+      target?.found ? target.resourceId : undefined,
+      target?.found ? target.resourceGroup : undefined,
+      target?.found ? target.subscriptionId : undefined,
+      host,
+      ip,
+      location,
+      priority !== undefined ? String(priority) : undefined,
+      alert.workspace,
+    ]
+      .filter(present)
+      .map(norm),
+  );
+  const details: ViewFact[] = [];
+  for (const [key, raw] of Object.entries(alert.details)) {
+    if (!present(raw) || shown.has(norm(raw))) continue;
+    const at = asPointInTime(raw);
+    details.push({ label: humanLabel(key), value: at ? formatUtc(at, ctx.now) : readableValue(key, raw), ...(at ? { at } : {}) });
+  }
 
   const view: AlertView = {
     alertId: alert.id,
@@ -231,17 +305,20 @@ export function toAlertView(alert: Alert, ctx: CardContext): AlertView {
     severity: severityHint(alert.severity),
     target,
     when,
-    insights: alert.insights.filter(present).map((key) => ({ key, text: humaniseInsight(key) })),
+    insights: alert.insights
+      .filter(present)
+      .map((key) => ({ key, text: humaniseInsight(key) }))
+      .sort((x, y) => insightOrder(x.key) - insightOrder(y.key)),
     techniques: alert.techniques.filter(present).map(techniqueRef),
     tactics: alert.tactics.filter(present),
-    entities: alert.entities.map((e) => ({ type: e.type, text: entityText(e) })).filter((e) => present(e.text)),
-    details: Object.entries(alert.details)
-      .filter(([, v]) => present(v))
-      .map(([label, value]) => ({ label, value })),
+    entities: alert.entities.map((e) => ({ type: humanLabel(e.type), text: entityText(e, shown) })).filter((e) => present(e.text)),
+    details,
     links: links(alert, target, ctx),
     statusLine: describeStatus(alert, ctx.now),
+    state: stateView(alert),
     workspace: alert.workspace,
     facts,
+    moreFacts,
     actions: viewActions(alert.id, alert.version, alert.status, present(alert.subject.upn)),
   };
   if (present(alert.description)) view.description = alert.description;

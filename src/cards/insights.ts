@@ -40,3 +40,10 @@ export function humaniseInsight(key: string): string {
     .map((w, i) => (/^[A-Z0-9]{2,}$/.test(w) ? w : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()));
   return words.length > 0 ? words.join(' ') : key;
 }
+
+/** First-time insights lead (they are why most UEBA rules fire), then the uncommon ones, then the rest, each group in its order. */
+export function insightOrder(key: string): number {
+  if (key.startsWith('FirstTime')) return 0;
+  if (key.includes('Uncommon')) return 1;
+  return 2;
+}

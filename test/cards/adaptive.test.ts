@@ -1,4 +1,4 @@
-import { alertCard, TEAMS_CARD_BUDGET_BYTES } from '../../src/cards/adaptive/alert-card';
+import { alertCard, DETAILS_ID, TEAMS_CARD_BUDGET_BYTES } from '../../src/cards/adaptive/alert-card';
 import { parseTeamsActionData, TEAMS_INPUT_IDS } from '../../src/cards/adaptive/actions';
 import { commandReplyCard } from '../../src/cards/adaptive/reply-card';
 import { huntPendingCard } from '../../src/cards/adaptive/hunt-pending';
@@ -53,7 +53,9 @@ function expectClean(card: object): void {
 /** The verbs the card's own buttons trigger, in order (ShowCards count as the action they lead to). */
 function stateVerbs(card: Json): string[] {
   const actions = (card.actions ?? []) as Json[];
-  return actions.map((a) => (a.type === 'Action.ShowCard' ? (((a.card as Json).actions as Json[])[0].verb as string) : (a.verb as string)));
+  return actions
+    .filter((a) => a.type !== 'Action.ToggleVisibility')
+    .map((a) => (a.type === 'Action.ShowCard' ? (((a.card as Json).actions as Json[])[0].verb as string) : (a.verb as string)));
 }
 
 /** What Teams sends back for one Execute: its data with the values of the inputs beside it merged in. */
@@ -183,23 +185,44 @@ describe('Teams alert card', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('has a severity-coloured header, facts, insights, MITRE links, link buttons and the status line', () => {
+  it('opens with the state in a header coloured by it, then the glance facts and insights; MITRE, links and the rest behind Details', () => {
     const card = alertCard(toAlertView(alertIn('acknowledged'), cardContext())) as Json;
     const body = card.body as Json[];
-    expect(body[0]).toMatchObject({ type: 'Container', style: 'attention' });
-    expect(JSON.stringify(body[0])).toContain('🔴 HIGH · FW-12');
+    expect(body[0]).toMatchObject({ type: 'Container', style: 'accent' });
+    expect(JSON.stringify(body[0])).toContain('👀 **ACKNOWLEDGED** · 🔴 High · FW-12');
+    // Who and when, in the reader's time zone (Teams evaluates DATE and TIME on the reader's device).
+    expect(JSON.stringify(body[0])).toContain(
+      'Acknowledged by Alex Wilber · {{DATE(2026-11-27T14:10:00Z, SHORT)}} {{TIME(2026-11-27T14:10:00Z)}}',
+    );
     const texts = ofType(card, 'TextBlock').map((t) => t.text);
-    expect(texts).toContain('• First time this user performed this action');
-    expect(texts).toContain('[T1021.008 Remote Services: Direct Cloud VM Connections](https://attack.mitre.org/techniques/T1021/008/)');
-    expect(texts).toContain('Acknowledged by Alex Wilber · 14:10 UTC');
-    expect(ofType(card, 'FactSet')[0].facts).toContainEqual({ title: 'When', value: '14:02 UTC · 12 min ago' });
-    expect(ofType(card, 'Action.OpenUrl').map((a) => a.title)).toEqual([
+    expect(texts).toContain('💡 First time this user performed this action');
+    expect(texts).toContain('{{DATE(2026-11-27T14:02:00Z, SHORT)}} {{TIME(2026-11-27T14:02:00Z)}}');
+    expect(texts.join('\n')).not.toMatch(/min ago/);
+    const details = walk(card).find((o) => o.id === DETAILS_ID)!;
+    expect(details).toMatchObject({ type: 'Container', isVisible: false });
+    expect(ofType(details, 'TextBlock').map((t) => t.text)).toContain(
+      '[T1021.008 Remote Services: Direct Cloud VM Connections](https://attack.mitre.org/techniques/T1021/008/)',
+    );
+    expect(ofType(details, 'Action.OpenUrl').map((a) => a.title)).toEqual([
       'User in Defender',
       'VM in Azure portal',
       'Query in Log Analytics',
     ]);
+    expect((card.actions as Json[]).at(-1)).toEqual({ type: 'Action.ToggleVisibility', title: 'Details', targetElements: [DETAILS_ID] });
     expect(card).toMatchObject({ version: '1.5', fallbackText: expect.stringContaining('FW-12') });
     expect(card).not.toHaveProperty('refresh');
+  });
+
+  it.each([
+    ['open', 'attention', '🚨 **OPEN**'],
+    ['acknowledged', 'accent', '👀 **ACKNOWLEDGED**'],
+    ['escalated', 'warning', '⏫ **ESCALATED**'],
+    ['resolved', 'good', '✅ **RESOLVED · FALSE POSITIVE**'],
+  ] as const)('when %s, the header is %s and its first line says so in a word and an icon', (status, style, first) => {
+    const card = alertCard(toAlertView(alertIn(status), cardContext())) as Json;
+    const header = (card.body as Json[])[0];
+    expect(header.style).toBe(style);
+    expect(String(((header.items as Json[])[0] as Json).text).startsWith(first)).toBe(true);
   });
 
   it('keeps user-controlled text from becoming markdown links or formatting', () => {

@@ -3,7 +3,7 @@ import { describeStatus } from '../../src/cards/status';
 import { humaniseInsight } from '../../src/cards/insights';
 import { techniqueRef } from '../../src/cards/mitre';
 import { formatRelative, formatUtc } from '../../src/time/when';
-import { ALEX, NOW, alertIn, arcTarget, cardContext, genericAlert, makeAlert, vmTarget } from './fixtures';
+import { ALEX, NOW, alertIn, arcTarget, cardContext, genericAlert, makeAlert, runCommandHit, signInBurstHit, vmTarget } from './fixtures';
 
 const verbs = (a: ReturnType<typeof toAlertView>) => a.actions.map((x) => x.verb);
 const fact = (v: ReturnType<typeof toAlertView>, label: string) => v.facts.find((f) => f.label === label)?.value;
@@ -22,7 +22,9 @@ describe('toAlertView', () => {
       name: 'vm-web-01',
       resourceGroup: 'rg-prod-web',
     });
-    expect(v.when.text).toBe('14:02 UTC · 12 min ago');
+    // A posted card would freeze a relative time ("12 min ago"): the view gives the point in time instead.
+    expect(v.when.text).toBe('14:02 UTC');
+    expect(v.when.at).toEqual(new Date('2026-11-27T14:02:00Z'));
     expect(v.source?.text).toBe('203.0.113.7 · Amsterdam, NL');
     expect(v.investigationPriority).toBe(7);
     expect(v.insights[0]).toEqual({ key: 'FirstTimeUserPerformedAction', text: 'First time this user performed this action' });
@@ -32,19 +34,11 @@ describe('toAlertView', () => {
       url: 'https://attack.mitre.org/techniques/T1021/008/',
     });
     expect(v.workspace).toBe('la-sec-prod');
-    expect(v.facts.map((f) => f.label)).toEqual([
-      'User',
-      'Action',
-      'Target',
-      'Resource group',
-      'Subscription',
-      'When',
-      'Source',
-      'Priority',
-      'Workspace',
-      'Alert',
-    ]);
-    expect(fact(v, 'Alert')).toBe('FW-12');
+    // At a glance: who, what, which machine, when, from where; the rest behind Details.
+    expect(v.facts.map((f) => f.label)).toEqual(['User', 'Action', 'Machine', 'When', 'Source']);
+    expect(fact(v, 'Action')).toBe('Run Command on Virtual Machine (Succeeded)');
+    expect(v.moreFacts.map((f) => f.label)).toEqual(['Investigation priority', 'Resource group', 'Subscription', 'Workspace', 'Rule']);
+    expect(v.state).toMatchObject({ status: 'open', word: 'Open', icon: '🚨', tone: 'attention' });
     expect(v.statusLine).toBe('Open');
   });
 
@@ -70,8 +64,10 @@ describe('toAlertView', () => {
 
   it('says "Target not found" when enrichment found nothing, and nothing when there was no enrichment', () => {
     const notFound = toAlertView(makeAlert({ target: { found: false } }), cardContext());
-    expect(notFound.target).toEqual({ found: false, text: 'Target not found' });
-    expect(fact(notFound, 'Target')).toBe('Target not found');
+    // Said once, with why.
+    const why = 'Not found: AzureActivity shows no Run Command or extension write by this account around that time';
+    expect(notFound.target).toEqual({ found: false, text: why });
+    expect(fact(notFound, 'Machine')).toBe(why);
     expect(notFound.links.map((l) => l.kind)).not.toContain('azure-resource');
 
     const none = toAlertView(makeAlert({ target: null }), cardContext());
@@ -84,17 +80,50 @@ describe('toAlertView', () => {
     const v = toAlertView(genericAlert(), cardContext());
     expect(v.who).toBeUndefined();
     expect(v.what).toBeUndefined();
+    // The IP is the Source and the host the Device at a glance; entities say only what is not shown yet.
+    expect(fact(v, 'Device')).toBe('ws-042');
     expect(v.entities).toEqual([
-      { type: 'IP', text: '198.51.100.23' },
       { type: 'Account', text: 'bob@contoso.com' },
-      { type: 'Host', text: 'ws-042 (DnsDomain: corp.contoso.com)' },
+      { type: 'Host', text: 'DNS domain corp.contoso.com' },
     ]);
     expect(v.details).toEqual([
-      { label: 'FailedAccounts', value: '37' },
-      { label: 'DistinctApps', value: '3' },
-      { label: 'FirstAttempt', value: '2026-11-27T13:40:11Z' },
+      { label: 'Failed accounts', value: '37' },
+      { label: 'Distinct apps', value: '3' },
+      { label: 'First attempt', value: '13:40 UTC', at: new Date('2026-11-27T13:40:11Z') },
     ]);
     expect(v.techniques[0]).toEqual({ id: 'T1110.003', url: 'https://attack.mitre.org/techniques/T1110/003/' });
+  });
+
+  it('says no value twice and reads custom details of the shipped rules as a person would', () => {
+    const run = toAlertView(runCommandHit(), cardContext());
+    // Mechanism, MachineKind, Operation, SourceLocation and InvestigationPrio are already on the card.
+    expect(run.details).toEqual([{ label: 'Azure operation', value: 'Microsoft.Compute/virtualMachines/runCommand/action' }]);
+    expect(run.entities).toEqual([]);
+    expect(fact(run, 'User')).toBe('alice@contoso.com');
+    const signIn = toAlertView(signInBurstHit(), cardContext());
+    expect(signIn.details).toEqual([
+      { label: 'Failed attempts', value: '7' },
+      { label: 'First failure', value: '13:41 UTC', at: new Date('2026-11-27T13:41:07Z') },
+      {
+        label: 'Failure codes',
+        value: '50126 — invalid username or password, 50053 — account locked or sign-in blocked after too many attempts',
+      },
+      { label: 'Application', value: 'Azure Portal' },
+      { label: 'Country', value: 'NL' },
+    ]);
+    expect(signIn.entities).toEqual([{ type: 'Account', text: 'Entra object ID 0e9d88eb-58b4-4aec-81f2-59c03a2c0cce' }]);
+  });
+
+  it.each([
+    ['acknowledged', {}, 'Acknowledged by Alex Wilber'],
+    ['escalated', { to: 'on-call' }, 'Escalated by Alex Wilber to on-call'],
+    ['escalated', {}, 'Escalated by Alex Wilber; no escalation target is set up'],
+  ] as const)('says who changed the state when %s, and to whom an escalation went', (status, mark, by) => {
+    const base = alertIn(status);
+    const escalation = status === 'escalated' ? { escalation: { by: 'Alex Wilber', at: base.lastChange!.at.toISOString(), ...mark } } : {};
+    const v = toAlertView({ ...base, lastChange: { ...base.lastChange!, ...escalation } }, cardContext());
+    expect(v.state.by).toBe(by);
+    expect(v.state.at).toEqual(base.lastChange!.at);
   });
 
   it.each([
@@ -207,7 +236,7 @@ describe('damaged stored data', () => {
   it('renders an alert whose dates did not parse instead of throwing', () => {
     const bad = new Date('not a date');
     const v = toAlertView(alertIn('acknowledged', { eventTime: bad }, { at: bad }), cardContext());
-    expect(v.when).toEqual({ iso: '', utc: 'unknown time', relative: 'unknown', text: 'unknown time · unknown' });
+    expect(v.when).toEqual({ iso: '', utc: 'unknown time', text: 'unknown time' });
     expect(v.statusLine).toBe('Acknowledged by Alex Wilber · unknown time');
   });
 });

@@ -12,13 +12,16 @@ import { alertIn, cardContext, hugeAlert, long, makeAlert } from './fixtures';
 type Json = Record<string, unknown>;
 
 const ALLOWED_LINK = /^<https:\/\/attack\.mitre\.org\/techniques\/T\d{4}\/(?:\d{3}\/)?\|[^<>|]*>$/;
+/** FirstWatch's own date tokens (each reader's time zone), with a fallback that is text only. */
+const ALLOWED_DATE = /^<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|&!@]*>$/;
 
 function expectSafeMrkdwn(message: unknown): void {
   const fallback = (message as { text?: unknown }).text;
   // The top-level fallback text is mrkdwn too (notifications, screen readers).
   const texts = [...mrkdwnTexts(message), ...(typeof fallback === 'string' ? [fallback] : [])];
   for (const text of texts) {
-    for (const seq of controlSequences(text)) expect(seq).toMatch(ALLOWED_LINK);
+    for (const seq of controlSequences(text))
+      expect(ALLOWED_LINK.test(seq) || ALLOWED_DATE.test(seq) ? seq : `not allowed: ${seq}`).toBe(seq);
     // Every & is an entity Slack decodes back to the character.
     expect(text.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
   }
@@ -69,20 +72,29 @@ describe('Slack alert message', () => {
     });
   });
 
-  it('shows header, fields, insights, MITRE links, link buttons and the status line', () => {
+  it('opens with the state (word and icon), then the glance facts, insights and buttons; details, MITRE links and link buttons below', () => {
     const msg = alertMessage(toAlertView(alertIn('escalated', {}, { note: 'call <!here> & Bob' }), cardContext()));
     expect(msg.blocks[0]).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: '🔴 First-time Run Command by alice@contoso.com', emoji: true },
+      text: { type: 'plain_text', text: '⏫ Escalated · First-time Run Command by alice@contoso.com', emoji: true },
     });
     const all = mrkdwnTexts(msg.blocks);
+    expect(all).toContain('⏫ *ESCALATED* · 🔴 High · FW-12');
+    // Who and when, in the reader's time zone; the note as plain text.
+    expect(all).toContain(
+      'Escalated by Alex Wilber; no escalation target is set up · <!date^1795788600^{date_short_pretty} {time}|27 Nov 2026 14:10 UTC> · “call &lt;!here&gt; &amp; Bob”',
+    );
     expect(all).toContain('*User*\nAlice Smith (alice@contoso.com)');
-    expect(all).toContain('*When*\n14:02 UTC · 12 min ago');
-    expect(all.find((t) => t.startsWith('*Why it fired*'))).toContain('• First time this user performed this action');
+    expect(all).toContain('*When*\n<!date^1795788120^{date_short_pretty} {time}|27 Nov 2026 14:02 UTC>');
+    expect(all.join('\n')).not.toMatch(/min ago/);
+    expect(all).toContain(":bulb: First time this user performed this action\n:bulb: Action uncommonly performed among the user's peers");
     expect(all.find((t) => t.startsWith('*MITRE'))).toContain(
       '<https://attack.mitre.org/techniques/T1021/008/|T1021.008 Remote Services: Direct Cloud VM Connections>',
     );
-    expect(all).toContain('*Status:* Escalated by Alex Wilber · 14:10 UTC · “call &lt;!here&gt; &amp; Bob”');
+    const ids = msg.blocks.map((b) => (b.block_id as string | undefined) ?? (b.type as string));
+    // The buttons come before everything that is not needed at a glance.
+    expect(ids.indexOf(SLACK_IDS.actionsBlock)).toBeLessThan(ids.indexOf('divider'));
+    expect(ids.indexOf('divider')).toBeLessThan(ids.indexOf(SLACK_IDS.linksBlock));
     const links = msg.blocks.find((b) => b.block_id === SLACK_IDS.linksBlock)!.elements as Json[];
     expect(links.map((l) => (l.text as Json).text)).toEqual(['User in Defender', 'VM in Azure portal', 'Query in Log Analytics']);
     expect(msg.text).toBe(
@@ -94,14 +106,26 @@ describe('Slack alert message', () => {
     });
   });
 
+  it.each([
+    ['open', '🚨 Open'],
+    ['acknowledged', '👀 Acknowledged'],
+    ['escalated', '⏫ Escalated'],
+    ['resolved', '✅ Resolved · false positive'],
+  ] as const)('says the state %s in its first line, as a word and an icon', (status, first) => {
+    const msg = alertMessage(toAlertView(alertIn(status), cardContext()));
+    expect(((msg.blocks[0].text as Json).text as string).startsWith(`${first} · `)).toBe(true);
+  });
+
   it('cuts the longest realistic values visibly (10 KB UPN and note, 200 insights, 60 custom details)', () => {
     const msg = alertMessage(toAlertView(hugeAlert(), cardContext()));
     const all = mrkdwnTexts(msg.blocks);
     const user = all.find((t) => t.startsWith('*User*'))!;
     expect(user.endsWith('…')).toBe(true);
-    expect(all.find((t) => t.startsWith('*Why it fired*'))).toMatch(/\n…and \d+ more insights$/);
-    expect(all.find((t) => t.startsWith('*Details*'))).toMatch(/\n…and \d+ more details$/);
-    expect(all.find((t) => t.startsWith('*Status:*'))!.endsWith('…')).toBe(true);
+    expect(all.find((t) => t.startsWith('*More insights*'))).toMatch(/\n…and \d+ more insights$/);
+    expect(all.find((t) => t.startsWith('*About*'))).toMatch(/\n…and \d+ more details$/);
+    expect(
+      all.find((t) => t.startsWith('Escalated by'))!.endsWith('…”') || all.find((t) => t.startsWith('Escalated by'))!.endsWith('…'),
+    ).toBe(true);
     expect(((msg.blocks[0].text as Json).text as string).endsWith('…')).toBe(true);
     expect(actionsBlock(msg.blocks)).toBeDefined();
   });

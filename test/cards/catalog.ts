@@ -1,6 +1,18 @@
 import type { Alert } from '../../src/alerts/types';
 import type { CommandReply } from '../../src/alerts/commands';
-import { ALEX, alertIn, arcTarget, auditEntry, genericAlert, hugeAlert, long, makeAlert, vmTarget } from './fixtures';
+import {
+  ALEX,
+  alertIn,
+  arcTarget,
+  auditEntry,
+  genericAlert,
+  hugeAlert,
+  long,
+  makeAlert,
+  runCommandHit,
+  signInBurstHit,
+  vmTarget,
+} from './fixtures';
 
 /** Every kind of alert FirstWatch posts, by name. */
 export function alertCatalog(): [string, Alert][] {
@@ -37,6 +49,16 @@ export function alertCatalog(): [string, Alert][] {
       }),
     ],
     ['every field far past the limits', hugeAlert()],
+    ['the shipped Run Command rule, as the sample workspace raises it', runCommandHit()],
+    [
+      'the shipped sign-in burst rule, resolved as true positive',
+      signInBurstHit({
+        status: 'resolved',
+        version: 2,
+        classification: 'true_positive',
+        lastChange: alertIn('resolved', {}, { classification: 'true_positive' }).lastChange,
+      }),
+    ],
   ];
 }
 

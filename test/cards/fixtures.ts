@@ -173,3 +173,77 @@ export function hugeAlert(): Alert {
     { note: long(10_000, 'note <!here> ') },
   );
 }
+
+/**
+ * The shipped Run Command rule's hit as the sample workspace produces it (its title, description,
+ * custom details and entities as the rule maps them), enriched with the VM.
+ */
+export function runCommandHit(overrides: Partial<Alert> = {}): Alert {
+  return makeAlert({
+    detectionName: 'First-time Azure Run Command or VM extension deployment by an account',
+    title: 'First-time Run Command by alice@contoso.com on an Azure VM',
+    description:
+      "alice@contoso.com performed Run Command on Virtual Machine for the first time in UEBA's 180-day baseline, from 203.0.113.7.",
+    severity: 'Medium',
+    subject: { upn: 'alice@contoso.com', displayName: 'alice' },
+    action: 'Run Command on Virtual Machine',
+    sourceIp: '203.0.113.7',
+    sourceLocation: 'Amsterdam, NL',
+    insights: ['ActionUncommonlyPerformedAmongPeers', 'FirstTimeUserPerformedAction'],
+    investigationPriority: 6,
+    tactics: ['LateralMovement', 'Execution'],
+    techniques: ['T1021.008', 'T1651'],
+    entities: [
+      { type: 'Account', fields: { FullName: 'alice@contoso.com' } },
+      { type: 'IP', fields: { Address: '203.0.113.7' } },
+      { type: 'Host', fields: { HostName: 'vm-web-01' } },
+    ],
+    details: {
+      Mechanism: 'Run Command',
+      MachineKind: 'Azure VM',
+      Operation: 'Run Command on Virtual Machine',
+      EventMessage: 'Microsoft.Compute/virtualMachines/runCommand/action',
+      SourceLocation: 'Amsterdam, NL',
+      InvestigationPrio: '6',
+    },
+    ...overrides,
+  });
+}
+
+/** The shipped sign-in burst rule's hit: an aggregate with a JSON array of result codes and a datetime detail. */
+export function signInBurstHit(overrides: Partial<Alert> = {}): Alert {
+  return makeAlert({
+    id: 'FW-14',
+    detectionId: 'c00cffd5-e6eb-46dc-ba24-34718b29f169',
+    detectionName: 'Successful sign-in after a burst of failed password attempts from one IP',
+    title: 'bob@contoso.com signed in from 198.51.100.23 after 7 failed attempts',
+    description:
+      'A successful sign-in to Azure Portal from 198.51.100.23 followed 7 failed password attempts from the same address within the hour.',
+    severity: 'High',
+    subject: { upn: 'bob@contoso.com', displayName: 'Bob Jones', aadObjectId: '0e9d88eb-58b4-4aec-81f2-59c03a2c0cce' },
+    action: undefined,
+    sourceIp: '198.51.100.23',
+    sourceLocation: undefined,
+    insights: [],
+    investigationPriority: undefined,
+    tactics: ['CredentialAccess', 'InitialAccess'],
+    techniques: ['T1110', 'T1078.004'],
+    entities: [
+      {
+        type: 'Account',
+        fields: { FullName: 'bob@contoso.com', DisplayName: 'Bob Jones', AadUserId: '0e9d88eb-58b4-4aec-81f2-59c03a2c0cce' },
+      },
+      { type: 'IP', fields: { Address: '198.51.100.23' } },
+      { type: 'Host', fields: { HostName: 'LAPTOP-7Q2' } },
+    ],
+    details: {
+      FailedAttempts: '7',
+      FirstFailure: '2026-11-27T13:41:07.000Z',
+      FailureCodes: '["50126","50053"]',
+      Application: 'Azure Portal',
+      Country: 'NL',
+    },
+    target: null,
+    ...overrides,
+  });
+}

@@ -13,8 +13,8 @@ describe('alertText', () => {
     expect(lines[0]).toBe('[HIGH] FW-12 · First-time Run Command by alice@contoso.com');
     expect(lines[1]).toMatch(/^─{40,}$/);
     expect(lines).toContain('User            Alice Smith (alice@contoso.com)');
-    expect(lines).toContain('Target          Azure VM vm-web-01');
-    expect(lines).toContain('When            14:02 UTC · 12 min ago');
+    expect(lines).toContain('Machine         Azure VM vm-web-01');
+    expect(lines).toContain('When            14:02 UTC');
     expect(lines).toContain('  • First time this user performed this action');
     expect(lines).toContain('  • T1021.008 Remote Services: Direct Cloud VM Connections  https://attack.mitre.org/techniques/T1021/008/');
     expect(lines).toContain('Status          Open');
@@ -51,8 +51,8 @@ describe('alertText', () => {
   it('shows entities and custom details of other detections, and no target line without enrichment', () => {
     const text = alertText(toAlertView(genericAlert(), cardContext()));
     expect(text).toContain('  • Account: bob@contoso.com');
-    expect(text).toContain('  • FailedAccounts: 37');
-    expect(text).not.toContain('Target ');
+    expect(text).toContain('  • Failed accounts: 37');
+    expect(text).not.toContain('Machine ');
   });
 });
 

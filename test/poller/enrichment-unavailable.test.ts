@@ -65,7 +65,7 @@ describe('enrichment never costs an alert', () => {
       expect(alert.target).toEqual({ found: false, unavailable: reason });
       expect((await store.listDeliveries(alert.id)).map((d) => d.target)).toEqual(['console']);
       const view = toAlertView(alert, { now: NOW });
-      expect(view.facts).toContainEqual({ label: 'Target', value: `Target unknown: ${reason}` });
+      expect(view.facts).toContainEqual({ label: 'Machine', value: `Unknown: ${reason}` });
     }
     expect(await store.getWatermark('hand', runCommand.id)).toEqual(NOW);
     const warnings = logs.lines().filter((l) => l.msg === 'enrichment unavailable; alerts go out without it');

@@ -39,12 +39,13 @@ describe('user text is plain text everywhere', () => {
 
   it('keeps a note with a newline and "*Status:*" inside the note on a Slack card: one status line, no bold', () => {
     const texts = mrkdwnTexts(alertMessage(view));
+    // The state line (who, when, the note) is the only text that says Status, and the note cannot start a line of its own.
     const status = texts.filter((t) => t.includes('Status:'));
     expect(status).toHaveLength(1);
     const line = status[0] as string;
-    expect(line.startsWith('*Status:* ')).toBe(true);
+    expect(line.startsWith('Escalated by Mallory')).toBe(true);
     expect(line).not.toContain('\n');
-    expect(line.match(/\*/g)).toHaveLength(2); // only the label's own emphasis
+    expect(line.match(/\*/g)).toBeNull(); // no emphasis at all: the state line has none of its own
     expect(line).toContain('“patching job / ∗Status:∗ Resolved by CISO”');
   });
 
@@ -54,7 +55,7 @@ describe('user text is plain text everywhere', () => {
     expect(all).not.toMatch(/<@U0BOSS>|<!channel>/);
   });
 
-  it('keeps the note inside the status TextBlock of a Teams card, escaped', () => {
+  it('keeps the note inside the state TextBlock of a Teams card, escaped', () => {
     // The body is markdown; fallbackText is plain text for notifications.
     const blocks = strings((alertCard(view) as { body: unknown }).body);
     const status = blocks.filter((t) => t.includes('Status:'));

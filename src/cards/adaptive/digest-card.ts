@@ -12,7 +12,8 @@ export function digestCard(view: DigestView): object {
   });
   return card(
     [
-      text(safeText(`⚠️ ${digestTitle(view)}`, 200), { weight: 'Bolder', size: 'Medium', color: 'Attention' }),
+      // The icon is ours: outside safeText, whose invisible-character check would show its variation selector as {U+FE0F}.
+      text(`⚠️ ${safeText(digestTitle(view), 200)}`, { weight: 'Bolder', size: 'Medium', color: 'Attention' }),
       {
         type: 'FactSet',
         facts: [

@@ -47,6 +47,26 @@ export function factSet(facts: { title: string; value: string }[]): AcObject {
   return { type: 'FactSet', facts };
 }
 
+/**
+ * Label and value rows that wrap. A FactSet lays out as a table whose value
+ * column grows with its longest word, so a long resource id or operation path
+ * is clipped at the card's edge; a stretch column is as wide as the card
+ * allows and its text wraps, even inside a long word.
+ */
+export function factRows(facts: { title: string; value: string }[], labelWidth: string): AcObject {
+  return {
+    type: 'Container',
+    items: facts.map((f, i) => ({
+      type: 'ColumnSet',
+      ...(i === 0 ? {} : { spacing: 'Small' }),
+      columns: [
+        { type: 'Column', width: labelWidth, items: [textBlock(f.title, { weight: 'Bolder' })] },
+        { type: 'Column', width: 'stretch', items: [textBlock(f.value)] },
+      ],
+    })),
+  };
+}
+
 /** A 1.5 Table; the first row is the header (the schema's default for firstRowAsHeader). Empty cells need text: pass "—". */
 export function table(headers: string[], rows: string[][], widths: number[]): AcObject {
   const cell = (text: string, header: boolean): AcObject => ({

@@ -1,4 +1,6 @@
-import type { AlertView } from '../alert-view';
+import type { AlertView, ViewFact } from '../alert-view';
+import { quotedNote } from '../plain-text';
+import { slackTime } from './time';
 import type { ViewAction } from '../actions';
 import { truncate } from '../text-limits';
 import { slackActionId, SLACK_IDS } from './ids';
@@ -37,15 +39,34 @@ function button(action: ViewAction): SlackBlock {
   return b;
 }
 
-function fields(view: AlertView, caps: Caps): SlackBlock | undefined {
-  const facts = view.facts.slice(0, SLACK_LIMITS.fields);
-  if (facts.length === 0) return undefined;
+function factText(f: ViewFact, max: number): string {
+  if (f.at === undefined) return safeMrkdwn(f.value, max);
+  return slackTime(f.at) + (f.atNote !== undefined ? ` · ${safeMrkdwn(f.atNote, max)}` : '');
+}
+
+function fields(facts: ViewFact[], caps: Caps): SlackBlock | undefined {
+  const shown = facts.slice(0, SLACK_LIMITS.fields);
+  if (shown.length === 0) return undefined;
   return {
     type: 'section',
-    fields: facts.map((f) =>
-      mrkdwn(`*${f.label}*\n${safeMrkdwn(f.value, Math.min(caps.field, SLACK_LIMITS.fieldText - f.label.length - 4))}`),
-    ),
+    fields: shown.map((f) => mrkdwn(`*${safeMrkdwn(f.label, 80)}*\n${factText(f, Math.min(caps.field, SLACK_LIMITS.fieldText - 400))}`)),
   };
+}
+
+/** "Acknowledged by Alex Wilber · <reader's time> · “note”" */
+function stateLine(text: string, at: Date | undefined, note: string | undefined, caps: Caps): string {
+  const when = at !== undefined ? ` · ${slackTime(at)}` : '';
+  const quoted = note !== undefined ? ` · ${safeMrkdwn(quotedNote(note), caps.status)}` : '';
+  return `${safeMrkdwn(text, caps.status)}${when}${quoted}`;
+}
+
+/** The state first, as a word and an icon (Block Kit has no colours), then severity and id; who and when below. */
+function stateContext(view: AlertView, caps: Caps): SlackBlock {
+  const s = view.state;
+  const lines = [`${s.icon} *${s.word.toUpperCase()}* · ${view.severity.emoji} ${view.severity.level} · ${view.alertId}`];
+  if (s.by !== undefined) lines.push(stateLine(s.by, s.at, s.note, caps));
+  if (s.escalation !== undefined) lines.push(stateLine(s.escalation.by, s.escalation.at, s.escalation.note, caps));
+  return { type: 'context', elements: lines.map((l) => mrkdwn(l)) };
 }
 
 function mitreLines(view: AlertView, caps: Caps): string[] {
@@ -72,42 +93,54 @@ function linkButtons(view: AlertView): SlackBlock | undefined {
   };
 }
 
-/** The alert's blocks at one level of detail. */
+/**
+ * The alert's blocks at one level of detail: state, title, the glance facts,
+ * why it fired and the buttons first; below a divider, the details section.
+ */
 export function alertBlocks(view: AlertView, level = 0): SlackBlock[] {
   const caps = LEVELS[Math.min(Math.max(0, level), LEVELS.length - 1)];
+  const s = view.state;
   const blocks: (SlackBlock | undefined)[] = [
-    { type: 'header', text: plain(`${view.severity.emoji} ${view.title}`, SLACK_LIMITS.headerText) },
-    {
-      type: 'context',
-      elements: [mrkdwn(`*${view.severity.level.toUpperCase()}* · ${view.alertId} · ${safeMrkdwn(view.detectionName, caps.item)}`)],
-    },
-    view.description ? section(safeMrkdwn(view.description, caps.description, true)) : undefined,
-    fields(view, caps),
+    { type: 'header', text: plain(`${s.icon} ${s.word} · ${view.title}`, SLACK_LIMITS.headerText) },
+    stateContext(view, caps),
+    fields(view.facts, caps),
+    view.insights.length > 0
+      ? section(
+          view.insights
+            .slice(0, 2)
+            .map((i) => `:bulb: ${safeMrkdwn(i.text, caps.insight)}`)
+            .join('\n'),
+        )
+      : undefined,
+  ];
+  if (view.actions.length > 0) {
+    blocks.push({ type: 'actions', block_id: SLACK_IDS.actionsBlock, elements: view.actions.map(button) });
+  }
+  const more: (SlackBlock | undefined)[] = [
+    view.description ? section(`*Details*\n${safeMrkdwn(view.description, caps.description, true)}`) : undefined,
     listSection(
-      'Why it fired',
-      view.insights.map((i) => `• ${safeMrkdwn(i.text, caps.insight)}`),
+      'More insights',
+      view.insights.slice(2).map((i) => `• ${safeMrkdwn(i.text, caps.insight)}`),
       'insights',
       caps.section,
     ),
-    listSection('MITRE ATT&amp;CK', mitreLines(view, caps), 'techniques', caps.section),
+    listSection(
+      view.description ? 'About' : 'Details',
+      [...view.moreFacts, ...view.details].map((d) => `• *${safeMrkdwn(d.label, 80)}*: ${factText(d, caps.item)}`),
+      'details',
+      caps.section,
+    ),
     listSection(
       'Entities',
       view.entities.map((e) => `• *${safeMrkdwn(e.type, 60)}*: ${safeMrkdwn(e.text, caps.item)}`),
       'entities',
       caps.section,
     ),
-    listSection(
-      'Details',
-      view.details.map((d) => `• *${safeMrkdwn(d.label, 80)}*: ${safeMrkdwn(d.value, caps.item)}`),
-      'details',
-      caps.section,
-    ),
+    listSection('MITRE ATT&amp;CK', mitreLines(view, caps), 'techniques', caps.section),
     linkButtons(view),
-    { type: 'context', elements: [mrkdwn(`*Status:* ${safeMrkdwn(view.statusLine, caps.status, true)}`)] },
   ];
-  if (view.actions.length > 0) {
-    blocks.push({ type: 'actions', block_id: SLACK_IDS.actionsBlock, elements: view.actions.map(button) });
-  }
+  const rest = more.filter((b): b is SlackBlock => b !== undefined);
+  if (rest.length > 0) blocks.push({ type: 'divider' }, ...rest);
   return blocks.filter((b): b is SlackBlock => b !== undefined);
 }
 

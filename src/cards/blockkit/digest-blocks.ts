@@ -8,7 +8,7 @@ export function digestMessage(view: DigestView): { text: string; blocks: unknown
   const esc = (s: string, max = 300): string => escapeMrkdwn(truncate(oneLine(s), max));
   const first = [...l.first.map((f) => `• ${esc(f)}`), ...(l.more ? [esc(l.more)] : [])].join('\n');
   return {
-    text: esc(`⚠️ ${digestTitle(view)}`),
+    text: `⚠️ ${esc(digestTitle(view))}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(`⚠️ ${digestTitle(view)}`, 150), emoji: true } },
       {

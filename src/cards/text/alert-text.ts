@@ -80,9 +80,8 @@ export function alertText(view: AlertView, opts: TextOptions = {}): string {
   const headline = `[${view.severity.level.toUpperCase()}] ${view.alertId} · ${clean(view.title, 300)}`;
   const rule = '─'.repeat(Math.min(Math.max(headline.length, 40), 100));
   const out: string[] = [paint(headline, `${ANSI.bold}${SEVERITY_ANSI[view.severity.colour]}`, color), rule];
-  if (view.detectionName !== view.title) out.push(line('Detection', clean(view.detectionName, 300)));
   if (view.description) out.push(line('Description', clean(view.description, 1000)));
-  for (const f of view.facts) out.push(line(f.label, clean(f.value)));
+  for (const f of [...view.facts, ...view.moreFacts]) out.push(line(f.label, clean(f.value)));
   out.push(
     ...list(
       'Why it fired',
