@@ -61,10 +61,13 @@ const WORD = /^[\p{L}\p{N}]$/u;
 
 /**
  * Plain text for Adaptive Card markdown (TextBlock, Fact values): the
- * characters that open links, emphasis, code and lists are backslash-escaped.
+ * characters that open links, emphasis, code and lists are backslash-escaped,
+ * and so is the second brace of "{{", so text cannot become one of Teams'
+ * {{DATE()}}/{{TIME()}} functions (the card's own times are added after this).
  */
 export function markdownText(text: string): string {
   return text
     .replace(/[\\`*_~[\]<>]/g, (c) => `\\${c}`)
+    .replace(/\{(?=\{)/g, '{\\')
     .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, (_m, space: string, mark: string, gap: string) => `${space}\\${mark}${gap}`);
 }

@@ -67,6 +67,18 @@ describe('user text is plain text everywhere', () => {
     );
   });
 
+  it('never lets log text become a Teams {{DATE()}}/{{TIME()}} function, while the card’s own times stay one', () => {
+    const planted = alertIn('open', {
+      details: { Comment: 'run at {{DATE(2030-01-01T00:00:00Z, LONG)}} {{{TIME(2030-01-01T00:00:00Z)}}' },
+    });
+    const texts = strings((alertCard(toAlertView(planted, cardContext())) as { body: unknown }).body);
+    const functions = texts.flatMap((t) => t.match(/\{\{(DATE|TIME)\([^)]*\)[^}]*\}\}/g) ?? []);
+    // Only the card's own "When" remains a function: the planted ones are broken by an escaped brace.
+    expect(functions.length).toBeGreaterThan(0);
+    expect(functions.every((f) => !f.includes('2030'))).toBe(true);
+    expect(texts.join('\n')).toContain('run at {\\{DATE(2030-01-01T00:00:00Z, LONG)}} {\\{\\{TIME(2030-01-01T00:00:00Z)}}');
+  });
+
   it('keeps the note on its own status line on the console', () => {
     const text = alertText(view);
     const statusLines = text.split('\n').filter((l) => l.includes('Status'));
