@@ -18,7 +18,7 @@ export type { TeamsConfig } from './sections/teams';
 export type { SlackConfig } from './sections/slack';
 export type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
 export type { EscalationConfig } from './sections/escalation';
-export type { IncidentsConfig, AlertSourceMode } from './sections/incidents';
+export type { IncidentsConfig } from './sections/incidents';
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]

@@ -118,8 +118,6 @@ function owner(v: unknown): IncidentOwner | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export type RowProblem = { row: number; problem: string };
-
 /** One SecurityIncident row, or why it cannot be used. */
 export function readIncidentRow(row: Record<string, unknown>, ingestionTime?: Date): IncidentRecord | { problem: string } {
   const name = text(row.IncidentName);
