@@ -6,6 +6,12 @@ import type { IncidentPass, IncidentSource } from './incident-source';
 import { followPortalChanges } from './portal-follower';
 import type { AlertStore } from '../store/alert-store';
 import type { IncidentSyncStore } from '../store/incident-sync-store';
+import { QueryError } from '../workspace/query-source';
+
+/** The workspace has no such table (Sentinel not enabled there, or a user's own tables): said once, not every pass. */
+function missingTable(err: unknown): boolean {
+  return err instanceof QueryError && err.kind === 'bad-query' && /\bSecurity(Incident|Alert)\b/.test(err.message);
+}
 
 /** One workspace's part: its incidents as a source, and/or its portal changes followed through ARM. */
 export interface IncidentWorkspace {
@@ -42,6 +48,7 @@ export class IncidentSync {
   private again = false;
   private stopped = true;
   private readonly since = new Map<string, Date>();
+  private readonly toldMissing = new Set<string>();
 
   constructor(private readonly options: IncidentSyncOptions) {}
 
@@ -93,7 +100,15 @@ export class IncidentSync {
             this.report(ws.name, pass);
             if (pass.posted.length > 0 || pass.followed.length > 0) changed = true;
           } catch (err) {
-            logger.error({ err, workspace: ws.name }, 'reading Sentinel incidents failed; the window is read again next time');
+            if (!missingTable(err)) {
+              logger.error({ err, workspace: ws.name }, 'reading Sentinel incidents failed; the window is read again next time');
+            } else if (!this.toldMissing.has(ws.name)) {
+              this.toldMissing.add(ws.name);
+              logger.warn(
+                { workspace: ws.name, reason: (err as Error).message },
+                'the workspace has no SecurityIncident/SecurityAlert table: no incidents to follow until it has (set ALERT_SOURCE=rules to stop looking)',
+              );
+            }
           }
         }
         if (ws.client) {
