@@ -272,7 +272,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   alerts.onChange(() => dispatcher.kick());
   const poller = new Poller({
     store,
-    workspaces,
+    // A workspace that follows Sentinel's incidents only runs no rules of its own.
+    workspaces: workspaces.filter((_, i) => config.incidents.sources[config.workspaces[i]?.name ?? ''] !== 'incidents'),
     logger: logger.child({ component: 'poller' }),
     clock,
     overlapMs: config.schedule.pollOverlapMs,
@@ -295,7 +296,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     onChanged: () => dispatcher.kick(),
   });
   // A decision made in chat is owed to its incident: write it back now rather than at the next interval.
-  if (incidents !== undefined) alerts.onChange(() => incidents.sync.kick());
+  if (incidents !== undefined) alerts.onChange(() => incidents.sync.writeSoon());
 
   return {
     config,

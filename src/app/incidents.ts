@@ -92,6 +92,7 @@ export function buildIncidentSync(input: {
     parts.push({ name: entry.name, source, ...(client !== undefined ? { client } : {}) });
   });
   if (parts.length === 0) return undefined;
+  const log = logger.child({ component: 'incidents' });
   const writer =
     clients.size > 0
       ? new IncidentWriter({
@@ -99,7 +100,7 @@ export function buildIncidentSync(input: {
           clientFor: (workspace) => clients.get(workspace),
           clock,
           onWritten: (job, outcome) =>
-            logger.info(
+            log.info(
               {
                 workspace: job.workspace,
                 alertId: job.alertId,
@@ -118,7 +119,7 @@ export function buildIncidentSync(input: {
     ...(writer !== undefined ? { writer } : {}),
     store,
     clock,
-    logger: logger.child({ component: 'incidents' }),
+    logger: log,
     intervalMs: settings.pollIntervalMs,
     followLookbackMs: settings.firstRunLookbackMs,
     isLeader: () => input.leadership.tryAcquire(),

@@ -46,6 +46,8 @@ export class IncidentSync {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** Whether the pass to come reads incidents too, or only writes back (a chat action). */
+  private readNext = true;
   private stopped = true;
   private readonly since = new Map<string, Date>();
   private readonly toldMissing = new Set<string>();
@@ -57,23 +59,31 @@ export class IncidentSync {
     this.kick();
   }
 
+  /** A decision was made in chat: write it back now (or right after the pass in progress), without reading incidents. */
+  writeSoon(): void {
+    this.kick(false);
+  }
+
   /** Runs a pass now (or right after the one in progress). */
-  kick(): void {
+  kick(read = true): void {
     if (this.stopped) return;
+    this.readNext ||= read;
     if (this.running) {
       this.again = true;
       return;
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running = this.runOnce()
+    const readNow = this.readNext;
+    this.readNext = false;
+    this.running = this.runOnce({ read: readNow })
       .catch((err: unknown) => this.options.logger.error({ err }, 'incident pass failed; the next one retries'))
       .finally(() => {
         this.running = undefined;
         if (this.stopped) return;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.kick(false);
           return;
         }
         this.timer = setTimeout(() => this.kick(), this.options.intervalMs);
@@ -88,11 +98,11 @@ export class IncidentSync {
     await this.running;
   }
 
-  /** One pass over every workspace, then the writer. */
-  async runOnce(): Promise<void> {
+  /** One pass: new and changed incidents and portal changes of every workspace (unless `read: false`), then the writer. */
+  async runOnce(options: { read?: boolean } = {}): Promise<void> {
     const { logger, clock } = this.options;
     let changed = false;
-    if (await this.options.isLeader()) {
+    if (options.read !== false && (await this.options.isLeader())) {
       for (const ws of this.options.workspaces) {
         if (ws.source) {
           try {

@@ -104,6 +104,15 @@ async function pollRules(rig: Rig): Promise<void> {
   await rig.app.dispatcher.drainUntilIdle();
 }
 
+/** Waits (without a timed assertion) until `probe` holds; fails naming `what` after many tries. */
+async function until(what: string, probe: () => boolean | Promise<boolean>, tries = 1000): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
 const peek = (rig: Rig, name: string) => rig.standIn.peek(WS.subscriptionId, WS.resourceGroup, WS.workspaceName, name);
 
 async function all(rig: Rig): Promise<Alert[]> {
@@ -148,6 +157,12 @@ describe('Sentinel incidents as the source (ALERT_SOURCE=incidents)', () => {
     expect(first.subject.upn).toMatch(/@contoso\.com$/);
     expect(rig.out()).toContain('Incident in Sentinel');
     expect(rig.out()).toContain(`Microsoft_Azure_Security_Insights/Incident${RESOURCE_ID}/providers/Microsoft.SecurityInsights/Incidents/`);
+  });
+
+  it('runs no rules of its own on the workspace', async () => {
+    await pollRules(rig);
+    await incidentPass(rig);
+    expect((await all(rig)).every((a) => a.detectionId === SENTINEL_INCIDENT_DETECTION_ID)).toBe(true);
   });
 
   it('acknowledging sets the incident Active with the responder as owner and a comment naming who and where', async () => {
@@ -219,6 +234,25 @@ describe('Sentinel incidents as the source (ALERT_SOURCE=incidents)', () => {
     expect(raced).toBe(true);
     expect(peek(rig, name)?.incident.properties).toMatchObject({ status: 'Active', severity: 'High', owner: { objectId: ALICE.id } });
     expect(await rig.app.store.getIncidentLink(alert.id)).toMatchObject({ writtenVersion: 2, lastOutcome: 'written' });
+  });
+});
+
+describe('the incident loop as start runs it', () => {
+  it('posts the incidents, and writes a chat decision back at once rather than at the next interval', async () => {
+    const rig = await startRig({ ALERT_SOURCE: 'incidents', WORKSPACE_NAME: 'local', INCIDENT_POLL_INTERVAL: '1h' });
+    try {
+      rig.app.dispatcher.start();
+      rig.app.incidents?.sync.start();
+      await until('the incident cards', async () => (await all(rig)).length === sample.length);
+      const name = sample[0]?.name as string;
+      const alert = await incidentAlert(rig, name);
+      await until('the card', () => cardsFor(rig, alert.id) === 1);
+      await rig.app.alerts.acknowledge(alert.id, ALICE, 'teams:19:sec');
+      await until('the write-back', () => peek(rig, name)?.incident.properties.status === 'Active');
+      expect(peek(rig, name)?.incident.properties.owner).toMatchObject({ objectId: ALICE.id });
+    } finally {
+      await rig.close();
+    }
   });
 });
 
