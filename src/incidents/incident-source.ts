@@ -93,7 +93,13 @@ export class IncidentSource {
       }
       const linkedTo = await store.alertForIncident(workspace.name, incident.name);
       if (linkedTo !== undefined) {
-        const moved = await applyIncidentState({ store, workspace: workspace.name, incident: asIncident(incident), now: clock() });
+        const moved = await applyIncidentState({
+          store,
+          workspace: workspace.name,
+          incident: asIncident(incident),
+          now: clock(),
+          recordedAt: incident.lastModifiedTime ?? incident.recordTime,
+        });
         if (moved !== undefined) pass.followed.push(moved);
         continue;
       }
@@ -103,7 +109,13 @@ export class IncidentSource {
           await store.linkIncident(mine.id, workspace.name, incident.name);
           this.waitingSince.delete(incident.name);
           pass.linked.push([mine.id, incident.name]);
-          const moved = await applyIncidentState({ store, workspace: workspace.name, incident: asIncident(incident), now: clock() });
+          const moved = await applyIncidentState({
+            store,
+            workspace: workspace.name,
+            incident: asIncident(incident),
+            now: clock(),
+            recordedAt: incident.lastModifiedTime ?? incident.recordTime,
+          });
           if (moved !== undefined) pass.followed.push(moved);
           continue;
         }

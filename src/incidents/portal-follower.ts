@@ -62,11 +62,17 @@ export async function applyIncidentState(input: {
   incident: Incident;
   now: Date;
   force?: boolean;
+  /**
+   * When the incident was in this state (a SecurityIncident record's LastModifiedTime): a record
+   * older than the alert's last change is stale (it may arrive after later ones) and changes nothing.
+   */
+  recordedAt?: Date;
 }): Promise<string | undefined> {
   const { store, workspace, incident, now } = input;
   const alertId = await store.alertForIncident(workspace, incident.name);
   const alert = alertId === undefined ? undefined : await store.getAlert(alertId);
   if (!alert) return undefined;
+  if (input.force !== true && input.recordedAt !== undefined && input.recordedAt < alert.updatedAt) return undefined;
   const change = changeFor(alert, incident);
   if (!change) return undefined;
   if (input.force !== true && alert.lastChange?.actor.id !== PORTAL_ACTOR_ID) {
