@@ -63,6 +63,8 @@ const SAME_HIT_SLACK_MS = 5 * 60_000;
  */
 export class IncidentSource {
   private readonly waitingSince = new Map<string, Date>();
+  /** Links a crash (or a failed pass) may have left undone are looked for on the first pass and after a failed one. */
+  private repairDue = true;
 
   constructor(private readonly options: IncidentSourceOptions) {}
 
@@ -84,7 +86,8 @@ export class IncidentSource {
     const fresh: NewAlert[] = [];
     const freshIncidents = new Map<string, IncidentRecord>();
     let holdWatermark: Date | undefined;
-    await this.repairLinks();
+    if (this.repairDue) await this.repairLinks();
+    this.repairDue = true;
     for (const incident of read.incidents) {
       const alerts = incident.alertIds.map((id) => read.alerts.get(id)).filter((a): a is IncidentAlertRecord => a !== undefined);
       if (!matchesFilter(this.options.filter, incident, alerts)) {
@@ -146,6 +149,7 @@ export class IncidentSource {
     for (const alert of stored) {
       if (alert.workspace === workspace.name) await store.linkIncident(alert.id, workspace.name, alert.fingerprint);
     }
+    this.repairDue = false;
     return pass;
   }
 

@@ -5,6 +5,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { RUN_COMMAND_RULE, SIGNIN_BURST_RULE } from '../../src/workspace/sample-data/incidents';
 import { startLocalWorkspace, type LocalWorkspace } from '../support/local-workspace';
 import { TestClock } from '../store/fixtures';
+import { newAlert } from '../support/alert-builder';
 
 /** The source against the sample workspace's SecurityIncident rows, through the real LogsQueryClient, with a clock the test moves. */
 describe("incidents of FirstWatch's own rules when both sources are on", () => {
@@ -22,11 +23,11 @@ describe("incidents of FirstWatch's own rules when both sources are on", () => {
   });
   afterEach(async () => store.close());
 
-  const source = () =>
+  const source = (mode: 'both' | 'incidents' = 'both') =>
     new IncidentSource({
       workspace: { name: 'local', source: ws.source, targets: [{ platform: 'console', target: 'console' }] },
       store,
-      mode: 'both',
+      mode,
       filter: FOLLOW_ALL,
       ownRuleIds: new Set([RUN_COMMAND_RULE.id, SIGNIN_BURST_RULE.id]),
       clock: clock.now,
@@ -54,5 +55,19 @@ describe("incidents of FirstWatch's own rules when both sources are on", () => {
     expect(late.posted).toHaveLength(count);
     expect((await restarted.runOnce()).posted).toHaveLength(0);
     for (const alert of late.posted) expect(await store.alertForIncident('local', alert.fingerprint)).toBe(alert.id);
+  });
+
+  it("links an alert whose incident link a crash prevented (stored, not linked), on the next process's first pass", async () => {
+    const name = '5e3f0a51-8a4c-4d8e-9f0b-1c2d3e4f5a6b';
+    const [stored] = await store.recordPoll({
+      workspace: 'local',
+      detectionId: SENTINEL_INCIDENT_DETECTION_ID,
+      watermark: clock.now(),
+      alerts: [newAlert(1, { detectionId: SENTINEL_INCIDENT_DETECTION_ID, fingerprint: name, workspace: 'local' })],
+      targets: [],
+    });
+    expect(await store.getIncidentLink(stored?.id as string)).toBeUndefined();
+    await source('incidents').runOnce();
+    expect(await store.alertForIncident('local', name)).toBe(stored?.id);
   });
 });
