@@ -96,6 +96,11 @@ export async function runApp(
   // Sentinel incidents: new ones read, portal changes followed, chat decisions written back.
   app.incidents?.sync.start();
   const caughtUp = schedule.start();
+  // Once the rules caught up, incidents of the same hits find their alerts at once (ALERT_SOURCE=both).
+  void caughtUp.then(
+    () => app.incidents?.sync.kick(),
+    () => undefined,
+  );
   for (const d of app.detections) {
     logger.info({ detection: d.slug, cron: d.cron, next: schedule.nextRuns(d.slug, 1)[0] }, 'detection scheduled');
   }
