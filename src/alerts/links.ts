@@ -67,3 +67,15 @@ export function isoDuration(ms: number): string {
   if (ms % 60_000 === 0) return `PT${ms / 60_000}M`;
   return `PT${Math.max(1, Math.round(ms / 1000))}S`;
 }
+
+/** The incident's page in the Sentinel portal, built from the workspace's ARM id and the incident's name only. */
+export function sentinelIncidentUrl(
+  workspaceResourceId: string | undefined,
+  incidentName: string | undefined,
+  tenantId: string | undefined,
+): string | undefined {
+  if (workspaceResourceId === undefined || incidentName === undefined || !/^[A-Za-z0-9-]{1,64}$/.test(incidentName)) return undefined;
+  const encoded = encodeResourceId(workspaceResourceId);
+  if (encoded === undefined) return undefined;
+  return `https://portal.azure.com/#${tenantPart(tenantId)}asset/Microsoft_Azure_Security_Insights/Incident${encoded}/providers/Microsoft.SecurityInsights/Incidents/${incidentName}`;
+}

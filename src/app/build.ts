@@ -31,6 +31,7 @@ import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
 import { placeResolver } from './places';
+import { buildIncidentSync, type IncidentWiring } from './incidents';
 
 export interface BuildOptions {
   logger: Logger;
@@ -73,6 +74,8 @@ export interface App {
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
   localWorkspace?: WorkspaceThread;
+  /** Sentinel incidents followed and written back; undefined when every workspace runs rules only. */
+  incidents?: IncidentWiring;
   close(): Promise<void>;
 }
 
@@ -269,7 +272,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   alerts.onChange(() => dispatcher.kick());
   const poller = new Poller({
     store,
-    workspaces,
+    // A workspace that follows Sentinel's incidents only runs no rules of its own.
+    workspaces: workspaces.filter((_, i) => config.incidents.sources[config.workspaces[i]?.name ?? ''] !== 'incidents'),
     logger: logger.child({ component: 'poller' }),
     clock,
     overlapMs: config.schedule.pollOverlapMs,
@@ -280,6 +284,19 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
   });
+  const incidents = buildIncidentSync({
+    config,
+    store,
+    workspaces,
+    detections,
+    leadership,
+    clock,
+    logger,
+    ...(localWorkspace !== undefined ? { localOrigin: localWorkspace.url.replace(/\/v1\/?$/, '') } : {}),
+    onChanged: () => dispatcher.kick(),
+  });
+  // A decision made in chat is owed to its incident: write it back now rather than at the next interval.
+  if (incidents !== undefined) alerts.onChange(() => incidents.sync.writeSoon());
 
   return {
     config,
@@ -303,7 +320,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     poller,
     leadership,
     localWorkspace,
+    ...(incidents !== undefined ? { incidents } : {}),
     close: async () => {
+      await incidents?.sync.stop();
       await escalation.stop();
       await dispatcher.stop();
       await leadership.release();

@@ -93,7 +93,14 @@ export async function runApp(
   app.dispatcher.start();
   // Auto-escalation and escalation-copy repair run on every replica; each check reads stored state only.
   app.escalation.start();
+  // Sentinel incidents: new ones read, portal changes followed, chat decisions written back.
+  app.incidents?.sync.start();
   const caughtUp = schedule.start();
+  // Once the rules caught up, incidents of the same hits find their alerts at once (ALERT_SOURCE=both).
+  void caughtUp.then(
+    () => app.incidents?.sync.kick(),
+    () => undefined,
+  );
   for (const d of app.detections) {
     logger.info({ detection: d.slug, cron: d.cron, next: schedule.nextRuns(d.slug, 1)[0] }, 'detection scheduled');
   }
@@ -107,6 +114,7 @@ export async function runApp(
         logger.warn({ budgetMs: POLL_STOP_BUDGET_MS }, 'a poll was still running at stop; its window is covered by the next run');
       }
       await http.close();
+      await app.incidents?.sync.stop();
       if (!(await finishedWithin(app.dispatcher.stop(), DELIVERY_STOP_BUDGET_MS))) {
         logger.warn({ budgetMs: DELIVERY_STOP_BUDGET_MS }, 'deliveries still in flight at stop; they stay in the outbox');
       }

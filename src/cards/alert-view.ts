@@ -2,7 +2,8 @@ import type { Alert, AlertEntity, AlertStatus, AlertTarget } from '../alerts/typ
 import { viewActions, type ViewAction } from './actions';
 import type { CardContext } from './context';
 import { humaniseInsight, insightOrder } from './insights';
-import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl } from '../alerts/links';
+import { azureResourceUrl, defenderUserUrl, logAnalyticsQueryUrl, sentinelIncidentUrl } from '../alerts/links';
+import { incidentNameOf } from '../alerts/incident-origin';
 import { techniqueRef, type TechniqueRef } from './mitre';
 import { severityHint, type SeverityHint } from './severity';
 import { describeStatus } from './status';
@@ -20,7 +21,7 @@ export interface ViewFact {
 }
 
 export interface ViewLink {
-  kind: 'defender-user' | 'azure-resource' | 'log-analytics';
+  kind: 'defender-user' | 'azure-resource' | 'log-analytics' | 'sentinel-incident';
   label: string;
   url: string;
 }
@@ -208,6 +209,8 @@ function links(alert: Alert, target: TargetView | null, ctx: CardContext): ViewL
   }
   const query = logAnalyticsQueryUrl(ctx.detectionQuery, ctx.workspaceResourceId, ctx.tenantId);
   if (query) out.push({ kind: 'log-analytics', label: 'Query in Log Analytics', url: query });
+  const incident = sentinelIncidentUrl(ctx.workspaceResourceId, incidentNameOf(alert), ctx.tenantId);
+  if (incident) out.push({ kind: 'sentinel-incident', label: 'Incident in Sentinel', url: incident });
   return out;
 }
 

@@ -10,6 +10,7 @@ import { readSlack } from './sections/slack';
 import { readWorkspaces } from './sections/workspaces';
 import { readConsole, readHunt, readLogging, readResponders } from './sections/misc';
 import { readEscalation } from './sections/escalation';
+import { readIncidents } from './sections/incidents';
 import type { Config, ConfigShape } from './types';
 
 export interface LoadConfigOptions {
@@ -55,6 +56,7 @@ export function loadConfig(env: Env = process.env, opts: LoadConfigOptions = {})
     hunt: readHunt(r),
     logging: readLogging(r),
     escalation: readEscalation(r),
+    incidents: readIncidents(r, workspaces, r.isSet('WORKSPACES')),
   };
   // Every section that can be undefined has recorded its problem, so this throws whenever one is.
   if (r.problems.length > 0 || teams === undefined || slack === undefined || workspace === undefined || storage === undefined) {

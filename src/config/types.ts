@@ -7,6 +7,7 @@ import type { TeamsConfig } from './sections/teams';
 import type { SlackConfig } from './sections/slack';
 import type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
 import type { EscalationConfig } from './sections/escalation';
+import type { IncidentsConfig } from './sections/incidents';
 
 export type { AzureConfig, WorkspaceConfig } from './sections/azure';
 export type { ScheduleConfig } from './sections/schedule';
@@ -17,6 +18,7 @@ export type { TeamsConfig } from './sections/teams';
 export type { SlackConfig } from './sections/slack';
 export type { ConsoleConfig, HuntConfig, LoggingConfig, RespondersConfig } from './sections/misc';
 export type { EscalationConfig } from './sections/escalation';
+export type { IncidentsConfig } from './sections/incidents';
 
 type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -40,6 +42,8 @@ export interface ConfigShape {
   logging: LoggingConfig;
   /** Escalation destinations, mentions and auto-escalation. */
   escalation: EscalationConfig;
+  /** Sentinel incidents as a source, per workspace, and the write-back of chat decisions to them. */
+  incidents: IncidentsConfig;
 }
 
 /** The whole configuration, validated and deeply frozen. */

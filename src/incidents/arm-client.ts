@@ -16,6 +16,13 @@ import { incidentsPath, type Incident, type IncidentComment, type IncidentUpdate
 /** The stable Sentinel REST version carrying incidents, comments and etags. */
 export const SENTINEL_API_VERSION = '2024-03-01';
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
+const AUTHORIZATION_API_VERSION = '2022-04-01';
+
+/** Control-plane actions granted at a scope (data actions are not FirstWatch's concern). */
+export interface WorkspacePermission {
+  actions: string[];
+  notActions: string[];
+}
 
 export interface ListIncidentsOptions {
   /** OData, e.g. "properties/lastModifiedTimeUtc gt 2026-11-27T00:00:00Z". */
@@ -199,6 +206,22 @@ export class ArmIncidentsClient implements SentinelIncidentsClient {
       IncidentComment | undefined;
     if (!out || typeof out.name !== 'string') throw new IncidentApiError('invalid', 'the comment answer has no name');
     return out;
+  }
+
+  /**
+   * What the calling identity may do on the workspace, from all its role assignments
+   * (GET {workspace}/providers/Microsoft.Authorization/permissions): for `doctor`.
+   */
+  async workspacePermissions(): Promise<WorkspacePermission[]> {
+    const scope = this.base.replace(/\/providers\/Microsoft\.SecurityInsights\/incidents$/, '');
+    const url = `${scope}/providers/Microsoft.Authorization/permissions?api-version=${AUTHORIZATION_API_VERSION}`;
+    const page = (await this.send('GET', url)) as { value?: unknown } | undefined;
+    if (!page || !Array.isArray(page.value)) throw new IncidentApiError('invalid', 'the permissions answer has no "value" array');
+    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+    return page.value.map((p: unknown) => {
+      const r = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+      return { actions: strings(r.actions), notActions: strings(r.notActions) };
+    });
   }
 
   private incident(v: unknown): Incident {

@@ -1,10 +1,11 @@
 import type { AlertStore } from '../store/alert-store';
-import type { IncidentSyncStore } from '../store/incident-sync-store';
+import type { IncidentSyncStore, IncidentWriteJob } from '../store/incident-sync-store';
 import type { OutboxStore } from '../store/outbox-store';
 import { backoffMs } from '../delivery/backoff';
 import type { Clock } from '../time/clock';
 import type { SentinelIncidentsClient } from './arm-client';
 import { IncidentApiError } from './errors';
+import { applyIncidentState } from './portal-follower';
 import { writeBack, type WriteBackOutcome } from './write-back';
 
 export interface IncidentWriterOptions {
@@ -16,6 +17,8 @@ export interface IncidentWriterOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   random?: () => number;
+  /** Told what each settled write did (logs: the portal side changing). */
+  onWritten?: (job: IncidentWriteJob, outcome: WriteBackOutcome) => void;
 }
 
 export interface WriterPass {
@@ -83,8 +86,12 @@ export class IncidentWriter {
         alert.version,
         outcome.kind === 'superseded' ? `superseded: ${outcome.reason}` : outcome.kind,
       );
-      if (outcome.kind === 'superseded')
+      if (outcome.kind === 'superseded') {
         await store.queueReplies(job.alertId, REASON_TEXT[outcome.reason] ?? `Sentinel: ${outcome.reason}`);
+        // The portal's word stands: the card follows it rather than keep a state Sentinel does not have.
+        await applyIncidentState({ store, workspace: job.workspace, incident: outcome.incident, now: clock(), force: true });
+      }
+      this.options.onWritten?.(job, outcome);
       pass.written++;
     }
     return pass;

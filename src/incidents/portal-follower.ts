@@ -51,6 +51,56 @@ function changeFor(
 }
 
 /**
+ * Moves the alert linked to this incident to match it; returns the alert id when it moved.
+ * While a decision made in chat is still owed to the incident (not yet written back), the
+ * incident's older state does not undo it: the writer reconciles the two (and, when the
+ * portal's close stands, applies it with `force`).
+ */
+export async function applyIncidentState(input: {
+  store: AlertStore & IncidentSyncStore;
+  workspace: string;
+  incident: Incident;
+  now: Date;
+  force?: boolean;
+  /**
+   * When the incident was in this state (a SecurityIncident record's LastModifiedTime): a record
+   * older than the alert's last change is stale (it may arrive after later ones) and changes nothing.
+   */
+  recordedAt?: Date;
+}): Promise<string | undefined> {
+  const { store, workspace, incident, now } = input;
+  const alertId = await store.alertForIncident(workspace, incident.name);
+  const alert = alertId === undefined ? undefined : await store.getAlert(alertId);
+  if (!alert) return undefined;
+  if (input.force !== true && input.recordedAt !== undefined && input.recordedAt < alert.updatedAt) return undefined;
+  const change = changeFor(alert, incident);
+  if (!change) return undefined;
+  if (input.force !== true && alert.lastChange?.actor.id !== PORTAL_ACTOR_ID) {
+    const link = await store.getIncidentLink(alert.id);
+    if (link !== undefined && link.writtenVersion < alert.version) return undefined;
+  }
+  const actor = portalActor(incident);
+  const result = await store.transition({
+    alertId: alert.id,
+    action: change.action,
+    from: [alert.status],
+    ifVersion: alert.version,
+    to: change.to,
+    ...(change.classification !== undefined ? { classification: change.classification } : {}),
+    change: { action: change.action, actor, at: now, ...(change.classification ? { classification: change.classification } : {}) },
+    audit: {
+      at: now,
+      actor,
+      action: change.action,
+      origin: `sentinel:${workspace}`,
+      detail: `incident ${incident.name} is ${incident.properties.status} in Sentinel`,
+    },
+    replyText: `${incident.properties.status === 'Closed' ? 'Closed' : 'Made active'} in the Sentinel portal${actor.email ? ` by ${actor.email}` : ''}.`,
+  });
+  return result.ok ? alert.id : undefined;
+}
+
+/**
  * Reads incidents changed in Sentinel since `since` and moves their alerts to
  * match (closed there → resolved here, with the classification; active there →
  * acknowledged here). A transition bumps the alert's version, so the
@@ -73,30 +123,8 @@ export async function followPortalChanges(input: {
   for (const incident of changed) {
     const modified = new Date(incident.properties.lastModifiedTimeUtc ?? since.toISOString());
     if (modified > watermark) watermark = modified;
-    const alertId = await store.alertForIncident(workspace, incident.name);
-    const alert = alertId === undefined ? undefined : await store.getAlert(alertId);
-    if (!alert) continue;
-    const change = changeFor(alert, incident);
-    if (!change) continue;
-    const actor = portalActor(incident);
-    const result = await store.transition({
-      alertId: alert.id,
-      action: change.action,
-      from: [alert.status],
-      ifVersion: alert.version,
-      to: change.to,
-      ...(change.classification !== undefined ? { classification: change.classification } : {}),
-      change: { action: change.action, actor, at: now, ...(change.classification ? { classification: change.classification } : {}) },
-      audit: {
-        at: now,
-        actor,
-        action: change.action,
-        origin: `sentinel:${workspace}`,
-        detail: `incident ${incident.name} is ${incident.properties.status} in Sentinel`,
-      },
-      replyText: `${incident.properties.status === 'Closed' ? 'Closed' : 'Made active'} in the Sentinel portal${actor.email ? ` by ${actor.email}` : ''}.`,
-    });
-    if (result.ok) applied.push(alert.id);
+    const alertId = await applyIncidentState({ store, workspace, incident, now });
+    if (alertId !== undefined) applied.push(alertId);
   }
   return { applied, watermark };
 }

@@ -71,6 +71,22 @@ const IDENTITY_INFO = cols(`TimeGenerated:datetime, AccountObjectId:string, Acco
   UserType:string, UserAccountControl:dynamic, IsAccountEnabled:bool, BlastRadius:string, RiskLevel:string,
   RiskState:string, SourceSystem:string, TenantId:string, Type:string`);
 
+/** Sentinel's own incident and alert tables: a record per change (SecurityIncident) or per alert (SecurityAlert). */
+const SECURITY_INCIDENT = cols(`TenantId:string, TimeGenerated:datetime, IncidentName:string, Title:string, Description:string,
+  Severity:string, Status:string, Classification:string, ClassificationComment:string, ClassificationReason:string,
+  Owner:dynamic, ProviderName:string, ProviderIncidentId:string, FirstActivityTime:datetime, LastActivityTime:datetime,
+  FirstModifiedTime:datetime, LastModifiedTime:datetime, CreatedTime:datetime, ClosedTime:datetime, IncidentNumber:int,
+  RelatedAnalyticRuleIds:dynamic, AlertIds:dynamic, BookmarkIds:dynamic, Comments:dynamic, Tasks:dynamic, Labels:dynamic,
+  IncidentUrl:string, AdditionalData:dynamic, ModifiedBy:string, SourceSystem:string, Type:string`);
+
+const SECURITY_ALERT = cols(`TenantId:string, TimeGenerated:datetime, DisplayName:string, AlertName:string, AlertSeverity:string,
+  Description:string, ProviderName:string, VendorName:string, VendorOriginalId:string, SystemAlertId:string, ResourceId:string,
+  SourceComputerId:string, AlertType:string, ConfidenceLevel:string, ConfidenceScore:real, IsIncident:bool, StartTime:datetime,
+  EndTime:datetime, ProcessingEndTime:datetime, RemediationSteps:string, ExtendedProperties:string, Entities:string,
+  SourceSystem:string, WorkspaceSubscriptionId:string, WorkspaceResourceGroup:string, ExtendedLinks:string, ProductName:string,
+  ProductComponentName:string, AlertLink:string, Status:string, CompromisedEntity:string, Tactics:string, Techniques:string,
+  SubTechniques:string, Type:string`);
+
 export const SENTINEL_TABLES: Readonly<Record<string, readonly Column[]>> = {
   BehaviorAnalytics: BEHAVIOR_ANALYTICS,
   AzureActivity: AZURE_ACTIVITY,
@@ -78,4 +94,6 @@ export const SENTINEL_TABLES: Readonly<Record<string, readonly Column[]>> = {
   AADNonInteractiveUserSignInLogs: AAD_NON_INTERACTIVE,
   AuditLogs: AUDIT_LOGS,
   IdentityInfo: IDENTITY_INFO,
+  SecurityIncident: SECURITY_INCIDENT,
+  SecurityAlert: SECURITY_ALERT,
 };

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { MANIFEST_FILE, PLANTED_FILE, TABLE_FILE_SUFFIX } from './files/format';
 import { writeFileAtomic, writeTables } from './files/write';
 import { generateSampleData, type SampleDataOptions } from './sample-data/generate';
+import type { SampleIncident } from './sample-data/incidents';
+import { SAMPLE_TABLE_COLUMNS } from './sample-data/schemas';
 import type { PlantedCase } from './sample-data/planted';
 import { startWorkspaceServer, type WorkspaceServer, type WorkspaceServerOptions } from './server/server';
 import type { Clock } from '../time/clock';
@@ -35,6 +37,7 @@ export async function generateWorkspace(options: GenerateWorkspaceOptions): Prom
     tables: Object.fromEntries(data.tables.map((t) => [t.name, t.rows.length])),
   };
   await writeFileAtomic(path.join(options.dir, PLANTED_FILE), JSON.stringify(data.planted, null, 2) + '\n');
+  await writeFileAtomic(path.join(options.dir, SAMPLE_INCIDENTS_FILE), JSON.stringify(data.incidents, null, 2) + '\n');
   // The manifest goes last: its presence means the folder is complete.
   await writeFileAtomic(path.join(options.dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return { dir: options.dir, manifest, planted: data.planted };
@@ -89,6 +92,24 @@ export async function readPlanted(dir: string): Promise<PlantedCase[]> {
     }
     return { ...(rec as unknown as PlantedCase), timeGenerated: tg, ingestionTime: ing };
   });
+}
+
+/** The sample Sentinel incidents as ARM resources, beside the tables (the local incident endpoints serve them). */
+export const SAMPLE_INCIDENTS_FILE = 'sentinel-incidents.json';
+
+/** The sample incidents written beside a generated workspace; none when the folder has no such file. */
+export async function readSampleIncidents(dir: string): Promise<SampleIncident[]> {
+  const file = path.join(dir, SAMPLE_INCIDENTS_FILE);
+  if (!(await exists(file))) return [];
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file}: expected an array of incidents`);
+  return parsed.filter(
+    (i): i is SampleIncident =>
+      typeof i === 'object' &&
+      i !== null &&
+      typeof (i as SampleIncident).name === 'string' &&
+      typeof (i as SampleIncident).properties === 'object',
+  );
 }
 
 /** Regenerating stale data is prepareSampleWorkspace's, which keeps the folder's seed. */
@@ -177,7 +198,9 @@ export async function planSampleWorkspace(dir: string, options: { freshForMs?: n
   const foreign = tables.filter((t) => !Object.prototype.hasOwnProperty.call(manifest.tables, t));
   if (foreign.length > 0) return { kind: 'user-data', tables };
   const age = (options.now ?? new Date()).getTime() - Date.parse(manifest.now);
-  if (options.freshForMs === undefined || age < options.freshForMs) return { kind: 'existing' };
+  // Sample data made before a table joined the sample (SecurityIncident, say) is regenerated whatever its age.
+  const outdated = Object.keys(SAMPLE_TABLE_COLUMNS).some((t) => !Object.prototype.hasOwnProperty.call(manifest.tables, t));
+  if (!outdated && (options.freshForMs === undefined || age < options.freshForMs)) return { kind: 'existing' };
   return { kind: 'refresh', seed: manifest.seed };
 }
 

@@ -1,5 +1,5 @@
 import { IncidentWriter } from '../../src/incidents/incident-writer';
-import { followPortalChanges } from '../../src/incidents/portal-follower';
+import { applyIncidentState, followPortalChanges } from '../../src/incidents/portal-follower';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
 import { TestClock } from '../store/fixtures';
@@ -75,5 +75,65 @@ describe('changes made in the Sentinel portal come back to FirstWatch', () => {
     expect(first.applied).toEqual([alertId]);
     expect((await store.getAlert(alertId))?.status).toBe('acknowledged');
     expect((await follow(first.watermark)).applied).toEqual([]);
+  });
+});
+
+describe('incident states read from SecurityIncident records', () => {
+  const ALICE = {
+    platform: 'teams' as const,
+    id: '9f1c2b6e-3a4d-4e5f-8a9b-0c1d2e3f4a5b',
+    displayName: 'Alice',
+    email: 'alice@contoso.com',
+  };
+  const active = (name: string) => ({
+    id: '',
+    name,
+    type: 'Microsoft.SecurityInsights/Incidents',
+    etag: '',
+    properties: { title: 't', severity: 'Medium' as const, status: 'Active' as const },
+  });
+
+  async function resolveInChat(): Promise<void> {
+    const at = clock.now();
+    const change = { action: 'resolve' as const, actor: ALICE, at, classification: 'true_positive' as const };
+    await store.transition({
+      alertId,
+      action: 'resolve',
+      from: ['open'],
+      to: 'resolved',
+      classification: 'true_positive',
+      change,
+      audit: { at, actor: ALICE, action: 'resolve', origin: 'teams:19:sec' },
+    });
+    // Written back: nothing is owed to the incident any more.
+    await store.markIncidentWritten(alertId, 2, 'written');
+  }
+
+  it("a record older than the alert's last change (arriving late) does not undo it", async () => {
+    const before = new Date(clock.now().getTime() - 1);
+    await resolveInChat();
+    const moved = await applyIncidentState({
+      store,
+      workspace: WORKSPACE,
+      incident: active(INCIDENT),
+      now: clock.now(),
+      recordedAt: before,
+    });
+    expect(moved).toBeUndefined();
+    expect((await store.getAlert(alertId))?.status).toBe('resolved');
+  });
+
+  it('a record newer than it (made active again in the portal) reopens the alert', async () => {
+    await resolveInChat();
+    clock.advance(60_000);
+    const moved = await applyIncidentState({
+      store,
+      workspace: WORKSPACE,
+      incident: active(INCIDENT),
+      now: clock.now(),
+      recordedAt: clock.now(),
+    });
+    expect(moved).toBe(alertId);
+    expect((await store.getAlert(alertId))?.status).toBe('acknowledged');
   });
 });

@@ -11,6 +11,7 @@ import {
   serveWorkspace,
   DEFAULT_LOCAL_WORKSPACE_ID,
 } from '../../src/workspace';
+import { readSampleIncidents } from '../../src/workspace/local-workspace';
 import { seedQuery } from './seed-query';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -32,9 +33,12 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
       'AzureActivity',
       'BehaviorAnalytics',
       'IdentityInfo',
+      'SecurityAlert',
+      'SecurityIncident',
       'SigninLogs',
     ]);
     expect(await readPlanted(out)).toEqual(gen.planted);
+    expect((await readSampleIncidents(out)).length).toBe(gen.manifest.tables.SecurityIncident);
     const firstLine = (await readFile(path.join(out, 'BehaviorAnalytics.ndjson'), 'utf8')).split('\n')[0];
     expect(JSON.parse(firstLine)).toMatchObject({ table: 'BehaviorAnalytics' });
 
@@ -81,6 +85,17 @@ describe('generateWorkspace / serveWorkspace / ensureSampleWorkspace', () => {
     expect(refreshed?.seed).toBe(first.manifest.seed);
     expect(Date.parse(refreshed?.now ?? '')).toBeGreaterThanOrEqual(Date.parse(first.manifest.now));
     expect(await prepareSampleWorkspace(out, { freshForMs: 3_600_000 })).toBe('existing');
+  });
+
+  it('regenerates fresh sample data made before the Sentinel incident tables joined the sample', async () => {
+    const out = path.join(dir, 'b2');
+    const first = await ensureSampleWorkspace(out, { days: 1 });
+    const { SecurityIncident: _i, SecurityAlert: _a, ...older } = first.manifest.tables;
+    await writeFile(path.join(out, 'workspace.json'), JSON.stringify({ ...first.manifest, tables: older }));
+    await rm(path.join(out, 'SecurityIncident.ndjson'));
+    await rm(path.join(out, 'SecurityAlert.ndjson'));
+    expect(await prepareSampleWorkspace(out, { freshForMs: 3_600_000 })).toBe('refreshed');
+    expect(Object.keys((await readManifest(out))?.tables ?? {})).toContain('SecurityIncident');
   });
 
   it('reports a broken manifest instead of overwriting the folder', async () => {

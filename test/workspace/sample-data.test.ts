@@ -42,7 +42,7 @@ describe('sample data generator', () => {
     expect(digest(other)).not.toBe(digest(data));
   });
 
-  it('writes the six tables with their real columns and types, and nothing else in the rows', () => {
+  it('writes the eight tables with their real columns and types, and nothing else in the rows', () => {
     expect(data.tables.map((t) => t.name)).toEqual([
       'BehaviorAnalytics',
       'AzureActivity',
@@ -50,7 +50,11 @@ describe('sample data generator', () => {
       'AuditLogs',
       'AADNonInteractiveUserSignInLogs',
       'IdentityInfo',
+      'SecurityIncident',
+      'SecurityAlert',
     ]);
+    expect(table('SecurityIncident').columns.find((c) => c.name === 'Owner')?.type).toBe('dynamic');
+    expect(table('SecurityAlert').columns.find((c) => c.name === 'Entities')?.type).toBe('string');
     for (const name of ['HTTPRequest', 'Properties', 'Hierarchy', 'Claims', 'Authorization'])
       expect(aa.columns.find((c) => c.name === name)?.type).toBe('string');
     expect(aa.columns.find((c) => c.name === 'Properties_d')?.type).toBe('dynamic');
@@ -70,6 +74,24 @@ describe('sample data generator', () => {
       });
     }
     expect(problems).toEqual([]);
+  });
+
+  it('raises one New Sentinel incident with one alert per planted hit, the same as the ARM resources served locally', () => {
+    const hits = data.planted.filter((c) => c.expect === 'alert').length + 1; // + the sign-in burst
+    const incidents = table('SecurityIncident');
+    const alerts = table('SecurityAlert');
+    expect(incidents.rows).toHaveLength(hits);
+    expect(alerts.rows).toHaveLength(hits);
+    expect(data.incidents.map((i) => i.name)).toEqual(incidents.rows.map((r) => r.IncidentName));
+    const alertIds = new Set(alerts.rows.map((r) => r.SystemAlertId));
+    for (const row of incidents.rows) {
+      expect(row.Status).toBe('New');
+      expect((row.AlertIds as string[]).every((id) => alertIds.has(id))).toBe(true);
+    }
+    incidents.ingestionTimes.forEach((t) => expect(t.getTime()).toBeLessThanOrEqual(NOW.getTime()));
+    const upns = new Set(alerts.rows.map((r) => r.CompromisedEntity));
+    for (const c of data.planted.filter((p) => p.expect === 'alert')) expect(upns.has(c.upn)).toBe(true);
+    expect(generateSampleData({ seed: 42, now: NOW }).incidents).toEqual(data.incidents);
   });
 
   it('gives every row an ingestion time between its TimeGenerated and now, with some rows hours late', () => {

@@ -30,7 +30,7 @@ export type WorkspaceEntry = WorkspaceEntryCommon & ({ mode: 'local' } | { mode:
 /** The list variable; read by name here because each workspace's own variables are named after it. */
 const LIST_VARIABLE = 'WORKSPACES';
 const PREFIX = 'WORKSPACE_';
-const FIELDS = ['ID', 'ENDPOINT', 'RESOURCE_ID', 'SLACK_CHANNELS', 'TEAMS_CHANNELS', 'RESPONDERS'] as const;
+const FIELDS = ['ID', 'ENDPOINT', 'RESOURCE_ID', 'SLACK_CHANNELS', 'TEAMS_CHANNELS', 'RESPONDERS', 'SOURCE'] as const;
 
 const workspaceName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/i, 'a name of letters, digits and -');
 /** The single-workspace variables that share the WORKSPACE_ prefix. */

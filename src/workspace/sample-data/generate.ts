@@ -7,6 +7,7 @@ import { planted, type PlantedCase } from './planted';
 import { Prng } from './prng';
 import { SAMPLE_TABLE_COLUMNS } from './schemas';
 import { signinBurst, type PlantedSigninBurst } from './signin-burst';
+import { sampleIncidents, type SampleIncident } from './incidents';
 
 /** A table whose every row has an ingestion time. */
 export type IngestedTable = Table & { ingestionTimes: Date[] };
@@ -29,7 +30,12 @@ export interface SampleData {
   planted: PlantedCase[];
   /** The planted case of the sign-in burst rule (detections/suspicious-signin-burst.yaml). */
   signinBurst: PlantedSigninBurst;
+  /** The Sentinel incidents of the planted hits (also in SecurityIncident), for the local incident endpoints. */
+  incidents: SampleIncident[];
 }
+
+/** The embedded workspace's id (the local server's default). */
+const SAMPLE_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -215,13 +221,19 @@ export function generateSampleData(options: SampleDataOptions = {}): SampleData 
   for (const c of cases) addPlanted(ent, c, ba, aa, prng);
   const burst = signinBurst(now, seed, ent);
   for (const r of burst.rows) si.add(r.row, r.tg, r.ingested);
+  const sentinel = sampleIncidents(now, seed, ent, cases, burst.burst, SAMPLE_WORKSPACE_ID);
+  const incidents = new TableBuilder('SecurityIncident', SAMPLE_TABLE_COLUMNS.SecurityIncident, now);
+  const securityAlerts = new TableBuilder('SecurityAlert', SAMPLE_TABLE_COLUMNS.SecurityAlert, now);
+  for (const r of sentinel.incidents) incidents.add(r.row, r.tg, r.ingested);
+  for (const r of sentinel.alerts) securityAlerts.add(r.row, r.tg, r.ingested);
 
   return {
     seed,
     now,
-    tables: [ba.build(), aa.build(), si.build(), au.build(), ni.build(), ii.build()],
+    tables: [ba.build(), aa.build(), si.build(), au.build(), ni.build(), ii.build(), incidents.build(), securityAlerts.build()],
     planted: cases,
     signinBurst: burst.burst,
+    incidents: sentinel.resources,
   };
 }
 

@@ -18,4 +18,6 @@ export const SAMPLE_TABLE_COLUMNS: Readonly<Record<string, Column[]>> = {
   AADNonInteractiveUserSignInLogs: NON_INTERACTIVE_SIGNIN_COLUMNS,
   AuditLogs: AUDIT_LOGS_COLUMNS,
   IdentityInfo: IDENTITY_INFO_COLUMNS,
+  SecurityIncident: copy('SecurityIncident'),
+  SecurityAlert: copy('SecurityAlert'),
 };

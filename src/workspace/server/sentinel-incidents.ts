@@ -26,6 +26,49 @@ export const SUPPORTED_API_VERSIONS = ['2023-02-01', '2024-03-01', '2024-09-01',
 const INCIDENTS_PATH =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.operationalinsights\/workspaces\/([^/]+)\/providers\/microsoft\.securityinsights\/incidents(?:\/([^/]+)(?:\/(comments)(?:\/([^/]+))?)?)?\/?$/i;
 
+const PERMISSIONS_PATH =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.operationalinsights\/workspaces\/([^/]+)\/providers\/microsoft\.authorization\/permissions\/?$/i;
+const AUTHORIZATION_API_VERSIONS = ['2015-07-01', '2018-07-01', '2022-04-01'];
+
+/** One entry of ARM's "permissions" answer: what the caller may do at a scope, from all its role assignments. */
+export interface ArmPermission {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+}
+
+/** The built-in Microsoft Sentinel Responder role's control-plane actions (role 3e150937-b8fe-4cfb-8069-0eaf05ecd056). */
+export const SENTINEL_RESPONDER: ArmPermission = {
+  actions: [
+    'Microsoft.SecurityInsights/*/read',
+    'Microsoft.SecurityInsights/dataConnectorsCheckRequirements/action',
+    'Microsoft.SecurityInsights/automationRules/*',
+    'Microsoft.SecurityInsights/cases/*',
+    'Microsoft.SecurityInsights/incidents/*',
+    'Microsoft.SecurityInsights/entities/runPlaybook/action',
+    'Microsoft.SecurityInsights/threatIntelligence/indicators/appendTags/action',
+    'Microsoft.SecurityInsights/threatIntelligence/indicators/query/action',
+    'Microsoft.SecurityInsights/bookmarks/expand/action',
+    'Microsoft.OperationalInsights/workspaces/analytics/query/action',
+    'Microsoft.OperationalInsights/workspaces/*/read',
+    'Microsoft.OperationalInsights/workspaces/dataSources/read',
+    'Microsoft.OperationalInsights/workspaces/savedSearches/read',
+    'Microsoft.OperationsManagement/solutions/read',
+    'Microsoft.OperationalInsights/workspaces/query/read',
+    'Microsoft.OperationalInsights/workspaces/query/*/read',
+    'Microsoft.Insights/workbooks/read',
+    'Microsoft.Insights/myworkbooks/read',
+    'Microsoft.Authorization/*/read',
+    'Microsoft.Resources/deployments/*',
+    'Microsoft.Resources/subscriptions/resourceGroups/read',
+    'Microsoft.Support/*',
+  ],
+  notActions: ['Microsoft.SecurityInsights/cases/*/Delete', 'Microsoft.SecurityInsights/incidents/*/Delete'],
+  dataActions: [],
+  notDataActions: [],
+};
+
 export interface ArmRequest {
   method: string;
   /** scheme://host:port the request came to, for absolute nextLinks. */
@@ -114,6 +157,10 @@ export class SentinelIncidentStandIn {
   /** What every successful write did, oldest first, for tests ("written once"). */
   readonly writes: { method: string; path: string; status: number }[] = [];
   private readonly pageSize: number;
+  /** What the caller's role assignments grant on each workspace (default: Microsoft Sentinel Responder). */
+  private readonly permissions = new Map<string, ArmPermission[]>();
+  /** Runs after an incident was read over HTTP: a test's analyst editing it in the portal meanwhile. */
+  onRead?: (incidentName: string) => void;
 
   constructor(
     private readonly clock: Clock,
@@ -125,6 +172,12 @@ export class SentinelIncidentStandIn {
   /** Makes a workspace known (ARM answers 404 for any other). */
   addWorkspace(subscriptionId: string, resourceGroup: string, workspaceName: string): void {
     this.workspaces.set(this.key(subscriptionId, resourceGroup, workspaceName), new Map());
+  }
+
+  /** The permissions ARM reports for the caller on a workspace: [] is an identity with no role there. */
+  setPermissions(subscriptionId: string, resourceGroup: string, workspaceName: string, permissions: ArmPermission[]): void {
+    this.workspace(subscriptionId, resourceGroup, workspaceName);
+    this.permissions.set(this.key(subscriptionId, resourceGroup, workspaceName), clone(permissions));
   }
 
   /** Stores an incident as Sentinel would have raised it; returns it with its etag. */
@@ -169,10 +222,11 @@ export class SentinelIncidentStandIn {
 
   /** True when the path is one of ours (then `handle` answers it). */
   matches(path: string): boolean {
-    return INCIDENTS_PATH.test(path);
+    return INCIDENTS_PATH.test(path) || PERMISSIONS_PATH.test(path);
   }
 
   handle(req: ArmRequest): ArmResponse {
+    if (PERMISSIONS_PATH.test(req.path)) return this.permissionsOf(req);
     const m = INCIDENTS_PATH.exec(req.path);
     if (!m) throw new HttpError(404, 'InvalidResourceType', `The resource type could not be found for ${req.path}.`);
     const version = req.query.get('api-version');
@@ -209,7 +263,9 @@ export class SentinelIncidentStandIn {
     if (comments === undefined) {
       if (req.method === 'GET') {
         if (!stored) throw this.notFound(incidentName);
-        return { status: 200, body: clone(stored.incident) };
+        const body = clone(stored.incident);
+        this.onRead?.(stored.incident.name);
+        return { status: 200, body };
       }
       if (req.method === 'PUT') return this.put(req, ws, stored, sub as string, rg as string, wsName as string, incidentName);
       throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
@@ -317,6 +373,31 @@ export class SentinelIncidentStandIn {
       status: 200,
       body: { value: page.map(clone), ...(skip + top < items.length ? { nextLink: `${req.origin}${req.path}?${next.toString()}` } : {}) },
     };
+  }
+
+  /** GET {workspace}/providers/Microsoft.Authorization/permissions, as ARM answers it. */
+  private permissionsOf(req: ArmRequest): ArmResponse {
+    const m = PERMISSIONS_PATH.exec(req.path) as RegExpExecArray;
+    const version = req.query.get('api-version');
+    if (!version || !AUTHORIZATION_API_VERSIONS.includes(version)) {
+      throw new HttpError(
+        400,
+        version ? 'InvalidApiVersionParameter' : 'MissingApiVersionParameter',
+        `The api-version '${version ?? ''}' is invalid. The supported versions are '${AUTHORIZATION_API_VERSIONS.join(',')}'.`,
+      );
+    }
+    if (req.method !== 'GET')
+      throw new HttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`);
+    const [sub, rg, wsName] = m.slice(1, 4).map((s) => decodeURIComponent(s as string)) as [string, string, string];
+    const key = this.key(sub, rg, wsName);
+    if (!this.workspaces.has(key)) {
+      throw new HttpError(
+        404,
+        'ResourceNotFound',
+        `The Resource 'Microsoft.OperationalInsights/workspaces/${wsName}' under resource group '${rg}' was not found.`,
+      );
+    }
+    return { status: 200, body: { value: clone(this.permissions.get(key) ?? [SENTINEL_RESPONDER]) } };
   }
 
   private notFound(name: string): HttpError {

@@ -8,7 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { generateWorkspace, planSampleWorkspace, prepareSampleWorkspace, type PreparedWorkspace } from '../local-workspace';
+import {
+  generateWorkspace,
+  planSampleWorkspace,
+  prepareSampleWorkspace,
+  readSampleIncidents,
+  type PreparedWorkspace,
+} from '../local-workspace';
+import { LOCAL_SENTINEL_WORKSPACE } from '../sample-data/incidents';
+import { SentinelIncidentStandIn } from '../server/sentinel-incidents';
 import { startWorkspaceServer, type WorkspaceServer } from '../server/server';
 import { isThreadRequest, type ThreadEvent, type ThreadStart } from './messages';
 
@@ -19,7 +27,13 @@ function post(event: ThreadEvent): void {
 async function main(start: ThreadStart): Promise<void> {
   const { dir, prepared, cleanup } = await prepare(start);
   const t0 = performance.now();
-  const server: WorkspaceServer = await startWorkspaceServer({ dir, host: start.host, port: start.port, loadInBackground: true });
+  const server: WorkspaceServer = await startWorkspaceServer({
+    dir,
+    host: start.host,
+    port: start.port,
+    loadInBackground: true,
+    incidents: await localIncidents(dir),
+  });
   parentPort?.on('message', (m: unknown) => {
     if (!isThreadRequest(m)) return;
     void server.close().finally(async () => {
@@ -37,6 +51,16 @@ async function main(start: ThreadStart): Promise<void> {
   } catch (err) {
     post({ kind: 'load-failed', message: (err as Error).message });
   }
+}
+
+/** Sentinel's incident endpoints for the embedded workspace, knowing the sample incidents (none for a user's own tables). */
+async function localIncidents(dir: string): Promise<SentinelIncidentStandIn> {
+  const standIn = new SentinelIncidentStandIn(() => new Date());
+  const ws = LOCAL_SENTINEL_WORKSPACE;
+  standIn.addWorkspace(ws.subscriptionId, ws.resourceGroup, ws.workspaceName);
+  for (const incident of await readSampleIncidents(dir))
+    standIn.seed(ws.subscriptionId, ws.resourceGroup, ws.workspaceName, incident.name, incident.properties);
+  return standIn;
 }
 
 /** The folder to serve. A read-only run that needs sample data generates it in a folder of its own. */
