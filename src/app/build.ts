@@ -72,6 +72,8 @@ export interface App {
   poller: Poller;
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
+  /** Aborts every poll query in flight or queued (shutdown): an aborted poll stores nothing. */
+  stopQueries(): void;
   localWorkspace?: WorkspaceThread;
   close(): Promise<void>;
 }
@@ -267,6 +269,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   }
   // Any transition, from any platform or the CLI, brings every copy of the card up to date.
   alerts.onChange(() => dispatcher.kick());
+  const shutdown = new AbortController();
   const poller = new Poller({
     store,
     workspaces,
@@ -279,6 +282,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     limiter: new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) }),
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
+    signal: shutdown.signal,
   });
 
   return {
@@ -302,8 +306,10 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     escalation,
     poller,
     leadership,
+    stopQueries: () => shutdown.abort(new Error('FirstWatch is stopping')),
     localWorkspace,
     close: async () => {
+      shutdown.abort(new Error('FirstWatch is stopping'));
       await escalation.stop();
       await dispatcher.stop();
       await leadership.release();

@@ -103,6 +103,8 @@ export async function runApp(
     metrics,
     caughtUp,
     stop: async () => {
+      // Queries in flight are abandoned, not awaited: an aborted poll stores nothing and the next run reads its window.
+      app.stopQueries();
       if (!(await finishedWithin(schedule.stop(), POLL_STOP_BUDGET_MS))) {
         logger.warn({ budgetMs: POLL_STOP_BUDGET_MS }, 'a poll was still running at stop; its window is covered by the next run');
       }

@@ -8,7 +8,7 @@ import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
 import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
-import type { TimeoutSignal } from '../time/timeout';
+import { untilAborted, type TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
 import type { QueryLimiter } from './query-limiter';
 
@@ -119,8 +119,11 @@ export class Poller {
     return outcomes;
   }
 
-  private async runOne(detection: Detection, workspace: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
+  private async runOne(detection: Detection, bound: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
     const started = Date.now();
+    const stop = this.options.signal;
+    // Every query of the run (the rule's, the late rows', the enrichment's) ends when the app stops.
+    const workspace = stop === undefined ? bound : { ...bound, source: stoppable(bound.source, stop) };
     const { store, logger } = this.options;
     const log = logger.child({ detection: detection.slug, workspace: workspace.name });
     const end = this.clock();
@@ -207,6 +210,8 @@ export class Poller {
           );
         }
       }
+      // A stop during enrichment leaves its alerts unmarked rather than stored half-enriched.
+      stop?.throwIfAborted();
       if (dryRun) {
         outcome.candidates = alerts;
         const stored = await store.findAlertsByFingerprint(
@@ -229,7 +234,10 @@ export class Poller {
       log.info({ hits: outcome.hits, created: outcome.created.length, window: { start, end }, dryRun }, 'poll finished');
     } catch (err) {
       outcome.error = err instanceof Error ? err.message : String(err);
-      log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
+      if (stop?.aborted === true) {
+        outcome.error = 'stopped: the app is shutting down';
+        log.info({ window: { start, end } }, 'poll stopped at shutdown; nothing stored, the next run reads this window');
+      } else log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
     }
     outcome.durationMs = Date.now() - started;
     return outcome;
@@ -302,6 +310,19 @@ async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Pr
     const unavailable = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
     return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
   }
+}
+
+/** The same source, with every query also ended by `stop`. */
+function stoppable(source: QuerySource, stop: AbortSignal): QuerySource {
+  return {
+    name: source.name,
+    // Raced as well: a query still queued in the limiter (or paused by a 429) ends at once.
+    query: (kql, timespan, options) =>
+      untilAborted(
+        source.query(kql, timespan, { signal: options?.signal === undefined ? stop : AbortSignal.any([options.signal, stop]) }),
+        stop,
+      ),
+  };
 }
 
 /** Alerts whose target a run tries to fill in, at most. */
