@@ -5,6 +5,7 @@ import type { ConversationRefRecord, ConversationStore } from './conversation-st
 import type { IncidentLink, IncidentSyncStore, IncidentWriteJob } from './incident-sync-store';
 import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from './outbox-store';
 import type { Store } from './store';
+import type { BlindSpell, BlindSpellStore } from './blind-spell-store';
 
 /** The role implementations one backend provides over its one connection. */
 export interface StoreRoles {
@@ -12,6 +13,7 @@ export interface StoreRoles {
   outbox: OutboxStore;
   conversations: ConversationStore;
   incidents: IncidentSyncStore;
+  blindSpells: BlindSpellStore;
 }
 
 /**
@@ -23,12 +25,14 @@ export abstract class ComposedStore implements Store {
   private readonly outbox: OutboxStore;
   private readonly conversations: ConversationStore;
   private readonly incidents: IncidentSyncStore;
+  private readonly blindSpells: BlindSpellStore;
 
   protected constructor(roles: StoreRoles) {
     this.alerts = roles.alerts;
     this.outbox = roles.outbox;
     this.conversations = roles.conversations;
     this.incidents = roles.incidents;
+    this.blindSpells = roles.blindSpells;
   }
 
   // ---- AlertStore ------------------------------------------------------------
@@ -170,4 +174,22 @@ export abstract class ComposedStore implements Store {
   }
 
   abstract close(): Promise<void>;
+
+  // ---- BlindSpellStore ---------------------------------------------------------
+
+  noteBlind(workspace: string, detectionId: string, at: Date, reason: string): Promise<BlindSpell> {
+    return this.blindSpells.noteBlind(workspace, detectionId, at, reason);
+  }
+  markBlindReported(workspace: string, detectionId: string, at: Date): Promise<boolean> {
+    return this.blindSpells.markBlindReported(workspace, detectionId, at);
+  }
+  unmarkBlindReported(workspace: string, detectionId: string): Promise<void> {
+    return this.blindSpells.unmarkBlindReported(workspace, detectionId);
+  }
+  endBlind(workspace: string, detectionId: string): Promise<BlindSpell | undefined> {
+    return this.blindSpells.endBlind(workspace, detectionId);
+  }
+  listBlindSpells(): Promise<BlindSpell[]> {
+    return this.blindSpells.listBlindSpells();
+  }
 }
