@@ -18,6 +18,7 @@ import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import { EscalationService } from '../escalation';
 import { Dispatcher, type DispatcherOptions } from '../delivery/dispatcher';
+import { BlindReports } from '../delivery/blind-reports';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
 import type { Leadership } from '../store/leadership';
 import { PostgresLeadership } from '../store/postgres/leadership';
@@ -72,6 +73,8 @@ export interface App {
   poller: Poller;
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
+  /** Says in the alert channels when a detection cannot read its window for longer than its frequency. */
+  blind: BlindReports;
   /** Aborts every poll query in flight or queued (shutdown): an aborted poll stores nothing. */
   stopQueries(): void;
   localWorkspace?: WorkspaceThread;
@@ -285,6 +288,17 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     signal: shutdown.signal,
   });
 
+  const blind = new BlindReports({
+    store,
+    platforms,
+    targetsOf: (name) => workspaces.find((w) => w.name === name)?.targets ?? [],
+    logger: logger.child({ component: 'blind-reports' }),
+    clock,
+    onBlind: (detection, workspace, ms) => metrics.blindSeconds.set({ detection, workspace }, ms / 1000),
+    onReport: (detection, workspace, posted) =>
+      metrics.blindReports.inc({ detection, workspace, outcome: posted > 0 ? 'posted' : 'failed' }),
+  });
+
   return {
     config,
     logger,
@@ -306,6 +320,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     escalation,
     poller,
     leadership,
+    blind,
     stopQueries: () => shutdown.abort(new Error('FirstWatch is stopping')),
     localWorkspace,
     close: async () => {

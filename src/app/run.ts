@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics';
 import { observePollFindings } from '../observability/poll-findings';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
+import { sightOf } from '../poller/blindness';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
 import type { App } from './build';
 
@@ -57,6 +58,7 @@ export async function runApp(
         const at = app.clock();
         observePoll(metrics, detection.slug, outcomes, at);
         observePollFindings(metrics, detection.slug, outcomes);
+        await app.blind.observe(detection, outcomes.map(sightOf));
         const failed = outcomes.find((o) => !o.ok);
         polls.set(detection.slug, { at, ok: failed === undefined, error: failed?.error });
       },

@@ -88,6 +88,8 @@ export interface PollOutcome {
   /** Earlier alerts whose target this run filled in, once the enrichment could run again. */
   targetsFilled?: number;
   error?: string;
+  /** The run was ended by a stop (shutdown), not by a failure. */
+  stopped?: boolean;
   durationMs: number;
 }
 
@@ -236,6 +238,7 @@ export class Poller {
       outcome.error = err instanceof Error ? err.message : String(err);
       if (stop?.aborted === true) {
         outcome.error = 'stopped: the app is shutting down';
+        outcome.stopped = true;
         log.info({ window: { start, end } }, 'poll stopped at shutdown; nothing stored, the next run reads this window');
       } else log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
     }

@@ -1,7 +1,7 @@
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
-import { digestMessage, type DigestView } from '../../cards';
+import { blindMessage, digestMessage, type BlindView, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
 import type { BudgetGrant } from '../../store/outbox-store';
 import type { ChatPlatform } from '../../delivery/chat-platform';
@@ -175,6 +175,24 @@ export class SlackPlatform implements ChatPlatform {
     checkChannel(target);
     const message = digestMessage(digest);
     const res = await this.call('chat.postMessage (storm digest)', target, undefined, () =>
+      this.queue.post(target, () =>
+        this.client.chat.postMessage({
+          channel: target,
+          text: message.text,
+          blocks: message.blocks as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      ),
+    );
+    const ts = tsOf(res);
+    return { platform: 'slack', target, messageId: ts, threadId: ts };
+  }
+
+  async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    checkChannel(target);
+    const message = blindMessage(view);
+    const res = await this.call('chat.postMessage (blind detection)', target, undefined, () =>
       this.queue.post(target, () =>
         this.client.chat.postMessage({
           channel: target,

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Alert } from '../../alerts/types';
 import { alertCard } from '../../cards/adaptive/alert-card';
 import { withEscalationIntro } from '../../cards/adaptive/escalation';
-import { digestCard, type DigestView } from '../../cards';
+import { blindCard, digestCard, type BlindView, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
 import { toAlertView } from '../../cards/alert-view';
 import type { CardContext } from '../../cards/context';
@@ -275,6 +275,18 @@ export class TeamsPlatform implements ChatPlatform {
     const what = `post a storm digest to Teams ${target}`;
     const c = await this.target(target, what);
     const message = { card: digestCard(digest), summary: `Alert storm: ${digest.count} new alerts` };
+    if (c.kind === 'channel') {
+      const thread = await this.proactive.createThread(c, message, what);
+      return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };
+    }
+    const messageId = await this.proactive.send(c, c.conversationId, message, what);
+    return { platform: 'teams', target, messageId, threadId: c.conversationId };
+  }
+
+  async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    const what = `post a blind-detection report to Teams ${target}`;
+    const c = await this.target(target, what);
+    const message = { card: blindCard(view), summary: `Detection blind: ${view.detectionTitle}`.slice(0, 200) };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);
       return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };
