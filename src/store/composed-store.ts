@@ -3,7 +3,16 @@ import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../delivery/t
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from './alert-store';
 import type { ConversationRefRecord, ConversationStore } from './conversation-store';
 import type { IncidentLink, IncidentSyncStore, IncidentWriteJob } from './incident-sync-store';
-import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from './outbox-store';
+import type {
+  BudgetGrant,
+  BudgetWindow,
+  Delivery,
+  DeliveryWork,
+  OutboxStore,
+  ReplyJob,
+  StormDigest,
+  SummariseStormsInput,
+} from './outbox-store';
 import type { Store } from './store';
 import type { BlindSpell, BlindSpellStore } from './blind-spell-store';
 
@@ -132,6 +141,9 @@ export abstract class ComposedStore implements Store {
   }
   takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
     return this.outbox.takeBudget(key, limit, windowMs, now);
+  }
+  takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant> {
+    return this.outbox.takeBudgetWindows(key, windows, now);
   }
   summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
     return this.outbox.summariseStorms(input);

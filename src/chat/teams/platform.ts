@@ -21,7 +21,7 @@ import { tokenProblem, type TokenPolicy } from './token-checks';
 import { captureConversation, learnTeamChannels, logRemoval } from './installs';
 import { ProactiveClient } from './proactive';
 import { hosting } from './sdk';
-import { TeamsSender, type RetryPolicy } from './sender';
+import { TeamsSender, type RetryPolicy, type SenderOptions } from './sender';
 import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
 import { systemClock, type Clock } from '../../time/clock';
@@ -55,6 +55,8 @@ export interface TeamsPlatformOptions {
   actionBudgetMs?: number;
   retry?: Partial<RetryPolicy>;
   limiter?: ThreadRateLimiter;
+  /** A slot of the thread's limits shared by every replica (see SenderOptions.sharedBudget). */
+  sharedBudget?: SenderOptions['sharedBudget'];
   /** Look up clickers' UPNs through the connector (default true). */
   lookupMembers?: boolean;
 }
@@ -97,7 +99,12 @@ export class TeamsPlatform implements ChatPlatform {
       startTypingTimer: false,
       longRunningMessages: false,
     });
-    this.sender = new TeamsSender({ logger: this.logger, retry: options.retry, limiter: options.limiter });
+    this.sender = new TeamsSender({
+      logger: this.logger,
+      retry: options.retry,
+      limiter: options.limiter,
+      ...(options.sharedBudget !== undefined ? { sharedBudget: options.sharedBudget } : {}),
+    });
     this.proactive = new ProactiveClient(this.adapter, auth.appId, this.sender);
     this.conversations = new ConversationDirectory(options.store, this.logger);
     this.tasks = new BackgroundTasks(this.logger);

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import { checkBudgetInput } from '../budget-input';
-import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import { checkBudgetInput, checkBudgetWindows, windowsWaitMs } from '../budget-input';
+import type {
+  BudgetGrant,
+  BudgetWindow,
+  Delivery,
+  DeliveryWork,
+  OutboxStore,
+  ReplyJob,
+  StormDigest,
+  SummariseStormsInput,
+} from '../outbox-store';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -300,6 +309,19 @@ export class SqliteOutbox implements OutboxStore {
         const frees = Date.parse(used.oldest ?? now.toISOString()) + windowMs;
         return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
       }
+      this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
+      return { granted: true as const };
+    });
+  }
+
+  async takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant> {
+    checkBudgetWindows(key, windows, now);
+    const longest = Math.max(...windows.map((w) => w.windowMs));
+    return this.conn.write(() => {
+      this.conn.sql('DELETE FROM send_budget WHERE key = ? AND at <= ?').run(key, new Date(now.getTime() - longest).toISOString());
+      const taken = (this.conn.sql('SELECT at FROM send_budget WHERE key = ?').all(key) as { at: string }[]).map((r) => Date.parse(r.at));
+      const wait = windowsWaitMs(taken, windows, now.getTime());
+      if (wait > 0) return { granted: false as const, retryAfterMs: Math.max(1, wait) };
       this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
       return { granted: true as const };
     });
