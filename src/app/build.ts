@@ -28,6 +28,7 @@ import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { observeDeliveries, observeHunts, observeInteractions, observeQueryLimiter, observeRateLimits } from '../observability/instrument';
 import { QueryLimiter } from '../poller/query-limiter';
+import { TableCatalog } from '../workspace/table-catalog';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
@@ -182,10 +183,13 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     ...(config.hunt.perUserPerMinute > 0 ? { huntsPerUser: new PerUserHuntLimit(config.hunt.perUserPerMinute) } : {}),
   });
+  // Learned once per workspace (and again hourly or when a query meets a change): hunts and enrichment query only what is there.
+  const tables = new TableCatalog();
   const huntTimed = observeHunts(metrics);
   const huntOver = (over: QuerySource[]): HuntService =>
     new HuntService({
       sources: over,
+      tables,
       store,
       clock,
       limits: {
@@ -286,6 +290,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
     signal: shutdown.signal,
+    tables,
   });
 
   const blind = new BlindReports({

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
+import type { TableCatalog } from '../workspace/table-catalog';
 import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
 import { untilAborted, type TimeoutSignal } from '../time/timeout';
@@ -58,6 +59,8 @@ export interface PollerOptions {
   timeout?: TimeoutSignal;
   /** Aborts the queries in flight (shutdown). */
   signal?: AbortSignal;
+  /** Each workspace's tables, so an enrichment whose table is missing says so without querying it. */
+  tables?: TableCatalog;
 }
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 4 * 60_000;
@@ -202,7 +205,7 @@ export class Poller {
       let alerts = triggerFires(detection, rows.length) ? rows.map((row) => hitToAlert(detection, row, workspace.name, end)) : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
-        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
+        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source, this.options.tables);
         alerts = enriched.alerts;
         if (enriched.unavailable !== undefined) {
           outcome.enrichmentUnavailable = enriched.unavailable;
@@ -256,7 +259,7 @@ export class Poller {
     try {
       const waiting = await this.options.store.findAlertsAwaitingTarget(detection.id, workspace.name, RETRY_BATCH);
       if (waiting.length === 0) return 0;
-      const result = await enrich(name, waiting, workspace.source);
+      const result = await enrich(name, waiting, workspace.source, this.options.tables);
       if (result.unavailable !== undefined) return 0;
       const filled: Alert[] = [];
       for (const [i, alert] of waiting.entries()) {
@@ -306,9 +309,9 @@ export class Poller {
 }
 
 /** Enrichment never costs an alert: even a step that throws leaves every alert, marked. */
-async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
+async function enrich(name: string, alerts: NewAlert[], source: QuerySource, tables?: TableCatalog): Promise<EnrichmentResult> {
   try {
-    return await enricherFor(name).enrich(alerts, source);
+    return await enricherFor(name).enrich(alerts, source, tables);
   } catch (err) {
     const unavailable = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
     return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
