@@ -7,7 +7,6 @@ import type { BlindSpellStore } from './blind-spell-store';
 export * from './alert-store';
 export * from './conversation-store';
 export * from './outbox-store';
-export type { BlindSpell, BlindSpellStore } from './blind-spell-store';
 
 /**
  * Everything FirstWatch keeps, one object for composition code; each consumer

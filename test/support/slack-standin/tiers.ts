@@ -8,7 +8,6 @@ import type { PostRateLimit } from './types';
  */
 const PER_MINUTE = 60_000;
 const tier = (perMinute: number): PostRateLimit => ({ limit: perMinute, windowMs: PER_MINUTE, retryAfterSec: 60 });
-export const TIER_2 = tier(20);
 export const TIER_3 = tier(50);
 export const TIER_4 = tier(100);
 
