@@ -126,7 +126,17 @@ export class TeamsSender {
   private async sharedSlot(key: string, what: string, started: number, limits: SendLimits): Promise<void> {
     if (this.sharedBudget === undefined) return;
     for (;;) {
-      const grant = await this.sharedBudget(key);
+      let grant: BudgetGrant;
+      try {
+        grant = await this.sharedBudget(key);
+      } catch (err) {
+        // The store is the shared part, not the send: without it this process's own pacing still holds.
+        this.logger.warn(
+          { conversation: key, error: err instanceof Error ? err.message : String(err) },
+          'Teams: shared send budget unavailable; paced by this process alone',
+        );
+        return;
+      }
       if (grant.granted) return;
       const spent = this.nowMs() - started;
       if (

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TEAMS_THREAD_LIMITS, ThreadRateLimiter } from '../../../src/chat/teams/rate-limiter';
+import { sharedBudgetKey, TEAMS_THREAD_LIMITS, ThreadRateLimiter } from '../../../src/chat/teams/rate-limiter';
 import { TeamsSender } from '../../../src/chat/teams/sender';
 import { silentLogger } from '../../../src/logging/logger';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store';
@@ -44,7 +44,9 @@ describe('Teams thread limits across replicas', () => {
       logger: silentLogger(),
       time,
       limiter: new ThreadRateLimiter(TEAMS_THREAD_LIMITS, time),
-      ...(shared ? { sharedBudget: (thread: string) => store.takeBudgetWindows(`teams:${thread}`, TEAMS_THREAD_LIMITS, time.now()) } : {}),
+      ...(shared
+        ? { sharedBudget: (thread: string) => store.takeBudgetWindows(sharedBudgetKey(thread), TEAMS_THREAD_LIMITS, time.now()) }
+        : {}),
     });
   }
 
@@ -70,5 +72,17 @@ describe('Teams thread limits across replicas', () => {
   it('paced on their own, the same two replicas send twice the rate Teams allows (why the budget is shared)', async () => {
     const sent = await postFromBoth(replica(false), replica(false), 100);
     expect(busiest(sent, 30_000)).toBeGreaterThan(60);
+  });
+
+  it('a long conversation id (a personal chat) still gets a key the store takes, the same one each time', async () => {
+    const personal = `a:${'1'.repeat(300)}`;
+    expect(sharedBudgetKey(personal)).toBe(sharedBudgetKey(personal));
+    expect(sharedBudgetKey(personal).length).toBeLessThanOrEqual(200);
+    expect(sharedBudgetKey(personal)).not.toBe(sharedBudgetKey(`a:${'1'.repeat(299)}2`));
+    const sent: number[] = [];
+    await replica(true).run(personal, 'reply in a personal chat', async () => {
+      sent.push(time.t);
+    });
+    expect(sent).toHaveLength(1);
   });
 });
