@@ -15,17 +15,3 @@ export function checkBudgetWindows(key: string, windows: readonly { limit: numbe
   if (!Array.isArray(windows) || windows.length === 0 || windows.length > 8) throw new StoreInputError('a budget needs 1..8 windows');
   for (const w of windows) checkBudgetInput(key, w.limit, w.windowMs, now);
 }
-
-/** Of the windows over the slots taken (epoch ms, any order), how long until every one has room; 0 when all have. */
-export function windowsWaitMs(taken: readonly number[], windows: readonly { limit: number; windowMs: number }[], now: number): number {
-  const newestFirst = [...taken].sort((a, b) => b - a);
-  let wait = 0;
-  for (const w of windows) {
-    const inWindow = newestFirst.filter((t) => t > now - w.windowMs);
-    if (inWindow.length < w.limit) continue;
-    // The slot that must leave the window for one to free up: the limit-th newest.
-    const blocking = inWindow[w.limit - 1] as number;
-    wait = Math.max(wait, blocking + w.windowMs - now);
-  }
-  return wait;
-}

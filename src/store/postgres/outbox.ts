@@ -10,7 +10,7 @@ import type {
   BudgetGrant,
   BudgetWindow,
 } from '../outbox-store';
-import { checkBudgetInput, checkBudgetWindows, windowsWaitMs } from '../budget-input';
+import { checkBudgetInput, checkBudgetWindows } from '../budget-input';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -337,12 +337,16 @@ export class PgOutbox implements OutboxStore {
     return this.conn.db.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send_budget:${key}`]);
       await c.query('DELETE FROM send_budget WHERE key = $1 AND at <= $2', [key, new Date(now.getTime() - longest)]);
-      const { rows } = await c.query<{ at: Date }>('SELECT at FROM send_budget WHERE key = $1', [key]);
-      const wait = windowsWaitMs(
-        rows.map((r) => r.at.getTime()),
-        windows,
-        now.getTime(),
-      );
+      // Per window, the slot that must leave it for one to free up (the limit-th newest).
+      let wait = 0;
+      for (const w of windows) {
+        const { rows } = await c.query<{ at: Date }>(
+          'SELECT at FROM send_budget WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3',
+          [key, new Date(now.getTime() - w.windowMs), w.limit - 1],
+        );
+        const blocking = rows[0];
+        if (blocking !== undefined) wait = Math.max(wait, blocking.at.getTime() + w.windowMs - now.getTime());
+      }
       if (wait > 0) return { granted: false as const, retryAfterMs: Math.max(1, wait) };
       await c.query('INSERT INTO send_budget (key, at) VALUES ($1, $2)', [key, now]);
       return { granted: true as const };
