@@ -10,6 +10,7 @@ import { interactionLatency } from './interaction-latency';
 import { manyWorkspaces } from './many-workspaces';
 import { pipelineCost } from './pipeline-cost';
 import { seriesAnomaly } from './series-anomaly';
+import { sharedSendBudget } from './shared-send-budget';
 import type { Bench, BenchFigure } from './types';
 
 /** Every benchmark, one table, and bench/results.json. Figures are ratios against a baseline measured in the same run. */
@@ -22,6 +23,7 @@ const BENCHES: Bench[] = [
   interactionLatency,
   footprint,
   manyWorkspaces,
+  sharedSendBudget,
 ];
 const ONE = '--one';
 const FIGURES_MARK = 'bench-figures: ';

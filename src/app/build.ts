@@ -18,6 +18,7 @@ import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import { EscalationService } from '../escalation';
 import { Dispatcher, type DispatcherOptions } from '../delivery/dispatcher';
+import { BlindReports } from '../delivery/blind-reports';
 import { Poller, type WorkspaceBinding } from '../poller/poller';
 import type { Leadership } from '../store/leadership';
 import { PostgresLeadership } from '../store/postgres/leadership';
@@ -27,6 +28,7 @@ import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { observeDeliveries, observeHunts, observeInteractions, observeQueryLimiter, observeRateLimits } from '../observability/instrument';
 import { QueryLimiter } from '../poller/query-limiter';
+import { TableCatalog } from '../workspace/table-catalog';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
@@ -73,6 +75,10 @@ export interface App {
   poller: Poller;
   /** Only the holder polls; every replica delivers and serves interactions. */
   leadership: Leadership;
+  /** Says in the alert channels when a detection cannot read its window for longer than its frequency. */
+  blind: BlindReports;
+  /** Aborts every poll query in flight or queued (shutdown): an aborted poll stores nothing. */
+  stopQueries(): void;
   localWorkspace?: WorkspaceThread;
   /** Sentinel incidents followed and written back; undefined when every workspace runs rules only. */
   incidents?: IncidentWiring;
@@ -180,10 +186,13 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     clock,
     ...(config.hunt.perUserPerMinute > 0 ? { huntsPerUser: new PerUserHuntLimit(config.hunt.perUserPerMinute) } : {}),
   });
+  // Learned once per workspace (and again hourly or when a query meets a change): hunts and enrichment query only what is there.
+  const tables = new TableCatalog();
   const huntTimed = observeHunts(metrics);
   const huntOver = (over: QuerySource[]): HuntService =>
     new HuntService({
       sources: over,
+      tables,
       store,
       clock,
       limits: {
@@ -270,6 +279,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   }
   // Any transition, from any platform or the CLI, brings every copy of the card up to date.
   alerts.onChange(() => dispatcher.kick());
+  const shutdown = new AbortController();
   const poller = new Poller({
     store,
     // A workspace that follows Sentinel's incidents only runs no rules of its own.
@@ -283,6 +293,19 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     limiter: new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) }),
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
+    signal: shutdown.signal,
+    tables,
+  });
+
+  const blind = new BlindReports({
+    store,
+    platforms,
+    targetsOf: (name) => workspaces.find((w) => w.name === name)?.targets ?? [],
+    logger: logger.child({ component: 'blind-reports' }),
+    clock,
+    onBlind: (detection, workspace, ms) => metrics.blindSeconds.set({ detection, workspace }, ms / 1000),
+    onReport: (detection, workspace, posted) =>
+      metrics.blindReports.inc({ detection, workspace, outcome: posted > 0 ? 'posted' : 'failed' }),
   });
   const incidents = buildIncidentSync({
     config,
@@ -319,9 +342,12 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     escalation,
     poller,
     leadership,
+    blind,
+    stopQueries: () => shutdown.abort(new Error('FirstWatch is stopping')),
     localWorkspace,
     ...(incidents !== undefined ? { incidents } : {}),
     close: async () => {
+      shutdown.abort(new Error('FirstWatch is stopping'));
       await incidents?.sync.stop();
       await escalation.stop();
       await dispatcher.stop();

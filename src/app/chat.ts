@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { createSlack, type Slack } from '../chat/slack';
 import { CHAT_UPDATE_BUDGET } from '../chat/slack/platform';
 import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/teams';
+import { sharedBudgetKey, TEAMS_THREAD_LIMITS } from '../chat/teams/rate-limiter';
 import type { Config } from '../config';
 import type { App } from './build';
 
@@ -58,6 +59,8 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       clock: app.clock,
       onTransition: kick,
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
+      // Teams limits each thread per bot, not per process: every replica takes its slots from the shared store.
+      sharedBudget: (thread) => app.store.takeBudgetWindows(sharedBudgetKey(thread), TEAMS_THREAD_LIMITS, app.clock()),
       ...(teamsConfig.mode === 'bot'
         ? { credentials: { appId: teamsConfig.appId, appPassword: teamsConfig.appPassword, tenantId: teamsConfig.tenantId } }
         : {}),

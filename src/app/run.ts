@@ -5,6 +5,7 @@ import type { Metrics } from '../observability/metrics';
 import { observePollFindings } from '../observability/poll-findings';
 import { intervalOf, pollCheck, storeCheck, type PollRecord } from '../observability/readiness';
 import { Schedule } from '../poller/schedule';
+import { sightOf } from '../poller/blindness';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
 import type { App } from './build';
 
@@ -57,6 +58,7 @@ export async function runApp(
         const at = app.clock();
         observePoll(metrics, detection.slug, outcomes, at);
         observePollFindings(metrics, detection.slug, outcomes);
+        await app.blind.observe(detection, outcomes.map(sightOf));
         const failed = outcomes.find((o) => !o.ok);
         polls.set(detection.slug, { at, ok: failed === undefined, error: failed?.error });
       },
@@ -110,6 +112,8 @@ export async function runApp(
     metrics,
     caughtUp,
     stop: async () => {
+      // Queries in flight are abandoned, not awaited: an aborted poll stores nothing and the next run reads its window.
+      app.stopQueries();
       if (!(await finishedWithin(schedule.stop(), POLL_STOP_BUDGET_MS))) {
         logger.warn({ budgetMs: POLL_STOP_BUDGET_MS }, 'a poll was still running at stop; its window is covered by the next run');
       }

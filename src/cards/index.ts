@@ -14,3 +14,7 @@ export { digestMessage } from './blockkit/digest-blocks';
 export { huntBlocks, BLOCK_LIMITS } from './blockkit/hunt-blocks';
 export { digestText } from './text/digest-text';
 export { huntText } from './text/hunt-text';
+export { toBlindView, type BlindView } from './blind-view';
+export { blindCard } from './adaptive/blind-card';
+export { blindMessage } from './blockkit/blind-blocks';
+export { blindText } from './text/blind-text';

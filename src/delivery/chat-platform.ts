@@ -1,4 +1,5 @@
 import type { Alert } from '../alerts/types';
+import type { BlindView } from '../cards/blind-view';
 import type { DigestView } from '../cards/digest-view';
 import type { CardOptions, ChatPlatformName, MessageRef } from './types';
 
@@ -32,6 +33,8 @@ export interface ChatPlatform {
   updateAlert(ref: MessageRef, alert: Alert, options?: CardOptions): Promise<void>;
   /** Post one storm digest card (optional, added for storms); a platform without it gets no digests. */
   postDigest?(target: string, digest: DigestView): Promise<MessageRef>;
+  /** Post a report that a detection cannot read its window (optional); a platform without it gets none. */
+  postBlind?(target: string, view: BlindView): Promise<MessageRef>;
   /** A short line in the card's thread. */
   replyInThread(ref: MessageRef, text: string): Promise<void>;
   /** How many rate-limit answers the platform's service gave so far (optional, for metrics). */

@@ -2,6 +2,8 @@ import { createTask, validate } from 'node-cron';
 import type { Config } from '../config';
 import { loadDetections } from '../detections';
 import type { Detection } from '../detections/types';
+import type { BlindSpell, BlindSpellStore } from '../store/blind-spell-store';
+import { oneLine } from '../cards/text-limits';
 import { messageOf } from './format';
 import type { CheckResult } from './types';
 
@@ -94,6 +96,38 @@ export function checkSchedules(config: Config, detections: readonly Detection[])
       check,
       verdict: 'ok',
       detail: `"${expression}" (from ${origin}); next ${runs.map((r) => r.toISOString().replace(/:00\.000Z$/, 'Z')).join(', ')}`,
+    };
+  });
+}
+
+/** One line per detection: whether it read its whole window at its last poll in every workspace, or since when it has been blind. */
+export async function checkBlindSpells(
+  detections: readonly Detection[],
+  store: Pick<BlindSpellStore, 'listBlindSpells'> | undefined,
+  now: Date,
+): Promise<CheckResult[]> {
+  if (store === undefined || detections.length === 0) return [];
+  let spells: BlindSpell[];
+  try {
+    spells = await store.listBlindSpells();
+  } catch (err) {
+    return [{ check: 'blind detections', verdict: 'warn', detail: `could not read the blind spells: ${messageOf(err)}` }];
+  }
+  return detections.map((d): CheckResult => {
+    const mine = spells.filter((s) => s.detectionId === d.id);
+    if (mine.length === 0)
+      return { check: `sight ${d.slug}`, verdict: 'ok', detail: 'read its whole window at its last poll in every workspace' };
+    const parts = mine.map((s) => {
+      const longer = now.getTime() - s.since.getTime() >= d.queryFrequencyMs;
+      return `${s.workspace}: blind since ${s.since.toISOString()}${longer ? ', longer than its frequency' : ''}${
+        s.reportedAt !== undefined ? ', reported to the alert channels' : ''
+      } (${oneLine(s.reason).slice(0, 300)})`;
+    });
+    return {
+      check: `sight ${d.slug}`,
+      verdict: mine.some((s) => now.getTime() - s.since.getTime() >= d.queryFrequencyMs) ? 'FAIL' : 'warn',
+      detail: parts.join('; '),
+      fix: 'its hits in the unread time are not alerted: fix the cause above (access, throttling, a query limit), then the next poll reads on',
     };
   });
 }

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config, type LoadConfigOptions } from '..
 import type { Env } from '../config/reader';
 import { silentLogger } from '../logging/logger';
 import type { Store } from '../store';
-import { checkDetections, checkSchedules } from './detections';
+import { checkBlindSpells, checkDetections, checkSchedules } from './detections';
 import { messageOf } from './format';
 import { checkSlack } from './slack';
 import { checkStore } from './store';
@@ -36,6 +36,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
   results.push(opened.result);
   const store: Store | undefined = opened.store;
   try {
+    results.push(...(await checkBlindSpells(detections.detections, store, clock())));
     results.push(...(await checkWorkspaces(config, detections.detections, { clock, credential: lazyCredential, timeoutMs, logger })));
     results.push(...(await checkSentinelRole(config, { credential: lazyCredential, timeoutMs, logger })));
     results.push(...(await checkSlack(config, timeoutMs)));

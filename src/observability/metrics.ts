@@ -19,6 +19,8 @@ export class Metrics {
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
   readonly unreadSeconds: Counter<'detection' | 'workspace'>;
+  readonly blindSeconds: Gauge<'detection' | 'workspace'>;
+  readonly blindReports: Counter<'detection' | 'workspace' | 'outcome'>;
   readonly interactions: Counter<'type' | 'verb' | 'outcome'>;
   readonly huntDuration: Histogram<'outcome'>;
   readonly httpRequests: Counter<'route' | 'status'>;
@@ -43,6 +45,18 @@ export class Metrics {
       name: 'firstwatch_poll_unread_seconds_total',
       help: 'Ingestion time a detection could not read (over a query limit at the smallest window, or beyond the window cap); its hits were not alerted',
       labelNames: ['detection', 'workspace'],
+      registers,
+    });
+    this.blindSeconds = new Gauge({
+      name: 'firstwatch_detection_blind_seconds',
+      help: 'How long each detection has been unable to read (part of) its window in a workspace; 0 once a poll reads it whole',
+      labelNames: ['detection', 'workspace'],
+      registers,
+    });
+    this.blindReports = new Counter({
+      name: 'firstwatch_blind_reports_total',
+      help: 'Blind-detection reports to the alert channels (once per blind spell), by outcome (posted or failed)',
+      labelNames: ['detection', 'workspace', 'outcome'],
       registers,
     });
     this.pollDuration = new Histogram({

@@ -6,9 +6,10 @@ import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
 import type { QuerySource } from '../workspace/query-source';
+import type { TableCatalog } from '../workspace/table-catalog';
 import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
-import type { TimeoutSignal } from '../time/timeout';
+import { untilAborted, type TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
 import type { QueryLimiter } from './query-limiter';
 
@@ -58,6 +59,8 @@ export interface PollerOptions {
   timeout?: TimeoutSignal;
   /** Aborts the queries in flight (shutdown). */
   signal?: AbortSignal;
+  /** Each workspace's tables, so an enrichment whose table is missing says so without querying it. */
+  tables?: TableCatalog;
 }
 
 export const DEFAULT_QUERY_TIMEOUT_MS = 4 * 60_000;
@@ -88,6 +91,8 @@ export interface PollOutcome {
   /** Earlier alerts whose target this run filled in, once the enrichment could run again. */
   targetsFilled?: number;
   error?: string;
+  /** The run was ended by a stop (shutdown), not by a failure. */
+  stopped?: boolean;
   durationMs: number;
 }
 
@@ -119,8 +124,11 @@ export class Poller {
     return outcomes;
   }
 
-  private async runOne(detection: Detection, workspace: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
+  private async runOne(detection: Detection, bound: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
     const started = Date.now();
+    const stop = this.options.signal;
+    // Every query of the run (the rule's, the late rows', the enrichment's) ends when the app stops.
+    const workspace = stop === undefined ? bound : { ...bound, source: stoppable(bound.source, stop) };
     const { store, logger } = this.options;
     const log = logger.child({ detection: detection.slug, workspace: workspace.name });
     const end = this.clock();
@@ -197,7 +205,7 @@ export class Poller {
       let alerts = triggerFires(detection, rows.length) ? rows.map((row) => hitToAlert(detection, row, workspace.name, end)) : [];
       alerts = uniqueByFingerprint(alerts);
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
-        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
+        const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source, this.options.tables);
         alerts = enriched.alerts;
         if (enriched.unavailable !== undefined) {
           outcome.enrichmentUnavailable = enriched.unavailable;
@@ -207,6 +215,8 @@ export class Poller {
           );
         }
       }
+      // A stop during enrichment leaves its alerts unmarked rather than stored half-enriched.
+      stop?.throwIfAborted();
       if (dryRun) {
         outcome.candidates = alerts;
         const stored = await store.findAlertsByFingerprint(
@@ -229,7 +239,11 @@ export class Poller {
       log.info({ hits: outcome.hits, created: outcome.created.length, window: { start, end }, dryRun }, 'poll finished');
     } catch (err) {
       outcome.error = err instanceof Error ? err.message : String(err);
-      log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
+      if (stop?.aborted === true) {
+        outcome.error = 'stopped: the app is shutting down';
+        outcome.stopped = true;
+        log.info({ window: { start, end } }, 'poll stopped at shutdown; nothing stored, the next run reads this window');
+      } else log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
     }
     outcome.durationMs = Date.now() - started;
     return outcome;
@@ -245,7 +259,7 @@ export class Poller {
     try {
       const waiting = await this.options.store.findAlertsAwaitingTarget(detection.id, workspace.name, RETRY_BATCH);
       if (waiting.length === 0) return 0;
-      const result = await enrich(name, waiting, workspace.source);
+      const result = await enrich(name, waiting, workspace.source, this.options.tables);
       if (result.unavailable !== undefined) return 0;
       const filled: Alert[] = [];
       for (const [i, alert] of waiting.entries()) {
@@ -295,13 +309,26 @@ export class Poller {
 }
 
 /** Enrichment never costs an alert: even a step that throws leaves every alert, marked. */
-async function enrich(name: string, alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
+async function enrich(name: string, alerts: NewAlert[], source: QuerySource, tables?: TableCatalog): Promise<EnrichmentResult> {
   try {
-    return await enricherFor(name).enrich(alerts, source);
+    return await enricherFor(name).enrich(alerts, source, tables);
   } catch (err) {
     const unavailable = `${name} failed: ${err instanceof Error ? err.message : String(err)}`;
     return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
   }
+}
+
+/** The same source, with every query also ended by `stop`. */
+function stoppable(source: QuerySource, stop: AbortSignal): QuerySource {
+  return {
+    name: source.name,
+    // Raced as well: a query still queued in the limiter (or paused by a 429) ends at once.
+    query: (kql, timespan, options) =>
+      untilAborted(
+        source.query(kql, timespan, { signal: options?.signal === undefined ? stop : AbortSignal.any([options.signal, stop]) }),
+        stop,
+      ),
+  };
 }
 
 /** Alerts whose target a run tries to fill in, at most. */

@@ -3,8 +3,18 @@ import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../delivery/t
 import type { AlertStore, ListAlertsQuery, ListAuditQuery, RecordPollInput, TransitionRequest, TransitionResult } from './alert-store';
 import type { ConversationRefRecord, ConversationStore } from './conversation-store';
 import type { IncidentLink, IncidentSyncStore, IncidentWriteJob } from './incident-sync-store';
-import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from './outbox-store';
+import type {
+  BudgetGrant,
+  BudgetWindow,
+  Delivery,
+  DeliveryWork,
+  OutboxStore,
+  ReplyJob,
+  StormDigest,
+  SummariseStormsInput,
+} from './outbox-store';
 import type { Store } from './store';
+import type { BlindSpell, BlindSpellStore } from './blind-spell-store';
 
 /** The role implementations one backend provides over its one connection. */
 export interface StoreRoles {
@@ -12,6 +22,7 @@ export interface StoreRoles {
   outbox: OutboxStore;
   conversations: ConversationStore;
   incidents: IncidentSyncStore;
+  blindSpells: BlindSpellStore;
 }
 
 /**
@@ -23,12 +34,14 @@ export abstract class ComposedStore implements Store {
   private readonly outbox: OutboxStore;
   private readonly conversations: ConversationStore;
   private readonly incidents: IncidentSyncStore;
+  private readonly blindSpells: BlindSpellStore;
 
   protected constructor(roles: StoreRoles) {
     this.alerts = roles.alerts;
     this.outbox = roles.outbox;
     this.conversations = roles.conversations;
     this.incidents = roles.incidents;
+    this.blindSpells = roles.blindSpells;
   }
 
   // ---- AlertStore ------------------------------------------------------------
@@ -129,6 +142,9 @@ export abstract class ComposedStore implements Store {
   takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant> {
     return this.outbox.takeBudget(key, limit, windowMs, now);
   }
+  takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant> {
+    return this.outbox.takeBudgetWindows(key, windows, now);
+  }
   summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]> {
     return this.outbox.summariseStorms(input);
   }
@@ -170,4 +186,22 @@ export abstract class ComposedStore implements Store {
   }
 
   abstract close(): Promise<void>;
+
+  // ---- BlindSpellStore ---------------------------------------------------------
+
+  noteBlind(workspace: string, detectionId: string, at: Date, reason: string): Promise<BlindSpell> {
+    return this.blindSpells.noteBlind(workspace, detectionId, at, reason);
+  }
+  markBlindReported(workspace: string, detectionId: string, at: Date): Promise<boolean> {
+    return this.blindSpells.markBlindReported(workspace, detectionId, at);
+  }
+  unmarkBlindReported(workspace: string, detectionId: string): Promise<void> {
+    return this.blindSpells.unmarkBlindReported(workspace, detectionId);
+  }
+  endBlind(workspace: string, detectionId: string): Promise<BlindSpell | undefined> {
+    return this.blindSpells.endBlind(workspace, detectionId);
+  }
+  listBlindSpells(): Promise<BlindSpell[]> {
+    return this.blindSpells.listBlindSpells();
+  }
 }

@@ -43,6 +43,12 @@ export interface ReplyJob {
 }
 
 /** A slot under an app-wide limit, or how long until one frees up. */
+/** One sliding window of a budget: at most `limit` slots in any `windowMs`. */
+export interface BudgetWindow {
+  limit: number;
+  windowMs: number;
+}
+
 export type BudgetGrant = { granted: true } | { granted: false; retryAfterMs: number };
 
 /** One poll's cards for one target, summarised as a single digest card. */
@@ -138,6 +144,11 @@ export interface OutboxStore {
    * such as Slack's chat.update.
    */
   takeBudget(key: string, limit: number, windowMs: number, now: Date): Promise<BudgetGrant>;
+  /**
+   * The same with several windows over one key (Teams: 7 a second, 8 in 2 s, 60 in 30 s,
+   * 1,800 an hour per thread): one slot is taken only when every window has room, atomically.
+   */
+  takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant>;
 
   /** Queues `text` under every copy of the alert's card (not those given up on); returns how many. */
   queueReplies(alertId: string, text: string): Promise<number>;

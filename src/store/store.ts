@@ -2,6 +2,7 @@ import type { IncidentSyncStore } from './incident-sync-store';
 import type { AlertStore } from './alert-store';
 import type { ConversationStore } from './conversation-store';
 import type { OutboxStore } from './outbox-store';
+import type { BlindSpellStore } from './blind-spell-store';
 
 export * from './alert-store';
 export * from './conversation-store';
@@ -12,7 +13,7 @@ export * from './outbox-store';
  * asks for the role it uses. Asynchronous so that a Postgres implementation
  * (several replicas) fits behind the same interface as SQLite.
  */
-export interface Store extends AlertStore, OutboxStore, ConversationStore, IncidentSyncStore {
+export interface Store extends AlertStore, OutboxStore, ConversationStore, IncidentSyncStore, BlindSpellStore {
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import type { Column, ColumnType } from '../kql/types';
 import { parseTimespanText } from '../kql/values';
 import { partialCauses } from './partial-causes';
 import { retryAfterOfRestError } from './retry-after';
+import { throttleBackoffPolicy } from './throttle-backoff';
 import { QueryError, type QueryErrorKind, type QueryResult, type QuerySource, type TimeRange } from './query-source';
 
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = 'https://api.loganalytics.io/v1';
@@ -21,7 +22,7 @@ export interface LogAnalyticsSourceOptions {
   credential?: TokenCredential;
   /** A local workspace over plain http: the client's bearer-token policy is removed (it refuses http). */
   local?: boolean;
-  /** Retries after the first attempt (429 with Retry-After, 408, 5xx, network); default 3. */
+  /** Retries after the first attempt (429 with or without Retry-After, 408, 5xx, network); default 3. */
   maxRetries?: number;
   /** Base of the exponential back-off, default 1000 ms. */
   retryDelayMs?: number;
@@ -230,6 +231,10 @@ export class LogAnalyticsSource implements QuerySource {
       if (options.credential) this.client.pipeline.addPolicy(insecureBearerPolicy(options.credential, scopes), { phase: 'Sign' });
     }
     this.client.pipeline.addPolicy(abortSignalPolicy);
+    this.client.pipeline.addPolicy(
+      throttleBackoffPolicy({ maxRetries, baseDelayMs: options.retryDelayMs ?? 1000, maxDelayMs: options.maxRetryDelayMs ?? 64_000 }),
+      { phase: 'Retry' },
+    );
     this.client.pipeline.addPolicy(noContentPolicy);
     this.client.pipeline.addPolicy(partialBodyPolicy);
   }

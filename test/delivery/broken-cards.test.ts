@@ -29,7 +29,8 @@ describe('card redraws that can never succeed', () => {
 
   beforeEach(async () => {
     now = T0;
-    standin = await startSlackStandin({ channels: SLACK_CHANNELS });
+    // Slack's tiers count on the test's clock, as the process's budget does.
+    standin = await startSlackStandin({ channels: SLACK_CHANNELS, clock: () => now });
     dir = mkdtempSync(path.join(tmpdir(), 'fw-broken-'));
     p = await openProcess(path.join(dir, 'firstwatch.db'), standin, { clock: () => new Date(now), escalation: false });
     metrics = new Metrics({ defaultMetrics: false });

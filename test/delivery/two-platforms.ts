@@ -59,7 +59,7 @@ export interface ProcessOptions {
   escalation?: boolean;
   storm?: { threshold: number; postIndividual: boolean; paceMs?: number };
   clock?: () => Date;
-  /** Slack redraws take slots of the workspace-wide chat.update budget from this process's store. */
+  /** Slack redraws take slots of the workspace-wide chat.update budget from this process's store, as the app wires it (default true). */
   sharedUpdateBudget?: boolean;
 }
 
@@ -82,7 +82,7 @@ export async function openProcess(file: string, standin: SlackStandin, opts: Pro
       huntVisibility: 'ephemeral',
       logger: silentLogger(),
       queue: { ratePerSecond: 200, burst: 50 },
-      ...(opts.sharedUpdateBudget === true
+      ...(opts.sharedUpdateBudget !== false
         ? {
             updateBudget: () =>
               store.takeBudget(

@@ -22,6 +22,52 @@ export const HUNT_QUERY_LIMITS = {
 /** The source tables a hunt reads, in the order the report lists them. */
 export const HUNT_SOURCES = ['BehaviorAnalytics', 'AzureActivity', 'SigninLogs', 'AuditLogs'] as const;
 
+export type HuntSource = (typeof HUNT_SOURCES)[number];
+
+/** Each source normalised to the same columns, one leg of the union (a workspace without the table leaves its leg out). */
+const HUNT_LEGS: Record<HuntSource, readonly string[]> = {
+  BehaviorAnalytics: [
+    '    (BehaviorAnalytics',
+    '    | where TimeGenerated > ago(_lookback)',
+    '    | where UserPrincipalName =~ _upn',
+    '    | project TimeGenerated, Source = "BehaviorAnalytics", Action = coalesce(ActionType, ActivityType),',
+    '        Target = coalesce(DestinationDevice, TargetName), Resource = DestinationDevice,',
+    '        IP = SourceIPAddress, Location = SourceIPLocation,',
+    '        Status = "", Priority = toint(InvestigationPriority), Insights = ActivityInsights,',
+    '        DisplayName = "", ObjectId = "")',
+  ],
+  AzureActivity: [
+    '    (AzureActivity',
+    '    | where TimeGenerated > ago(_lookback)',
+    '    | where Caller =~ _upn',
+    '    | project TimeGenerated, Source = "AzureActivity", Action = OperationNameValue,',
+    '        Target = _ResourceId, Resource = _ResourceId, IP = CallerIpAddress, Location = "",',
+    '        Status = ActivityStatusValue, Priority = int(null), Insights = dynamic(null),',
+    '        DisplayName = "", ObjectId = "")',
+  ],
+  SigninLogs: [
+    '    (SigninLogs',
+    '    | where TimeGenerated > ago(_lookback)',
+    '    | where UserPrincipalName =~ _upn',
+    '    | project TimeGenerated, Source = "SigninLogs", Action = "Sign-in",',
+    '        Target = AppDisplayName, Resource = "", IP = IPAddress, Location = Location,',
+    '        Status = iff(ResultType == "0", "Success", strcat(ResultType, " ", ResultDescription)),',
+    '        Priority = int(null), Insights = dynamic(null),',
+    '        DisplayName = UserDisplayName, ObjectId = UserId)',
+  ],
+  AuditLogs: [
+    '    (AuditLogs',
+    '    | where TimeGenerated > ago(_lookback)',
+    '    | where tostring(InitiatedBy.user.userPrincipalName) =~ _upn',
+    '    | project TimeGenerated, Source = "AuditLogs", Action = OperationName,',
+    '        Target = coalesce(tostring(TargetResources[0].displayName), tostring(TargetResources[0].userPrincipalName)),',
+    '        Resource = coalesce(tostring(TargetResources[0].displayName), tostring(TargetResources[0].userPrincipalName)),',
+    '        IP = tostring(InitiatedBy.user.ipAddress), Location = "",',
+    '        Status = Result, Priority = int(null), Insights = dynamic(null),',
+    '        DisplayName = tostring(InitiatedBy.user.displayName), ObjectId = tostring(InitiatedBy.user.id))',
+  ],
+};
+
 /** The capped rankings whose true size the query also returns (`Kind = "total"`, `Key` = which). */
 export type HuntTotalKey = 'ips' | 'resources';
 
@@ -63,46 +109,17 @@ export function toBase64Literal(value: string): string {
  * (so `union isfuzzy=true` keeps one schema even when a table is missing), then one
  * result table carries the summaries (`Kind` says which) and the most recent events.
  */
-export function buildHuntQuery(upn: string, lookbackMs: number): string {
+export function buildHuntQuery(upn: string, lookbackMs: number, tables: readonly HuntSource[] = HUNT_SOURCES): string {
   if (typeof upn !== 'string' || upn.length === 0) throw new Error('the hunt query needs a non-empty UPN');
+  const chosen = HUNT_SOURCES.filter((t) => tables.includes(t));
+  if (chosen.length === 0) throw new Error('the hunt query needs at least one table');
+  const legs = `${chosen.map((t) => HUNT_LEGS[t].join('\n')).join(',\n')};`;
   const lookback = formatTimespanLiteral(lookbackMs);
   const { recent, setSize, ranking } = HUNT_QUERY_LIMITS;
   return [
     `let _upn = tolower(base64_decode_tostring(${toBase64Literal(upn)}));`,
     `let _lookback = ${lookback};`,
-    'let _events = union isfuzzy=true',
-    '    (BehaviorAnalytics',
-    '    | where TimeGenerated > ago(_lookback)',
-    '    | where UserPrincipalName =~ _upn',
-    '    | project TimeGenerated, Source = "BehaviorAnalytics", Action = coalesce(ActionType, ActivityType),',
-    '        Target = coalesce(DestinationDevice, TargetName), Resource = DestinationDevice,',
-    '        IP = SourceIPAddress, Location = SourceIPLocation,',
-    '        Status = "", Priority = toint(InvestigationPriority), Insights = ActivityInsights,',
-    '        DisplayName = "", ObjectId = ""),',
-    '    (AzureActivity',
-    '    | where TimeGenerated > ago(_lookback)',
-    '    | where Caller =~ _upn',
-    '    | project TimeGenerated, Source = "AzureActivity", Action = OperationNameValue,',
-    '        Target = _ResourceId, Resource = _ResourceId, IP = CallerIpAddress, Location = "",',
-    '        Status = ActivityStatusValue, Priority = int(null), Insights = dynamic(null),',
-    '        DisplayName = "", ObjectId = ""),',
-    '    (SigninLogs',
-    '    | where TimeGenerated > ago(_lookback)',
-    '    | where UserPrincipalName =~ _upn',
-    '    | project TimeGenerated, Source = "SigninLogs", Action = "Sign-in",',
-    '        Target = AppDisplayName, Resource = "", IP = IPAddress, Location = Location,',
-    '        Status = iff(ResultType == "0", "Success", strcat(ResultType, " ", ResultDescription)),',
-    '        Priority = int(null), Insights = dynamic(null),',
-    '        DisplayName = UserDisplayName, ObjectId = UserId),',
-    '    (AuditLogs',
-    '    | where TimeGenerated > ago(_lookback)',
-    '    | where tostring(InitiatedBy.user.userPrincipalName) =~ _upn',
-    '    | project TimeGenerated, Source = "AuditLogs", Action = OperationName,',
-    '        Target = coalesce(tostring(TargetResources[0].displayName), tostring(TargetResources[0].userPrincipalName)),',
-    '        Resource = coalesce(tostring(TargetResources[0].displayName), tostring(TargetResources[0].userPrincipalName)),',
-    '        IP = tostring(InitiatedBy.user.ipAddress), Location = "",',
-    '        Status = Result, Priority = int(null), Insights = dynamic(null),',
-    '        DisplayName = tostring(InitiatedBy.user.displayName), ObjectId = tostring(InitiatedBy.user.id));',
+    `let _events = union isfuzzy=true\n${legs}`,
     'union',
     '    (_events',
     `    | summarize Count = count(), First = min(TimeGenerated), Last = max(TimeGenerated), IPs = make_set(IP, ${setSize}),`,

@@ -8,7 +8,7 @@ import type { Alert, AuditEntry, HuntReport } from '../types';
 import { ShortCache } from './cache';
 import { describeQueryFailure, HuntError, seconds } from './errors';
 import { BUSY_MESSAGE, ConcurrencyLimiter } from './limiter';
-import { buildHuntQuery, checkLookback, formatTimespanLiteral } from './query';
+import { buildHuntQuery, checkLookback, formatTimespanLiteral, HUNT_SOURCES, type HuntSource } from './query';
 import { ALERT_COUNT_LIMIT, assembleReport } from './report';
 import { addRows, emptyAggregate } from './rows';
 import { validateUpn } from './upn';
@@ -46,8 +46,21 @@ export interface HuntTiming {
   outcome: 'allowed' | 'refused' | 'failed';
 }
 
+/** What each workspace's tables are, learned once and refreshed (workspace/table-catalog.ts). */
+export interface HuntTables {
+  tables(
+    source: QuerySource,
+    wanted: readonly string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<{ present: string[]; missing: string[] }>;
+  /** A query met a table the list did not expect: learn the workspace again. */
+  forget(sourceName: string): void;
+}
+
 export interface HuntServiceOptions {
   sources: QuerySource[];
+  /** Without it every table is hunted through a fuzzy union and the service's warnings name the missing ones. */
+  tables?: HuntTables;
   store: HuntStore;
   clock?: Clock;
   limits?: HuntLimits;
@@ -79,6 +92,7 @@ export class HuntService implements HuntRunner {
   private readonly limiter: ConcurrencyLimiter;
   private readonly cache: ShortCache<Execution>;
   private readonly onTiming?: (timing: HuntTiming) => void;
+  private readonly tables: HuntTables | undefined;
 
   constructor(options: HuntServiceOptions) {
     if (!options || !Array.isArray(options.sources) || options.sources.length === 0) {
@@ -99,6 +113,7 @@ export class HuntService implements HuntRunner {
     if (!Number.isInteger(limits.timeoutMs) || limits.timeoutMs < 1)
       throw new Error(`timeoutMs must be a whole number ≥ 1, got ${limits.timeoutMs}`);
     checkLookback(limits.maxLookbackMs);
+    this.tables = options.tables;
     this.sources = [...options.sources];
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
@@ -210,7 +225,7 @@ export class HuntService implements HuntRunner {
       alerts.catch(() => undefined);
 
       const results = await Promise.all(
-        this.sources.map(async (source): Promise<QueryResult> => {
+        this.sources.map(async (source): Promise<QueryResult & { missing: string[] }> => {
           const queuedAt = performance.now();
           try {
             return await guarded(
@@ -218,7 +233,7 @@ export class HuntService implements HuntRunner {
                 const started = performance.now();
                 queuedMs = Math.max(queuedMs, started - queuedAt);
                 try {
-                  return await source.query(query, timespan, { signal: controller.signal });
+                  return await this.queryPresent(source, upn, lookbackMs, query, timespan, controller.signal);
                 } finally {
                   queryMs = Math.max(queryMs, performance.now() - started);
                 }
@@ -235,9 +250,7 @@ export class HuntService implements HuntRunner {
 
       const aggregate = emptyAggregate();
       results.forEach((r, i) => addRows(aggregate, r.rows, this.sources[i].name));
-      const missingTables = results.flatMap((r, i) =>
-        missingTablesOf(r.warnings).map((t) => (multiple ? `${t} in ${this.sources[i].name}` : t)),
-      );
+      const missingTables = results.flatMap((r, i) => r.missing.map((t) => (multiple ? `${t} in ${this.sources[i].name}` : t)));
       const report = assembleReport({
         upn,
         lookbackMs,
@@ -254,6 +267,35 @@ export class HuntService implements HuntRunner {
     } finally {
       deadline.removeEventListener('abort', onDeadline);
     }
+  }
+
+  /**
+   * The hunt over the tables this workspace has (all of them without a table list). A table
+   * that vanished since the list was learned still only warns (the union is fuzzy) and the
+   * list is learned again; no table at all is an empty answer, not a failure.
+   */
+  private async queryPresent(
+    source: QuerySource,
+    upn: string,
+    lookbackMs: number,
+    everyTable: string,
+    timespan: { start: Date; end: Date },
+    signal: AbortSignal,
+  ): Promise<QueryResult & { missing: string[] }> {
+    const catalog = this.tables;
+    let query = everyTable;
+    let known: string[] = [];
+    if (catalog !== undefined) {
+      const sight = await catalog.tables(source, HUNT_SOURCES, { signal });
+      known = sight.missing;
+      const present = HUNT_SOURCES.filter((t: HuntSource) => sight.present.includes(t));
+      if (present.length === 0) return { columns: [], rows: [], missing: known };
+      query = buildHuntQuery(upn, lookbackMs, present);
+    }
+    const result = await source.query(query, timespan, { signal });
+    const vanished = missingTablesOf(result.warnings);
+    if (vanished.length > 0) catalog?.forget(source.name);
+    return { ...result, missing: HUNT_SOURCES.filter((t) => known.includes(t) || vanished.includes(t)) };
   }
 
   private async audit(ctx: CommandContext, outcome: AuditEntry['outcome'], detail: string, alertId: string | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Alert } from '../../alerts/types';
 import { alertText, describeStatus, toAlertView } from '../../cards';
-import { digestText, type DigestView } from '../../cards';
+import { blindText, digestText, type BlindView, type DigestView } from '../../cards';
 import type { CardContextFor } from '../../cards/card-context';
 import type { ChatPlatform } from '../../delivery/chat-platform';
 import type { MessageRef } from '../../delivery/types';
@@ -38,6 +38,11 @@ export class ConsolePlatform implements ChatPlatform {
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
     this.out.write(digestText(digest) + '\n');
     return { platform: 'console', target, messageId: `digest-${digest.first[0]?.id ?? 'empty'}` };
+  }
+
+  async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    this.out.write(blindText(view) + '\n');
+    return { platform: 'console', target, messageId: `blind-${view.detectionSlug}-${view.workspace}` };
   }
 
   async replyInThread(ref: MessageRef, text: string): Promise<void> {

@@ -1,9 +1,10 @@
 import type { ChatPostMessageResponse, WebClient } from '@slack/web-api';
 import type { Alert } from '../../alerts/types';
 import type { Logger } from '../../logging/logger';
-import { digestMessage, type DigestView } from '../../cards';
+import { blindMessage, digestMessage, type BlindView, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
 import type { BudgetGrant } from '../../store/outbox-store';
+import { systemTime, type Timekeeper } from '../../time/clock';
 import type { ChatPlatform } from '../../delivery/chat-platform';
 import type { CardOptions, MessageRef } from '../../delivery/types';
 import { DeliveryError } from '../../delivery/chat-platform';
@@ -68,6 +69,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly logger: Logger;
   private readonly reconcilePages: number;
   private readonly updateBudget: (() => Promise<BudgetGrant>) | undefined;
+  private readonly time: Timekeeper;
   /** Posts whose outcome is unknown (network error, 5xx): look before posting again. */
   private readonly uncertain = new Set<string>();
 
@@ -77,6 +79,7 @@ export class SlackPlatform implements ChatPlatform {
     this.logger = options.logger;
     this.reconcilePages = options.reconcilePages ?? 5;
     this.updateBudget = options.updateBudget;
+    this.time = options.queue?.time ?? systemTime;
     this.setupProblems = new SetupProblemReporter(options.logger);
     this.queue = new ChannelQueue({
       ...options.queue,
@@ -171,10 +174,50 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
+  /**
+   * A hunt's answer is not in the outbox to come back later, so it waits for a
+   * slot (any slot frees within the budget's window) rather than being handed back.
+   * Waited outside the channel's queue, so the channel's other messages go on.
+   */
+  private async awaitUpdateBudget(channel: string): Promise<void> {
+    if (this.updateBudget === undefined) return;
+    const deadline = this.time.now().getTime() + 2 * CHAT_UPDATE_BUDGET.windowMs;
+    for (;;) {
+      const grant = await this.updateBudget();
+      if (grant.granted) return;
+      if (this.time.now().getTime() + grant.retryAfterMs > deadline) {
+        throw new DeliveryError(
+          `Slack chat.update in ${channel}: no slot of the workspace's budget of ${CHAT_UPDATE_BUDGET.limit} a minute came free in ${Math.round((2 * CHAT_UPDATE_BUDGET.windowMs) / 1000)} s`,
+          'retry',
+          grant.retryAfterMs,
+        );
+      }
+      await this.time.sleep(Math.max(1, grant.retryAfterMs));
+    }
+  }
+
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
     checkChannel(target);
     const message = digestMessage(digest);
     const res = await this.call('chat.postMessage (storm digest)', target, undefined, () =>
+      this.queue.post(target, () =>
+        this.client.chat.postMessage({
+          channel: target,
+          text: message.text,
+          blocks: message.blocks as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      ),
+    );
+    const ts = tsOf(res);
+    return { platform: 'slack', target, messageId: ts, threadId: ts };
+  }
+
+  async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    checkChannel(target);
+    const message = blindMessage(view);
+    const res = await this.call('chat.postMessage (blind detection)', target, undefined, () =>
       this.queue.post(target, () =>
         this.client.chat.postMessage({
           channel: target,
@@ -244,9 +287,13 @@ export class SlackPlatform implements ChatPlatform {
     return tsOf(res);
   }
 
-  /** Replaces an answer FirstWatch posted (a hunt note becomes its report), ahead of queued cards. */
+  /**
+   * Replaces an answer FirstWatch posted (a hunt note becomes its report), ahead of queued cards.
+   * It is a chat.update like a card's redraw, so it takes a slot of the same workspace budget.
+   */
   async updateMessage(channel: string, ts: string, message: { text: string; blocks?: unknown[] }): Promise<void> {
     checkChannel(channel);
+    await this.awaitUpdateBudget(channel);
     await this.call(
       'chat.update',
       channel,

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Alert } from '../../alerts/types';
 import { alertCard } from '../../cards/adaptive/alert-card';
 import { withEscalationIntro } from '../../cards/adaptive/escalation';
-import { digestCard, type DigestView } from '../../cards';
+import { blindCard, digestCard, type BlindView, type DigestView } from '../../cards';
 import { escalationIntro } from '../../cards/escalation';
 import { toAlertView } from '../../cards/alert-view';
 import type { CardContext } from '../../cards/context';
@@ -21,7 +21,7 @@ import { tokenProblem, type TokenPolicy } from './token-checks';
 import { captureConversation, learnTeamChannels, logRemoval } from './installs';
 import { ProactiveClient } from './proactive';
 import { hosting } from './sdk';
-import { TeamsSender, type RetryPolicy } from './sender';
+import { TeamsSender, type RetryPolicy, type SenderOptions } from './sender';
 import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
 import { systemClock, type Clock } from '../../time/clock';
@@ -55,6 +55,8 @@ export interface TeamsPlatformOptions {
   actionBudgetMs?: number;
   retry?: Partial<RetryPolicy>;
   limiter?: ThreadRateLimiter;
+  /** A slot of the thread's limits shared by every replica (see SenderOptions.sharedBudget). */
+  sharedBudget?: SenderOptions['sharedBudget'];
   /** Look up clickers' UPNs through the connector (default true). */
   lookupMembers?: boolean;
 }
@@ -97,7 +99,12 @@ export class TeamsPlatform implements ChatPlatform {
       startTypingTimer: false,
       longRunningMessages: false,
     });
-    this.sender = new TeamsSender({ logger: this.logger, retry: options.retry, limiter: options.limiter });
+    this.sender = new TeamsSender({
+      logger: this.logger,
+      retry: options.retry,
+      limiter: options.limiter,
+      ...(options.sharedBudget !== undefined ? { sharedBudget: options.sharedBudget } : {}),
+    });
     this.proactive = new ProactiveClient(this.adapter, auth.appId, this.sender);
     this.conversations = new ConversationDirectory(options.store, this.logger);
     this.tasks = new BackgroundTasks(this.logger);
@@ -275,6 +282,18 @@ export class TeamsPlatform implements ChatPlatform {
     const what = `post a storm digest to Teams ${target}`;
     const c = await this.target(target, what);
     const message = { card: digestCard(digest), summary: `Alert storm: ${digest.count} new alerts` };
+    if (c.kind === 'channel') {
+      const thread = await this.proactive.createThread(c, message, what);
+      return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };
+    }
+    const messageId = await this.proactive.send(c, c.conversationId, message, what);
+    return { platform: 'teams', target, messageId, threadId: c.conversationId };
+  }
+
+  async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    const what = `post a blind-detection report to Teams ${target}`;
+    const c = await this.target(target, what);
+    const message = { card: blindCard(view), summary: `Detection blind: ${view.detectionTitle}`.slice(0, 200) };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);
       return { platform: 'teams', target, messageId: thread.messageId, threadId: thread.threadId };

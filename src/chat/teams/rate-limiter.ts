@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pacer, SlidingWindows, type RateWindow } from '../../delivery/pacing';
 import { systemTime, type Timekeeper } from '../../time/clock';
 
@@ -31,4 +32,14 @@ export class ThreadRateLimiter extends Pacer<SlidingWindows> {
   sentWithin(key: string, windowMs: number): number {
     return this.paceOf(key)?.sentWithin(this.nowMs(), windowMs) ?? 0;
   }
+}
+
+/**
+ * The store key a thread's shared budget is counted under. Conversation ids can be long
+ * (personal chats run past 150 characters), so long ones are hashed to stay within the
+ * store's key limit; the same thread always maps to the same key.
+ */
+export function sharedBudgetKey(thread: string): string {
+  const key = `teams:${thread}`;
+  return key.length <= 120 ? key : `teams#${createHash('sha256').update(thread).digest('hex')}`;
 }

@@ -3,6 +3,8 @@ import type { Logger } from '../../logging/logger';
 import { classifyConnectorError, toDeliveryError } from './errors';
 import { systemTime, type Timekeeper } from '../../time/clock';
 import { ThreadRateLimiter } from './rate-limiter';
+import { DeliveryError } from '../../delivery/chat-platform';
+import type { BudgetGrant } from '../../store/outbox-store';
 
 export interface RetryPolicy {
   /** Tries per call, the first included. */
@@ -18,6 +20,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, ma
 
 export interface SenderOptions {
   limiter?: ThreadRateLimiter;
+  /**
+   * Takes a slot of the thread's limits shared by every replica (through the store).
+   * Teams counts per bot and thread, not per process: without it N replicas may send N times the rate.
+   */
+  sharedBudget?: (threadKey: string) => Promise<BudgetGrant>;
   retry?: Partial<RetryPolicy>;
   /** Clock and timer for pacing and retry waits. */
   time?: Timekeeper;
@@ -54,6 +61,7 @@ export class TeamsSender {
   private readonly time: Timekeeper;
   private readonly random: () => number;
   private readonly logger: Logger;
+  private readonly sharedBudget: ((threadKey: string) => Promise<BudgetGrant>) | undefined;
   /** Connector answers that asked us to slow down or retry, for logs and tests. */
   retriedCount = 0;
   /**
@@ -71,6 +79,7 @@ export class TeamsSender {
       throw new Error('TeamsSender: retry.maxAttempts must be a positive integer');
     this.random = options.random ?? Math.random;
     this.logger = options.logger;
+    this.sharedBudget = options.sharedBudget;
   }
 
   /** Runs `call` for conversation `conversationId`; `what` names it in errors ("post FW-3 to General"). */
@@ -79,6 +88,7 @@ export class TeamsSender {
     const started = this.nowMs();
     for (let attempt = 1; ; attempt++) {
       await this.limiter.acquire(key);
+      await this.sharedSlot(key, what, started, limits);
       try {
         return await call();
       } catch (err) {
@@ -109,6 +119,36 @@ export class TeamsSender {
         this.logger.warn({ conversation: key, attempt, waitMs: wait, status: failure.status }, `Teams: ${what} will be retried`);
         await this.time.sleep(wait);
       }
+    }
+  }
+
+  /** Waits for a slot of the replicas' shared budget for the thread; past the call's budget, hands the send back. */
+  private async sharedSlot(key: string, what: string, started: number, limits: SendLimits): Promise<void> {
+    if (this.sharedBudget === undefined) return;
+    for (;;) {
+      let grant: BudgetGrant;
+      try {
+        grant = await this.sharedBudget(key);
+      } catch (err) {
+        // The store is the shared part, not the send: without it this process's own pacing still holds.
+        this.logger.warn(
+          { conversation: key, error: err instanceof Error ? err.message : String(err) },
+          'Teams: shared send budget unavailable; paced by this process alone',
+        );
+        return;
+      }
+      if (grant.granted) return;
+      const spent = this.nowMs() - started;
+      if (
+        grant.retryAfterMs > this.retry.maxInlineWaitMs ||
+        (limits.budgetMs !== undefined && spent + grant.retryAfterMs > limits.budgetMs)
+      )
+        throw new DeliveryError(
+          `Teams: ${what}: the thread's limit is spent across replicas; next slot in ${Math.ceil(grant.retryAfterMs / 1000)} s`,
+          'retry',
+          grant.retryAfterMs,
+        );
+      await this.time.sleep(grant.retryAfterMs);
     }
   }
 

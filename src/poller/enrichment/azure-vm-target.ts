@@ -1,5 +1,6 @@
 import type { AlertTarget, NewAlert } from '../../alerts/types';
 import { QueryError, type QuerySource } from '../../workspace/query-source';
+import type { TableCatalog } from '../../workspace/table-catalog';
 import type { Enricher, EnrichmentResult } from './types';
 import { VM_OPERATIONS, extensionMechanism, familyOf, findOperation, operationFamily, parseResourceId } from './operations';
 
@@ -24,9 +25,13 @@ export class AzureVmTargetEnricher implements Enricher {
   readonly name = 'azure-vm-target';
   readonly tables = [ACTIVITY_TABLE];
 
-  async enrich(alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult> {
+  async enrich(alerts: NewAlert[], source: QuerySource, tables?: TableCatalog): Promise<EnrichmentResult> {
     const callers = [...new Set(alerts.map((a) => a.subject.upn?.toLowerCase()).filter(isText))];
     if (callers.length === 0) return { alerts: alerts.map((a) => ({ ...a, target: { found: false } })) };
+    if (tables !== undefined && (await tables.tables(source, [ACTIVITY_TABLE])).missing.length > 0) {
+      const unavailable = `${ACTIVITY_TABLE} not available in this workspace`;
+      return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
+    }
     const times = alerts.map((a) => a.eventTime.getTime());
     const range = { start: new Date(Math.min(...times) - 2 * MATCH_WINDOW_MS), end: new Date(Math.max(...times) + 2 * MATCH_WINDOW_MS) };
     let rows: ActivityRow[];
@@ -36,6 +41,8 @@ export class AzureVmTargetEnricher implements Enricher {
     } catch (err) {
       // The hit stands without its machine: say why on the card instead of losing the alert.
       const unavailable = await whyUnavailable(err, source, range);
+      // The table may have gone since it was learned: learn the workspace again next time.
+      if (unavailable.endsWith('not available in this workspace')) tables?.forget(source.name);
       return { alerts: alerts.map((a) => ({ ...a, target: { found: false, unavailable } })), unavailable };
     }
     return { alerts: alerts.map((alert) => ({ ...alert, target: matchTarget(alert, rows) })) };

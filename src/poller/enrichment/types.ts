@@ -1,5 +1,6 @@
 import type { NewAlert } from '../../alerts/types';
 import type { QuerySource } from '../../workspace/query-source';
+import type { TableCatalog } from '../../workspace/table-catalog';
 
 /** What an enrichment step hands back: every alert it was given, and why it could not run when it could not. */
 export interface EnrichmentResult {
@@ -17,5 +18,6 @@ export interface Enricher {
   readonly name: string;
   /** Tables the step reads, for `doctor`. */
   readonly tables: readonly string[];
-  enrich(alerts: NewAlert[], source: QuerySource): Promise<EnrichmentResult>;
+  /** With `tables`, a step whose table the workspace lacks says so without querying it. */
+  enrich(alerts: NewAlert[], source: QuerySource, tables?: TableCatalog): Promise<EnrichmentResult>;
 }

@@ -1,7 +1,16 @@
 import type { QueryResult } from 'pg';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import type { Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput, BudgetGrant } from '../outbox-store';
-import { checkBudgetInput } from '../budget-input';
+import type {
+  Delivery,
+  DeliveryWork,
+  OutboxStore,
+  ReplyJob,
+  StormDigest,
+  SummariseStormsInput,
+  BudgetGrant,
+  BudgetWindow,
+} from '../outbox-store';
+import { checkBudgetInput, checkBudgetWindows } from '../budget-input';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -316,6 +325,29 @@ export class PgOutbox implements OutboxStore {
         const frees = (rows[0]?.oldest ?? now).getTime() + windowMs;
         return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
       }
+      await c.query('INSERT INTO send_budget (key, at) VALUES ($1, $2)', [key, now]);
+      return { granted: true as const };
+    });
+  }
+
+  async takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant> {
+    this.conn.checkOpen();
+    checkBudgetWindows(key, windows, now);
+    const longest = Math.max(...windows.map((w) => w.windowMs));
+    return this.conn.db.transaction(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send_budget:${key}`]);
+      await c.query('DELETE FROM send_budget WHERE key = $1 AND at <= $2', [key, new Date(now.getTime() - longest)]);
+      // Per window, the slot that must leave it for one to free up (the limit-th newest).
+      let wait = 0;
+      for (const w of windows) {
+        const { rows } = await c.query<{ at: Date }>(
+          'SELECT at FROM send_budget WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3',
+          [key, new Date(now.getTime() - w.windowMs), w.limit - 1],
+        );
+        const blocking = rows[0];
+        if (blocking !== undefined) wait = Math.max(wait, blocking.at.getTime() + w.windowMs - now.getTime());
+      }
+      if (wait > 0) return { granted: false as const, retryAfterMs: Math.max(1, wait) };
       await c.query('INSERT INTO send_budget (key, at) VALUES ($1, $2)', [key, now]);
       return { granted: true as const };
     });

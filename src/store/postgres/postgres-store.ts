@@ -1,4 +1,5 @@
 import { ComposedStore } from '../composed-store';
+import { PgBlindSpells } from './blind-spells';
 import { PgAlerts } from './alerts';
 import { PgConnection, type PostgresStoreOptions } from './connection';
 import { PgConversations } from './conversations';
@@ -19,6 +20,7 @@ export class PostgresStore extends ComposedStore {
       outbox: new PgOutbox(conn),
       conversations: new PgConversations(conn),
       incidents: new PgIncidentSync(conn),
+      blindSpells: new PgBlindSpells(conn),
     });
   }
 

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
-import { checkBudgetInput } from '../budget-input';
-import type { BudgetGrant, Delivery, DeliveryWork, OutboxStore, ReplyJob, StormDigest, SummariseStormsInput } from '../outbox-store';
+import { checkBudgetInput, checkBudgetWindows } from '../budget-input';
+import type {
+  BudgetGrant,
+  BudgetWindow,
+  Delivery,
+  DeliveryWork,
+  OutboxStore,
+  ReplyJob,
+  StormDigest,
+  SummariseStormsInput,
+} from '../outbox-store';
 import { StoreInputError } from '../store';
 import {
   checkId,
@@ -300,6 +309,25 @@ export class SqliteOutbox implements OutboxStore {
         const frees = Date.parse(used.oldest ?? now.toISOString()) + windowMs;
         return { granted: false as const, retryAfterMs: Math.max(1, frees - now.getTime()) };
       }
+      this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
+      return { granted: true as const };
+    });
+  }
+
+  async takeBudgetWindows(key: string, windows: readonly BudgetWindow[], now: Date): Promise<BudgetGrant> {
+    checkBudgetWindows(key, windows, now);
+    const longest = Math.max(...windows.map((w) => w.windowMs));
+    return this.conn.write(() => {
+      this.conn.sql('DELETE FROM send_budget WHERE key = ? AND at <= ?').run(key, new Date(now.getTime() - longest).toISOString());
+      // Per window, the slot that must leave it for one to free up (the limit-th newest), read through the (key, at) index.
+      let wait = 0;
+      for (const w of windows) {
+        const blocking = this.conn
+          .sql('SELECT at FROM send_budget WHERE key = ? AND at > ? ORDER BY at DESC LIMIT 1 OFFSET ?')
+          .get(key, new Date(now.getTime() - w.windowMs).toISOString(), w.limit - 1) as { at: string } | undefined;
+        if (blocking !== undefined) wait = Math.max(wait, Date.parse(blocking.at) + w.windowMs - now.getTime());
+      }
+      if (wait > 0) return { granted: false as const, retryAfterMs: Math.max(1, wait) };
       this.conn.sql('INSERT INTO send_budget (key, at) VALUES (?, ?)').run(key, now.toISOString());
       return { granted: true as const };
     });

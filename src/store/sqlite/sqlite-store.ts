@@ -1,4 +1,5 @@
 import { ComposedStore } from '../composed-store';
+import { SqliteBlindSpells } from './blind-spells';
 import { SqliteAlerts } from './alerts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection';
 import { SqliteConversations } from './conversations';
@@ -21,6 +22,7 @@ export class SqliteStore extends ComposedStore {
       outbox: new SqliteOutbox(conn),
       conversations: new SqliteConversations(conn),
       incidents: new SqliteIncidentSync(conn),
+      blindSpells: new SqliteBlindSpells(conn),
     });
     this.conn = conn;
   }

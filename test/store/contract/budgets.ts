@@ -43,5 +43,34 @@ export function describeBudgetContract(name: string, makeStore: MakeStore): void
       await expect(store.takeBudget('k', 1, 0, at(0))).rejects.toThrow(/window/);
       await expect(store.takeBudget('k', 1, 1, new Date(NaN))).rejects.toThrow(/now/);
     });
+
+    const TEAMS = [
+      { limit: 7, windowMs: 1_000 },
+      { limit: 8, windowMs: 2_000 },
+      { limit: 60, windowMs: 30_000 },
+    ];
+
+    it('with several windows grants a slot only when every window has room, and says when all will', async () => {
+      const grants = [];
+      for (let i = 0; i < 8; i++) grants.push(await store.takeBudgetWindows('teams:19:a', TEAMS, at(i)));
+      // Seven in the second, the eighth waits for the oldest to leave the 1 s window.
+      expect(grants.slice(0, 7).every((g) => g.granted)).toBe(true);
+      expect(grants[7]).toEqual({ granted: false, retryAfterMs: 1_000 - 7 });
+      expect(await store.takeBudgetWindows('teams:19:a', TEAMS, at(1_000))).toEqual({ granted: true });
+      // Eight in 2 s: the ninth waits for the 2 s window although the 1 s one has room.
+      expect(await store.takeBudgetWindows('teams:19:a', TEAMS, at(1_500))).toEqual({ granted: false, retryAfterMs: 500 });
+      // A refusal took nothing.
+      expect(await store.takeBudgetWindows('teams:19:a', TEAMS, at(2_000))).toEqual({ granted: true });
+    });
+
+    it('with several windows grants no more than any window allows to many concurrent takers', async () => {
+      const grants = await Promise.all(Array.from({ length: 20 }, () => store.takeBudgetWindows('k', TEAMS, at(0))));
+      expect(grants.filter((g) => g.granted)).toHaveLength(7);
+    });
+
+    it('refuses windows that cannot be meant', async () => {
+      await expect(store.takeBudgetWindows('k', [], at(0))).rejects.toThrow(/windows/);
+      await expect(store.takeBudgetWindows('k', [{ limit: 0, windowMs: 1_000 }], at(0))).rejects.toThrow(/limit/);
+    });
   });
 }

@@ -5,6 +5,7 @@ import { describeIncidentSyncStoreContract } from './incident-sync';
 import { describeOutboxStoreContract } from './outbox';
 import { describeRedrawContract } from './redraws';
 import { describeBudgetContract } from './budgets';
+import { describeBlindSpellContract } from './blind-spells';
 import type { MakeStore } from './support';
 
 export type { MakeStore } from './support';
@@ -17,4 +18,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore<Store>
   describeBudgetContract(name, makeStore);
   describeConversationStoreContract(name, makeStore);
   describeIncidentSyncStoreContract(name, makeStore);
+  describeBlindSpellContract(name, makeStore);
 }

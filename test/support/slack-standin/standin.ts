@@ -27,8 +27,13 @@ export interface SlackStandinOptions {
   botEndpoint?: string;
   /** What time it is for expiries and limits (trigger_id, response_url, tiers); default Date.now. */
   clock?: () => number;
-  /** Workspace-wide limits per method (Slack's tiers: chat.update is Tier 3, about 50 a minute); none by default. */
+  /**
+   * Workspace-wide limits per method, over Slack's documented tiers (tiers.ts), which are on
+   * by default: chat.update Tier 3 (50 a minute), users.info and views.open Tier 4, ...
+   */
   tierLimits?: Record<string, PostRateLimit>;
+  /** Turns the default tiers off; the reason is required (a test about something else, saying why). */
+  tierLimitsOff?: { reason: string };
 }
 
 /**

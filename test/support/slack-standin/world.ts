@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { SlackStandinOptions, StandinRecords } from './standin';
 import type { StandinChannel, StandinUser } from './types';
+import { SLACK_METHOD_TIERS } from './tiers';
 
 const DEFAULT_USERS: StandinUser[] = [
   { id: 'U0ALICE', name: 'alice', realName: 'Alice Analyst', displayName: 'alice', email: 'alice@contoso.com' },
@@ -50,7 +51,7 @@ export function createWorld(opts: SlackStandinOptions): World {
     rateLimitViolations: 0,
     tokenState: 'ok',
     now: opts.clock ?? (() => Date.now()),
-    tierLimits: { ...(opts.tierLimits ?? {}) },
+    tierLimits: { ...(tiersOff(opts) ? {} : SLACK_METHOD_TIERS), ...(opts.tierLimits ?? {}) },
   };
   return {
     records,
@@ -67,4 +68,11 @@ export function createWorld(opts: SlackStandinOptions): World {
       return `${prefix}${String(idCounter).padStart(6, '0')}`;
     },
   };
+}
+
+function tiersOff(opts: SlackStandinOptions): boolean {
+  if (opts.tierLimitsOff === undefined) return false;
+  if (typeof opts.tierLimitsOff.reason !== 'string' || opts.tierLimitsOff.reason.trim().length < 10)
+    throw new Error('tierLimitsOff needs a reason (why this test is about something other than Slack limits)');
+  return true;
 }
