@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger';
@@ -113,6 +113,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const port = options.port ?? 56150;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Agents Playground: port ${port} is not a TCP port`);
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'firstwatch-playground-'));
+  // A folder made here is removed when the Playground stops or this process exits; a given one is the caller's.
+  const removeCwd = (): void => {
+    if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
+  };
   const cli = options.cliPath ?? playgroundCliPath();
   const child = spawn(
     process.execPath,
@@ -126,9 +130,9 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   // The Playground must not outlive us (a crash, a test run cut short).
   const killOnExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    removeCwd();
   };
   process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const remember = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -172,10 +176,16 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       cwd,
       logFile: join(cwd, 'devTools', 'm365agentsplayground.log'),
       serviceUrl: `http://localhost:${actualPort}/_connector`,
-      stop: () => stopChild(child),
+      stop: async () => {
+        await stopChild(child);
+        removeCwd();
+        process.off('exit', killOnExit);
+      },
     };
   } catch (err) {
     await stopChild(child);
+    removeCwd();
+    process.off('exit', killOnExit);
     throw err;
   }
 }
