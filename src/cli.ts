@@ -69,30 +69,31 @@ async function start(config: Config, logger: Logger): Promise<number> {
     import('./app/run'),
     import('./cli/banner'),
   ]);
-  const app = await buildApp(config, { logger });
-  let chat: Awaited<ReturnType<typeof startChat>> | undefined;
+  // What is running so far, stopped last-started first: a signal during start-up stops that much (and exits).
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  stopOnSignals(stopAll, logger);
   try {
-    chat = await startChat(app);
-    const started = chat;
+    const app = await buildApp(config, { logger });
+    stops.push(() => app.close());
+    const chat = await startChat(app);
+    stops.push(() => chat.stop());
     const running = await runApp(app, {
-      ...started.http,
+      ...chat.http,
       afterListen: async (url) => {
-        await started.afterListen(url);
+        await chat.afterListen(url);
         // Before the dispatcher starts, so the banner comes before the first card.
-        process.stdout.write(startBanner({ config, chat: started.banner, url }));
+        process.stdout.write(startBanner({ config, chat: chat.banner, url }));
       },
     });
-    stopOnSignals(async () => {
-      await running.stop();
-      await started.stop();
-      await app.close();
-    }, logger);
+    stops.push(() => running.stop());
     await running.caughtUp;
     return -1; // keep running until a signal
   } catch (err) {
     // Nothing may keep the process alive after a failed start (the workspace server, the Playground, the store).
-    await chat?.stop().catch(() => undefined);
-    await app.close().catch(() => undefined);
+    await stopAll().catch(() => undefined);
     throw err;
   }
 }

@@ -3,7 +3,10 @@ import { createSlack, type Slack } from '../chat/slack';
 import { CHAT_UPDATE_BUDGET } from '../chat/slack/platform';
 import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/teams';
 import type { Config } from '../config';
+import type { TeamsConversation } from '../chat/teams/conversations';
+import type { PlaygroundHandle } from '../chat/teams/playground';
 import type { App } from './build';
+import { inConversation, repostOpenAlerts } from './repost';
 
 export interface ChatHandles {
   /** Routes for the HTTP server. */
@@ -14,6 +17,9 @@ export interface ChatHandles {
   afterListen(serverUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** WebSocket connections one Playground page opens (messages and log): more than this, and a later page starts empty. */
+const FIRST_PAGE_CONNECTIONS = 2;
 
 /** The Agents Playground models one team whose first channel is General. */
 const PLAYGROUND_CHANNELS = ['General'];
@@ -48,6 +54,17 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     app.addTargets('teams', teamsConfig.channels.length > 0 ? [...teamsConfig.channels] : PLAYGROUND_CHANNELS);
   } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
+    let playground: PlaygroundHandle | undefined;
+    const repost = (where: (c: TeamsConversation) => boolean): Promise<number> =>
+      repostOpenAlerts(
+        {
+          store: app.store,
+          teams,
+          postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
+          logger: app.logger.child({ component: 'teams' }),
+        },
+        where,
+      );
     const teams = new TeamsPlatform({
       store: app.store,
       router: app.router,
@@ -58,6 +75,15 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       clock: app.clock,
       onTransition: kick,
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
+      // A page of the Playground after its first (a reload, a second tab) starts empty: installing there posts what is open again.
+      ...(teamsConfig.mode === 'playground'
+        ? {
+            onInstalled: async (c: TeamsConversation) => {
+              if (playground === undefined || playground.clientConnections() <= FIRST_PAGE_CONNECTIONS) return;
+              await repost(inConversation(c));
+            },
+          }
+        : {}),
       ...(teamsConfig.mode === 'bot'
         ? { credentials: { appId: teamsConfig.appId, appPassword: teamsConfig.appPassword, tenantId: teamsConfig.tenantId } }
         : {}),
@@ -76,13 +102,16 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       );
     } else if (teamsConfig.mode === 'playground' && interactive) {
       afterListen = async (serverUrl) => {
-        const playground = await startPlayground({
+        const started = await startPlayground({
           botEndpoint: `${serverUrl}/api/messages`,
           port: teamsConfig.playgroundPort,
           logger: app.logger.child({ component: 'playground' }),
         });
-        stops.unshift(() => playground.stop());
-        banner.push(`Teams: open the Agents Playground at ${playground.url} (channel General of My Team)`);
+        stops.unshift(() => started.stop());
+        // A new Playground holds no messages: what is open is posted into it (before the dispatcher starts), once.
+        await repost(() => true);
+        playground = started;
+        banner.push(`Teams: open the Agents Playground at ${started.url} (channel General of My Team)`);
       };
     }
   }

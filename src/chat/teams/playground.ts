@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger';
@@ -35,6 +35,12 @@ export interface PlaygroundHandle {
   logFile: string;
   /** The mocked connector the Playground gives the bot as serviceUrl. */
   serviceUrl: string;
+  /**
+   * WebSocket clients that have connected so far (a page opens two: messages
+   * and log). The Playground keeps what it receives before the first page
+   * connects for that page only; a later page (a reload, a second tab) starts empty.
+   */
+  clientConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -176,6 +182,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       cwd,
       logFile: join(cwd, 'devTools', 'm365agentsplayground.log'),
       serviceUrl: `http://localhost:${actualPort}/_connector`,
+      clientConnections: () => countConnections(join(cwd, 'devTools', 'm365agentsplayground.log')),
       stop: async () => {
         await stopChild(child);
         removeCwd();
@@ -187,6 +194,15 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     removeCwd();
     process.off('exit', killOnExit);
     throw err;
+  }
+}
+
+/** The Playground logs each WebSocket client it accepts to its log file (not to a pipe). */
+function countConnections(logFile: string): number {
+  try {
+    return readFileSync(logFile, 'utf8').split('started web socket client').length - 1;
+  } catch {
+    return 0;
   }
 }
 
