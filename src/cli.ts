@@ -59,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The banner counts open alerts up to this many. */
+const OPEN_SHOWN = 1000;
+
 async function start(config: Config, logger: Logger): Promise<number> {
   const { assertPortFree } = await import('./app/port-in-use');
   // A second instance says so at once, before it builds anything.
@@ -85,7 +88,8 @@ async function start(config: Config, logger: Logger): Promise<number> {
       afterListen: async (url) => {
         await chat.afterListen(url);
         // Before the dispatcher starts, so the banner comes before the first card.
-        process.stdout.write(startBanner({ config, chat: chat.banner, url }));
+        const open = (await app.store.listAlerts({ status: 'open', limit: OPEN_SHOWN })).length;
+        process.stdout.write(startBanner({ config, chat: chat.banner, url, open }));
       },
     });
     stops.push(() => running.stop());

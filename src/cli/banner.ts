@@ -8,6 +8,8 @@ export interface BannerInput {
   chat: readonly string[];
   /** Where the HTTP server listens. */
   url: string;
+  /** Alerts not resolved, from earlier runs (their cards were printed then; the Playground gets them again). */
+  open: number;
 }
 
 /**
@@ -23,6 +25,9 @@ export function startBanner(input: BannerInput): string {
     `FirstWatch is running at ${input.url} (Ctrl+C stops it).`,
     ...input.chat.map((line) => `  ${line}`),
     `  State: ${state}${local}`,
+    ...(input.open > 0
+      ? [`  Open: ${input.open} alert${input.open === 1 ? '' : 's'} from earlier runs (${PROGRAM} alerts lists them)`]
+      : []),
     `  Try: ${PROGRAM} alerts   ${PROGRAM} ack FW-1 --as you@contoso.com   ${PROGRAM} --help`,
   ];
   return lines.join('\n') + '\n\n';
