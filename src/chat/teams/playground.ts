@@ -97,6 +97,20 @@ net.Server.prototype.listen = function (...args) {
 };
 `)}`;
 
+/**
+ * Also loaded before its CLI: the Playground ends when the process that
+ * started it ends, even by SIGKILL (it holds the other end of the Playground's
+ * stdin), and then removes the working folder FirstWatch made for it.
+ */
+const FOLLOW_PARENT = `data:text/javascript,${encodeURIComponent(`
+import { rmSync } from 'node:fs';
+const dir = process.env.FIRSTWATCH_PLAYGROUND_TEMP_DIR;
+if (dir) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+`)}`;
+
 async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -126,11 +140,16 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const cli = options.cliPath ?? playgroundCliPath();
   const child = spawn(
     process.execPath,
-    ['--import', LOOPBACK_ONLY, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'],
+    ['--import', LOOPBACK_ONLY, '--import', FOLLOW_PARENT, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'],
     {
       cwd,
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        BOT_ENDPOINT: options.botEndpoint,
+        ...(options.cwd === undefined ? { FIRSTWATCH_PLAYGROUND_TEMP_DIR: cwd } : {}),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   // The Playground must not outlive us (a crash, a test run cut short).
