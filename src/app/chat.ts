@@ -55,6 +55,8 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
   } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
     let playground: PlaygroundHandle | undefined;
+    /** The Playground's client connections when the open alerts were last posted into a conversation for a new page. */
+    const repostedFor = new Map<string, number>();
     const repost = (where: (c: TeamsConversation) => boolean): Promise<number> =>
       repostOpenAlerts(
         {
@@ -79,7 +81,10 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       ...(teamsConfig.mode === 'playground'
         ? {
             onInstalled: async (c: TeamsConversation) => {
-              if (playground === undefined || playground.clientConnections() <= FIRST_PAGE_CONNECTIONS) return;
+              const connections = playground?.clientConnections() ?? 0;
+              // Once per page: a page installs the bot more than once (on load, on opening the channel).
+              if (playground === undefined || connections <= (repostedFor.get(c.conversationId) ?? FIRST_PAGE_CONNECTIONS)) return;
+              repostedFor.set(c.conversationId, connections);
               await repost(inConversation(c));
             },
           }
