@@ -1,18 +1,14 @@
 #!/usr/bin/env node
 import path from 'node:path';
-import { buildApp, UnknownWorkspaceError, type App } from './app/build';
-import { startChat } from './app/chat';
-import { runApp, stopOnSignals } from './app/run';
+import type { App } from './app/build';
 import { parseCommandLine, UsageError, type Options } from './cli/args';
-import { actingAs, isRouterCommand, routerCommand, runRouterCommand } from './cli/commands';
-import { pollReportLines } from './cli/poll-report';
-import { detectionsCommand } from './cli/detections';
+import { actingAs, isRouterCommand, routerCommand } from './cli/commands';
 import { commandHelp, PROGRAM, toolHelp, usageLines } from './cli/usage';
-import { workspaceImport } from './cli/workspace-import';
-import { ConfigError, loadConfig, type Config } from './config';
-import { exitCodeOf, formatReport, runDoctorFromEnv } from './doctor';
-import { createLogger, type Logger } from './logging/logger';
-import { generateWorkspace, serveWorkspace } from './workspace';
+import type { Config } from './config';
+import { ConfigError } from './config/errors';
+import type { Logger } from './logging/logger';
+
+// Help and usage errors load only the files above; each command imports what it runs when it runs (start-up time).
 
 async function main(argv: string[]): Promise<number> {
   const invocation = parseCommandLine(argv);
@@ -28,11 +24,14 @@ async function main(argv: string[]): Promise<number> {
   const routed = isRouterCommand(command)
     ? { request: routerCommand(command, positionals, options), as: actingAs(command, options), workspace: options.string('workspace') }
     : undefined;
+  const { loadConfig } = await import('./config');
   const config = loadConfig();
+  const { createLogger } = await import('./logging/logger');
   const logger = createLogger(config.logging.level, process.stderr);
   if (routed !== undefined) {
-    return withApp(config, logger, {}, (app) =>
-      runRouterCommand(scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout),
+    const { runRouterCommand } = await import('./cli/run-router-command');
+    return withApp(config, logger, {}, async (app) =>
+      runRouterCommand(await scopeHunt(app, routed.workspace), routed.request, routed.as, process.stdout),
     );
   }
   switch (command) {
@@ -46,31 +45,65 @@ async function main(argv: string[]): Promise<number> {
       return serve(config, options);
     case 'detections list':
     case 'detections test':
-    case 'detections export':
+    case 'detections export': {
+      const { detectionsCommand } = await import('./cli/detections');
       return detectionsCommand(config, invocation, process.stdout);
-    case 'workspace import':
+    }
+    case 'workspace import': {
+      const { workspaceImport } = await import('./cli/workspace-import');
       return workspaceImport(positionals, path.resolve(options.string('dir') ?? config.workspace.localDir), process.stdout);
+    }
     default:
       // help and doctor are answered above; the router's commands by runRouterCommand.
       throw new UsageError(`unknown command '${command}'`);
   }
 }
 
+/** The banner counts open alerts up to this many. */
+const OPEN_SHOWN = 1000;
+
 async function start(config: Config, logger: Logger): Promise<number> {
-  const app = await buildApp(config, { logger });
-  const chat = await startChat(app);
-  const running = await runApp(app, { ...chat.http, afterListen: (url) => chat.afterListen(url) });
-  stopOnSignals(async () => {
-    await running.stop();
-    await chat.stop();
-    await app.close();
-  }, logger);
-  for (const line of chat.banner) logger.info(line);
-  await running.caughtUp;
-  return -1; // keep running until a signal
+  const { assertPortFree } = await import('./app/port-in-use');
+  // A second instance says so at once, before it builds anything.
+  await assertPortFree(config.server.host, config.server.port);
+  const [{ buildApp }, { startChat }, { runApp, stopOnSignals }, { startBanner }] = await Promise.all([
+    import('./app/build'),
+    import('./app/chat'),
+    import('./app/run'),
+    import('./cli/banner'),
+  ]);
+  // What is running so far, stopped last-started first: a signal during start-up stops that much (and exits).
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  stopOnSignals(stopAll, logger);
+  try {
+    const app = await buildApp(config, { logger });
+    stops.push(() => app.close());
+    const chat = await startChat(app);
+    stops.push(() => chat.stop());
+    const running = await runApp(app, {
+      ...chat.http,
+      afterListen: async (url) => {
+        await chat.afterListen(url);
+        // Before the dispatcher starts, so the banner comes before the first card.
+        const open = (await app.store.listAlerts({ status: 'open', limit: OPEN_SHOWN })).length;
+        process.stdout.write(startBanner({ config, chat: chat.banner, url, open }));
+      },
+    });
+    stops.push(() => running.stop());
+    await running.caughtUp;
+    return -1; // keep running until a signal
+  } catch (err) {
+    // Nothing may keep the process alive after a failed start (the workspace server, the Playground, the store).
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
 }
 
 async function pollOnce(config: Config, logger: Logger, dryRun: boolean): Promise<number> {
+  const [{ startChat }, { pollReportLines }] = await Promise.all([import('./app/chat'), import('./cli/poll-report')]);
   return withApp(config, logger, { readOnlyWorkspace: dryRun }, async (app) => {
     if (!dryRun && !(await app.leadership.tryAcquire())) {
       process.stderr.write(`firstwatch: not polling: ${app.leadership.describe()}\n`);
@@ -97,6 +130,7 @@ async function generate(config: Config, options: Options): Promise<number> {
   const dir = path.resolve(options.string('dir') ?? config.workspace.localDir);
   const seed = intOption(options, 'seed', 1, 'workspace generate');
   const days = intOption(options, 'days', 7, 'workspace generate');
+  const { generateWorkspace } = await import('./workspace');
   const generated = await generateWorkspace({ dir, seed, days });
   const rows = Object.entries(generated.manifest.tables)
     .map(([t, n]) => `${t}: ${n}`)
@@ -107,11 +141,13 @@ async function generate(config: Config, options: Options): Promise<number> {
 
 async function serve(config: Config, options: Options): Promise<number> {
   const dir = path.resolve(options.string('dir') ?? config.workspace.localDir);
-  const server = await serveWorkspace({
-    dir,
-    port: intOption(options, 'port', config.workspace.localPort, 'workspace serve'),
-    host: options.string('host') ?? '127.0.0.1',
-  });
+  const port = intOption(options, 'port', config.workspace.localPort, 'workspace serve');
+  const [{ serveWorkspace }, { stopOnSignals }, { createLogger }] = await Promise.all([
+    import('./workspace'),
+    import('./app/run'),
+    import('./logging/logger'),
+  ]);
+  const server = await serveWorkspace({ dir, port, host: options.string('host') ?? '127.0.0.1' });
   process.stdout.write(`Serving ${dir} at ${server.url} (workspace id ${server.workspaceIds.join(', ')})\n`);
   stopOnSignals(() => server.close(), createLogger('silent'));
   return -1;
@@ -119,14 +155,16 @@ async function serve(config: Config, options: Options): Promise<number> {
 
 /** One line per check; configuration errors are lines too, so every problem shows at once. */
 async function doctor(): Promise<number> {
+  const { exitCodeOf, formatReport, runDoctorFromEnv } = await import('./doctor');
   const results = await runDoctorFromEnv(process.env);
   process.stdout.write(formatReport(results) + '\n');
   return exitCodeOf(results);
 }
 
 /** `hunt … --workspace NAME` asks that workspace only; without it every workspace is asked. */
-function scopeHunt(app: App, workspace: string | undefined): App {
+async function scopeHunt(app: App, workspace: string | undefined): Promise<App> {
   if (workspace === undefined) return app;
+  const { UnknownWorkspaceError } = await import('./app/build');
   try {
     return { ...app, hunt: app.huntIn(workspace) };
   } catch (err) {
@@ -141,6 +179,7 @@ async function withApp(
   options: { readOnlyWorkspace?: boolean },
   work: (app: App) => Promise<number>,
 ): Promise<number> {
+  const { buildApp } = await import('./app/build');
   const app = await buildApp(config, { logger, ...options });
   try {
     return await work(app);

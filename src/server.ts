@@ -89,8 +89,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.use(errorHandler(options.logger));
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 hands a listen error (EADDRINUSE) to this callback instead of throwing it.
+    const s = app.listen(options.port, options.host, (err?: Error) => (err === undefined ? resolve(s) : reject(err)));
   });
   // Slow or stalled clients do not hold sockets forever.
   server.requestTimeout = 30_000;

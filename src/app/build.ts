@@ -98,7 +98,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     scheduleOverrides: config.schedule.scheduleOverrides,
     defaultCron: config.schedule.pollCron,
   });
-  for (const warning of detections.warnings) logger.warn({ warning }, 'detection file');
+  // Shown once, by `doctor`; not on every start and every CLI command.
+  for (const warning of detections.warnings) logger.debug({ warning }, 'detection file');
   for (const bad of detections.rejected) {
     logger.error(
       { file: bad.file, field: bad.field, problem: bad.problem },

@@ -4,7 +4,10 @@ import { CHAT_UPDATE_BUDGET } from '../chat/slack/platform';
 import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/teams';
 import { sharedBudgetKey, TEAMS_THREAD_LIMITS } from '../chat/teams/rate-limiter';
 import type { Config } from '../config';
+import type { TeamsConversation } from '../chat/teams/conversations';
+import type { PlaygroundHandle } from '../chat/teams/playground';
 import type { App } from './build';
+import { inConversation, repostOpenAlerts } from './repost';
 
 export interface ChatHandles {
   /** Routes for the HTTP server. */
@@ -15,6 +18,9 @@ export interface ChatHandles {
   afterListen(serverUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** WebSocket connections one Playground page opens (messages and log): more than this, and a later page starts empty. */
+const FIRST_PAGE_CONNECTIONS = 2;
 
 /** The Agents Playground models one team whose first channel is General. */
 const PLAYGROUND_CHANNELS = ['General'];
@@ -49,6 +55,19 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     app.addTargets('teams', teamsConfig.channels.length > 0 ? [...teamsConfig.channels] : PLAYGROUND_CHANNELS);
   } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
+    let playground: PlaygroundHandle | undefined;
+    /** The Playground's client connections when the open alerts were last posted into a conversation for a new page. */
+    const repostedFor = new Map<string, number>();
+    const repost = (where: (c: TeamsConversation) => boolean): Promise<number> =>
+      repostOpenAlerts(
+        {
+          store: app.store,
+          teams,
+          postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
+          logger: app.logger.child({ component: 'teams' }),
+        },
+        where,
+      );
     const teams = new TeamsPlatform({
       store: app.store,
       router: app.router,
@@ -61,6 +80,18 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
       // Teams limits each thread per bot, not per process: every replica takes its slots from the shared store.
       sharedBudget: (thread) => app.store.takeBudgetWindows(sharedBudgetKey(thread), TEAMS_THREAD_LIMITS, app.clock()),
+      // A page of the Playground after its first (a reload, a second tab) starts empty: installing there posts what is open again.
+      ...(teamsConfig.mode === 'playground'
+        ? {
+            onInstalled: async (c: TeamsConversation) => {
+              const connections = playground?.clientConnections() ?? 0;
+              // Once per page: a page installs the bot more than once (on load, on opening the channel).
+              if (playground === undefined || connections <= (repostedFor.get(c.conversationId) ?? FIRST_PAGE_CONNECTIONS)) return;
+              repostedFor.set(c.conversationId, connections);
+              await repost(inConversation(c));
+            },
+          }
+        : {}),
       ...(teamsConfig.mode === 'bot'
         ? { credentials: { appId: teamsConfig.appId, appPassword: teamsConfig.appPassword, tenantId: teamsConfig.tenantId } }
         : {}),
@@ -79,13 +110,16 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       );
     } else if (teamsConfig.mode === 'playground' && interactive) {
       afterListen = async (serverUrl) => {
-        const playground = await startPlayground({
+        const started = await startPlayground({
           botEndpoint: `${serverUrl}/api/messages`,
           port: teamsConfig.playgroundPort,
           logger: app.logger.child({ component: 'playground' }),
         });
-        stops.unshift(() => playground.stop());
-        banner.push(`Teams: open the Agents Playground at ${playground.url} (channel General of My Team)`);
+        stops.unshift(() => started.stop());
+        // A new Playground holds no messages: what is open is posted into it (before the dispatcher starts), once.
+        await repost(() => true);
+        playground = started;
+        banner.push(`Teams: open the Agents Playground at ${started.url} (channel General of My Team)`);
       };
     }
   }

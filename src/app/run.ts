@@ -8,6 +8,7 @@ import { Schedule } from '../poller/schedule';
 import { sightOf } from '../poller/blindness';
 import { startHttpServer, type HttpServer, type ReadyCheck } from '../server';
 import type { App } from './build';
+import { isAddressInUse, PortInUseError } from './port-in-use';
 
 export interface Running {
   http: HttpServer;
@@ -74,17 +75,19 @@ export async function runApp(
       ...((await extra.readiness?.()) ?? []),
     ];
   };
-  const http = await startHttpServer({
-    host: app.config.server.host,
-    port: app.config.server.port,
-    logger: logger.child({ component: 'http' }),
-    teams: extra.teams,
-    slack: extra.slack,
-    readiness,
-    metrics: () => metrics.render(),
-    ...(app.config.server.metricsToken !== undefined ? { metricsToken: app.config.server.metricsToken } : {}),
-    onRequest: (route, status) => metrics.httpRequests.inc({ route, status: `${Math.floor(status / 100)}xx` }),
-  });
+  const http = await listenOrExplain(app.config.server.port, () =>
+    startHttpServer({
+      host: app.config.server.host,
+      port: app.config.server.port,
+      logger: logger.child({ component: 'http' }),
+      teams: extra.teams,
+      slack: extra.slack,
+      readiness,
+      metrics: () => metrics.render(),
+      ...(app.config.server.metricsToken !== undefined ? { metricsToken: app.config.server.metricsToken } : {}),
+      onRequest: (route, status) => metrics.httpRequests.inc({ route, status: `${Math.floor(status / 100)}xx` }),
+    }),
+  );
   logger.info({ url: http.url }, 'HTTP server listening');
   try {
     await extra.afterListen?.(http.url);
@@ -124,6 +127,16 @@ export async function runApp(
       }
     },
   };
+}
+
+/** A taken port is said in one line (PortInUseError), not as a stack trace. */
+async function listenOrExplain(port: number, listen: () => Promise<HttpServer>): Promise<HttpServer> {
+  try {
+    return await listen();
+  } catch (err) {
+    if (isAddressInUse(err)) throw new PortInUseError(port);
+    throw err;
+  }
 }
 
 function platformChecks(app: App): ReadyCheck[] {

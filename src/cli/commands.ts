@@ -1,7 +1,3 @@
-import type { Actor } from '../alerts/types';
-import { commandReplyText } from '../cards';
-import { huntText } from '../cards';
-import type { App } from '../app/build';
 import type { Command } from '../chat/router/command';
 import { UsageError, type Options } from './args';
 import type { CommandName } from './usage';
@@ -50,38 +46,19 @@ export function routerCommand(name: RouterCommandName, positionals: readonly str
   }
 }
 
-/** Who acts: --as, else $FIRSTWATCH_USER; required by the commands that change an alert. */
-export function actingAs(name: RouterCommandName, options: Options): string | undefined {
-  const as = options.string('as') ?? process.env.FIRSTWATCH_USER;
+/** An email address or UPN: something@domain.tld, no spaces. */
+const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
+
+/** Who acts: --as, else $FIRSTWATCH_USER, an email address; required by the commands that change an alert. */
+export function actingAs(name: RouterCommandName, options: Options, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = options.string('as');
+  const as = given ?? (env.FIRSTWATCH_USER === '' ? undefined : env.FIRSTWATCH_USER);
   if (ROUTER_COMMANDS[name].writes && as === undefined) {
     throw new UsageError(`'${name}' changes an alert: say who you are with --as you@contoso.com (every action is attributable)`, name);
   }
-  return as;
-}
-
-/**
- * Runs one responder command through the same router as Slack and Teams, as
- * the person named by --as (every action is attributable, from the CLI too).
- */
-export async function runRouterCommand(app: App, command: Command, as: string | undefined, out: NodeJS.WritableStream): Promise<number> {
-  const actor: Actor = {
-    platform: 'cli',
-    id: as ?? process.env.USER ?? 'cli',
-    displayName: as ?? process.env.USER ?? 'cli',
-    ...(as !== undefined ? { email: as } : {}),
-  };
-  const ctx = { actor, origin: 'cli' };
-  const reply = await app.router.handleCommand(command, ctx);
-  if (reply.kind === 'hunt') {
-    try {
-      const report = await app.hunt.run(reply.request, ctx);
-      out.write(huntText(report) + '\n');
-      return 0;
-    } catch (err) {
-      out.write(`Hunt failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      return 1;
-    }
+  if (as !== undefined && !EMAIL.test(as)) {
+    const source = given !== undefined ? '--as' : 'FIRSTWATCH_USER';
+    throw new UsageError(`${source}: ${JSON.stringify(as)} is not an email address (like you@contoso.com)`, name);
   }
-  out.write(commandReplyText(reply, { now: app.clock() }) + '\n');
-  return reply.kind === 'error' ? 1 : 0;
+  return as;
 }

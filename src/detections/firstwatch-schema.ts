@@ -90,8 +90,10 @@ export const firstwatchSchema = z
   .object(
     {
       window: z
-        .enum(['ingestion-time'], {
-          errorMap: () => ({ message: 'expected ingestion-time (or leave window out for a rule imported unchanged)' }),
+        .enum(['ingestion-time', 'query-period'], {
+          errorMap: () => ({
+            message: 'expected ingestion-time, or query-period for a rule imported unchanged (absent: query-period, with a warning)',
+          }),
         })
         .optional(),
       enrichment: z.enum(['azure-vm-target'], { errorMap: () => ({ message: 'expected azure-vm-target' }) }).optional(),

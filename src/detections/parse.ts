@@ -112,10 +112,12 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
         `the query uses ${usesStart ? WINDOW_START : WINDOW_END}, which FirstWatch defines only for window: ingestion-time`,
       );
     }
-    warn(
-      'queryPeriod',
-      `imported unchanged (no firstwatch.window): each run sees only the last ${r.queryPeriod.text} of TimeGenerated, so it cannot catch up after an outage longer than ${r.queryPeriod.text}, and rows that arrive later than that are missed`,
-    );
+    // `window: query-period` says so on purpose: no warning then.
+    if (f.window === undefined)
+      warn(
+        'queryPeriod',
+        `imported unchanged (no firstwatch.window): each run sees only the last ${r.queryPeriod.text} of TimeGenerated, so it cannot catch up after an outage longer than ${r.queryPeriod.text}, and rows that arrive later than that are missed`,
+      );
   }
 
   const override =

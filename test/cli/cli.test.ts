@@ -60,6 +60,14 @@ describe('firstwatch CLI on the embedded defaults', () => {
     expect(detail.stdout).toMatch(/benign/i);
   }, 120_000);
 
+  it('a refused person is told that RESPONDERS decides and how to be added', async () => {
+    const run = await firstwatch(cwd, ['ack', 'FW-1', '--as', 'mallory@contoso.com'], { RESPONDERS: 'alex@contoso.com' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Error: Not allowed: mallory@contoso.com/);
+    expect(run.stdout).toContain('add mallory@contoso.com to it and restart FirstWatch');
+    expect(run.stdout).toContain('RESPONDERS');
+  }, 60_000);
+
   it('stops on a bad setting with one line naming it', async () => {
     const run = await firstwatch(cwd, ['alerts'], { POLL_CRON: 'every hour' });
     expect(run.code).toBe(2);
@@ -127,6 +135,8 @@ describe('firstwatch CLI usage', () => {
     [['ack', '--as', 'alex@contoso.com'], 'firstwatch: ack needs <id>'],
     [['resolve', 'FW-1', '--as', 'alex@contoso.com'], 'firstwatch: resolve needs --classification tp|bp|fp'],
     [['frobnicate'], "firstwatch: unknown command 'frobnicate'"],
+    [['ack', 'FW-1', '--as', 'not an email'], 'firstwatch: --as: "not an email" is not an email address (like you@contoso.com)'],
+    [['alerts', '--as', 'alex'], 'firstwatch: --as: "alex" is not an email address (like you@contoso.com)'],
   ])(
     '%j is a usage error: one line saying what is wrong, the usage, exit 2',
     async (args, line) => {

@@ -21,6 +21,8 @@ export interface ConsolePlatformOptions {
 export class ConsolePlatform implements ChatPlatform {
   readonly name = 'console' as const;
   private readonly out: NodeJS.WritableStream;
+  /** The last line printed for each card, so a thread reply that says the same as the status line is not printed again. */
+  private readonly lastLine = new Map<string, string>();
 
   constructor(private readonly options: ConsolePlatformOptions) {
     this.out = options.out ?? process.stdout;
@@ -32,7 +34,10 @@ export class ConsolePlatform implements ChatPlatform {
   }
 
   async updateAlert(ref: MessageRef, alert: Alert): Promise<void> {
-    this.out.write(`[${ref.messageId}] ${describeStatus(alert, this.options.cardContext(alert).now)}\n`);
+    const status = describeStatus(alert, this.options.cardContext(alert).now);
+    if (this.lastLine.get(ref.messageId) === status) return;
+    this.lastLine.set(ref.messageId, status);
+    this.out.write(`[${ref.messageId}] ${status}\n`);
   }
 
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
@@ -46,6 +51,9 @@ export class ConsolePlatform implements ChatPlatform {
   }
 
   async replyInThread(ref: MessageRef, text: string): Promise<void> {
+    // Each change is printed once: the card's update and its audit reply say the same (whichever comes first is printed).
+    if (this.lastLine.get(ref.messageId) === text) return;
+    this.lastLine.set(ref.messageId, text);
     this.out.write(`[${ref.messageId}] ↳ ${text}\n`);
   }
 

@@ -48,6 +48,22 @@ export function learnTeamChannels(ctx: TurnContext, deps: TeamsTurnDeps): void {
   });
 }
 
+/**
+ * The app was installed (action "add", not an upgrade): the conversation may
+ * start empty, as a new Agents Playground and a reload of it do, so the
+ * composition root posts the open alerts into it again (onInstalled). One
+ * installation sends installationUpdate and conversationUpdate: only the
+ * first counts.
+ */
+export function announceInstall(ctx: TurnContext, deps: TeamsTurnDeps): void {
+  const a = ctx.activity;
+  if (deps.onInstalled === undefined || a.type !== 'installationUpdate' || a.action !== 'add') return;
+  const c = conversationOf(a);
+  if (!c) return;
+  const onInstalled = deps.onInstalled;
+  deps.tasks.run(`post the open alerts in ${c.name}`, () => onInstalled(c));
+}
+
 /** The bot was removed: say so (references are kept; a post there will fail with 'wait'). */
 export function logRemoval(ctx: TurnContext, deps: TeamsTurnDeps): void {
   const a = ctx.activity;

@@ -18,7 +18,7 @@ import { handleExecute, handleSubmit, isExecuteAction, isSubmitAction } from './
 import { handleCommandMessage } from './commands';
 import { ConversationDirectory, type TeamsConversation, type TeamsRefStore } from './conversations';
 import { tokenProblem, type TokenPolicy } from './token-checks';
-import { captureConversation, learnTeamChannels, logRemoval } from './installs';
+import { announceInstall, captureConversation, learnTeamChannels, logRemoval } from './installs';
 import { ProactiveClient } from './proactive';
 import { hosting } from './sdk';
 import { TeamsSender, type RetryPolicy, type SenderOptions } from './sender';
@@ -45,6 +45,8 @@ export interface TeamsPlatformOptions {
    * command's reply card) is redrawn by the click itself.
    */
   postedCopy?: (alertId: string, messageId: string) => Promise<PostedCopy | undefined>;
+  /** The app was installed in a conversation that may show nothing yet (a new Agents Playground): post what is open there. */
+  onInstalled?: (conversation: TeamsConversation) => Promise<void>;
   /** Clock, tenant and links for an alert's card (the app's cardContext); by default now + the configured tenant. */
   cardContext?: (alert: Alert) => CardContext;
   /** "Now" for cards that show no alert (hunt results, lists); default the system clock. */
@@ -131,6 +133,7 @@ export class TeamsPlatform implements ChatPlatform {
       ...(options.hunt ? { hunt: options.hunt } : {}),
       ...(options.onTransition ? { onTransition: options.onTransition } : {}),
       ...(options.postedCopy ? { postedCopy: options.postedCopy } : {}),
+      ...(options.onInstalled ? { onInstalled: options.onInstalled } : {}),
       cardContext: this.cardContext,
       renderAlert: (alert, copy) => this.renderCopy(alert, copy),
       actionBudgetMs: budget,
@@ -154,6 +157,7 @@ export class TeamsPlatform implements ChatPlatform {
       await captureConversation(ctx, deps);
       learnTeamChannels(ctx, deps);
       logRemoval(ctx, deps);
+      announceInstall(ctx, deps);
       return true;
     });
     this.app.addRoute(

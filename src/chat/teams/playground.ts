@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../logging/logger';
@@ -35,6 +35,12 @@ export interface PlaygroundHandle {
   logFile: string;
   /** The mocked connector the Playground gives the bot as serviceUrl. */
   serviceUrl: string;
+  /**
+   * WebSocket clients that have connected so far (a page opens two: messages
+   * and log). The Playground keeps what it receives before the first page
+   * connects for that page only; a later page (a reload, a second tab) starts empty.
+   */
+  clientConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +97,20 @@ net.Server.prototype.listen = function (...args) {
 };
 `)}`;
 
+/**
+ * Also loaded before its CLI: the Playground ends when the process that
+ * started it ends, even by SIGKILL (it holds the other end of the Playground's
+ * stdin), and then removes the working folder FirstWatch made for it.
+ */
+const FOLLOW_PARENT = `data:text/javascript,${encodeURIComponent(`
+import { rmSync } from 'node:fs';
+const dir = process.env.FIRSTWATCH_PLAYGROUND_TEMP_DIR;
+if (dir) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+`)}`;
+
 async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -113,22 +133,31 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const port = options.port ?? 56150;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Agents Playground: port ${port} is not a TCP port`);
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'firstwatch-playground-'));
+  // A folder made here is removed when the Playground stops or this process exits; a given one is the caller's.
+  const removeCwd = (): void => {
+    if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
+  };
   const cli = options.cliPath ?? playgroundCliPath();
   const child = spawn(
     process.execPath,
-    ['--import', LOOPBACK_ONLY, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'],
+    ['--import', LOOPBACK_ONLY, '--import', FOLLOW_PARENT, cli, '-e', options.botEndpoint, '-p', String(port), '--disable-telemetry'],
     {
       cwd,
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BOT_ENDPOINT: options.botEndpoint },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        BOT_ENDPOINT: options.botEndpoint,
+        ...(options.cwd === undefined ? { FIRSTWATCH_PLAYGROUND_TEMP_DIR: cwd } : {}),
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   // The Playground must not outlive us (a crash, a test run cut short).
   const killOnExit = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    removeCwd();
   };
   process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const remember = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -172,11 +201,27 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       cwd,
       logFile: join(cwd, 'devTools', 'm365agentsplayground.log'),
       serviceUrl: `http://localhost:${actualPort}/_connector`,
-      stop: () => stopChild(child),
+      clientConnections: () => countConnections(join(cwd, 'devTools', 'm365agentsplayground.log')),
+      stop: async () => {
+        await stopChild(child);
+        removeCwd();
+        process.off('exit', killOnExit);
+      },
     };
   } catch (err) {
     await stopChild(child);
+    removeCwd();
+    process.off('exit', killOnExit);
     throw err;
+  }
+}
+
+/** The Playground logs each WebSocket client it accepts to its log file (not to a pipe). */
+function countConnections(logFile: string): number {
+  try {
+    return readFileSync(logFile, 'utf8').split('started web socket client').length - 1;
+  } catch {
+    return 0;
   }
 }
 

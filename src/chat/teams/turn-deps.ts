@@ -32,6 +32,8 @@ export interface TeamsTurnDeps {
   renderAlert: (alert: Alert, options?: CardOptions) => object;
   /** Which outbox copy a clicked message is (see TeamsPlatformOptions.postedCopy). */
   postedCopy?: (alertId: string, messageId: string) => Promise<PostedCopy | undefined>;
+  /** The app was installed in a conversation (see announceInstall). */
+  onInstalled?: (conversation: TeamsConversation) => Promise<void>;
   /** A card action's answer must leave within Teams' 5 s; the router gets this long. */
   actionBudgetMs: number;
   connectorKey: symbol;

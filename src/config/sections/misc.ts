@@ -39,7 +39,19 @@ export function readConsole(r: EnvReader, otherOutput: boolean): ConsoleConfig {
   return { enabled: r.get('CONSOLE_OUTPUT', bool) ?? !otherOutput };
 }
 
-export const responder = z.string().regex(/^[^\s,]{1,256}$/, 'an email, UPN or platform user id');
+/**
+ * One allow-list entry: an email/UPN (name@domain.tld), a platform id
+ * (slack:U123, teams:<id>, cli:alex), a Slack user id (U0123, W0123), an
+ * Entra object id (GUID) or a Teams user id (29:…). Anything else is a typo
+ * that would refuse everyone it was meant to let in.
+ */
+export const responder = z
+  .string()
+  .max(256)
+  .regex(
+    /^(?:[^\s@,]+@[^\s@,]+\.[^\s@,.]+|(?:teams|slack|console|cli|system):[^\s,]+|[UW][A-Z0-9]{2,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|29:[^\s,]+)$/,
+    'an email, UPN or platform user id',
+  );
 
 /** The RESPONDERS keyword that lets members of the configured channels act. */
 export const CHANNEL_MEMBERS = 'channel-members';
@@ -50,7 +62,8 @@ export const CHANNEL_MEMBERS = 'channel-members';
  * an empty list would let anyone who can reach the bot act.
  */
 export function readResponders(r: EnvReader, opts: { realChat: boolean; workspaceLists: boolean }): RespondersConfig {
-  const entries = r.get('RESPONDERS', list(responder, 'emails, UPNs or platform user ids, or channel-members')) ?? [];
+  const entry = z.union([responder, z.string().regex(/^channel-members$/i)]);
+  const entries = r.get('RESPONDERS', list(entry, 'emails, UPNs or platform user ids, or channel-members')) ?? [];
   const channelMembers = entries.some((e) => e.toLowerCase() === CHANNEL_MEMBERS);
   const allow = entries.filter((e) => e.toLowerCase() !== CHANNEL_MEMBERS);
   if (allow.length === 0 && !channelMembers && !opts.workspaceLists) {
