@@ -38,7 +38,7 @@ export function toBlindView(input: BlindInput): BlindView {
     frequencyMs: input.detection.queryFrequencyMs,
     reason: input.reason,
     ...(input.window !== undefined ? { window: input.window } : {}),
-    hint: { cli: 'firstwatch doctor', chat: 'hits in the unread time are not alerted until it can be read' },
+    hint: { cli: 'npx firstwatch doctor', chat: 'hits in the unread time are not alerted until it can be read' },
   };
 }
 

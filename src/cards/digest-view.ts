@@ -56,7 +56,7 @@ export function toDigestView(alerts: readonly Alert[], opts: { individualFollow:
     first: alerts.slice(0, DIGEST_FIRST).map((a) => ({ id: a.id, title: a.title, emoji: severityHint(a.severity).emoji })),
     more: Math.max(0, alerts.length - DIGEST_FIRST),
     individualFollow: opts.individualFollow,
-    listHint: { slack: '/alerts open', teams: '@FirstWatch alerts open', cli: 'firstwatch alerts' },
+    listHint: { slack: '/alerts open', teams: '@FirstWatch alerts open', cli: 'npx firstwatch alerts' },
   };
 }
 

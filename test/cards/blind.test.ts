@@ -22,7 +22,7 @@ describe('the blind-detection report', () => {
     expect(text).toContain('since 12:55 UTC (125 min; it runs every 1 h)');
     expect(text).toContain('Not read: 12:45 UTC – 15:00 UTC (by ingestion time)');
     expect(text).toContain('Rule: first-time-runcommand');
-    expect(text).toContain('firstwatch doctor');
+    expect(text).toContain('npx firstwatch doctor');
     expect(text.length).toBeLessThan(2000);
   });
 

@@ -19,17 +19,17 @@ describe('alertText', () => {
     expect(lines).toContain('  • T1021.008 Remote Services: Direct Cloud VM Connections  https://attack.mitre.org/techniques/T1021/008/');
     expect(lines).toContain('Status          Open');
     expect(lines.slice(lines.indexOf('Actions') + 1)).toEqual([
-      '  • firstwatch ack FW-12 --as alexw@contoso.com',
-      '  • firstwatch escalate FW-12 [--note "…"] --as alexw@contoso.com',
-      '  • firstwatch resolve FW-12 --classification tp|bp|fp [--note "…"] --as alexw@contoso.com',
-      '  • firstwatch hunt alice@contoso.com --as alexw@contoso.com',
+      '  • npx firstwatch ack FW-12 --as alexw@contoso.com',
+      '  • npx firstwatch escalate FW-12 [--note "…"] --as alexw@contoso.com',
+      '  • npx firstwatch resolve FW-12 --classification tp|bp|fp [--note "…"] --as alexw@contoso.com',
+      '  • npx firstwatch hunt alice@contoso.com --as alexw@contoso.com',
     ]);
   });
 
   it('lists only the commands valid in the current state', () => {
     const text = alertText(toAlertView(alertIn('resolved'), cardContext()));
     expect(text).toContain('Status          Resolved as false positive by Alex Wilber · 14:10 UTC');
-    expect(text).toContain('firstwatch reopen FW-12 --as you@contoso.com');
+    expect(text).toContain('npx firstwatch reopen FW-12 --as you@contoso.com');
     expect(text).not.toMatch(/firstwatch (ack|escalate|resolve) /);
   });
 
@@ -45,7 +45,7 @@ describe('alertText', () => {
     expect(text).not.toContain(ESC);
     expect(text).not.toContain('\u0007');
     expect(text).not.toMatch(/^Fake: line/m);
-    expect(text).toContain("firstwatch hunt 'eve\u001b]0;pwned\u0007@contoso.com'".replace(/[\u001b\u0007]/g, '\ufffd'));
+    expect(text).toContain("npx firstwatch hunt 'eve\u001b]0;pwned\u0007@contoso.com'".replace(/[\u001b\u0007]/g, '\ufffd'));
   });
 
   it('shows entities and custom details of other detections, and no target line without enrichment', () => {

@@ -184,7 +184,7 @@ describe('alert storms', () => {
     await dispatcher.drainUntilIdle();
     expect(printed).toBe(digestText(toDigestView(alerts, { individualFollow: false })) + '\n');
     expect(printed).toContain('Alert storm: 4 new alerts in one poll');
-    expect(printed).toContain('List them all: firstwatch alerts');
+    expect(printed).toContain('List them all: npx firstwatch alerts');
     await store.close();
   });
 });

@@ -6,7 +6,7 @@ import { oneLine, stripControl, takeFirst, truncate } from '../text-limits';
 export interface TextOptions {
   /** ANSI colours for severity and status (off by default: logs and pipes stay clean). */
   color?: boolean;
-  /** Who the CLI hints act as: "firstwatch ack FW-3 --as you@contoso.com". */
+  /** Who the CLI hints act as: "npx firstwatch ack FW-3 --as you@contoso.com". */
   cliUser?: string;
 }
 
@@ -55,15 +55,15 @@ export function cliCommand(action: ViewAction, huntUpn: string | undefined, cliU
   const id = action.payload.alertId;
   switch (action.verb) {
     case 'ack':
-      return `firstwatch ack ${id} ${as}`;
+      return `npx firstwatch ack ${id} ${as}`;
     case 'escalate':
-      return `firstwatch escalate ${id} [--note "…"] ${as}`;
+      return `npx firstwatch escalate ${id} [--note "…"] ${as}`;
     case 'resolve':
-      return `firstwatch resolve ${id} --classification tp|bp|fp [--note "…"] ${as}`;
+      return `npx firstwatch resolve ${id} --classification tp|bp|fp [--note "…"] ${as}`;
     case 'reopen':
-      return `firstwatch reopen ${id} ${as}`;
+      return `npx firstwatch reopen ${id} ${as}`;
     case 'hunt':
-      return `firstwatch hunt ${shellArg(clean(huntUpn ?? '', 300))} ${as}`;
+      return `npx firstwatch hunt ${shellArg(clean(huntUpn ?? '', 300))} ${as}`;
   }
 }
 
