@@ -1,5 +1,5 @@
 import type { Alert, NewAlert } from '../alerts/types';
-import { hitToAlert, triggerFires } from '../detections';
+import { hitToAlert, ruleWideFingerprintOf, triggerFires } from '../detections';
 import { buildLateQuery } from '../detections/late-query';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../time/clock';
 import type { TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
 import type { QueryLimiter } from './query-limiter';
+import { alertedUnderRuleWideFingerprint } from './earlier-fingerprints';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -194,8 +195,18 @@ export class Poller {
         }
       }
       outcome.hits = rows.length;
-      let alerts = triggerFires(detection, rows.length) ? rows.map((row) => hitToAlert(detection, row, workspace.name, end)) : [];
+      const ruleWide = new Map<string, string>();
+      let alerts = triggerFires(detection, rows.length)
+        ? rows.map((row) => {
+            const alert = hitToAlert(detection, row, workspace.name, end);
+            ruleWide.set(alert.fingerprint, ruleWideFingerprintOf(detection, row));
+            return alert;
+          })
+        : [];
       alerts = uniqueByFingerprint(alerts);
+      // Rows alerted before fingerprints named the workspace are not alerted again.
+      const alertedEarlier = await alertedUnderRuleWideFingerprint(store, detection.id, workspace.name, alerts, ruleWide);
+      if (!dryRun && alertedEarlier.size > 0) alerts = alerts.filter((a) => !alertedEarlier.has(a.fingerprint));
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
         const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source);
         alerts = enriched.alerts;
@@ -213,7 +224,7 @@ export class Poller {
           detection.id,
           alerts.map((a) => a.fingerprint),
         );
-        outcome.alreadyAlerted = new Map(stored.map((a) => [a.fingerprint, a.id]));
+        outcome.alreadyAlerted = new Map([...alertedEarlier, ...stored.map((a): [string, string] => [a.fingerprint, a.id])]);
       } else {
         outcome.created = await store.recordPoll({
           workspace: workspace.name,
