@@ -27,6 +27,7 @@ import type { DeliveryTarget } from '../delivery/types';
 import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../workspace';
 import { observeDeliveries, observeHunts, observeInteractions, observeQueryLimiter, observeRateLimits } from '../observability/instrument';
 import { QueryLimiter } from '../poller/query-limiter';
+import { CrossWorkspaceQueries } from '../poller/cross-workspace';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
@@ -267,6 +268,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   }
   // Any transition, from any platform or the CLI, brings every copy of the card up to date.
   alerts.onChange(() => dispatcher.kick());
+  const limiter = new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) });
   const poller = new Poller({
     store,
     workspaces,
@@ -276,7 +278,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
     lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
     // One limiter for the identity's poll queries over every workspace and rule.
-    limiter: new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) }),
+    limiter,
+    ...(config.workspace.crossWorkspaceQueries ? { crossWorkspace: new CrossWorkspaceQueries({ limiter }) } : {}),
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
   });

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../time/clock';
 import type { TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
 import type { QueryLimiter } from './query-limiter';
+import type { CrossWorkspaceQueries } from './cross-workspace';
 import { alertedUnderRuleWideFingerprint } from './earlier-fingerprints';
 
 /** One workspace to poll, and where its alerts go. */
@@ -43,6 +44,11 @@ export interface PollerOptions {
    * one, the workspaces are polled one after another.
    */
   limiter?: QueryLimiter;
+  /**
+   * Runs a rule's query once over many workspaces (cross-workspace.ts) where their windows
+   * agree, through its own limiter; the workspaces are polled at once, as with `limiter`.
+   */
+  crossWorkspace?: CrossWorkspaceQueries;
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
   /** Called with alerts whose target a later run filled in (their cards need redrawing). */
@@ -107,6 +113,14 @@ export class Poller {
 
   async runDetection(detection: Detection, opts: { dryRun?: boolean } = {}): Promise<PollOutcome[]> {
     const limiter = this.options.limiter;
+    const spanning = this.options.crossWorkspace;
+    if (spanning !== undefined) {
+      // One end for all, so workspaces whose watermarks agree ask the same query and share it.
+      const end = this.clock();
+      return Promise.all(
+        this.options.workspaces.map((w) => this.runOne(detection, { ...w, source: spanning.wrap(w.source) }, opts.dryRun === true, end)),
+      );
+    }
     if (limiter !== undefined) {
       // Each workspace keeps its own watermark, so one failing or waiting never holds back another's store.
       return Promise.all(
@@ -120,11 +134,11 @@ export class Poller {
     return outcomes;
   }
 
-  private async runOne(detection: Detection, workspace: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
+  private async runOne(detection: Detection, workspace: WorkspaceBinding, dryRun: boolean, sharedEnd?: Date): Promise<PollOutcome> {
     const started = Date.now();
     const { store, logger } = this.options;
     const log = logger.child({ detection: detection.slug, workspace: workspace.name });
-    const end = this.clock();
+    const end = sharedEnd ?? this.clock();
     const watermark = await store.getWatermark(workspace.name, detection.id);
     const wanted = this.windowStart(detection, watermark, end);
     // By default the cap never cuts a first run's own window (look-back plus the lateness allowance).
