@@ -53,6 +53,8 @@ export class CrossWorkspaceQueries {
   private readonly pending = new Map<string, Group>();
   /** Query texts (times left out) whose results carried no TenantId. */
   private readonly unsplittable = new Set<string>();
+  /** Workspaces whose last query alone failed (gone, forbidden): they stay out of shared queries until one succeeds. */
+  private readonly failing = new Set<string>();
 
   constructor(private readonly options: CrossWorkspaceOptions = {}) {
     this.maxWorkspaces = options.maxWorkspaces ?? MAX_SPANNED_WORKSPACES;
@@ -73,7 +75,7 @@ export class CrossWorkspaceQueries {
   }
 
   private join(source: SpanningSource, kql: string, timespan: TimeRange, signal: AbortSignal | undefined): Promise<QueryResult> {
-    if (this.unsplittable.has(shapeOf(kql))) return this.alone(source, kql, timespan, signal);
+    if (this.unsplittable.has(shapeOf(kql)) || this.failing.has(idOf(source))) return this.alone(source, kql, timespan, signal);
     const key = `${source.endpoint}\n${timespan.start.getTime()}\n${timespan.end.getTime()}\n${kql}`;
     return new Promise<QueryResult>((resolve, reject) => {
       let group = this.pending.get(key);
@@ -145,10 +147,22 @@ export class CrossWorkspaceQueries {
     }
   }
 
-  private alone(source: SpanningSource, kql: string, timespan: TimeRange, signal: AbortSignal | undefined): Promise<QueryResult> {
+  private async alone(source: SpanningSource, kql: string, timespan: TimeRange, signal: AbortSignal | undefined): Promise<QueryResult> {
     const work = (): Promise<QueryResult> => source.query(kql, timespan, signal ? { signal } : {});
-    return this.options.limiter ? this.options.limiter.run(source.name, work) : work();
+    try {
+      const result = await (this.options.limiter ? this.options.limiter.run(source.name, work) : work());
+      this.failing.delete(idOf(source));
+      return result;
+    } catch (err) {
+      // A workspace that cannot be queried would fail every shared query it joined.
+      if (err instanceof QueryError && (err.kind === 'not-found' || err.kind === 'forbidden')) this.failing.add(idOf(source));
+      throw err;
+    }
   }
+}
+
+function idOf(source: SpanningSource): string {
+  return source.workspaceId.toLowerCase();
 }
 
 function isSpanning(source: QuerySource): source is SpanningSource {

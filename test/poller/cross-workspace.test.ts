@@ -205,6 +205,11 @@ describe('one query over many workspaces (additionalWorkspaces), split back by T
       ['gone', false, 0],
     ]);
     expect(outcomes[3]?.error).toMatch(/^gone: HTTP 404/);
+    // Next time the one that failed alone stays out: one shared query for the three, one alone for it.
+    const before = server.requests.length;
+    const again = await poller.runDetection(keeps, { dryRun: true });
+    expect(again.map((o) => o.ok)).toEqual([true, true, true, false]);
+    expect(server.requests.length - before).toBe(2);
   });
 
   it('refuses a span outside 2..100 workspaces', () => {
