@@ -8,6 +8,7 @@ import { footprint } from './footprint';
 import { huntOverhead } from './hunt-overhead';
 import { interactionLatency } from './interaction-latency';
 import { manyWorkspaces } from './many-workspaces';
+import { nrtLatency } from './nrt-latency';
 import { pipelineCost } from './pipeline-cost';
 import { seriesAnomaly } from './series-anomaly';
 import type { Bench, BenchFigure } from './types';
@@ -22,6 +23,7 @@ const BENCHES: Bench[] = [
   interactionLatency,
   footprint,
   manyWorkspaces,
+  nrtLatency,
 ];
 const ONE = '--one';
 const FIGURES_MARK = 'bench-figures: ';
