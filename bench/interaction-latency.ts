@@ -48,7 +48,8 @@ const HUNTS = Number(process.env.BENCH_HUNTS ?? 50);
 const SOLO = 20;
 const SLACK_BUDGET_MS = 3_000;
 const TEAMS_BUDGET_MS = 5_000;
-const TARGET_P99_MS = 100;
+/** p99 of a burst at most this many times a bare Node server's p99 for the same burst. */
+const TARGET_RATIO = 2;
 const SLACK_CHANNEL = 'C0ALERTS';
 /** Teams alerts are numbered from here, apart from Slack's. */
 const TEAMS_FIRST = 10_001;
@@ -87,18 +88,20 @@ async function oneByOne<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
   return out;
 }
 
-function figureOf(what: string, durations: number[], budgetMs: number, note: string): BenchFigure {
+/** The burst's p99 against the bare server's p99 for the same burst in the same run; the platform's budget is checked too. */
+function figureOf(what: string, durations: number[], floorP99: number, budgetMs: number, note: string): BenchFigure {
   const sorted = [...durations].sort((a, b) => a - b);
   const p99 = percentile(sorted, 0.99);
+  const ratio = p99 / floorP99;
   return {
-    figure: `${what}: time to acknowledge, p99 (p50 in the note)`,
+    figure: `${what}: time to answer, p99 vs a bare server's p99 (p50 in the note)`,
     value: round(p99),
-    baseline: budgetMs,
+    baseline: round(floorP99),
     unit: 'ms',
-    ratio: round(budgetMs / p99),
-    target: `p99 < ${TARGET_P99_MS} ms (ratio > ${budgetMs / TARGET_P99_MS})`,
-    holds: p99 < TARGET_P99_MS,
-    note: `p50 ${round(percentile(sorted, 0.5))} ms, max ${round(sorted[sorted.length - 1])} ms over ${durations.length} requests; baseline is the platform's budget, ratio = budget / p99. ${note}`,
+    ratio: round(ratio, 2),
+    target: `≤ ${TARGET_RATIO}× the bare server, within the platform's ${budgetMs} ms`,
+    holds: ratio <= TARGET_RATIO && sorted[sorted.length - 1] < budgetMs,
+    note: `p50 ${round(percentile(sorted, 0.5))} ms, max ${round(sorted[sorted.length - 1])} ms over ${durations.length} requests. ${note}`,
   };
 }
 
@@ -280,6 +283,7 @@ async function slackLatency(
   cards: Posted['slack'],
   store: SqliteStore,
   upns: string[],
+  bare: { clicks: number; hunts: number },
 ): Promise<BenchFigure[]> {
   standin.botEndpoint = `${bot.url}/slack/events`;
   const answered = (): number => standin.responses.filter((r) => r.issuedFor.kind === 'command').length;
@@ -347,8 +351,8 @@ async function slackLatency(
     `All ${CLICKS + HUNTS} sent at once; all acknowledged within ${round(ackWall)} ms; every alert acknowledged in the store and every hunt answered (a real query each) after ${round(doneWall / 1000, 2)} s; ` +
     `the bot's longest event-loop stall meanwhile ${round(stall)} ms (its own /metrics); one click alone, nothing else in flight: p50 ${round(p50(solo))} ms over ${SOLO}`;
   return [
-    figureOf(`Slack: ${CLICKS} Acknowledge clicks with ${HUNTS} /hunt in flight`, clickMs, SLACK_BUDGET_MS, `${context}.`),
-    figureOf(`Slack: ${HUNTS} /hunt commands with ${CLICKS} clicks in flight`, huntMs, SLACK_BUDGET_MS, `${context}.`),
+    figureOf(`Slack: ${CLICKS} Acknowledge clicks with ${HUNTS} /hunt in flight`, clickMs, bare.clicks, SLACK_BUDGET_MS, `${context}.`),
+    figureOf(`Slack: ${HUNTS} /hunt commands with ${CLICKS} clicks in flight`, huntMs, bare.hunts, SLACK_BUDGET_MS, `${context}.`),
   ];
 }
 
@@ -357,6 +361,7 @@ async function teamsLatency(
   connector: ConnectorStandIn,
   cards: Posted['teams'],
   store: SqliteStore,
+  bareP99: number,
 ): Promise<BenchFigure> {
   const endpoint = `${bot.url}/api/messages`;
   const click = (card: Posted['teams'][number]) => () =>
@@ -395,6 +400,7 @@ async function teamsLatency(
   return figureOf(
     `Teams: ${CLICKS} Action.Execute Acknowledge clicks`,
     durations,
+    bareP99,
     TEAMS_BUDGET_MS,
     `All sent at once to /api/messages (anonymous loopback), each answered with the updated card; all answered within ${round(ackWall)} ms; ${acked}/${CLICKS} alerts acknowledged; ` +
       `the bot's longest event-loop stall meanwhile ${round(stall)} ms; one click alone, nothing else in flight: p50 ${round(p50(solo))} ms over ${SOLO}.`,
@@ -492,14 +498,11 @@ export const interactionLatency: Bench = {
       bot = await startBotProcess(dir, standin);
       // One connection beside the bot's, for reading alert states (WAL: readers do not block it).
       reader = new SqliteStore(storePath);
-      const slack = await slackLatency(bot, standin, posted.slack, reader, upns);
-      const teams = await teamsLatency(bot, connector, posted.teams, reader);
-      const floorNote = (p99: number): string =>
-        `The floor on this machine, the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once: p99 ${round(p99)} ms.`;
-      slack[0].note = `${slack[0].note} ${floorNote(bare.clicks)}`;
-      slack[1].note = `${slack[1].note} ${floorNote(bare.hunts)}`;
-      teams.note = `${teams.note} ${floorNote(bare.teams)}`;
-      for (const f of [...slack, teams]) f.note = `${f.note} ${built}.`;
+      const slack = await slackLatency(bot, standin, posted.slack, reader, upns, bare);
+      const teams = await teamsLatency(bot, connector, posted.teams, reader, bare.teams);
+      const floorNote =
+        'The baseline: the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once, measured in this run.';
+      for (const f of [...slack, teams]) f.note = `${f.note} ${floorNote} ${built}.`;
       return [...slack, teams];
     } catch (err) {
       if (bot) process.stderr.write(`bot output:\n${bot.output()}\n`);
