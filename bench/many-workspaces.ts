@@ -16,6 +16,9 @@
  * local service draws one latency per query whatever it spans; Azure's cross-workspace queries
  * are slower the more workspaces they span, which this does not model.
  *
+ * The rules run every 10 minutes: a run may spend 80% of that querying, and 600 queries of
+ * 1–3 s at 5 at once need about 4 minutes, which is what is measured, not a 5-minute rule's budget.
+ *
  * BENCH_QUERY_TIME_SCALE (default 1) scales latency and the rate window together, for a
  * quicker look (0.1: 100–300 ms per query, 200 per 3 s); the ratio is what to compare.
  */
@@ -61,7 +64,7 @@ function rule(n: number): string {
 name: Bench rule ${n}
 description: One of the many-workspaces benchmark's rules.
 severity: Medium
-queryFrequency: 5m
+queryFrequency: 10m
 queryPeriod: 1h
 triggerOperator: gt
 triggerThreshold: 0
@@ -104,7 +107,7 @@ const workspaceId = (w: number): string => `bench-ws-${String(w).padStart(3, '0'
 
 interface Cycles {
   first: { ms: number; boundMs: number; served: number; refused: number };
-  idle: { ms: number; boundMs: number; served: number };
+  idle: { ms: number; healthyMs: number; boundMs: number; served: number };
   lost: number;
   doubled: number;
   short: number;
@@ -157,13 +160,16 @@ async function measure(detections: Detection[], s: number, crossWorkspace: boole
       ...(crossWorkspace ? { crossWorkspace: new CrossWorkspaceQueries({ limiter }) } : { limiter }),
     });
 
-    const cycle = async (): Promise<{ ms: number; created: Map<string, number>; failed: string[] }> => {
+    const cycle = async (): Promise<{ ms: number; healthyMs: number; created: Map<string, number>; failed: string[] }> => {
       const t0 = performance.now();
+      let healthyMs = 0;
       const outcomes = (await Promise.all(detections.map((d) => poller.runDetection(d)))).flat();
       const ms = performance.now() - t0;
+      // When the last healthy workspace's poll ended: the throttled one waits out its Retry-After, the others do not.
+      for (const o of outcomes) if (tables.has(o.workspace)) healthyMs = Math.max(healthyMs, o.durationMs);
       const created = new Map<string, number>();
       for (const o of outcomes) created.set(o.workspace, (created.get(o.workspace) ?? 0) + o.created.length);
-      return { ms, created, failed: [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.workspace))].sort() };
+      return { ms, healthyMs, created, failed: [...new Set(outcomes.filter((o) => !o.ok).map((o) => o.workspace))].sort() };
     };
     // The least time the limits allow for `served` queries of `latencySum` ms in all.
     const bound = (served: number, latencySum: number): number =>
@@ -186,7 +192,7 @@ async function measure(detections: Detection[], s: number, crossWorkspace: boole
     const idleServed = server.requests.length - servedBefore;
     return {
       first: { ms: first.ms, boundMs: firstBound, served, refused },
-      idle: { ms: second.ms, boundMs: bound(idleServed, latencySumMs), served: idleServed },
+      idle: { ms: second.ms, healthyMs: second.healthyMs, boundMs: bound(idleServed, latencySumMs), served: idleServed },
       lost: WORKSPACES * expected - stored,
       doubled: [...second.created.values()].reduce((a, b) => a + b, 0),
       short: short.length,
@@ -236,7 +242,7 @@ export const manyWorkspaces: Bench = {
         baseline: Math.round(per.idle.boundMs),
         unit: 'ms',
         ratio: r(per.idle.boundMs / per.idle.ms),
-        note: "reported, no target; the baseline is the same bound for the idle cycle's queries",
+        note: `reported, no target; the baseline is the same bound for the idle cycle's queries; every healthy workspace done after ${Math.round(per.idle.healthyMs)} ms`,
       },
       {
         figure: 'many workspaces, cross-workspace queries: first cycle vs per-workspace queries',
@@ -254,7 +260,7 @@ export const manyWorkspaces: Bench = {
         baseline: Math.round(per.idle.ms),
         unit: 'ms',
         ratio: r(per.idle.ms / cross.idle.ms),
-        note: 'reported, no target',
+        note: `reported, no target; every healthy workspace done after ${Math.round(cross.idle.healthyMs)} ms (the cycle waits for the throttled one's Retry-After)`,
       },
     ];
   },
