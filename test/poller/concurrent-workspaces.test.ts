@@ -130,6 +130,50 @@ describe('Poller over many workspaces through one query limiter', () => {
     expect(again.flatMap((o) => o.created)).toEqual([]);
   });
 
+  it("counts a query's time from when the limiter lets it run, not from when it began to wait", async () => {
+    // One query at a time. Alpha's query is held at its source until the test lets it go; beta waits behind it.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let alphaRunning: () => void = () => undefined;
+    const alphaStarted = new Promise<void>((resolve) => (alphaRunning = resolve));
+    let alphaSignal: AbortSignal | undefined;
+    const alpha = binding('alpha', IDS[0] as string);
+    const real = alpha.source;
+    alpha.source = {
+      name: 'alpha',
+      query: async (kql, timespan, options) => {
+        alphaSignal ??= options?.signal;
+        alphaRunning();
+        await gate;
+        return real.query(kql, timespan, options);
+      },
+    };
+    // Each query's timer, ended by hand: here, every one but alpha's runs out while alpha holds the only slot.
+    const timers: AbortController[] = [];
+    const poller = new Poller({
+      store,
+      workspaces: [alpha, binding('beta', IDS[1] as string)],
+      logger: silentLogger(),
+      clock: () => now,
+      overlapMs: 0,
+      delayAllowanceMs: 6 * 60 * MINUTE,
+      limiter: new QueryLimiter({ limits: { maxConcurrent: 1 } }),
+      timeout: () => {
+        const c = new AbortController();
+        timers.push(c);
+        return c.signal;
+      },
+    });
+    const outcomes = poller.runDetection(runCommand, { dryRun: true });
+    await alphaStarted;
+    for (const t of timers) if (t.signal !== alphaSignal) t.abort(new DOMException('timed out', 'TimeoutError'));
+    release();
+    const [a, b] = await outcomes;
+    expect(a).toMatchObject({ workspace: 'alpha', ok: true });
+    expect(b).toMatchObject({ workspace: 'beta', ok: true, pieces: 1 });
+    expect(b?.candidates).toHaveLength(planted);
+  });
+
   it('never has more queries in flight at the service than the limit', async () => {
     let inFlight = 0;
     let most = 0;
