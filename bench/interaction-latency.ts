@@ -48,7 +48,8 @@ const HUNTS = Number(process.env.BENCH_HUNTS ?? 50);
 const SOLO = 20;
 const SLACK_BUDGET_MS = 3_000;
 const TEAMS_BUDGET_MS = 5_000;
-const TARGET_P99_MS = 100;
+/** p99 of a burst at most this many times a bare Node server's p99 for the same burst. */
+const TARGET_RATIO = 2;
 const SLACK_CHANNEL = 'C0ALERTS';
 /** Teams alerts are numbered from here, apart from Slack's. */
 const TEAMS_FIRST = 10_001;
@@ -87,18 +88,30 @@ async function oneByOne<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
   return out;
 }
 
-function figureOf(what: string, durations: number[], budgetMs: number, note: string): BenchFigure {
+/** Puts a figure against the mean of the bare server's p99 before and after the bot ran. */
+function rebase(f: BenchFigure, floorP99: number, before: number, after: number): void {
+  f.baseline = round(floorP99);
+  f.ratio = round(f.value / floorP99, 2);
+  f.holds = f.ratio <= TARGET_RATIO;
+  f.note = `${f.note} Bare server p99 before the bot ${round(before)} ms, after it ${round(after)} ms; the baseline is their mean.`;
+}
+
+/** The burst's p99 against the bare server's p99 for the same burst in the same run; the platform's budget is checked too. */
+function figureOf(what: string, durations: number[], floorP99: number, budgetMs: number, note: string): BenchFigure {
   const sorted = [...durations].sort((a, b) => a - b);
   const p99 = percentile(sorted, 0.99);
+  const ratio = p99 / floorP99;
   return {
-    figure: `${what}: time to acknowledge, p99 (p50 in the note)`,
+    figure: `${what}: time to answer, p99 vs a bare server's p99 (p50 in the note)`,
     value: round(p99),
-    baseline: budgetMs,
+    baseline: round(floorP99),
     unit: 'ms',
-    ratio: round(budgetMs / p99),
-    target: `p99 < ${TARGET_P99_MS} ms (ratio > ${budgetMs / TARGET_P99_MS})`,
-    holds: p99 < TARGET_P99_MS,
-    note: `p50 ${round(percentile(sorted, 0.5))} ms, max ${round(sorted[sorted.length - 1])} ms over ${durations.length} requests; baseline is the platform's budget, ratio = budget / p99. ${note}`,
+    ratio: round(ratio, 2),
+    target: `≤ ${TARGET_RATIO}× the bare server`,
+    holds: ratio <= TARGET_RATIO,
+    note:
+      `p50 ${round(percentile(sorted, 0.5))} ms, max ${round(sorted[sorted.length - 1])} ms over ${durations.length} requests ` +
+      `(${sorted[sorted.length - 1] < budgetMs ? 'within' : 'OVER'} the platform's ${budgetMs} ms budget). ${note}`,
   };
 }
 
@@ -280,6 +293,7 @@ async function slackLatency(
   cards: Posted['slack'],
   store: SqliteStore,
   upns: string[],
+  bare: { clicks: number; hunts: number },
 ): Promise<BenchFigure[]> {
   standin.botEndpoint = `${bot.url}/slack/events`;
   const answered = (): number => standin.responses.filter((r) => r.issuedFor.kind === 'command').length;
@@ -347,8 +361,8 @@ async function slackLatency(
     `All ${CLICKS + HUNTS} sent at once; all acknowledged within ${round(ackWall)} ms; every alert acknowledged in the store and every hunt answered (a real query each) after ${round(doneWall / 1000, 2)} s; ` +
     `the bot's longest event-loop stall meanwhile ${round(stall)} ms (its own /metrics); one click alone, nothing else in flight: p50 ${round(p50(solo))} ms over ${SOLO}`;
   return [
-    figureOf(`Slack: ${CLICKS} Acknowledge clicks with ${HUNTS} /hunt in flight`, clickMs, SLACK_BUDGET_MS, `${context}.`),
-    figureOf(`Slack: ${HUNTS} /hunt commands with ${CLICKS} clicks in flight`, huntMs, SLACK_BUDGET_MS, `${context}.`),
+    figureOf(`Slack: ${CLICKS} Acknowledge clicks with ${HUNTS} /hunt in flight`, clickMs, bare.clicks, SLACK_BUDGET_MS, `${context}.`),
+    figureOf(`Slack: ${HUNTS} /hunt commands with ${CLICKS} clicks in flight`, huntMs, bare.hunts, SLACK_BUDGET_MS, `${context}.`),
   ];
 }
 
@@ -357,6 +371,7 @@ async function teamsLatency(
   connector: ConnectorStandIn,
   cards: Posted['teams'],
   store: SqliteStore,
+  bareP99: number,
 ): Promise<BenchFigure> {
   const endpoint = `${bot.url}/api/messages`;
   const click = (card: Posted['teams'][number]) => () =>
@@ -395,6 +410,7 @@ async function teamsLatency(
   return figureOf(
     `Teams: ${CLICKS} Action.Execute Acknowledge clicks`,
     durations,
+    bareP99,
     TEAMS_BUDGET_MS,
     `All sent at once to /api/messages (anonymous loopback), each answered with the updated card; all answered within ${round(ackWall)} ms; ${acked}/${CLICKS} alerts acknowledged; ` +
       `the bot's longest event-loop stall meanwhile ${round(stall)} ms; one click alone, nothing else in flight: p50 ${round(p50(solo))} ms over ${SOLO}.`,
@@ -488,18 +504,36 @@ export const interactionLatency: Bench = {
       for (let i = 0; upns.length < HUNTS; i++) upns.push(`nobody${i}@contoso.com`);
 
       const posted = await postCards(storePath, standin, connector);
-      const bare = await floor(standin, connector, posted);
+      const before = await floor(standin, connector, posted);
       bot = await startBotProcess(dir, standin);
       // One connection beside the bot's, for reading alert states (WAL: readers do not block it).
       reader = new SqliteStore(storePath);
-      const slack = await slackLatency(bot, standin, posted.slack, reader, upns);
-      const teams = await teamsLatency(bot, connector, posted.teams, reader);
-      const floorNote = (p99: number): string =>
-        `The floor on this machine, the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once: p99 ${round(p99)} ms.`;
-      slack[0].note = `${slack[0].note} ${floorNote(bare.clicks)}`;
-      slack[1].note = `${slack[1].note} ${floorNote(bare.hunts)}`;
-      teams.note = `${teams.note} ${floorNote(bare.teams)}`;
-      for (const f of [...slack, teams]) f.note = `${f.note} ${built}.`;
+      // The bare server's bursts before the bot starts and after it stops; the baseline is their mean, so one busy moment moves it less.
+      const floorAfter = async (): Promise<{ clicks: number; hunts: number; teams: number }> => {
+        await bot?.stop();
+        bot = undefined;
+        return floor(standin, connector, posted);
+      };
+      const slackRun = (b: { clicks: number; hunts: number }): Promise<BenchFigure[]> =>
+        slackLatency(bot as BotProcess, standin, posted.slack, reader as SqliteStore, upns, b);
+      const teamsRun = (b: number): Promise<BenchFigure> =>
+        teamsLatency(bot as BotProcess, connector, posted.teams, reader as SqliteStore, b);
+      // The figures are computed once both floors are known: run the bursts first, against a placeholder floor.
+      const slack = await slackRun(before);
+      const teams = await teamsRun(before.teams);
+      const after = await floorAfter();
+      const mean = (a: number, b: number): number => (a + b) / 2;
+      const bare = {
+        clicks: mean(before.clicks, after.clicks),
+        hunts: mean(before.hunts, after.hunts),
+        teams: mean(before.teams, after.teams),
+      };
+      rebase(slack[0] as BenchFigure, bare.clicks, before.clicks, after.clicks);
+      rebase(slack[1] as BenchFigure, bare.hunts, before.hunts, after.hunts);
+      rebase(teams, bare.teams, before.teams, after.teams);
+      const floorNote =
+        'The baseline: the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once, measured in this run.';
+      for (const f of [...slack, teams]) f.note = `${f.note} ${floorNote} ${built}.`;
       return [...slack, teams];
     } catch (err) {
       if (bot) process.stderr.write(`bot output:\n${bot.output()}\n`);

@@ -8,6 +8,7 @@ import { footprint } from './footprint';
 import { huntOverhead } from './hunt-overhead';
 import { interactionLatency } from './interaction-latency';
 import { manyWorkspaces } from './many-workspaces';
+import { nrtLatency } from './nrt-latency';
 import { pipelineCost } from './pipeline-cost';
 import { seriesAnomaly } from './series-anomaly';
 import { sharedSendBudget } from './shared-send-budget';
@@ -24,6 +25,7 @@ const BENCHES: Bench[] = [
   footprint,
   manyWorkspaces,
   sharedSendBudget,
+  nrtLatency,
 ];
 const ONE = '--one';
 const FIGURES_MARK = 'bench-figures: ';

@@ -29,6 +29,7 @@ import { LogAnalyticsSource, type QuerySource, type WorkspaceThread } from '../w
 import { observeDeliveries, observeHunts, observeInteractions, observeQueryLimiter, observeRateLimits } from '../observability/instrument';
 import { QueryLimiter } from '../poller/query-limiter';
 import { TableCatalog } from '../workspace/table-catalog';
+import { CrossWorkspaceQueries } from '../poller/cross-workspace';
 import { Metrics } from '../observability/metrics';
 import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
@@ -281,6 +282,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   // Any transition, from any platform or the CLI, brings every copy of the card up to date.
   alerts.onChange(() => dispatcher.kick());
   const shutdown = new AbortController();
+  const limiter = new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) });
   const poller = new Poller({
     store,
     // A workspace that follows Sentinel's incidents only runs no rules of its own.
@@ -291,7 +293,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     delayAllowanceMs: config.schedule.ingestionDelayAllowanceMs,
     lateRows: { mode: config.schedule.lateRows, scanMs: config.schedule.lateRowScanMs },
     // One limiter for the identity's poll queries over every workspace and rule.
-    limiter: new QueryLimiter({ limits: config.workspace.queryLimits, onEvent: observeQueryLimiter(metrics) }),
+    limiter,
+    ...(config.workspace.crossWorkspaceQueries ? { crossWorkspace: new CrossWorkspaceQueries({ limiter }) } : {}),
     onNewAlerts: () => dispatcher.kick(),
     onTargetsFilled: () => dispatcher.kick(),
     signal: shutdown.signal,

@@ -146,17 +146,34 @@ function canonical(v: unknown): string {
 }
 
 /**
- * sha256 of the detection id and the dedup key's values; 32 hex characters.
+ * sha256 of the detection id, the workspace and the dedup key's values; 32 hex characters.
  *
  * The key is the rule's `fingerprint` columns when it names them. Otherwise a row with
  * TimeGenerated and at least one entity column is keyed by those (one event, one alert); any
  * other row (an aggregate: `summarize ... by Caller`, `project StartTime, EndTime, ...`) is keyed
  * by all its values, so the same aggregate seen again in an overlapping window is not alerted
- * twice, and a changed one is.
+ * twice, and a changed one is. The workspace is part of it: the same row in two workspaces is
+ * two events, two alerts.
  */
-export function fingerprintOf(detection: Detection, row: Record<string, unknown>): string {
+export function fingerprintOf(detection: Detection, row: Record<string, unknown>, workspace: string): string {
+  return digest([detection.id, `workspace:${workspace}`, ...keyValues(detection, row)]);
+}
+
+/**
+ * The fingerprint alerts were stored under before it named the workspace (one per rule). Kept
+ * so a row alerted before an upgrade and seen again in an overlapping window is not alerted twice.
+ */
+export function ruleWideFingerprintOf(detection: Detection, row: Record<string, unknown>): string {
+  return digest([detection.id, ...keyValues(detection, row)]);
+}
+
+function digest(values: string[]): string {
+  return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
+}
+
+function keyValues(detection: Detection, row: Record<string, unknown>): string[] {
   const { columns, explicit } = planOf(detection).fingerprint;
-  const values: string[] = [detection.id];
+  const values: string[] = [];
   if (explicit) {
     for (const col of columns) {
       if (!(col in row) || !isPresent(row[col])) {
@@ -178,7 +195,7 @@ export function fingerprintOf(detection: Detection, row: Record<string, unknown>
       for (const col of Object.keys(row).sort()) values.push(col, canonical(row[col]));
     }
   }
-  return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
+  return values;
 }
 
 function insightsOf(value: unknown): string[] {
@@ -255,7 +272,7 @@ export function hitToAlert(
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     throw new DetectionHitError(detection.id, detection.name, 'a result row must be an object of column: value');
   }
-  const fingerprint = fingerprintOf(detection, row);
+  const fingerprint = fingerprintOf(detection, row, workspaceName);
   const eventTime = eventTimeOf(row) ?? observedAt;
   const plan = planOf(detection);
   const cols = cardColumns(detection, row);

@@ -12,6 +12,7 @@ import { checkTeams, DEFAULT_AUTHORITY } from './teams';
 import type { CheckResult, DoctorOptions } from './types';
 import { checkWorkspaces } from './workspaces';
 import { checkSentinelRole } from './sentinel-role';
+import { checkWorkspaceProgress } from './workspace-progress';
 import { systemClock } from '../time/clock';
 
 /** Every check of a loaded configuration against the services it names, in the order an operator fixes them. */
@@ -39,6 +40,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
     results.push(...(await checkBlindSpells(detections.detections, store, clock())));
     results.push(...(await checkWorkspaces(config, detections.detections, { clock, credential: lazyCredential, timeoutMs, logger })));
     results.push(...(await checkSentinelRole(config, { credential: lazyCredential, timeoutMs, logger })));
+    results.push(...(await checkWorkspaceProgress(config, detections.detections, store, { clock, timeoutMs })));
     results.push(...(await checkSlack(config, timeoutMs)));
     results.push(...(await checkTeams(config, store, options.teamsAuthority ?? DEFAULT_AUTHORITY, timeoutMs)));
   } finally {

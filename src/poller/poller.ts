@@ -1,5 +1,5 @@
 import type { Alert, NewAlert } from '../alerts/types';
-import { hitToAlert, triggerFires } from '../detections';
+import { hitToAlert, ruleWideFingerprintOf, triggerFires } from '../detections';
 import { buildLateQuery } from '../detections/late-query';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../time/clock';
 import { untilAborted, type TimeoutSignal } from '../time/timeout';
 import { readWindow, type UnreadSpan } from './window-reader';
 import type { QueryLimiter } from './query-limiter';
+import type { CrossWorkspaceQueries } from './cross-workspace';
+import { alertedUnderRuleWideFingerprint } from './earlier-fingerprints';
 
 /** One workspace to poll, and where its alerts go. */
 export interface WorkspaceBinding {
@@ -43,6 +45,11 @@ export interface PollerOptions {
    * one, the workspaces are polled one after another.
    */
   limiter?: QueryLimiter;
+  /**
+   * Runs a rule's query once over many workspaces (cross-workspace.ts) where their windows
+   * agree, through its own limiter; the workspaces are polled at once, as with `limiter`.
+   */
+  crossWorkspace?: CrossWorkspaceQueries;
   /** Called with the alerts a poll stored, after the transaction committed. */
   onNewAlerts?: (alerts: Alert[]) => void;
   /** Called with alerts whose target a later run filled in (their cards need redrawing). */
@@ -111,6 +118,14 @@ export class Poller {
 
   async runDetection(detection: Detection, opts: { dryRun?: boolean } = {}): Promise<PollOutcome[]> {
     const limiter = this.options.limiter;
+    const spanning = this.options.crossWorkspace;
+    if (spanning !== undefined) {
+      // One end for all, so workspaces whose watermarks agree ask the same query and share it.
+      const end = this.clock();
+      return Promise.all(
+        this.options.workspaces.map((w) => this.runOne(detection, { ...w, source: spanning.wrap(w.source) }, opts.dryRun === true, end)),
+      );
+    }
     if (limiter !== undefined) {
       // Each workspace keeps its own watermark, so one failing or waiting never holds back another's store.
       return Promise.all(
@@ -124,14 +139,14 @@ export class Poller {
     return outcomes;
   }
 
-  private async runOne(detection: Detection, bound: WorkspaceBinding, dryRun: boolean): Promise<PollOutcome> {
+  private async runOne(detection: Detection, bound: WorkspaceBinding, dryRun: boolean, sharedEnd?: Date): Promise<PollOutcome> {
     const started = Date.now();
     const stop = this.options.signal;
     // Every query of the run (the rule's, the late rows', the enrichment's) ends when the app stops.
     const workspace = stop === undefined ? bound : { ...bound, source: stoppable(bound.source, stop) };
     const { store, logger } = this.options;
     const log = logger.child({ detection: detection.slug, workspace: workspace.name });
-    const end = this.clock();
+    const end = sharedEnd ?? this.clock();
     const watermark = await store.getWatermark(workspace.name, detection.id);
     const wanted = this.windowStart(detection, watermark, end);
     // By default the cap never cuts a first run's own window (look-back plus the lateness allowance).
@@ -202,8 +217,18 @@ export class Poller {
         }
       }
       outcome.hits = rows.length;
-      let alerts = triggerFires(detection, rows.length) ? rows.map((row) => hitToAlert(detection, row, workspace.name, end)) : [];
+      const ruleWide = new Map<string, string>();
+      let alerts = triggerFires(detection, rows.length)
+        ? rows.map((row) => {
+            const alert = hitToAlert(detection, row, workspace.name, end);
+            ruleWide.set(alert.fingerprint, ruleWideFingerprintOf(detection, row));
+            return alert;
+          })
+        : [];
       alerts = uniqueByFingerprint(alerts);
+      // Rows alerted before fingerprints named the workspace are not alerted again.
+      const alertedEarlier = await alertedUnderRuleWideFingerprint(store, detection.id, workspace.name, alerts, ruleWide);
+      if (!dryRun && alertedEarlier.size > 0) alerts = alerts.filter((a) => !alertedEarlier.has(a.fingerprint));
       if (alerts.length > 0 && detection.firstwatch.enrichment !== undefined) {
         const enriched = await enrich(detection.firstwatch.enrichment, alerts, workspace.source, this.options.tables);
         alerts = enriched.alerts;
@@ -223,7 +248,7 @@ export class Poller {
           detection.id,
           alerts.map((a) => a.fingerprint),
         );
-        outcome.alreadyAlerted = new Map(stored.map((a) => [a.fingerprint, a.id]));
+        outcome.alreadyAlerted = new Map([...alertedEarlier, ...stored.map((a): [string, string] => [a.fingerprint, a.id])]);
       } else {
         outcome.created = await store.recordPoll({
           workspace: workspace.name,

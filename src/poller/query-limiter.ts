@@ -27,6 +27,15 @@ export const AZURE_QUERY_LIMITS: QueryLimits = {
   throttlePauseMs: 30_000,
 };
 
+/** A source whose queries wait for a limiter: `admit` runs `work` once it is the query's turn, with the source to query directly. */
+export interface AdmittingSource extends QuerySource {
+  admit<T>(work: (admitted: QuerySource) => Promise<T>): Promise<T>;
+}
+
+export function isAdmitting(source: QuerySource): source is AdmittingSource {
+  return typeof (source as Partial<AdmittingSource>).admit === 'function';
+}
+
 export type QueryLimiterEvent =
   | { kind: 'started'; workspace: string; queuedMs: number }
   | { kind: 'finished'; workspace: string; ok: boolean; durationMs: number }
@@ -115,11 +124,12 @@ export class QueryLimiter {
   }
 
   /** The same source, its queries (the rule's and its enrichment's) going through this limiter. */
-  wrap(source: QuerySource): QuerySource {
+  wrap(source: QuerySource): AdmittingSource {
     return {
       name: source.name,
       query: (kql: string, timespan: TimeRange, options?: { signal?: AbortSignal }): Promise<QueryResult> =>
         this.run(source.name, () => source.query(kql, timespan, options)),
+      admit: <T>(work: (admitted: QuerySource) => Promise<T>): Promise<T> => this.run(source.name, () => work(source)),
     };
   }
 

@@ -1,7 +1,8 @@
 import { buildRunQuery, type RunQueryOptions } from '../detections';
 import type { Detection } from '../detections/types';
 import { realTimeout, type TimeoutSignal } from '../time/timeout';
-import { QueryError, type QuerySource } from '../workspace/query-source';
+import { QueryError, type QueryResult, type QuerySource } from '../workspace/query-source';
+import { isAdmitting } from './query-limiter';
 
 /** A span of ingestion time whose rows could not be read, and why. */
 export interface UnreadSpan {
@@ -75,17 +76,22 @@ export async function readWindow(
     if (remaining <= 0)
       throw new QueryError('timeout', `the run's time budget was spent before ${start.toISOString()}..${end.toISOString()} could be read`);
     const ms = Math.min(options.queryTimeoutMs, remaining);
-    const timer = timeout(ms);
-    const signal = options.signal === undefined ? timer : AbortSignal.any([timer, options.signal]);
     const run = buildRunQuery(detection, { ingestStart: start, ingestEnd: end }, options.runQuery);
+    let timer: AbortSignal | undefined;
+    // The query's time starts when it runs: a wait for the query limiter's turn is not the query's.
+    const attempt = (runner: QuerySource): Promise<QueryResult> => {
+      timer = timeout(ms);
+      const signal = options.signal === undefined ? timer : AbortSignal.any([timer, options.signal]);
+      return runner.query(run.query, run.timespan, { signal });
+    };
     try {
-      const result = await source.query(run.query, run.timespan, { signal });
+      const result = isAdmitting(source) ? await source.admit(attempt) : await attempt(source);
       read.rows.push(...result.rows);
       read.warnings.push(...(result.warnings ?? []));
       read.pieces++;
     } catch (err) {
       if (options.signal?.aborted === true) throw err;
-      const failure = timer.aborted ? new QueryTimedOut(ms) : err;
+      const failure = timer?.aborted === true ? new QueryTimedOut(ms) : err;
       const limit = limitHit(failure);
       const span = end.getTime() - start.getTime();
       if (limit === undefined || !splittable) throw failure;

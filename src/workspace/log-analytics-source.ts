@@ -186,7 +186,9 @@ function toRows(columns: Column[], table: LogsTable): Record<string, unknown>[] 
 /** Runs KQL against a Log Analytics workspace (Azure or local) with the real LogsQueryClient. */
 export class LogAnalyticsSource implements QuerySource {
   readonly name: string;
-  private readonly workspaceId: string;
+  readonly workspaceId: string;
+  /** The API root it queries; sources with the same one can share a cross-workspace query. */
+  readonly endpoint: string;
   private readonly client: LogsQueryClient;
   private readonly serverTimeoutSeconds?: number;
 
@@ -215,6 +217,7 @@ export class LogAnalyticsSource implements QuerySource {
     }
     this.name = options.name;
     this.workspaceId = options.workspaceId;
+    this.endpoint = endpoint.replace(/\/$/, '');
     this.serverTimeoutSeconds = timeout;
     // The token audience follows the endpoint's cloud (api.loganalytics.io, api.loganalytics.us, ...).
     const scopes = [`${options.local ? 'https://api.loganalytics.io' : url.origin}/.default`];
@@ -239,7 +242,12 @@ export class LogAnalyticsSource implements QuerySource {
     this.client.pipeline.addPolicy(partialBodyPolicy);
   }
 
-  async query(kql: string, timespan: TimeRange, options: { signal?: AbortSignal } = {}): Promise<QueryResult> {
+  /** `additionalWorkspaces`: the query spans them too (at most 100 in all); rows tell their workspace by TenantId. */
+  async query(
+    kql: string,
+    timespan: TimeRange,
+    options: { signal?: AbortSignal; additionalWorkspaces?: string[] } = {},
+  ): Promise<QueryResult> {
     if (typeof kql !== 'string' || kql.trim() === '') throw new QueryError('bad-query', 'the query is empty');
     if (
       !(timespan?.start instanceof Date) ||
@@ -262,6 +270,7 @@ export class LogAnalyticsSource implements QuerySource {
           { startTime: timespan.start, endTime: timespan.end },
           {
             ...(this.serverTimeoutSeconds ? { serverTimeoutInSeconds: this.serverTimeoutSeconds } : {}),
+            ...(options.additionalWorkspaces?.length ? { additionalWorkspaces: options.additionalWorkspaces } : {}),
           },
         );
       const withPartial = () => callPartial.run(partial, run);

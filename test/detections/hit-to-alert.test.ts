@@ -7,6 +7,7 @@ import {
   loadDetections,
   parseDetection,
   renderFormat,
+  ruleWideFingerprintOf,
   type Detection,
 } from '../../src/detections';
 import { buildTestTables, tableSource } from '../../src/detections/test-tables';
@@ -106,14 +107,14 @@ describe('hitToAlert for first-time-runcommand', () => {
     const again = hitToAlert(
       runCommand,
       runCommandRow({ TimeGenerated: new Date('2026-11-27T11:00:00Z'), SourceIPAddress: '1.2.3.4' }),
-      'other',
+      'sentinel-prod',
     );
     expect(again.fingerprint).toBe(alert.fingerprint);
     expect(alert.fingerprint).toMatch(/^[0-9a-f]{32}$/);
-    expect(hitToAlert(runCommand, runCommandRow({ SourceRecordId: 'rec-2' }), 'w').fingerprint).not.toBe(alert.fingerprint);
-    expect(hitToAlert(runCommand, runCommandRow({ ActionType: 'Create or Update Virtual Machine Extension' }), 'w').fingerprint).not.toBe(
-      alert.fingerprint,
-    );
+    expect(hitToAlert(runCommand, runCommandRow({ SourceRecordId: 'rec-2' }), 'sentinel-prod').fingerprint).not.toBe(alert.fingerprint);
+    expect(
+      hitToAlert(runCommand, runCommandRow({ ActionType: 'Create or Update Virtual Machine Extension' }), 'sentinel-prod').fingerprint,
+    ).not.toBe(alert.fingerprint);
   });
 
   it('refuses a hit without a fingerprint column, naming rule and column', () => {
@@ -224,6 +225,23 @@ describe('alertDetailsOverride columns and defaults', () => {
   });
 
   it('gives the same fingerprint to the same values, whatever else is in the row', () => {
-    expect(fingerprintOf(rule, { Id: 'x' })).toBe(fingerprintOf(rule, { Id: 'x', Other: 1 }));
+    expect(fingerprintOf(rule, { Id: 'x' }, 'w')).toBe(fingerprintOf(rule, { Id: 'x', Other: 1 }, 'w'));
+  });
+});
+
+describe('fingerprints and workspaces', () => {
+  it('gives the same row in two workspaces two fingerprints, so each workspace alerts its own event', () => {
+    const inProd = hitToAlert(runCommand, runCommandRow(), 'sentinel-prod');
+    const inDev = hitToAlert(runCommand, runCommandRow(), 'sentinel-dev');
+    expect(inDev.fingerprint).not.toBe(inProd.fingerprint);
+    expect(hitToAlert(runCommand, runCommandRow(), 'sentinel-prod').fingerprint).toBe(inProd.fingerprint);
+  });
+
+  it('keeps the rule-wide fingerprint alerts were stored under before, the same in every workspace', () => {
+    const ruleWide = ruleWideFingerprintOf(runCommand, runCommandRow());
+    expect(ruleWide).toMatch(/^[0-9a-f]{32}$/);
+    expect(ruleWide).toBe(ruleWideFingerprintOf(runCommand, runCommandRow()));
+    expect(ruleWide).not.toBe(hitToAlert(runCommand, runCommandRow(), 'sentinel-prod').fingerprint);
+    expect(ruleWideFingerprintOf(runCommand, runCommandRow({ SourceRecordId: 'rec-2' }))).not.toBe(ruleWide);
   });
 });

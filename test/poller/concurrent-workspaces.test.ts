@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDetections } from '../../src/detections';
+import { loadDetections, ruleWideFingerprintOf } from '../../src/detections';
 import type { Detection } from '../../src/detections/types';
 import { silentLogger } from '../../src/logging/logger';
 import { Poller, type WorkspaceBinding } from '../../src/poller/poller';
@@ -71,10 +71,10 @@ describe('Poller over many workspaces through one query limiter', () => {
       ['beta', true],
       ['gamma', true],
     ]);
-    // The three are served the same rows; the fingerprint (per detection, not per workspace) stores each hit once.
+    // The three are served the same rows: each workspace's copy is its own event, so each alerts it.
     const ok = outcomes.filter((x) => x.ok);
     for (const o of ok) expect(o.hits).toBe(ok[0]?.hits);
-    expect(ok.flatMap((o) => o.created)).toHaveLength(planted);
+    for (const o of ok) expect(o.created).toHaveLength(planted);
     expect(await store.getWatermark('alpha', runCommand.id)).toEqual(now);
     expect(await store.getWatermark('gamma', runCommand.id)).toEqual(now);
     expect(await store.getWatermark('gone', runCommand.id)).toBeUndefined();
@@ -85,7 +85,93 @@ describe('Poller over many workspaces through one query limiter', () => {
 
     const again = await poller.runDetection(runCommand);
     expect(again.filter((o) => o.ok).flatMap((o) => o.created)).toEqual([]);
-    expect(await store.listAlerts({ status: 'all', limit: 1000 })).toHaveLength(planted);
+    expect(await store.listAlerts({ status: 'all', limit: 1000 })).toHaveLength(3 * planted);
+  });
+
+  it('after an upgrade re-alerts nothing stored under the rule-wide fingerprint, and alerts the copies it used to swallow', async () => {
+    const workspaces = [binding('alpha', IDS[0] as string), binding('beta', IDS[1] as string)];
+    const poller = new Poller({
+      store,
+      workspaces,
+      logger: silentLogger(),
+      clock: () => now,
+      overlapMs: 10 * MINUTE,
+      delayAllowanceMs: 6 * 60 * MINUTE,
+    });
+    // What the previous version stored: alpha's hits under the rule-wide fingerprint; beta's identical rows were dropped as seen.
+    const [alphaDry] = await poller.runDetection(runCommand, { dryRun: true });
+    const before = (alphaDry?.candidates ?? []).map((a) => ({ ...a, fingerprint: ruleWideFingerprintOf(runCommand, a.raw) }));
+    expect(before).toHaveLength(planted);
+    await store.recordPoll({
+      workspace: 'alpha',
+      detectionId: runCommand.id,
+      watermark: new Date(now.getTime() - 30 * MINUTE),
+      alerts: before,
+      targets: [],
+    });
+    await store.recordPoll({
+      workspace: 'beta',
+      detectionId: runCommand.id,
+      watermark: new Date(now.getTime() - 30 * MINUTE),
+      alerts: [],
+      targets: [],
+    });
+
+    const dry = await poller.runDetection(runCommand, { dryRun: true });
+    expect(dry[0]?.alreadyAlerted?.size).toBe(planted);
+    expect(dry[1]?.alreadyAlerted?.size).toBe(0);
+
+    const [alpha, beta] = await poller.runDetection(runCommand);
+    expect(alpha?.ok && beta?.ok).toBe(true);
+    expect(alpha?.created).toEqual([]);
+    expect(beta?.created).toHaveLength(planted);
+    expect(new Set(beta?.created.map((a) => a.workspace))).toEqual(new Set(['beta']));
+    const again = await poller.runDetection(runCommand);
+    expect(again.flatMap((o) => o.created)).toEqual([]);
+  });
+
+  it("counts a query's time from when the limiter lets it run, not from when it began to wait", async () => {
+    // One query at a time. Alpha's query is held at its source until the test lets it go; beta waits behind it.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let alphaRunning: () => void = () => undefined;
+    const alphaStarted = new Promise<void>((resolve) => (alphaRunning = resolve));
+    let alphaSignal: AbortSignal | undefined;
+    const alpha = binding('alpha', IDS[0] as string);
+    const real = alpha.source;
+    alpha.source = {
+      name: 'alpha',
+      query: async (kql, timespan, options) => {
+        alphaSignal ??= options?.signal;
+        alphaRunning();
+        await gate;
+        return real.query(kql, timespan, options);
+      },
+    };
+    // Each query's timer, ended by hand: here, every one but alpha's runs out while alpha holds the only slot.
+    const timers: AbortController[] = [];
+    const poller = new Poller({
+      store,
+      workspaces: [alpha, binding('beta', IDS[1] as string)],
+      logger: silentLogger(),
+      clock: () => now,
+      overlapMs: 0,
+      delayAllowanceMs: 6 * 60 * MINUTE,
+      limiter: new QueryLimiter({ limits: { maxConcurrent: 1 } }),
+      timeout: () => {
+        const c = new AbortController();
+        timers.push(c);
+        return c.signal;
+      },
+    });
+    const outcomes = poller.runDetection(runCommand, { dryRun: true });
+    await alphaStarted;
+    for (const t of timers) if (t.signal !== alphaSignal) t.abort(new DOMException('timed out', 'TimeoutError'));
+    release();
+    const [a, b] = await outcomes;
+    expect(a).toMatchObject({ workspace: 'alpha', ok: true });
+    expect(b).toMatchObject({ workspace: 'beta', ok: true, pieces: 1 });
+    expect(b?.candidates).toHaveLength(planted);
   });
 
   it('never has more queries in flight at the service than the limit', async () => {

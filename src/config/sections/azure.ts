@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EnvReader } from '../reader';
-import { guid, int, nonEmpty, tenant, url } from '../fields';
+import { bool, guid, int, nonEmpty, tenant, url } from '../fields';
 
 export interface AzureConfig {
   /** Read by DefaultAzureCredential from the environment; validated and passed on here. */
@@ -23,6 +23,8 @@ interface WorkspaceCommon {
   queryTimeoutSeconds: number;
   /** The identity's query limits the poller keeps to (Azure Monitor: 5 at once, 200 per 30 s). */
   queryLimits: { maxConcurrent: number; maxRequests: number; windowMs: number };
+  /** Poll one rule over many workspaces (same endpoint, same window) as one query, split back by TenantId. */
+  crossWorkspaceQueries: boolean;
 }
 
 /** 'local': the embedded workspace; 'log-analytics': a real Log Analytics workspace, by its id (GUID). */
@@ -81,6 +83,7 @@ export function readWorkspace(r: EnvReader): WorkspaceConfig | undefined {
       maxRequests: r.get('QUERY_MAX_REQUESTS', int(1, 100_000)) ?? 200,
       windowMs: (r.get('QUERY_RATE_WINDOW_SECONDS', int(1, 3600)) ?? 30) * 1000,
     },
+    crossWorkspaceQueries: r.get('CROSS_WORKSPACE_QUERIES', bool) ?? false,
   };
   if (!remote) return { mode: 'local', ...common };
   return workspaceId === undefined ? undefined : { mode: 'log-analytics', workspaceId, ...common };

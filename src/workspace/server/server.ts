@@ -10,6 +10,7 @@ import { partialErrorBody, rowLimitCause, SEMANTIC_WARNING_CODE, sizeLimitCause,
 import { parseTimespan, TimespanError } from './timespan';
 import type { SentinelIncidentStandIn } from './sentinel-incidents';
 import type { ServiceLimits } from './service-limits';
+import { queriedWorkspaces, unionOfWorkspaces } from './cross-workspace';
 import { systemClock, type Clock } from '../../time/clock';
 
 export const DEFAULT_LOCAL_WORKSPACE_ID = '00000000-0000-0000-0000-000000000000';
@@ -293,6 +294,7 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
     const body = parsed as QueryBody;
     const unknown = (body.workspaces ?? []).filter((w) => !ids.includes(w));
     if (unknown.length > 0) throw new HttpError(404, 'WorkspaceNotFoundError', `workspace ${unknown[0]} could not be found`);
+    const spanned = queriedWorkspaces(workspaceId, body.workspaces);
 
     const now = clock();
     let range: { start: Date; end: Date } | undefined;
@@ -305,7 +307,11 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions): Pro
 
     let tables: TableSource;
     try {
-      tables = options.tablesFor?.(workspaceId) ?? source ?? (await (loading as Promise<TableSource>));
+      const own = new Map(spanned.map((id) => [id, options.tablesFor?.(id)]));
+      const shared = [...own.values()].some((t) => t === undefined) ? (source ?? (await (loading as Promise<TableSource>))) : undefined;
+      const tablesOf = (id: string): TableSource => (own.get(id) ?? shared) as TableSource;
+      // A query naming other workspaces reads the union of their tables (cross-workspace.ts).
+      tables = spanned.length > 1 ? unionOfWorkspaces(spanned, tablesOf) : tablesOf(workspaceId);
     } catch (err) {
       throw new HttpError(503, 'ServiceUnavailable', `the local workspace could not load its data: ${(err as Error).message}`);
     }
