@@ -43,7 +43,6 @@ describe('stop with a query in flight', () => {
         PORT: '0',
         TEAMS_PLAYGROUND: 'false',
         CONSOLE_OUTPUT: 'true',
-        RESPONDERS: 'open',
         WORKSPACES: 'contoso',
         WORKSPACE_CONTOSO_ID: server.workspaceIds[0] as string,
         WORKSPACE_CONTOSO_ENDPOINT: server.url,
