@@ -65,7 +65,8 @@ export class AllowListAuthorizer implements Authorizer {
 export function notListed(actor: Actor): string {
   const email = actor.email?.trim().toLowerCase();
   const who = `${actor.displayName} (${actor.platform}:${actor.id}${email ? `, ${email}` : ''})`;
+  // Says what to change, so the person refused knows what to ask an admin for.
   return email
-    ? `${who} is not on the FirstWatch allow-list`
-    : `${who} has no email address FirstWatch can see and is not on the allow-list by id`;
+    ? `${who} is not on the FirstWatch allow-list (an admin adds ${email} to RESPONDERS and restarts FirstWatch)`
+    : `${who} has no email address FirstWatch can see and is not on the allow-list by id (an admin adds ${actor.platform}:${actor.id} to RESPONDERS and restarts FirstWatch)`;
 }

@@ -144,7 +144,8 @@ describe('AlertService', () => {
       const r = await guarded.service.acknowledge('FW-1', alex, 'slack:C0SEC');
       expect(r).toEqual({
         outcome: 'refused',
-        message: 'Not allowed: Alex Wilber (slack:UALEX WILBER, alexw@contoso.com) is not on the FirstWatch allow-list.',
+        message:
+          'Not allowed: Alex Wilber (slack:UALEX WILBER, alexw@contoso.com) is not on the FirstWatch allow-list (an admin adds alexw@contoso.com to RESPONDERS and restarts FirstWatch).',
       });
       expect(await h.store.getAlert('FW-1')).toEqual(before);
       expect(await h.store.listDeliveries('FW-1')).toEqual(deliveries);

@@ -28,7 +28,8 @@ describe('AllowListAuthorizer', () => {
     const auth = new AllowListAuthorizer(['alex@contoso.com']);
     expect(auth.check(teamsNoEmail)).toEqual({
       ok: false,
-      reason: 'Sam (teams:6f1c-AAD) has no email address FirstWatch can see and is not on the allow-list by id',
+      reason:
+        'Sam (teams:6f1c-AAD) has no email address FirstWatch can see and is not on the allow-list by id (an admin adds teams:6f1c-AAD to RESPONDERS and restarts FirstWatch)',
     });
     expect(auth.check({ ...teamsNoEmail, email: '   ' }).ok).toBe(false);
   });

@@ -185,7 +185,9 @@ describe('CommandRouter text commands', () => {
     const alertsBefore = await h.store.listAlerts({ status: 'all', limit: 10 });
     for (const text of ['ack FW-1', 'escalate FW-1', 'resolve FW-1 tp', 'alerts', 'alert FW-1', 'hunt alex@contoso.com']) {
       const reply = expectKind(await strict.handleText(text, ctx), 'error');
-      expect(reply.message).toMatch(/^Not allowed: Alex Wilber .* is not on the FirstWatch allow-list\.$/);
+      expect(reply.message).toMatch(
+        /^Not allowed: Alex Wilber .* is not on the FirstWatch allow-list \(an admin adds \S+ to RESPONDERS and restarts FirstWatch\)\.$/,
+      );
     }
     expect((await strict.handleText('help', ctx)).kind).toBe('help');
     expect(await h.store.listAlerts({ status: 'all', limit: 10 })).toEqual(alertsBefore);
