@@ -1,3 +1,4 @@
+import { camelCaseWords } from './labels';
 /** UEBA insight keys in words; unknown keys are split from their CamelCase. */
 const KNOWN: Readonly<Record<string, string>> = {
   FirstTimeUserPerformedAction: 'First time this user performed this action',
@@ -28,17 +29,7 @@ const KNOWN: Readonly<Record<string, string>> = {
 
 /** "FirstTimeUserPerformedAction" → "First time this user performed this action". */
 export function humaniseInsight(key: string): string {
-  const known = KNOWN[key];
-  if (known !== undefined) return known;
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .trim()
-    .split(/\s+/)
-    .filter((w) => w.length > 0)
-    .map((w, i) => (/^[A-Z0-9]{2,}$/.test(w) ? w : i === 0 ? w.charAt(0).toUpperCase() + w.slice(1).toLowerCase() : w.toLowerCase()));
-  return words.length > 0 ? words.join(' ') : key;
+  return KNOWN[key] ?? camelCaseWords(key);
 }
 
 /** First-time insights lead (they are why most UEBA rules fire), then the uncommon ones, then the rest, each group in its order. */

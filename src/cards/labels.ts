@@ -31,8 +31,11 @@ const KNOWN: Readonly<Record<string, string>> = {
 
 /** "FailedAttempts" → "Failed attempts", "MachineKind" → "Machine kind"; known names as listed above. */
 export function humanLabel(key: string): string {
-  const known = KNOWN[key];
-  if (known !== undefined) return known;
+  return KNOWN[key] ?? camelCaseWords(key);
+}
+
+/** A CamelCase or snake_case name as a phrase: "FirstTimeUserPerformedAction" → "First time user performed action"; acronyms kept. */
+export function camelCaseWords(key: string): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

@@ -197,27 +197,17 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
-    checkChannel(target);
-    const message = digestMessage(digest);
-    const res = await this.call('chat.postMessage (storm digest)', target, undefined, () =>
-      this.queue.post(target, () =>
-        this.client.chat.postMessage({
-          channel: target,
-          text: message.text,
-          blocks: message.blocks as never,
-          unfurl_links: false,
-          unfurl_media: false,
-        }),
-      ),
-    );
-    const ts = tsOf(res);
-    return { platform: 'slack', target, messageId: ts, threadId: ts };
+    return this.postPaced('chat.postMessage (storm digest)', target, digestMessage(digest));
   }
 
   async postBlind(target: string, view: BlindView): Promise<MessageRef> {
+    return this.postPaced('chat.postMessage (blind detection)', target, blindMessage(view));
+  }
+
+  /** A message of FirstWatch's own (not an alert card) posted in the channel's paced lane. */
+  private async postPaced(label: string, target: string, message: { text: string; blocks: unknown[] }): Promise<MessageRef> {
     checkChannel(target);
-    const message = blindMessage(view);
-    const res = await this.call('chat.postMessage (blind detection)', target, undefined, () =>
+    const res = await this.call(label, target, undefined, () =>
       this.queue.post(target, () =>
         this.client.chat.postMessage({
           channel: target,
