@@ -94,8 +94,8 @@ export class IncidentSource {
         pass.filtered++;
         continue;
       }
-      const linkedTo = await store.alertForIncident(workspace.name, incident.name);
-      if (linkedTo !== undefined) {
+      // The incident's latest state moves the card it is linked to (closed there → resolved here).
+      const follow = async (): Promise<void> => {
         const moved = await applyIncidentState({
           store,
           workspace: workspace.name,
@@ -104,6 +104,10 @@ export class IncidentSource {
           recordedAt: incident.lastModifiedTime ?? incident.recordTime,
         });
         if (moved !== undefined) pass.followed.push(moved);
+      };
+      const linkedTo = await store.alertForIncident(workspace.name, incident.name);
+      if (linkedTo !== undefined) {
+        await follow();
         continue;
       }
       if (this.ownsAllRules(incident, alerts)) {
@@ -112,14 +116,7 @@ export class IncidentSource {
           await store.linkIncident(mine.id, workspace.name, incident.name);
           this.waitingSince.delete(incident.name);
           pass.linked.push([mine.id, incident.name]);
-          const moved = await applyIncidentState({
-            store,
-            workspace: workspace.name,
-            incident: asIncident(incident),
-            now: clock(),
-            recordedAt: incident.lastModifiedTime ?? incident.recordTime,
-          });
-          if (moved !== undefined) pass.followed.push(moved);
+          await follow();
           continue;
         }
         const since = this.waitingSince.get(incident.name) ?? end;
