@@ -84,10 +84,12 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       ...(teamsConfig.mode === 'playground'
         ? {
             onInstalled: async (c: TeamsConversation) => {
-              const connections = playground?.clientConnections() ?? 0;
-              // Once per page: a page installs the bot more than once (on load, on opening the channel).
-              if (playground === undefined || connections <= (repostedFor.get(c.conversationId) ?? FIRST_PAGE_CONNECTIONS)) return;
-              repostedFor.set(c.conversationId, connections);
+              if (playground === undefined) return;
+              // Once per page: a page installs the bot more than once (on load, on opening the channel), and
+              // its two sockets may connect on either side of an install, so pages are counted, not sockets.
+              const page = Math.ceil(playground.clientConnections() / FIRST_PAGE_CONNECTIONS);
+              if (page <= (repostedFor.get(c.conversationId) ?? 1)) return;
+              repostedFor.set(c.conversationId, page);
               await repost(inConversation(c));
             },
           }

@@ -28,8 +28,7 @@ export async function runRouterCommand(app: App, command: Command, as: string | 
     }
   }
   out.write(commandReplyText(reply, { now: app.clock() }) + '\n');
-  if (reply.kind === 'error' && reply.message.startsWith('Not allowed:') && !reply.message.includes('RESPONDERS'))
-    out.write(refusalHint(as) + '\n');
+  if (reply.kind === 'error' && reply.message.startsWith('Not allowed:')) out.write(refusalHint(as) + '\n');
   return reply.kind === 'error' ? 1 : 0;
 }
 
