@@ -19,9 +19,6 @@ export interface ChatHandles {
   stop(): Promise<void>;
 }
 
-/** WebSocket connections one Playground page opens (messages and log): more than this, and a later page starts empty. */
-const FIRST_PAGE_CONNECTIONS = 2;
-
 /** The Agents Playground models one team whose first channel is General. */
 const PLAYGROUND_CHANNELS = ['General'];
 
@@ -56,8 +53,8 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
   } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
     let playground: PlaygroundHandle | undefined;
-    /** The Playground's client connections when the open alerts were last posted into a conversation for a new page. */
-    const repostedFor = new Map<string, number>();
+    /** Installations each conversation has had from an open page: the first is the first page, each later one a new page. */
+    const pageInstalls = new Map<string, number>();
     const repost = (where: (c: TeamsConversation) => boolean): Promise<number> =>
       repostOpenAlerts(
         {
@@ -84,12 +81,13 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       ...(teamsConfig.mode === 'playground'
         ? {
             onInstalled: async (c: TeamsConversation) => {
-              if (playground === undefined) return;
-              // Once per page: a page installs the bot more than once (on load, on opening the channel), and
-              // its two sockets may connect on either side of an install, so pages are counted, not sockets.
-              const page = Math.ceil(playground.clientConnections() / FIRST_PAGE_CONNECTIONS);
-              if (page <= (repostedFor.get(c.conversationId) ?? 1)) return;
-              repostedFor.set(c.conversationId, page);
+              // An installation with no page open is the Playground's own (its cards are kept for the first page).
+              if (playground === undefined || playground.clientConnections() === 0) return;
+              // Each page (the first, a reload, a second tab) installs the bot once in each conversation; every page
+              // after the first starts empty. Installations are counted rather than sockets, which reconnect under load.
+              const installs = (pageInstalls.get(c.conversationId) ?? 0) + 1;
+              pageInstalls.set(c.conversationId, installs);
+              if (installs === 1) return;
               await repost(inConversation(c));
             },
           }
