@@ -5,7 +5,7 @@ import { playgroundInstalled, startPlayground, TeamsPlatform } from '../chat/tea
 import { sharedBudgetKey, TEAMS_THREAD_LIMITS } from '../chat/teams/rate-limiter';
 import type { Config } from '../config';
 import type { TeamsConversation } from '../chat/teams/conversations';
-import type { PlaygroundHandle } from '../chat/teams/playground';
+import { PlaygroundPages } from '../chat/teams/playground-pages';
 import type { App } from './build';
 import { inConversation, repostOpenAlerts } from './repost';
 
@@ -52,10 +52,9 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     app.addTargets('teams', teamsConfig.channels.length > 0 ? [...teamsConfig.channels] : PLAYGROUND_CHANNELS);
   } else if (teamsConfig.mode !== 'off') {
     const { config } = app;
-    let playground: PlaygroundHandle | undefined;
-    /** Installations each conversation has had from an open page: the first is the first page, each later one a new page. */
-    const pageInstalls = new Map<string, number>();
-    const repost = (where: (c: TeamsConversation) => boolean): Promise<number> =>
+    let pages: PlaygroundPages | undefined;
+    let playgroundUrl = '';
+    const repost = (where: (c: TeamsConversation) => boolean, collected?: () => void): Promise<number> =>
       repostOpenAlerts(
         {
           store: app.store,
@@ -64,7 +63,13 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
           logger: app.logger.child({ component: 'teams' }),
         },
         where,
+        collected,
       );
+    /** Held posts to the Playground's channels may go now (a page opened one, or came back). */
+    const releaseHeld = async (also: string[] = []): Promise<void> => {
+      for (const target of new Set([...channels, ...also])) await app.store.releaseWaiting('teams', target);
+      kick();
+    };
     const teams = new TeamsPlatform({
       store: app.store,
       router: app.router,
@@ -77,18 +82,19 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
       // Teams limits each thread per bot, not per process: every replica takes its slots from the shared store.
       sharedBudget: (thread) => app.store.takeBudgetWindows(sharedBudgetKey(thread), TEAMS_THREAD_LIMITS, app.clock()),
-      // A page of the Playground after its first (a reload, a second tab) starts empty: installing there posts what is open again.
+      // The Playground shows a card only to a page that is open on its channel: posts wait for one, and each
+      // page that opens a channel (the first, a reload, a second tab) gets what is open there.
       ...(teamsConfig.mode === 'playground'
         ? {
+            unseen: (c: TeamsConversation) =>
+              pages === undefined ? 'the Agents Playground has not started yet' : pages.notShown(c.conversationId, playgroundUrl),
             onInstalled: async (c: TeamsConversation) => {
-              // An installation with no page open is the Playground's own (its cards are kept for the first page).
-              if (playground === undefined || playground.clientConnections() === 0) return;
-              // Each page (the first, a reload, a second tab) installs the bot once in each conversation; every page
-              // after the first starts empty. Installations are counted rather than sockets, which reconnect under load.
-              const installs = (pageInstalls.get(c.conversationId) ?? 0) + 1;
-              pageInstalls.set(c.conversationId, installs);
-              if (installs === 1) return;
-              await repost(inConversation(c));
+              // An installation with no page open is the Playground's own, made at start.
+              if (pages === undefined || pages.connected() === 0) return;
+              const page = pages;
+              // Opened once the copies to post again are collected, so the dispatcher's posts from then on are not among them.
+              await repost(inConversation(c), () => page.opens(c.conversationId));
+              await releaseHeld([c.conversationId, c.name]);
             },
           }
         : {}),
@@ -116,9 +122,24 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
           logger: app.logger.child({ component: 'playground' }),
         });
         stops.unshift(() => started.stop());
-        // A new Playground holds no messages: what is open is posted into it (before the dispatcher starts), once.
-        await repost(() => true);
-        playground = started;
+        playgroundUrl = started.url;
+        const opened = new PlaygroundPages(started.logFile);
+        pages = opened;
+        // A page whose socket dropped (a loaded machine) and came back gets what was held meanwhile.
+        let connected = 0;
+        const watch = setInterval(() => {
+          const now = opened.connected();
+          if (connected === 0 && now > 0)
+            releaseHeld().catch((err: unknown) =>
+              app.logger.warn(
+                { err: err instanceof Error ? err.message : String(err) },
+                'Teams: held cards not released; the next page will',
+              ),
+            );
+          connected = now;
+        }, 1_000);
+        watch.unref();
+        stops.unshift(async () => clearInterval(watch));
         banner.push(`Teams: open the Agents Playground at ${started.url} (channel General of My Team)`);
       };
     }

@@ -2,6 +2,7 @@ import type { Alert } from '../alerts/types';
 import type { TeamsConversation } from '../chat/teams/conversations';
 import type { CardOptions, MessageRef } from '../delivery/types';
 import type { Logger } from '../logging/logger';
+import type { Delivery } from '../store/outbox-store';
 import type { Store } from '../store/store';
 
 /** The most open alerts posted again into one conversation. */
@@ -31,9 +32,15 @@ export function inConversation(installed: TeamsConversation): (target: TeamsConv
  * is not resolved and whose Teams card went to a conversation `where` selects
  * is posted again, oldest first, and the outbox's copy now points at the new
  * message, so later changes redraw it. Resolved alerts are not posted again.
- * Returns how many cards were posted.
+ * Returns how many cards were posted. `collected` runs once the copies to post
+ * again are known and before any is posted: a copy posted after it (the
+ * dispatcher, into a conversation just opened) is not posted twice.
  */
-export async function repostOpenAlerts(deps: RepostDeps, where: (target: TeamsConversation) => boolean): Promise<number> {
+export async function repostOpenAlerts(
+  deps: RepostDeps,
+  where: (target: TeamsConversation) => boolean,
+  collected: () => void = () => undefined,
+): Promise<number> {
   const open = await deps.store.listAlerts({ status: 'open', limit: REPOST_LIMIT });
   const inHere = new Map<string, boolean>();
   const isHere = async (target: string): Promise<boolean> => {
@@ -45,16 +52,19 @@ export async function repostOpenAlerts(deps: RepostDeps, where: (target: TeamsCo
     }
     return here;
   };
-  let posted = 0;
+  const again: { alert: Alert; copy: Delivery & { ref: MessageRef } }[] = [];
   for (const alert of [...open].reverse()) {
     for (const copy of await deps.store.listDeliveries(alert.id)) {
       if (copy.platform !== 'teams' || copy.state !== 'posted' || copy.ref === undefined || !(await isHere(copy.target))) continue;
-      const drawn = await deps.postedCopy(alert.id, copy.ref.messageId);
-      const ref = await deps.teams.postAlert(copy.target, alert, drawn?.options);
-      await deps.store.markPosted(copy.id, ref, alert.version);
-      posted++;
+      again.push({ alert, copy: { ...copy, ref: copy.ref } });
     }
   }
-  if (posted > 0) deps.logger.info({ cards: posted }, 'Teams: open alerts posted again');
-  return posted;
+  collected();
+  for (const { alert, copy } of again) {
+    const drawn = await deps.postedCopy(alert.id, copy.ref.messageId);
+    const ref = await deps.teams.postAlert(copy.target, alert, drawn?.options);
+    await deps.store.markPosted(copy.id, ref, alert.version);
+  }
+  if (again.length > 0) deps.logger.info({ cards: again.length }, 'Teams: open alerts posted again');
+  return again.length;
 }

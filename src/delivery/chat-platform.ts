@@ -7,8 +7,12 @@ import type { CardOptions, ChatPlatformName, MessageRef } from './types';
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    /** retry: try again later (429, 5xx, network); wait: a setup problem (not_in_channel, unknown channel) that needs a person; fatal: will never work for this payload. */
-    readonly disposition: 'retry' | 'wait' | 'fatal',
+    /**
+     * retry: try again later (429, 5xx, network); wait: a setup problem (not_in_channel, unknown channel) that
+     * needs a person; hold: nobody would see it yet and the platform releases it when somebody can (a local
+     * Teams client with no page open), so it is parked without alarm; fatal: will never work for this payload.
+     */
+    readonly disposition: 'retry' | 'wait' | 'hold' | 'fatal',
     readonly retryAfterMs?: number,
   ) {
     super(message);

@@ -291,10 +291,10 @@ export class Dispatcher {
     const { store, logger } = this.options;
     const message = err instanceof Error ? err.message : String(err);
     const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
-    if (disposition === 'wait') {
+    if (disposition === 'wait' || disposition === 'hold') {
       await store.markWaiting(id, message);
       this.tell({ kind: 'post', platform, outcome: 'waiting', alert, at: this.clock() });
-      this.reportWaitingOnce(platform, target, message);
+      this.reportWaitingOnce(platform, target, message, disposition);
       return;
     }
     if (disposition === 'fatal' || attempts >= this.maxAttempts) {
@@ -334,7 +334,7 @@ export class Dispatcher {
         return;
       }
       const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
-      if (disposition === 'fatal' || disposition === 'wait') {
+      if (disposition === 'fatal' || disposition === 'wait' || disposition === 'hold') {
         // The service said this redraw will not work (message deleted) or needs a person (channel gone): retrying only hides newer cards.
         const state = disposition === 'fatal' ? 'failed' : 'waiting';
         await this.options.store.stopRender(delivery.id, state, message);
@@ -416,10 +416,14 @@ export class Dispatcher {
     return new Date(this.clock().getTime() + delay);
   }
 
-  private reportWaitingOnce(platform: string, target: string, message: string): void {
+  private reportWaitingOnce(platform: string, target: string, message: string, disposition: 'wait' | 'hold'): void {
     const key = `${platform}:${target}`;
     if (this.reportedWaiting.has(key)) return;
     this.reportedWaiting.add(key);
+    if (disposition === 'hold') {
+      this.options.logger.info({ platform, target, reason: message }, 'deliveries to this target are held until it can show them');
+      return;
+    }
     this.options.logger.error(
       { platform, target, reason: message },
       'deliveries to this target are waiting for a setup fix; they are kept and will be posted once it is fixed',

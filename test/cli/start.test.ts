@@ -9,12 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { eventually } from '../chat/teams/eventually';
 import { firstwatch } from '../support/firstwatch-cli';
+import { PlaygroundDriver } from '../support/playground/driver';
 import { freePort, logged, Started } from './start-process';
-
-/** The alert ids whose card the Playground received (its log keeps each activity the bot sent). */
-function cardsIn(playgroundLog: string): Set<string> {
-  return new Set([...playgroundLog.matchAll(/\((FW-\d+)\)/g)].map((m) => m[1] as string));
-}
 
 describe('firstwatch start', () => {
   let cwd: string;
@@ -66,13 +62,25 @@ describe('firstwatch start', () => {
       expect(first.stdout.split('\n')[0]).toMatch(/^FirstWatch is running at http:\/\/127\.0\.0\.1:\d+ \(Ctrl\+C stops it\)\.$/);
       expect(first.stdout.indexOf('Teams: open the Agents Playground at http://localhost:')).toBeLessThan(first.stdout.indexOf('FW-1'));
       expect(first.stdout).toContain('npx firstwatch ack FW-1 --as you@contoso.com');
-      // Every alert of the first poll is in the Playground.
-      const posted = await first.until('every card in Teams', () => {
-        const created = logged(first.stderr, 'poll finished', 'created').reduce<number>((n, c) => n + Number(c), 0);
-        const teams = logged(first.stderr, 'alert posted', 'platform').filter((p) => p === 'teams').length;
-        return logged(first.stderr, 'poll finished', 'created').length >= 2 && created > 1 && teams === created ? created : undefined;
+      // Cards wait for a page: once one opens General, every alert of the first polls is in the Playground.
+      const url = logged(first.stderr, 'Agents Playground started', 'url')[0] as string;
+      const created = await first.until('the first polls', () => {
+        const polls = logged(first.stderr, 'poll finished', 'created');
+        const n = polls.reduce<number>((sum, c) => sum + Number(c), 0);
+        return polls.length >= 2 && n > 1 ? n : undefined;
       });
-      expect(posted).toBeGreaterThan(1);
+      const page = await PlaygroundDriver.launch();
+      try {
+        await page.open(url);
+        await page.openChannel('General');
+        const posted = await first.until('every card in Teams', () => {
+          const teams = logged(first.stderr, 'alert posted', 'platform').filter((p) => p === 'teams').length;
+          return teams === created ? teams : undefined;
+        });
+        expect(posted).toBeGreaterThan(1);
+      } finally {
+        await page.close();
+      }
       expect(first.stderr).not.toMatch(/"level":40.*detection file/);
 
       const resolved = await firstwatch(cwd, ['resolve', 'FW-1', '--classification', 'fp', '--as', 'alex@contoso.com'], env);
@@ -101,17 +109,30 @@ describe('firstwatch start', () => {
         () => logged(second.stderr, 'Agents Playground started', 'cwd')[0] as string,
       );
       expect(folder).not.toBe(firstFolder);
-      await second.until('the open alerts posted again', () =>
-        logged(second.stderr, 'Teams: open alerts posted again', 'cards').length > 0 ? true : undefined,
-      );
       // On the console, the banner says how many are open (their cards were printed by the first run).
       await second.until('the banner', () => (second.stdout.includes('  Try: ') ? true : undefined));
       expect(second.stdout).toContain(`Open: ${openIds.size} alerts from earlier runs (npx firstwatch alerts lists them)`);
-      const shown = cardsIn(readFileSync(path.join(folder, 'devTools', 'm365agentsplayground.log'), 'utf8'));
-      for (const id of openIds) expect(shown.has(id)).toBe(true);
-      expect(shown.has('FW-1')).toBe(false);
+      // The new Playground shows nothing until a page opens General; then what is open is posted again there, once.
+      const page = await PlaygroundDriver.launch();
+      try {
+        await page.open(logged(second.stderr, 'Agents Playground started', 'url')[0] as string);
+        await page.openChannel('General');
+        const shown = await eventually(
+          'the open alerts on the page',
+          async () => {
+            const ids = (await page.alertIdsShown()).filter((id) => openIds.has(id) || id === 'FW-1');
+            return ids.length >= openIds.size ? ids : undefined;
+          },
+          150_000,
+        );
+        // Each open alert once; the resolved FW-1 not at all.
+        expect(shown).toEqual([...openIds].sort());
+        expect(logged(second.stderr, 'Teams: open alerts posted again', 'cards')).toEqual([openIds.size]);
+      } finally {
+        await page.close();
+      }
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  }, 240_000);
+  }, 420_000);
 });

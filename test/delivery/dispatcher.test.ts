@@ -6,7 +6,7 @@ import { cardContextFactory } from '../../src/cards/card-context';
 import { ConsolePlatform } from '../../src/chat/console/console-platform';
 import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platform';
 import type { MessageRef } from '../../src/delivery/types';
-import { silentLogger } from '../../src/logging/logger';
+import { createLogger, silentLogger } from '../../src/logging/logger';
 import { Dispatcher, type DeliveryEvent } from '../../src/delivery/dispatcher';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
 import type { DeliveryTarget } from '../../src/delivery/types';
@@ -122,6 +122,31 @@ describe('Dispatcher over the SQLite outbox', () => {
     expect(await store.releaseWaiting('slack', 'C1')).toBe(1);
     await dispatcher.drainUntilIdle();
     expect(slack.posted).toEqual(['FW-1']);
+  });
+
+  it('holds a delivery nobody could see yet without raising an alarm, and posts it once released', async () => {
+    const lines = new PassThrough();
+    let logged = '';
+    lines.on('data', (d: Buffer) => (logged += d.toString()));
+    dispatcher = new Dispatcher({ store, platforms: { slack }, logger: createLogger('info', lines), clock: () => clock });
+    await record(1);
+    await record(2);
+    slack.failures = [
+      new DeliveryError('no page of the local client is open', 'hold'),
+      new DeliveryError('no page of the local client is open', 'hold'),
+    ];
+    await dispatcher.drainUntilIdle();
+    expect((await store.listDeliveries('FW-1'))[0]).toMatchObject({ state: 'waiting', lastError: 'no page of the local client is open' });
+    expect(slack.posted).toEqual([]);
+    // Said once, at info: an expected state, not a setup problem.
+    const records = logged
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(records.map((r) => [r.level, r.msg])).toEqual([[30, 'deliveries to this target are held until it can show them']]);
+    expect(await store.releaseWaiting('slack', 'C1')).toBe(2);
+    await dispatcher.drainUntilIdle();
+    expect(slack.posted).toEqual(['FW-1', 'FW-2']);
   });
 
   it('after a crash mid-post, finds the earlier card instead of posting twice, then re-renders it', async () => {

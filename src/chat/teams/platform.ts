@@ -47,6 +47,11 @@ export interface TeamsPlatformOptions {
   postedCopy?: (alertId: string, messageId: string) => Promise<PostedCopy | undefined>;
   /** The app was installed in a conversation that may show nothing yet (a new Agents Playground): post what is open there. */
   onInstalled?: (conversation: TeamsConversation) => Promise<void>;
+  /**
+   * Why a card posted to this conversation now would be seen by nobody (an Agents Playground with no page on
+   * it), or undefined when it would be seen. Such posts are held (DeliveryError 'hold') until released.
+   */
+  unseen?: (conversation: TeamsConversation) => string | undefined;
   /** Clock, tenant and links for an alert's card (the app's cardContext); by default now + the configured tenant. */
   cardContext?: (alert: Alert) => CardContext;
   /** "Now" for cards that show no alert (hunt results, lists); default the system clock. */
@@ -87,9 +92,11 @@ export class TeamsPlatform implements ChatPlatform {
   private readonly render: (alert: Alert) => object;
   /** Targets already reported as unknown, so the log says it once. */
   private readonly reportedMissing = new Set<string>();
+  private readonly unseen: ((conversation: TeamsConversation) => string | undefined) | undefined;
 
   constructor(options: TeamsPlatformOptions) {
     this.logger = options.logger;
+    this.unseen = options.unseen;
     const auth = resolveTeamsAuth(options.credentials ?? {}, options.nodeEnv ?? process.env.NODE_ENV);
     this.authMode = auth.mode;
     const { AgentApplication, CloudAdapter } = hosting();
@@ -259,6 +266,8 @@ export class TeamsPlatform implements ChatPlatform {
   async postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef> {
     const what = `post ${alert.id} to Teams ${target}`;
     const c = await this.target(target, what);
+    const unseen = this.unseen?.(c);
+    if (unseen !== undefined) throw new DeliveryError(`${what}: ${unseen}`, 'hold');
     const card = this.renderCopy(alert, options);
     const message = { card, summary: `${alert.id}: ${alert.title}`.slice(0, 200) };
     if (c.kind === 'channel') {

@@ -116,6 +116,12 @@ export class PlaygroundDriver {
     return card;
   }
 
+  /** The alert ids of the cards on the page, one entry per card (a duplicate shows twice), sorted. */
+  async alertIdsShown(): Promise<string[]> {
+    const text = await this.page.innerText('body');
+    return [...text.matchAll(/ · (FW-\d+)\n/g)].map((m) => m[1] as string).sort();
+  }
+
   async cardText(card: Locator): Promise<string> {
     return card.innerText();
   }
