@@ -81,16 +81,21 @@ export class SqliteIncidentSync implements IncidentSyncStore {
     const { at, until } = leaseWindow(now, leaseMs);
     const max = checkLimit(limit);
     const atText = at.toISOString();
-    return this.conn.write(() => {
-      const due = this.conn
-        .sql(
-          `SELECT l.alert_seq, l.workspace, l.incident_name, a.version, l.attempts FROM incident_links l JOIN alerts a ON a.seq = l.alert_seq
+    const dueSql = `SELECT l.alert_seq, l.workspace, l.incident_name, a.version, l.attempts FROM incident_links l JOIN alerts a ON a.seq = l.alert_seq
          WHERE a.version > l.written_version
            AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= @at)
            AND (l.lease_until IS NULL OR l.lease_until <= @at)
-         ORDER BY a.updated_at, l.alert_seq LIMIT @max`,
-        )
-        .all({ at: atText, max }) as { alert_seq: number; workspace: string; incident_name: string; version: number; attempts: number }[];
+         ORDER BY a.updated_at, l.alert_seq LIMIT @max`;
+    // Every chat decision asks; most owe nothing. A read answers that without taking the write lock.
+    if (this.conn.sql(dueSql).get({ at: atText, max: 1 }) === undefined) return [];
+    return this.conn.write(() => {
+      const due = this.conn.sql(dueSql).all({ at: atText, max }) as {
+        alert_seq: number;
+        workspace: string;
+        incident_name: string;
+        version: number;
+        attempts: number;
+      }[];
       const lease = this.conn.sql('UPDATE incident_links SET lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE alert_seq = ?');
       return due.map((r) => {
         lease.run(until.toISOString(), atText, r.alert_seq);
