@@ -54,6 +54,7 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
     const { config } = app;
     let pages: PlaygroundPages | undefined;
     let playgroundUrl = '';
+    let playgroundServiceUrl = '';
     const repost = (where: (c: TeamsConversation) => boolean, collected?: () => void): Promise<number> =>
       repostOpenAlerts(
         {
@@ -86,8 +87,11 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       // page that opens a channel (the first, a reload, a second tab) gets what is open there.
       ...(teamsConfig.mode === 'playground'
         ? {
+            // Only the Playground's own conversations (its connector's URL); the dispatcher starts after it does.
             unseen: (c: TeamsConversation) =>
-              pages === undefined ? 'the Agents Playground has not started yet' : pages.notShown(c.conversationId, playgroundUrl),
+              pages !== undefined && c.serviceUrl.startsWith(playgroundServiceUrl)
+                ? pages.notShown(c.conversationId, playgroundUrl)
+                : undefined,
             onInstalled: async (c: TeamsConversation) => {
               // An installation with no page open is the Playground's own, made at start.
               if (pages === undefined || pages.connected() === 0) return;
@@ -123,6 +127,7 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
         });
         stops.unshift(() => started.stop());
         playgroundUrl = started.url;
+        playgroundServiceUrl = started.serviceUrl;
         const opened = new PlaygroundPages(started.logFile);
         pages = opened;
         // A page whose socket dropped (a loaded machine) and came back gets what was held meanwhile.
