@@ -322,8 +322,17 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     ...(localWorkspace !== undefined ? { localOrigin: localWorkspace.url.replace(/\/v1\/?$/, '') } : {}),
     onChanged: () => dispatcher.kick(),
   });
-  // A decision made in chat is owed to its incident: write it back now rather than at the next interval.
-  if (incidents !== undefined) alerts.onChange(() => incidents.sync.writeSoon());
+  // A decision made in chat is owed to its incident: write it back now rather than at the next interval. Only an
+  // alert linked to an incident owes one (a PK read), so a burst of clicks on rule alerts asks the store for nothing more.
+  if (incidents !== undefined)
+    alerts.onChange((alert) => {
+      store.getIncidentLink(alert.id).then(
+        (link) => {
+          if (link !== undefined) incidents.sync.writeSoon();
+        },
+        () => incidents.sync.writeSoon(),
+      );
+    });
 
   return {
     config,
