@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { StoreInputError } from '../store';
 import { loadMigrations, migrate } from './migrate';
 
+/** SQLite's page cache per connection, in KiB. */
+export const PAGE_CACHE_KIB = 4096;
+
 export interface SqliteStoreOptions {
   /** Time source for created/updated stamps and "due now"; defaults to the system clock. */
   clock?: () => Date;
@@ -30,6 +33,10 @@ export class SqliteConnection {
       this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('synchronous = NORMAL');
+      // better-sqlite3 builds SQLite with a 16 MiB page cache per connection, which fills as the store grows
+      // (RSS rose by about 15 MiB between 10,000 and 20,000 alerts, then held). 4 MiB holds the hot pages;
+      // a miss is a read from the OS's file cache.
+      this.db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
       migrate(this.db, loadMigrations(), this.clock);
     } catch (err) {
       this.db.close();
