@@ -113,7 +113,9 @@ function requestContext(options: HttpServerOptions): RequestHandler {
     const incoming = req.get('x-request-id');
     const requestId = incoming !== undefined && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.requestId = requestId;
-    req.log = options.logger.child({ requestId });
+    // Built on first use: most requests log nothing at the configured level, and a child logger per request showed in burst profiles.
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (log ??= options.logger.child({ requestId })) });
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     res.on('finish', () => {
@@ -121,7 +123,7 @@ function requestContext(options: HttpServerOptions): RequestHandler {
       options.onRequest?.(route, res.statusCode);
       const entry = { method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) };
       if (res.statusCode >= 500) req.log?.warn(entry, 'request answered with an error');
-      else req.log?.debug(entry, 'request');
+      else options.logger.debug({ requestId, ...entry }, 'request');
     });
     next();
   };

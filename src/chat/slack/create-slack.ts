@@ -178,8 +178,18 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     ...(await whoAmI()),
   });
   const clientOptions: WebClientOptions = { ...common, retryConfig: { retries: 1, factor: 1, minTimeout: 200, maxTimeout: 400 } };
+  // No listener keeps per-conversation state; Bolt's default store looked it up (and threw "not found") on every request.
+  const convoStore = false as const;
   if (mode === 'socket') {
-    app = new App({ appToken: options.appToken, socketMode: true, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({
+      appToken: options.appToken,
+      socketMode: true,
+      authorize,
+      logger: bolt,
+      logLevel: LogLevel.INFO,
+      clientOptions,
+      convoStore,
+    });
   } else {
     // endpoints '/': the composition root mounts the router at /slack/events, so requests arrive here as '/'.
     receiver = new ExpressReceiver({
@@ -189,7 +199,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
       processBeforeResponse: false,
       processEventErrorHandler: slackProcessError(logger),
     });
-    app = new App({ receiver, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions });
+    app = new App({ receiver, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions, convoStore });
   }
 
   const tasks = new TaskTracker();

@@ -76,19 +76,23 @@ const MESSAGE = 'application/vnd.microsoft.activity.message';
 
 /** Answers an Action.Execute invoke with a card that replaces the clicked one. */
 export async function answerWithCard(ctx: TurnContext, card: object): Promise<void> {
-  await ctx.sendActivity(
-    Activity.fromObject({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: CARD, value: card } } }),
-  );
+  await ctx.sendActivity(invokeResponse({ statusCode: 200, type: CARD, value: card }));
 }
 
 /** Answers an Action.Execute invoke with a message shown under the card; the card stays as it was. */
 export async function answerWithMessage(ctx: TurnContext, text: string): Promise<void> {
-  await ctx.sendActivity(
-    Activity.fromObject({
-      type: 'invokeResponse',
-      value: { status: 200, body: { statusCode: 200, type: MESSAGE, value: text.slice(0, 1000) } },
-    }),
-  );
+  await ctx.sendActivity(invokeResponse({ statusCode: 200, type: MESSAGE, value: text.slice(0, 1000) }));
+}
+
+/**
+ * The invoke's HTTP answer, built directly: Activity.fromObject would run the
+ * whole activity schema (zod) over an object whose every field is ours, about
+ * 2% of a click's CPU in a 200-click burst.
+ */
+function invokeResponse(body: { statusCode: number; type: string; value: unknown }): Activity {
+  const activity = new Activity('invokeResponse');
+  activity.value = { status: 200, body };
+  return activity;
 }
 
 export function errorText(err: unknown): string {
