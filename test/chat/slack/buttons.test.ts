@@ -112,6 +112,32 @@ describe('Slack buttons through the real Bolt app (HTTP mode)', () => {
     expect(await h.store.listAudit({ alertId: alert.id, limit: 10 })).toHaveLength(0);
   });
 
+  it('acknowledges a link button (Slack opens its URL) and does nothing else', async () => {
+    const [alert] = await h.postAlerts(1);
+    const card = h.cardOf(alert.id);
+    const callsBefore = h.standin.calls.length;
+    const answer = await h.standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: card.channel,
+      messageTs: card.ts,
+      actionId: 'fw_link_defender-user',
+      value: 'https://security.microsoft.com/',
+    });
+    expect(answer.status).toBe(200);
+    // A state button clicked after it is handled in turn, so by then the link click's work (none) is done.
+    await h.standin.sendBlockAction({
+      user: 'U0ALICE',
+      channel: card.channel,
+      messageTs: card.ts,
+      actionId: 'fw_ack',
+      value: buttonOn(h.standin.message(card.channel, card.ts)?.blocks, 'fw_ack').value,
+    });
+    expect(await h.transitioned()).toMatchObject({ id: alert.id, status: 'acknowledged' });
+    expect(h.transitions).toHaveLength(1);
+    expect(h.standin.ephemerals).toHaveLength(0);
+    expect(h.standin.calls.slice(callsBefore).filter((c) => c.method !== 'users.info')).toEqual([]);
+  });
+
   it('refuses a tampered button (value and action_id disagree) privately and changes nothing', async () => {
     const [alert] = await h.postAlerts(1);
     const card = h.cardOf(alert.id);

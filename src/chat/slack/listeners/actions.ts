@@ -14,19 +14,21 @@ import { tellPrivately } from './private-reply';
 export const BUTTON_ACTION_IDS: Readonly<Record<CardVerb, string>> = Object.fromEntries(
   CARD_VERBS.map((v) => [v, slackActionId(v)]),
 ) as Record<CardVerb, string>;
-const LINK_BUTTON = new RegExp(`^${SLACK_IDS.linkActionPrefix}`);
+const VERB_OF_ACTION_ID: ReadonlyMap<string, CardVerb> = new Map(
+  (Object.entries(BUTTON_ACTION_IDS) as [CardVerb, string][]).map(([verb, actionId]) => [actionId, verb]),
+);
+/** Every action_id FirstWatch answers: the state buttons, and link buttons (fw_link_…), which need only an ack(). */
+const OUR_ACTIONS = new RegExp(`^(?:${[...VERB_OF_ACTION_ID.keys()].join('|')}|${SLACK_IDS.linkActionPrefix}.*)$`);
 
 export function registerActionListeners(app: App, deps: SlackHandlerDeps): void {
-  for (const [verb, actionId] of Object.entries(BUTTON_ACTION_IDS) as [CardVerb, string][]) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, action, respond }) => {
-      // Slack's 3 s budget: acknowledge before anything that can be slow.
-      await ack();
-      await deps.tasks.afterWaitingIo(() => onButton(deps, verb, body, action, respond));
-    });
-  }
-  // Link buttons open a URL in the browser; Slack still expects the click acknowledged.
-  app.action(LINK_BUTTON, async ({ ack }) => {
+  // One listener for all of them: Bolt runs every registered listener's matching for every request.
+  app.action<BlockButtonAction>(OUR_ACTIONS, async ({ ack, body, action, respond }) => {
+    // Slack's 3 s budget: acknowledge before anything that can be slow.
     await ack();
+    const verb = VERB_OF_ACTION_ID.get(action.action_id);
+    // A link button: Slack opens its URL; the ack is all it needs.
+    if (verb === undefined) return;
+    await deps.tasks.afterWaitingIo(() => onButton(deps, verb, body, action, respond));
   });
 }
 

@@ -32,13 +32,17 @@ export const SLASH_COMMANDS: readonly SlashCommandSpec[] = [
   },
 ];
 
+const SPEC_OF_COMMAND: ReadonlyMap<string, SlashCommandSpec> = new Map(SLASH_COMMANDS.map((spec) => [spec.command, spec]));
+const OUR_COMMANDS = new RegExp(`^(?:${SLASH_COMMANDS.map((spec) => spec.command).join('|')})$`);
+
 export function registerCommandListeners(app: App, deps: SlackHandlerDeps): void {
-  for (const spec of SLASH_COMMANDS) {
-    app.command(spec.command, async ({ ack, command, respond }) => {
-      await ack();
-      await deps.tasks.afterWaitingIo(() => onCommand(deps, spec, command, respond));
-    });
-  }
+  // One listener for all of them: Bolt runs every registered listener's matching for every request.
+  app.command(OUR_COMMANDS, async ({ ack, command, respond }) => {
+    await ack();
+    const spec = SPEC_OF_COMMAND.get(command.command);
+    if (spec === undefined) return;
+    await deps.tasks.afterWaitingIo(() => onCommand(deps, spec, command, respond));
+  });
 }
 
 async function onCommand(deps: SlackHandlerDeps, spec: SlashCommandSpec, command: SlashCommand, respond: RespondFn): Promise<void> {

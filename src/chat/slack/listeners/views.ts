@@ -23,24 +23,25 @@ function inputs(view: ViewSubmitAction['view']): { note?: string; classification
   return { ...(typeof note === 'string' ? { note } : {}), ...(typeof selected === 'string' ? { classification: selected } : {}) };
 }
 
+const OUR_MODALS = new RegExp(`^(?:${Object.values(MODAL_CALLBACK_IDS).join('|')})$`);
+
 export function registerViewListeners(app: App, deps: SlackHandlerDeps): void {
-  for (const callbackId of Object.values(MODAL_CALLBACK_IDS)) {
-    app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction>) => {
-      // Input problems are answered inside the open modal (response_action errors); that is the ack.
-      const form = inputs(view);
-      if (callbackId === MODAL_CALLBACK_IDS.resolve && (form.classification === undefined || form.classification === '')) {
-        await ack({ response_action: 'errors', errors: { [SLACK_IDS.classificationBlock]: 'Choose how this alert is classified.' } });
-        return;
-      }
-      const note = validateNote(form.note);
-      if (!note.ok) {
-        await ack({ response_action: 'errors', errors: { [SLACK_IDS.noteBlock]: `The note cannot be used: ${note.reason}.` } });
-        return;
-      }
-      await ack();
-      await deps.tasks.afterWaitingIo(() => onSubmit(deps, body));
-    });
-  }
+  // One listener for both: Bolt runs every registered listener's matching for every request.
+  app.view<ViewSubmitAction>(OUR_MODALS, async ({ ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction>) => {
+    // Input problems are answered inside the open modal (response_action errors); that is the ack.
+    const form = inputs(view);
+    if (view.callback_id === MODAL_CALLBACK_IDS.resolve && (form.classification === undefined || form.classification === '')) {
+      await ack({ response_action: 'errors', errors: { [SLACK_IDS.classificationBlock]: 'Choose how this alert is classified.' } });
+      return;
+    }
+    const note = validateNote(form.note);
+    if (!note.ok) {
+      await ack({ response_action: 'errors', errors: { [SLACK_IDS.noteBlock]: `The note cannot be used: ${note.reason}.` } });
+      return;
+    }
+    await ack();
+    await deps.tasks.afterWaitingIo(() => onSubmit(deps, body));
+  });
 }
 
 async function onSubmit(deps: SlackHandlerDeps, body: ViewSubmitAction): Promise<void> {
