@@ -36,8 +36,23 @@ describe('within', () => {
     await expect(within(Promise.reject(boom), 1_000, t.timeout)).rejects.toBe(boom);
   });
 
-  it('is built on AbortSignal.timeout by default', async () => {
-    await expect(within(new Promise<number>(() => undefined), 0)).resolves.toBe(TIMED_OUT);
+  describe('on real time (the default)', () => {
+    it('answers TIMED_OUT when the deadline passes first', async () => {
+      await expect(within(new Promise<number>(() => undefined), 0)).resolves.toBe(TIMED_OUT);
+    });
+
+    it('answers the value, or passes the failure through, when the work settles first', async () => {
+      await expect(within(Promise.resolve(7), 60_000)).resolves.toBe(7);
+      const boom = new Error('boom');
+      await expect(within(Promise.reject(boom), 60_000)).rejects.toBe(boom);
+    });
+
+    it('keeps no process alive while it waits', () => {
+      const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const before = timers();
+      void within(new Promise<number>(() => undefined), 60_000);
+      expect(timers()).toBe(before);
+    });
   });
 });
 
