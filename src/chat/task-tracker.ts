@@ -1,10 +1,11 @@
 import { within } from '../time/timeout';
+import { TurnGate } from './turn-gate';
 
 /** Work that outlives the interaction that started it (the slow halves of clicks and commands), so stop() can let it finish. */
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
-  /** Starts waiting for their turn, oldest first (afterWaitingIo). */
-  private readonly deferred: (() => void)[] = [];
+  /** Deferred starts, one per event-loop turn (afterWaitingIo). */
+  private readonly starts = new TurnGate();
 
   track<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
@@ -23,17 +24,8 @@ export class TaskTracker {
    * queueing behind every slow half that arrived before it.
    */
   afterWaitingIo<T>(work: () => Promise<T>): Promise<T> {
-    const started = new Promise<void>((resolve) => {
-      this.deferred.push(resolve);
-      if (this.deferred.length === 1) setImmediate(this.startNext);
-    });
-    return this.track(started.then(work));
+    return this.track(this.starts.turn().then(work));
   }
-
-  private readonly startNext = (): void => {
-    this.deferred.shift()?.();
-    if (this.deferred.length > 0) setImmediate(this.startNext);
-  };
 
   get size(): number {
     return this.running.size;

@@ -25,6 +25,7 @@ import { TeamsSender, type RetryPolicy, type SenderOptions } from './sender';
 import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
 import { systemClock, type Clock } from '../../time/clock';
+import { TurnGate } from '../turn-gate';
 
 export interface TeamsPlatformOptions {
   /** Conversation references (and releaseWaiting, when present). */
@@ -93,6 +94,7 @@ export class TeamsPlatform implements ChatPlatform {
   /** Targets already reported as unknown, so the log says it once. */
   private readonly reportedMissing = new Set<string>();
   private readonly unseen: ((conversation: TeamsConversation) => string | undefined) | undefined;
+  private readonly turns = new TurnGate();
 
   constructor(options: TeamsPlatformOptions) {
     this.logger = options.logger;
@@ -210,6 +212,15 @@ export class TeamsPlatform implements ChatPlatform {
       res.status(400).json({ error: 'The body must be a Bot Framework activity (a JSON object with a "type").' });
       return;
     }
+    // One activity per event-loop turn: a burst of card clicks (each answered with its card, all of it CPU) is
+    // handled as a queue of short slices, with the loop's timers and other requests running between them.
+    this.turns
+      .turn()
+      .then(() => this.authorizeAndProcess(req, res, next, body))
+      .catch((err: unknown) => this.failed(res, next, err));
+  }
+
+  private authorizeAndProcess(req: Request, res: Response, next: NextFunction, body: object): void {
     const sdkReq = req as unknown as Parameters<CloudAdapter['process']>[0];
     const sdkRes = res as unknown as Parameters<CloudAdapter['process']>[1];
     // The SDK answers a refused token with its own error text: the caller gets a fixed body, the log the detail.
