@@ -186,6 +186,8 @@ export class PgOutbox implements OutboxStore {
     const platforms = input.platforms.filter((p) => p === 'slack' || p === 'teams' || p === 'console');
     if (platforms.length === 0) return [];
     const paceMs = input.paceMs ?? 1000;
+    // Due at the caller's `now` (see the SQLite store): its clock may be behind the store's.
+    const dueAt = input.now;
     return this.conn.db.transaction(async (c) => {
       const now = this.conn.now();
       const groups = await c.query<{ platform: ChatPlatformName; target: string; created_at: Date }>(
@@ -205,17 +207,17 @@ export class PgOutbox implements OutboxStore {
         const alertIds = rows.rows.map((r) => r.alert_id);
         const inserted = await c.query<{ id: string | number }>(
           `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, $5, $5, $5) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
-          [g.platform, g.target, g.created_at, JSON.stringify(alertIds), now],
+           VALUES ($1, $2, $3, $4::jsonb, 'pending', 0, $6, $5, $5) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
+          [g.platform, g.target, g.created_at, JSON.stringify(alertIds), now, dueAt],
         );
         const digestId = inserted.rows[0] === undefined ? undefined : Number(inserted.rows[0].id);
         if (digestId === undefined) continue;
         const ids = rows.rows.map((r) => Number(r.id));
         if (postIndividual) {
           await c.query(
-            `UPDATE deliveries d SET next_attempt_at = $2::timestamptz + (t.n * $3::bigint) * interval '1 millisecond', updated_at = $2
+            `UPDATE deliveries d SET next_attempt_at = $4::timestamptz + (t.n * $3::bigint) * interval '1 millisecond', updated_at = $2
              FROM unnest($1::bigint[]) WITH ORDINALITY AS t (id, n) WHERE d.id = t.id`,
-            [ids, now, paceMs],
+            [ids, now, paceMs, dueAt],
           );
         } else {
           await c.query(

@@ -180,6 +180,9 @@ export class SqliteOutbox implements OutboxStore {
     const platforms = input.platforms.filter((p) => p === 'slack' || p === 'teams' || p === 'console');
     if (platforms.length === 0) return [];
     const paceMs = input.paceMs ?? 1000;
+    // Due at the caller's `now`: the dispatcher claims with the time it summarised at, and the store's
+    // clock may already be a millisecond past it (the digest then waited a whole idle interval).
+    const dueAt = input.now.toISOString();
     return this.conn.write(() => {
       const now = this.conn.now();
       const groups = this.conn
@@ -203,9 +206,9 @@ export class SqliteOutbox implements OutboxStore {
             `INSERT INTO digests (platform, target, poll_at, alert_ids, state, attempts, next_attempt_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (platform, target, poll_at) DO NOTHING RETURNING id`,
           )
-          .get(g.platform, g.target, g.created_at, JSON.stringify(alertIds), now, now, now) as { id: number } | undefined;
+          .get(g.platform, g.target, g.created_at, JSON.stringify(alertIds), dueAt, now, now) as { id: number } | undefined;
         if (inserted === undefined) continue;
-        const base = this.conn.clock().getTime();
+        const base = input.now.getTime();
         const mark = postIndividual
           ? this.conn.sql('UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ?')
           : this.conn.sql(`UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`);

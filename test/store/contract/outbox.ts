@@ -241,6 +241,18 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
         expect(await store.claimDueDigests(now, 10)).toEqual([]);
         await expect(store.finishDigest(987654, { error: 'x' })).rejects.toThrow('no digest 987654');
       });
+
+      it("a digest is due at the caller's now, though the store's clock has moved on since", async () => {
+        await pollMany(1, 5);
+        const asked = clock.now();
+        clock.advance(7); // the summary is written a few milliseconds after the dispatcher read its clock
+        const [digest] = await store.summariseStorms({ threshold: 4, now: asked, platforms: ['slack', 'teams'], postIndividual: true });
+        expect(digest).toBeDefined();
+        expect((await store.claimDueDigests(asked, 10)).map((d) => d.id)).toContain(digest.id);
+        // Paced cards count from the same moment.
+        const paced = (await store.listDeliveries(digest.alertIds[0])).map((d) => d.nextAttemptAt?.toISOString());
+        expect(paced).toContain(new Date(asked.getTime() + 1000).toISOString());
+      });
     });
   });
 }
