@@ -265,8 +265,14 @@ export class Dispatcher {
       logger.info({ platform: digest.platform, target: digest.target, alerts: alerts.length }, 'storm digest posted');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const fatal = err instanceof DeliveryError && err.disposition === 'fatal';
-      if (fatal || digest.attempts >= this.maxAttempts) {
+      const disposition = err instanceof DeliveryError ? err.disposition : 'retry';
+      if (disposition === 'wait' || disposition === 'hold') {
+        // Kept like the cards it stands for: released with them when the target can take it.
+        await store.finishDigest(digest.id, { error: message, waiting: true });
+        this.reportWaitingOnce(digest.platform, digest.target, message, disposition);
+        return;
+      }
+      if (disposition === 'fatal' || digest.attempts >= this.maxAttempts) {
         await store.finishDigest(digest.id, { error: message });
         report.failed++;
         logger.error(

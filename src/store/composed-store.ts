@@ -7,6 +7,7 @@ import type {
   BudgetGrant,
   BudgetWindow,
   Delivery,
+  DigestOutcome,
   DeliveryWork,
   OutboxStore,
   ReplyJob,
@@ -151,7 +152,7 @@ export abstract class ComposedStore implements Store {
   claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]> {
     return this.outbox.claimDueDigests(now, limit, leaseMs);
   }
-  finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void> {
+  finishDigest(id: number, result: DigestOutcome): Promise<void> {
     return this.outbox.finishDigest(id, result);
   }
   addDeliveries(alertId: string, targets: DeliveryTarget[]): Promise<number> {

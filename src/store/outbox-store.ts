@@ -63,6 +63,13 @@ export interface StormDigest {
   createdAt: Date;
 }
 
+/**
+ * What became of a digest's post: posted (ref); to retry at retryAt; parked
+ * until releaseWaiting for its target (waiting: nobody could see it there yet,
+ * or the bot is not in the channel), as a delivery would be; given up (none).
+ */
+export type DigestOutcome = { ref: MessageRef } | { error: string; retryAt?: Date; waiting?: true };
+
 export interface SummariseStormsInput {
   /** A poll that queued more than this many cards for one target is a storm. */
   threshold: number;
@@ -100,7 +107,7 @@ export interface OutboxStore {
   markFailed(id: number, error: string): Promise<void>;
   /** A setup problem (bot not in channel, unknown channel): parked until releaseWaiting. */
   markWaiting(id: number, reason: string): Promise<void>;
-  /** Makes every waiting delivery, and every redraw parked waiting, for this platform target due now; returns how many. */
+  /** Makes every waiting delivery, digest and redraw parked waiting for this platform target due now; returns how many. */
   releaseWaiting(platform: ChatPlatformName, target: string): Promise<number>;
   listDeliveries(alertId: string): Promise<Delivery[]>;
 
@@ -134,8 +141,8 @@ export interface OutboxStore {
   summariseStorms(input: SummariseStormsInput): Promise<StormDigest[]>;
   /** Digests due for posting, oldest first, leased for `leaseMs` (a crash makes them due again); counts as an attempt. */
   claimDueDigests(now: Date, limit: number, leaseMs?: number): Promise<StormDigest[]>;
-  /** Posted (ref), to retry (retryAt), or given up (neither). */
-  finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void>;
+  /** Posted (ref), to retry (retryAt), parked until releaseWaiting for its target (waiting), or given up (none). */
+  finishDigest(id: number, result: DigestOutcome): Promise<void>;
 
   /**
    * Takes one of `limit` slots per `windowMs` (a sliding window) counted under

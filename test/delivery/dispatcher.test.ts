@@ -3,6 +3,7 @@ import { AlertService } from '../../src/alerts/alert-service';
 import { AllowListAuthorizer } from '../../src/alerts/authorizer';
 import type { Alert, NewAlert } from '../../src/alerts/types';
 import { cardContextFactory } from '../../src/cards/card-context';
+import type { DigestView } from '../../src/cards/digest-view';
 import { ConsolePlatform } from '../../src/chat/console/console-platform';
 import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platform';
 import type { MessageRef } from '../../src/delivery/types';
@@ -45,6 +46,14 @@ class ScriptedPlatform implements ChatPlatform {
   }
   async replyInThread(_ref: MessageRef, text: string): Promise<void> {
     this.replies.push(text);
+  }
+  readonly digests: string[][] = [];
+  digestFailures: Error[] = [];
+  async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
+    const failure = this.digestFailures.shift();
+    if (failure) throw failure;
+    this.digests.push(digest.first.map((l) => l.id));
+    return { platform: 'slack', target, messageId: `ts-digest-${this.digests.length}` };
   }
 }
 
@@ -147,6 +156,39 @@ describe('Dispatcher over the SQLite outbox', () => {
     expect(await store.releaseWaiting('slack', 'C1')).toBe(2);
     await dispatcher.drainUntilIdle();
     expect(slack.posted).toEqual(['FW-1', 'FW-2']);
+  });
+
+  it('keeps a storm digest for a target that cannot take it, past the attempt limit, and posts it once released', async () => {
+    dispatcher = new Dispatcher({
+      store,
+      platforms: { slack },
+      logger: silentLogger(),
+      clock: () => clock,
+      retryBaseMs: 1000,
+      retryMaxMs: 1000,
+      maxAttempts: 3,
+      storm: { threshold: 2, postIndividual: false },
+    });
+    await store.recordPoll({
+      workspace: 'la-sec-prod',
+      detectionId: 'first-time-run-command',
+      watermark: clock,
+      alerts: [1, 2, 3].map(newAlert),
+      targets: [{ platform: 'slack', target: 'C1' }],
+    });
+    slack.digestFailures = [new DeliveryError('not_in_channel', 'wait')];
+    await dispatcher.drainUntilIdle();
+    // Later passes, well past the attempt limit's backoff, neither post nor give it up.
+    for (let i = 0; i < 5; i++) {
+      clock = new Date(clock.getTime() + 60_000);
+      await dispatcher.drainUntilIdle();
+    }
+    expect(slack.digests).toEqual([]);
+    expect(await store.claimDueDigests(clock, 10)).toEqual([]);
+    expect(await store.releaseWaiting('slack', 'C1')).toBe(1);
+    await dispatcher.drainUntilIdle();
+    expect(slack.digests).toEqual([['FW-1', 'FW-2', 'FW-3']]);
+    expect(slack.posted).toEqual([]);
   });
 
   it('after a crash mid-post, finds the earlier card instead of posting twice, then re-renders it', async () => {

@@ -305,6 +305,8 @@ export class TeamsPlatform implements ChatPlatform {
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
     const what = `post a storm digest to Teams ${target}`;
     const c = await this.target(target, what);
+    const unseen = this.unseen?.(c);
+    if (unseen !== undefined) throw new DeliveryError(`${what}: ${unseen}`, 'hold');
     const message = { card: digestCard(digest), summary: `Alert storm: ${digest.count} new alerts` };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);

@@ -2,6 +2,7 @@ import type { QueryResult } from 'pg';
 import type { ChatPlatformName, DeliveryTarget, MessageRef } from '../../delivery/types';
 import type {
   Delivery,
+  DigestOutcome,
   DeliveryWork,
   OutboxStore,
   ReplyJob,
@@ -131,7 +132,12 @@ export class PgOutbox implements OutboxStore {
        WHERE platform = $2 AND target = $3 AND render_state = 'waiting'`,
       [now, String(platform), String(target)],
     );
-    return (rowCount ?? 0) + (redraws.rowCount ?? 0);
+    const digests = await this.conn.db.query(
+      `UPDATE digests SET state = 'pending', next_attempt_at = $1, updated_at = $1
+       WHERE platform = $2 AND target = $3 AND state = 'waiting'`,
+      [now, String(platform), String(target)],
+    );
+    return (rowCount ?? 0) + (redraws.rowCount ?? 0) + (digests.rowCount ?? 0);
   }
 
   async listDeliveries(alertId: string): Promise<Delivery[]> {
@@ -261,7 +267,7 @@ export class PgOutbox implements OutboxStore {
       .sort((a, b) => a.id - b.id);
   }
 
-  async finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void> {
+  async finishDigest(id: number, result: DigestOutcome): Promise<void> {
     this.conn.checkOpen();
     checkId(id);
     const now = this.conn.now();
@@ -271,6 +277,12 @@ export class PgOutbox implements OutboxStore {
       res = await this.conn.db.query(
         `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`,
         [id, toJson(result.ref, 'ref'), now],
+      );
+    } else if (result.waiting === true) {
+      if (result.retryAt !== undefined) throw new StoreInputError('a waiting digest has no retryAt: releaseWaiting makes it due');
+      res = await this.conn.db.query(
+        `UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
+        [id, String(result.error).slice(0, 2000), now],
       );
     } else if (result.retryAt !== undefined) {
       if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');

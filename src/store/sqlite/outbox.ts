@@ -5,6 +5,7 @@ import type {
   BudgetGrant,
   BudgetWindow,
   Delivery,
+  DigestOutcome,
   DeliveryWork,
   OutboxStore,
   ReplyJob,
@@ -119,7 +120,13 @@ export class SqliteOutbox implements OutboxStore {
             `UPDATE deliveries SET render_state = NULL, render_error = NULL, render_attempts = 0, render_next_at = NULL, updated_at = ?
            WHERE platform = ? AND target = ? AND render_state = 'waiting'`,
           )
-          .run(now, String(platform), String(target)).changes,
+          .run(now, String(platform), String(target)).changes +
+        this.conn
+          .sql(
+            `UPDATE digests SET state = 'pending', next_attempt_at = ?, updated_at = ?
+           WHERE platform = ? AND target = ? AND state = 'waiting'`,
+          )
+          .run(now, now, String(platform), String(target)).changes,
     );
   }
 
@@ -254,7 +261,7 @@ export class SqliteOutbox implements OutboxStore {
     });
   }
 
-  async finishDigest(id: number, result: { ref: MessageRef } | { error: string; retryAt?: Date }): Promise<void> {
+  async finishDigest(id: number, result: DigestOutcome): Promise<void> {
     checkId(id);
     const now = this.conn.now();
     this.conn.write(() => {
@@ -266,6 +273,11 @@ export class SqliteOutbox implements OutboxStore {
             `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`,
           )
           .run(toJson(result.ref, 'ref'), now, id);
+      } else if (result.waiting === true) {
+        if (result.retryAt !== undefined) throw new StoreInputError('a waiting digest has no retryAt: releaseWaiting makes it due');
+        info = this.conn
+          .sql(`UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+          .run(String(result.error).slice(0, 2000), now, id);
       } else if (result.retryAt !== undefined) {
         if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
         info = this.conn

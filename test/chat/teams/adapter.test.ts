@@ -2,6 +2,7 @@
  * The real Agents SDK adapter, fed Teams-shaped activities over HTTP; a
  * loopback stand-in for the Bot Connector records what the bot sends back.
  */
+import { toDigestView } from '../../../src/cards/digest-view';
 import { DeliveryError } from '../../../src/delivery/chat-platform';
 import { HUNT_NOT_CONFIGURED } from '../../../src/chat/teams';
 import {
@@ -92,6 +93,25 @@ describe('channels and proactive posts', () => {
     expect((err as DeliveryError).disposition).toBe('wait');
     expect((err as DeliveryError).message).toContain('Teams channel Incidents: the bot has not been added there yet');
     expect(connector.calls).toHaveLength(0);
+  });
+
+  test('a channel nobody could see yet (no Playground page on it) holds cards and storm digests alike, sending nothing', async () => {
+    await bot.close();
+    bot = await startBot({ allow: [alex.upn], unseen: (c) => (c.conversationId === ALERTS.id ? 'no page is open on it' : undefined) });
+    await install();
+    const alerts = await bot.seed(2);
+    const errors = [
+      await bot.platform.postAlert('Alerts', alerts[0]).catch((e: unknown) => e),
+      await bot.platform.postDigest('Alerts', toDigestView(alerts, { individualFollow: false })).catch((e: unknown) => e),
+    ];
+    expect(errors.map((e) => [e instanceof DeliveryError && e.disposition, (e as Error).message])).toEqual([
+      ['hold', `post ${alerts[0].id} to Teams Alerts: no page is open on it`],
+      ['hold', 'post a storm digest to Teams Alerts: no page is open on it'],
+    ]);
+    expect(connector.find('POST', /^\/v3\/conversations$/)).toHaveLength(0);
+    // Elsewhere the digest goes out as before.
+    await bot.platform.postDigest('General', toDigestView(alerts, { individualFollow: false }));
+    expect(connector.find('POST', /^\/v3\/conversations$/)).toHaveLength(1);
   });
 
   test('a 429 with Retry-After is waited out and the post retried', async () => {

@@ -242,6 +242,24 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
         await expect(store.finishDigest(987654, { error: 'x' })).rejects.toThrow('no digest 987654');
       });
 
+      it('a digest parked waiting is not claimed until its target is released; waiting with a retry time is refused', async () => {
+        await pollMany(1, 5);
+        const now = clock.now();
+        const [digest] = await store.summariseStorms({ threshold: 4, now, platforms: ['slack'], postIndividual: false });
+        const [claimed] = await store.claimDueDigests(now, 10);
+        expect(claimed?.id).toBe(digest.id);
+        await expect(store.finishDigest(digest.id, { error: 'x', waiting: true, retryAt: new Date(now.getTime() + 1000) })).rejects.toThrow(
+          'a waiting digest has no retryAt',
+        );
+        await store.finishDigest(digest.id, { error: 'not_in_channel', waiting: true });
+        clock.advance(24 * 3_600_000); // past any lease
+        expect(await store.claimDueDigests(clock.now(), 10)).toEqual([]);
+        expect(await store.releaseWaiting('slack', 'elsewhere')).toBe(0);
+        expect(await store.releaseWaiting('slack', 'C1')).toBe(1);
+        expect((await store.claimDueDigests(clock.now(), 10)).map((d) => [d.id, d.attempts])).toEqual([[digest.id, 2]]);
+        await expect(store.finishDigest(987654, { error: 'x', waiting: true })).rejects.toThrow('no digest 987654');
+      });
+
       it("a digest is due at the caller's now, though the store's clock has moved on since", async () => {
         await pollMany(1, 5);
         const asked = clock.now();
