@@ -277,8 +277,7 @@ export class TeamsPlatform implements ChatPlatform {
   async postAlert(target: string, alert: Alert, options?: CardOptions): Promise<MessageRef> {
     const what = `post ${alert.id} to Teams ${target}`;
     const c = await this.target(target, what);
-    const unseen = this.unseen?.(c);
-    if (unseen !== undefined) throw new DeliveryError(`${what}: ${unseen}`, 'hold');
+    this.holdUnlessSeen(c, what);
     const card = this.renderCopy(alert, options);
     const message = { card, summary: `${alert.id}: ${alert.title}`.slice(0, 200) };
     if (c.kind === 'channel') {
@@ -305,8 +304,7 @@ export class TeamsPlatform implements ChatPlatform {
   async postDigest(target: string, digest: DigestView): Promise<MessageRef> {
     const what = `post a storm digest to Teams ${target}`;
     const c = await this.target(target, what);
-    const unseen = this.unseen?.(c);
-    if (unseen !== undefined) throw new DeliveryError(`${what}: ${unseen}`, 'hold');
+    this.holdUnlessSeen(c, what);
     const message = { card: digestCard(digest), summary: `Alert storm: ${digest.count} new alerts` };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);
@@ -319,6 +317,7 @@ export class TeamsPlatform implements ChatPlatform {
   async postBlind(target: string, view: BlindView): Promise<MessageRef> {
     const what = `post a blind-detection report to Teams ${target}`;
     const c = await this.target(target, what);
+    this.holdUnlessSeen(c, what);
     const message = { card: blindCard(view), summary: `Detection blind: ${view.detectionTitle}`.slice(0, 200) };
     if (c.kind === 'channel') {
       const thread = await this.proactive.createThread(c, message, what);
@@ -326,6 +325,12 @@ export class TeamsPlatform implements ChatPlatform {
     }
     const messageId = await this.proactive.send(c, c.conversationId, message, what);
     return { platform: 'teams', target, messageId, threadId: c.conversationId };
+  }
+
+  /** A post nobody could see there yet (no Playground page on it) is held until released, not sent. */
+  private holdUnlessSeen(c: TeamsConversation, what: string): void {
+    const unseen = this.unseen?.(c);
+    if (unseen !== undefined) throw new DeliveryError(`${what}: ${unseen}`, 'hold');
   }
 
   /** The escalation copy opens with the on-call mention and who escalated it; other copies are the plain card. */

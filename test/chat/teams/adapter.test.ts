@@ -2,6 +2,7 @@
  * The real Agents SDK adapter, fed Teams-shaped activities over HTTP; a
  * loopback stand-in for the Bot Connector records what the bot sends back.
  */
+import { toBlindView } from '../../../src/cards/blind-view';
 import { toDigestView } from '../../../src/cards/digest-view';
 import { DeliveryError } from '../../../src/delivery/chat-platform';
 import { HUNT_NOT_CONFIGURED } from '../../../src/chat/teams';
@@ -95,18 +96,27 @@ describe('channels and proactive posts', () => {
     expect(connector.calls).toHaveLength(0);
   });
 
-  test('a channel nobody could see yet (no Playground page on it) holds cards and storm digests alike, sending nothing', async () => {
+  test('a channel nobody could see yet (no Playground page on it) holds cards, storm digests and blind reports alike, sending nothing', async () => {
     await bot.close();
     bot = await startBot({ allow: [alex.upn], unseen: (c) => (c.conversationId === ALERTS.id ? 'no page is open on it' : undefined) });
     await install();
     const alerts = await bot.seed(2);
+    const blindView = toBlindView({
+      detection: { slug: 'r1', name: 'Rule one', queryFrequencyMs: 3_600_000 },
+      workspace: 'contoso-sentinel',
+      since: new Date(Date.now() - 7_200_000),
+      now: new Date(),
+      reason: 'the query timed out',
+    });
     const errors = [
       await bot.platform.postAlert('Alerts', alerts[0]).catch((e: unknown) => e),
       await bot.platform.postDigest('Alerts', toDigestView(alerts, { individualFollow: false })).catch((e: unknown) => e),
+      await bot.platform.postBlind('Alerts', blindView).catch((e: unknown) => e),
     ];
     expect(errors.map((e) => [e instanceof DeliveryError && e.disposition, (e as Error).message])).toEqual([
       ['hold', `post ${alerts[0].id} to Teams Alerts: no page is open on it`],
       ['hold', 'post a storm digest to Teams Alerts: no page is open on it'],
+      ['hold', 'post a blind-detection report to Teams Alerts: no page is open on it'],
     ]);
     expect(connector.find('POST', /^\/v3\/conversations$/)).toHaveLength(0);
     // Elsewhere the digest goes out as before.
