@@ -8,7 +8,7 @@ import { ConsolePlatform } from '../../src/chat/console/console-platform';
 import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platform';
 import type { MessageRef } from '../../src/delivery/types';
 import { createLogger, silentLogger } from '../../src/logging/logger';
-import { Dispatcher, type DeliveryEvent } from '../../src/delivery/dispatcher';
+import { Dispatcher, type DeliveryEvent, type DispatcherOptions } from '../../src/delivery/dispatcher';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
 import type { DeliveryTarget } from '../../src/delivery/types';
 import * as build from '../support/alert-builder';
@@ -85,6 +85,18 @@ describe('Dispatcher over the SQLite outbox', () => {
   });
   afterEach(() => store.close());
 
+  /** A dispatcher for the scripted Slack alone, quick retries. */
+  const slackOnly = (extra: Partial<DispatcherOptions>): Dispatcher =>
+    new Dispatcher({
+      store,
+      platforms: { slack },
+      logger: silentLogger(),
+      clock: () => clock,
+      retryBaseMs: 1000,
+      retryMaxMs: 1000,
+      ...extra,
+    });
+
   const record = (n: number, targets: DeliveryTarget[] = [{ platform: 'slack', target: 'C1' }]) =>
     store.recordPoll({ workspace: 'la-sec-prod', detectionId: 'first-time-run-command', watermark: clock, alerts: [newAlert(n)], targets });
 
@@ -159,16 +171,7 @@ describe('Dispatcher over the SQLite outbox', () => {
   });
 
   it('keeps a storm digest for a target that cannot take it, past the attempt limit, and posts it once released', async () => {
-    dispatcher = new Dispatcher({
-      store,
-      platforms: { slack },
-      logger: silentLogger(),
-      clock: () => clock,
-      retryBaseMs: 1000,
-      retryMaxMs: 1000,
-      maxAttempts: 3,
-      storm: { threshold: 2, postIndividual: false },
-    });
+    dispatcher = slackOnly({ maxAttempts: 3, storm: { threshold: 2, postIndividual: false } });
     await store.recordPoll({
       workspace: 'la-sec-prod',
       detectionId: 'first-time-run-command',
@@ -219,16 +222,7 @@ describe('Dispatcher over the SQLite outbox', () => {
 
   it('tells its onDelivery hook what became of each post and redraw, as it recorded them', async () => {
     const events: DeliveryEvent[] = [];
-    dispatcher = new Dispatcher({
-      store,
-      platforms: { slack },
-      logger: silentLogger(),
-      clock: () => clock,
-      retryBaseMs: 1000,
-      retryMaxMs: 1000,
-      maxAttempts: 2,
-      onDelivery: (e) => events.push(e),
-    });
+    dispatcher = slackOnly({ maxAttempts: 2, onDelivery: (e) => events.push(e) });
     await record(1);
     await record(2);
     slack.failures = [new DeliveryError('not_in_channel', 'wait'), new Error('socket hang up')];
