@@ -203,3 +203,29 @@ export function checkWorkspaces(workspaces: unknown): string[] | undefined {
     throw new StoreInputError('workspaces must be a list of names');
   return [...(workspaces as string[])];
 }
+
+/** A digest outcome, checked: what finishDigest writes. */
+export type CheckedDigestOutcome =
+  | { kind: 'posted'; ref: MessageRef }
+  | { kind: 'waiting'; error: string }
+  | { kind: 'retry'; error: string; retryAt: Date }
+  | { kind: 'failed'; error: string };
+
+/** finishDigest's `result`: posted (ref), parked (waiting: true), to retry (retryAt) or given up; errors kept to 2,000 characters. */
+export function checkDigestOutcome(result: unknown): CheckedDigestOutcome {
+  if (!isObject(result)) throw new StoreInputError('a digest outcome must be an object');
+  if ('ref' in result) {
+    checkMessageRef(result.ref);
+    return { kind: 'posted', ref: result.ref };
+  }
+  const { waiting, retryAt } = result;
+  const error = String(result.error).slice(0, 2000);
+  if (waiting !== undefined && waiting !== true) throw new StoreInputError('waiting must be true when given');
+  if (waiting === true) {
+    if (retryAt !== undefined) throw new StoreInputError('a waiting digest has no retryAt: releaseWaiting makes it due');
+    return { kind: 'waiting', error };
+  }
+  if (retryAt === undefined) return { kind: 'failed', error };
+  if (!isValidDate(retryAt)) throw new StoreInputError('retryAt must be a valid Date');
+  return { kind: 'retry', error, retryAt };
+}

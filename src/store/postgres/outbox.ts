@@ -16,6 +16,7 @@ import { StoreInputError } from '../store';
 import {
   checkId,
   checkLimit,
+  checkDigestOutcome,
   checkMessageRef,
   checkReplyText,
   checkStormInput,
@@ -270,33 +271,36 @@ export class PgOutbox implements OutboxStore {
   async finishDigest(id: number, result: DigestOutcome): Promise<void> {
     this.conn.checkOpen();
     checkId(id);
+    const outcome = checkDigestOutcome(result);
     const now = this.conn.now();
     let res: QueryResult;
-    if ('ref' in result) {
-      checkMessageRef(result.ref);
-      res = await this.conn.db.query(
-        `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`,
-        [id, toJson(result.ref, 'ref'), now],
-      );
-    } else if (result.waiting === true) {
-      if (result.retryAt !== undefined) throw new StoreInputError('a waiting digest has no retryAt: releaseWaiting makes it due');
-      res = await this.conn.db.query(
-        `UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
-        [id, String(result.error).slice(0, 2000), now],
-      );
-    } else if (result.retryAt !== undefined) {
-      if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
-      res = await this.conn.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [
-        id,
-        result.retryAt,
-        String(result.error).slice(0, 2000),
-        now,
-      ]);
-    } else {
-      res = await this.conn.db.query(
-        `UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
-        [id, String(result.error).slice(0, 2000), now],
-      );
+    switch (outcome.kind) {
+      case 'posted':
+        res = await this.conn.db.query(
+          `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = $2::jsonb, last_error = NULL, updated_at = $3 WHERE id = $1`,
+          [id, toJson(outcome.ref, 'ref'), now],
+        );
+        break;
+      case 'waiting':
+        res = await this.conn.db.query(
+          `UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
+          [id, outcome.error, now],
+        );
+        break;
+      case 'retry':
+        res = await this.conn.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [
+          id,
+          outcome.retryAt,
+          outcome.error,
+          now,
+        ]);
+        break;
+      case 'failed':
+        res = await this.conn.db.query(
+          `UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
+          [id, outcome.error, now],
+        );
+        break;
     }
     if (res.rowCount === 0) throw new StoreInputError(`no digest ${id}`);
   }

@@ -16,6 +16,7 @@ import { StoreInputError } from '../store';
 import {
   checkId,
   checkLimit,
+  checkDigestOutcome,
   checkMessageRef,
   checkReplyText,
   checkStormInput,
@@ -263,30 +264,33 @@ export class SqliteOutbox implements OutboxStore {
 
   async finishDigest(id: number, result: DigestOutcome): Promise<void> {
     checkId(id);
+    const outcome = checkDigestOutcome(result);
     const now = this.conn.now();
     this.conn.write(() => {
       let info: Database.RunResult;
-      if ('ref' in result) {
-        checkMessageRef(result.ref);
-        info = this.conn
-          .sql(
-            `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`,
-          )
-          .run(toJson(result.ref, 'ref'), now, id);
-      } else if (result.waiting === true) {
-        if (result.retryAt !== undefined) throw new StoreInputError('a waiting digest has no retryAt: releaseWaiting makes it due');
-        info = this.conn
-          .sql(`UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-          .run(String(result.error).slice(0, 2000), now, id);
-      } else if (result.retryAt !== undefined) {
-        if (!isValidDate(result.retryAt)) throw new StoreInputError('retryAt must be a valid Date');
-        info = this.conn
-          .sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?')
-          .run(result.retryAt.toISOString(), String(result.error).slice(0, 2000), now, id);
-      } else {
-        info = this.conn
-          .sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-          .run(String(result.error).slice(0, 2000), now, id);
+      switch (outcome.kind) {
+        case 'posted':
+          info = this.conn
+            .sql(
+              `UPDATE digests SET state = 'posted', next_attempt_at = NULL, message_ref = ?, last_error = NULL, updated_at = ? WHERE id = ?`,
+            )
+            .run(toJson(outcome.ref, 'ref'), now, id);
+          break;
+        case 'waiting':
+          info = this.conn
+            .sql(`UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+            .run(outcome.error, now, id);
+          break;
+        case 'retry':
+          info = this.conn
+            .sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?')
+            .run(outcome.retryAt.toISOString(), outcome.error, now, id);
+          break;
+        case 'failed':
+          info = this.conn
+            .sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
+            .run(outcome.error, now, id);
+          break;
       }
       if (info.changes === 0) throw new StoreInputError(`no digest ${id}`);
     });

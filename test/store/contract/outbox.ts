@@ -1,4 +1,5 @@
 import type { Store } from '../../../src/store/store';
+import type { DigestOutcome } from '../../../src/store/outbox-store';
 import { DETECTION, WORKSPACE, newAlert } from '../../support/alert-builder';
 import { TestClock } from '../fixtures';
 import { SLACK, TEAMS, ackRequest, ref, type MakeStore } from './support';
@@ -250,6 +251,9 @@ export function describeOutboxStoreContract(name: string, makeStore: MakeStore):
         expect(claimed?.id).toBe(digest.id);
         await expect(store.finishDigest(digest.id, { error: 'x', waiting: true, retryAt: new Date(now.getTime() + 1000) })).rejects.toThrow(
           'a waiting digest has no retryAt',
+        );
+        await expect(store.finishDigest(digest.id, JSON.parse('{"error":"x","waiting":"yes"}') as DigestOutcome)).rejects.toThrow(
+          'waiting must be true when given',
         );
         await store.finishDigest(digest.id, { error: 'not_in_channel', waiting: true });
         clock.advance(24 * 3_600_000); // past any lease
