@@ -281,12 +281,6 @@ export class PgOutbox implements OutboxStore {
           [id, toJson(outcome.ref, 'ref'), now],
         );
         break;
-      case 'waiting':
-        res = await this.conn.db.query(
-          `UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
-          [id, outcome.error, now],
-        );
-        break;
       case 'retry':
         res = await this.conn.db.query('UPDATE digests SET next_attempt_at = $2, last_error = $3, updated_at = $4 WHERE id = $1', [
           id,
@@ -295,10 +289,12 @@ export class PgOutbox implements OutboxStore {
           now,
         ]);
         break;
+      case 'waiting':
       case 'failed':
+        // Both leave the due time empty: a waiting digest until releaseWaiting, a failed one for good.
         res = await this.conn.db.query(
-          `UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = $2, updated_at = $3 WHERE id = $1`,
-          [id, outcome.error, now],
+          'UPDATE digests SET state = $2, next_attempt_at = NULL, last_error = $3, updated_at = $4 WHERE id = $1',
+          [id, outcome.kind, outcome.error, now],
         );
         break;
     }

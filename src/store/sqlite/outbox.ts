@@ -276,20 +276,17 @@ export class SqliteOutbox implements OutboxStore {
             )
             .run(toJson(outcome.ref, 'ref'), now, id);
           break;
-        case 'waiting':
-          info = this.conn
-            .sql(`UPDATE digests SET state = 'waiting', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-            .run(outcome.error, now, id);
-          break;
         case 'retry':
           info = this.conn
             .sql('UPDATE digests SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?')
             .run(outcome.retryAt.toISOString(), outcome.error, now, id);
           break;
+        case 'waiting':
         case 'failed':
+          // Both leave the due time empty: a waiting digest until releaseWaiting, a failed one for good.
           info = this.conn
-            .sql(`UPDATE digests SET state = 'failed', next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`)
-            .run(outcome.error, now, id);
+            .sql('UPDATE digests SET state = ?, next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?')
+            .run(outcome.kind, outcome.error, now, id);
           break;
       }
       if (info.changes === 0) throw new StoreInputError(`no digest ${id}`);
