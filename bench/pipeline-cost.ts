@@ -63,7 +63,11 @@ function tempFile(name: string): { file: string; cleanup: () => void } {
  *   JSON.stringify of the alert body ~4.5 (1.7 KB of JSON against the baseline's 0.7 KB), alert
  *   inserts ~5.5, the deliveries (one INSERT ... SELECT) ~3, commit with its WAL checkpoint ~7
  *   (about 6,200 pages against the baseline's 2,250), garbage collection ~2.5, checks ~1.
- * What is left scales with the bytes stored per alert (two 1.8 KB rows fill a 4 KB page).
+ *   What was left scaled with the bytes stored per alert: two 1.9 KB rows filled a 4 KB page.
+ * - body_format 1 (migration 0010, ~48-53 µs, 2.8-2.9x): a body names the object keys and rule
+ *   texts it repeats by id (compact-json.ts); 0.95 KB per alert, four to a page, so the table is
+ *   about 2,500 pages instead of 5,000. Encoding costs some of that back: it makes one array per
+ *   object, and garbage collection rose from about 9 % of the run to 11 %.
  */
 async function timePipeline(rows: Record<string, unknown>[]): Promise<Timing> {
   const detection = loadDetections(path.join(__dirname, '../detections')).find((d) => d.slug === 'first-time-runcommand');

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store';
 import { loadMigrations, migrate, migrationsDir } from '../../src/store/sqlite/migrate';
 import { describeStoreContracts } from './contract';
+import type { NewAlert } from '../../src/alerts/types';
 import { DETECTION, WORKSPACE, newAlert } from '../support/alert-builder';
 import { TestClock, person } from './fixtures';
 
@@ -99,6 +100,120 @@ describe('SQLite specifics', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(() => db.prepare('INSERT INTO c (p_id) VALUES (9)').run()).toThrow(/FOREIGN KEY/);
     db.close();
+  });
+
+  describe('alert bodies share their repeated parts (migration 0010)', () => {
+    const poll = (alerts: NewAlert[]) => ({ workspace: WORKSPACE, detectionId: DETECTION, watermark: new Date(), alerts, targets: [] });
+    /** Hit n with a row of the UEBA columns, as a real poll's rows repeat them. */
+    const hit = (n: number, tag = 'A'): NewAlert =>
+      newAlert(n, {
+        raw: {
+          TimeGenerated: `2026-11-27T12:00:${String(n % 60).padStart(2, '0')}.000Z`,
+          [`SourceRecordId${tag}`]: `rec-${n}`,
+          UserPrincipalName: `user${n}@contoso.com`,
+          ActivityInsights: { FirstTimeUserPerformedAction: 'True', ActionUncommonlyPerformedByUser: n % 2 === 0 ? 'True' : 'False' },
+        },
+      });
+
+    it('stores a poll of one rule smaller, and reads every alert back as it was returned, from a fresh store too', async () => {
+      const file = path.join(dir, 'fw.db');
+      const store = new SqliteStore(file);
+      const created = await store.recordPoll(poll(Array.from({ length: 20 }, (_, i) => hit(i + 1))));
+      const partsAfter = (): number => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return (db.prepare('SELECT count(*) AS n FROM body_parts').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      };
+      // One part per rule text and object shape, whatever the number of alerts.
+      const parts = partsAfter();
+      expect(parts).toBeGreaterThan(0);
+      expect(parts).toBeLessThan(20);
+      created.push(...(await store.recordPoll(poll(Array.from({ length: 20 }, (_, i) => hit(i + 21))))));
+      expect(partsAfter()).toBe(parts);
+      for (const a of created) expect(await store.getAlert(a.id)).toEqual(a);
+      await store.close();
+
+      const reopened = new SqliteStore(file);
+      expect(await reopened.listAlerts({ limit: 50 })).toEqual([...created].reverse());
+      await reopened.close();
+
+      const db = new Database(file, { readonly: true });
+      const rows = db.prepare('SELECT seq, body, body_format FROM alerts ORDER BY seq').all() as {
+        seq: number;
+        body: string;
+        body_format: number;
+      }[];
+      expect(rows.every((r) => r.body_format === 1)).toBe(true);
+      // The first alert of a poll carries its parts inline; the others name them.
+      expect(rows[0]?.body).toContain('UserPrincipalName');
+      expect(rows[1]?.body).not.toContain('UserPrincipalName');
+      expect(rows[1]?.body).not.toContain('First-time Run Command on a VM');
+      // The next poll names the parts from its first alert on.
+      expect(rows[20]?.body).not.toContain('UserPrincipalName');
+      db.close();
+    });
+
+    it('keeps a part only once it repeats: a poll of one alert writes none', async () => {
+      const file = path.join(dir, 'fw.db');
+      const store = new SqliteStore(file);
+      await store.recordPoll(poll([hit(1)]));
+      await store.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare('SELECT count(*) AS n FROM body_parts').get()).toEqual({ n: 0 });
+      db.close();
+    });
+
+    it('forgets the parts of a poll that rolled back: their ids, given to other texts, never name them', async () => {
+      const file = path.join(dir, 'fw.db');
+      const store = new SqliteStore(file);
+      const bad = hit(3, 'A');
+      (bad.raw as Record<string, unknown>).self = bad.raw;
+      await expect(store.recordPoll(poll([hit(1, 'A'), hit(2, 'A'), bad]))).rejects.toThrow(/raw cannot be stored as JSON/);
+      // Other texts now take the ids the rolled-back poll had used.
+      const other = await store.recordPoll(poll([hit(11, 'B'), hit(12, 'B'), hit(13, 'B')]));
+      const again = await store.recordPoll(poll([hit(1, 'A'), hit(2, 'A'), hit(3, 'A')]));
+      for (const a of [...other, ...again]) expect(await store.getAlert(a.id)).toEqual(a);
+      expect(Object.keys((await store.getAlert(again[2]?.id ?? ''))?.raw ?? {})).toContain('SourceRecordIdA');
+      await store.close();
+    });
+
+    it('reads alerts written before it (plain bodies) beside new ones', async () => {
+      const file = path.join(dir, 'fw.db');
+      const store = new SqliteStore(file);
+      const [first, second] = await store.recordPoll(poll([hit(1), hit(2)]));
+      await store.close();
+      // As 0004 wrote them: the body's values in full, body_format 0.
+      const db = new Database(file);
+      const plain = JSON.stringify([
+        first?.detectionName,
+        first?.workspace,
+        first?.title,
+        first?.description,
+        first?.severity,
+        first?.tactics,
+        first?.techniques,
+        first?.eventTime.toISOString(),
+        first?.subject,
+        first?.action,
+        first?.sourceIp,
+        null,
+        first?.insights,
+        first?.investigationPriority,
+        first?.entities,
+        first?.details,
+        first?.target,
+        first?.raw,
+      ]);
+      db.prepare('UPDATE alerts SET body = ?, body_format = 0 WHERE seq = 1').run(plain);
+      db.close();
+      const reopened = new SqliteStore(file);
+      expect(await reopened.getAlert('FW-1')).toEqual(first);
+      expect(await reopened.getAlert('FW-2')).toEqual(second);
+      await reopened.close();
+    });
   });
 
   it('enforces foreign keys: a delivery cannot point at a missing alert', async () => {

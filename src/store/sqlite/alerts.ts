@@ -14,14 +14,18 @@ import {
   isValidDate,
   toJson,
 } from '../validate';
+import type { BodyParts } from './body-parts';
 import type { SqliteConnection } from './connection';
-import { alertBody, INSERT_ALERT, queueSql, storedAlert } from './new-alert';
+import { alertBody, INSERT_ALERT, plainValues, queueSql, storedAlert, type PlainValues } from './new-alert';
 import { insertReplies } from './outbox';
 import { alertFromRow, alertId, alertSeq, auditFromRow, changeToJson, type AlertRow, type AuditRow } from './rows';
 
 /** Alerts, transitions, audit and poll watermarks in SQLite. */
 export class SqliteAlerts implements AlertStore {
-  constructor(private readonly conn: SqliteConnection) {}
+  constructor(
+    private readonly conn: SqliteConnection,
+    private readonly parts: BodyParts,
+  ) {}
 
   async recordPoll(input: RecordPollInput): Promise<Alert[]> {
     if (typeof input !== 'object' || input === null) throw new StoreInputError('recordPoll input must be an object');
@@ -33,7 +37,8 @@ export class SqliteAlerts implements AlertStore {
     checkTargets(targets);
     const uniqueTargets = [...new Map(targets.map((t) => [`${t.platform}\u0000${t.target}`, t])).values()];
 
-    return this.conn.write(() => {
+    const parts = this.parts.writer();
+    const stored = this.conn.write(() => {
       const nowMs = this.conn.clock().getTime();
       const now = new Date(nowMs).toISOString();
       const created: Alert[] = [];
@@ -50,9 +55,11 @@ export class SqliteAlerts implements AlertStore {
           );
         }
         const eventTime = a.eventTime.toISOString();
+        let plain: PlainValues;
         let body: string;
         try {
-          body = alertBody(a, eventTime);
+          plain = plainValues(a);
+          body = alertBody(a, plain, eventTime, parts);
         } catch (err) {
           // A repeat sighting is a no-op even when its body could not be stored.
           if (this.conn.sql('SELECT 1 FROM alerts WHERE detection_id = ? AND fingerprint = ?').get(a.detectionId, a.fingerprint)) return;
@@ -62,7 +69,7 @@ export class SqliteAlerts implements AlertStore {
         const info = insert.run(seq + 1, a.detectionId, a.fingerprint, a.subject.upn ? a.subject.upn.toLowerCase() : null, now, now, body);
         if (info.changes === 0) return;
         seq += 1;
-        created.push(storedAlert(a, alertId(seq), nowMs));
+        created.push(storedAlert(a, plain, alertId(seq), nowMs));
       });
       if (seq !== start) {
         this.conn.sql("UPDATE counters SET value = ? WHERE name = 'alert'").run(seq);
@@ -81,6 +88,8 @@ export class SqliteAlerts implements AlertStore {
         .run(workspace, detectionId, watermark.toISOString(), now);
       return created;
     });
+    this.parts.committed(parts);
+    return stored;
   }
 
   async getWatermark(workspace: string, detectionId: string): Promise<Date | undefined> {
@@ -93,7 +102,7 @@ export class SqliteAlerts implements AlertStore {
   async getAlert(id: string): Promise<Alert | undefined> {
     const seq = alertSeq(id);
     const row = seq === undefined ? undefined : (this.conn.sql('SELECT * FROM alerts WHERE seq = ?').get(seq) as AlertRow | undefined);
-    return row ? alertFromRow(row) : undefined;
+    return row ? alertFromRow(row, this.parts) : undefined;
   }
 
   async listAlerts(query: ListAlertsQuery): Promise<Alert[]> {
@@ -106,7 +115,7 @@ export class SqliteAlerts implements AlertStore {
     if (workspaces !== undefined) conditions.push(`json_extract(body, '$[1]') IN (${workspaces.map(() => '?').join(',') || 'NULL'})`);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = this.conn.sql(`SELECT * FROM alerts ${where} ORDER BY seq DESC LIMIT ?`).all(...(workspaces ?? []), limit) as AlertRow[];
-    return rows.map(alertFromRow);
+    return rows.map((r) => alertFromRow(r, this.parts));
   }
 
   async findAlertsBySubject(upn: string, limit: number): Promise<Alert[]> {
@@ -114,7 +123,7 @@ export class SqliteAlerts implements AlertStore {
     const rows = this.conn
       .sql('SELECT * FROM alerts WHERE subject_upn = ? ORDER BY seq DESC LIMIT ?')
       .all(upn.trim().toLowerCase(), checkLimit(limit)) as AlertRow[];
-    return rows.map(alertFromRow);
+    return rows.map((r) => alertFromRow(r, this.parts));
   }
 
   async findAlertsAwaitingTarget(detectionId: string, workspace: string, limit: number): Promise<Alert[]> {
@@ -124,7 +133,7 @@ export class SqliteAlerts implements AlertStore {
         "SELECT * FROM alerts WHERE detection_id = ? AND json_extract(body, '$[1]') = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL ORDER BY seq LIMIT ?",
       )
       .all(detectionId, String(workspace), checkLimit(limit)) as AlertRow[];
-    return rows.map(alertFromRow);
+    return rows.map((r) => alertFromRow(r, this.parts));
   }
 
   async fillTarget(id: string, target: AlertTarget): Promise<Alert | undefined> {
@@ -137,7 +146,7 @@ export class SqliteAlerts implements AlertStore {
        WHERE seq = ? AND json_extract(body, '$[16].unavailable') IS NOT NULL RETURNING *`,
       )
       .get(toJson(target, `alert ${id}: target`), this.conn.now(), seq) as AlertRow | undefined;
-    return row ? alertFromRow(row) : undefined;
+    return row ? alertFromRow(row, this.parts) : undefined;
   }
 
   async findAlertsByFingerprint(detectionId: string, fingerprints: readonly string[]): Promise<Alert[]> {
@@ -146,7 +155,7 @@ export class SqliteAlerts implements AlertStore {
     const rows = this.conn
       .sql('SELECT * FROM alerts WHERE detection_id = ? AND fingerprint IN (SELECT value FROM json_each(?)) ORDER BY seq')
       .all(detectionId, JSON.stringify(fingerprints)) as AlertRow[];
-    return rows.map(alertFromRow);
+    return rows.map((r) => alertFromRow(r, this.parts));
   }
 
   async transition(req: TransitionRequest): Promise<TransitionResult> {
@@ -163,7 +172,7 @@ export class SqliteAlerts implements AlertStore {
     return this.conn.write((): TransitionResult => {
       const row = seq === undefined ? undefined : (this.conn.sql('SELECT * FROM alerts WHERE seq = ?').get(seq) as AlertRow | undefined);
       if (!row) return { ok: false, reason: 'not_found' };
-      const previous = alertFromRow(row);
+      const previous = alertFromRow(row, this.parts);
       if (req.ifVersion !== undefined && previous.version !== req.ifVersion) return { ok: false, reason: 'changed', alert: previous };
       if (!req.from.includes(previous.status)) return { ok: false, reason: 'status', alert: previous };
       const classification = req.classification === undefined ? row.classification : req.classification;
@@ -177,7 +186,7 @@ export class SqliteAlerts implements AlertStore {
       if (!updated) throw new Error(`alert ${req.alertId} changed during its own transaction`);
       this.insertAudit({ ...req.audit, alertId: req.alertId, outcome: 'allowed' });
       if (req.replyText !== undefined) insertReplies(this.conn, row.seq, req.replyText);
-      return { ok: true, alert: alertFromRow(updated), previous };
+      return { ok: true, alert: alertFromRow(updated, this.parts), previous };
     });
   }
 

@@ -58,6 +58,11 @@ export class SqliteConnection {
     return stmt;
   }
 
+  /** True inside write(): what is read there may yet be rolled back. */
+  inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   write<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }

@@ -1,11 +1,12 @@
 import type { Alert, NewAlert } from '../../alerts/types';
-import { StoreInputError } from '../store';
 import { toJson } from '../validate';
+import type { PartsWriter } from './body-parts';
+import { encodeCompact, partRef } from './compact-json';
 import { isPlainJson } from './plain-json';
 
 /** Inserts nothing when the detection already stored the fingerprint (run().changes tells). */
-export const INSERT_ALERT = `INSERT INTO alerts (seq, detection_id, fingerprint, subject_upn, status, version, created_at, updated_at, body)
-  VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?)
+export const INSERT_ALERT = `INSERT INTO alerts (seq, detection_id, fingerprint, subject_upn, status, version, created_at, updated_at, body, body_format)
+  VALUES (?, ?, ?, ?, 'open', 1, ?, ?, ?, 1)
   ON CONFLICT (detection_id, fingerprint) DO NOTHING`;
 
 /**
@@ -23,55 +24,65 @@ export function queueSql(targets: number): string {
     ORDER BY a.seq, t.column1`;
 }
 
-/**
- * alerts.body: the alert as raised, one JSON array in the order migration
- * 0004 documents (and alertFromRow in rows.ts reads), plus 18 ingestionTime
- * (ISO text) | null, added since: older bodies end at 17. One JSON.stringify and
- * one bound value instead of a column each.
- */
-export function alertBody(a: NewAlert, eventTime: string): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify([
-      a.detectionName,
-      a.workspace,
-      a.title,
-      a.description ?? null,
-      a.severity,
-      a.tactics,
-      a.techniques,
-      eventTime,
-      a.subject,
-      a.action ?? null,
-      a.sourceIp ?? null,
-      a.sourceLocation ?? null,
-      a.insights,
-      a.investigationPriority ?? null,
-      a.entities,
-      a.details,
-      a.target,
-      a.raw,
-      a.ingestionTime === undefined ? null : a.ingestionTime.toISOString(),
-    ]);
-  } catch {
-    // Rare: find the field to name (each check throws a StoreInputError that says why).
-    for (const [field, value] of jsonFields(a)) toJson(value, `alert ${a.fingerprint}: ${field}`);
-  }
-  if (text === undefined) throw new StoreInputError(`alert ${a.fingerprint} cannot be stored as JSON`);
-  return text;
+/** The nested values of a new alert as they read back: plain JSON (see `stored`). */
+export interface PlainValues {
+  tactics: string[];
+  techniques: string[];
+  subject: NewAlert['subject'];
+  insights: string[];
+  entities: NewAlert['entities'];
+  details: NewAlert['details'];
+  target: NewAlert['target'];
+  raw: NewAlert['raw'];
 }
 
-function jsonFields(a: NewAlert): [string, unknown][] {
-  return [
-    ['tactics', a.tactics],
-    ['techniques', a.techniques],
-    ['subject', a.subject],
-    ['insights', a.insights],
-    ['entities', a.entities],
-    ['details', a.details],
-    ['target', a.target],
-    ['raw', a.raw],
-  ];
+/** Throws a StoreInputError naming the field when one is not JSON (the poll then rolls back). */
+export function plainValues(a: NewAlert): PlainValues {
+  return {
+    tactics: stored(a, a.tactics, 'tactics'),
+    techniques: stored(a, a.techniques, 'techniques'),
+    subject: stored(a, a.subject, 'subject'),
+    insights: stored(a, a.insights, 'insights'),
+    entities: stored(a, a.entities, 'entities'),
+    details: stored(a, a.details, 'details'),
+    target: a.target === null ? null : stored(a, a.target, 'target'),
+    raw: stored(a, a.raw, 'raw'),
+  };
+}
+
+/**
+ * alerts.body (body_format 1): the alert as raised, one JSON array in the order
+ * migration 0004 documents (and alertFromRow in rows.ts reads), plus 18
+ * ingestionTime (ISO text) | null. Its repeated parts are named by id
+ * (compact-json.ts); 1 (workspace) and 16 (target) stay plain for SQL.
+ */
+export function alertBody(a: NewAlert, plain: PlainValues, eventTime: string, parts: PartsWriter): string {
+  const shape = parts.shapeId;
+  const shared = (v: unknown): unknown => {
+    const id = parts.ifRepeated(JSON.stringify(v));
+    return id === undefined ? encodeCompact(v, shape) : partRef(id);
+  };
+  return JSON.stringify([
+    shared(a.detectionName),
+    a.workspace,
+    shared(a.title),
+    a.description === undefined ? null : shared(a.description),
+    a.severity,
+    shared(plain.tactics),
+    shared(plain.techniques),
+    eventTime,
+    encodeCompact(plain.subject, shape),
+    a.action ?? null,
+    a.sourceIp ?? null,
+    a.sourceLocation ?? null,
+    shared(plain.insights),
+    a.investigationPriority ?? null,
+    encodeCompact(plain.entities, shape),
+    encodeCompact(plain.details, shape),
+    plain.target,
+    encodeCompact(plain.raw, shape),
+    a.ingestionTime === undefined ? null : a.ingestionTime.toISOString(),
+  ]);
 }
 
 /**
@@ -81,24 +92,24 @@ function jsonFields(a: NewAlert): [string, unknown][] {
  * copied once already, from the query row, and copying them again per alert
  * cost as much as a quarter of recordPoll (see Store.recordPoll).
  */
-export function storedAlert(a: NewAlert, id: string, nowMs: number): Alert {
+export function storedAlert(a: NewAlert, plain: PlainValues, id: string, nowMs: number): Alert {
   const alert: Alert = {
     id,
     detectionId: a.detectionId,
     detectionName: a.detectionName,
     title: a.title,
     severity: a.severity,
-    tactics: stored(a, a.tactics, 'tactics'),
-    techniques: stored(a, a.techniques, 'techniques'),
+    tactics: plain.tactics,
+    techniques: plain.techniques,
     fingerprint: a.fingerprint,
     workspace: a.workspace,
     eventTime: new Date(a.eventTime.getTime()),
-    subject: stored(a, a.subject, 'subject'),
-    insights: stored(a, a.insights, 'insights'),
-    entities: stored(a, a.entities, 'entities'),
-    details: stored(a, a.details, 'details'),
-    target: a.target === null ? null : stored(a, a.target, 'target'),
-    raw: stored(a, a.raw, 'raw'),
+    subject: plain.subject,
+    insights: plain.insights,
+    entities: plain.entities,
+    details: plain.details,
+    target: plain.target,
+    raw: plain.raw,
     status: 'open',
     version: 1,
     createdAt: new Date(nowMs),

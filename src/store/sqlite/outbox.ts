@@ -25,6 +25,7 @@ import {
   leaseWindow as leaseDates,
   toJson,
 } from '../validate';
+import type { BodyParts } from './body-parts';
 import type { SqliteConnection } from './connection';
 import { alertFromRow, alertId, alertSeq, deliveryFromRow, type AlertRow, type DeliveryRow } from './rows';
 
@@ -34,7 +35,10 @@ const NOT_GIVEN_UP = "NOT (d.state = 'failed' AND d.next_attempt_at IS NULL)";
 
 /** Deliveries, card versions, storm digests and thread replies in SQLite. */
 export class SqliteOutbox implements OutboxStore {
-  constructor(private readonly conn: SqliteConnection) {}
+  constructor(
+    private readonly conn: SqliteConnection,
+    private readonly parts: BodyParts,
+  ) {}
 
   async claimDueDeliveries(now: Date, limit: number, leaseMs = DEFAULT_LEASE_MS): Promise<DeliveryWork[]> {
     const { at, until } = leaseWindow(now, leaseMs);
@@ -58,7 +62,7 @@ export class SqliteOutbox implements OutboxStore {
 
   private withAlerts(rows: DeliveryRow[]): DeliveryWork[] {
     const get = this.conn.sql('SELECT * FROM alerts WHERE seq = ?');
-    return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_seq) as AlertRow) }));
+    return rows.map((r) => ({ delivery: deliveryFromRow(r), alert: alertFromRow(get.get(r.alert_seq) as AlertRow, this.parts) }));
   }
 
   private updateDelivery(id: number, sql: string, params: Record<string, unknown>): void {

@@ -1,6 +1,8 @@
 import type { Alert, AlertStatus, AuditEntry, Classification, StatusChange } from '../../alerts/types';
 import type { ChatPlatformName, MessageRef } from '../../delivery/types';
 import type { ConversationRefRecord, Delivery, DeliveryState } from '../store';
+import type { BodyParts } from './body-parts';
+import { decodeCompact } from './compact-json';
 
 /** Column shapes as better-sqlite3 returns them. */
 export interface AlertRow {
@@ -16,6 +18,8 @@ export interface AlertRow {
   updated_at: string;
   /** JSON array, see alertBody in new-alert.ts. */
   body: string;
+  /** 0: plain JSON (rows written before migration 0010); 1: with shared parts (compact-json.ts). */
+  body_format: 0 | 1;
 }
 
 export interface DeliveryRow {
@@ -89,9 +93,20 @@ function opt<T>(v: T | null): T | undefined {
   return v === null ? undefined : v;
 }
 
-export function alertFromRow(r: AlertRow): Alert {
-  // The order alertBody writes (and migration 0004 documents).
+/** The values of an alert body as the alert has them, whichever its format. */
+function bodyValues(r: AlertRow, parts: BodyParts): unknown[] {
   const b = JSON.parse(r.body) as unknown[];
+  if (r.body_format !== 1) return b;
+  for (const i of COMPACT_ELEMENTS) b[i] = decodeCompact(b[i], parts);
+  return b;
+}
+
+/** Elements body_format 1 may write in compact form; 1 and 16 stay plain for SQL. */
+const COMPACT_ELEMENTS = [0, 2, 3, 5, 6, 8, 12, 14, 15, 17];
+
+export function alertFromRow(r: AlertRow, parts: BodyParts): Alert {
+  // The order alertBody writes (and migration 0004 documents).
+  const b = bodyValues(r, parts);
   const alert: Alert = {
     id: alertId(r.seq),
     detectionId: r.detection_id,

@@ -1,6 +1,7 @@
 import { ComposedStore } from '../composed-store';
 import { SqliteBlindSpells } from './blind-spells';
 import { SqliteAlerts } from './alerts';
+import { BodyParts } from './body-parts';
 import { SqliteConnection, type SqliteStoreOptions } from './connection';
 import { SqliteConversations } from './conversations';
 import { SqliteIncidentSync } from './incident-sync';
@@ -17,9 +18,10 @@ export class SqliteStore extends ComposedStore {
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     const conn = new SqliteConnection(path, options);
+    const parts = new BodyParts(conn);
     super({
-      alerts: new SqliteAlerts(conn),
-      outbox: new SqliteOutbox(conn),
+      alerts: new SqliteAlerts(conn, parts),
+      outbox: new SqliteOutbox(conn, parts),
       conversations: new SqliteConversations(conn),
       incidents: new SqliteIncidentSync(conn),
       blindSpells: new SqliteBlindSpells(conn),
