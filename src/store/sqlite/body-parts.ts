@@ -1,3 +1,4 @@
+import { encodeCompact, partRef } from './compact-json';
 import type { SqliteConnection } from './connection';
 
 /** Entries each cache keeps before it starts again: parts are few (shapes and rule texts), hostile data is not. */
@@ -63,6 +64,8 @@ export class PartsWriter {
   readonly written = new Map<string, number>();
   /** Texts met once in this transaction and kept inline. */
   private readonly seen = new Set<string>();
+  /** Strings with an id: a rule's name is the same string in every alert, and hashed once. */
+  private readonly strings = new Map<string, number>();
   /** Shapes with an id, by first key: most objects of a poll have one of a few shapes. */
   private readonly shapes = new Map<string, { keys: string[]; id: number }[]>();
 
@@ -86,6 +89,18 @@ export class PartsWriter {
       return undefined;
     }
     return this.write(text);
+  };
+
+  /** A whole value (a rule's name, a list of tactics) as its part, [-id], once it repeats; else itself, compact. */
+  readonly whole = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const known = this.strings.get(v);
+      if (known !== undefined) return partRef(known);
+    }
+    const id = this.ifRepeated(JSON.stringify(v));
+    if (id === undefined) return encodeCompact(v, this.shapeId);
+    if (typeof v === 'string') this.strings.set(v, id);
+    return partRef(id);
   };
 
   /** ifRepeated for an object's keys, without writing them out as JSON each time. */

@@ -1,7 +1,7 @@
 import type { Alert, NewAlert } from '../../alerts/types';
 import { toJson } from '../validate';
 import type { PartsWriter } from './body-parts';
-import { encodeCompact, partRef } from './compact-json';
+import { encodeCompact } from './compact-json';
 import { isPlainJson } from './plain-json';
 
 /** Inserts nothing when the detection already stored the fingerprint (run().changes tells). */
@@ -58,10 +58,7 @@ export function plainValues(a: NewAlert): PlainValues {
  */
 export function alertBody(a: NewAlert, plain: PlainValues, eventTime: string, parts: PartsWriter): string {
   const shape = parts.shapeId;
-  const shared = (v: unknown): unknown => {
-    const id = parts.ifRepeated(JSON.stringify(v));
-    return id === undefined ? encodeCompact(v, shape) : partRef(id);
-  };
+  const shared = parts.whole;
   return JSON.stringify([
     shared(a.detectionName),
     a.workspace,
