@@ -37,12 +37,14 @@ export interface DispatcherOptions {
   onDelivery?: (event: DeliveryEvent) => void;
 }
 
-/** What the outbox did with one alert card. */
+/** What the outbox did with one alert card or storm digest. */
 export type DeliveryEvent =
   /** A first post: posted (at `at`), found posted before a crash, or not posted yet and why (as the outbox recorded it). */
   | { kind: 'post'; platform: ChatPlatformName; outcome: 'posted' | 'reconciled' | 'retry' | 'waiting' | 'failed'; alert: Alert; at: Date }
   /** A redraw of a posted copy: drawn, failed (to retry), or stopped because the service said it never will work (given-up) or needs a person (waiting). */
-  | { kind: 'redraw'; platform: ChatPlatformName; outcome: 'ok' | 'failed' | 'given-up' | 'waiting'; alert: Alert };
+  | { kind: 'redraw'; platform: ChatPlatformName; outcome: 'ok' | 'failed' | 'given-up' | 'waiting'; alert: Alert }
+  /** A storm digest standing for `alerts` cards: posted, to retry, held until its target can show it (waiting), or given up. */
+  | { kind: 'digest'; platform: ChatPlatformName; outcome: 'posted' | 'retry' | 'waiting' | 'failed'; alerts: number };
 
 export interface DrainReport {
   posted: number;
@@ -246,11 +248,14 @@ export class Dispatcher {
   private async postDigest(digest: StormDigest, individualFollow: boolean, report: DrainReport): Promise<void> {
     const { store, logger } = this.options;
     const platform = this.options.platforms[digest.platform];
+    const tell = (outcome: 'posted' | 'retry' | 'waiting' | 'failed'): void =>
+      this.tell({ kind: 'digest', platform: digest.platform, outcome, alerts: digest.alertIds.length });
     if (platform?.postDigest === undefined) {
       await store.finishDigest(digest.id, {
         error: `${digest.platform} cannot post digests in this process`,
         retryAt: this.retryAt(digest.attempts, undefined),
       });
+      tell('retry');
       return;
     }
     try {
@@ -262,6 +267,7 @@ export class Dispatcher {
       const ref = await platform.postDigest(digest.target, toDigestView(alerts, { individualFollow }));
       await store.finishDigest(digest.id, { ref });
       report.posted++;
+      tell('posted');
       logger.info({ platform: digest.platform, target: digest.target, alerts: alerts.length }, 'storm digest posted');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -270,17 +276,20 @@ export class Dispatcher {
         // Kept like the cards it stands for: released with them when the target can take it.
         await store.finishDigest(digest.id, { error: message, waiting: true });
         this.reportWaitingOnce(digest.platform, digest.target, message, disposition);
+        tell('waiting');
         return;
       }
       if (disposition === 'fatal' || digest.attempts >= this.maxAttempts) {
         await store.finishDigest(digest.id, { error: message });
         report.failed++;
+        tell('failed');
         logger.error(
           { platform: digest.platform, target: digest.target, error: message },
           'storm digest given up; its alerts are listed by the alerts command',
         );
       } else {
         await store.finishDigest(digest.id, { error: message, retryAt: this.retryAt(digest.attempts, err) });
+        tell('retry');
       }
     }
   }
@@ -412,7 +421,10 @@ export class Dispatcher {
     try {
       this.options.onDelivery?.(event);
     } catch (err) {
-      this.options.logger.warn({ err, alert: event.alert.id }, 'onDelivery hook failed; ignored');
+      this.options.logger.warn(
+        { err, kind: event.kind, alert: 'alert' in event ? event.alert.id : undefined },
+        'onDelivery hook failed; ignored',
+      );
     }
   }
 

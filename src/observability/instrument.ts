@@ -37,10 +37,14 @@ export function observeQueryLimiter(metrics: Metrics): (event: QueryLimiterEvent
   };
 }
 
-/** For the dispatcher's onDelivery: posts by outcome, post latency, redraws by outcome. */
+/** For the dispatcher's onDelivery: posts by outcome, post latency, redraws and storm digests by outcome. */
 export function observeDeliveries(metrics: Metrics): (event: DeliveryEvent) => void {
   return (event) => {
     const platform = event.platform;
+    if (event.kind === 'digest') {
+      metrics.digests.inc({ platform, outcome: event.outcome });
+      return;
+    }
     if (event.kind === 'redraw') {
       metrics.cardUpdates.inc({ platform, outcome: event.outcome });
       return;

@@ -18,6 +18,7 @@ export class Metrics {
   readonly deliveries: Counter<'platform' | 'outcome'>;
   readonly deliveryLatency: Histogram<'platform'>;
   readonly cardUpdates: Counter<'platform' | 'outcome'>;
+  readonly digests: Counter<'platform' | 'outcome'>;
   readonly unreadSeconds: Counter<'detection' | 'workspace'>;
   readonly blindSeconds: Gauge<'detection' | 'workspace'>;
   readonly blindReports: Counter<'detection' | 'workspace' | 'outcome'>;
@@ -106,6 +107,12 @@ export class Metrics {
     this.cardUpdates = new Counter({
       name: 'firstwatch_card_updates_total',
       help: 'Re-renders of posted cards by outcome (ok; failed: will retry; given-up: the service said it never will work; waiting: needs a setup fix)',
+      labelNames: ['platform', 'outcome'],
+      registers,
+    });
+    this.digests = new Counter({
+      name: 'firstwatch_digests_total',
+      help: 'Storm digest cards by outcome: posted, retry, waiting (the channel cannot show it yet; held until it can), failed (given up)',
       labelNames: ['platform', 'outcome'],
       registers,
     });

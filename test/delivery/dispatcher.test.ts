@@ -9,6 +9,8 @@ import { DeliveryError, type ChatPlatform } from '../../src/delivery/chat-platfo
 import type { MessageRef } from '../../src/delivery/types';
 import { createLogger, silentLogger } from '../../src/logging/logger';
 import { Dispatcher, type DeliveryEvent, type DispatcherOptions } from '../../src/delivery/dispatcher';
+import { Metrics } from '../../src/observability/metrics';
+import { observeDeliveries } from '../../src/observability/instrument';
 import { openSqliteStore, type SqliteStore } from '../../src/store';
 import type { DeliveryTarget } from '../../src/delivery/types';
 import * as build from '../support/alert-builder';
@@ -171,7 +173,17 @@ describe('Dispatcher over the SQLite outbox', () => {
   });
 
   it('keeps a storm digest for a target that cannot take it, past the attempt limit, and posts it once released', async () => {
-    dispatcher = slackOnly({ maxAttempts: 3, storm: { threshold: 2, postIndividual: false } });
+    const metrics = new Metrics({ defaultMetrics: false });
+    const events: DeliveryEvent[] = [];
+    const observe = observeDeliveries(metrics);
+    dispatcher = slackOnly({
+      maxAttempts: 3,
+      storm: { threshold: 2, postIndividual: false },
+      onDelivery: (e) => {
+        events.push(e);
+        observe(e);
+      },
+    });
     await store.recordPoll({
       workspace: 'la-sec-prod',
       detectionId: 'first-time-run-command',
@@ -192,6 +204,13 @@ describe('Dispatcher over the SQLite outbox', () => {
     await dispatcher.drainUntilIdle();
     expect(slack.digests).toEqual([['FW-1', 'FW-2', 'FW-3']]);
     expect(slack.posted).toEqual([]);
+    expect(events).toEqual([
+      { kind: 'digest', platform: 'slack', outcome: 'waiting', alerts: 3 },
+      { kind: 'digest', platform: 'slack', outcome: 'posted', alerts: 3 },
+    ]);
+    const body = (await metrics.render()).body;
+    expect(body).toContain('firstwatch_digests_total{platform="slack",outcome="waiting"} 1');
+    expect(body).toContain('firstwatch_digests_total{platform="slack",outcome="posted"} 1');
   });
 
   it('after a crash mid-post, finds the earlier card instead of posting twice, then re-renders it', async () => {
@@ -232,7 +251,7 @@ describe('Dispatcher over the SQLite outbox', () => {
     const service = new AlertService({ store, clock: () => clock, authorizer: new AllowListAuthorizer([]) });
     await service.acknowledge('FW-2', { platform: 'cli', id: 'alex', displayName: 'Alex', email: 'alex@contoso.com' }, 'cli');
     await dispatcher.drainUntilIdle();
-    expect(events.map((e) => [e.kind, e.alert.id, e.outcome])).toEqual([
+    expect(events.map((e) => [e.kind, 'alert' in e ? e.alert.id : e.alerts, e.outcome])).toEqual([
       ['post', 'FW-1', 'waiting'],
       ['post', 'FW-2', 'retry'],
       ['post', 'FW-2', 'posted'],
