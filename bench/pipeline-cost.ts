@@ -87,6 +87,32 @@ async function timePipeline(rows: Record<string, unknown>[]): Promise<Timing> {
   }
 }
 
+/** Pages of 4 KB the alerts table takes for `rows` stored as one poll (SQLite's dbstat), to show the bytes behind the ratio. */
+async function alertPages(rows: Record<string, unknown>[]): Promise<number> {
+  const detection = loadDetections(path.join(__dirname, '../detections')).find((d) => d.slug === 'first-time-runcommand');
+  if (detection === undefined) throw new Error('first-time-runcommand.yaml not found');
+  const { file, cleanup } = tempFile('pages.db');
+  try {
+    const store = openSqliteStore(file);
+    await store.recordPoll({
+      workspace: 'bench',
+      detectionId: detection.id,
+      watermark: NOW,
+      alerts: rows.map((row) => hitToAlert(detection, row, 'bench')),
+      targets: TARGETS,
+    });
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS pages FROM dbstat WHERE name = 'alerts'").get() as { pages: number }).pages;
+    } finally {
+      db.close();
+    }
+  } finally {
+    cleanup();
+  }
+}
+
 /** The floor: the same rows as JSON into two plain tables, one transaction, prepared statements. */
 function timeBareInserts(rows: Record<string, unknown>[]): Timing {
   const { file, cleanup } = tempFile('bare.db');
@@ -134,6 +160,7 @@ export const pipelineCost: Bench = {
     const ratio = mid(wallRatios);
     const perHit = (mid(pipeline.map((p) => p.wallMs)) * 1000) / rows.length;
     const basePerHit = (mid(bare.map((b) => b.wallMs)) * 1000) / rows.length;
+    const pages = await alertPages(rows);
     return [
       {
         figure: `pipeline: ${rows.length} hits → stored alerts + ${TARGETS.length} deliveries each`,
@@ -146,6 +173,7 @@ export const pipelineCost: Bench = {
         note:
           `median of ${ROUNDS} alternating pairs' wall-clock ratios (${wallRatios.map(round).join(', ')}); ` +
           `the same pairs by this process's CPU time (the bare inserts' commit waits on fsync, which CPU time leaves out): ${cpuRatios.map(round).join(', ')} (median ${round(mid(cpuRatios))}); ` +
+          `the alerts table: ${pages} pages of 4 KB for ${rows.length} alerts; ` +
           'baseline: the same rows as JSON through prepared SQLite inserts in one transaction',
       },
     ];
