@@ -146,13 +146,13 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
   const started = Date.now();
   const action = obj(obj(ctx.activity.value)?.action);
   if (action?.type !== 'Action.Execute') {
-    await answerWithMessage(ctx, 'FirstWatch only understands its own card buttons.');
+    answerWithMessage(ctx, 'FirstWatch only understands its own card buttons.');
     return;
   }
   const data = { ...(obj(action.data) ?? {}), ...(typeof action.verb === 'string' ? { verb: action.verb } : {}) };
   const click = await readClick(ctx, deps, data);
   if (typeof click === 'string') {
-    await answerWithMessage(ctx, click);
+    answerWithMessage(ctx, click);
     return;
   }
   // Which copy was clicked does not depend on the action: look it up meanwhile.
@@ -160,7 +160,7 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
   // The member lookup already spent part of the budget.
   const answered = await within(work, Math.max(250, deps.actionBudgetMs - (Date.now() - started)));
   if (answered === TIMED_OUT) {
-    await answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
+    answerWithMessage(ctx, 'Working on it; the card will update when it is done.');
     deps.tasks.run(`late answer for ${click.payload.alertId}`, async () => {
       const [reply, copy] = await work;
       afterAnswer(deps, click, copy, outcomeOf(reply, click.payload, copy, deps), true);
@@ -169,8 +169,8 @@ export async function handleExecute(ctx: TurnContext, deps: TeamsTurnDeps): Prom
   }
   const [reply, copy] = answered;
   const outcome = outcomeOf(reply, click.payload, copy, deps);
-  if (outcome.kind === 'card') await answerWithCard(ctx, outcome.card);
-  else await answerWithMessage(ctx, outcome.kind === 'hunt' ? huntNotice(outcome.reply) : outcome.text);
+  if (outcome.kind === 'card') answerWithCard(ctx, outcome.card);
+  else answerWithMessage(ctx, outcome.kind === 'hunt' ? huntNotice(outcome.reply) : outcome.text);
   afterAnswer(deps, click, copy, outcome, false);
 }
 
