@@ -30,7 +30,9 @@ beforeAll(async () => {
             error: {
               code: 'PartialError',
               message: 'There were some errors when processing your query.',
-              details: [{ code: 'EngineError', message: 'outer', innererror: { code: 'E', message: cause, severity: 2, severityName: 'Error' } }],
+              details: [
+                { code: 'EngineError', message: 'outer', innererror: { code: 'E', message: cause, severity: 2, severityName: 'Error' } },
+              ],
             },
           }
         : { tables: [TABLE] };
