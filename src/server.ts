@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AnswersOwed } from './chat/answers-owed';
 import type { Logger } from './logging/logger';
 
 export interface ReadyCheck {
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   metricsToken?: string;
   /** Called once per answered request with its route (a fixed name, never the raw path) and status. */
   onRequest?: (route: string, status: number) => void;
+  /** Counts each Slack and Teams request from its arrival to its answer, so the slow halves can let them go first. */
+  answers?: AnswersOwed;
 }
 
 export interface HttpServer {
@@ -118,8 +121,14 @@ function requestContext(options: HttpServerOptions): RequestHandler {
     Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (log ??= options.logger.child({ requestId })) });
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
+    const route = routeOf(pathOf(req.originalUrl));
+    if (options.answers !== undefined && INTERACTION_ROUTES.has(route)) {
+      // Answered, or given up on by the client: either way nobody waits for it any more.
+      const answered = options.answers.begin();
+      res.once('finish', answered);
+      res.once('close', answered);
+    }
     res.on('finish', () => {
-      const route = routeOf(pathOf(req.originalUrl));
       options.onRequest?.(route, res.statusCode);
       const entry = { method: req.method, route, status: res.statusCode, ms: Math.round(performance.now() - started) };
       if (res.statusCode >= 500) req.log?.warn(entry, 'request answered with an error');
@@ -143,6 +152,9 @@ function bearerGuard(token: string | undefined): RequestHandler {
     res.status(401).json({ error: 'unauthorized' });
   };
 }
+
+/** The routes where someone waits for the answer: Slack's 3 s and Teams' 5 s. */
+const INTERACTION_ROUTES = new Set(['/api/messages', '/slack/events']);
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');

@@ -35,6 +35,7 @@ import { startLocalWorkspace } from './local-workspace';
 import { systemClock, type Clock } from '../time/clock';
 import { placeResolver } from './places';
 import { buildIncidentSync, type IncidentWiring } from './incidents';
+import { AnswersOwed } from '../chat/answers-owed';
 
 export interface BuildOptions {
   logger: Logger;
@@ -80,6 +81,8 @@ export interface App {
   blind: BlindReports;
   /** Aborts every poll query in flight or queued (shutdown): an aborted poll stores nothing. */
   stopQueries(): void;
+  /** The Slack and Teams requests not yet answered: the HTTP server counts them, the platforms' slow halves wait for them. */
+  answers: AnswersOwed;
   localWorkspace?: WorkspaceThread;
   /** Sentinel incidents followed and written back; undefined when every workspace runs rules only. */
   incidents?: IncidentWiring;
@@ -357,6 +360,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     leadership,
     blind,
     stopQueries: () => shutdown.abort(new Error('FirstWatch is stopping')),
+    answers: new AnswersOwed(),
     localWorkspace,
     ...(incidents !== undefined ? { incidents } : {}),
     close: async () => {

@@ -80,6 +80,7 @@ export async function startChat(app: App, options: { interactive?: boolean } = {
       cardContext: app.cardContext,
       clock: app.clock,
       onTransition: kick,
+      answers: app.answers,
       postedCopy: (alertId, messageId) => app.dispatcher.postedCopy('teams', alertId, messageId),
       // Teams limits each thread per bot, not per process: every replica takes its slots from the shared store.
       sharedBudget: (thread) => app.store.takeBudgetWindows(sharedBudgetKey(thread), TEAMS_THREAD_LIMITS, app.clock()),
@@ -186,6 +187,7 @@ function startSlack(app: App, config: Exclude<Config['slack'], { mode: 'off' }>,
       authorize: (actor, origin, action, alertId) => alerts.authorize(actor, origin, action, alertId),
       onTransition: kick,
       onDeliveriesReleased: kick,
+      answers: app.answers,
     },
   );
 }

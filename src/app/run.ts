@@ -86,6 +86,7 @@ export async function runApp(
       metrics: () => metrics.render(),
       ...(app.config.server.metricsToken !== undefined ? { metricsToken: app.config.server.metricsToken } : {}),
       onRequest: (route, status) => metrics.httpRequests.inc({ route, status: `${Math.floor(status / 100)}xx` }),
+      answers: app.answers,
     }),
   );
   logger.info({ url: http.url }, 'HTTP server listening');

@@ -23,6 +23,7 @@ import { buildModal } from './listeners/modal-metadata';
 import { registerViewListeners } from './listeners/views';
 import { SlackPlatform, type SlackPlatformOptions, type SlackMessage } from './platform';
 import { TaskTracker } from '../task-tracker';
+import type { AnswersOwed } from '../answers-owed';
 import { systemClock, type Clock } from '../../time/clock';
 
 export interface SlackOptions {
@@ -70,6 +71,8 @@ export interface SlackDeps {
   onDeliveriesReleased?: (channel: string, count: number) => void;
   /** AlertService.authorize: refuse before opening a modal rather than after it is filled in. */
   authorize?: AuthorizeFn;
+  /** The interaction requests not yet answered (the HTTP server counts them): slow halves start after them. */
+  answers?: AnswersOwed;
 }
 
 export interface Slack {
@@ -202,7 +205,7 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
     app = new App({ receiver, authorize, logger: bolt, logLevel: LogLevel.INFO, clientOptions, convoStore });
   }
 
-  const tasks = new TaskTracker();
+  const tasks = new TaskTracker(deps.answers);
   const handlerDeps: SlackHandlerDeps = {
     router: deps.router,
     ...(deps.hunt !== undefined ? { hunt: deps.hunt } : {}),

@@ -26,6 +26,7 @@ import type { ThreadRateLimiter } from './rate-limiter';
 import { errorText, type TeamsCommandHandler, type TeamsTurnDeps } from './turn-deps';
 import { systemClock, type Clock } from '../../time/clock';
 import { TurnGate } from '../turn-gate';
+import type { AnswersOwed } from '../answers-owed';
 
 export interface TeamsPlatformOptions {
   /** Conversation references (and releaseWaiting, when present). */
@@ -67,6 +68,8 @@ export interface TeamsPlatformOptions {
   sharedBudget?: SenderOptions['sharedBudget'];
   /** Look up clickers' UPNs through the connector (default true). */
   lookupMembers?: boolean;
+  /** The interaction requests not yet answered (the HTTP server counts them): background work starts after them. */
+  answers?: AnswersOwed;
 }
 
 /**
@@ -118,7 +121,7 @@ export class TeamsPlatform implements ChatPlatform {
     });
     this.proactive = new ProactiveClient(this.adapter, auth.appId, this.sender);
     this.conversations = new ConversationDirectory(options.store, this.logger);
-    this.tasks = new BackgroundTasks(this.logger);
+    this.tasks = new BackgroundTasks(this.logger, options.answers);
     const tenantId = options.credentials?.tenantId;
     this.tokenPolicy = {
       ...(tenantId !== undefined ? { tenantId } : {}),
