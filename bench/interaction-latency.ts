@@ -24,6 +24,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { alertCard } from '../src/cards/adaptive/alert-card';
+import { toAlertView } from '../src/cards/alert-view';
 import { CommandRouter } from '../src/chat/router/command-router';
 import { createSlack } from '../src/chat/slack';
 import { ThreadRateLimiter } from '../src/chat/teams/rate-limiter';
@@ -417,70 +419,141 @@ async function teamsLatency(
   );
 }
 
+/** The card of one of the Teams alerts as posted, for the frameworks' floor to answer with. */
+async function teamsCard(storePath: string, alertId: string): Promise<object> {
+  const store = new SqliteStore(storePath);
+  try {
+    const alert = await store.getAlert(alertId);
+    if (alert === undefined) throw new Error(`${alertId} is not in the store`);
+    return alertCard(toAlertView(alert, { now: new Date() }));
+  } finally {
+    await store.close();
+  }
+}
+
+interface Floor {
+  clicks: number;
+  hunts: number;
+  teams: number;
+}
+
+/** A server of the benchmark's own, in its own process; resolves once it prints that it listens. */
+async function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = tail(child);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', (b: Buffer) => {
+        if (b.toString('utf8').includes('listening')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`${args.join(' ').slice(0, 80)} exited ${code}:\n${output()}`)));
+    });
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+/** The same bursts as the bot gets (each after one warm-up burst: JIT and connections, as the bot gets), against `url`; their p99s. */
+async function burstsAt(url: string, standin: SlackStandin, connector: ConnectorStandIn, cards: Posted): Promise<Floor> {
+  standin.botEndpoint = `${url}/slack/events`;
+  const p99 = (xs: number[]): number =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      0.99,
+    );
+  const slackBurst = (): Promise<[number[], number[]]> =>
+    burst(
+      undefined,
+      cards.slack.slice(0, CLICKS).map((card) =>
+        standin.prepareBlockAction({
+          user: 'U0ALICE',
+          channel: SLACK_CHANNEL,
+          messageTs: card.ts,
+          actionId: 'fw_ack',
+          value: card.value,
+        }),
+      ),
+      Array.from({ length: HUNTS }, () =>
+        standin.prepareSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL }),
+      ),
+    );
+  await slackBurst();
+  const [clicks, hunts] = await slackBurst();
+  const teamsBurst = async (): Promise<number[]> =>
+    timesOf(
+      await fireAtOnce(
+        cards.teams.slice(0, CLICKS).map((card) =>
+          prepareActivity(
+            `${url}/api/messages`,
+            executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', {
+              verb: 'ack',
+              alertId: card.alertId,
+              version: card.version,
+            }),
+          ),
+        ),
+      ),
+    );
+  await teamsBurst();
+  const teams = await teamsBurst();
+  return { clicks: p99(clicks), hunts: p99(hunts), teams: p99(teams) };
+}
+
 /**
  * The floor on this machine: the same bursts, from the same clients, against
  * a bare Node HTTP server in its own process that reads each body and answers
  * 200 at once. What the bot adds is its figure minus this.
  */
-async function floor(
-  standin: SlackStandin,
-  connector: ConnectorStandIn,
-  cards: Posted,
-): Promise<{ clicks: number; hunts: number; teams: number }> {
-  const port = await freePort();
-  const script = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end('{}'); }); }).listen(${port}, '127.0.0.1', () => process.stdout.write('listening\\n'));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function floor(standin: SlackStandin, connector: ConnectorStandIn, cards: Posted): Promise<Floor> {
+  const script = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end('{}'); }); }).listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('listening\\n'));`;
+  const server = await startServer(['-e', script]);
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the bare server exited ${code}`)));
-    });
-    const url = `http://127.0.0.1:${port}`;
-    standin.botEndpoint = `${url}/slack/events`;
-    const p99 = (xs: number[]): number =>
-      percentile(
-        [...xs].sort((a, b) => a - b),
-        0.99,
-      );
-    const slackBurst = (): Promise<[number[], number[]]> =>
-      burst(
-        undefined,
-        cards.slack.slice(0, CLICKS).map((card) =>
-          standin.prepareBlockAction({
-            user: 'U0ALICE',
-            channel: SLACK_CHANNEL,
-            messageTs: card.ts,
-            actionId: 'fw_ack',
-            value: card.value,
-          }),
-        ),
-        Array.from({ length: HUNTS }, () =>
-          standin.prepareSlashCommand({ command: '/hunt', text: 'alice@contoso.com 7d', user: 'U0ALICE', channel: SLACK_CHANNEL }),
-        ),
-      );
-    await slackBurst(); // warm-up: JIT and connections, as the bot gets
-    const [clicks, hunts] = await slackBurst();
-    const teamsBurst = async (): Promise<number[]> =>
-      timesOf(
-        await fireAtOnce(
-          cards.teams.slice(0, CLICKS).map((card) =>
-            prepareActivity(
-              `${url}/api/messages`,
-              executeClick(connector.url, card.threadId, card.messageId, alex, 'ack', {
-                verb: 'ack',
-                alertId: card.alertId,
-                version: card.version,
-              }),
-            ),
-          ),
-        ),
-      );
-    await teamsBurst();
-    const teams = await teamsBurst();
-    return { clicks: p99(clicks), hunts: p99(hunts), teams: p99(teams) };
+    return await burstsAt(server.url, standin, connector, cards);
   } finally {
-    await stopChild(child);
+    await server.stop();
   }
+}
+
+/**
+ * The second baseline: the same bursts against Bolt and the Agents SDK alone
+ * (bench/framework-floor.ts), answering every Teams click with an alert card
+ * of the same kind as the bot's.
+ */
+async function frameworkFloor(standin: SlackStandin, connector: ConnectorStandIn, cards: Posted, card: object): Promise<Floor> {
+  const server = await startServer(['--import', 'tsx', path.join(__dirname, 'framework-floor.ts')], {
+    SLACK_SIGNING_SECRET: standin.signingSecret,
+    FLOOR_CARD: JSON.stringify(card),
+  });
+  try {
+    return await burstsAt(server.url, standin, connector, cards);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** What Bolt or the Agents SDK alone answers the burst in, against the bare server: what the frameworks cost before FirstWatch does anything. */
+function frameworkFigure(what: string, p99: number, bareP99: number): BenchFigure {
+  return {
+    figure: `${what}: the same burst, p99 vs the bare server's p99`,
+    value: round(p99),
+    baseline: round(bareP99),
+    unit: 'ms',
+    ratio: round(p99 / bareP99, 2),
+    target: 'reported',
+    note: 'The frameworks alone (bench/framework-floor.ts), mounted as FirstWatch mounts them, doing nothing of their own; measured once, between the bare server before the bot and the bot.',
+  };
+}
+
+/** Adds the bot's p99 against the frameworks alone to a figure's note. */
+function overFramework(f: BenchFigure, frameworkP99: number, name: string): void {
+  f.note = `${f.note} Against ${name} alone on the same burst (p99 ${round(frameworkP99)} ms): ${round(f.value / frameworkP99, 2)}×.`;
 }
 
 export const interactionLatency: Bench = {
@@ -505,11 +578,12 @@ export const interactionLatency: Bench = {
 
       const posted = await postCards(storePath, standin, connector);
       const before = await floor(standin, connector, posted);
+      const framework = await frameworkFloor(standin, connector, posted, await teamsCard(storePath, posted.teams[0].alertId));
       bot = await startBotProcess(dir, standin);
       // One connection beside the bot's, for reading alert states (WAL: readers do not block it).
       reader = new SqliteStore(storePath);
       // The bare server's bursts before the bot starts and after it stops; the baseline is their mean, so one busy moment moves it less.
-      const floorAfter = async (): Promise<{ clicks: number; hunts: number; teams: number }> => {
+      const floorAfter = async (): Promise<Floor> => {
         await bot?.stop();
         bot = undefined;
         return floor(standin, connector, posted);
@@ -534,7 +608,15 @@ export const interactionLatency: Bench = {
       const floorNote =
         'The baseline: the same burst from the same client against a bare Node HTTP server in its own process answering 200 at once, measured in this run.';
       for (const f of [...slack, teams]) f.note = `${f.note} ${floorNote} ${built}.`;
-      return [...slack, teams];
+      overFramework(slack[0] as BenchFigure, framework.clicks, 'a bare Bolt app');
+      overFramework(slack[1] as BenchFigure, framework.hunts, 'a bare Bolt app');
+      overFramework(teams, framework.teams, 'a bare Agents SDK bot');
+      return [
+        ...slack,
+        teams,
+        frameworkFigure(`Slack: a bare Bolt app acknowledging ${CLICKS} clicks + ${HUNTS} commands`, framework.clicks, bare.clicks),
+        frameworkFigure(`Teams: a bare Agents SDK bot answering ${CLICKS} Action.Execute with a card`, framework.teams, bare.teams),
+      ];
     } catch (err) {
       if (bot) process.stderr.write(`bot output:\n${bot.output()}\n`);
       throw err;
