@@ -5,7 +5,7 @@
  * waiting for the whole burst (about 190 ms of acknowledgements back to back
  * for 250 requests on Node 20 before).
  */
-import net from 'node:net';
+import { burstOnSockets, countTurns } from '../../support/raw-http';
 import { ALERTS_CHANNEL, buttonOn, slackHarness, type SlackHarness } from './harness';
 
 const CLICKS = 8;
@@ -18,33 +18,6 @@ afterEach(async () => {
   await h.close();
 });
 
-/** The prepared request as HTTP/1.1 bytes, closing the connection after the answer. */
-function raw(request: { url: string; headers: Record<string, string>; body: string }): string {
-  const url = new URL(request.url);
-  const headers = Object.entries({ ...request.headers, 'content-length': String(Buffer.byteLength(request.body)), connection: 'close' })
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('');
-  return `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n${headers}\r\n${request.body}`;
-}
-
-function connect(url: string): Promise<net.Socket> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(u.port), u.hostname, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function answerOf(socket: net.Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.once('end', () => resolve(text));
-    socket.once('error', reject);
-  });
-}
-
 it('lets clicks that arrived together into Bolt one per event-loop turn, in order, and acts on each', async () => {
   const alerts = await h.postAlerts(CLICKS + 1);
   const fields = (i: number) => {
@@ -56,27 +29,16 @@ it('lets clicks that arrived together into Bolt one per event-loop turn, in orde
   expect((await h.standin.sendBlockAction(fields(0))).status).toBe(200);
   await h.transitioned(1);
 
-  let turn = 0;
+  const turns = countTurns();
   const turnsSeen: number[] = [];
   h.slack.app.use(async ({ next }) => {
-    turnsSeen.push(turn);
+    turnsSeen.push(turns.now());
     await next();
   });
   const requests = Array.from({ length: CLICKS }, (_, i) => h.standin.prepareBlockAction(fields(i + 1)));
-  const sockets = await Promise.all(requests.map((r) => connect(r.url)));
-  const answers = sockets.map(answerOf);
-  // Until the bot has accepted every connection (a connect completes before the server's accept).
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  let counting = true;
-  const count = (): void => {
-    turn += 1;
-    if (counting) setImmediate(count);
-  };
-  setImmediate(count);
   // Written in one go: every request is waiting on its socket before the bot reads any of them.
-  sockets.forEach((socket, i) => socket.write(raw(requests[i])));
-  const texts = await Promise.all(answers);
-  counting = false;
+  const texts = await burstOnSockets(requests);
+  turns.stop();
 
   for (const text of texts) expect(text.startsWith('HTTP/1.1 200')).toBe(true);
   expect(turnsSeen).toHaveLength(CLICKS);
