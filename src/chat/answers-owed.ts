@@ -1,5 +1,5 @@
 /** How long after the last request arrived a burst is taken to be over: a burst's requests arrive a few ms apart. */
-export const BURST_QUIET_MS = 20;
+const BURST_QUIET_MS = 20;
 
 /**
  * The interaction requests (Slack events, Teams activities) received and not

@@ -3,7 +3,7 @@ import type { AnswersOwed } from './answers-owed';
 import { TurnGate } from './turn-gate';
 
 /** The longest a deferred start waits for the answers owed (AnswersOwed); Slack's deadline is for the answers, not for this. */
-export const SLOW_HALF_MAX_HOLD_MS = 1_000;
+const SLOW_HALF_MAX_HOLD_MS = 1_000;
 
 /** Work that outlives the interaction that started it (the slow halves of clicks and commands), so stop() can let it finish. */
 export class TaskTracker {

@@ -298,7 +298,11 @@ export function createSlack(options: SlackOptions, deps: SlackDeps): Slack {
 function oneRequestPerTurn(handler: RequestHandler): RequestHandler {
   const turns = new TurnGate();
   return (req, res, next) => {
-    void turns.turn().then(() => handler(req, res, next));
+    // A throw from the handler goes to express's error handler, as it would without the gate.
+    turns
+      .turn()
+      .then(() => handler(req, res, next))
+      .catch(next);
   };
 }
 
