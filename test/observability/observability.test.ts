@@ -48,7 +48,11 @@ describe('metrics, request ids and redaction on the whole process (Slack HTTP mo
       value: JSON.stringify({ verb: 'ack', alertId, version }),
     });
     expect(ack.status).toBe(200);
-    await standin.waitFor(() => standin.message('C0ALERTS', message?.ts as string)?.updates.length, 'card updated after the click');
+    // The card drawn at the click's new version: the slow half has run (a card may have been redrawn before the click).
+    await standin.waitFor(
+      () => standin.message('C0ALERTS', message?.ts as string)?.metadata?.event_payload.version === (version ?? 0) + 1,
+      'card updated after the click',
+    );
     await app.hunt
       .run(
         { upn: alerts[0]?.subject.upn as string, lookbackMs: 86_400_000 } as never,
