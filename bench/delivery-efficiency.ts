@@ -105,7 +105,7 @@ async function slackRun(): Promise<DeliveryRun> {
   const standin = await startSlackStandin({ rateLimit: { ...SLACK_LIMIT, retryAfterSec: 1 } });
   const store = new SqliteStore(':memory:');
   const logger = silentLogger();
-  // Same rate as the channel allows; burst 1 so the bucket never puts 21 posts into one sliding second.
+  // The channel's own rate (the queue spaces posts at 95 % of it); burst 1 so the bucket never puts 21 posts into one sliding second.
   const slack = createSlack(
     {
       botToken: standin.botToken,

@@ -3,7 +3,7 @@ import { Pacer, TokenBucket } from '../../delivery/pacing';
 import { systemTime, type Timekeeper } from '../../time/clock';
 
 export interface ChannelQueueOptions {
-  /** Sustained messages per second per channel (Slack: about 1). */
+  /** Slack's sustained messages per second per channel (about 1); posts go at 95 % of it. */
   ratePerSecond: number;
   /** Messages a quiet channel may send back to back. */
   burst: number;
@@ -58,6 +58,13 @@ interface Lane {
 }
 
 /**
+ * Posts are spaced at this share of `ratePerSecond`. Posts spaced exactly at the
+ * limit still reach Slack bunched up (the first one on a new connection, the
+ * event loop), and one post over the limit costs the channel a whole Retry-After.
+ */
+const PACE_SHARE = 0.95;
+
+/**
  * One FIFO per Slack channel, paced by a token bucket, paused by Retry-After.
  * Slack's limit on chat.postMessage is per channel, so one busy channel never
  * holds back another.
@@ -77,7 +84,7 @@ export class ChannelQueue {
     const { ratePerSecond, burst } = this.options;
     if (!(ratePerSecond > 0)) throw new Error('ChannelQueue: ratePerSecond must be > 0');
     if (!(burst >= 1)) throw new Error('ChannelQueue: burst must be >= 1');
-    this.pacer = new Pacer(() => new TokenBucket(ratePerSecond, burst), this.options.time);
+    this.pacer = new Pacer(() => new TokenBucket(ratePerSecond * PACE_SHARE, burst), this.options.time);
   }
 
   /**

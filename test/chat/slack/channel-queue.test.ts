@@ -93,9 +93,9 @@ describe('ChannelQueue', () => {
     });
     expect(result).toBe('posted');
     expect(calls).toBe(2);
-    // Retry-After, then one token's worth (1 ms at 1,000/s): the refused call spent its token.
-    expect(time.sleeps).toEqual([50, 1]);
-    expect(starts[1] - starts[0]).toBe(51);
+    // Retry-After, then one token's worth (1.05 ms at 95 % of 1,000/s, rounded up): the refused call spent its token.
+    expect(time.sleeps).toEqual([50, 2]);
+    expect(starts[1] - starts[0]).toBe(52);
     expect(q.rateLimitedCount).toBe(1);
   });
 
@@ -136,8 +136,8 @@ describe('ChannelQueue', () => {
     q = new ChannelQueue({ ratePerSecond: 20, burst: 2, rateLimitOf, time });
     const starts: number[] = [];
     await Promise.all(Array.from({ length: 4 }, () => q.post('C1', async () => starts.push(time.t))));
-    // Two at once (burst), then one per 50 ms: the fourth starts 100 ms after the first.
-    expect(starts.map((t) => t - starts[0])).toEqual([0, 0, 50, 100]);
+    // Two at once (burst), then one per 1/(0.95 × 20) s, 52.6 ms, rounded up to the next ms.
+    expect(starts.map((t) => t - starts[0])).toEqual([0, 0, 53, 106]);
   });
 
   it('stop() fails what is still queued as retryable and refuses new work', async () => {
