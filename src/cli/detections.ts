@@ -57,7 +57,7 @@ function list(config: Config, out: NodeJS.WritableStream): number {
   for (const d of loaded) {
     const warnings = warningsOf(d);
     out.write(
-      `loaded    ${d.file}  "${d.name}"  ${d.severity}, every ${d.queryFrequency} ("${d.cron}") over ${d.queryPeriod}, ` +
+      `loaded    ${d.file}  "${d.name}"  ${d.severity}, ${scheduleText(d)}, ` +
         `${d.firstwatch.tests.length} test case(s)${warnings > 0 ? `, ${warnings} warning(s)` : ''}\n`,
     );
   }
@@ -65,6 +65,12 @@ function list(config: Config, out: NodeJS.WritableStream): number {
   for (const w of loaded.warnings) out.write(`warning   ${w}\n`);
   out.write(`${loaded.length} loaded, ${loaded.rejected.length} rejected, from ${config.schedule.detectionsDir}\n`);
   return loaded.rejected.length > 0 ? 1 : 0;
+}
+
+/** An NRT rule has no frequency or period of its own: it runs on its cron over what arrived since its last run. */
+function scheduleText(d: Detection): string {
+  if (d.kind === 'NRT') return `near-real-time, on "${d.cron}" from its last run's end`;
+  return `every ${d.queryFrequency} ("${d.cron}") over ${d.queryPeriod}`;
 }
 
 /** The named rule files, or every rule in DETECTIONS_DIR; a file that does not load counts as a failure. */

@@ -121,7 +121,10 @@ export function parseDetection(text: string, file: string, opts: ParseOptions = 
   }
 
   const override =
-    opts.scheduleOverrides?.[r.id] ?? opts.scheduleOverrides?.[r.id.toLowerCase()] ?? opts.scheduleOverrides?.[slug] ?? opts.defaultCron;
+    opts.scheduleOverrides?.[r.id] ??
+    opts.scheduleOverrides?.[r.id.toLowerCase()] ??
+    opts.scheduleOverrides?.[slug] ??
+    (nrt ? undefined : opts.defaultCron);
   let cron: string;
   if (override !== undefined) {
     if (!validateCron(override))

@@ -81,10 +81,16 @@ export function checkSchedules(config: Config, detections: readonly Detection[])
       expression: d.cron,
       origin: overridden
         ? 'DETECTION_SCHEDULE_OVERRIDES'
-        : config.schedule.pollCron !== undefined
-          ? 'POLL_CRON'
-          : `queryFrequency ${d.queryFrequency}`,
-      fix: overridden ? `correct ${d.slug}'s entry in DETECTION_SCHEDULE_OVERRIDES` : `correct queryFrequency in ${d.file}`,
+        : d.kind === 'NRT'
+          ? 'kind NRT'
+          : config.schedule.pollCron !== undefined
+            ? 'POLL_CRON'
+            : `queryFrequency ${d.queryFrequency}`,
+      fix: overridden
+        ? `correct ${d.slug}'s entry in DETECTION_SCHEDULE_OVERRIDES`
+        : d.kind === 'NRT'
+          ? `name a cron for ${d.slug} in DETECTION_SCHEDULE_OVERRIDES`
+          : `correct queryFrequency in ${d.file}`,
     });
   }
   return entries.map(({ check, expression, origin, fix }): CheckResult => {

@@ -26,6 +26,16 @@ describe('firstwatch detections', () => {
       },
     }),
     'bad.yaml': baseRule({ id: '22222222-2222-4333-8444-555555555555', triggerOperator: 'sometimes' }),
+    // As Sentinel publishes NRT rules: no frequency, period or trigger of their own.
+    'nrt.yaml': baseRule({
+      id: '33333333-2222-4333-8444-555555555555',
+      name: 'NRT rule',
+      kind: 'NRT',
+      queryFrequency: undefined,
+      queryPeriod: undefined,
+      triggerOperator: undefined,
+      triggerThreshold: undefined,
+    }),
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const config = loadConfig({ DETECTIONS_DIR: dir }, { envFile: false });
@@ -35,7 +45,10 @@ describe('firstwatch detections', () => {
     expect(await detectionsCommand(config, parseCommandLine(['detections']), out.stream)).toBe(1);
     expect(out.text()).toMatch(/^loaded +\S*good\.yaml +"Test rule" +Low, every 1h .*1 test case/m);
     expect(out.text()).toMatch(/^rejected +\S*bad\.yaml +triggerOperator: "sometimes"/m);
-    expect(out.text()).toMatch(/1 loaded, 1 rejected/);
+    // An NRT rule shows the schedule it runs on, not the defaults its fields are validated with.
+    expect(out.text()).toMatch(/^loaded +\S*nrt\.yaml +"NRT rule" +Low, near-real-time, on "\* \* \* \* \*" from its last run's end,/m);
+    expect(out.text()).not.toMatch(/nrt\.yaml.*every 5m/);
+    expect(out.text()).toMatch(/2 loaded, 1 rejected/);
   });
 
   it('runs the test cases of the named files and reports each', async () => {

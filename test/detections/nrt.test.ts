@@ -55,6 +55,10 @@ describe('near-real-time rules (kind: NRT)', () => {
     expect(() => parseDetection(PUBLISHED_NRT.replace('kind: NRT', 'kind: Fusion'), 'f.yaml')).toThrow(/f.yaml/);
   });
 
+  it('keeps its minute when POLL_CRON slows the scheduled rules down', () => {
+    expect(parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml', { defaultCron: '0 */6 * * *' }).detection.cron).toBe('* * * * *');
+  });
+
   it('queries everything since the last run, widened by the delay allowance, not a fixed period', () => {
     const { detection } = parseDetection(PUBLISHED_NRT, 'nrt-security-info.yaml');
     const end = new Date('2026-12-01T10:00:00Z');
