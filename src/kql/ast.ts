@@ -13,9 +13,14 @@ export type Expr =
   | { k: 'call'; name: string; args: Expr[]; pos: Pos }
   | { k: 'star'; pos: Pos }
   | { k: 'binary'; op: string; left: Expr; right: Expr; pos: Pos }
-  | { k: 'in'; op: string; left: Expr; list: Expr[]; pos: Pos }
+  /** `x in (a, b)`, or `x in (T | project y)`: then `sub` holds the query whose first column is the list. */
+  | { k: 'in'; op: string; left: Expr; list: Expr[]; sub?: Pipeline; pos: Pos }
   | { k: 'between'; negated: boolean; left: Expr; lo: Expr; hi: Expr; pos: Pos }
-  | { k: 'neg'; operand: Expr; pos: Pos };
+  | { k: 'neg'; operand: Expr; pos: Pos }
+  /** `typeof(long)`: a type as an argument, as extract() and extract_json() take one. */
+  | { k: 'typeof'; type: ColumnType; pos: Pos }
+  /** `toscalar(T | summarize ...)`: the first value of the query's first column. */
+  | { k: 'toscalar'; query: Pipeline; pos: Pos };
 
 /** `name = expr` or a bare expression, as in extend, project and summarize. */
 export interface Assignment {
@@ -56,6 +61,8 @@ export type Op =
   | { k: 'take'; count: Expr; pos: Pos }
   | { k: 'distinct'; items: Assignment[] | '*'; pos: Pos }
   | { k: 'count'; pos: Pos }
+  /** `as T`: binds the rows so far to a name the rest of the query can read. */
+  | { k: 'as'; name: string; pos: Pos }
   | {
       k: 'join';
       kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter';

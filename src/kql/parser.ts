@@ -53,11 +53,15 @@ const WORD_OPERATORS = new Set([
   'has_all',
   'matches',
 ]);
+/** externaldata reads a URL from the query; a workspace's rules never reach outside it here. */
+const EXTERNALDATA_REFUSED =
+  "unsupported operator 'externaldata' (a query here reads only the workspace's tables; put the data in a table)";
+
 const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse, as';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -67,6 +71,8 @@ class Parser {
   private i = 0;
   /** Names of user-defined tabular functions declared so far: a call of one is a tabular source. */
   private readonly tabularFns = new Set<string>();
+  /** Names bound to tabular values by let, so a function whose result is one of them is tabular. */
+  private readonly tabularLets = new Set<string>();
   constructor(private readonly toks: Token[]) {}
 
   private get t(): Token {
@@ -155,7 +161,11 @@ class Parser {
       const target = this.next().text;
       return { k: 'let-alias', name, target, pos };
     }
-    if (this.isTabularAhead()) return { k: 'let-tabular', name, query: this.pipeline(), pos };
+    if (this.isTabularAhead()) {
+      this.tabularLets.add(name);
+      return { k: 'let-tabular', name, query: this.pipeline(), pos };
+    }
+    this.tabularLets.delete(name);
     return { k: 'let-scalar', name, expr: this.expr(), pos };
   }
 
@@ -191,6 +201,11 @@ class Parser {
         continue;
       }
       body = this.isTabularAhead(true) ? { k: 'query', query: this.pipeline() } : { k: 'expr', expr: this.expr() };
+      // `{ let b = T | take 1; b }`: a result that names a tabular let is that table.
+      if (body.k === 'expr' && body.expr.k === 'name' && this.tabularLets.has(body.expr.name)) {
+        const { name: table, pos: at } = body.expr;
+        body = { k: 'query', query: { source: { k: 'table', name: table, pos: at }, ops: [], pos: at } };
+      }
     }
     this.next();
     if (!body) throw errorAt(`let function ${name} has no result`, pos);
@@ -218,6 +233,8 @@ class Parser {
    * function, or has a pipe before its ';' (inside a function body: at its own depth, before '}').
    */
   private isTabularAhead(inBody = false): boolean {
+    // toscalar(T | ...) is a scalar, whatever pipes its query has.
+    if (this.isWord('toscalar') && this.isPunct('(', this.peek())) return false;
     if (this.isWord('datatable') || this.isWord('union') || this.isWord('print') || this.isWord('range')) return true;
     if (
       this.t.kind === 'ident' &&
@@ -287,12 +304,9 @@ class Parser {
       return { k: 'union', isfuzzy, withsource, sources, pos: t.pos };
     }
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
+      if (t.text === 'externaldata') throw errorAt(EXTERNALDATA_REFUSED, t.pos);
       if (this.isPunct('(', this.peek())) return this.tabularCall();
-      if (
-        ['search', 'find', 'evaluate', 'externaldata', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(
-          t.text.toLowerCase(),
-        )
-      ) {
+      if (['search', 'find', 'evaluate', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase())) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
       this.next();
@@ -509,6 +523,16 @@ class Parser {
       case 'count':
         this.next();
         return { k: 'count', pos };
+      case 'as': {
+        this.next();
+        // hint.materialized only says how Kusto caches the value; the engine evaluates it once anyway.
+        if (this.isWord('hint') && this.isPunct('.', this.peek()) && this.isWord('materialized', this.peek(2))) {
+          this.i += 3;
+          this.expectPunct('=');
+          this.next();
+        }
+        return { k: 'as', name: this.columnName().name, pos };
+      }
       case 'join':
         this.next();
         return this.join(pos);
@@ -876,7 +900,11 @@ class Parser {
       const w = t.text.toLowerCase();
       if (IN_OPERATORS.has(w)) {
         this.next();
-        this.rejectTabularList(t.text);
+        const sub = this.tabularList();
+        if (sub) {
+          left = { k: 'in', op: w, left, list: [], sub, pos: t.pos };
+          continue;
+        }
         this.expectPunct('(');
         const list: Expr[] = [];
         while (!this.isPunct(')')) {
@@ -900,6 +928,11 @@ class Parser {
       }
       if (w === 'has_any' || w === 'has_all') {
         this.next();
+        const sub = this.tabularList();
+        if (sub) {
+          left = { k: 'in', op: w, left, list: [], sub, pos: t.pos };
+          continue;
+        }
         this.expectPunct('(');
         const list: Expr[] = [];
         while (!this.isPunct(')')) {
@@ -929,20 +962,27 @@ class Parser {
     }
   }
 
-  /** `x in (T | ...)` takes a tabular subquery in Kusto; the engine only takes a list of values. */
-  private rejectTabularList(op: string): void {
-    if (!this.isPunct('(')) return;
+  /**
+   * `x in (T | where ... | project y)`: a parenthesized query instead of a list of values. A bare
+   * name (`x in (T)`) parses as a list; the compiler reads it as a table when no column or let has it.
+   */
+  private tabularList(): Pipeline | undefined {
+    if (!this.isPunct('(')) return undefined;
     let depth = 0;
     for (let j = this.i; j < this.toks.length; j++) {
       const t = this.toks[j];
       if (this.isPunct('(', t)) depth++;
       else if (this.isPunct(')', t)) {
         depth--;
-        if (depth === 0) return;
+        if (depth === 0) return undefined;
       } else if (this.isPunct('|', t) || this.startsTabular(j)) {
-        throw errorAt(`unsupported tabular subquery in '${op}' (only a list of values is supported)`, this.t.pos);
+        this.expectPunct('(');
+        const query = this.pipeline();
+        this.expectPunct(')');
+        return query;
       }
     }
+    return undefined;
   }
 
   /** print x, range x from, union T, datatable(...): a tabular expression starts at token j. */
@@ -1084,9 +1124,22 @@ class Parser {
         }
         if (this.isPunct('(', this.peek())) {
           // Functions whose argument is a tabular expression.
-          if (['toscalar', 'materialize', 'view'].includes(t.text)) throw errorAt(`unsupported function '${t.text}'`, t.pos);
-          // typeof(T) outside mv-expand's `to typeof(T)`, as in extract(re, 1, s, typeof(int)).
-          if (t.text === 'typeof') throw errorAt("unsupported typeof() argument (only mv-expand's 'to typeof(T)' is supported)", t.pos);
+          if (t.text === 'toscalar') {
+            this.next();
+            this.expectPunct('(');
+            const query = this.pipeline();
+            this.expectPunct(')');
+            return { k: 'toscalar', query, pos: t.pos };
+          }
+          if (t.text === 'externaldata') throw errorAt(EXTERNALDATA_REFUSED, t.pos);
+          if (['materialize', 'view'].includes(t.text)) throw errorAt(`unsupported function '${t.text}'`, t.pos);
+          if (t.text === 'typeof') {
+            this.next();
+            this.next();
+            const type = this.typeName();
+            this.expectPunct(')');
+            return { k: 'typeof', type, pos: t.pos };
+          }
           const typed = TYPE_NAMES[lower];
           if (typed && this.isWord('null', this.peek(2)) && this.isPunct(')', this.peek(3))) {
             this.i += 4;
@@ -1097,7 +1150,13 @@ class Parser {
           this.next();
           this.next();
           const args: Expr[] = [];
+          let named = false;
           while (!this.isPunct(')')) {
+            // `make_set(x, MaxSize=8)`: Microsoft's analyzer binds a named argument by its position, so does this.
+            if (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+              this.i += 2;
+              named = true;
+            } else if (named) throw errorAt('a positional argument cannot follow a named one', this.t.pos);
             args.push(this.expr());
             if (!this.isPunct(')')) this.expectPunct(',');
           }

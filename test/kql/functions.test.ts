@@ -272,3 +272,21 @@ describe('more string functions', () => {
     expect(scalar('"café au lait" has "café"')).toBe(true);
   });
 });
+
+describe('what the newer constructs refuse, clearly', () => {
+  it.each([
+    ['print extract_json("$..a", "{}")', /unsupported JSONPath '\$\.\.a'/],
+    ['print extract_json("a.b", "{}")', /JSONPath 'a\.b' must start with \$/],
+    ['print typeof(long)', /typeof\(\) is only allowed as the type argument of extract\(\) or extract_json\(\)/],
+    ['print strlen(typeof(long))', /typeof\(\) is only allowed/],
+    ['print extract("a", 0, "a", 5)', /extract\(\) takes typeof\(T\) as argument 4/],
+    ['print s = "a" | extend y = column_ifexists(s, 1)', /column_ifexists\(\) needs the column name as a constant string/],
+    // A row's value cannot be a size limit (this once read a property of no row at all).
+    ['print x = 1 | summarize make_set(x, x)', /make_set\(\) size limit must be a positive constant number/],
+    ['print x = 1 | where x in (NoSuchThing)', /unknown column, let or table 'NoSuchThing' at 1:27/],
+    ['print x = 1 | summarize make_set(x, maxSize = 2, x)', /a positional argument cannot follow a named one/],
+  ])('%s', (query, error) => {
+    expect(() => rows(query)).toThrow(KqlError);
+    expect(() => rows(query)).toThrow(error);
+  });
+});

@@ -1,4 +1,4 @@
-import type { FunctionDef } from '../ast';
+import type { FunctionDef, Pipeline } from '../ast';
 import type { Pos } from '../errors';
 import type { ColumnType } from '../types';
 
@@ -39,6 +39,13 @@ export interface Scope {
   now: Date;
   /** User-defined functions (`let f = (...) { ... }`) in scope. */
   functions?: ReadonlyMap<string, FunctionDef>;
+  /** Runs a row-independent query (`x in (T | project y)`) and gives its first column. */
+  subquery?: (query: Pipeline) => SubqueryColumn;
+}
+
+export interface SubqueryColumn {
+  type: ColumnType;
+  values: unknown[];
 }
 
 export function newCtx(): Ctx {

@@ -2,15 +2,16 @@ import type { Expr } from '../ast';
 import { compileUserCall } from './user-function';
 import { TUPLE_FUNCTIONS } from '../functions/series';
 import { TUPLE_ITEM } from '../ast';
-import { errorAt } from '../errors';
+import { errorAt, KqlError } from '../errors';
 import { FUNCTIONS } from '../functions/scalar';
+import { TYPE_ARG_FUNCTIONS, TypeArg } from '../functions/args';
 import { AGGREGATE_NAMES } from '../functions/aggregate-names';
 import { compileArithmetic, compileNegate } from '../operators/arith';
 import { compileComparison } from '../operators/compare';
 import { compileHasAny, compileIn, compileMatches, compileStringOp } from '../operators/strings';
 import { toBool } from '../operators/coerce';
 import { isPlainObject } from '../values';
-import { constant, fold, type Compiled, type Ctx, type Ev, type Scope } from './context';
+import { constant, fold, type Compiled, type Ctx, type Ev, type Scope, type SubqueryColumn } from './context';
 
 const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
@@ -46,6 +47,13 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       throw errorAt(`$${e.side} is only allowed in a join's on clause`, e.pos);
     case 'star':
       throw errorAt("'*' is only allowed as an argument of arg_max/arg_min/take_any", e.pos);
+    case 'toscalar': {
+      if (!scope.subquery) throw errorAt('unsupported toscalar() here', e.pos);
+      const { type, values } = scope.subquery(e.query);
+      return constant(values[0] ?? null, type);
+    }
+    case 'typeof':
+      throw errorAt('typeof() is only allowed as the type argument of extract() or extract_json()', e.pos);
     case 'member':
       return memberAccess(compileExpr(e.obj, scope), e.name, e.pos);
     case 'index': {
@@ -77,7 +85,7 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       return compileBinary(e, scope);
     case 'in': {
       const l = compileExpr(e.left, scope);
-      const list = e.list.map((x) => compileExpr(x, scope));
+      const list = tabularList(e, scope) ?? e.list.map((x) => compileExpr(x, scope));
       if (e.op === 'has_any' || e.op === 'has_all') return compileHasAny(e.op, l, list, e.pos);
       return compileIn(e.op, l, list, e.pos);
     }
@@ -117,10 +125,36 @@ export function compileExpr(e: Expr, scope: Scope): Compiled {
       if (AGGREGATE_NAMES.has(name)) throw errorAt(`aggregate function '${e.name}' is only allowed in summarize`, e.pos);
       const fn = Object.prototype.hasOwnProperty.call(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
       if (!fn) throw errorAt(`unsupported function '${e.name}'`, e.pos);
-      const args = e.args.map((a) => compileExpr(a, scope));
+      const typed = TYPE_ARG_FUNCTIONS.has(name);
+      const args = e.args.map((a) => (typed && a.k === 'typeof' ? constant(new TypeArg(a.type), 'dynamic') : compileExpr(a, scope)));
       return fn(args, e.pos, scope);
     }
   }
+}
+
+/**
+ * The values of `x in (T | project y)`, or of `x in (T)` when T is a table or tabular let rather
+ * than a column or scalar let: the query runs once, and its first column becomes the list.
+ */
+function tabularList(e: Extract<Expr, { k: 'in' }>, scope: Scope): Compiled[] | undefined {
+  let query = e.sub;
+  const only = e.list.length === 1 ? e.list[0] : undefined;
+  if (!query && only?.k === 'name' && !scope.column(only.name) && !scope.lets.has(only.name)) {
+    query = { source: { k: 'table', name: only.name, pos: only.pos }, ops: [], pos: only.pos };
+  }
+  if (!query) return undefined;
+  if (!scope.subquery) throw errorAt(`unsupported tabular subquery in '${e.op}' here`, e.pos);
+  let result: SubqueryColumn;
+  try {
+    result = scope.subquery(query);
+  } catch (err) {
+    // A bare name that is no table either: say what it could have been.
+    if (!e.sub && only?.k === 'name' && err instanceof KqlError && err.message.startsWith('unknown table'))
+      throw errorAt(`unknown column, let or table '${only.name}'`, only.pos);
+    throw err;
+  }
+  const { type, values } = result;
+  return [constant(values, type)];
 }
 
 function memberAccess(obj: Compiled, name: string, pos: { line: number; column: number }): Compiled {

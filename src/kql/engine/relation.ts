@@ -1,6 +1,6 @@
-import type { ColumnRef, Scope } from '../compile/context';
+import type { ColumnRef, Scope, SubqueryColumn } from '../compile/context';
 import type { Compiled } from '../compile/context';
-import type { FunctionDef } from '../ast';
+import type { FunctionDef, Pipeline } from '../ast';
 import type { Column } from '../types';
 
 /** A table inside the engine: rows are arrays in column order. */
@@ -17,6 +17,8 @@ export interface Env {
   lets: Map<string, Compiled>;
   /** User-defined functions, tabular and scalar, by name. */
   functions: Map<string, FunctionDef>;
+  /** Runs a tabular subquery where a scalar expression takes one (`in (T | ...)`). */
+  subquery?: (query: Pipeline) => SubqueryColumn;
 }
 
 export function scopeOf(entries: ColumnRef[], env: Env): Scope {
@@ -28,6 +30,7 @@ export function scopeOf(entries: ColumnRef[], env: Env): Scope {
     lets: env.lets,
     now: env.now,
     functions: env.functions,
+    subquery: env.subquery,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Expr, Op, Pipeline, Script, Source, Statement } from '../ast';
 import { compileExpr } from '../compile/scalar';
-import { constValue, fold, newCtx, type Compiled, type Ctx } from '../compile/context';
+import { constValue, fold, newCtx, type Compiled, type Ctx, type SubqueryColumn } from '../compile/context';
 import { errorAt, KqlError, type Pos } from '../errors';
 import { distinct } from '../operators/distinct';
 import { joinRels } from '../operators/join';
@@ -34,8 +34,16 @@ export function runScript(script: Script, source: TableSource, opts: QueryOption
   const now = opts.now ?? new Date();
   const env: Env = { now, lets: new Map<string, Compiled>(), functions: new Map() };
   const st: RunState = { env, source, opts, tabular: new Map() };
+  env.subquery = (q) => firstColumn(runPipeline(q, st), q.pos);
   bindLets(script.lets, st);
   return runPipeline(script.query, st);
+}
+
+/** The list a tabular `in (...)` compares with: the query's first column, as Kusto takes it. */
+function firstColumn(rel: Rel, pos: Pos): SubqueryColumn {
+  const col = rel.columns[0];
+  if (col === undefined) throw errorAt('the subquery returns no columns', pos);
+  return { type: col.type, values: rel.rows.map((r) => r[0] ?? null) };
 }
 
 /** Binds let statements in order; a later let shadows an earlier one of any kind. */
@@ -84,6 +92,7 @@ function callTabular(src: Extract<Source, { k: 'call' }>, st: RunState): Rel {
   if ((st.depth ?? 0) >= 32) throw errorAt(`${fn.name}: functions nest deeper than 32 (recursion is not allowed)`, src.pos);
   const env: Env = { now: st.env.now, lets: new Map(st.env.lets), functions: new Map(st.env.functions) };
   const child: RunState = { env, source: st.source, opts: st.opts, tabular: new Map(st.tabular), depth: (st.depth ?? 0) + 1 };
+  env.subquery = (q) => firstColumn(runPipeline(q, child), q.pos);
   fn.params.forEach((p, i) => {
     const arg = src.args[i] ?? p.default;
     if (arg === undefined) throw errorAt(`${fn.name}: missing argument '${p.name}'`, src.pos);
@@ -182,6 +191,8 @@ function onlyNames(e: Expr, rel: Rel, env: Env): boolean {
         okSoFar = false;
         return;
       case 'lit':
+      case 'typeof':
+      case 'toscalar':
         return;
       case 'member':
         return visit(x.obj);
@@ -220,6 +231,9 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return distinct(rel, op.items, st.env, op.pos);
     case 'count':
       return { columns: [{ name: 'Count', type: 'long' }], rows: [[rel.rows.length]], ingest: null };
+    case 'as':
+      st.tabular.set(op.name, { value: rel });
+      return rel;
     case 'join':
       return joinRels(rel, runPipeline(op.right, st), op);
     case 'lookup':

@@ -158,8 +158,7 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
       const v = arg(0).ev;
       const p = isIf ? predicate(arg(1)) : () => true;
       const maxArg = args[isIf ? 2 : 1];
-      const max = maxArg ? Number(compileExpr(maxArg, scope).ev(newCtx())) : 1048576;
-      if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive number`, pos);
+      const max = sizeLimit(fn, maxArg, scope, pos);
       const isSet = fn.startsWith('make_set');
       return single(`${isSet ? 'set' : 'list'}_${argName}`, 'dynamic', () => {
         const out: unknown[] = [];
@@ -194,8 +193,7 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
       const v = bagArg.ev;
       const p = isIf ? predicate(arg(1)) : () => true;
       const maxArg = args[isIf ? 2 : 1];
-      const max = maxArg ? Number(compileExpr(maxArg, scope).ev(newCtx())) : 1048576;
-      if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive number`, pos);
+      const max = sizeLimit(fn, maxArg, scope, pos);
       return single(`bag_${argName}`, 'dynamic', () => {
         const out: Record<string, unknown> = {};
         let n = 0;
@@ -336,6 +334,15 @@ export function compileAggregate(written: Expr, scope: Scope, byNames: Set<strin
     default:
       throw errorAt(`unsupported aggregate '${call.name}'`, pos);
   }
+}
+
+/** The optional maxSize of make_set/make_list/make_bag: a positive constant (a row's value would be read from no row). */
+function sizeLimit(fn: string, written: Expr | undefined, scope: Scope, pos: Pos): number {
+  if (written === undefined) return 1048576;
+  const c = compileExpr(written, scope);
+  const max = c.isConst ? Number(c.ev(newCtx())) : NaN;
+  if (!Number.isFinite(max) || max < 1) throw errorAt(`${fn}() size limit must be a positive constant number`, pos);
+  return max;
 }
 
 /** The columns an arg_max/take_any returns: named expressions, or every column for `*`. */

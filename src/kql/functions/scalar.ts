@@ -1,9 +1,10 @@
 import { call, constValue, fold, type Compiled, type FunctionImpl } from '../compile/context';
 import { errorAt, type Pos } from '../errors';
-import { asText, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
+import { asText, convertTo, family, toBool, toDate, toNumber, toTimespan } from '../operators/coerce';
 import type { ColumnType } from '../types';
 import { formatDatetime } from './datetime-format';
-import { arity, need } from './args';
+import { arity, need, typeArg } from './args';
+import { DYNAMIC_FUNCTIONS } from './dynamic';
 import { kustoRegex } from './regex';
 import { IP_FUNCTIONS } from './ip';
 import { DATETIME_FUNCTIONS } from './datetime';
@@ -131,6 +132,27 @@ function splitValue(s: unknown, delim: unknown, index?: unknown): unknown {
   return [parts[i]];
 }
 
+/**
+ * The result type of iff/case branches: a dynamic branch takes the type of the others and is
+ * converted to it (`iff(c, d.Name, "")` is a string, as Kusto types it); coalesce has no such rule.
+ */
+function unifyBranches(name: string, branches: Compiled[], pos: Pos): { type: ColumnType; branches: Compiled[] } {
+  const typed = branches.filter((b) => b.type !== 'dynamic');
+  if (typed.length === 0 || typed.length === branches.length) return { type: unify(name, branches, pos), branches };
+  const type = unify(name, typed, pos);
+  const conv =
+    type === 'string'
+      ? asText
+      : type === 'int' || type === 'long'
+        ? (v: unknown) => truncated(convertTo(v, type))
+        : (v: unknown) => convertTo(v, type);
+  return { type, branches: branches.map((b) => (b.type === 'dynamic' ? call([b], type, conv) : b)) };
+}
+
+function truncated(v: unknown): unknown {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null;
+}
+
 /** Picks a common result type for iff/case/coalesce branches. */
 function unify(name: string, branches: Compiled[], pos: Pos): ColumnType {
   let t: ColumnType | undefined;
@@ -239,15 +261,14 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   case: (args, pos) => {
     if (args.length < 3 || args.length % 2 === 0) throw errorAt('case() takes pairs of condition and value, then a default', pos);
     const conds: ((x: Parameters<Compiled['ev']>[0]) => boolean)[] = [];
-    const vals: Compiled[] = [];
+    const written: Compiled[] = [];
     for (let i = 0; i + 1 < args.length; i += 2) {
       conds.push(condEv(args[i]));
-      vals.push(args[i + 1]);
+      written.push(args[i + 1]);
     }
-    const dflt = args[args.length - 1];
-    const type = unify('case', [...vals, dflt], pos);
-    const valEvs = vals.map((v) => v.ev);
-    const d = dflt.ev;
+    const { type, branches } = unifyBranches('case', [...written, args[args.length - 1]], pos);
+    const valEvs = branches.slice(0, -1).map((v) => v.ev);
+    const d = (branches[branches.length - 1] as Compiled).ev;
     return fold({
       ev: (c) => {
         for (let i = 0; i < conds.length; i++) if (conds[i](c)) return valEvs[i](c);
@@ -310,13 +331,17 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   bag_pack: packImpl('bag_pack'),
   pack: packImpl('pack'),
   extract: (args, pos) => {
-    arity('extract', args, pos, 3);
+    arity('extract', args, pos, 3, 4);
     if (!args[0].isConst || !args[1].isConst) throw errorAt('extract() needs a constant pattern and group', pos);
     const re = kustoRegex(asText(constValue(args[0])), pos);
     const group = toNumber(constValue(args[1])) ?? 0;
-    return call([args[2]], 'string', (v) => {
+    // extract(re, n, s, typeof(T)) converts the match; no match, or one that does not convert, is null.
+    const type = typeArg('extract', args, pos, 3) ?? 'string';
+    return call([args[2]], type, (v) => {
       const m = re.exec(asText(v));
-      return m ? (m[group] ?? '') : '';
+      const text = m ? (m[group] ?? '') : '';
+      if (type === 'string') return text;
+      return m ? convertTo(text, type) : null;
     });
   },
   replace_string: (args, pos) => {
@@ -367,12 +392,16 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
       return out.length === 0 ? null : out;
     });
   },
-  trim: (args, pos) => {
-    arity('trim', args, pos, 2);
-    if (!args[0].isConst) throw errorAt('trim() needs a constant pattern', pos);
-    const p = asText(constValue(args[0]));
-    const re = kustoRegex(p, pos, 'g', (x) => `^(?:${x})+|(?:${x})+$`);
-    return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
+  trim: trimImpl('trim', (x) => `^(?:${x})+|(?:${x})+$`),
+  trim_start: trimImpl('trim_start', (x) => `^(?:${x})+`),
+  trim_end: trimImpl('trim_end', (x) => `(?:${x})+$`),
+  column_ifexists: (args, pos, scope) => {
+    arity('column_ifexists', args, pos, 2);
+    const name = args[0].isConst ? constValue(args[0]) : undefined;
+    if (typeof name !== 'string') throw errorAt('column_ifexists() needs the column name as a constant string', pos);
+    // The column when the input has it, else the default: rules written for several table versions rely on it.
+    const col = scope.column(name);
+    return col ? { ev: col.ev, type: col.type, isConst: false } : (args[1] as Compiled);
   },
   format_datetime: (args, pos) => {
     arity('format_datetime', args, pos, 2);
@@ -386,16 +415,27 @@ export const FUNCTIONS: Record<string, FunctionImpl> = {
   ...DATETIME_FUNCTIONS,
   ...SERIES_FUNCTIONS,
   ...SET_FUNCTIONS,
+  ...DYNAMIC_FUNCTIONS,
 };
 
 function iffImpl(name: string): FunctionImpl {
   return (args, pos) => {
     arity(name, args, pos, 3);
     const cond = condEv(args[0]);
-    const type = unify(name, [args[1], args[2]], pos);
-    const a = args[1].ev;
-    const b = args[2].ev;
+    const { type, branches } = unifyBranches(name, [args[1], args[2]], pos);
+    const a = (branches[0] as Compiled).ev;
+    const b = (branches[1] as Compiled).ev;
     return fold({ ev: (c) => (cond(c) ? a(c) : b(c)), type, isConst: args.every((x) => x.isConst) });
+  };
+}
+
+/** trim/trim_start/trim_end(regex, s): removes repeated matches of the pattern at the given end(s). */
+function trimImpl(name: string, wrap: (pattern: string) => string): FunctionImpl {
+  return (args, pos) => {
+    arity(name, args, pos, 2);
+    if (!args[0].isConst) throw errorAt(`${name}() needs a constant pattern`, pos);
+    const re = kustoRegex(asText(constValue(args[0])), pos, 'g', wrap);
+    return call([args[1]], 'string', (v) => asText(v).replace(re, ''));
   };
 }
 

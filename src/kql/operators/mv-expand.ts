@@ -2,7 +2,7 @@ import type { Op } from '../ast';
 import { compileExpr } from '../compile/scalar';
 import { newCtx } from '../compile/context';
 import { errorAt } from '../errors';
-import { exprName } from '../compile/naming';
+import { defaultColumnName } from '../compile/naming';
 import { arrayEntries, scopeOf, type Env, type Rel } from '../engine/relation';
 import { isPlainObject } from '../values';
 import { toDate } from './coerce';
@@ -16,11 +16,12 @@ export function mvExpand(input: Rel, op: MvExpandOp, env: Env): Rel {
   const scope = scopeOf(arrayEntries(input.columns), env);
   const limit = op.limit ? takeCount({ count: op.limit, pos: op.pos }, env) : Infinity;
   const columns = input.columns.map((c) => ({ ...c }));
+  let unnamed = 0;
   const items = op.items.map((it) => {
     const c = compileExpr(it.expr, scope);
     if (c.type !== 'dynamic') throw errorAt(`mv-expand needs a dynamic column, not ${c.type}`, it.pos);
-    const name = it.name ?? (exprName(it.expr) || convertedColumn(it.expr));
-    if (!name) throw errorAt('mv-expand: name this expression (name = ...)', it.pos);
+    // `mv-expand split(s, ";")` expands into s itself, as Kusto names it; what keeps no name is Column1, ...
+    const name = it.name ?? (defaultColumnName(it.expr) || `Column${++unnamed}`);
     const type = it.type ?? 'dynamic';
     let at = columns.findIndex((col) => col.name === name);
     if (at < 0) {
@@ -81,11 +82,4 @@ function castTo(v: unknown, type: ColumnType): unknown {
     default:
       return null;
   }
-}
-
-/** `mv-expand todynamic(Col)` (or parse_json/parsejson) expands into Col itself, as in Kusto. */
-function convertedColumn(e: MvExpandOp['items'][number]['expr']): string | undefined {
-  if (e.k !== 'call' || !['todynamic', 'parse_json', 'parsejson'].includes(e.name) || e.args.length !== 1) return undefined;
-  const arg = e.args[0];
-  return arg?.k === 'name' ? arg.name : undefined;
 }

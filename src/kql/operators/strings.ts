@@ -119,7 +119,8 @@ export function compileStringOp(op: string, l: Compiled, r: Compiled, pos: Pos):
 function flatten(values: unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const v of values) {
-    if (Array.isArray(v)) out.push(...v);
+    // One by one: a subquery's list can be longer than a spread's argument limit.
+    if (Array.isArray(v)) for (const x of v) out.push(x);
     else out.push(v);
   }
   return out;

@@ -14,7 +14,8 @@ export function summarize(input: Rel, op: SummarizeOp, env: Env): Rel {
   const scope = scopeOf(arrayEntries(input.columns), env);
   const namer = new ColumnNamer(new Set());
   const keys: { name: string; c: Compiled }[] = op.by.map((b) => ({ name: namer.name(b.name, b.expr), c: compileExpr(b.expr, scope) }));
-  const byNames = new Set(keys.map((k) => k.name));
+  // `*` in arg_max/take_any leaves out only the columns grouped by as they are: `by t = bin(t, 1h)` keeps t (as t1).
+  const byNames = new Set(op.by.flatMap((b) => (b.expr.k === 'name' ? [b.expr.name] : [])));
   const plans: { plan: AggPlan; name?: string }[] = op.aggs.map((a) => ({ plan: compileAggregate(a.expr, scope, byNames), name: a.name }));
 
   const columns: Column[] = keys.map((k) => ({ name: k.name, type: k.c.type }));

@@ -9,6 +9,7 @@ import { REFUSAL_CASES } from './refusals';
 import { SCALAR_FUNCTION_CASES } from './scalar-functions';
 import { STRING_OPERATOR_CASES } from './string-operators';
 import { STRING_CASES, STRING_DOC_EXAMPLE_CASES, STRING_FUNCTION_CASES } from './strings';
+import { SUBQUERY_CASES } from './subqueries';
 import { TABULAR_CASES } from './tabular';
 
 /** Every conformance case, grouped by reference area. */
@@ -25,5 +26,6 @@ export const ALL_CASES: ConformanceCase[] = [
   ...IP_CASES,
   ...DATETIME_CASES,
   ...TABULAR_CASES,
+  ...SUBQUERY_CASES,
   ...REFUSAL_CASES,
 ];

@@ -1,4 +1,4 @@
-import { scalar, type ConformanceCase } from './case';
+import { ok, scalar, type ConformanceCase } from './case';
 
 export const DYNAMIC_CASES: ConformanceCase[] = [
   scalar('isempty-function.md', 'isempty of an empty string is true', 'isempty("")', 'bool', true),
@@ -10,4 +10,63 @@ export const DYNAMIC_CASES: ConformanceCase[] = [
   scalar('isnotempty-function.md', 'isnotempty of an empty property bag is true', 'isnotempty(dynamic({}))', 'bool', true),
   scalar('isnotempty-function.md', 'isnotempty of a null long is false', 'isnotempty(long(null))', 'bool', false),
   scalar('isempty-function.md', 'isempty of a number is false', 'isempty(0)', 'bool', false),
+  scalar('array-slice-function.md', 'array_slice takes both ends inclusive', 'array_slice(dynamic([1, 2, 3, 4]), 1, 2)', 'dynamic', [2, 3]),
+  scalar(
+    'array-slice-function.md',
+    'array_slice counts negative ends from the end',
+    'array_slice(dynamic([1, 2, 3, 4]), -3, -2)',
+    'dynamic',
+    [2, 3],
+  ),
+  scalar('array-slice-function.md', 'array_slice clips an end past the array', 'array_slice(dynamic([1, 2, 3]), 1, 10)', 'dynamic', [2, 3]),
+  scalar('array-slice-function.md', 'array_slice with start after end is empty', 'array_slice(dynamic([1, 2, 3]), 2, 1)', 'dynamic', []),
+  scalar('array-slice-function.md', 'array_slice of a non-array is null', 'array_slice(parse_json(\'{"a": 1}\'), 0, 1)', 'dynamic', null),
+  scalar(
+    'extractjson-function.md',
+    'extract_json follows dotted and indexed steps',
+    'extract_json("$.a.b[1]", \'{"a": {"b": ["x", "y"]}}\')',
+    'string',
+    'y',
+  ),
+  scalar('extractjson-function.md', 'extract_json takes a bracketed name', 'extract_json("$[\'a b\']", \'{"a b": 5}\')', 'string', '5'),
+  scalar(
+    'extractjson-function.md',
+    'extract_json converts to a typeof() type',
+    'extract_json("$.n", \'{"n": 42}\', typeof(long))',
+    'long',
+    42,
+  ),
+  scalar('extractjson-function.md', 'extractjson is the older name', 'extractjson("$.n", \'{"n": "v"}\')', 'string', 'v'),
+  scalar('extractjson-function.md', 'extract_json of a missing path is empty', 'extract_json("$.missing", \'{"n": 1}\')', 'string', '', {
+    choice: 'A string result has no null in Kusto: a path that finds nothing gives the empty string.',
+  }),
+  ok(
+    'column-ifexists-function.md',
+    'column_ifexists gives the column when it exists, else the default',
+    'datatable(a:string)["x"] | extend b = column_ifexists("a", "none"), c = column_ifexists("missing", "none")',
+    ['a:string', 'b:string', 'c:string'],
+    [['x', 'x', 'none']],
+  ),
+  ok(
+    'column-ifexists-function.md',
+    "column_ifexists of a missing column has the default's type",
+    'datatable(a:string)["x"] | project n = column_ifexists("Count", 0), t = column_ifexists("T", datetime(null))',
+    ['n:long', 't:datetime'],
+    [[0, null]],
+  ),
+  ok(
+    'iff-function.md',
+    'iff of a dynamic value and a string is a string',
+    'print d = dynamic({"a": "x", "b": [1, 2]}) | project p = iff(true, d.a, ""), q = iff(true, d.b, ""), r = case(false, "", d.absent)',
+    ['p:string', 'q:string', 'r:string'],
+    [['x', '[1,2]', '']],
+    { choice: "Microsoft's analyzer types the result as the typed branch; the dynamic value converts as tostring() does." },
+  ),
+  ok(
+    'iff-function.md',
+    'iff of a dynamic value and a long is a long',
+    'print d = dynamic({"n": 7}) | project n = iff(true, d.n, 0)',
+    ['n:long'],
+    [[7]],
+  ),
 ];

@@ -10,6 +10,12 @@ export const REFUSAL_CASES: ConformanceCase[] = [
   ),
   refuses('search-operator.md', 'search is refused', 'search "x"', /unsupported operator 'search'/),
   refuses(
+    'externaldata-operator.md',
+    'externaldata is refused, its column list too',
+    'let R = externaldata(Role:string) [@"https://example.com/r.csv"] with (format="csv"); R',
+    /unsupported operator 'externaldata' \(a query here reads only the workspace's tables/,
+  ),
+  refuses(
     'top-nested-operator.md',
     'top-nested is refused',
     'print x = 1 | top-nested 2 of x by count()',
@@ -34,13 +40,6 @@ export const REFUSAL_CASES: ConformanceCase[] = [
     'print x = 1 | join hint.strategy=broadcast (print x = 1) on x',
     /unsupported join parameter 'hint.strategy'/,
   ),
-  refuses('as-operator.md', 'as is refused', 'print x = 1 | as T', /unsupported operator 'as'/),
-  refuses(
-    'in-operator.md',
-    'in with a tabular subquery is refused',
-    'print x = 1 | extend y = x in ((print z = 1))',
-    /unsupported tabular subquery in 'in'/,
-  ),
   refuses('sample-operator.md', 'sample is refused', 'print x = 1 | sample 1', /unsupported operator 'sample'/),
   refuses('getschema-operator.md', 'getschema is refused', 'print x = 1 | getschema', /unsupported operator 'getschema'/),
   refuses(
@@ -55,7 +54,6 @@ export const REFUSAL_CASES: ConformanceCase[] = [
     'union withsource=T (print x = 1)',
     /unsupported union withsource=/,
   ),
-  refuses('toscalar-function.md', 'toscalar is refused', 'print toscalar(print 1)', /unsupported function 'toscalar'/),
   refuses('fork-operator.md', 'fork is refused', 'print x = 1 | fork (take 1)', /unsupported operator 'fork'/),
   refuses(
     'datetime-utc-to-local-function.md',

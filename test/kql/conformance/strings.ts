@@ -1,4 +1,4 @@
-import { ok, refuses, scalar, type ConformanceCase } from './case';
+import { ok, scalar, type ConformanceCase } from './case';
 
 const SUB = 'substring-function.md';
 
@@ -198,10 +198,24 @@ export const STRING_DOC_EXAMPLE_CASES: ConformanceCase[] = [
     ['MultiLineString:string'],
     [['Line 1\nLine 2\nLine 3']],
   ),
-  refuses(
+  scalar(
     'extract-function.md',
-    'extract with a typeof() result type is refused',
-    'print extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))',
-    /unsupported typeof\(\) argument/,
+    'extract converts the match to a typeof() type',
+    'extract(@"-(\\d{2})-", 1, "15-12-2024", typeof(int))',
+    'int',
+    12,
   ),
+  scalar(
+    'extract-function.md',
+    'extract with a typeof() type is null without a match',
+    'extract(@"-(\\d{2})-", 1, "15/12/2024", typeof(long))',
+    'long',
+    null,
+    {
+      choice: 'The page says a failed match or conversion gives null for a typed result.',
+    },
+  ),
+  scalar('trim-start-function.md', 'trim_start removes leading matches only', 'trim_start("-+", "--a--")', 'string', 'a--'),
+  scalar('trim-end-function.md', 'trim_end removes trailing matches only', 'trim_end(@"\\s+", "a b  ")', 'string', 'a b'),
+  scalar('trim-start-function.md', 'trim_start of a string without the prefix is the string', 'trim_start("x", "abc")', 'string', 'abc'),
 ];
