@@ -8,7 +8,19 @@ import type { PollOutcome } from '../poller/poller';
 export function pollReportLines(detection: string, outcome: PollOutcome, dryRun: boolean): string[] {
   const head = `${detection} on ${outcome.workspace}`;
   if (!outcome.ok) {
-    return [`${head}: FAILED: ${outcome.error ?? 'unknown error'} (nothing stored; the next run covers this window again)`];
+    const error = outcome.error ?? 'unknown error';
+    // A refused query is not a passing failure: retrying the window changes nothing.
+    if (outcome.errorKind === 'bad-query') {
+      const table = /unknown table '([^']+)'|'([^']+)' could not be resolved/.exec(error);
+      const name = table?.[1] ?? table?.[2];
+      return [
+        `${head}: FAILED: ${error} (nothing stored; the workspace refused the query, so every run fails alike until the rule or the workspace changes` +
+          (name !== undefined
+            ? `: this workspace has no ${name} table; connect its source, or add exported rows to a local workspace with firstwatch workspace import)`
+            : ')'),
+      ];
+    }
+    return [`${head}: FAILED: ${error} (nothing stored; the next run covers this window again)`];
   }
   const lines: string[] = [];
   if (dryRun) {

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { startLocalWorkspace } from '../app/local-workspace';
 import { formatDuration, isLocalEndpoint, workspaceVariablePrefix, type Config } from '../config';
 import { KNOWN_TABLE_COLUMNS } from '../detections/known-tables';
+import { buildRunQuery } from '../detections';
 import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import { enricherFor } from '../poller/enrichment';
@@ -149,9 +150,18 @@ export async function checkWorkspaces(
           ...(local ? {} : { credential: options.credential() }),
         });
       }
-      results.push(
-        ...(await checkOne(config, entry, source, wanted, { detectionTables, enrichmentTables, lateBounds }, token?.identity, options)),
+      const checked = await checkOne(
+        config,
+        entry,
+        source,
+        wanted,
+        { detectionTables, enrichmentTables, lateBounds },
+        token?.identity,
+        options,
       );
+      results.push(...checked);
+      // Only a workspace that answered is worth asking to run each rule.
+      if (checked[0]?.verdict === 'ok') results.push(...(await checkRules(entry, source, detections, options)));
     } catch (err) {
       results.push({
         check: `workspace ${entry.name}`,
@@ -163,6 +173,52 @@ export async function checkWorkspaces(
       await server?.close();
     }
   }
+  return results;
+}
+
+/** How much time each rule's trial run reads: enough to run the whole query, little enough to cost nothing. */
+const TRIAL_WINDOW_MS = 60_000;
+
+/**
+ * Runs each rule's query once over the last minute, so a table the workspace lacks, or a construct
+ * it refuses, fails here rather than at every scheduled run. Its rows are not looked at.
+ */
+async function checkRules(
+  entry: Entry,
+  source: LogAnalyticsSource,
+  detections: readonly Detection[],
+  options: WorkspaceCheckOptions,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  let ran = 0;
+  const end = options.clock();
+  const start = new Date(end.getTime() - TRIAL_WINDOW_MS);
+  for (const d of detections) {
+    const check = `rule ${d.slug} on ${entry.name}`;
+    try {
+      const { query } = buildRunQuery(d, { ingestStart: start, ingestEnd: end });
+      await source.query(query, { start, end }, { signal: AbortSignal.timeout(options.timeoutMs) });
+      ran++;
+    } catch (err) {
+      const detail = messageOf(err);
+      if (err instanceof QueryError && err.kind === 'bad-query') {
+        const table = /unknown table '([^']+)'|'([^']+)' could not be resolved/.exec(detail);
+        const name = table?.[1] ?? table?.[2];
+        results.push({
+          check,
+          verdict: 'FAIL',
+          detail: `the workspace refused its query, so every run would fail: ${detail}`,
+          fix:
+            name !== undefined
+              ? entry.mode === 'local'
+                ? `add the ${name} table to the local workspace (export it from Log Analytics, then firstwatch workspace import), or remove ${d.file}`
+                : `connect the data connector that fills ${name} in Microsoft Sentinel, or remove ${d.file}`
+              : `correct the query in ${d.file} (firstwatch detections test runs its test cases)`,
+        });
+      } else results.push({ check, verdict: 'warn', detail: `its trial run did not finish: ${detail}` });
+    }
+  }
+  if (ran > 0) results.push({ check: `rules on ${entry.name}`, verdict: 'ok', detail: `${ran} of ${detections.length} rule queries run` });
   return results;
 }
 

@@ -5,7 +5,7 @@ import type { Detection } from '../detections/types';
 import type { Logger } from '../logging/logger';
 import type { AlertStore } from '../store/alert-store';
 import type { DeliveryTarget } from '../delivery/types';
-import type { QuerySource } from '../workspace/query-source';
+import { QueryError, type QueryErrorKind, type QuerySource } from '../workspace/query-source';
 import type { TableCatalog } from '../workspace/table-catalog';
 import { enricherFor, type EnrichmentResult } from './enrichment';
 import { systemClock, type Clock } from '../time/clock';
@@ -98,6 +98,8 @@ export interface PollOutcome {
   /** Earlier alerts whose target this run filled in, once the enrichment could run again. */
   targetsFilled?: number;
   error?: string;
+  /** What kind of failure, when the workspace gave one: a refused query ('bad-query') fails every run alike. */
+  errorKind?: QueryErrorKind;
   /** The run was ended by a stop (shutdown), not by a failure. */
   stopped?: boolean;
   durationMs: number;
@@ -268,7 +270,15 @@ export class Poller {
         outcome.error = 'stopped: the app is shutting down';
         outcome.stopped = true;
         log.info({ window: { start, end } }, 'poll stopped at shutdown; nothing stored, the next run reads this window');
-      } else log.error({ error: outcome.error, window: { start, end } }, 'poll failed; nothing stored, the next run retries this window');
+      } else {
+        if (err instanceof QueryError) outcome.errorKind = err.kind;
+        log.error(
+          { error: outcome.error, kind: outcome.errorKind, window: { start, end } },
+          outcome.errorKind === 'bad-query'
+            ? 'poll failed: the workspace refused the query; nothing stored, and every run fails alike until the rule or the workspace changes'
+            : 'poll failed; nothing stored, the next run retries this window',
+        );
+      }
     }
     outcome.durationMs = Date.now() - started;
     return outcome;

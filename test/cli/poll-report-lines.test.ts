@@ -33,4 +33,18 @@ describe('the lines poll --once prints for one run', () => {
       'rule on acme: 2 hit(s), 0 new alert(s)',
     ]);
   });
+
+  it('tell a refused query, which fails every run, from a failure the next run retries', () => {
+    const failed = { ...base, ok: false, hits: 0 };
+    expect(pollReportLines('rule', { ...failed, error: 'service unavailable', errorKind: 'unavailable' }, false)).toEqual([
+      'rule on acme: FAILED: service unavailable (nothing stored; the next run covers this window again)',
+    ]);
+    const [missing] = pollReportLines('rule', { ...failed, error: "unknown table 'SecurityEvent' at 1:1", errorKind: 'bad-query' }, false);
+    expect(missing).toContain('every run fails alike until the rule or the workspace changes');
+    expect(missing).toContain('this workspace has no SecurityEvent table');
+    expect(missing).toContain('firstwatch workspace import');
+    expect(missing).not.toContain('the next run covers this window again');
+    const [refused] = pollReportLines('rule', { ...failed, error: "unsupported function 'gettype' at 2:5", errorKind: 'bad-query' }, false);
+    expect(refused).toMatch(/every run fails alike until the rule or the workspace changes\)$/);
+  });
 });

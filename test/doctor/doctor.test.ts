@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
@@ -8,6 +8,8 @@ import { exitCodeOf, formatReport, identityOf, nextRuns, runDoctorFromEnv, type 
 import { openSqliteStore } from '../../src/store';
 import { generateWorkspace, serveWorkspace, type WorkspaceServer } from '../../src/workspace';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin';
+import { stringify } from 'yaml';
+import { baseRule } from '../detections/fixtures';
 
 const ROOT = path.join(__dirname, '../..');
 const NO_FILE = { envFile: false as const };
@@ -68,6 +70,7 @@ describe('firstwatch doctor', () => {
     expect(line(results, 'store').verdict).toBe('ok');
     expect(line(results, 'azure token (local)').verdict).toBe('skip');
     expect(line(results, 'workspace local').verdict).toBe('ok');
+    expect(line(results, 'rules on local').detail).toMatch(/^(\d+) of \1 rule queries run$/);
     for (const table of ['BehaviorAnalytics', 'SigninLogs', 'AzureActivity', 'AuditLogs']) {
       expect(line(results, `workspace local ${table}`)).toMatchObject({
         verdict: 'ok',
@@ -125,6 +128,33 @@ describe('firstwatch doctor', () => {
     expect(fails(results)).toEqual([]);
     expect(line(results, 'workspace acme BehaviorAnalytics').detail).toMatch(/read by first-time-runcommand/);
     expect(line(results, 'azure token (acme)').verdict).toBe('skip');
+  }, 60_000);
+
+  it('runs every rule once, and fails one over a table the workspace lacks, naming the table and the way to add it', async () => {
+    const rules = await mkdtemp(path.join(os.tmpdir(), 'fw-doctor-rules-'));
+    try {
+      await copyFile(path.join(ROOT, 'detections/first-time-runcommand.yaml'), path.join(rules, 'first-time-runcommand.yaml'));
+      await writeFile(
+        path.join(rules, 'process-creation.yaml'),
+        stringify(
+          baseRule({
+            id: '44444444-2222-4333-8444-555555555555',
+            query: 'SecurityEvent\n| where EventID == 4688\n| project TimeGenerated, UserPrincipalName = Account',
+          }),
+        ),
+      );
+      const results = await runDoctorFromEnv({ ...base, DETECTIONS_DIR: rules }, NO_FILE);
+      expect(line(results, 'rule process-creation on local')).toMatchObject({
+        verdict: 'FAIL',
+        detail: expect.stringMatching(/refused its query, so every run would fail: .*unknown table 'SecurityEvent'/),
+        fix: expect.stringMatching(/^add the SecurityEvent table to the local workspace \(.*firstwatch workspace import\)/),
+      });
+      expect(line(results, 'rules on local').detail).toBe('1 of 2 rule queries run');
+      expect(exitCodeOf(results)).toBe(1);
+      expect(formatReport(results)).not.toMatch(/Ready to alert/);
+    } finally {
+      await rm(rules, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('reports an Azure identity that cannot get a token, and does not query its workspace', async () => {
