@@ -130,6 +130,14 @@ export function parseV6(v: unknown): V6 | undefined {
   return { addr, prefix };
 }
 
+/** parse_ipv6: the canonical form, eight zero-padded lower-case groups, with any prefix applied; null when not an address. */
+function canonicalV6(v: unknown): string | null {
+  const a = parseV6(v);
+  if (!a) return null;
+  const hex = maskedV6(a, a.prefix).toString(16).padStart(32, '0');
+  return hex.match(/.{4}/g)?.join(':') ?? null;
+}
+
 function maskedV6(v: V6, bits: number): bigint {
   if (bits <= 0) return 0n;
   const m = ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - bits)) - 1n);
@@ -249,6 +257,7 @@ export const IP_FUNCTIONS: Record<string, FunctionImpl> = {
     if (args.length < 2) throw errorAt('has_any_ipv4() needs a text and at least one address', pos);
     return call(args, 'bool', hasAnyV4);
   },
+  parse_ipv6: (args, pos) => (arity('parse_ipv6', args, pos, 1), call(args, 'string', canonicalV6)),
   ipv6_compare: (args, pos) => (arity('ipv6_compare', args, pos, 2, 3), call(args, 'long', compareV6)),
   ipv6_is_match: (args, pos) => {
     arity('ipv6_is_match', args, pos, 2, 3);

@@ -191,4 +191,26 @@ export const IP_CASES: ConformanceCase[] = [
     'bool',
     true,
   ),
+  scalar(
+    'parse-ipv6-function.md',
+    'parse_ipv6 writes eight zero-padded groups',
+    'parse_ipv6("fe80::85d:e82c:9446:7994")',
+    'string',
+    'fe80:0000:0000:0000:085d:e82c:9446:7994',
+  ),
+  scalar(
+    'parse-ipv6-function.md',
+    'parse_ipv6 maps an IPv4 address',
+    'parse_ipv6("192.168.255.255")',
+    'string',
+    '0000:0000:0000:0000:0000:ffff:c0a8:ffff',
+  ),
+  scalar(
+    'parse-ipv6-function.md',
+    'parse_ipv6 applies a prefix',
+    'parse_ipv6("fe80::85d:e82c:9446:7994/120")',
+    'string',
+    'fe80:0000:0000:0000:085d:e82c:9446:7900',
+  ),
+  scalar('parse-ipv6-function.md', 'parse_ipv6 of text that is no address is null', 'parse_ipv6("no address")', 'string', null),
 ];
