@@ -63,6 +63,15 @@ export type Op =
   | { k: 'count'; pos: Pos }
   /** `as T`: binds the rows so far to a name the rest of the query can read. */
   | { k: 'as'; name: string; pos: Pos }
+  /** `evaluate bag_unpack(Column [, Prefix [, ColumnsConflict [, IgnoredProperties]]])`: one column per property. */
+  | {
+      k: 'bag-unpack';
+      column: string;
+      args: Expr[];
+      /** `: (*, Name:string, ...)`: the output columns asked for; `star` keeps the input's own. */
+      schema?: { star: boolean; columns: { name: string; type: ColumnType }[] };
+      pos: Pos;
+    }
   | {
       k: 'join';
       kind: 'inner' | 'leftouter' | 'leftanti' | 'innerunique' | 'leftsemi' | 'rightanti' | 'rightsemi' | 'rightouter' | 'fullouter';

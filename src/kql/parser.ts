@@ -61,7 +61,7 @@ const IN_OPERATORS = new Set(['in', '!in', 'in~', '!in~']);
 const COMPARISONS = new Set(['==', '!=', '=~', '!~', '<', '<=', '>', '>=']);
 
 const SUPPORTED_OPERATORS =
-  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse, as';
+  'where, extend, project, project-away, project-keep, project-reorder, project-rename, summarize, order by, sort by, top, take, limit, distinct, count, join, lookup, mv-expand, mv-apply, make-series, serialize, union, parse, as, evaluate bag_unpack';
 
 export function parseScript(text: string): Script {
   return new Parser(tokenize(text)).script();
@@ -306,7 +306,7 @@ class Parser {
     if (t.kind === 'ident' && !t.text.startsWith('!')) {
       if (t.text === 'externaldata') throw errorAt(EXTERNALDATA_REFUSED, t.pos);
       if (this.isPunct('(', this.peek())) return this.tabularCall();
-      if (['search', 'find', 'evaluate', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase())) {
+      if (['search', 'find', 'materialize', 'cluster', 'database', 'workspace', 'app'].includes(t.text.toLowerCase())) {
         throw errorAt(`unsupported operator '${t.text}'`, t.pos);
       }
       this.next();
@@ -523,6 +523,9 @@ class Parser {
       case 'count':
         this.next();
         return { k: 'count', pos };
+      case 'evaluate':
+        this.next();
+        return this.evaluate(pos);
       case 'as': {
         this.next();
         // hint.materialized only says how Kusto caches the value; the engine evaluates it once anyway.
@@ -575,6 +578,50 @@ class Parser {
       default:
         throw errorAt(`unsupported operator '${t.text}' (supported: ${SUPPORTED_OPERATORS})`, pos);
     }
+  }
+
+  /** evaluate PLUGIN(...): bag_unpack is the plugin published rules use; the others are refused by name. */
+  private evaluate(pos: Pos): Op {
+    this.rejectHint('evaluate');
+    const plugin = this.ident('a plugin name after evaluate');
+    if (plugin.text !== 'bag_unpack') throw errorAt(`unsupported plugin '${plugin.text}' (evaluate runs only bag_unpack here)`, plugin.pos);
+    this.expectPunct('(');
+    const column = this.columnName().name;
+    // The later arguments may be given by name (columnsConflict='keep_source'), as the reference writes them.
+    const names = ['outputcolumnprefix', 'columnsconflict', 'ignoredproperties'];
+    const args: Expr[] = [];
+    while (this.isPunct(',')) {
+      this.next();
+      if (this.t.kind === 'ident' && this.isPunct('=', this.peek())) {
+        const n = this.t;
+        const i = names.indexOf(n.text.toLowerCase());
+        if (i < 0) throw errorAt(`bag_unpack has no parameter '${n.text}' (OutputColumnPrefix, columnsConflict, ignoredProperties)`, n.pos);
+        this.i += 2;
+        args[i] = this.expr();
+      } else args[args.length] = this.expr();
+    }
+    this.expectPunct(')');
+    for (let i = 0; i < args.length; i++) {
+      // A gap before a named argument is the parameter's default.
+      args[i] ??= { k: 'lit', value: null, type: 'null', pos };
+    }
+    if (!this.isPunct(':')) return { k: 'bag-unpack', column, args, pos };
+    this.next();
+    this.expectPunct('(');
+    const schema: { star: boolean; columns: { name: string; type: ColumnType }[] } = { star: false, columns: [] };
+    if (this.isPunct('*')) {
+      this.next();
+      schema.star = true;
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    while (!this.isPunct(')')) {
+      const name = this.columnName().name;
+      this.expectPunct(':');
+      schema.columns.push({ name, type: this.typeName() });
+      if (!this.isPunct(')')) this.expectPunct(',');
+    }
+    this.next();
+    return { k: 'bag-unpack', column, args, schema, pos };
   }
 
   /** hint.strategy=... and friends change how Kusto runs a query, not what it returns; we do not accept them silently. */

@@ -7,6 +7,7 @@ import { joinRels } from '../operators/join';
 import { lookupRels } from '../operators/lookup';
 import { parseRel } from '../operators/parse';
 import { mvExpand } from '../operators/mv-expand';
+import { bagUnpack } from '../operators/bag-unpack';
 import { mvApply } from '../operators/mv-apply';
 import { makeSeries } from '../operators/make-series';
 import { liftWindows, usesWindowFunctions } from '../operators/window';
@@ -242,6 +243,8 @@ function runOp(rel: Rel, op: Exclude<Op, RowOp>, st: RunState): Rel {
       return parseRel(rel, op, st.env);
     case 'mv-expand':
       return mvExpand(rel, op, st.env);
+    case 'bag-unpack':
+      return bagUnpack(rel, op, st.env);
     case 'make-series':
       return makeSeries(rel, op, st.env);
     case 'mv-apply':

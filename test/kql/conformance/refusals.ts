@@ -4,9 +4,9 @@ import { refuses, type ConformanceCase } from './case';
 export const REFUSAL_CASES: ConformanceCase[] = [
   refuses(
     'evaluate-operator.md',
-    'evaluate (plugins) is refused',
-    'print x = 1 | evaluate bag_unpack(x)',
-    /unsupported operator 'evaluate'/,
+    'evaluate with a plugin other than bag_unpack is refused by name',
+    'range x from 1 to 3 step 1 | evaluate autocluster()',
+    /unsupported plugin 'autocluster' \(evaluate runs only bag_unpack here\)/,
   ),
   refuses('search-operator.md', 'search is refused', 'search "x"', /unsupported operator 'search'/),
   refuses(

@@ -1,4 +1,4 @@
-import { ok, type ConformanceCase } from './case';
+import { ok, refuses, type ConformanceCase } from './case';
 
 /** Tabular expressions inside scalar ones, and names bound to tables: what published rules lean on. */
 export const SUBQUERY_CASES: ConformanceCase[] = [
@@ -60,5 +60,51 @@ export const SUBQUERY_CASES: ConformanceCase[] = [
     'let f = () { let b = range x from 1 to 3 step 1 | take 2; b }; f() | count',
     ['Count:long'],
     [[2]],
+  ),
+  ok(
+    'bag-unpack-plugin.md',
+    'bag_unpack makes a column of each property, ordered by name and typed by its values',
+    'datatable(d:dynamic)[dynamic({"Name": "John", "Age": 20}), dynamic({"Name": "Dave", "Age": 40})] | evaluate bag_unpack(d)',
+    ['Age:long', 'Name:string'],
+    [
+      [20, 'John'],
+      [40, 'Dave'],
+    ],
+    { analyzerDiffers: 'The analyzer cannot know columns that come from the data; it infers none, so there is nothing to compare.' },
+  ),
+  ok(
+    'bag-unpack-plugin.md',
+    'bag_unpack keeps the other columns, prefixes, and gives a property of mixed types as dynamic',
+    'datatable(x:long, d:dynamic)[1, dynamic({"a": 1}), 2, dynamic({"a": "t", "b": true})] | evaluate bag_unpack(d, "p_")',
+    ['x:long', 'p_a:dynamic', 'p_b:bool'],
+    [
+      [1, 1, null],
+      [2, 't', true],
+    ],
+    { analyzerDiffers: "The analyzer infers only the input's own columns for a bag_unpack without an output schema." },
+  ),
+  ok(
+    'bag-unpack-plugin.md',
+    'bag_unpack with columnsConflict keep_source keeps the input column',
+    'datatable(Name:string, d:dynamic)["Old", dynamic({"Name": "New", "Age": 20})] | evaluate bag_unpack(d, columnsConflict="keep_source")',
+    ['Name:string', 'Age:long'],
+    [['Old', 20]],
+    { analyzerDiffers: "The analyzer infers only the input's own columns for a bag_unpack without an output schema." },
+  ),
+  ok(
+    'bag-unpack-plugin.md',
+    'an output schema names and types the columns, after the input ones for *',
+    'datatable(x:long, d:dynamic)[1, dynamic({"a": 1, "b": "s"}), 2, dynamic({"a": "t"})] | evaluate bag_unpack(d) : (*, a:string, b:string)',
+    ['x:long', 'a:string', 'b:string'],
+    [
+      [1, '1', 's'],
+      [2, 't', ''],
+    ],
+  ),
+  refuses(
+    'bag-unpack-plugin.md',
+    "bag_unpack refuses a property that would take an input column's name",
+    'datatable(Name:string, d:dynamic)["Old", dynamic({"Name": "New"})] | evaluate bag_unpack(d)',
+    /bag_unpack: property 'Name' would become column 'Name', which the input has \(columnsConflict='error'\)/,
   ),
 ];
