@@ -270,14 +270,17 @@ class Parser {
     return { source, ops, pos };
   }
 
+  /** `( query )`: a query in parentheses. */
+  private parenthesized(): Pipeline {
+    this.expectPunct('(');
+    const query = this.pipeline();
+    this.expectPunct(')');
+    return query;
+  }
+
   private source(): Source {
     const t = this.t;
-    if (this.isPunct('(')) {
-      this.next();
-      const query = this.pipeline();
-      this.expectPunct(')');
-      return { k: 'sub', query, pos: t.pos };
-    }
+    if (this.isPunct('(')) return { k: 'sub', query: this.parenthesized(), pos: t.pos };
     if (this.isWord('datatable')) return this.datatable();
     if (this.t.kind === 'ident' && this.t.text === 'print') {
       this.next();
@@ -324,10 +327,7 @@ class Parser {
     const t = this.t;
     if (t.text === 'materialize') {
       this.next();
-      this.expectPunct('(');
-      const query = this.pipeline();
-      this.expectPunct(')');
-      return { k: 'sub', query, pos: t.pos };
+      return { k: 'sub', query: this.parenthesized(), pos: t.pos };
     }
     if (t.text !== 'table' && !this.tabularFns.has(t.text)) throw errorAt(`unsupported tabular function '${t.text}'`, t.pos);
     this.next();
@@ -1022,12 +1022,7 @@ class Parser {
       else if (this.isPunct(')', t)) {
         depth--;
         if (depth === 0) return undefined;
-      } else if (this.isPunct('|', t) || this.startsTabular(j)) {
-        this.expectPunct('(');
-        const query = this.pipeline();
-        this.expectPunct(')');
-        return query;
-      }
+      } else if (this.isPunct('|', t) || this.startsTabular(j)) return this.parenthesized();
     }
     return undefined;
   }
@@ -1173,10 +1168,7 @@ class Parser {
           // Functions whose argument is a tabular expression.
           if (t.text === 'toscalar') {
             this.next();
-            this.expectPunct('(');
-            const query = this.pipeline();
-            this.expectPunct(')');
-            return { k: 'toscalar', query, pos: t.pos };
+            return { k: 'toscalar', query: this.parenthesized(), pos: t.pos };
           }
           if (t.text === 'externaldata') throw errorAt(EXTERNALDATA_REFUSED, t.pos);
           if (['materialize', 'view'].includes(t.text)) throw errorAt(`unsupported function '${t.text}'`, t.pos);
