@@ -105,6 +105,7 @@ describe('errors name the problem and its position', () => {
   it.each([
     ['T\n| parse-kv x as (a:string)', "unsupported operator 'parse-kv'", 2, 3],
     ['datatable(a:long)[1] | evaluate bag_unpack(a)', 'bag_unpack needs a dynamic column, not long', 1, 24],
+    ["_GetWatchlist('VIPs') | project SearchKey", "unsupported tabular function '_GetWatchlist'", 1, 1],
     ['datatable(a:long)[1] | evaluate pivot(a)', "unsupported plugin 'pivot'", 1, 33],
     ['datatable(a:long)[1] | where a ==', 'expected an expression but found end of query', 1, 34],
     ['datatable(a:long)[1] | extend b = foo(a)', "unsupported function 'foo'", 1, 35],
